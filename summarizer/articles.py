@@ -1,0 +1,210 @@
+"""Read article files and folders into `Article` objects: decoding, date header, language, duplicates.
+
+An article file is plain text whose first line is normally ` date YYYY-MM-DD <headline or lead>`.
+The rest of that first line is article text (the headline), not metadata. Bad files are collected
+as `Rejection`s with a reason that names the fix; only unusable *arguments* raise `ArticleError`.
+"""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+import hashlib
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import ArticleError
+from .schemas import Article
+
+__all__ = [
+    "Rejection",
+    "ArticleSet",
+    "load_articles",
+    "read_article",
+    "parse_header",
+    "decode_bytes",
+    "detect_language",
+    "content_id",
+    "NO_HEADER_NOTE",
+]
+
+LanguageOf = Callable[[str, str], str]
+
+NO_HEADER_NOTE = "no ' date YYYY-MM-DD' header on the first line; publication date unknown"
+MIN_LETTERS = 20  # below this many letters, language detection is guesswork: 'und'
+
+_HEADER = re.compile(r"^\s*date(?:\s+|$)", re.IGNORECASE)
+_DATE_SHAPE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_NEWLINES = re.compile(r"\r\n?")
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_ALLOWED_CONTROLS = set("\t\n\r\f\v")
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """A file that was not turned into an article, and why."""
+
+    path: str
+    reason: str
+
+
+@dataclass
+class ArticleSet:
+    """The articles read from the given paths, plus the files that were rejected."""
+
+    articles: list[Article] = field(default_factory=list)
+    rejected: list[Rejection] = field(default_factory=list)
+
+
+def content_id(text: str) -> str:
+    """Return the first 16 hex chars of the sha256 of `text` with newlines, Unicode form and edges normalised."""
+    normal = unicodedata.normalize("NFC", _NEWLINES.sub("\n", text)).strip()
+    return hashlib.sha256(normal.encode("utf-8")).hexdigest()[:16]
+
+
+def detect_language(text: str) -> str:
+    """Return the ISO 639-1 code of `text`'s language, or 'und' when it has fewer than 20 letters."""
+    if sum(ch.isalpha() for ch in text) < MIN_LETTERS:
+        return "und"
+    import py3langid  # lazy: loading the model takes about a second
+
+    return str(py3langid.classify(text)[0])
+
+
+def decode_bytes(data: bytes) -> tuple[str, str]:
+    """Decode file bytes to text with LF newlines; return (text, encoding) or raise ValueError if binary."""
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            try:
+                return _plausible(data.decode(name)), name
+            except UnicodeDecodeError as exc:
+                raise ValueError(f"binary file, not text: it starts with a {name} byte-order mark but does not decode ({exc.reason}); re-save it as UTF-8 text") from exc
+    if b"\x00" in data:
+        raise ValueError("binary file, not text: it contains NUL bytes; give a plain-text article saved as UTF-8")
+    try:
+        return _plausible(data.decode("utf-8")), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes  # lazy: only needed for non-UTF-8 files
+
+    best = from_bytes(data).best()
+    if best is None or best.encoding is None:
+        raise ValueError("binary file, not text: no text encoding fits its bytes; re-save it as UTF-8 text")
+    return _plausible(str(best)), best.encoding
+
+
+def _plausible(text: str) -> str:
+    """Normalise newlines and refuse text that is mostly control characters (a binary file in disguise)."""
+    controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in _ALLOWED_CONTROLS)
+    if controls * 100 > len(text):
+        raise ValueError("binary file, not text: it is full of control characters; give a plain-text article saved as UTF-8")
+    return _NEWLINES.sub("\n", text)
+
+
+def parse_header(first_line: str) -> tuple[dt.date | None, str]:
+    """Split ` date YYYY-MM-DD rest` into (date, rest); (None, line) if there is no header; ValueError if the date is bad."""
+    match = _HEADER.match(first_line)
+    if match is None:
+        return None, first_line
+    parts = first_line[match.end():].split(maxsplit=1)
+    if not parts:
+        raise ValueError("the header has 'date' but no date after it; write it as ' date YYYY-MM-DD headline'")
+    token, rest = parts[0], (parts[1].strip() if len(parts) > 1 else "")
+    if not _DATE_SHAPE.match(token):
+        raise ValueError(f"malformed date '{token}' in the header; write it as YYYY-MM-DD")
+    try:
+        return dt.date.fromisoformat(token), rest
+    except ValueError:
+        raise ValueError(f"impossible date '{token}' in the header; write it as YYYY-MM-DD") from None
+
+
+def read_article(path: Path, display: str, *, language_of: LanguageOf | None = None) -> Article:
+    """Read one article file; raise ArticleError(display, reason) if it cannot be used."""
+    try:
+        data = Path(path).read_bytes()
+    except PermissionError:
+        raise ArticleError(display, "cannot read: permission denied; check file permissions") from None
+    except OSError as exc:
+        raise ArticleError(display, f"cannot read: {exc.strerror or exc}; check that it is a readable file") from None
+    if not data:
+        raise ArticleError(display, "empty file: nothing to summarize; add the article text or remove the file")
+    try:
+        decoded, encoding = decode_bytes(data)
+    except ValueError as exc:
+        raise ArticleError(display, str(exc)) from None
+    if not decoded.strip():
+        raise ArticleError(display, "only whitespace: nothing to summarize; add the article text or remove the file")
+
+    first_line, _, remainder = decoded.partition("\n")
+    try:
+        date, rest = parse_header(first_line)
+    except ValueError as exc:
+        raise ArticleError(display, str(exc)) from None
+    notes: list[str] = []
+    if date is None:
+        text = decoded.strip()
+        notes.append(NO_HEADER_NOTE)
+    else:
+        text = f"{rest}\n{remainder}".strip()
+        if not text:
+            raise ArticleError(display, "header only: no article text after the date; add the text or remove the file")
+    if encoding not in ("utf-8", "utf-8-sig"):
+        notes.append(f"not UTF-8: decoded as {encoding}; check that the text reads correctly")
+
+    article_id = content_id(text)
+    language = language_of(article_id, text) if language_of else detect_language(text)
+    return Article(id=article_id, path=display, date=date, language=language, text=text, encoding=encoding, notes=notes)
+
+
+def _expand(paths: Sequence[str | Path]) -> list[tuple[Path, str]]:
+    """Turn file and folder arguments into (file, display path) pairs; raise ArticleError for bad arguments."""
+    found: list[tuple[Path, str]] = []
+    for arg in paths:
+        root = Path(arg)
+        if root.is_dir():
+            files = sorted(
+                (p.relative_to(root).as_posix(), p)
+                for p in root.rglob("*")
+                if p.suffix.lower() == ".txt" and p.is_file()
+            )
+            if not files:
+                raise ArticleError(str(arg), "no .txt files in this folder; article files must end in .txt")
+            found.extend((p, rel) for rel, p in files)
+        elif root.exists():
+            found.append((root, str(arg)))
+        else:
+            raise ArticleError(str(arg), "no such file or folder; check the path")
+    return found
+
+
+def load_articles(paths: Sequence[str | Path], *, language_of: LanguageOf | None = None) -> ArticleSet:
+    """Read every file and folder in `paths` into an ArticleSet; bad files become rejections, duplicates aliases."""
+    result = ArticleSet()
+    by_id: dict[str, int] = {}
+    seen: set[Path] = set()
+    for path, display in _expand(paths):
+        real = path.resolve()
+        if real in seen:  # the same file reached twice (e.g. a folder and a file inside it)
+            continue
+        seen.add(real)
+        try:
+            article = read_article(path, display, language_of=language_of)
+        except ArticleError as exc:
+            result.rejected.append(Rejection(display, exc.reason))
+            continue
+        if article.id in by_id:
+            first = result.articles[by_id[article.id]]
+            first.aliases.append(display)
+            if article.date != first.date:
+                first.notes.append(f"duplicate {display} has date {article.date or 'unknown'}; kept {first.date or 'unknown'} from {first.path}")
+            continue
+        by_id[article.id] = len(result.articles)
+        result.articles.append(article)
+    return result

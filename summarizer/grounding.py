@@ -1,0 +1,69 @@
+"""Check that evidence quotes really occur in their source text.
+
+Tolerant of whitespace, quote marks, apostrophes, dashes, letter case and Unicode
+normalisation; intolerant of any changed, added or dropped word.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .schemas import ArticleBrief
+
+__all__ = ["normalize", "quote_in_source", "GroundingReport", "verify_brief", "MIN_QUOTE_CHARS"]
+
+MIN_QUOTE_CHARS = 12
+
+_QUOTES = dict.fromkeys(map(ord, "«»“”„‟″〝〞＂"), '"')
+_QUOTES.update(dict.fromkeys(map(ord, "‘’‚‛′ʼ`´ʹ"), "'"))
+_QUOTES.update(dict.fromkeys(map(ord, "‐‑‒–—―−"), "-"))
+_QUOTES.update({ord("\u00a0"): " ", ord("\u202f"): " ", ord("\u2009"): " ", ord("…"): "..."})
+_SPACE = re.compile(r"\s+")
+_EDGE = " \"'.,;:!?-()[]"
+
+
+def normalize(text: str) -> str:
+    """Fold the differences a faithful copy may still have: case, quotes, dashes, spacing."""
+    text = unicodedata.normalize("NFKC", text).translate(_QUOTES).casefold()
+    return _SPACE.sub(" ", text).strip()
+
+
+def quote_in_source(quote: str, source: str, *, normalized_source: str | None = None) -> bool:
+    """True when `quote`, trimmed of surrounding quote marks and punctuation, occurs verbatim in `source`."""
+    needle = normalize(quote).strip(_EDGE)
+    if len(needle) < MIN_QUOTE_CHARS:
+        return False
+    haystack = normalized_source if normalized_source is not None else normalize(source)
+    # Quote marks inside the span are optional: "он сказал «да»" matches 'он сказал да'.
+    if needle in haystack:
+        return True
+    return needle.replace('"', "") in haystack.replace('"', "")
+
+
+@dataclass(frozen=True)
+class GroundingReport:
+    """Which evidence quotes of one brief were found in the article, by item."""
+
+    stances: tuple[bool, ...]
+    events: tuple[bool, ...]
+
+    @property
+    def verified(self) -> int:
+        return sum(self.stances) + sum(self.events)
+
+    @property
+    def total(self) -> int:
+        return len(self.stances) + len(self.events)
+
+
+def verify_brief(brief: ArticleBrief, source: str) -> GroundingReport:
+    """Check every stance and event quote of `brief` against the article text."""
+    haystack = normalize(source)
+    return GroundingReport(
+        stances=tuple(quote_in_source(s.evidence, source, normalized_source=haystack) for s in brief.stances),
+        events=tuple(quote_in_source(e.evidence, source, normalized_source=haystack) for e in brief.events),
+    )

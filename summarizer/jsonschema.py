@@ -1,0 +1,44 @@
+"""Export the models' JSON Schema to `schemas/` for other tools; detect drift."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from .files import write_atomic
+from .schemas import SCHEMA_VERSION, Article, ArticleBrief, Briefing, ExecutiveSummary
+
+__all__ = ["SCHEMA_MODELS", "render_schemas", "write_schemas", "stale_schemas"]
+
+SCHEMA_MODELS: dict[str, type[BaseModel]] = {
+    "article": Article,
+    "article_brief": ArticleBrief,
+    "executive_summary": ExecutiveSummary,
+    "briefing": Briefing,
+}
+
+
+def render_schemas() -> dict[str, str]:
+    """File name -> JSON text of each exported schema, generated from the pydantic models."""
+    out = {}
+    for name, model in SCHEMA_MODELS.items():
+        schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": f"brief/{name}/{SCHEMA_VERSION}", **model.model_json_schema()}
+        out[f"{name}.schema.json"] = json.dumps(schema, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+    return out
+
+
+def write_schemas(directory: Path) -> list[Path]:
+    """Write every schema file into `directory`."""
+    return [write_atomic(directory / name, text) for name, text in render_schemas().items()]
+
+
+def stale_schemas(directory: Path) -> list[str]:
+    """Names of schema files in `directory` that are missing or differ from the models."""
+    stale = []
+    for name, text in render_schemas().items():
+        path = directory / name
+        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+            stale.append(name)
+    return stale

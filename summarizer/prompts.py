@@ -1,0 +1,98 @@
+"""Load and render the prompt templates in `prompts/` (packaged into the wheel as summarizer/prompts).
+
+A prompt is a pair of files, `<name>.system.md` and `<name>.user.md`, using `$variable`
+placeholders. Rendering is strict: a placeholder nobody supplied, or a supplied value the
+template never uses, is a PromptError. The hash of both files goes into cache keys, recording
+keys and briefing metadata, so editing a prompt visibly invalidates what was made with it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import string
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from .errors import PromptError
+
+__all__ = ["Prompt", "load_prompt", "prompts_dir", "schema_hash", "short_hash"]
+
+
+def prompts_dir() -> Path:
+    """Where the templates live: inside the installed wheel, else the checkout's top-level prompts/."""
+    packaged = Path(__file__).parent / "prompts"
+    return packaged if packaged.is_dir() else Path(__file__).parent.parent / "prompts"
+
+
+def short_hash(data: str | bytes, n: int = 12) -> str:
+    """A short sha256 hex digest, used for content-addressed ids."""
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    return hashlib.sha256(data).hexdigest()[:n]
+
+
+@cache
+def schema_hash(model: type[BaseModel]) -> str:
+    """Hash of a response model's JSON Schema (compact, sorted), as the model sees it."""
+    return short_hash(json.dumps(model.model_json_schema(), sort_keys=True, separators=(",", ":")))
+
+
+@dataclass(frozen=True)
+class Prompt:
+    """A system + user template pair with a content hash."""
+
+    name: str
+    system: str
+    user: str
+
+    @property
+    def hash(self) -> str:
+        return short_hash(f"{self.system}\x00{self.user}")
+
+    @property
+    def variables(self) -> set[str]:
+        found = set()
+        for text in (self.system, self.user):
+            for _, named, braced, _ in string.Template.pattern.findall(text):
+                if named or braced:
+                    found.add(named or braced)
+        return found
+
+    def render(self, **values: Any) -> list[dict[str, str]]:
+        """Chat messages with every placeholder filled; missing or unused values are errors."""
+        missing = self.variables - values.keys()
+        unused = values.keys() - self.variables
+        if missing:
+            raise PromptError(f"prompt {self.name!r} needs {sorted(missing)} but they were not supplied; check prompts/{self.name}.*.md")
+        if unused:
+            raise PromptError(f"prompt {self.name!r} does not use {sorted(unused)}; add the placeholder to prompts/{self.name}.*.md or stop passing it")
+        return [
+            {"role": "system", "content": string.Template(self.system).substitute(values).strip()},
+            {"role": "user", "content": string.Template(self.user).substitute(values).strip()},
+        ]
+
+
+@cache
+def load_prompt(name: str, directory: Path | None = None) -> Prompt:
+    """Read `<name>.system.md` and `<name>.user.md` from the prompts folder."""
+    directory = directory or prompts_dir()
+    parts = {}
+    for part in ("system", "user"):
+        path = directory / f"{name}.{part}.md"
+        try:
+            parts[part] = path.read_text(encoding="utf-8")
+        except FileNotFoundError as exc:
+            raise PromptError(f"missing prompt template {path}; reinstall brief or restore the file") from exc
+    prompt = Prompt(name=name, **parts)
+    try:
+        prompt.variables  # noqa: B018 - surfaces malformed '$' usage at load time
+        for text in parts.values():
+            string.Template(text).substitute({v: "" for v in prompt.variables})
+    except ValueError as exc:
+        raise PromptError(f"prompt {name!r} is malformed ({exc}); write a literal dollar sign as $$") from exc
+    return prompt
