@@ -121,7 +121,9 @@ def _describe(exc: BaseException) -> str:
     import openai
 
     if isinstance(exc, openai.APIStatusError):
-        message = getattr(exc, "message", "") or str(exc)
+        body = exc.body if isinstance(exc.body, dict) else {}
+        detail = body.get("error", body) if isinstance(body.get("error", body), dict) else {}
+        message = detail.get("message") or getattr(exc, "message", "") or str(exc)
         return f"HTTP {exc.status_code}: {message}"
     if isinstance(exc, openai.APITimeoutError):
         return "request timed out"

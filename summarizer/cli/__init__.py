@@ -1,0 +1,22 @@
+"""The `brief` command: typed options, one library call each, errors turned into messages.
+
+Exit codes: 0 every article made it into the briefing; 1 usage or configuration error (nothing
+written); 2 the briefing was written but some articles failed or were rejected (see its Notes).
+
+Each command group lives in its own module and registers itself on `app` when imported below.
+"""
+
+from __future__ import annotations
+
+from ._common import app
+
+from . import run as _run  # noqa: E402,F401  (registers `brief run`)
+from . import schemas as _schemas  # noqa: E402,F401
+from . import cache as _cache  # noqa: E402,F401
+
+__all__ = ["app", "main"]
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

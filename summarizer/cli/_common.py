@@ -1,0 +1,60 @@
+"""Shared pieces of the CLI: the app, common options, error reporting."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from typer.core import TyperGroup
+
+from ..errors import BriefError
+
+EXIT_OK, EXIT_USAGE, EXIT_PARTIAL = 0, 1, 2
+
+
+class _DefaultToRun(TyperGroup):
+    """`brief seeds/` means `brief run seeds/`: anything that is not a subcommand goes to `run`."""
+
+    def parse_args(self, ctx, args):  # type: ignore[no-untyped-def]
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
+            args = ["run", *args]
+        return super().parse_args(ctx, args)
+
+
+app = typer.Typer(
+    cls=_DefaultToRun,
+    help="Turn multilingual news articles into a cited English briefing.\n\n"
+    "brief PATH... is short for brief run PATH...; with no endpoint configured it runs on the recorded responses in fixtures/.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+
+
+def err(message: str) -> None:
+    """Print a message on stderr."""
+    typer.echo(message, err=True)
+
+
+def fail(exc: BriefError) -> typer.Exit:
+    """Report a library error in one line and return the exit to raise."""
+    err(f"Error: {exc}")
+    return typer.Exit(EXIT_USAGE)
+
+
+def settings_from(**flags):  # type: ignore[no-untyped-def]
+    """Resolve Settings from CLI flags (None = not given), env and config file."""
+    from ..config import resolve_settings
+
+    config = flags.pop("config", None)
+    return resolve_settings(flags, config_file=config)
+
+
+ModelOpt = Annotated[Optional[str], typer.Option("--model", "-m", help="Model name. Env: BRIEF_MODEL. Default: gpt-4o-mini.", show_default=False)]
+BaseUrlOpt = Annotated[Optional[str], typer.Option("--base-url", help="OpenAI-compatible endpoint, e.g. http://127.0.0.1:11434/v1 for Ollama. Env: OPENAI_BASE_URL.", show_default=False)]
+ApiKeyOpt = Annotated[Optional[str], typer.Option("--api-key", help="API key (prefer the env var OPENAI_API_KEY; never logged or cached).", show_default=False)]
+ModeOpt = Annotated[Optional[str], typer.Option("--mode", help="Structured-output mode: tools | json | md_json | json_schema. Default: tools (llama.cpp: json or tools).", show_default=False)]
+CacheDirOpt = Annotated[Optional[Path], typer.Option("--cache-dir", help="Cache folder. Env: BRIEF_CACHE_DIR. Default: the user cache dir.", show_default=False)]
+ConfigOpt = Annotated[Optional[Path], typer.Option("--config", help="Config file (TOML). Default: ./brief.toml, then the user config dir.", show_default=False)]

@@ -1,0 +1,211 @@
+"""A fake OpenAI-compatible chat-completions server on 127.0.0.1, for tests and benchmarks.
+
+It speaks the real wire protocol over real sockets, so timeouts, resets and retries are
+exercised for real. Answers come from recordings (matched by brief's X-Brief-Key header,
+whatever the mode) or, for articles without one, from a synthetic brief that quotes the
+article's first sentence. The reply is shaped for the request: `tool_calls` when the request
+has `tools`, JSON in `content` otherwise (json, md_json, json_schema).
+
+Faults are scripted per request, in order: `server.script("429:2", "500", "ok")`. Known faults:
+  ok | 429[:seconds] | 429-date[:seconds] | 500 | 502 | 503 | reset | hang[:seconds] | 401 | 404
+  | broken_json | missing_field | wrong_type | length | bad_quote
+After the script runs out, `server.default` (normally "ok") answers.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import re
+import socket
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _load_answers(directory: Path) -> dict[tuple[str, str], dict[str, Any]]:
+    """(kind, subject) -> the structured answer (tool arguments) of each recording."""
+    answers = {}
+    for path in directory.glob("*.json"):
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            kind, subject = data["key"].split("/")[:2]
+            message = data["response"]["choices"][0]["message"]
+            raw = message["tool_calls"][0]["function"]["arguments"] if message.get("tool_calls") else message["content"]
+            answers[(kind, subject)] = json.loads(raw)
+        except (KeyError, ValueError, TypeError, IndexError, OSError):
+            continue
+    return answers
+
+
+def synthetic_brief(article_text: str) -> dict[str, Any]:
+    """A valid, grounded ArticleBrief for any article: it quotes the article's first sentence."""
+    sentence = re.split(r"(?<=[.!?])\s", article_text.strip(), maxsplit=1)[0][:300]
+    if len(sentence) < 20:
+        sentence = article_text.strip()[:300]
+    return {
+        "source_language": "en",
+        "headline": "Synthetic brief",
+        "summary": "A synthetic brief made by the fake server. It quotes the first sentence. It has one event.",
+        "actors": [{"name": "Example Actor", "name_in_source": "Example", "kind": "person", "role": "subject"}],
+        "stances": [],
+        "events": [{"date": None, "precision": "unknown", "description": "The article's first sentence.", "actors": ["Example Actor"], "evidence": sentence}],
+    }
+
+
+@dataclass
+class FakeOpenAI:
+    """Start with `with FakeOpenAI() as server:`; point brief at `server.base_url`."""
+
+    recordings: Path = ROOT / "fixtures"
+    latency: float = 0.0
+    default: str = "ok"
+    requests: list[dict[str, Any]] = field(default_factory=list)
+    models: tuple[str, ...] = ()  # if set, other model names get 404
+
+    def __post_init__(self) -> None:
+        self._script: deque[str] = deque()
+        self._lock = threading.Lock()
+        self._answers = _load_answers(self.recordings) if self.recordings else {}
+        self._httpd: ThreadingHTTPServer | None = None
+
+    # -- control
+    def script(self, *faults: str) -> FakeOpenAI:
+        with self._lock:
+            self._script.extend(faults)
+        return self
+
+    @property
+    def base_url(self) -> str:
+        assert self._httpd is not None
+        return f"http://127.0.0.1:{self._httpd.server_address[1]}/v1"
+
+    @property
+    def count(self) -> int:
+        return len(self.requests)
+
+    def __enter__(self) -> FakeOpenAI:
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: Any) -> None:  # keep test output clean
+                pass
+
+            def do_GET(self) -> None:  # /v1/models
+                names = server.models or ("fake-model",)
+                self._send(200, {"object": "list", "data": [{"id": n, "object": "model", "owned_by": "fake"} for n in names]})
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("content-length", 0))
+                body = json.loads(self.rfile.read(length) or b"{}")
+                with server._lock:
+                    fault = server._script.popleft() if server._script else server.default
+                    server.requests.append({"path": self.path, "headers": dict(self.headers), "body": body, "fault": fault})
+                if server.latency:
+                    time.sleep(server.latency)
+                server._respond(self, body, fault)
+
+            def _send(self, status: int, payload: Any, headers: dict[str, str] | None = None) -> None:
+                data = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
+                self.send_response(status)
+                self.send_header("content-type", "application/json")
+                self.send_header("content-length", str(len(data)))
+                for k, v in (headers or {}).items():
+                    self.send_header(k, v)
+                self.end_headers()
+                self.wfile.write(data)
+
+        class Server(ThreadingHTTPServer):
+            def handle_error(self, request: Any, client_address: Any) -> None:
+                pass  # clients that give up (timeouts, cancelled runs) are expected here
+
+        self._httpd = Server(("127.0.0.1", 0), Handler)
+        self._httpd.daemon_threads = True
+        threading.Thread(target=self._httpd.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        if self._httpd is not None:
+            self._httpd.shutdown()
+            self._httpd.server_close()
+
+    # -- answering
+    def answer_for(self, body: dict[str, Any], key: str | None) -> dict[str, Any]:
+        if key:
+            kind, subject = key.split("/")[:2]
+            if (kind, subject) in self._answers:
+                return self._answers[(kind, subject)]
+            if kind == "summary":
+                numbers = re.findall(r"^\[(\d+)\]", _user_text(body), flags=re.M)
+                return {"paragraphs": [{"text": "Synthetic summary of the sources.", "sources": [int(n) for n in numbers[:3]] or [1]}]}
+        text = _user_text(body)
+        match = re.search(r"<article>\n(.*)\n</article>", text, flags=re.S)
+        return synthetic_brief(match.group(1) if match else text)
+
+    def _respond(self, handler: Any, body: dict[str, Any], fault: str) -> None:
+        name, _, arg = fault.partition(":")
+        if name == "reset":
+            handler.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+            handler.connection.close()
+            return
+        if name == "hang":
+            time.sleep(float(arg or 30))
+            handler.close_connection = True
+            return
+        if name == "429":
+            return handler._send(429, _error("Rate limit reached", "rate_limit_exceeded"), {"retry-after": arg or "1"})
+        if name == "429-date":
+            when = email.utils.formatdate(time.time() + float(arg or 1), usegmt=True)
+            return handler._send(429, _error("Rate limit reached", "rate_limit_exceeded"), {"retry-after": when})
+        if name in ("500", "502", "503"):
+            return handler._send(int(name), _error("The server had an error", "server_error"))
+        if name == "401":
+            return handler._send(401, _error("Incorrect API key provided", "invalid_api_key"))
+        if name == "404" or (self.models and body.get("model") not in self.models):
+            return handler._send(404, _error(f"The model `{body.get('model')}` does not exist", "model_not_found"))
+        key = handler.headers.get("X-Brief-Key")
+        answer = json.loads(json.dumps(self.answer_for(body, key)))
+        finish = "tool_calls" if body.get("tools") else "stop"
+        if name == "missing_field":
+            answer.pop("summary", None) if "summary" in answer else answer.pop("paragraphs", None)
+        elif name == "wrong_type":
+            answer["actors" if "actors" in answer else "paragraphs"] = "not a list"
+        elif name == "bad_quote":
+            for item in answer.get("events", []) + answer.get("stances", []):
+                item["evidence"] = "This sentence appears nowhere in the article at all."
+        raw = json.dumps(answer, ensure_ascii=False)
+        if name == "broken_json":
+            raw = raw[: len(raw) // 2] + "}}"
+        elif name == "length":
+            raw, finish = raw[: len(raw) // 3], "length"
+        handler._send(200, _completion(body, raw, finish))
+
+
+def _user_text(body: dict[str, Any]) -> str:
+    return "\n".join(m.get("content") or "" for m in body.get("messages", []) if m.get("role") == "user")
+
+
+def _error(message: str, code: str) -> dict[str, Any]:
+    return {"error": {"message": message, "type": "invalid_request_error", "param": None, "code": code}}
+
+
+def _completion(body: dict[str, Any], raw: str, finish: str) -> dict[str, Any]:
+    prompt_tokens = sum(len(m.get("content") or "") for m in body.get("messages", [])) // 4
+    if body.get("tools"):
+        name = body["tools"][0]["function"]["name"]
+        message = {"role": "assistant", "content": None, "tool_calls": [{"id": "call_fake", "type": "function", "function": {"name": name, "arguments": raw}}]}
+    else:
+        message = {"role": "assistant", "content": raw}
+    return {
+        "id": "chatcmpl-fake", "object": "chat.completion", "created": int(time.time()), "model": body.get("model", "fake-model"),
+        "choices": [{"index": 0, "message": message, "logprobs": None, "finish_reason": finish}],
+        "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": len(raw) // 4, "total_tokens": prompt_tokens + len(raw) // 4},
+    }
