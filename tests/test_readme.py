@@ -73,6 +73,7 @@ def test_readme_starts_with_the_two_newcomer_commands():
 if __name__ == "__main__" and "--update" in sys.argv:
     sys.path.insert(0, str(ROOT))
     text = README.read_text(encoding="utf-8")
-    new = text.replace(_section(text), "").replace(f"{START}\n{END}", f"{START}\n{generate_reference()}\n{END}")
+    pattern = re.escape(START) + r".*?" + re.escape(END)
+    new = re.sub(pattern, lambda _: f"{START}\n{generate_reference()}\n{END}", text, flags=re.S)
     README.write_text(new, encoding="utf-8")
     print("README command reference updated")
