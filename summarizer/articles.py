@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
+import errno
 import hashlib
+import os
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -35,6 +37,8 @@ LanguageOf = Callable[[str, str], str]
 
 NO_HEADER_NOTE = "no ' date YYYY-MM-DD' header on the first line; publication date unknown"
 MIN_LETTERS = 20  # below this many letters, language detection is guesswork: 'und'
+MAX_FILE_BYTES = 50 * 10**6  # larger files are not articles (and would be trimmed to --max-article-chars anyway)
+LANGUAGE_SAMPLE = 20_000  # characters read by language detection
 
 _HEADER = re.compile(r"^\s*date(?:\s+|$)", re.IGNORECASE)
 _DATE_SHAPE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -75,7 +79,7 @@ def detect_language(text: str) -> str:
         return "und"
     import py3langid  # lazy: loading the model takes about a second
 
-    return str(py3langid.classify(text)[0])
+    return str(py3langid.classify(text[:LANGUAGE_SAMPLE])[0])  # the opening is enough, and fast on huge files
 
 
 def decode_bytes(data: bytes) -> tuple[str, str]:
@@ -127,8 +131,20 @@ def parse_header(first_line: str) -> tuple[dt.date | None, str]:
 
 def read_article(path: Path, display: str, *, language_of: LanguageOf | None = None) -> Article:
     """Read one article file; raise ArticleError(display, reason) if it cannot be used."""
+    path = Path(path)
+    if path.is_symlink() and not path.exists():
+        target = os.readlink(path)
+        try:
+            path.stat()
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                raise ArticleError(display, f"symbolic link loop (it points to {target}, which leads back to itself); fix or remove the link") from None
+        raise ArticleError(display, f"broken symbolic link: its target {target} does not exist; fix or remove the link")
     try:
-        data = Path(path).read_bytes()
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise ArticleError(display, f"too large for an article ({size / 1e6:.0f} MB; the limit is {MAX_FILE_BYTES // 10**6} MB); split it into articles")
+        data = path.read_bytes()
     except PermissionError:
         raise ArticleError(display, "cannot read: permission denied; check file permissions") from None
     except OSError as exc:
@@ -172,7 +188,7 @@ def _expand(paths: Sequence[str | Path]) -> list[tuple[Path, str]]:
             files = sorted(
                 (p.relative_to(root).as_posix(), p)
                 for p in root.rglob("*")
-                if p.suffix.lower() == ".txt" and p.is_file()
+                if p.suffix.lower() == ".txt" and (p.is_file() or p.is_symlink() and not p.exists())  # broken links are reported
             )
             if not files:
                 raise ArticleError(str(arg), "no .txt files in this folder; article files must end in .txt")
@@ -190,7 +206,10 @@ def load_articles(paths: Sequence[str | Path], *, language_of: LanguageOf | None
     by_id: dict[str, int] = {}
     seen: set[Path] = set()
     for path, display in _expand(paths):
-        real = path.resolve()
+        try:
+            real = path.resolve()
+        except (OSError, RuntimeError):  # a symlink loop; read_article reports it
+            real = path.absolute()
         if real in seen:  # the same file reached twice (e.g. a folder and a file inside it)
             continue
         seen.add(real)

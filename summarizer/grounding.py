@@ -1,7 +1,8 @@
 """Check that evidence quotes really occur in their source text.
 
 Tolerant of whitespace, quote marks, apostrophes, dashes, letter case and Unicode
-normalisation; intolerant of any changed, added or dropped word.
+normalisation; intolerant of any changed, added or dropped word (a span must start and end on
+word boundaries, so a truncated word does not pass).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ _QUOTES.update(dict.fromkeys(map(ord, "‘’‚‛′ʼ`´ʹ"), "'"))
 _QUOTES.update(dict.fromkeys(map(ord, "‐‑‒–—―−"), "-"))
 _QUOTES.update({ord("\u00a0"): " ", ord("\u202f"): " ", ord("\u2009"): " ", ord("…"): "..."})
 _SPACE = re.compile(r"\s+")
+_WORD = re.compile(r"\w")
 _EDGE = " \"'.,;:!?-()[]"
 
 
@@ -39,9 +41,22 @@ def quote_in_source(quote: str, source: str, *, normalized_source: str | None = 
         return False
     haystack = normalized_source if normalized_source is not None else normalize(source)
     # Quote marks inside the span are optional: "он сказал «да»" matches 'он сказал да'.
-    if needle in haystack:
+    if _occurs_as_words(needle, haystack):
         return True
-    return needle.replace('"', "") in haystack.replace('"', "")
+    bare = _SPACE.sub(" ", needle.replace('"', "")).strip(_EDGE)
+    return len(bare) >= MIN_QUOTE_CHARS and _occurs_as_words(bare, _SPACE.sub(" ", haystack.replace('"', "")))
+
+
+def _occurs_as_words(needle: str, haystack: str) -> bool:
+    """`needle` occurs in `haystack` starting and ending on word boundaries ('довольством' is not in 'недовольством')."""
+    left, right = _WORD.match(needle) is not None, _WORD.match(needle[-1]) is not None
+    start = haystack.find(needle)
+    while start != -1:  # every occurrence, as re.search would try them (no regex compiled per quote: it thrashes re's cache)
+        end = start + len(needle)
+        if not (left and start and _WORD.match(haystack[start - 1])) and not (right and end < len(haystack) and _WORD.match(haystack[end])):
+            return True
+        start = haystack.find(needle, start + 1)
+    return False
 
 
 @dataclass(frozen=True)

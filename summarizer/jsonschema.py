@@ -35,10 +35,13 @@ def write_schemas(directory: Path) -> list[Path]:
 
 
 def stale_schemas(directory: Path) -> list[str]:
-    """Names of schema files in `directory` that are missing or differ from the models."""
+    """Names of schema files in `directory` that are missing, differ from the models, or no model generates."""
     stale = []
-    for name, text in render_schemas().items():
+    expected = render_schemas()
+    for name, text in expected.items():
         path = directory / name
         if not path.is_file() or path.read_text(encoding="utf-8") != text:
             stale.append(name)
+    if directory.is_dir():
+        stale += sorted(p.name for p in directory.glob("*.schema.json") if p.name not in expected)
     return stale

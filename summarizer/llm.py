@@ -5,20 +5,28 @@ cost over a second), so `brief --help` and fully cached runs never pay for them.
 
 Two bounded loops, never nested the other way round:
 - transport retries (tenacity): 429, 5xx, timeouts and connection errors, with exponential
-  backoff and jitter, honouring Retry-After; stops on attempts and on elapsed time. The openai
-  client's own retries are off (max_retries=0).
-- validation re-asks (instructor): a response that fails the response model (including an
-  evidence quote missing from the source) is sent back with the error, `max_reasks` times.
+  backoff and jitter (capped at `backoff_max`), honouring Retry-After (capped at
+  `retry_after_max`); stops after `max_attempts` attempts, or when the next wait would pass
+  `max_elapsed` seconds. The openai client's own retries are off (max_retries=0).
+- validation re-asks (instructor): a response that fails the response model (broken JSON, a
+  missing field, a wrong type, an evidence quote missing from the source) is sent back with the
+  error, `max_reasks` times. An answer cut off by the output limit (finish_reason=length) is
+  re-asked from the same budget.
+
+So one `complete` call sends at most max_attempts x (1 + max_reasks) HTTP requests. The tokens
+of every response, failed ones included, are counted in its usage.
 """
 
 from __future__ import annotations
 
 import email.utils
 import json
+import logging
 import random
 import time
 import urllib.parse
 from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -30,15 +38,28 @@ from .replay import KEY_HEADER, CountingTransport, RecordingTransport, ReplayTra
 if TYPE_CHECKING:  # pragma: no cover
     import httpx
 
-__all__ = ["Completion", "LLMClient", "NO_ENDPOINT_HINT"]
+__all__ = ["Completion", "EndpointError", "LLMClient", "NO_ENDPOINT_HINT", "LENGTH_REASK", "chat_request_body", "request_bound"]
 
 T = TypeVar("T", bound=BaseModel)
+log = logging.getLogger(__name__)
 
 NO_ENDPOINT_HINT = (
     "To summarize new articles, configure an endpoint: set OPENAI_API_KEY (OpenAI), or pass "
     "--base-url for a local server (Ollama http://127.0.0.1:11434/v1, vLLM, llama.cpp) with --model."
 )
-MAX_RETRY_AFTER = 120.0
+LENGTH_REASK = (
+    "Your previous answer was cut off by the output token limit (finish_reason=length), so it is "
+    "not valid JSON. Answer again, complete and shorter: fewer items, shorter sentences."
+)
+
+
+class EndpointError(LLMError):
+    """The endpoint kept failing (429, 5xx, timeouts, connection errors) until the retry policy gave up."""
+
+
+def request_bound(settings: Settings) -> int:
+    """The most HTTP requests one `complete` call can send: attempts x (1 + re-asks)."""
+    return settings.max_attempts * (1 + settings.max_reasks)
 
 
 @dataclass
@@ -47,73 +68,77 @@ class Completion(Generic[T]):
 
     value: T
     usage: dict[str, int] = field(default_factory=dict)
-    attempts: int = 1
+    attempts: int = 1  # HTTP requests sent for it, failed ones included
     grounded: bool = True  # False when the final answer only passed without the grounding check
 
 
-def _add_usage(total: dict[str, int], usage: Any) -> None:
-    if usage is None:
-        return
-    data = usage if isinstance(usage, dict) else getattr(usage, "model_dump", lambda: {})()
-    for name in ("prompt_tokens", "completion_tokens", "total_tokens"):
-        value = data.get(name)
-        if isinstance(value, int):
-            total[name] = total.get(name, 0) + value
+@dataclass
+class _Tally:
+    """Every response one `complete` call received (via instructor's hooks) and its tokens."""
+
+    requests: int = 0
+    responses: int = 0
+    usage: dict[str, int] = field(default_factory=dict)
+
+    def sent(self, *args: Any, **kwargs: Any) -> None:
+        self.requests += 1
+
+    def add(self, response: Any) -> None:
+        self.responses += 1
+        usage = getattr(response, "usage", None)
+        data = usage if isinstance(usage, dict) else getattr(usage, "model_dump", lambda: {})()
+        for name in ("prompt_tokens", "completion_tokens", "total_tokens"):
+            value = (data or {}).get(name)
+            if isinstance(value, int):
+                self.usage[name] = self.usage.get(name, 0) + value
 
 
 def _root_cause(exc: BaseException) -> BaseException:
     """Unwrap instructor's and openai's wrappers down to the error that matters."""
-    seen = set()
-    current: BaseException | None = exc
-    found = exc
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        if isinstance(current, ReplayMissError):
-            return current
-        found = current
-        current = current.__cause__ or current.__context__
     import openai
 
-    # Prefer the outermost openai error: it carries the HTTP response.
-    current = exc
-    while current is not None:
-        if isinstance(current, openai.OpenAIError):
-            return current
+    chain, current = [], exc
+    while current is not None and current not in chain:
+        chain.append(current)
         current = current.__cause__ or current.__context__
-    return found
+    for kind in (ReplayMissError, openai.OpenAIError):  # the outermost openai error carries the response
+        found = next((e for e in chain if isinstance(e, kind)), None)
+        if found is not None:
+            return found
+    return chain[-1]
 
 
-def _retry_after(exc: BaseException) -> float | None:
-    response = getattr(exc, "response", None)
-    headers = getattr(response, "headers", None)
+def _retry_after(exc: BaseException, cap: float) -> float | None:
+    """Seconds the server asked us to wait (Retry-After in seconds or as an HTTP date), capped."""
+    headers = getattr(getattr(exc, "response", None), "headers", None)
     if not headers:
         return None
-    value = headers.get("retry-after-ms")
-    if value:
+    seconds: float | None = None
+    if headers.get("retry-after-ms"):
         try:
-            return min(float(value) / 1000, MAX_RETRY_AFTER)
+            seconds = float(headers["retry-after-ms"]) / 1000
         except ValueError:
             pass
     value = headers.get("retry-after")
-    if not value:
-        return None
-    try:
-        return min(max(float(value), 0.0), MAX_RETRY_AFTER)
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return min(max(when.timestamp() - time.time(), 0.0), MAX_RETRY_AFTER)
+    if seconds is None and value:
+        try:
+            seconds = float(value)
+        except ValueError:
+            try:
+                seconds = email.utils.parsedate_to_datetime(value).timestamp() - time.time()
+            except (TypeError, ValueError, IndexError):
+                return None
+    return None if seconds is None else min(max(seconds, 0.0), cap)
 
 
 def _is_transient(exc: BaseException) -> bool:
     import openai
 
     root = _root_cause(exc)
-    if isinstance(root, (openai.APITimeoutError, openai.APIConnectionError, openai.RateLimitError, openai.InternalServerError)):
-        return not isinstance(root, ReplayMissError)
+    if isinstance(root, ReplayMissError):
+        return False
+    if isinstance(root, (openai.APITimeoutError, openai.APIConnectionError)):
+        return True
     return isinstance(root, openai.APIStatusError) and (root.status_code in (408, 409, 429) or root.status_code >= 500)
 
 
@@ -124,11 +149,12 @@ def _describe(exc: BaseException) -> str:
         body = exc.body if isinstance(exc.body, dict) else {}
         detail = body.get("error", body) if isinstance(body.get("error", body), dict) else {}
         message = detail.get("message") or getattr(exc, "message", "") or str(exc)
-        return f"HTTP {exc.status_code}: {message}"
+        return f"HTTP {exc.status_code}: {str(message)[:300]}"
     if isinstance(exc, openai.APITimeoutError):
         return "request timed out"
     if isinstance(exc, openai.APIConnectionError):
-        return f"cannot connect ({exc.__cause__ or exc})"
+        cause = exc.__cause__ or exc
+        return f"connection failed ({str(cause) or type(cause).__name__})"
     return f"{type(exc).__name__}: {exc}"
 
 
@@ -153,10 +179,16 @@ class LLMClient:
         self._transport_override = transport
         self._client: Any = None
         self.counter: CountingTransport | None = None
+        self.limits: Any = None  # the LimitedTransport (in flight, peak), once built
 
     @property
     def requests(self) -> int:
         return self.counter.requests if self.counter else 0
+
+    def redact(self, text: str) -> str:
+        """`text` with the API key blanked out (servers may echo it back in an error)."""
+        key = self.settings.api_key.get_secret_value() if self.settings.api_key else ""
+        return text.replace(key, "[redacted]") if len(key) >= 6 else text
 
     def _build(self) -> Any:
         import httpx
@@ -170,8 +202,13 @@ class LLMClient:
             inner = ReplayTransport(s.replay_dir, hint=NO_ENDPOINT_HINT)
         else:
             inner = httpx.AsyncHTTPTransport()
+        from .ratelimit import LimitedTransport, RateLimiter
+
+        # --concurrency bounds HTTP requests in flight (not articles being parsed); --rpm/--tpm pace them
+        limiter = RateLimiter(s.rpm, s.tpm) if (s.rpm or s.tpm) and s.replay_dir is None else None
+        inner = self.limits = LimitedTransport(inner, concurrency=s.concurrency, limiter=limiter)
         if s.record_dir is not None:
-            inner = RecordingTransport(inner, s.record_dir, source=f"recorded from {s.base_url or 'api.openai.com'} with model {s.model}")
+            inner = RecordingTransport(inner, s.record_dir, source=f"recorded from {s.endpoint} with model {s.model}")
         self.counter = CountingTransport(inner)
         http_client = httpx.AsyncClient(transport=self.counter, timeout=s.timeout)
         api_key = s.api_key.get_secret_value() if s.api_key else "not-needed"
@@ -184,51 +221,83 @@ class LLMClient:
         if self._client is not None:
             await self._client.client.close()
 
-    async def complete(self, response_model: type[T], messages: list[dict[str, str]], *, key: RequestKey, context: dict[str, Any] | None = None) -> Completion[T]:
-        """Ask for `response_model`; transport faults retried, validation errors re-asked, all bounded."""
-        from tenacity import AsyncRetrying, RetryError, retry_if_exception, stop_after_attempt, stop_after_delay, wait_exponential_jitter
+    async def complete(
+        self, response_model: type[T], messages: list[dict[str, str]], *, key: RequestKey, context: dict[str, Any] | None = None,
+        on_response: Callable[[], None] | None = None,
+    ) -> Completion[T]:
+        """Ask for `response_model`; transport faults retried, validation errors re-asked, all bounded.
+
+        `on_response` is called whenever an HTTP response arrives, before it is parsed.
+        """
+        from instructor.core.exceptions import IncompleteOutputException
+        from instructor.core.hooks import Hooks
+        from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt, stop_before_delay
 
         if self._client is None:
             self._client = self._build()
         s = self.settings
-        usage: dict[str, int] = {}
-        attempts = 0
+        tally = _Tally()
+        hooks = Hooks()
+        hooks.on("completion:kwargs", tally.sent)
+        hooks.on("completion:response", tally.add)
+        if on_response is not None:
+            hooks.on("completion:response", lambda *args, **kwargs: on_response())
         headers = {KEY_HEADER: str(key), "X-Brief-Label": urllib.parse.quote(key.label)}
+        what = f"{key.kind} of {key.label or key.subject}"
 
-        def wait(state: Any) -> float:
+        async def ask() -> T:
+            """One transport attempt: the request plus its validation re-asks (at most 1 + max_reasks responses)."""
+            chat, reasks = list(messages), s.max_reasks
+            while True:
+                before = tally.responses
+                try:
+                    value, _ = await self._client.chat.completions.create_with_completion(
+                        model=s.model, messages=chat, response_model=response_model, max_retries=reasks,
+                        context=context, extra_headers=headers, hooks=hooks,
+                    )
+                    return value
+                except IncompleteOutputException:
+                    reasks -= tally.responses - before
+                    if reasks < 0:
+                        raise
+                    log.info("%s: answer cut off by the output limit; re-asking (%d re-ask(s) left)", what, reasks)
+                    chat = [*messages, {"role": "user", "content": LENGTH_REASK}]
+
+        def wait(state: RetryCallState) -> float:
             exc = state.outcome.exception() if state.outcome else None
-            hinted = _retry_after(_root_cause(exc)) if exc else None
-            backoff = wait_exponential_jitter(initial=1, max=30)(state)
-            return hinted + random.uniform(0, 0.5) if hinted is not None else backoff
+            root = _root_cause(exc) if exc else None
+            hinted = _retry_after(root, s.retry_after_max) if root is not None else None
+            if hinted is not None:
+                return hinted + random.uniform(0, min(s.backoff_initial, 1.0))
+            backoff = s.backoff_initial * 2 ** (state.attempt_number - 1) + random.uniform(0, s.backoff_initial)
+            return min(backoff, s.backoff_max)
+
+        def before_sleep(state: RetryCallState) -> None:
+            exc = state.outcome.exception() if state.outcome else None
+            reason = self.redact(_describe(_root_cause(exc))) if exc else "?"
+            sleep = state.upcoming_sleep
+            log.warning("%s: %s (attempt %d of %d); retrying in %.2f s", what, reason, state.attempt_number, s.max_attempts, sleep,
+                        extra={"brief_wait": sleep, "brief_reason": reason})
 
         retrying = AsyncRetrying(
-            stop=stop_after_attempt(s.max_attempts) | stop_after_delay(s.max_elapsed),
+            stop=stop_after_attempt(max(s.max_attempts, 1)) | stop_before_delay(s.max_elapsed),
             wait=wait,
             retry=retry_if_exception(_is_transient),
+            before_sleep=before_sleep,
             reraise=True,
         )
         try:
             async for attempt in retrying:
                 with attempt:
-                    attempts += 1
-                    try:
-                        value, completion = await self._client.chat.completions.create_with_completion(
-                            model=s.model, messages=messages, response_model=response_model, max_retries=s.max_reasks,
-                            context=context, extra_headers=headers,
-                        )
-                    except Exception as exc:
-                        _add_usage(usage, getattr(exc, "total_usage", None))
-                        raise
-                    _add_usage(usage, getattr(completion, "usage", None))
-                    return Completion(value=value, usage=usage, attempts=attempts)
-        except RetryError as exc:  # pragma: no cover - reraise=True makes this unreachable
-            raise LLMError(str(exc), attempts=attempts, usage=usage) from exc
+                    value = await ask()
+                    return Completion(value=value, usage=tally.usage, attempts=tally.requests)
         except Exception as exc:
             fallback = self._ungrounded_fallback(exc, response_model)
             if fallback is not None:
-                return Completion(value=fallback, usage=usage, attempts=attempts, grounded=False)
-            raise self._translate(exc, attempts, usage) from exc
-        raise LLMError("no attempt was made", attempts=attempts, usage=usage)  # pragma: no cover
+                log.info("%s: quotes still not found in the source after %d re-ask(s); keeping the answer, its items unverified", what, s.max_reasks)
+                return Completion(value=fallback, usage=tally.usage, attempts=tally.requests, grounded=False)
+            raise self._translate(exc, tally) from None
+        raise LLMError("no attempt was made")  # pragma: no cover - tenacity always makes one
 
     @staticmethod
     def _ungrounded_fallback(exc: Exception, response_model: type[T]) -> T | None:
@@ -247,20 +316,37 @@ class LLMClient:
         except (ValueError, ValidationError):
             return None
 
-    def _translate(self, exc: Exception, attempts: int, usage: dict[str, int]) -> LLMError:
+    def _translate(self, exc: Exception, tally: _Tally) -> LLMError:
+        """The exception to show: one line, naming the fix, never the key."""
         import openai
+        from instructor.core.exceptions import IncompleteOutputException
 
         root = _root_cause(exc)
+        where, attempts, usage = self.settings.endpoint, tally.requests, tally.usage
         if isinstance(root, ReplayMissError):
             return ReplayMissError(str(root), attempts=attempts, usage=usage)
-        where = self.settings.endpoint
-        if isinstance(root, openai.AuthenticationError) or (isinstance(root, openai.PermissionDeniedError)):
-            return AuthError(f"{where} refused the API key ({_describe(root)}); check OPENAI_API_KEY or --api-key", attempts=attempts, usage=usage)
+        if isinstance(root, (openai.AuthenticationError, openai.PermissionDeniedError)):
+            message = f"{where} refused the API key ({_describe(root)}); set a valid key in {self.settings.key_env or 'OPENAI_API_KEY'} or pass --api-key"
+            return AuthError(self.redact(message), attempts=attempts, usage=usage)
         if isinstance(root, openai.NotFoundError):
-            return ModelNotFoundError(
-                f"{where} has no model {self.settings.model!r} ({_describe(root)}); pass --model with a model the endpoint serves, or check --base-url",
-                attempts=attempts, usage=usage,
-            )
-        if isinstance(root, (ValidationError, json.JSONDecodeError)) or hasattr(exc, "n_attempts") and not isinstance(root, openai.OpenAIError):
-            return LLMError(f"the model's answer failed validation after {self.settings.max_reasks} re-asks: {str(root)[:400]}", attempts=attempts, usage=usage)
-        return LLMError(f"{_describe(root)} after {attempts} attempt(s) to {where}", attempts=attempts, usage=usage)
+            message = f"{where} has no model {self.settings.model!r} ({_describe(root)}); pass --model with a model the endpoint serves, or check --base-url"
+            return ModelNotFoundError(self.redact(message), attempts=attempts, usage=usage)
+        if isinstance(exc, IncompleteOutputException) or isinstance(root, IncompleteOutputException):
+            message = (f"the model's answer was cut off by its output token limit (finish_reason=length) "
+                       f"{1 + self.settings.max_reasks} time(s); use a model with a larger output limit, or a shorter --max-article-chars")
+            return LLMError(message, attempts=attempts, usage=usage)
+        if not isinstance(root, openai.OpenAIError) and (hasattr(exc, "n_attempts") or isinstance(root, (ValidationError, json.JSONDecodeError))):
+            detail = " ".join(str(root).split())[:400]
+            return LLMError(self.redact(f"the model's answer failed validation after {self.settings.max_reasks} re-ask(s): {detail}"), attempts=attempts, usage=usage)
+        kind = EndpointError if _is_transient(root) else LLMError
+        return kind(self.redact(f"{_describe(root)} after {attempts} request(s) to {where}"), attempts=attempts, usage=usage)
+
+
+def chat_request_body(settings: Settings, response_model: type[BaseModel], messages: list[dict[str, str]]) -> dict[str, Any]:
+    """The JSON body `complete` sends for these messages (model, messages, tools or response format), e.g. for the Batch API."""
+    import instructor
+    from instructor.processing.response import handle_response_model
+
+    mode = {"tools": instructor.Mode.TOOLS, "json": instructor.Mode.JSON, "md_json": instructor.Mode.MD_JSON, "json_schema": instructor.Mode.JSON_SCHEMA}[settings.mode]
+    _, kwargs = handle_response_model(response_model, mode=mode, messages=[dict(m) for m in messages])
+    return {"model": settings.model, **kwargs}

@@ -1,8 +1,10 @@
 """Briefs -> Briefing: sources, a merged timeline, merged actors, stances and notes.
 
-Deterministic and near-linear: events are compared only within the same year (plus undated
-ones), actors are merged by normalised canonical name with a fuzzy check for transliteration
-variants. Items whose evidence quote is not in the source never enter the timeline or the
+Deterministic and near-linear. Events are compared only in pairs that can reach the match
+threshold: dates compatible, and an actor in common (without one, only near-identical wording
+could match, so of those only events with the same words, or naming no actor, are compared);
+see `_candidate_pairs`. Actors are merged by normalised canonical name with a fuzzy check for
+transliteration variants among actors of the same kind and initial. Items whose evidence quote is not in the source never enter the timeline or the
 stance table; they are listed in the notes as unverified.
 """
 
@@ -13,6 +15,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz import fuzz, utils
 
@@ -26,6 +29,7 @@ EVENT_MATCH_THRESHOLD = 72.0
 ACTOR_MATCH_THRESHOLD = 90.0
 
 
+@lru_cache(maxsize=65536)
 def normalize_name(name: str) -> str:
     """Casefold and strip accents: 'Alijevs' and 'alijevs', 'Erdoğan' and 'Erdogan' compare equal."""
     decomposed = unicodedata.normalize("NFKD", name.casefold())
@@ -67,18 +71,18 @@ def _merge_actors(results: Sequence[tuple[int, BriefResult]]) -> tuple[list[Merg
     """Merged actors and a map from every normalised name used to the merged canonical name."""
     groups: list[_ActorGroup] = []
     by_key: dict[str, _ActorGroup] = {}
+    blocks: dict[tuple[str, str], list[tuple[_ActorGroup, str]]] = defaultdict(list)
     for ref, result in results:
         for actor in result.brief.actors:  # type: ignore[union-attr]
             key = normalize_name(actor.name)
             group = by_key.get(key)
+            block = blocks[(actor.kind, key[:1])]  # variants share kind and initial: compare within, not with every group
             if group is None:
-                group = next(
-                    (g for g in groups if g.kind == actor.kind and fuzz.ratio(normalize_name(g.name), key) >= ACTOR_MATCH_THRESHOLD),
-                    None,
-                )
+                group = next((g for g, name in block if fuzz.ratio(name, key) >= ACTOR_MATCH_THRESHOLD), None)
             if group is None:
                 group = _ActorGroup(actor.name, actor.kind)
                 groups.append(group)
+                block.append((group, key))
             by_key[key] = group
             if actor.role and actor.role not in group.roles:
                 group.roles.append(actor.role)
@@ -109,49 +113,107 @@ class _EventGroup:
         return min((a.description for a in self.accounts), key=len)
 
 
-def _event_score(group: _EventGroup, description: str, actors: set[str]) -> float:
-    text = max(fuzz.token_set_ratio(a.description, description, processor=utils.default_process) for a in group.accounts)
-    known = set(group.actors)
-    overlap = len(known & actors) / len(known | actors) if known | actors else 0.0
+def _event_score(a: _EventGroup, b: _EventGroup) -> float:
+    """How alike two single-account events are: description words (75%) and shared actors (25%)."""
+    text = fuzz.token_set_ratio(a.accounts[0].description, b.accounts[0].description, processor=utils.default_process)
+    left, right = set(a.actors), set(b.actors)
+    overlap = len(left & right) / len(left | right) if left | right else 0.0
     return 0.75 * text + 25.0 * overlap
 
 
+def _date_pairs(indices: Sequence[int], singles: Sequence[_EventGroup]) -> set[tuple[int, int]]:
+    """Pairs (i < j) among `indices` whose dates are compatible, without comparing every pair.
+
+    Two partial dates are compatible when one is a prefix of the other (or either is unknown), so
+    each date meets only its own, its month's, its year's and the unknown bucket.
+    """
+    by_date: dict[str | None, list[int]] = defaultdict(list)
+    for i in indices:
+        by_date[singles[i].date].append(i)
+    found: set[tuple[int, int]] = set()
+    for date, here in by_date.items():
+        found.update((min(a, b), max(a, b)) for x, a in enumerate(here) for b in here[x + 1 :])
+        if date is None:
+            continue
+        ancestors = {date[:7] if len(date) > 7 else None, date[:4] if len(date) > 4 else None, None} - {date}
+        for ancestor in ancestors:
+            found.update((min(a, b), max(a, b)) for a in here for b in by_date.get(ancestor, ()))
+    return found
+
+
+def _candidate_pairs(singles: Sequence[_EventGroup]) -> set[tuple[int, int]]:
+    """The event pairs worth scoring: compatible dates and a shared actor, the same words, or no actors.
+
+    A pair with no actor in common scores at most 0.75 x text, so it can only reach the threshold
+    with near-identical wording (text >= 96): of those, pairs with the same set of words and pairs
+    where one event names no actor are compared; two events naming different actors are taken to
+    be different events. Each block is small for real news, which keeps merging near-linear.
+    """
+    blocks: dict[tuple[str, object], list[int]] = defaultdict(list)
+    actorless: list[int] = []
+    for i, e in enumerate(singles):
+        for name in set(e.actors):
+            blocks[("actor", name)].append(i)
+        blocks[("words", frozenset(utils.default_process(e.accounts[0].description).split()))].append(i)
+        if not e.actors:
+            actorless.append(i)
+    found: set[tuple[int, int]] = set()
+    for indices in blocks.values():
+        if len(indices) > 1:
+            found |= _date_pairs(indices, singles)
+    for i in actorless:
+        found.update((min(i, j), max(i, j)) for j in range(len(singles)) if j != i and dates_compatible(singles[i].date, singles[j].date))
+    return found
+
+
 def _merge_events(results: Sequence[tuple[int, BriefResult]], canonical: dict[str, str]) -> list[TimelineEntry]:
-    groups: list[_EventGroup] = []
-    by_year: dict[str | None, list[_EventGroup]] = defaultdict(list)
+    """Cluster verified events best match first, at most one account per source and compatible dates.
+
+    Best-first matters: a source's event that names the same actors as an existing entry must not
+    take that entry's place when the same source has a closer account of it later on.
+    """
+    singles: list[_EventGroup] = []
     for ref, result in results:
         for event, verified in zip(result.brief.events, result.grounding.events):  # type: ignore[union-attr]
             if not verified:
                 continue
             actors = [canonical.get(normalize_name(a), a) for a in event.actors]
-            year = event.date[:4] if event.date else None
-            pool = by_year[year] + (by_year[None] if year else [g for gs in by_year.values() for g in gs])
-            candidates = [
-                (score, g) for g in pool
-                if ref not in g.sources and dates_compatible(g.date, event.date)
-                and (score := _event_score(g, event.description, set(actors))) >= EVENT_MATCH_THRESHOLD
-            ]
             account = Account(source=ref, date=event.date, description=event.description, quote=Quote(source=ref, text=event.evidence, verified=True))
-            if candidates:
-                best = max(candidates, key=lambda c: c[0])[1]
-                best.accounts.append(account)
-                new_date = _more_precise(best.date, event.date)
-                if new_date != best.date and best.date is None:
-                    by_year[None].remove(best)
-                    by_year[new_date[:4]].append(best)  # type: ignore[index]
-                best.date = new_date
-                best.actors += [a for a in actors if a not in best.actors]
-                continue
-            group = _EventGroup(event.date, actors, [account])
-            groups.append(group)
-            by_year[year].append(group)
+            singles.append(_EventGroup(event.date, actors, [account]))
+
+    pairs: list[tuple[float, int, int]] = []
+    for i, j in _candidate_pairs(singles):
+        a, b = singles[i], singles[j]
+        if a.accounts[0].source != b.accounts[0].source:
+            score = _event_score(a, b)
+            if score >= EVENT_MATCH_THRESHOLD:
+                pairs.append((score, min(i, j), max(i, j)))
+    pairs.sort(key=lambda p: (-p[0], p[1], p[2]))
+
+    owner = list(range(len(singles)))  # index -> index of the group it belongs to
+    members = {i: [i] for i in range(len(singles))}
+    groups = {i: g for i, g in enumerate(singles)}
+    for _, i, j in pairs:
+        gi, gj = owner[i], owner[j]
+        if gi == gj:
+            continue
+        a, b = groups[gi], groups[gj]
+        if a.sources & b.sources or not dates_compatible(a.date, b.date):
+            continue
+        a.accounts += b.accounts
+        a.date = _more_precise(a.date, b.date)
+        a.actors += [name for name in b.actors if name not in a.actors]
+        del groups[gj]
+        for m in members[gj]:
+            owner[m] = gi
+        members[gi] += members.pop(gj)
 
     def order(g: _EventGroup) -> tuple:
         return (g.date is None, g.date or "", min(g.sources))
 
     return [
         TimelineEntry(date=g.date, precision=_precision(g.date), description=g.description, actors=g.actors, sources=sorted(g.sources), accounts=sorted(g.accounts, key=lambda a: a.source))
-        for g in sorted(groups, key=order)
+        for g in sorted(groups.values(), key=order)
     ]
 
 

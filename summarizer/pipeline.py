@@ -9,9 +9,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .analysis import analyze_briefing
 from .articles import ArticleSet, Rejection, detect_language, load_articles
 from .cache import BriefCache
 from .config import Settings
+from .cost import budget_for, cost_usd, price_for
 from .llm import LLMClient
 from .merge import merge_briefs
 from .prompts import load_prompt, schema_hash
@@ -42,8 +44,9 @@ class BriefingRun:
 
     @property
     def exit_code(self) -> int:
-        """0 when every article made it into the briefing, 2 when some failed or were rejected."""
-        return EXIT_PARTIAL if self.failed or self.rejected or not self.results else EXIT_OK
+        """0 when every article made it into the briefing, 2 when some failed or were rejected (or the summary failed)."""
+        summary_failed = any(n.kind == "failed" and n.file is None for n in self.briefing.notes)
+        return EXIT_PARTIAL if self.failed or self.rejected or not self.results or summary_failed else EXIT_OK
 
 
 def read_articles(paths: Sequence[str | Path], cache: BriefCache) -> ArticleSet:
@@ -63,23 +66,47 @@ def read_articles(paths: Sequence[str | Path], cache: BriefCache) -> ArticleSet:
 async def build_briefing_async(
     paths: Sequence[str | Path], settings: Settings, *, on_result: ProgressCallback | None = None,
     transport: httpx.AsyncBaseTransport | None = None, on_loaded=None,
+    articles: ArticleSet | None = None, executive_summary: bool = True, cross_source: bool | None = None,
+    on_status=None,
 ) -> BriefingRun:
-    """Read, summarize, merge and write the executive summary for everything under `paths`."""
+    """Read, summarize, merge and write the executive summary for everything under `paths`.
+
+    `articles` replaces reading `paths` (e.g. one day's articles for a digest); with
+    `executive_summary=False` the summary LLM call is skipped and `summary` stays empty. The
+    cross-source analysis always runs its deterministic parts; its LLM call runs when
+    `cross_source` is true (None: whenever the executive summary is written), alongside the summary.
+    With `settings.batch` the articles go through the OpenAI Batch API (`on_status` hears its progress).
+    """
+    budget = budget_for(settings)  # --max-cost / --max-tokens; raises if a cost budget has no price
+    if settings.batch:
+        from .batch import check_batch_settings
+
+        check_batch_settings(settings)
+    batch_usage: dict[str, int] = {}
+    batch_requests = 0
     cache = BriefCache(settings.cache_dir if settings.use_cache else None)
     try:
-        loaded = read_articles(paths, cache)
+        loaded = articles if articles is not None else read_articles(paths, cache)
         if on_loaded:
             on_loaded(loaded)
         client = LLMClient(settings, transport=transport)
         stats = RunStats()
         try:
-            results = await summarize_articles_async(loaded.articles, settings, client=client, cache=cache, stats=stats, on_result=on_result)
+            if settings.batch:
+                from .batch import summarize_with_batch
+
+                results, batched = await summarize_with_batch(
+                    loaded.articles, settings, client=client, cache=cache, stats=stats, on_result=on_result, budget=budget, on_status=on_status,
+                )
+                batch_usage, batch_requests = batched.usage, batched.requests
+            else:
+                results = await summarize_articles_async(loaded.articles, settings, client=client, cache=cache, stats=stats, on_result=on_result, budget=budget)
             meta = BriefingMeta(
                 generated_at=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
                 model=settings.model,
                 mode=settings.mode,
                 endpoint=settings.endpoint,
-                prompt_hashes={name: load_prompt(name).hash for name in ("brief", "summary")},
+                prompt_hashes={name: load_prompt(name).hash for name in ("brief", "summary", "analysis")},
                 schema_hash=schema_hash(ArticleBrief),
                 articles=len(loaded.articles),
                 briefs=0,
@@ -88,20 +115,64 @@ async def build_briefing_async(
             )
             briefing = merge_briefs(results, rejected=loaded.rejected, meta=meta)
             summaries = {s.ref: r.brief.summary for s in briefing.sources for r in results if r.ok and r.article.id == s.article_id}  # type: ignore[union-attr]
-            paragraphs, notes, usage, summary_cached = await write_summary(briefing, summaries, settings, client, cache)
+            texts = {s.ref: r.article.text for s in briefing.sources for r in results if r.ok and r.article.id == s.article_id}
+            use_llm = executive_summary if cross_source is None else cross_source
+            (paragraphs, notes, usage, summary_cached), analysis = await _gather(
+                write_summary(briefing, summaries, settings, client, cache, budget=budget) if executive_summary else _value(([], [], {}, 0)),
+                analyze_briefing(briefing, texts, summaries, settings, client, cache, use_llm=use_llm, budget=budget),
+            )
+            briefing = analysis.apply(briefing)
             stats.add_usage(usage)
-            stats.cache_hits += summary_cached
+            stats.add_usage(analysis.usage)
+            stats.cache_hits += summary_cached + analysis.from_cache
         finally:
             stats.requests = client.requests
             await client.aclose()
         briefing = briefing.model_copy(update={
             "summary": paragraphs,
             "notes": briefing.notes + notes,
-            "meta": briefing.meta.model_copy(update={"llm_requests": stats.requests, "cache_hits": stats.cache_hits, "usage": stats.usage}),
+            "meta": briefing.meta.model_copy(update={
+                "llm_requests": stats.requests, "cache_hits": stats.cache_hits, "usage": _sum_usage(stats.usage, batch_usage),
+                "batch_requests": batch_requests, **_cost(settings, stats.usage, batch_usage),
+            }),
         })
         return BriefingRun(briefing=briefing, results=results, rejected=loaded.rejected, stats=stats)
     finally:
         cache.close()
+
+
+def _sum_usage(*usages: dict[str, int]) -> dict[str, int]:
+    total: dict[str, int] = {}
+    for usage in usages:
+        for name, value in usage.items():
+            total[name] = total.get(name, 0) + value
+    return total
+
+
+def _cost(settings: Settings, live: dict[str, int], batch: dict[str, int]) -> dict[str, object]:
+    """Meta fields cost_usd and price: estimated from the model's price (none for replayed answers)."""
+    price = price_for(settings)
+    if price is None or settings.replay_dir is not None:
+        return {}
+    total = (cost_usd(live, price) or 0.0) + (cost_usd(batch, price, batch=True) or 0.0)
+    label = f"{settings.model}: ${price.input:g} in, ${price.output:g} out per 1M tokens ({price.source})"
+    return {"cost_usd": round(total, 6), "price": label}
+
+
+async def _value(value):  # type: ignore[no-untyped-def]
+    return value
+
+
+async def _gather(*coros):  # type: ignore[no-untyped-def]
+    """Run the final LLM calls concurrently; if one raises, cancel the others before re-raising."""
+    tasks = [asyncio.ensure_future(c) for c in coros]
+    try:
+        return await asyncio.gather(*tasks)
+    except BaseException:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        raise
 
 
 def build_briefing(paths: Sequence[str | Path], settings: Settings, **kwargs) -> BriefingRun:

@@ -77,9 +77,8 @@ class Prompt:
         ]
 
 
-@cache
 def load_prompt(name: str, directory: Path | None = None) -> Prompt:
-    """Read `<name>.system.md` and `<name>.user.md` from the prompts folder."""
+    """Read `<name>.system.md` and `<name>.user.md` from the prompts folder (re-read each call, so an edit shows)."""
     directory = directory or prompts_dir()
     parts = {}
     for part in ("system", "user"):
@@ -88,6 +87,13 @@ def load_prompt(name: str, directory: Path | None = None) -> Prompt:
             parts[part] = path.read_text(encoding="utf-8")
         except FileNotFoundError as exc:
             raise PromptError(f"missing prompt template {path}; reinstall brief or restore the file") from exc
+    return _checked_prompt(name, parts["system"], parts["user"])
+
+
+@cache
+def _checked_prompt(name: str, system: str, user: str) -> Prompt:
+    """A Prompt from template text, its placeholders checked once per distinct text."""
+    parts = {"system": system, "user": user}
     prompt = Prompt(name=name, **parts)
     try:
         prompt.variables  # noqa: B018 - surfaces malformed '$' usage at load time

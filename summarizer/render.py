@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import re
 
-from .schemas import Briefing, Note
+from .cost import format_usd
+from .schemas import Briefing, BriefingMeta, Note
 
 __all__ = ["render_markdown", "render_json", "escape_md", "cite"]
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]|~#])")
 _SCHEME = re.compile(r"(?i)\b(javascript|vbscript|data|file)\s*:")
+_NOT_INCLUDED = {"rejected": "rejected", "failed": "failed"}  # listed under "Not included", not "Notes"
 _NOTE_TITLES = {
-    "failed": "Failed",
-    "rejected": "Rejected",
     "unverified": "Unverified (left out)",
     "duplicate": "Duplicates",
     "undated": "Undated",
@@ -40,6 +40,16 @@ def cite(refs: list[int]) -> str:
     return "".join(f"[{r}]" for r in sorted(set(refs)))
 
 
+def _spend(m: BriefingMeta) -> str:
+    """' · 1,234 tokens ≈ $0.0012 (estimate)' when this run used tokens; batch requests named."""
+    tokens = m.usage.get("total_tokens", 0)
+    if not tokens and not m.batch_requests:
+        return ""
+    batch = f", {m.batch_requests} via the Batch API" if m.batch_requests else ""
+    cost = f" ≈ {format_usd(m.cost_usd)} (estimate)" if m.cost_usd is not None else ""
+    return f"{batch} · {tokens:,} tokens{cost}"
+
+
 def _header(b: Briefing) -> list[str]:
     dates = sorted(s.date.isoformat() for s in b.sources if s.date)
     span = f"{dates[0]} to {dates[-1]}" if dates and dates[0] != dates[-1] else (dates[0] if dates else "undated")
@@ -51,7 +61,7 @@ def _header(b: Briefing) -> list[str]:
         "",
         f"*Generated {m.generated_at} · model `{m.model}` via {escape_md(endpoint)} · "
         f"{m.items_verified} of {total} evidence quotes verified against their sources · "
-        f"{m.llm_requests} LLM request{'s' if m.llm_requests != 1 else ''}, {m.cache_hits} cached · "
+        f"{m.llm_requests} LLM request{'s' if m.llm_requests != 1 else ''}, {m.cache_hits} cached{_spend(m)} · "
         f"prompts {', '.join(f'{k} {v}' for k, v in sorted(m.prompt_hashes.items()))} · schema {m.schema_version} ({m.schema_hash})*",
     ]
     if m.items_unverified:
@@ -73,6 +83,8 @@ def render_markdown(b: Briefing) -> str:
     for s in b.sources:
         files = escape_md(s.file) + "".join(f" (= {escape_md(a)})" for a in s.aliases)
         out.append(f"| [{s.ref}] | {files} | {s.date or 'unknown'} | {escape_md(s.language)} | {escape_md(s.headline)} |")
+
+    out += _cross_source(b)
 
     out += ["", "## Timeline", ""]
     if not b.timeline:
@@ -103,9 +115,93 @@ def render_markdown(b: Briefing) -> str:
         roles = "; ".join(escape_md(r) for r in a.roles[:3])
         out.append(f"- **{escape_md(a.name)}** ({a.kind}{', ' + roles if roles else ''}) — as written: {names} {cite(a.sources)}")
 
+    missing = [n for n in b.notes if n.kind in _NOT_INCLUDED]
+    if missing:
+        out += ["", "## Not included", ""]
+        out += [f"- {_file(n)}{_NOT_INCLUDED[n.kind]}: {escape_md(n.message)}" for n in missing]
     out += ["", "## Notes", ""]
-    out += _notes(b.notes) or ["*Nothing to report: every article was summarized and every quote verified.*"]
+    out += _notes(b.notes) or [f"*Nothing {'else ' if missing else ''}to report: every {'other ' if missing else ''}article was summarized and every quote verified.*"]
     return "\n".join(out).rstrip() + "\n"
+
+
+def _file(n: Note) -> str:
+    """A note's file as a code span (whitespace folded, so a hostile name cannot start a new line)."""
+    return f"`{' '.join(n.file.split()).replace('`', '')}` " if n.file else ""
+
+
+STANCE_TABLE_ACTORS = 6
+
+
+def _dated(b: Briefing, ref: int) -> str:
+    return f"{cite([ref])} {b.source(ref).date or 'date unknown'}"
+
+
+def _cross_source(b: Briefing) -> list[str]:
+    """Divergences, Framing and Corroborated: only meaningful with two or more sources."""
+    if len(b.sources) < 2:
+        return []
+    out = ["", "## Divergences", ""]
+    out.append("*Statements from different sources that conflict on a fact, earliest publication first. "
+               "When the publication dates differ it is a change over time and the latest source is named.*")
+    out.append("")
+    if not b.divergences:
+        out.append("*No conflicting statements found.*")
+    for d in b.divergences:
+        if d.kind == "change_over_time":
+            latest = ", ".join(_dated(b, r) for r in d.latest)
+            how = f"change over time; latest: {latest}"
+        else:
+            undated = [s.source for s in d.sides if s.published is None]
+            dates = sorted({str(s.published) for s in d.sides if s.published})
+            how = f"contradiction: publication date unknown for {cite(undated)}" if undated else f"contradiction: published the same day ({dates[0]})"
+        basis = " · *from opposite stances*" if d.basis == "stances" else ""
+        out.append(f"- **{escape_md(d.topic)}** — {how} {cite(d.sources)}{basis}")
+        first = d.sides[0].published
+        for side in d.sides:
+            mark = ""
+            if d.kind == "change_over_time" and side.published:
+                mark = " (latest)" if side.source in d.latest else (" (later)" if side.published != first else " (earliest)")
+            out.append(f"  - {side.published or 'date unknown'} {cite([side.source])}{mark} {escape_md(side.claim)} “{escape_md(side.quote.text)}”")
+
+    out += ["", "## Framing", ""]
+    if b.framing:
+        out += ["| Source | Toward | Tone | Frame | Quote |", "|---|---|---|---|---|"]
+        out += [f"| {_dated(b, f.source)} | {escape_md(f.actor)} | {f.tone} | {escape_md(f.frame)} | “{escape_md(f.quote.text)}” |" for f in b.framing]
+    else:
+        out.append("*No framing by source (see Notes).*")
+    out += _stance_table(b)
+
+    out += ["", "## Corroborated", ""]
+    out.append("*Facts reported by two or more sources, each in its own words.*")
+    out.append("")
+    if not b.corroborated:
+        out.append("*No fact is reported by more than one source.*")
+    for c in b.corroborated:
+        when = (c.date or "undated") if c.basis == "timeline" else "stance"
+        out.append(f"- **{when}** {escape_md(c.description)} — *corroborated by {c.count} sources* {cite(c.sources)}")
+        for a in c.accounts:
+            own = f"*{escape_md(a.description)}* " if a.description != c.description else ""
+            out.append(f"  - {cite([a.source])} {own}“{escape_md(a.quote.text)}”")
+    return out
+
+
+def _stance_table(b: Briefing) -> list[str]:
+    """Source x actor: each holder's position toward the actor, as the source reports it."""
+    if not b.stance_table:
+        return []
+    reach: dict[str, set[int]] = {}
+    for cell in b.stance_table:
+        reach.setdefault(cell.actor, set()).add(cell.source)
+    actors = sorted(reach, key=lambda a: (-len(reach[a]), a))
+    shown, rest = actors[:STANCE_TABLE_ACTORS], actors[STANCE_TABLE_ACTORS:]
+    out = ["", "**Stances toward the main actors, by source** (holder: position, from *Who stands where*)", ""]
+    out += ["| Source | " + " | ".join(escape_md(a) for a in shown) + " |", "|---" * (len(shown) + 1) + "|"]
+    for src in b.sources:
+        cells = ["; ".join(f"{escape_md(c.holder)}: {c.position}" for c in b.stance_table if c.source == src.ref and c.actor == actor) or "–" for actor in shown]
+        out.append(f"| {_dated(b, src.ref)} | " + " | ".join(cells) + " |")
+    if rest:
+        out += ["", f"*Also targeted, see Who stands where: {', '.join(escape_md(a) for a in rest)}.*"]
+    return out
 
 
 def _notes(notes: list[Note]) -> list[str]:
@@ -114,7 +210,7 @@ def _notes(notes: list[Note]) -> list[str]:
         group = [n for n in notes if n.kind == kind]
         if group:
             lines.append(f"**{title}**")
-            lines += [f"- {'`' + n.file.replace('`', '') + '`: ' if n.file else ''}{escape_md(n.message)}" for n in group]
+            lines += [f"- {_file(n).rstrip() + ': ' if n.file else ''}{escape_md(n.message)}" for n in group]
             lines.append("")
     return lines
 

@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import tempfile
+import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,6 +20,7 @@ from typing import Any
 import httpx
 
 from .errors import ReplayMissError
+from .files import write_atomic
 
 __all__ = ["KEY_HEADER", "RequestKey", "Recording", "load_recordings", "write_recording", "ReplayTransport", "RecordingTransport", "CountingTransport"]
 
@@ -91,12 +91,7 @@ def write_recording(directory: Path, key: RequestKey, response: dict[str, Any], 
         "recorded_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
         "response": response,
     }
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".rec-", suffix=".json")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump(body, fh, ensure_ascii=False, indent=2)
-        fh.write("\n")
-    os.replace(tmp, path)
-    return path
+    return write_atomic(path, json.dumps(body, ensure_ascii=False, indent=2) + "\n")
 
 
 class CountingTransport(httpx.AsyncBaseTransport):
@@ -129,7 +124,9 @@ class ReplayTransport(httpx.AsyncBaseTransport):
         hit = self.recordings.get(raw)
         if hit is not None:
             return httpx.Response(200, json=hit.response, headers={"content-type": "application/json"})
-        raise ReplayMissError(self.explain_miss(RequestKey.parse(raw)))
+        key = RequestKey.parse(raw)
+        label = urllib.parse.unquote(request.headers.get("X-Brief-Label", ""))
+        raise ReplayMissError(self.explain_miss(RequestKey(key.kind, key.subject, key.mode, key.prompt_hash, key.schema_hash, label)))
 
     def explain_miss(self, key: RequestKey) -> str:
         same_subject = [r for r in self.recordings.values() if (r.key.kind, r.key.subject) == (key.kind, key.subject)]
@@ -163,7 +160,7 @@ class RecordingTransport(httpx.AsyncBaseTransport):
         if raw is None or response.status_code != 200:
             return response
         body = await response.aread()
-        label = request.headers.get("X-Brief-Label", "")
+        label = urllib.parse.unquote(request.headers.get("X-Brief-Label", ""))
         key = RequestKey.parse(raw)
         key = RequestKey(key.kind, key.subject, key.mode, key.prompt_hash, key.schema_hash, label)
         write_recording(self.directory, key, json.loads(body), source=self.source)

@@ -12,6 +12,7 @@ the major they were written for.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from typing import Any, Literal
 
@@ -28,6 +29,10 @@ __all__ = [
     "ArticleBrief",
     "SummaryParagraph",
     "ExecutiveSummary",
+    "ClaimSide",
+    "DivergenceClaim",
+    "FramingClaim",
+    "CrossSourceAnalysis",
     "Source",
     "Quote",
     "Account",
@@ -35,11 +40,16 @@ __all__ = [
     "MergedActor",
     "StanceRow",
     "Note",
+    "DivergenceSide",
+    "Divergence",
+    "FramingRow",
+    "StanceCell",
+    "Corroboration",
     "BriefingMeta",
     "Briefing",
 ]
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 _PARTIAL_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
@@ -50,6 +60,29 @@ Precision = Literal["day", "month", "year", "unknown"]
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+    @classmethod
+    def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        """pydantic's JSON Schema, generated once per class and options (instructor asks for it on every request).
+
+        instructor wraps the response model in a new subclass per request (marked `__wrapped__`,
+        no fields of its own), so the cache is keyed by the class it wraps. A fresh copy is
+        returned each time, so callers may change it.
+        """
+        origin = cls.__dict__.get("__wrapped__", cls)
+        if not (isinstance(origin, type) and issubclass(origin, _Model) and origin.model_fields.keys() == cls.model_fields.keys()):
+            origin = cls
+        key = (origin, args, tuple(sorted(kwargs.items(), key=lambda kv: kv[0])))
+        try:
+            cached = _SCHEMA_CACHE.get(key)
+        except TypeError:  # unhashable options: no caching
+            return super().model_json_schema(*args, **kwargs)
+        if cached is None:
+            cached = _SCHEMA_CACHE[key] = json.dumps(super().model_json_schema(*args, **kwargs))
+        return json.loads(cached)
+
+
+_SCHEMA_CACHE: dict[tuple[Any, ...], str] = {}
 
 
 # --------------------------------------------------------------------------- input
@@ -218,6 +251,88 @@ class ExecutiveSummary(_Model):
     paragraphs: list[SummaryParagraph] = Field(description="2 to 5 paragraphs, most important first.", min_length=1, max_length=6)
 
 
+# --------------------------------------------------------------------------- LLM response: cross-source analysis
+
+
+def _check_cited_quote(source: int, quote: str, info: ValidationInfo, what: str) -> None:
+    """Context `valid_sources` and `source_texts` ({number: article text}) make this a real check."""
+    context = info.context or {}
+    valid, texts = context.get("valid_sources"), context.get("source_texts")
+    if valid is not None and source not in valid:
+        raise ValueError(f"{what}: source {source} does not exist; cite only numbers from {sorted(valid)}")
+    if texts is not None and source in texts and not quote_in_source(quote, texts[source]):
+        raise ValueError(
+            f"{what}: this quote does not occur in source {source}. Copy the lead or one of the evidence "
+            f"quotes shown for source {source} (or a contiguous part) character for character, in its "
+            "original language; never translate, paraphrase or quote one source under another's number."
+        )
+
+
+class ClaimSide(_Model):
+    """What one source states about the disputed fact, shown by a quote from that source."""
+
+    source: int = Field(description="Number of the source making this statement.")
+    claim: str = Field(description="What this source states about the fact, one plain English sentence, attributed as the source attributes it.")
+    quote: str = Field(
+        description="Verbatim quote that shows this statement: from the lead or one of the evidence quotes given for "
+        "THIS source number (whole or a contiguous part), copied character for character in its original language.",
+        min_length=MIN_QUOTE_CHARS,
+    )
+
+    @model_validator(mode="after")
+    def _resolves(self, info: ValidationInfo) -> ClaimSide:
+        _check_cited_quote(self.source, self.quote, info, "divergence side")
+        return self
+
+
+class DivergenceClaim(_Model):
+    """A fact on which the sources conflict: who did what, when, how many, whether something happened.
+    Different emphasis or extra detail is not a divergence; a statement that one source makes and
+    another flatly contradicts (or updates) is."""
+
+    fact: str = Field(description="The fact in dispute, a short English phrase, e.g. 'Whether Putin admitted Russia's guilt for the downed plane'.")
+    sides: list[ClaimSide] = Field(
+        description="Each source's statement on the fact, one side per source, at least two different sources. "
+        "Do not order or judge them: brief compares the publication dates itself.",
+        min_length=2,
+        max_length=6,
+    )
+
+    @model_validator(mode="after")
+    def _two_sources(self) -> DivergenceClaim:
+        if len({side.source for side in self.sides}) < 2:
+            raise ValueError("a divergence needs sides from at least two different sources")
+        return self
+
+
+class FramingClaim(_Model):
+    """How one source frames one of the main actors: its tone and the frame it uses, shown by a quote."""
+
+    source: int = Field(description="Number of the source whose framing this is.")
+    actor: str = Field(description="Canonical English name of the main actor (or the relationship) the tone is toward, e.g. 'Vladimir Putin', 'Russia', 'Azerbaijan–Russia relations'.")
+    tone: Position = Field(description="The source's tone toward that actor.")
+    frame: str = Field(description="The frame the source uses, a short English phrase faithful to it, e.g. 'a new, more mature phase based on mutual trust' or 'Putin's forced backtrack'.")
+    quote: str = Field(
+        description="Verbatim quote from THIS source that shows the frame: from its lead or one of its evidence quotes (whole or a contiguous "
+        "part), copied character for character in the original language.",
+        min_length=MIN_QUOTE_CHARS,
+    )
+
+    @model_validator(mode="after")
+    def _resolves(self, info: ValidationInfo) -> FramingClaim:
+        _check_cited_quote(self.source, self.quote, info, "framing")
+        return self
+
+
+class CrossSourceAnalysis(_Model):
+    """A comparison of the numbered source briefs: where the sources conflict on facts, and how each
+    source frames the main actors. Work only from the briefs given and invent nothing. Every quote is
+    copied from the evidence quotes shown for the same source number."""
+
+    divergences: list[DivergenceClaim] = Field(description="Facts on which sources conflict, most important first (at most 8). Empty if none.", max_length=10)
+    framing: list[FramingClaim] = Field(description="For each source, its tone toward the main actors and its frame, one or two rows per source (at most 15).", max_length=20)
+
+
 # --------------------------------------------------------------------------- merged briefing
 
 
@@ -294,6 +409,60 @@ class Note(_Model):
     message: str
 
 
+class DivergenceSide(_Model):
+    """One source's statement in a divergence, with its publication date and verbatim quote."""
+
+    source: int
+    published: dt.date | None
+    claim: str
+    quote: Quote
+
+
+class Divergence(_Model):
+    """Statements from different sources that conflict on a fact, earliest publication first.
+
+    `change_over_time` when the sides were published on different dates (`latest` names the most
+    recent sources); `contradiction` when they are equally current (same date, or dates unknown).
+    """
+
+    kind: Literal["change_over_time", "contradiction"]
+    topic: str
+    sides: list[DivergenceSide]
+    sources: list[int]
+    latest: list[int] = Field(default_factory=list)
+    basis: Literal["analysis", "stances"] = Field(description="'analysis': the model's comparison, checked; 'stances': opposite stances of one holder.")
+
+
+class FramingRow(_Model):
+    """How one source frames one actor: tone, frame and a verbatim quote from that source."""
+
+    source: int
+    actor: str
+    tone: str
+    frame: str
+    quote: Quote
+
+
+class StanceCell(_Model):
+    """One cell of the source x actor table: a holder's position toward an actor in one source."""
+
+    source: int
+    actor: str
+    holder: str
+    position: str
+
+
+class Corroboration(_Model):
+    """A fact reported independently by several sources, with each source's own account."""
+
+    date: str | None
+    description: str
+    sources: list[int]
+    count: int = Field(description="Number of sources reporting it.")
+    basis: Literal["timeline", "stances"]
+    accounts: list[Account]
+
+
 class BriefingMeta(_Model):
     schema_version: str = SCHEMA_VERSION
     generated_at: str
@@ -309,6 +478,9 @@ class BriefingMeta(_Model):
     llm_requests: int = 0
     cache_hits: int = 0
     usage: dict[str, int] = Field(default_factory=dict)
+    cost_usd: float | None = Field(default=None, description="Estimated USD cost of this run's requests (cached answers cost nothing); null when the model's price is unknown or the answers were replayed.")
+    price: str | None = Field(default=None, description="The price the cost was estimated with, e.g. 'gpt-4o-mini: $0.15 in, $0.60 out per 1M tokens (brief's price table)'.")
+    batch_requests: int = Field(default=0, description="Article requests answered through the OpenAI Batch API (at half price).")
 
 
 class Briefing(_Model):
@@ -321,6 +493,10 @@ class Briefing(_Model):
     actors: list[MergedActor]
     stances: list[StanceRow]
     notes: list[Note]
+    divergences: list[Divergence] = Field(default_factory=list)
+    framing: list[FramingRow] = Field(default_factory=list)
+    stance_table: list[StanceCell] = Field(default_factory=list)
+    corroborated: list[Corroboration] = Field(default_factory=list)
 
     def source(self, ref: int) -> Source:
         return self.sources[ref - 1]

@@ -3,29 +3,37 @@
 Each article's outcome is recorded on its own `BriefResult`: one failing article never sinks
 the others. A result is cached the moment it arrives, so a run killed half-way pays only for
 what it had not finished. Only an auth or unknown-model error stops the whole run at once.
+An article longer than `max_article_chars` is trimmed before it is sent, with a note saying
+what was left out; its quotes are checked against the text actually sent.
 """
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from pydantic import BaseModel, Field
 
+from .articles import content_id
 from .cache import BriefCache, cache_key
 from .config import Settings
+from .cost import Budget, budget_for, estimate_tokens
 from .errors import AuthError, LLMError, ModelNotFoundError
 from .grounding import GroundingReport, verify_brief
-from .llm import LLMClient
+from .llm import EndpointError, LLMClient
 from .prompts import load_prompt, schema_hash
 from .replay import RequestKey
 from .schemas import Article, ArticleBrief
 
-__all__ = ["BriefResult", "CachedBrief", "RunStats", "brief_messages", "brief_key", "summarize_articles", "summarize_articles_async"]
+__all__ = ["BriefResult", "CachedBrief", "RunStats", "brief_messages", "brief_key", "fit_article", "summarize_articles", "summarize_articles_async"]
 
 ProgressCallback = Callable[["BriefResult"], None]
+BREAKER_MIN = 3  # consecutive articles the endpoint must fail before the rest are not sent
+_FENCE_CLOSE = re.compile(r"<\s*/\s*(article)", re.IGNORECASE)  # any spelling of the closing tag
+_SENTENCE_END = re.compile(r"[.!?\u3002\u2026][\"'\u00bb\u201d)]*\s")
 
 
 class CachedBrief(BaseModel):
@@ -50,7 +58,9 @@ class BriefResult:
     error: str | None = None
     from_cache: bool = False
     usage: dict[str, int] = field(default_factory=dict)
-    attempts: int = 0
+    attempts: int = 0  # HTTP requests sent for it, failed ones included
+    endpoint_down: bool = False  # failed because the endpoint kept failing (not because of the answer)
+    budget_stop: bool = False  # not sent: it would have taken the run past --max-cost / --max-tokens
 
     @property
     def ok(self) -> bool:
@@ -70,7 +80,7 @@ class RunStats:
 
 def brief_messages(article: Article) -> list[dict[str, str]]:
     """The chat messages for one article (article text fenced, so it stays data)."""
-    text = article.text.replace("</article", "<\\/article")
+    text = _FENCE_CLOSE.sub(lambda m: "<\\/" + m.group(1), article.text)
     return load_prompt("brief").render(
         publication_date=article.date.isoformat() if article.date else "unknown",
         language=article.language,
@@ -78,27 +88,64 @@ def brief_messages(article: Article) -> list[dict[str, str]]:
     )
 
 
+def fit_article(article: Article, max_chars: int) -> Article:
+    """The article as it will be sent: trimmed to `max_chars` (at a paragraph or sentence end) with a note, or unchanged."""
+    text = article.text
+    if len(text) <= max_chars:
+        return article
+    cut = text[:max_chars]
+    floor = int(max_chars * 0.6)  # never throw away more than 40% of the allowance to find a clean break
+    end = cut.rfind("\n", floor)
+    if end == -1:
+        end = max((m.end() for m in _SENTENCE_END.finditer(cut, floor)), default=-1)
+    if end == -1:
+        end = cut.rfind(" ", floor)
+    kept = text[: end if end > 0 else max_chars].rstrip()
+    rest = text[len(kept):].strip()
+    note = (
+        f"too long: only the first {len(kept):,} of {len(text):,} characters were summarized (--max-article-chars {max_chars:,}); "
+        f"the last {len(text) - len(kept):,} characters, from \u201c{' '.join(rest[:60].split())}\u2026\u201d, were left out. "
+        "Raise --max-article-chars if the model's context allows"
+    )
+    return article.model_copy(update={"text": kept, "notes": [*article.notes, note]})
+
+
 def brief_key(article: Article, settings: Settings) -> tuple[str, RequestKey]:
-    """(cache key, request key) for an article's brief under these settings."""
+    """(cache key, request key) for an article's brief under these settings (a trimmed article keys on what is sent)."""
+    sent = fit_article(article, settings.max_article_chars)
+    subject = article.id if sent is article else f"{article.id}-{content_id(sent.text)[:8]}"
     prompt, schema = load_prompt("brief").hash, schema_hash(ArticleBrief)
-    ckey = cache_key("brief", namespace=settings.namespace, model=settings.model, prompt_hash=prompt, schema_hash=schema, subject=article.id)
-    return ckey, RequestKey("brief", article.id, settings.mode, prompt, schema, label=article.path)
+    ckey = cache_key("brief", namespace=settings.namespace, model=settings.model, prompt_hash=prompt, schema_hash=schema, subject=subject)
+    return ckey, RequestKey("brief", subject, settings.mode, prompt, schema, label=article.path)
 
 
-async def _summarize_one(article: Article, settings: Settings, client: LLMClient, cache: BriefCache, stats: RunStats) -> BriefResult:
+async def _summarize_one(
+    article: Article, settings: Settings, client: LLMClient, cache: BriefCache, stats: RunStats, budget: Budget | None = None,
+    on_response: Callable[[], None] | None = None,
+) -> BriefResult:
     ckey, rkey = brief_key(article, settings)
+    article = fit_article(article, settings.max_article_chars)  # grounding checks quotes against the text actually sent
     cached = cache.get(ckey, CachedBrief)
     if cached is not None:
         stats.cache_hits += 1
         return BriefResult(article, cached.brief, verify_brief(cached.brief, article.text), from_cache=True)
+    messages, ticket = brief_messages(article), None
+    if budget is not None and budget.limited:
+        ticket = budget.reserve(estimate_tokens(messages, ArticleBrief))
+        if ticket is None:
+            return BriefResult(article, error=budget.refusal(), budget_stop=True)
     try:
-        done = await client.complete(ArticleBrief, brief_messages(article), key=rkey, context={"source_text": article.text})
+        done = await client.complete(ArticleBrief, messages, key=rkey, context={"source_text": article.text}, on_response=on_response)
     except (AuthError, ModelNotFoundError):
         raise
     except LLMError as exc:
         stats.add_usage(exc.usage)
-        return BriefResult(article, error=str(exc), usage=exc.usage, attempts=exc.attempts)
+        if budget is not None:
+            budget.settle(ticket, exc.usage)
+        return BriefResult(article, error=str(exc), usage=exc.usage, attempts=exc.attempts, endpoint_down=isinstance(exc, EndpointError))
     stats.add_usage(done.usage)
+    if budget is not None:
+        budget.settle(ticket, done.usage)
     cache.set(ckey, CachedBrief(
         brief=done.value, model=settings.model, prompt_hash=rkey.prompt_hash, schema_hash=rkey.schema_hash,
         created_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), grounded=done.grounded, usage=done.usage,
@@ -106,20 +153,69 @@ async def _summarize_one(article: Article, settings: Settings, client: LLMClient
     return BriefResult(article, done.value, verify_brief(done.value, article.text), usage=done.usage, attempts=done.attempts)
 
 
+@dataclass
+class _Breaker:
+    """Stops sending once the endpoint has failed `limit` articles in a row (each after its full retry policy)."""
+
+    limit: int
+    failures: int = 0
+    last_error: str = ""
+
+    def record(self, result: BriefResult) -> None:
+        if result.ok:
+            self.failures = 0
+        elif result.endpoint_down:
+            self.failures += 1
+            self.last_error = result.error or ""
+
+    @property
+    def open(self) -> bool:
+        return self.failures >= self.limit
+
+    def skip(self, article: Article) -> BriefResult:
+        return BriefResult(article, error=(
+            f"not sent: the endpoint failed the last {self.failures} articles in a row (last error: {self.last_error}); "
+            "rerun later, articles already briefed are cached"
+        ), endpoint_down=True)
+
+
 async def summarize_articles_async(
     articles: Sequence[Article], settings: Settings, *, client: LLMClient | None = None, cache: BriefCache | None = None,
-    stats: RunStats | None = None, on_result: ProgressCallback | None = None,
+    stats: RunStats | None = None, on_result: ProgressCallback | None = None, budget: Budget | None = None,
 ) -> list[BriefResult]:
-    """Summarize articles concurrently (at most `settings.concurrency` requests in flight), in input order."""
-    own_client = client is None
+    """Summarize articles concurrently (at most `settings.concurrency` requests in flight), in input order.
+
+    An article that fails is reported on its result; once the endpoint has failed
+    max(3, concurrency) articles in a row, the rest are reported failed without being sent.
+    An auth or unknown-model error cancels everything and is raised.
+    """
+    own_client, own_cache = client is None, cache is None
     client = client or LLMClient(settings)
     cache = cache if cache is not None else BriefCache(settings.cache_dir if settings.use_cache else None)
     stats = stats if stats is not None else RunStats()
     gate = asyncio.Semaphore(settings.concurrency)
+    breaker = _Breaker(limit=max(BREAKER_MIN, settings.concurrency))
+    budget = budget if budget is not None else budget_for(settings)
 
     async def run(article: Article) -> BriefResult:
-        async with gate:
-            result = await _summarize_one(article, settings, client, cache, stats)
+        # The slot is freed as soon as an answer arrives, so the next article is sent while this
+        # one is parsed and checked (the client bounds requests in flight to `concurrency` too).
+        await gate.acquire()
+        held = [True]
+
+        def free() -> None:
+            if held[0]:
+                held[0] = False
+                gate.release()
+
+        try:
+            if breaker.open:
+                result = breaker.skip(fit_article(article, settings.max_article_chars))
+            else:
+                result = await _summarize_one(article, settings, client, cache, stats, budget, on_response=free)
+                breaker.record(result)
+        finally:
+            free()
         if on_result:
             on_result(result)
         return result
@@ -136,6 +232,8 @@ async def summarize_articles_async(
         stats.requests += client.requests if own_client else 0
         if own_client:
             await client.aclose()
+        if own_cache:
+            cache.close()
 
 
 def summarize_articles(articles: Sequence[Article], settings: Settings, **kwargs) -> list[BriefResult]:

@@ -1,67 +1,220 @@
-"""The executive summary: one LLM call over the merged briefs (never the raw articles), cached.
+"""The executive summary: written from the merged briefs (never the raw articles), cached.
 
 The model sees only numbered, grounding-checked briefs and must cite their numbers. Citations
 are checked twice: by the response model's validator (so the model is re-asked) and again
 here, so a paragraph whose citations still do not resolve is dropped, never shown.
+
+Up to `CHUNK_SIZE` sources it is one call. Beyond that the context per call stays bounded: the
+sources are summarised in groups of `CHUNK_SIZE` (concurrently), then the groups' paragraphs,
+each led by the source numbers it cites, are summarised again, `CHUNK_SIZE` groups per call,
+until one call remains. Every level may cite only source numbers its input cites, so the final
+citations still resolve to real sources.
 """
 
 from __future__ import annotations
 
+import asyncio
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
 from .cache import BriefCache, cache_key
 from .config import Settings
+from .cost import Budget, estimate_tokens
 from .errors import AuthError, LLMError, ModelNotFoundError
 from .llm import LLMClient
 from .prompts import load_prompt, schema_hash, short_hash
 from .replay import RequestKey
 from .schemas import Briefing, ExecutiveSummary, Note, SummaryParagraph
 
-__all__ = ["summary_input", "write_summary"]
+__all__ = ["CHUNK_SIZE", "summary_input", "summary_messages", "write_summary"]
+
+CHUNK_SIZE = 25  # sources (or group summaries) per summary call
+
+_FENCE_CLOSE = re.compile(r"(?i)<(\s*)/(\s*briefs)")
 
 
-def summary_input(briefing: Briefing, brief_summaries: dict[int, str]) -> str:
-    """The numbered briefs as the summary prompt shows them: only items that passed grounding."""
+_Index = tuple[dict[int, list[str]], dict[int, list[str]]]
+
+
+def _index(briefing: Briefing) -> _Index:
+    """Each source's event and stance lines, in one pass over the timeline and the stances."""
+    events: dict[int, list[str]] = defaultdict(list)
+    for e in briefing.timeline:
+        for a in e.accounts:
+            events[a.source].append(f"Event ({a.date or 'undated'}): {a.description}")
+    stances: dict[int, list[str]] = defaultdict(list)
+    for s in briefing.stances:
+        stances[s.source].append(f"Stance: {s.holder} on {s.target} ({s.position}): {s.gist}")
+    return events, stances
+
+
+def summary_input(briefing: Briefing, brief_summaries: dict[int, str], refs: Sequence[int] | None = None, *, index: _Index | None = None) -> str:
+    """The numbered briefs (all, or those in `refs`) as the summary prompt shows them: only items that passed grounding."""
+    events, stances = index or _index(briefing)
+    wanted = None if refs is None else set(refs)
     blocks = []
     for src in briefing.sources:
+        if wanted is not None and src.ref not in wanted:
+            continue
         head = f"[{src.ref}] published {src.date or 'date unknown'} · language {src.language} · {src.headline}"
         body = [f"Summary: {brief_summaries[src.ref]}"] if src.ref in brief_summaries else []
-        body += [f"Event ({a.date or 'undated'}): {a.description}" for e in briefing.timeline for a in e.accounts if a.source == src.ref]
-        body += [f"Stance: {s.holder} on {s.target} ({s.position}): {s.gist}" for s in briefing.stances if s.source == src.ref]
-        blocks.append("\n".join([head, *body]))
+        blocks.append("\n".join([head, *body, *events[src.ref], *stances[src.ref]]))
     return "\n\n".join(blocks)
+
+
+def _fence(text: str) -> str:
+    return _FENCE_CLOSE.sub(r"<\1\\/\2", text)
+
+
+def summary_messages(
+    briefing: Briefing, brief_summaries: dict[int, str], refs: Sequence[int] | None = None, *, index: _Index | None = None,
+) -> list[dict[str, str]]:
+    """The chat messages of a summary call over all sources (or `refs`); brief text cannot close the <briefs> fence (any case)."""
+    numbers = [s.ref for s in briefing.sources] if refs is None else list(refs)
+    text = summary_input(briefing, brief_summaries, refs, index=index)
+    return load_prompt("summary").render(briefs=_fence(text), source_numbers=", ".join(map(str, numbers)))
+
+
+def _span(numbers: Sequence[int]) -> str:
+    """'1-25, 27, 30-31' for a list of source numbers."""
+    runs: list[list[int]] = []
+    for n in sorted(set(numbers)):
+        if runs and n == runs[-1][1] + 1:
+            runs[-1][1] = n
+        else:
+            runs.append([n, n])
+    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in runs)
+
+
+@dataclass
+class _Part:
+    """The summary of a group of sources: its paragraphs, each citing real source numbers."""
+
+    refs: list[int]
+    dates: tuple[str, str] | None
+    paragraphs: list[SummaryParagraph]
+
+
+def _parts_messages(parts: Sequence[_Part]) -> tuple[list[dict[str, str]], list[int]]:
+    """Messages summarising group summaries: each paragraph is led by the source numbers it cites."""
+    blocks, cited = [], set()
+    for part in parts:
+        when = f", published {part.dates[0]} to {part.dates[1]}" if part.dates else ""
+        lines = [f"Sources {_span(part.refs)}{when}, summarised:"]
+        for p in part.paragraphs:
+            lines.append("".join(f"[{n}]" for n in p.sources) + " " + " ".join(p.text.split()))
+            cited.update(p.sources)
+        blocks.append("\n".join(lines))
+    valid = sorted(cited)
+    return load_prompt("summary").render(briefs=_fence("\n\n".join(blocks)), source_numbers=", ".join(map(str, valid))), valid
+
+
+@dataclass
+class _Tally:
+    notes: list[Note] = field(default_factory=list)
+    usage: dict[str, int] = field(default_factory=dict)
+    cached: int = 0
+
+
+async def _ask(
+    messages: list[dict[str, str]], valid: list[int], what: str, settings: Settings, client: LLMClient, cache: BriefCache,
+    budget: Budget | None, tally: _Tally,
+) -> list[SummaryParagraph] | None:
+    """One summary call (cached): its paragraphs whose citations resolve, or None when it could not be written."""
+    prompt = load_prompt("summary")
+    subject = short_hash(messages[1]["content"], 16)
+    shash = schema_hash(ExecutiveSummary)
+    ckey = cache_key("summary", namespace=settings.namespace, model=settings.model, prompt_hash=prompt.hash, schema_hash=shash, subject=subject)
+    result = cache.get(ckey, ExecutiveSummary)
+    if result is not None:
+        tally.cached += 1
+    else:
+        ticket = None
+        if budget is not None and budget.limited:
+            ticket = budget.reserve(estimate_tokens(messages, ExecutiveSummary))
+            if ticket is None:
+                tally.notes.append(Note(kind="failed", message=f"{what} not written: the budget ({budget.describe()}) would be exceeded; rerun with a larger budget"))
+                return None
+        key = RequestKey("summary", subject, settings.mode, prompt.hash, shash, label=f"summary-{subject[:8]}")
+        try:
+            done = await client.complete(ExecutiveSummary, messages, key=key, context={"valid_sources": valid})
+        except (AuthError, ModelNotFoundError):
+            raise
+        except LLMError as exc:
+            _add(tally.usage, exc.usage)
+            if budget is not None:
+                budget.settle(ticket, exc.usage)
+            tally.notes.append(Note(kind="failed", message=f"{what} not written: {exc}"))
+            return None
+        _add(tally.usage, done.usage)
+        if budget is not None:
+            budget.settle(ticket, done.usage)
+        result = done.value
+        cache.set(ckey, result)
+    kept = []
+    for paragraph in result.paragraphs:
+        bad = sorted(set(paragraph.sources) - set(valid))
+        if bad or not paragraph.sources:
+            tally.notes.append(Note(kind="unverified", message=f"summary paragraph dropped, its citations {bad or '[]'} do not resolve: {paragraph.text[:120]}"))
+        else:
+            kept.append(paragraph)
+    return kept
+
+
+def _add(total: dict[str, int], usage: dict[str, int]) -> None:
+    for name, value in usage.items():
+        total[name] = total.get(name, 0) + value
+
+
+async def _all(coros: list) -> list:  # type: ignore[type-arg]
+    """Run calls concurrently; if one raises (auth, unknown model), cancel the others first."""
+    tasks = [asyncio.ensure_future(c) for c in coros]
+    try:
+        return await asyncio.gather(*tasks)
+    except BaseException:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        raise
 
 
 async def write_summary(
     briefing: Briefing, brief_summaries: dict[int, str], settings: Settings, client: LLMClient, cache: BriefCache,
-) -> tuple[list[SummaryParagraph], list[Note], dict[str, int], bool]:
-    """(paragraphs, notes, usage, from_cache) for the briefing's executive summary."""
+    *, budget: Budget | None = None, chunk_size: int = CHUNK_SIZE,
+) -> tuple[list[SummaryParagraph], list[Note], dict[str, int], int]:
+    """(paragraphs, notes, usage, calls answered from the cache) for the briefing's executive summary."""
     if not briefing.sources:
-        return [], [], {}, False
+        return [], [], {}, 0
+    tally = _Tally()
     refs = [s.ref for s in briefing.sources]
-    prompt = load_prompt("summary")
-    messages = prompt.render(briefs=summary_input(briefing, brief_summaries).replace("</briefs", "<\\/briefs"), source_numbers=", ".join(map(str, refs)))
-    subject = short_hash(messages[1]["content"], 16)
-    shash = schema_hash(ExecutiveSummary)
-    ckey = cache_key("summary", namespace=settings.namespace, model=settings.model, prompt_hash=prompt.hash, schema_hash=shash, subject=subject)
-    cached = cache.get(ckey, ExecutiveSummary)
-    usage: dict[str, int] = {}
-    if cached is not None:
-        result, from_cache = cached, True
-    else:
-        key = RequestKey("summary", subject, settings.mode, prompt.hash, shash, label=f"summary-{subject[:8]}")
-        try:
-            done = await client.complete(ExecutiveSummary, messages, key=key, context={"valid_sources": refs})
-        except (AuthError, ModelNotFoundError):
-            raise
-        except LLMError as exc:
-            return [], [Note(kind="failed", message=f"executive summary not written: {exc}")], exc.usage, False
-        result, usage, from_cache = done.value, done.usage, False
-        cache.set(ckey, result)
-    kept, notes = [], []
-    for paragraph in result.paragraphs:
-        bad = sorted(set(paragraph.sources) - set(refs))
-        if bad or not paragraph.sources:
-            notes.append(Note(kind="unverified", message=f"summary paragraph dropped, its citations {bad or '[]'} do not resolve: {paragraph.text[:120]}"))
-        else:
-            kept.append(paragraph)
-    return kept, notes, usage, from_cache
+    if len(refs) <= chunk_size:
+        kept = await _ask(summary_messages(briefing, brief_summaries), refs, "executive summary", settings, client, cache, budget, tally)
+        return kept or [], tally.notes, tally.usage, tally.cached
+    gate = asyncio.Semaphore(settings.concurrency)
+    dates = {s.ref: s.date.isoformat() for s in briefing.sources if s.date}
 
+    async def part(group: list[int], messages: list[dict[str, str]], valid: list[int], what: str) -> _Part | None:
+        async with gate:
+            kept = await _ask(messages, valid, what, settings, client, cache, budget, tally)
+        known = sorted(dates[r] for r in group if r in dates)
+        return _Part(group, (known[0], known[-1]) if known else None, kept) if kept else None
+
+    groups = [refs[i : i + chunk_size] for i in range(0, len(refs), chunk_size)]
+    index = _index(briefing)
+    parts = await _all([part(g, summary_messages(briefing, brief_summaries, g, index=index), g, f"executive summary of sources {_span(g)}") for g in groups])
+    parts = [p for p in parts if p is not None]
+    while len(parts) > chunk_size:
+        batches = [parts[i : i + chunk_size] for i in range(0, len(parts), chunk_size)]
+        calls = []
+        for batch in batches:
+            messages, valid = _parts_messages(batch)
+            group = [r for p in batch for r in p.refs]
+            calls.append(part(group, messages, valid, f"executive summary of sources {_span(group)}"))
+        parts = [p for p in await _all(calls) if p is not None]
+    if not parts:
+        return [], tally.notes, tally.usage, tally.cached
+    messages, valid = _parts_messages(parts)
+    kept = await _ask(messages, valid, "executive summary", settings, client, cache, budget, tally)
+    return kept or [], tally.notes, tally.usage, tally.cached

@@ -18,7 +18,8 @@ SEED_FILES = sorted(p.name for p in SEEDS.glob("*.txt"))
 def isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
     """No real API key, endpoint or user config; the cache lives in a fresh temp folder."""
     home = tmp_path_factory.mktemp("home")
-    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "BRIEF_MODEL", "BRIEF_MODE", "BRIEF_CONCURRENCY", "BRIEF_CACHE_DIR"):
+    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "BRIEF_MODEL", "BRIEF_MODE", "BRIEF_CONCURRENCY", "BRIEF_CACHE_DIR",
+                 "BRIEF_PROVIDER", "AZURE_OPENAI_API_KEY", "AZURE_OPENAI_ENDPOINT", "OPENROUTER_API_KEY", "VLLM_API_KEY"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("BRIEF_CACHE_DIR", str(home / "cache"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))

@@ -7,7 +7,7 @@ article's first sentence. The reply is shaped for the request: `tool_calls` when
 has `tools`, JSON in `content` otherwise (json, md_json, json_schema).
 
 Faults are scripted per request, in order: `server.script("429:2", "500", "ok")`. Known faults:
-  ok | 429[:seconds] | 429-date[:seconds] | 500 | 502 | 503 | reset | hang[:seconds] | 401 | 404
+  ok | 429[:seconds] | 429-date[:seconds] | 500 | 502 | 503 | reset | hang[:seconds] | 401 | 401-echo | 404
   | broken_json | missing_field | wrong_type | length | bad_quote
 After the script runs out, `server.default` (normally "ok") answers.
 """
@@ -68,6 +68,8 @@ class FakeOpenAI:
     default: str = "ok"
     requests: list[dict[str, Any]] = field(default_factory=list)
     models: tuple[str, ...] = ()  # if set, other model names get 404
+    api_key: str | None = None  # if set, requests without "Authorization: Bearer <api_key>" get 401 (GET /models too)
+    usage_sent: list[dict[str, int]] = field(default_factory=list)  # the `usage` of every 200 response, in order
 
     def __post_init__(self) -> None:
         self._script: deque[str] = deque()
@@ -100,6 +102,8 @@ class FakeOpenAI:
                 pass
 
             def do_GET(self) -> None:  # /v1/models
+                if server.api_key and self.headers.get("authorization") != f"Bearer {server.api_key}":
+                    return self._send(401, _error("Incorrect API key provided", "invalid_api_key"))
                 names = server.models or ("fake-model",)
                 self._send(200, {"object": "list", "data": [{"id": n, "object": "model", "owned_by": "fake"} for n in names]})
 
@@ -108,7 +112,7 @@ class FakeOpenAI:
                 body = json.loads(self.rfile.read(length) or b"{}")
                 with server._lock:
                     fault = server._script.popleft() if server._script else server.default
-                    server.requests.append({"path": self.path, "headers": dict(self.headers), "body": body, "fault": fault})
+                    server.requests.append({"path": self.path, "headers": dict(self.headers), "body": body, "fault": fault, "time": time.monotonic()})
                 if server.latency:
                     time.sleep(server.latency)
                 server._respond(self, body, fault)
@@ -146,6 +150,10 @@ class FakeOpenAI:
             if kind == "summary":
                 numbers = re.findall(r"^\[(\d+)\]", _user_text(body), flags=re.M)
                 return {"paragraphs": [{"text": "Synthetic summary of the sources.", "sources": [int(n) for n in numbers[:3]] or [1]}]}
+            if kind == "analysis":  # cross-source comparison: nothing found, nothing to verify
+                return {"divergences": [], "framing": []}
+            if kind == "check":  # `brief check`'s connectivity ping
+                return {"reply": "pong"}
         text = _user_text(body)
         match = re.search(r"<article>\n(.*)\n</article>", text, flags=re.S)
         return synthetic_brief(match.group(1) if match else text)
@@ -153,7 +161,14 @@ class FakeOpenAI:
     def _respond(self, handler: Any, body: dict[str, Any], fault: str) -> None:
         name, _, arg = fault.partition(":")
         if name == "reset":
+            # SO_LINGER 0 makes close() send RST; the file objects hold the socket open until closed too.
             handler.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+            handler.close_connection = True
+            for stream in (handler.rfile, handler.wfile):
+                try:
+                    stream.close()
+                except OSError:
+                    pass
             handler.connection.close()
             return
         if name == "hang":
@@ -167,7 +182,10 @@ class FakeOpenAI:
             return handler._send(429, _error("Rate limit reached", "rate_limit_exceeded"), {"retry-after": when})
         if name in ("500", "502", "503"):
             return handler._send(int(name), _error("The server had an error", "server_error"))
-        if name == "401":
+        if name == "401-echo":  # a careless server that echoes the key back in its error
+            sent = handler.headers.get("Authorization", "").removeprefix("Bearer ")
+            return handler._send(401, _error(f"Incorrect API key provided: {sent}", "invalid_api_key"))
+        if name == "401" or (self.api_key and handler.headers.get("authorization") != f"Bearer {self.api_key}"):
             return handler._send(401, _error("Incorrect API key provided", "invalid_api_key"))
         if name == "404" or (self.models and body.get("model") not in self.models):
             return handler._send(404, _error(f"The model `{body.get('model')}` does not exist", "model_not_found"))
@@ -186,7 +204,10 @@ class FakeOpenAI:
             raw = raw[: len(raw) // 2] + "}}"
         elif name == "length":
             raw, finish = raw[: len(raw) // 3], "length"
-        handler._send(200, _completion(body, raw, finish))
+        completion = _completion(body, raw, finish)
+        with self._lock:
+            self.usage_sent.append(completion["usage"])
+        handler._send(200, completion)
 
 
 def _user_text(body: dict[str, Any]) -> str:

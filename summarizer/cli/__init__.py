@@ -13,6 +13,9 @@ from ._common import app
 from . import run as _run  # noqa: E402,F401  (registers `brief run`)
 from . import schemas as _schemas  # noqa: E402,F401
 from . import cache as _cache  # noqa: E402,F401
+from . import config as _config  # noqa: E402,F401  (registers `brief config path|show`)
+from . import check as _check  # noqa: E402,F401  (registers `brief check`)
+from . import digest as _digest  # noqa: E402,F401  (registers `brief digest`)
 
 __all__ = ["app", "main"]
 

@@ -44,17 +44,19 @@ def fail(exc: BriefError) -> typer.Exit:
     return typer.Exit(EXIT_USAGE)
 
 
-def settings_from(**flags):  # type: ignore[no-untyped-def]
+def settings_from(*, lenient: bool = False, **flags):  # type: ignore[no-untyped-def]
     """Resolve Settings from CLI flags (None = not given), env and config file."""
     from ..config import resolve_settings
 
     config = flags.pop("config", None)
-    return resolve_settings(flags, config_file=config)
+    return resolve_settings(flags, config_file=config, lenient=lenient)
 
 
+ProviderOpt = Annotated[Optional[str], typer.Option("--provider", help="Server preset: openai | azure | ollama | vllm | llamacpp | lmstudio | openrouter. Sets the default base URL, mode and key env var; explicit flags win. Env: BRIEF_PROVIDER.", show_default=False)]
 ModelOpt = Annotated[Optional[str], typer.Option("--model", "-m", help="Model name. Env: BRIEF_MODEL. Default: gpt-4o-mini.", show_default=False)]
-BaseUrlOpt = Annotated[Optional[str], typer.Option("--base-url", help="OpenAI-compatible endpoint, e.g. http://127.0.0.1:11434/v1 for Ollama. Env: OPENAI_BASE_URL.", show_default=False)]
-ApiKeyOpt = Annotated[Optional[str], typer.Option("--api-key", help="API key (prefer the env var OPENAI_API_KEY; never logged or cached).", show_default=False)]
-ModeOpt = Annotated[Optional[str], typer.Option("--mode", help="Structured-output mode: tools | json | md_json | json_schema. Default: tools (llama.cpp: json or tools).", show_default=False)]
+BaseUrlOpt = Annotated[Optional[str], typer.Option("--base-url", help="OpenAI-compatible endpoint, e.g. http://gpu-box:11434/v1. Env: OPENAI_BASE_URL. Default: the provider's, else OpenAI.", show_default=False)]
+ApiKeyOpt = Annotated[Optional[str], typer.Option("--api-key", help="API key; prefer the provider's env var (OPENAI_API_KEY, AZURE_OPENAI_API_KEY, OPENROUTER_API_KEY). Never logged or cached.", show_default=False)]
+ModeOpt = Annotated[Optional[str], typer.Option("--mode", help="Structured-output mode: tools | json | md_json | json_schema. Env: BRIEF_MODE. Default: the provider's, else tools.", show_default=False)]
 CacheDirOpt = Annotated[Optional[Path], typer.Option("--cache-dir", help="Cache folder. Env: BRIEF_CACHE_DIR. Default: the user cache dir.", show_default=False)]
 ConfigOpt = Annotated[Optional[Path], typer.Option("--config", help="Config file (TOML). Default: ./brief.toml, then the user config dir.", show_default=False)]
+ConcurrencyOpt = Annotated[Optional[int], typer.Option("--concurrency", "-c", help="Requests in flight at once. Env: BRIEF_CONCURRENCY. Default: 8.", show_default=False)]

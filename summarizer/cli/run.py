@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sys
 from pathlib import Path
@@ -9,8 +10,9 @@ from typing import Annotated, Optional
 
 import typer
 
+from ..cost import format_usd
 from ..errors import BriefError
-from ._common import ApiKeyOpt, BaseUrlOpt, CacheDirOpt, ConfigOpt, ModelOpt, ModeOpt, app, err, fail, settings_from
+from ._common import ApiKeyOpt, BaseUrlOpt, CacheDirOpt, ConfigOpt, ModelOpt, ModeOpt, ProviderOpt, app, err, fail, settings_from
 
 
 @app.command("run")
@@ -18,6 +20,7 @@ def run(
     paths: Annotated[list[Path], typer.Argument(help="Article files and folders (folders are read recursively for *.txt).", show_default=False)],
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the Markdown briefing here instead of stdout.", show_default=False)] = None,
     json_out: Annotated[Optional[Path], typer.Option("--json", help="Also write the briefing as JSON (schemas/briefing.schema.json).", show_default=False)] = None,
+    provider: ProviderOpt = None,
     model: ModelOpt = None,
     base_url: BaseUrlOpt = None,
     api_key: ApiKeyOpt = None,
@@ -25,6 +28,12 @@ def run(
     cache_dir: CacheDirOpt = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the cache.")] = False,
     concurrency: Annotated[Optional[int], typer.Option("--concurrency", "-c", help="Requests in flight at once. Default: 8.", show_default=False)] = None,
+    rpm: Annotated[Optional[int], typer.Option("--rpm", help="At most this many requests per minute (client-side, spread evenly), to stay under the account's quota.", show_default=False)] = None,
+    tpm: Annotated[Optional[int], typer.Option("--tpm", help="At most this many tokens per minute (estimated: request characters / 4 plus the answer allowance).", show_default=False)] = None,
+    max_cost: Annotated[Optional[float], typer.Option("--max-cost", help="Budget in USD: start no request that would take the run past it (needs the model's price). Exit 2 if articles were left.", show_default=False)] = None,
+    max_tokens: Annotated[Optional[int], typer.Option("--max-tokens", help="Budget in tokens (prompt + answer), like --max-cost.", show_default=False)] = None,
+    batch: Annotated[bool, typer.Option("--batch", help="Send the articles through the OpenAI Batch API (half price, results within 24 h); rerunning resumes a pending batch.")] = False,
+    max_article_chars: Annotated[Optional[int], typer.Option("--max-article-chars", help="Trim longer articles to this many characters before sending them (the briefing notes what was left out). Default: 20000.", show_default=False)] = None,
     replay: Annotated[Optional[Path], typer.Option("--replay", help="Answer requests from recordings in this folder instead of an endpoint.", show_default=False)] = None,
     record: Annotated[Optional[Path], typer.Option("--record", help="Save every live response as a recording in this folder (for --replay and tests).", show_default=False)] = None,
     config: ConfigOpt = None,
@@ -33,35 +42,67 @@ def run(
 ) -> None:
     """Summarize articles and print (or write) one cited Markdown briefing."""
     from .. import pipeline
-    from ..files import write_atomic
     from ..render import render_json, render_markdown
 
-    logging.basicConfig(level=logging.DEBUG if verbose else logging.CRITICAL, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
-    if not verbose:
-        logging.getLogger("instructor").setLevel(logging.CRITICAL + 1)
     try:
         settings = settings_from(
-            model=model, base_url=base_url, api_key=api_key, mode=mode, cache_dir=cache_dir, concurrency=concurrency,
-            replay_dir=replay, record_dir=record, config=config, use_cache=False if no_cache else None,
+            provider=provider, model=model, base_url=base_url, api_key=api_key, mode=mode, cache_dir=cache_dir, concurrency=concurrency,
+            replay_dir=replay, record_dir=record, config=config, use_cache=False if no_cache else None, max_article_chars=max_article_chars,
+            rpm=rpm, tpm=tpm, max_cost=max_cost, max_tokens=max_tokens, batch=True if batch else None,
         )
         if settings.replay_is_default and not quiet:
             err(f"No endpoint configured: using the recorded responses in {settings.replay_dir}. "
-                 "For live runs set OPENAI_API_KEY, or pass --base-url for a local server.")
-        with _Progress(enabled=not quiet and sys.stderr.isatty()) as progress:
-            result = pipeline.build_briefing(paths, settings, on_result=progress.advance, on_loaded=progress.start)
+                 "For live runs set OPENAI_API_KEY, or pass --provider (ollama, vllm, ...) or --base-url; `brief check` tests the endpoint.")
+        with _log_to_stderr(verbose, settings), _Progress(enabled=not quiet and sys.stderr.isatty(), quiet=quiet) as progress:
+            result = pipeline.build_briefing(paths, settings, on_result=progress.advance, on_loaded=progress.start, on_status=progress.status)
         markdown = render_markdown(result.briefing)
         if output:
-            write_atomic(output, markdown)
+            _write(output, markdown)
         else:
             sys.stdout.write(markdown)
         if json_out:
-            write_atomic(json_out, render_json(result.briefing))
+            _write(json_out, render_json(result.briefing))
     except BriefError as exc:
         raise fail(exc) from None
     if not quiet:
         _report(result, output, json_out)
     if result.exit_code:
         raise typer.Exit(result.exit_code)
+
+
+def _write(path: Path, text: str) -> None:
+    """Write an output atomically (temp file + rename): a crash or full disk never leaves half a file."""
+    from ..files import write_atomic
+
+    try:
+        write_atomic(path, text)
+    except OSError as exc:
+        raise BriefError(f"cannot write {path} ({exc.strerror or exc}); check that its folder is writable and has free space") from None
+
+
+@contextlib.contextmanager
+def _log_to_stderr(verbose: bool, settings):  # type: ignore[no-untyped-def]
+    """Logs on stderr for this command only (everything with --verbose), the API key blanked out of every line."""
+    secret = settings.api_key.get_secret_value() if settings.api_key else ""
+
+    class Redact(logging.Formatter):
+        def format(self, record: logging.LogRecord) -> str:
+            text = super().format(record)
+            return text.replace(secret, "[redacted]") if len(secret) >= 6 else text
+
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(Redact("%(levelname)s %(name)s: %(message)s"))
+    root, instructor = logging.getLogger(), logging.getLogger("instructor")
+    saved = root.level, instructor.level
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG if verbose else logging.CRITICAL)
+    instructor.setLevel(logging.NOTSET if verbose else logging.CRITICAL + 1)
+    try:
+        yield
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(saved[0])
+        instructor.setLevel(saved[1])
 
 
 def _report(result, output: Optional[Path], json_out: Optional[Path]) -> None:  # type: ignore[no-untyped-def]
@@ -73,10 +114,16 @@ def _report(result, output: Optional[Path], json_out: Optional[Path]) -> None:  
     if result.rejected:
         parts.append(f"{len(result.rejected)} rejected")
     parts.append(f"{m.items_verified}/{m.items_verified + m.items_unverified} quotes verified")
-    parts.append(f"{m.llm_requests} LLM requests, {m.cache_hits} cached")
+    parts.append(f"{m.llm_requests} LLM requests, {m.cache_hits} cached" + (f", {m.batch_requests} via the Batch API" if m.batch_requests else ""))
     if m.usage.get("total_tokens"):
-        parts.append(f"{m.usage['total_tokens']} tokens")
+        parts.append(f"{m.usage['total_tokens']:,} tokens" + (f" (prompt {m.usage.get('prompt_tokens', 0):,}, answers {m.usage.get('completion_tokens', 0):,})" if "prompt_tokens" in m.usage else ""))
+    if m.cost_usd is not None:
+        parts.append(f"estimated cost {format_usd(m.cost_usd)} at {m.price}")
     err("; ".join(parts) + ".")
+    stopped = [r for r in result.results if getattr(r, "budget_stop", False)]
+    if stopped:
+        err(f"Budget reached: {len(stopped)} article(s) not done, listed below and in the briefing's notes; "
+            "rerun with a larger --max-cost/--max-tokens to finish them (what was done is cached and not paid again).")
     for r in result.failed:
         err(f"  failed: {r.article.path}: {r.error}")
     for r in result.rejected:
@@ -89,8 +136,9 @@ def _report(result, output: Optional[Path], json_out: Optional[Path]) -> None:  
 class _Progress:
     """A rich progress bar on stderr when it is a terminal; silent otherwise."""
 
-    def __init__(self, enabled: bool) -> None:
+    def __init__(self, enabled: bool, quiet: bool = False) -> None:
         self.enabled = enabled
+        self.quiet = quiet
         self.bar = None
         self.task = None
         self.cached = self.failed = 0
@@ -113,6 +161,13 @@ class _Progress:
         self.failed += not result.ok
         if self.bar is not None and self.task is not None:
             self.bar.update(self.task, advance=1, info=f"{self.cached} cached, {self.failed} failed")
+
+    def status(self, message: str) -> None:
+        """A one-line status (e.g. a batch's progress): above the bar on a terminal, plain on stderr otherwise; none with --quiet."""
+        if self.bar is not None:
+            self.bar.console.print(message, markup=False, highlight=False)
+        elif not self.quiet:
+            err(message)
 
     def __exit__(self, *exc) -> None:  # type: ignore[no-untyped-def]
         if self.bar is not None:

@@ -1,0 +1,249 @@
+"""Benchmark brief against a local fake OpenAI-compatible server: throughput, overhead, memory, merge.
+
+    python bench/run.py                      # the figures in bench/README.md (about two minutes)
+    python bench/run.py --n 200 --latency 0.5 --concurrency 16 --big 1000
+
+The fake server (tests/fake_openai.py) runs in a child process, so its work does not count as
+brief's; it answers each article with the brief a careful model would write (bench/corpus.py),
+after `--latency` seconds. The script prints:
+
+1. wall time of the article requests vs the ideal ceil(N / concurrency) x latency (target 1.15x);
+2. the same run again with the cache warm: requests sent (must be 0) and brief's own time per
+   article for --big articles (target < 5 ms);
+3. prompt overhead: tokens per article request beyond the article itself (chars / 4), measured
+   on the request bodies the server received, split into system prompt, schema and user template;
+4. peak memory of the process running brief for --big articles;
+5. merge time and the largest prompt the executive summary sent for --big briefs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import math
+import multiprocessing as mp
+import os
+import platform
+import re
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.corpus import make_corpus  # noqa: E402
+
+_ARTICLE = re.compile(r"<article>\n(.*)\n</article>", re.S)
+
+
+# --------------------------------------------------------------------------- the server (child process)
+
+
+def _serve(sizes: tuple[int, ...], latency: float, conn: Any) -> None:
+    """Child process: a FakeOpenAI answering the corpus's articles; reports request sizes on demand."""
+    import socketserver
+
+    from tests.fake_openai import FakeOpenAI, _user_text
+
+    socketserver.TCPServer.request_queue_size = 256  # a burst of `concurrency` connects must not overflow the backlog
+    answers = {a.body: a.brief for n in sizes for a in make_corpus(n)}
+
+    class CorpusServer(FakeOpenAI):
+        def answer_for(self, body: dict[str, Any], key: str | None) -> dict[str, Any]:
+            if key and key.startswith("brief/"):
+                match = _ARTICLE.search(_user_text(body))
+                if match and match.group(1) in answers:
+                    return answers[match.group(1)]
+            return super().answer_for(body, key)
+
+    with CorpusServer(recordings=None, latency=latency) as server:  # type: ignore[arg-type]
+        conn.send(server.base_url)
+        while True:
+            command = conn.recv()
+            if command == "sizes":
+                conn.send([_sizes(r) for r in server.requests])
+            elif command == "clear":
+                server.requests.clear()
+                conn.send(True)
+            elif isinstance(command, tuple) and command[0] == "latency":
+                server.latency = command[1]
+                conn.send(True)
+            else:
+                conn.send(True)
+                return
+
+
+def _sizes(request: dict[str, Any]) -> dict[str, Any]:
+    """What one request carried, in characters: whole body, messages by role, tools, the article."""
+    import json
+
+    body = request["body"]
+    key = request["headers"].get("X-Brief-Key") or request["headers"].get("x-brief-key") or ""
+    messages = body.get("messages", [])
+    user = "\n".join(m.get("content") or "" for m in messages if m.get("role") == "user")
+    match = _ARTICLE.search(user)
+    return {
+        "kind": key.split("/")[0],
+        "time": request.get("time", 0.0),
+        "body": len(json.dumps(body, ensure_ascii=False)),
+        "system": sum(len(m.get("content") or "") for m in messages if m.get("role") == "system"),
+        "user": len(user),
+        "tools": len(json.dumps(body.get("tools") or body.get("response_format") or "", ensure_ascii=False)),
+        "article": len(match.group(1)) if match else 0,
+    }
+
+
+class Server:
+    """The fake server in a child process."""
+
+    def __init__(self, sizes: tuple[int, ...], latency: float) -> None:
+        ctx = mp.get_context("spawn")
+        self.conn, child = ctx.Pipe()
+        self.process = ctx.Process(target=_serve, args=(sizes, latency, child), daemon=True)
+        self.process.start()
+        self.base_url = self.conn.recv()
+
+    def ask(self, command: Any) -> Any:
+        self.conn.send(command)
+        return self.conn.recv()
+
+    def close(self) -> None:
+        self.ask("stop")
+        self.process.join(5)
+
+
+# --------------------------------------------------------------------------- brief (this process)
+
+
+def write_corpus(n: int, folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for article in make_corpus(n):
+        (folder / article.name).write_text(article.file_text, encoding="utf-8")
+    return folder
+
+
+def settings_for(base_url: str, cache_dir: Path, concurrency: int):  # type: ignore[no-untyped-def]
+    from pydantic import SecretStr
+
+    from summarizer.config import Settings
+
+    return Settings(model="gpt-4o-mini", base_url=base_url, api_key=SecretStr("sk-bench-not-a-key"), cache_dir=cache_dir, concurrency=concurrency)
+
+
+def run_brief(folder: Path, settings) -> tuple[Any, dict[str, float]]:  # type: ignore[no-untyped-def]
+    """build_briefing over `folder`; timings of the whole run and of the article phase."""
+    from summarizer.pipeline import build_briefing
+
+    marks: dict[str, float] = {}
+
+    def loaded(_: Any) -> None:
+        marks["loaded"] = time.perf_counter()
+
+    def result(_: Any) -> None:
+        marks["last_result"] = time.perf_counter()
+
+    start = time.perf_counter()
+    run = build_briefing([folder], settings, on_loaded=loaded, on_result=result)
+    marks["total"] = time.perf_counter() - start
+    marks["articles"] = marks.get("last_result", marks["loaded"]) - marks["loaded"]
+    return run, marks
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Benchmark brief against a local fake OpenAI-compatible server.")
+    parser.add_argument("--n", type=int, default=200, help="articles for the throughput run (default 200)")
+    parser.add_argument("--latency", type=float, default=0.5, help="seconds the server takes per request (default 0.5)")
+    parser.add_argument("--concurrency", type=int, default=16, help="brief's --concurrency (default 16)")
+    parser.add_argument("--big", type=int, default=1000, help="articles for the warm-cache, memory and merge figures (default 1000)")
+    parser.add_argument("--big-latency", type=float, default=0.02, help="server latency while filling the cache for --big (default 0.02)")
+    args = parser.parse_args(argv)
+
+    print(f"machine: {platform.platform()}, {os.cpu_count()} CPUs (nproc), Python {platform.python_version()}")
+    start = time.perf_counter()
+    import instructor  # noqa: F401 - once per process; timed here, not inside the throughput figure
+    import openai  # noqa: F401
+
+    print(f"one-off import of openai + instructor (paid once per process, before the first request): {time.perf_counter() - start:.2f} s")
+    with tempfile.TemporaryDirectory(prefix="brief-bench-") as tmp:
+        work = Path(tmp)
+        server = Server((args.n, args.big), args.latency)
+        try:
+            throughput(args, server, work)
+            big(args, server, work)
+        finally:
+            server.close()
+    return 0
+
+
+def throughput(args: argparse.Namespace, server: Server, work: Path) -> None:
+    folder = write_corpus(args.n, work / "small")
+    settings = settings_for(server.base_url, work / "cache-small", args.concurrency)
+    server.ask("clear")
+    run, marks = run_brief(folder, settings)
+    sizes = server.ask("sizes")
+    briefs = [s for s in sizes if s["kind"] == "brief"]
+    ideal = math.ceil(args.n / args.concurrency) * args.latency
+    ratio = marks["articles"] / ideal
+    print(f"\n1. throughput: {args.n} articles, latency {args.latency} s, concurrency {args.concurrency}")
+    print(f"   article requests: {marks['articles']:.2f} s vs ideal ceil({args.n}/{args.concurrency}) x {args.latency} = {ideal:.2f} s "
+          f"-> {ratio:.3f}x (target <= 1.15x) {'OK' if ratio <= 1.15 else 'MISSED'}")
+    print(f"   whole run (read, {len(briefs)} briefs, merge, {len(sizes) - len(briefs)} summary/analysis requests): {marks['total']:.2f} s; "
+          f"{run.briefing.meta.briefs} briefs, {len(run.briefing.timeline)} timeline entries, exit code {run.exit_code}")
+    overhead(briefs)
+
+
+def overhead(briefs: list[dict[str, Any]]) -> None:
+    if not briefs:
+        return
+    n = len(briefs)
+    article = sum(b["article"] for b in briefs) / n
+    body = sum(b["body"] for b in briefs) / n
+    system = sum(b["system"] for b in briefs) / n
+    tools = sum(b["tools"] for b in briefs) / n
+    template = sum(b["user"] - b["article"] for b in briefs) / n
+    rest = body - article - system - tools - template
+    print(f"3. prompt overhead per article request (chars / 4 ~ tokens), mean over {n} requests:")
+    print(f"   article itself {article / 4:.0f} tokens; overhead {(body - article) / 4:.0f} tokens = system prompt {system / 4:.0f} "
+          f"+ schema/tools {tools / 4:.0f} + user template {template / 4:.0f} + JSON framing {rest / 4:.0f}")
+
+
+def big(args: argparse.Namespace, server: Server, work: Path) -> None:
+    from summarizer.merge import merge_briefs
+
+    folder = write_corpus(args.big, work / "big")
+    settings = settings_for(server.base_url, work / "cache-big", args.concurrency)
+    server.ask(("latency", args.big_latency))
+    server.ask("clear")
+    cold, cold_marks = run_brief(folder, settings)
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    sizes = server.ask("sizes")
+    server.ask("clear")
+    warm, warm_marks = run_brief(folder, settings)
+    sent = len(server.ask("sizes"))
+    per_article = warm_marks["total"] / args.big * 1000
+    print(f"\n2. warm cache: {args.big} articles again: {sent} requests sent, {warm.briefing.meta.llm_requests} counted, "
+          f"{warm.briefing.meta.cache_hits} cache hits; {warm_marks['total']:.2f} s = {per_article:.2f} ms per article "
+          f"(target < 5 ms) {'OK' if per_article < 5 and sent == 0 else 'MISSED'}")
+    print(f"   (cold run that filled it: {cold_marks['total']:.1f} s at latency {args.big_latency} s, {cold.briefing.meta.llm_requests} requests)")
+    print(f"4. peak memory (max RSS of the process running brief, {args.big} articles, cold run): {peak_mb:.0f} MB")
+    summary = [s for s in sizes if s["kind"] == "summary"]
+    analysis = [s for s in sizes if s["kind"] == "analysis"]
+    results = cold.results
+    start = time.perf_counter()
+    briefing = merge_briefs(results, meta=cold.briefing.meta)
+    merge_s = time.perf_counter() - start
+    events = sum(len(r.brief.events) for r in results if r.ok)
+    print(f"5. merge of {len(results)} briefs ({events} events): {merge_s:.2f} s -> {len(briefing.timeline)} timeline entries, {len(briefing.actors)} actors")
+    if summary:
+        print(f"   executive summary: {len(summary)} calls; largest prompt {max(s['body'] for s in summary) / 4:,.0f} tokens "
+              f"(all {args.big} briefs in one prompt would be ~{sum(s['body'] for s in summary[:-1]) / 4:,.0f})")
+    if analysis:
+        print(f"   cross-source analysis: {len(analysis)} call(s); largest prompt {max(s['body'] for s in analysis) / 4:,.0f} tokens")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,369 @@
+"""Cross-source analysis: where the sources agree, where they conflict, and how each frames the actors.
+
+Deterministic parts come first and rest only on what merge already verified:
+- corroborated: merged timeline entries reported by two or more sources (each account checked
+  to describe the entry's event), and one holder's same position reported by several sources;
+- divergences from stances: one holder's opposite positions on the same target in different
+  sources, shown as a change over time when the publication dates differ;
+- the source x actor table of stances.
+
+Then one LLM call (cached and recorded like the executive summary) over the numbered briefs
+finds divergences on facts and each source's framing. Its answer is validated against the
+response model with the source texts as context (so the model is re-asked), and checked again
+here: a side or framing row whose source number or quote does not resolve is dropped and listed
+in the notes, never shown. The publication dates, never the model, decide what is later.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, utils
+
+from .cache import BriefCache, cache_key
+from .config import Settings
+from .cost import Budget, estimate_tokens
+from .errors import AuthError, LLMError, ModelNotFoundError, ReplayMissError
+from .grounding import normalize, quote_in_source
+from .llm import LLMClient
+from .merge import normalize_name
+from .prompts import load_prompt, schema_hash, short_hash
+from .replay import RequestKey
+from .schemas import (
+    Account,
+    Briefing,
+    Corroboration,
+    CrossSourceAnalysis,
+    Divergence,
+    DivergenceSide,
+    FramingRow,
+    Note,
+    Quote,
+    StanceCell,
+    StanceRow,
+)
+
+__all__ = [
+    "AnalysisResult",
+    "analysis_input",
+    "analysis_key",
+    "analysis_messages",
+    "analyze_briefing",
+    "analyze_deterministic",
+    "article_lead",
+    "build_stance_table",
+    "check_analysis",
+    "find_corroborations",
+    "find_stance_divergences",
+    "make_divergence",
+]
+
+POLARITY = {"supportive": 1, "conciliatory": 1, "neutral": 0, "mixed": 0, "critical": -1, "hostile": -1}
+TARGET_MATCH = 80.0  # token_sort_ratio of two stance targets of the same holder
+ACCOUNT_MATCH = 60.0  # token_set_ratio of an account to its timeline entry's description
+ACTOR_MATCH = 90.0
+MAX_INPUT_CHARS = 120_000  # about 30k tokens: one comparison call must fit a small model's context
+_FENCE_CLOSE = re.compile(r"<\s*/\s*(briefs)", re.IGNORECASE)  # any spelling of the closing tag
+
+
+@dataclass
+class AnalysisResult:
+    """What the analysis adds to a briefing, plus what the LLM call cost."""
+
+    divergences: list[Divergence] = field(default_factory=list)
+    framing: list[FramingRow] = field(default_factory=list)
+    stance_table: list[StanceCell] = field(default_factory=list)
+    corroborated: list[Corroboration] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+    usage: dict[str, int] = field(default_factory=dict)
+    from_cache: bool = False
+
+    def apply(self, briefing: Briefing) -> Briefing:
+        """The briefing with the analysis sections filled in and its notes appended."""
+        return briefing.model_copy(update={
+            "divergences": self.divergences,
+            "framing": self.framing,
+            "stance_table": self.stance_table,
+            "corroborated": self.corroborated,
+            "notes": briefing.notes + self.notes,
+        })
+
+
+# --------------------------------------------------------------------------- deterministic parts
+
+
+def _similar(a: str, b: str, scorer=fuzz.token_sort_ratio) -> float:
+    return scorer(a, b, processor=utils.default_process)
+
+
+def make_divergence(topic: str, sides: list[DivergenceSide], basis: str) -> Divergence:
+    """A divergence with its sides ordered by publication date; dates decide change vs contradiction."""
+    sides = sorted(sides, key=lambda s: (s.published is None, s.published or dt.date.min, s.source))
+    dates = {s.published for s in sides if s.published is not None}
+    if len(dates) >= 2:
+        newest = max(dates)
+        kind, latest = "change_over_time", sorted({s.source for s in sides if s.published == newest})
+    else:
+        kind, latest = "contradiction", []
+    return Divergence(kind=kind, topic=topic, sides=sides, sources=sorted({s.source for s in sides}), latest=latest, basis=basis)  # type: ignore[arg-type]
+
+
+def _stance_groups(b: Briefing) -> list[list[StanceRow]]:
+    """Stance rows of the same holder toward similar targets (single-link on target similarity)."""
+    by_holder: dict[str, list[StanceRow]] = defaultdict(list)
+    for row in b.stances:
+        by_holder[normalize_name(row.holder)].append(row)
+    groups: list[list[StanceRow]] = []
+    for rows in by_holder.values():
+        clusters: list[list[StanceRow]] = []
+        for row in rows:
+            hits = [c for c in clusters if any(_similar(row.target, o.target) >= TARGET_MATCH for o in c)]
+            merged = [row] + [r for c in hits for r in c]
+            clusters = [c for c in clusters if c not in hits] + [merged]
+        groups += [sorted(c, key=lambda r: r.source) for c in clusters]
+    return groups
+
+
+def _topic(rows: list[StanceRow]) -> str:
+    targets = [r.target for r in rows]
+    return max(targets, key=lambda t: (targets.count(t), -len(t)))
+
+
+def find_stance_divergences(b: Briefing) -> list[Divergence]:
+    """One holder's opposite positions (supportive/conciliatory vs critical/hostile) on one target in different sources."""
+    found = []
+    for rows in _stance_groups(b):
+        positive = {r.source for r in rows if POLARITY.get(r.position, 0) > 0}
+        negative = {r.source for r in rows if POLARITY.get(r.position, 0) < 0}
+        if not positive or not negative or len(positive | negative) < 2:
+            continue
+        sides = [
+            DivergenceSide(source=r.source, published=b.source(r.source).date, claim=f"{r.position.capitalize()}: {r.gist}", quote=r.quote)
+            for r in rows if POLARITY.get(r.position, 0) != 0
+        ]
+        found.append(make_divergence(f"{rows[0].holder}'s position on {_topic(rows)}", sides, "stances"))
+    return found
+
+
+def find_corroborations(b: Briefing) -> list[Corroboration]:
+    """Events and stances reported by two or more sources, each with every source's own account."""
+    found = []
+    for entry in b.timeline:
+        if len(entry.sources) < 2:
+            continue
+        core = [a for a in entry.accounts if _similar(a.description, entry.description, fuzz.token_set_ratio) >= ACCOUNT_MATCH]
+        sources = sorted({a.source for a in core})
+        if len(sources) >= 2:
+            found.append(Corroboration(date=entry.date, description=entry.description, sources=sources, count=len(sources), basis="timeline", accounts=core))
+    for rows in _stance_groups(b):
+        by_position: dict[str, list[StanceRow]] = defaultdict(list)
+        for row in rows:
+            by_position[row.position].append(row)
+        for position, same in by_position.items():
+            sources = sorted({r.source for r in same})
+            if len(sources) < 2:
+                continue
+            accounts = [Account(source=r.source, date=None, description=r.gist, quote=r.quote) for r in same]
+            description = f"{same[0].holder}: {position} toward {_topic(same)}"
+            found.append(Corroboration(date=None, description=description, sources=sources, count=len(sources), basis="stances", accounts=accounts))
+    found.sort(key=lambda c: (-c.count, c.basis != "timeline", c.date is None, c.date or "", c.sources))
+    return found
+
+
+def _actor_index(b: Briefing) -> dict[str, str]:
+    index = {}
+    for actor in b.actors:
+        for name in (actor.name, *actor.names_in_sources):
+            index.setdefault(normalize_name(name), actor.name)
+    return index
+
+
+def _actor_for(name: str, b: Briefing, index: dict[str, str]) -> str | None:
+    key = normalize_name(name)
+    if key in index:
+        return index[key]
+    best = max(b.actors, key=lambda a: fuzz.ratio(normalize_name(a.name), key), default=None)
+    return best.name if best is not None and fuzz.ratio(normalize_name(best.name), key) >= ACTOR_MATCH else None
+
+
+def build_stance_table(b: Briefing) -> list[StanceCell]:
+    """Stances whose target is one of the briefing's actors, as cells of a source x actor table."""
+    index = _actor_index(b)
+    cells = []
+    for row in b.stances:
+        actor = _actor_for(row.target, b, index)
+        if actor is not None and actor != row.holder:
+            cells.append(StanceCell(source=row.source, actor=actor, holder=row.holder, position=row.position))
+    return sorted(cells, key=lambda c: (c.source, c.actor, c.holder))
+
+
+def analyze_deterministic(b: Briefing) -> AnalysisResult:
+    """Corroboration, stance changes and the stance table: no LLM involved."""
+    if len(b.sources) < 2:
+        return AnalysisResult()
+    return AnalysisResult(divergences=find_stance_divergences(b), stance_table=build_stance_table(b), corroborated=find_corroborations(b))
+
+
+# --------------------------------------------------------------------------- the LLM part
+
+
+LEAD_CHARS = 600
+
+
+def article_lead(text: str, limit: int = LEAD_CHARS) -> str:
+    """The article's opening (headline line and first paragraphs), verbatim, cut at a sentence end."""
+    lead = ""
+    for line in (ln.strip() for ln in text.splitlines()):
+        if line and len(lead) < limit // 2:
+            lead = f"{lead} {line}".strip()
+    if len(lead) <= limit:
+        return lead
+    cut = lead[:limit]
+    end = max(cut.rfind(". "), cut.rfind("! "), cut.rfind("? "), cut.rfind(".\u201d "), cut.rfind(".» "))
+    return cut[: end + 1] if end >= limit // 3 else cut.rsplit(" ", 1)[0]
+
+
+def analysis_input(b: Briefing, brief_summaries: dict[int, str], source_texts: dict[int, str] | None = None) -> str:
+    """The numbered briefs with dates, each article's verbatim lead and every verified quote."""
+    blocks = []
+    by_source: dict[int, list] = defaultdict(list)  # one pass over the timeline, not one per source
+    for e in b.timeline:
+        for a in e.accounts:
+            by_source[a.source].append(a)
+    stances_of: dict[int, list] = defaultdict(list)
+    for s in b.stances:
+        stances_of[s.source].append(s)
+    for src in b.sources:
+        lines = [f"[{src.ref}] published {src.date or 'date unknown'} · language {src.language} · {src.headline}"]
+        if source_texts and src.ref in source_texts:
+            lines.append(f"Lead (verbatim): {article_lead(source_texts[src.ref])}")
+        if src.ref in brief_summaries:
+            lines.append(f"Summary: {brief_summaries[src.ref]}")
+        accounts = sorted(by_source[src.ref], key=lambda a: (a.date is None, a.date or ""))
+        for a in accounts:
+            lines += [f"Event ({a.date or 'undated'}): {a.description}", f"  Quote: {a.quote.text}"]
+        for s in stances_of[src.ref]:
+            if s.source == src.ref:
+                lines += [f"Stance: {s.holder} on {s.target} ({s.position}): {s.gist}", f"  Quote: {s.quote.text}"]
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
+
+
+def analysis_messages(b: Briefing, brief_summaries: dict[int, str], source_texts: dict[int, str] | None = None) -> list[dict[str, str]]:
+    """The chat messages of the analysis call (briefs fenced as data)."""
+    return load_prompt("analysis").render(
+        briefs=_FENCE_CLOSE.sub(lambda m: "<\\/" + m.group(1), analysis_input(b, brief_summaries, source_texts)),
+        source_numbers=", ".join(str(s.ref) for s in b.sources),
+    )
+
+
+def analysis_key(messages: list[dict[str, str]], settings: Settings, label: str = "") -> tuple[str, RequestKey]:
+    """(cache key, request key) of the analysis call: prompt hash + schema hash + input hash."""
+    subject = short_hash(messages[1]["content"], 16)
+    prompt, shash = load_prompt("analysis").hash, schema_hash(CrossSourceAnalysis)
+    ckey = cache_key("analysis", namespace=settings.namespace, model=settings.model, prompt_hash=prompt, schema_hash=shash, subject=subject)
+    return ckey, RequestKey("analysis", subject, settings.mode, prompt, shash, label=label or f"analysis-{subject[:8]}")
+
+
+def _overlap(a: str, b: str) -> bool:
+    x, y = normalize(a), normalize(b)
+    return x in y or y in x
+
+
+def check_analysis(result: CrossSourceAnalysis, b: Briefing, source_texts: dict[int, str]) -> tuple[list[Divergence], list[FramingRow], list[Note]]:
+    """Keep only sides and framing rows whose source exists and whose quote is in that source's text."""
+    refs = {s.ref for s in b.sources}
+    notes: list[Note] = []
+
+    def resolves(source: int, quote: str, what: str) -> bool:
+        if source not in refs or source not in source_texts:
+            notes.append(Note(kind="unverified", message=f"{what} dropped, source [{source}] does not exist: {quote[:120]!r}"))
+            return False
+        if not quote_in_source(quote, source_texts[source]):
+            notes.append(Note(kind="unverified", file=b.source(source).file, message=f"{what} dropped, its quote is not in source [{source}]: {quote[:160]!r}"))
+            return False
+        return True
+
+    divergences = []
+    for claim in result.divergences:
+        sides = [
+            DivergenceSide(source=side.source, published=b.source(side.source).date, claim=side.claim, quote=Quote(source=side.source, text=side.quote, verified=True))
+            for side in claim.sides if resolves(side.source, side.quote, f"divergence side ({claim.fact})")
+        ]
+        if len({s.source for s in sides}) >= 2:
+            divergences.append(make_divergence(claim.fact, sides, "analysis"))
+        else:
+            notes.append(Note(kind="unverified", message=f"divergence dropped, fewer than two of its sources resolve: {claim.fact}"))
+    index = _actor_index(b)
+    framing = [
+        FramingRow(source=f.source, actor=_actor_for(f.actor, b, index) or f.actor, tone=f.tone, frame=f.frame, quote=Quote(source=f.source, text=f.quote, verified=True))
+        for f in result.framing if resolves(f.source, f.quote, f"framing of {f.actor}")
+    ]
+    framing.sort(key=lambda r: r.source)
+    return divergences, framing, notes
+
+
+def _subsumed(d: Divergence, others: list[Divergence]) -> bool:
+    """True when another divergence already quotes at least two of `d`'s sides."""
+    for other in others:
+        covered = sum(any(o.source == s.source and _overlap(o.quote.text, s.quote.text) for o in other.sides) for s in d.sides)
+        if covered >= 2:
+            return True
+    return False
+
+
+async def analyze_briefing(
+    b: Briefing, source_texts: dict[int, str], brief_summaries: dict[int, str], settings: Settings, client: LLMClient, cache: BriefCache,
+    *, use_llm: bool = True, budget: Budget | None = None,
+) -> AnalysisResult:
+    """The deterministic analysis plus, for two or more sources, the checked LLM comparison."""
+    out = analyze_deterministic(b)
+    if len(b.sources) < 2 or not use_llm:
+        return out
+    messages = analysis_messages(b, brief_summaries, source_texts)
+    if len(messages[1]["content"]) > MAX_INPUT_CHARS:
+        out.notes.append(Note(kind="info", message=(
+            f"model comparison skipped (divergences on facts, framing by source): the briefs of {len(b.sources)} sources "
+            f"exceed {MAX_INPUT_CHARS:,} characters for one call; brief fewer articles at a time (e.g. per day with `brief digest`). "
+            "Corroborated facts, stance changes and the stance table are shown."
+        )))
+        return out
+    ckey, key = analysis_key(messages, settings)
+    result = cache.get(ckey, CrossSourceAnalysis)
+    if result is not None:
+        out.from_cache = True
+    else:
+        refs = [s.ref for s in b.sources]
+        ticket = budget.reserve(estimate_tokens(messages, CrossSourceAnalysis)) if budget is not None and budget.limited else None
+        if budget is not None and budget.limited and ticket is None:
+            out.notes.append(Note(kind="failed", message=f"model comparison (divergences on facts, framing by source) not written: the budget ({budget.describe()}) would be exceeded; rerun with a larger budget"))
+            return out
+        try:
+            done = await client.complete(CrossSourceAnalysis, messages, key=key, context={"valid_sources": refs, "source_texts": source_texts})
+        except (AuthError, ModelNotFoundError):
+            raise
+        except LLMError as exc:
+            if budget is not None:
+                budget.settle(ticket, exc.usage)
+            return _not_written(out, exc)
+        if budget is not None:
+            budget.settle(ticket, done.usage)
+        result, out.usage = done.value, done.usage
+        cache.set(ckey, result)
+    divergences, out.framing, notes = check_analysis(result, b, source_texts)
+    out.divergences = divergences + [d for d in out.divergences if not _subsumed(d, divergences)]
+    out.notes += notes
+    return out
+
+
+def _not_written(out: AnalysisResult, exc: LLMError) -> AnalysisResult:
+    """The deterministic result with a note on why the model comparison is missing."""
+    if isinstance(exc, ReplayMissError):
+        out.notes.append(Note(kind="info", message=f"model comparison skipped (divergences on facts, framing by source): {str(exc).rstrip('.')}. Corroborated facts, stance changes and the stance table are shown."))
+    else:
+        out.usage = exc.usage
+        out.notes.append(Note(kind="failed", message=f"model comparison (divergences on facts, framing by source) not written: {exc}"))
+    return out

@@ -1,0 +1,106 @@
+"""`brief digest PATH... --out DIR`: one cited digest per publication date, ready for cron.
+
+Exit codes: 0 every digest written and every article of its day briefed; 1 usage or
+configuration error; 2 digests written but some articles failed or files were rejected (see
+each digest's Notes); 75 another `brief digest` holds the lock on --out (nothing written).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from ..errors import BriefError, ConfigError
+from ._common import EXIT_USAGE, ApiKeyOpt, BaseUrlOpt, CacheDirOpt, ConfigOpt, ModelOpt, ModeOpt, app, err, settings_from
+
+
+@app.command("digest")
+def digest(
+    paths: Annotated[list[Path], typer.Argument(help="Article files and folders (folders are read recursively for *.txt).", show_default=False)],
+    out: Annotated[Path, typer.Option("--out", help="Folder for the digests (YYYY-MM-DD.md and .json) and index.md.")] = Path("digests"),
+    date: Annotated[Optional[str], typer.Option("--date", help="Digest of the articles published on this day: YYYY-MM-DD, today or yesterday (local time). Default: today.", show_default=False)] = None,
+    since: Annotated[Optional[str], typer.Option("--since", help="Backfill: one digest per day from this day (YYYY-MM-DD, or yesterday) to --until, oldest first.", show_default=False)] = None,
+    until: Annotated[Optional[str], typer.Option("--until", help="Last day of a --since backfill (YYYY-MM-DD). Default: today.", show_default=False)] = None,
+    skip_empty: Annotated[bool, typer.Option("--skip-empty", help="Write nothing for days without articles (default: a short digest saying so).")] = False,
+    wait: Annotated[float, typer.Option("--wait", help="Seconds to wait for another brief digest on the same --out to finish; then exit 75.")] = 60.0,
+    model: ModelOpt = None,
+    base_url: BaseUrlOpt = None,
+    api_key: ApiKeyOpt = None,
+    mode: ModeOpt = None,
+    cache_dir: CacheDirOpt = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the cache.")] = False,
+    concurrency: Annotated[Optional[int], typer.Option("--concurrency", "-c", help="Requests in flight at once. Default: 8.", show_default=False)] = None,
+    replay: Annotated[Optional[Path], typer.Option("--replay", help="Answer requests from recordings in this folder instead of an endpoint.", show_default=False)] = None,
+    record: Annotated[Optional[Path], typer.Option("--record", help="Save every live response as a recording in this folder (for --replay and tests).", show_default=False)] = None,
+    config: ConfigOpt = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="For cron: nothing on stdout; only errors (failed articles, rejected files, a held lock) on stderr.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log retries and validation errors to stderr (keys are never logged).")] = False,
+) -> None:
+    """Write one cited digest per publication date, with what is new since the earlier digests.
+
+    Exit codes: 0 ok; 1 usage or configuration error; 2 digests written but some articles failed
+    or files were rejected; 75 another brief digest held the lock on --out (see --wait).
+    """
+    from .. import digest as lib
+
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.CRITICAL, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
+    if not verbose:
+        logging.getLogger("instructor").setLevel(logging.CRITICAL + 1)
+    try:
+        today = dt.date.today()
+        day, first, last = (None if v is None else lib.parse_day(v, flag, today=today) for v, flag in ((date, "--date"), (since, "--since"), (until, "--until")))
+        if day is not None and first is not None:
+            raise ConfigError("--date and --since do not go together: --date writes one day, --since backfills a range (end it with --until)")
+        if last is not None and first is None:
+            raise ConfigError("--until needs --since (the first day of the backfill)")
+        days = lib.days_between(first, last or today) if first is not None else [day or today]
+        settings = settings_from(
+            model=model, base_url=base_url, api_key=api_key, mode=mode, cache_dir=cache_dir, concurrency=concurrency,
+            replay_dir=replay, record_dir=record, config=config, use_cache=False if no_cache else None,
+        )
+        if settings.replay_is_default and not quiet:
+            err(f"No endpoint configured: using the recorded responses in {settings.replay_dir}. "
+                "For live runs set OPENAI_API_KEY, or pass --base-url for a local server.")
+        run = lib.build_digests(paths, out, settings, days=days, skip_empty=skip_empty, wait=wait, on_day=None if quiet else _print_day)
+    except BriefError as exc:
+        err(f"Error: {exc}")
+        raise typer.Exit(exc.exit_code if exc.exit_code != 1 else EXIT_USAGE) from None
+    _report(run, quiet)
+    if run.exit_code:
+        raise typer.Exit(run.exit_code)
+
+
+def _print_day(day) -> None:  # type: ignore[no-untyped-def]
+    if day.digest is None:
+        typer.echo(f"{day.date}: no articles, skipped (--skip-empty)")
+        return
+    d = day.digest
+    if not d.sources:
+        typer.echo(f"{day.markdown_path}: no articles")
+        return
+    typer.echo(f"{day.markdown_path}: {len(d.sources)} source(s), {len(d.new_events)} new event(s), {len(d.stance_shifts)} stance shift(s)")
+
+
+def _report(run, quiet: bool) -> None:  # type: ignore[no-untyped-def]
+    """Problems on stderr always (cron mails them); the summary only without --quiet."""
+    for warning in run.warnings:
+        err(f"Warning: {warning}")
+    for day in run.days:
+        for r in day.failed:
+            err(f"{day.date}: failed: {r.article.path}: {r.error}")
+    for r in run.rejected:
+        err(f"rejected: {r.path}: {r.reason}")
+    if quiet:
+        return
+    written = sum(d.digest is not None for d in run.days)
+    skipped = len(run.days) - written
+    parts = [f"{written} digest(s) written" + (f", {skipped} empty day(s) skipped" if skipped else "")]
+    parts.append(f"{run.requests} LLM request(s), {run.cache_hits} cached")
+    if run.undated:
+        parts.append(f"{len(run.undated)} undated article(s) in no digest")
+    err("; ".join(parts) + f". Index: {run.index_path}")

@@ -1,0 +1,195 @@
+"""Token usage -> estimated cost, and the `--max-cost` / `--max-tokens` budget of a run.
+
+Prices are USD per million tokens. Brief knows OpenAI's list prices for its common chat models
+(standard tier; the Batch API is half price) and applies them only on OpenAI's own endpoint;
+a `[prices."<model>"]` table in brief.toml (input_per_mtok, output_per_mtok) sets or overrides
+the price for any endpoint. Prices change: the table is a convenience, and every
+figure brief prints from it is labelled an estimate.
+
+The budget is checked before each request is sent: its estimated tokens (prompt characters / 4
+plus an allowance for the answer) are reserved, and once a request would take the run past the
+budget no new request is started. Requests already in flight finish and are kept (cached); their
+real usage replaces the reservation.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING
+
+from pydantic import BaseModel
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .config import Settings
+
+__all__ = [
+    "PRICES",
+    "PRICES_AS_OF",
+    "BATCH_DISCOUNT",
+    "COMPLETION_ALLOWANCE",
+    "Price",
+    "price_for",
+    "cost_usd",
+    "estimate_tokens",
+    "format_usd",
+    "Budget",
+    "Reservation",
+    "budget_for",
+]
+
+COMPLETION_ALLOWANCE = 2000  # tokens reserved for an answer when the request sets no max_tokens
+BATCH_DISCOUNT = 0.5
+PRICES_AS_OF = "2025-08"
+
+
+@dataclass(frozen=True)
+class Price:
+    """USD per million prompt (input) and completion (output) tokens."""
+
+    input: float
+    output: float
+    source: str = "brief's price table"
+
+
+# OpenAI list prices, standard tier, USD per 1M tokens. Longest matching prefix wins, so dated
+# snapshots ('gpt-4o-mini-2024-07-18') take their family's price unless listed themselves.
+PRICES: dict[str, Price] = {
+    "gpt-5": Price(1.25, 10.00),
+    "gpt-5-mini": Price(0.25, 2.00),
+    "gpt-5-nano": Price(0.05, 0.40),
+    "gpt-4.1": Price(2.00, 8.00),
+    "gpt-4.1-mini": Price(0.40, 1.60),
+    "gpt-4.1-nano": Price(0.10, 0.40),
+    "gpt-4o": Price(2.50, 10.00),
+    "gpt-4o-2024-05-13": Price(5.00, 15.00),
+    "gpt-4o-mini": Price(0.15, 0.60),
+    "gpt-4-turbo": Price(10.00, 30.00),
+    "gpt-3.5-turbo": Price(0.50, 1.50),
+    "o1": Price(15.00, 60.00),
+    "o1-mini": Price(1.10, 4.40),
+    "o3": Price(2.00, 8.00),
+    "o3-mini": Price(1.10, 4.40),
+    "o4-mini": Price(1.10, 4.40),
+}
+
+
+def _is_openai(base_url: str | None) -> bool:
+    return base_url is None or "api.openai.com" in base_url
+
+
+def price_for(settings: Settings) -> Price | None:
+    """The price of `settings.model`: from the config file's [prices], else OpenAI's list price on OpenAI's endpoint, else None."""
+    configured = settings.prices.get(settings.model)
+    if configured:
+        return Price(configured["input_per_mtok"], configured["output_per_mtok"], source=f"prices in {settings.config_file or 'the config file'}")
+    if not _is_openai(settings.base_url):
+        return None
+    model = settings.model.lower()
+    matches = [name for name in PRICES if model == name or model.startswith(name + "-")]
+    return PRICES[max(matches, key=len)] if matches else None
+
+
+def cost_usd(usage: dict[str, int], price: Price | None, *, batch: bool = False) -> float | None:
+    """Estimated USD cost of `usage` (prompt/completion tokens), or None when the price is unknown."""
+    if price is None:
+        return None
+    total = (usage.get("prompt_tokens", 0) * price.input + usage.get("completion_tokens", 0) * price.output) / 1_000_000
+    return total * (BATCH_DISCOUNT if batch else 1.0)
+
+
+def format_usd(value: float) -> str:
+    """$0.0123 for small amounts, $12.35 for large ones."""
+    return f"${value:.4f}" if value < 1 else f"${value:,.2f}"
+
+
+@cache
+def _schema_chars(model: type[BaseModel]) -> int:
+    return len(json.dumps(model.model_json_schema()))
+
+
+def estimate_tokens(messages: list[dict[str, str]], response_model: type[BaseModel] | None = None) -> dict[str, int]:
+    """Estimated usage of one request: prompt = (message + schema characters) / 4, plus the answer allowance."""
+    chars = sum(len(m.get("content") or "") for m in messages) + (_schema_chars(response_model) if response_model else 0)
+    prompt = chars // 4 + 4 * len(messages)
+    return {"prompt_tokens": prompt, "completion_tokens": COMPLETION_ALLOWANCE, "total_tokens": prompt + COMPLETION_ALLOWANCE}
+
+
+@dataclass
+class Reservation:
+    """Tokens and dollars set aside for one request until its real usage is known."""
+
+    tokens: int
+    cost: float
+
+
+@dataclass
+class Budget:
+    """A run's spending limit in tokens and/or USD; `reserve` says whether a request may start."""
+
+    max_tokens: int | None = None
+    max_cost: float | None = None
+    price: Price | None = None
+    spent_tokens: int = 0
+    spent_cost: float = 0.0
+    reserved_tokens: int = 0
+    reserved_cost: float = 0.0
+    stopped: bool = False
+
+    @property
+    def limited(self) -> bool:
+        return self.max_tokens is not None or self.max_cost is not None
+
+    def _cost(self, usage: dict[str, int], batch: bool) -> float:
+        return cost_usd(usage, self.price, batch=batch) or 0.0
+
+    def reserve(self, estimate: dict[str, int], *, batch: bool = False) -> Reservation | None:
+        """Set aside `estimate` if it fits; None (and no new request from now on) if it would not."""
+        if not self.limited:
+            return Reservation(0, 0.0)
+        tokens, cost = estimate.get("total_tokens", 0), self._cost(estimate, batch)
+        over_tokens = self.max_tokens is not None and self.spent_tokens + self.reserved_tokens + tokens > self.max_tokens
+        over_cost = self.max_cost is not None and self.spent_cost + self.reserved_cost + cost > self.max_cost
+        if self.stopped or over_tokens or over_cost:
+            self.stopped = True
+            return None
+        self.reserved_tokens += tokens
+        self.reserved_cost += cost
+        return Reservation(tokens, cost)
+
+    def settle(self, reservation: Reservation | None, usage: dict[str, int], *, batch: bool = False) -> None:
+        """Replace a reservation by what the request really used (failed requests cost tokens too)."""
+        if reservation is not None:
+            self.reserved_tokens -= reservation.tokens
+            self.reserved_cost -= reservation.cost
+        self.spent_tokens += usage.get("total_tokens", usage.get("prompt_tokens", 0) + usage.get("completion_tokens", 0))
+        self.spent_cost += self._cost(usage, batch)
+
+    def describe(self) -> str:
+        """The limit, as the user set it: '--max-cost $0.50' or '--max-tokens 100000'."""
+        parts = []
+        if self.max_cost is not None:
+            parts.append(f"--max-cost {format_usd(self.max_cost)}")
+        if self.max_tokens is not None:
+            parts.append(f"--max-tokens {self.max_tokens}")
+        return " and ".join(parts)
+
+    def refusal(self) -> str:
+        """Why an article was not done, for its note."""
+        return (f"not done: sending it would have taken the run past its budget ({self.describe()}); "
+                "rerun with a larger budget to finish it (articles already done are cached and not paid again)")
+
+
+def budget_for(settings: Settings) -> Budget:
+    """The run's budget from `settings` (max_cost needs a known price: ConfigError otherwise)."""
+    from .errors import ConfigError
+
+    price = price_for(settings)
+    if settings.max_cost is not None and price is None:
+        raise ConfigError(
+            f"--max-cost needs the price of model {settings.model!r}, which brief does not know for {settings.endpoint}; "
+            f'add [prices."{settings.model}"] with input_per_mtok and output_per_mtok (USD per million tokens) to brief.toml, '
+            "or limit tokens with --max-tokens instead"
+        )
+    return Budget(max_tokens=settings.max_tokens, max_cost=settings.max_cost, price=price)

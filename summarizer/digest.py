@@ -1,0 +1,391 @@
+"""Daily digests: one cited digest per publication date, what is new since earlier digests, an index.
+
+A digest for day D covers the articles whose header date is D (undated articles are in no
+daily digest; each digest's notes name them). It is built by the same engine as the briefing
+(`pipeline` -> `merge`), without the executive-summary LLM call: its summary is each source's own
+brief summary, cited, so a digest costs only the briefs of articles not yet in the cache.
+
+"New since the previous digest" compares against the JSON of the earlier digests (date < D) in
+the out folder: an event is new when no earlier digest has a date-compatible, similar event
+(the same test `merge` uses across sources); a stance shift is a stance whose holder and
+target match one in the latest earlier digest that has them, with a different position.
+Only earlier digests count, so rewriting a day gives the same result whatever came later.
+
+Writes are atomic, the whole run holds a lock on the out folder, and `index.md` is
+regenerated from the digests' JSON, newest first.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from rapidfuzz import fuzz, utils
+
+from .articles import ArticleSet, Rejection
+from .cache import BriefCache
+from .config import Settings
+from .errors import BriefError, ConfigError
+from .files import write_atomic
+from .merge import EVENT_MATCH_THRESHOLD, dates_compatible, normalize_name
+from .pipeline import build_briefing_async, read_articles
+from .prompts import load_prompt, schema_hash
+from .render_digest import render_digest_json, render_digest_markdown, render_index
+from .schemas import ArticleBrief, MergedActor, Note, Source, StanceRow, SummaryParagraph, TimelineEntry
+from .summarize import BriefResult
+
+if TYPE_CHECKING:  # pragma: no cover
+    import httpx
+
+__all__ = [
+    "DIGEST_VERSION", "EXIT_LOCKED", "LOCK_NAME", "Digest", "DigestMeta", "NewEvent", "EarlierEvent", "StanceShift",
+    "DigestDay", "DigestRun", "DigestLockedError", "build_digests", "build_digests_async", "days_between", "parse_day",
+    "load_digests", "compare_with_earlier",
+]
+
+DIGEST_VERSION = "1.0"
+EXIT_OK, EXIT_PARTIAL, EXIT_LOCKED = 0, 2, 75  # 75 = EX_TEMPFAIL (sysexits.h): try again later
+LOCK_NAME = ".brief-digest.lock"
+INDEX_NAME = "index.md"
+HOLDER_MATCH_THRESHOLD = 90.0  # same actor spelled differently (merge's actor threshold)
+TARGET_MATCH_THRESHOLD = 85.0  # token_sort_ratio: same topic, not merely a shared word
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class NewEvent(_Model):
+    """A timeline entry of this digest that no earlier digest reports."""
+
+    timeline_index: int = Field(description="0-based position in `timeline`.")
+    date: str | None
+    description: str
+    sources: list[int]
+
+
+class EarlierEvent(_Model):
+    """A timeline entry of this digest that an earlier digest already reported."""
+
+    timeline_index: int
+    first_reported: dt.date = Field(description="Date of the earliest earlier digest reporting it.")
+
+
+class StanceShift(_Model):
+    """A stance whose position differs from the one the latest earlier digest records."""
+
+    holder: str
+    target: str
+    position: str
+    gist: str
+    source: int
+    previous_position: str
+    previous_target: str
+    previous_digest: dt.date
+    previous_file: str = Field(description="The file the earlier digest cites for the previous position.")
+
+
+class DigestMeta(_Model):
+    digest_version: str = DIGEST_VERSION
+    date: dt.date
+    generated_at: str
+    model: str
+    mode: str
+    endpoint: str = Field(description="'replay:<dir>' for recordings, else the base URL (never the key).")
+    prompt_hash: str
+    schema_hash: str
+    articles: int
+    briefs: int
+    items_verified: int
+    items_unverified: int
+    previous_digest: dt.date | None = Field(description="The latest earlier digest in the folder, if any.")
+    earlier_digests: int = Field(description="How many earlier digests the 'new since' part was compared with.")
+
+
+class Digest(_Model):
+    """The digest of one publication date: sources, their summaries, timeline, stances, what is new."""
+
+    meta: DigestMeta
+    sources: list[Source]
+    summary: list[SummaryParagraph] = Field(description="Each source's own brief summary, citing it.")
+    timeline: list[TimelineEntry]
+    stances: list[StanceRow]
+    actors: list[MergedActor]
+    notes: list[Note]
+    new_events: list[NewEvent]
+    earlier_events: list[EarlierEvent]
+    stance_shifts: list[StanceShift]
+
+    @property
+    def date(self) -> dt.date:
+        return self.meta.date
+
+    def lead_headline(self) -> str | None:
+        """Headline of the source cited by most new events (ties: the lowest number)."""
+        if not self.sources:
+            return None
+        weight = {s.ref: sum(s.ref in e.sources for e in self.new_events) for s in self.sources}
+        return max(self.sources, key=lambda s: (weight[s.ref], -s.ref)).headline
+
+
+class DigestLockedError(BriefError):
+    """Another `brief digest` holds the lock on the out folder."""
+
+    exit_code = EXIT_LOCKED
+
+
+@dataclass
+class DigestDay:
+    """What happened to one day: the digest written (or skipped) and what it cost."""
+
+    date: dt.date
+    digest: Digest | None
+    markdown_path: Path | None = None
+    json_path: Path | None = None
+    failed: list[BriefResult] = field(default_factory=list)
+    requests: int = 0
+    cache_hits: int = 0
+    usage: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def skipped(self) -> bool:
+        return self.digest is None
+
+
+@dataclass
+class DigestRun:
+    days: list[DigestDay]
+    index_path: Path | None
+    rejected: list[Rejection]
+    undated: list[str]
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def requests(self) -> int:
+        return sum(d.requests for d in self.days)
+
+    @property
+    def cache_hits(self) -> int:
+        return sum(d.cache_hits for d in self.days)
+
+    @property
+    def exit_code(self) -> int:
+        """0 when every article of the digested days was briefed; 2 when some failed or files were rejected."""
+        return EXIT_PARTIAL if self.rejected or any(d.failed for d in self.days) else EXIT_OK
+
+
+def parse_day(value: str, flag: str, *, today: dt.date) -> dt.date:
+    """A day given on the command line: YYYY-MM-DD, 'today' or 'yesterday' (local time)."""
+    relative = {"today": today, "yesterday": today - dt.timedelta(days=1)}
+    if value.strip().lower() in relative:
+        return relative[value.strip().lower()]
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ConfigError(f"{flag} {value!r} is not a date; write it as YYYY-MM-DD (or today, yesterday), e.g. {flag} 2025-10-10") from None
+
+
+def days_between(since: dt.date, until: dt.date) -> list[dt.date]:
+    """Every date from `since` to `until`, inclusive, ascending."""
+    if since > until:
+        raise ConfigError(f"--since {since} is after --until {until}; give an earlier --since or a later --until")
+    return [since + dt.timedelta(days=n) for n in range((until - since).days + 1)]
+
+
+# --------------------------------------------------------------------------- earlier digests
+
+
+def load_digests(out_dir: Path) -> tuple[dict[dt.date, Digest], list[str]]:
+    """The digests in `out_dir` by date (from YYYY-MM-DD.json), and a warning per unreadable one."""
+    found: dict[dt.date, Digest] = {}
+    warnings: list[str] = []
+    if not out_dir.is_dir():
+        return found, warnings
+    for path in sorted(out_dir.glob("????-??-??.json")):
+        try:
+            day = dt.date.fromisoformat(path.stem)
+        except ValueError:
+            continue
+        try:
+            digest = Digest.model_validate_json(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ValidationError) as exc:
+            warnings.append(f"{path}: not a readable digest ({type(exc).__name__}); ignored for 'new since' and the index. Delete it, or rerun that day to rewrite it")
+            continue
+        if digest.date != day:
+            warnings.append(f"{path}: holds the digest of {digest.date}, not {day}; ignored. Rename or delete it")
+            continue
+        found[day] = digest
+    return found, warnings
+
+
+def _actors(names: Sequence[str]) -> set[str]:
+    return {normalize_name(n) for n in names}
+
+
+def _same_event(a: TimelineEntry, b: TimelineEntry) -> bool:
+    """Merge's test across digests: compatible dates, similar description, shared actors."""
+    if not dates_compatible(a.date, b.date):
+        return False
+    text = max(fuzz.token_set_ratio(x.description, y.description, processor=utils.default_process) for x in a.accounts for y in b.accounts)
+    mine, theirs = _actors(a.actors), _actors(b.actors)
+    overlap = len(mine & theirs) / len(mine | theirs) if mine | theirs else 0.0
+    return 0.75 * text + 25.0 * overlap >= EVENT_MATCH_THRESHOLD
+
+
+def _same_holder(a: str, b: str) -> bool:
+    na, nb = normalize_name(a), normalize_name(b)
+    return na == nb or fuzz.ratio(na, nb) >= HOLDER_MATCH_THRESHOLD
+
+
+def _target_score(a: str, b: str) -> float:
+    return fuzz.token_sort_ratio(a, b, processor=utils.default_process)
+
+
+def compare_with_earlier(
+    timeline: Sequence[TimelineEntry], stances: Sequence[StanceRow], earlier: Sequence[Digest],
+) -> tuple[list[NewEvent], list[EarlierEvent], list[StanceShift]]:
+    """What in (timeline, stances) is new against `earlier` digests (ascending by date)."""
+    new: list[NewEvent] = []
+    seen: list[EarlierEvent] = []
+    for i, entry in enumerate(timeline):
+        first = next((d.date for d in earlier if any(_same_event(entry, old) for old in d.timeline)), None)
+        if first is None:
+            new.append(NewEvent(timeline_index=i, date=entry.date, description=entry.description, sources=entry.sources))
+        else:
+            seen.append(EarlierEvent(timeline_index=i, first_reported=first))
+
+    shifts: list[StanceShift] = []
+    for stance in stances:
+        for digest in reversed(earlier):  # the latest earlier digest that has this holder and target
+            matches = [
+                (_target_score(stance.target, old.target), old) for old in digest.stances
+                if _same_holder(stance.holder, old.holder) and _target_score(stance.target, old.target) >= TARGET_MATCH_THRESHOLD
+            ]
+            if not matches:
+                continue
+            if all(old.position != stance.position for _, old in matches):
+                best = max(matches, key=lambda m: m[0])[1]
+                shifts.append(StanceShift(
+                    holder=stance.holder, target=stance.target, position=stance.position, gist=stance.gist, source=stance.source,
+                    previous_position=best.position, previous_target=best.target, previous_digest=digest.date,
+                    previous_file=next((s.file for s in digest.sources if s.ref == best.source), "unknown"),
+                ))
+            break
+    return new, seen, shifts
+
+
+def _content(digest: Digest | None) -> object:
+    """What later digests are compared with (not the timestamp)."""
+    return None if digest is None else digest.model_dump(include={"sources", "timeline", "stances"})
+
+
+# --------------------------------------------------------------------------- one day
+
+
+async def _build_day(
+    day: dt.date, loaded: ArticleSet, undated: list[str], earlier: Sequence[Digest], settings: Settings,
+    transport: httpx.AsyncBaseTransport | None,
+) -> DigestDay:
+    articles = [a for a in loaded.articles if a.date == day]
+    notes = [Note(kind="undated", file=path, message="no date header, so it is in no daily digest; add ' date YYYY-MM-DD' to its first line") for path in undated]
+    generated = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    meta = dict(
+        date=day, generated_at=generated, model=settings.model, mode=settings.mode, endpoint=settings.endpoint,
+        prompt_hash=load_prompt("brief").hash, schema_hash=schema_hash(ArticleBrief),
+        previous_digest=earlier[-1].date if earlier else None, earlier_digests=len(earlier),
+    )
+    if not articles:
+        rejected = [Note(kind="rejected", file=r.path, message=r.reason) for r in loaded.rejected]
+        digest = Digest(
+            meta=DigestMeta(**meta, articles=0, briefs=0, items_verified=0, items_unverified=0),
+            sources=[], summary=[], timeline=[], stances=[], actors=[], notes=rejected + notes,
+            new_events=[], earlier_events=[], stance_shifts=[],
+        )
+        return DigestDay(day, digest)
+
+    run = await build_briefing_async([], settings, transport=transport, executive_summary=False,
+                                     articles=ArticleSet(articles=articles, rejected=list(loaded.rejected)))
+    b = run.briefing
+    by_id = {r.article.id: r for r in run.results if r.ok}
+    summary = [SummaryParagraph(text=by_id[s.article_id].brief.summary, sources=[s.ref]) for s in b.sources]  # type: ignore[union-attr]
+    new, seen, shifts = compare_with_earlier(b.timeline, b.stances, earlier)
+    digest = Digest(
+        meta=DigestMeta(**meta, articles=b.meta.articles, briefs=b.meta.briefs, items_verified=b.meta.items_verified, items_unverified=b.meta.items_unverified),
+        sources=b.sources, summary=summary, timeline=b.timeline, stances=b.stances, actors=b.actors, notes=b.notes + notes,
+        new_events=new, earlier_events=seen, stance_shifts=shifts,
+    )
+    return DigestDay(day, digest, failed=run.failed, requests=run.stats.requests, cache_hits=run.stats.cache_hits, usage=run.stats.usage)
+
+
+# --------------------------------------------------------------------------- the run
+
+
+async def build_digests_async(
+    paths: Sequence[str | Path], out_dir: Path, settings: Settings, *, days: Sequence[dt.date], skip_empty: bool = False,
+    wait: float = 60.0, transport: httpx.AsyncBaseTransport | None = None, on_day=None,
+) -> DigestRun:
+    """Write the digest of each of `days` (ascending) into `out_dir`, then regenerate its index.
+
+    Holds `out_dir/.brief-digest.lock` for the whole run; raises DigestLockedError if another run
+    holds it for longer than `wait` seconds. `on_day(DigestDay)` is called after each day is written.
+    """
+    from filelock import FileLock, Timeout
+
+    out_dir = Path(out_dir)
+    cache = BriefCache(settings.cache_dir if settings.use_cache else None)
+    try:  # read-only, so before the lock: a bad path fails without touching --out
+        loaded = read_articles(paths, cache)
+    finally:
+        cache.close()
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(f"--out {out_dir}: cannot create the folder ({exc.strerror or exc}); pass a writable --out") from exc
+    lock = FileLock(out_dir / LOCK_NAME)
+    try:
+        lock.acquire(timeout=max(wait, 0.0))
+    except Timeout:
+        raise DigestLockedError(
+            f"another `brief digest` is writing to {out_dir} (lock {out_dir / LOCK_NAME} held); gave up after waiting {wait:g} s. "
+            "Nothing was written: try again later, or raise --wait"
+        ) from None
+    try:
+        undated = [a.path for a in loaded.articles if a.date is None]
+        history, warnings = load_digests(out_dir)
+        run = DigestRun(days=[], index_path=None, rejected=list(loaded.rejected), undated=undated, warnings=warnings)
+        todo = sorted(set(days))
+        try:
+            for day in todo:
+                earlier = [history[d] for d in sorted(history) if d < day]
+                result = await _build_day(day, loaded, undated, earlier, settings, transport)
+                if result.digest is not None and (result.digest.sources or not skip_empty):
+                    result.markdown_path = write_atomic(out_dir / f"{day}.md", render_digest_markdown(result.digest))
+                    result.json_path = write_atomic(out_dir / f"{day}.json", render_digest_json(result.digest))
+                    stale = sorted(d for d in history if d > todo[-1])
+                    if stale and _content(history.get(day)) != _content(result.digest):
+                        later = f"digest {stale[0]} was" if len(stale) == 1 else f"digests {stale[0]} to {stale[-1]} were"
+                        run.warnings.append(
+                            f"{result.markdown_path} changed, but the later {later} compared without it; "
+                            f"refresh their 'new since' part with --since {day} --until {stale[-1]}"
+                        )
+                    history[day] = result.digest
+                else:
+                    result.digest = None
+                run.days.append(result)
+                if on_day:
+                    on_day(result)
+        finally:
+            run.index_path = write_atomic(out_dir / INDEX_NAME, render_index([history[d] for d in sorted(history, reverse=True)]))
+        return run
+    finally:
+        lock.release()
+
+
+def build_digests(paths: Sequence[str | Path], out_dir: Path, settings: Settings, **kwargs) -> DigestRun:
+    """Synchronous `build_digests_async`."""
+    return asyncio.run(build_digests_async(paths, out_dir, settings, **kwargs))

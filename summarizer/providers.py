@@ -1,0 +1,84 @@
+"""Provider presets: the base URL, structured-output mode and key variable each server needs.
+
+A preset only fills in defaults; `--base-url`, `--mode` and `--api-key` (or their env vars and
+config-file keys) still win. Modes follow what each server accepts:
+
+- OpenAI, Azure OpenAI, OpenRouter: `tools` (function calling; instructor's recommended mode).
+- Ollama: `json` (`response_format: json_object` plus the schema in the prompt), as instructor's
+  Ollama guide recommends; tool calling works only for some models.
+- vLLM: `json_schema` (guided decoding enforces the schema; no server flags needed, unlike tools).
+- llama.cpp's server: `json`; it rejects `response_format: json_schema` (HTTP 500).
+- LM Studio: `json_schema`; it rejects `response_format: json_object`.
+
+Azure uses its v1 API (`https://<resource>.openai.azure.com/openai/v1`), which takes the plain
+OpenAI client with the Azure key and no `api-version`; `--model` is the deployment name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from .errors import ConfigError
+
+__all__ = ["Provider", "PROVIDERS", "OPENAI_URL", "get_provider", "preset_base_url", "azure_v1_url"]
+
+OPENAI_URL = "https://api.openai.com/v1"
+
+
+@dataclass(frozen=True)
+class Provider:
+    """What brief needs to know to talk to one kind of server."""
+
+    name: str
+    title: str
+    base_url: str | None  # None: derived from `base_url_env` (azure)
+    mode: str
+    key_env: str | None  # environment variable holding the key; None: only --api-key
+    key_required: bool
+    base_url_env: str | None = None
+    start_hint: str = ""  # how to get the server running, for `brief check`
+
+    @property
+    def local(self) -> bool:
+        return not self.key_required
+
+
+PROVIDERS: dict[str, Provider] = {
+    p.name: p
+    for p in (
+        Provider("openai", "OpenAI", OPENAI_URL, "tools", "OPENAI_API_KEY", True),
+        Provider("azure", "Azure OpenAI", None, "tools", "AZURE_OPENAI_API_KEY", True, base_url_env="AZURE_OPENAI_ENDPOINT"),
+        Provider("ollama", "Ollama", "http://127.0.0.1:11434/v1", "json", None, False, start_hint="start it with `ollama serve`"),
+        Provider("vllm", "vLLM", "http://127.0.0.1:8000/v1", "json_schema", "VLLM_API_KEY", False, start_hint="start it with `vllm serve MODEL`"),
+        Provider("llamacpp", "llama.cpp server", "http://127.0.0.1:8080/v1", "json", None, False, start_hint="start it with `llama-server -m MODEL.gguf`"),
+        Provider("lmstudio", "LM Studio", "http://127.0.0.1:1234/v1", "json_schema", None, False, start_hint="start its server with `lms server start`"),
+        Provider("openrouter", "OpenRouter", "https://openrouter.ai/api/v1", "tools", "OPENROUTER_API_KEY", True),
+    )
+}
+
+
+def get_provider(name: str, *, origin: str = "--provider") -> Provider:
+    """The preset called `name` (case-insensitive); ConfigError naming the choices otherwise."""
+    found = PROVIDERS.get(name.strip().lower())
+    if found is None:
+        raise ConfigError(f"unknown provider {name!r} (from {origin}); use one of: {' | '.join(PROVIDERS)}")
+    return found
+
+
+def azure_v1_url(endpoint: str) -> str:
+    """`https://res.openai.azure.com` (with or without `/openai[/v1]`) -> the v1 API base URL."""
+    url = endpoint.strip().rstrip("/")
+    if url.endswith("/openai/v1"):
+        return url
+    if url.endswith("/openai"):
+        return url + "/v1"
+    return url + "/openai/v1"
+
+
+def preset_base_url(provider: Provider, env: Mapping[str, str]) -> str | None:
+    """The base URL the preset implies (None for Azure without AZURE_OPENAI_ENDPOINT)."""
+    if provider.base_url_env:
+        endpoint = env.get(provider.base_url_env)
+        return azure_v1_url(endpoint) if endpoint else None
+    return provider.base_url

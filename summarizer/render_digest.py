@@ -1,0 +1,166 @@
+"""Digest -> Markdown or JSON, and the digests' index, as pure functions.
+
+Citations work as in the briefing: [n] resolves through the Sources table to a file and its
+publication date. All text from articles or the model goes through `escape_md`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from .render import cite, escape_md
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .digest import Digest
+    from .schemas import Note
+
+__all__ = ["render_digest_markdown", "render_digest_json", "render_index", "index_line"]
+
+_NOTE_TITLES = {
+    "failed": "Failed",
+    "rejected": "Rejected",
+    "unverified": "Unverified (left out)",
+    "duplicate": "Duplicates",
+    "undated": "Undated (in no daily digest)",
+    "info": "Other",
+}
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _header(d: Digest) -> list[str]:
+    m = d.meta
+    endpoint = "recorded responses (" + m.endpoint.removeprefix("replay:") + ")" if m.endpoint.startswith("replay:") else m.endpoint
+    title = f"# Digest {m.date}: {_plural(len(d.sources), 'source')}" if d.sources else f"# Digest {m.date}: no articles"
+    facts = [f"Articles published {m.date}", f"generated {m.generated_at}"]
+    if d.sources:
+        total = m.items_verified + m.items_unverified
+        facts += [f"model `{m.model}` via {escape_md(endpoint)}", f"{m.items_verified} of {total} evidence quotes verified against their sources",
+                  f"prompt brief {m.prompt_hash}", f"schema {m.schema_hash}"]
+    facts.append(f"digest {m.digest_version}")
+    lines = [title, "", "*" + " · ".join(facts) + "*"]
+    if m.items_unverified:
+        lines += ["", f"**{m.items_unverified} item(s) had a quote not found in their source and are left out; see Notes.**"]
+    return lines
+
+
+def _new_since(d: Digest) -> list[str]:
+    m = d.meta
+    out = ["## New since the previous digest", ""]
+    if m.previous_digest is None:
+        out += ["*No earlier digest in this folder: everything below is new.*", ""]
+    else:
+        out += [f"*Compared with {_plural(m.earlier_digests, 'earlier digest')} in this folder (latest: {m.previous_digest}).*", ""]
+    if not d.new_events and not d.stance_shifts:
+        out += ["*Nothing new: every event was in an earlier digest and no stance changed.*", ""]
+        return out
+    if d.new_events:
+        out += ["**First reported**", ""]
+        out += [f"- **{e.date or 'undated'}** {escape_md(e.description)} {cite(e.sources)}" for e in d.new_events]
+        out.append("")
+    if d.stance_shifts:
+        out += ["**Stance shifts**", ""]
+        for s in d.stance_shifts:
+            was = f" (then: {escape_md(s.previous_target)})" if s.previous_target != s.target else ""
+            out.append(
+                f"- **{escape_md(s.holder)}** → {escape_md(s.target)}: now **{s.position}** {cite([s.source])}, "
+                f"was **{s.previous_position}** in the {s.previous_digest} digest, citing {escape_md(s.previous_file)}{was}. {escape_md(s.gist)}"
+            )
+        out.append("")
+    return out
+
+
+def render_digest_markdown(d: Digest) -> str:
+    """The digest as Markdown: what is new, sources with their summaries, timeline, stances, actors, notes."""
+    out = _header(d) + [""]
+    if not d.sources:
+        out += [f"No articles dated {d.meta.date} were found. Undated articles are in no daily digest.", ""]
+        if d.notes:
+            out += ["## Notes", "", *_notes(d.notes)]
+        return "\n".join(out).rstrip() + "\n"
+
+    out += _new_since(d)
+    out += ["## Sources", "", "| # | File | Published | Lang | Headline |", "|---|---|---|---|---|"]
+    for s in d.sources:
+        files = escape_md(s.file) + "".join(f" (= {escape_md(a)})" for a in s.aliases)
+        out.append(f"| [{s.ref}] | {files} | {s.date or 'unknown'} | {escape_md(s.language)} | {escape_md(s.headline)} |")
+
+    out += ["", "## Summary", "", "*Each source's own brief, not a synthesis across sources.*", ""]
+    for p in d.summary:
+        headline = d.sources[p.sources[0] - 1].headline
+        out += [f"**{escape_md(headline)}.** {escape_md(p.text)} {cite(p.sources)}", ""]
+
+    out += ["## Timeline", ""]
+    if not d.timeline:
+        out.append("*No verified events.*")
+    new = {e.timeline_index for e in d.new_events}
+    earlier = {e.timeline_index: e.first_reported for e in d.earlier_events}
+    for i, e in enumerate(d.timeline):
+        mark = " · **new**" if i in new else (f" · *in the {earlier[i]} digest*" if i in earlier else "")
+        out.append(f"- **{e.date or 'undated'}** {escape_md(e.description)} {cite(e.sources)}{mark}")
+        for a in e.accounts:
+            own = f"*{escape_md(a.description)}* " if a.description != e.description else ""
+            out.append(f"  - {cite([a.source])} {own}“{escape_md(a.quote.text)}”")
+
+    out += ["", "## Who stands where", ""]
+    if d.stances:
+        out += ["| Holder | Toward | Position | Gist | Source |", "|---|---|---|---|---|"]
+        for s in d.stances:
+            out.append(f"| {escape_md(s.holder)} | {escape_md(s.target)} | {s.position} | {escape_md(s.gist)} | {cite([s.source])} |")
+        out += ["", "<details><summary>Evidence for each stance</summary>", ""]
+        out += [f"- {escape_md(s.holder)} → {escape_md(s.target)}: “{escape_md(s.quote.text)}” {cite([s.source])}" for s in d.stances]
+        out += ["", "</details>"]
+    else:
+        out.append("*No verified stances.*")
+
+    out += ["", "## Actors", ""]
+    for a in d.actors:
+        names = ", ".join(escape_md(n) for n in a.names_in_sources)
+        roles = "; ".join(escape_md(r) for r in a.roles[:3])
+        out.append(f"- **{escape_md(a.name)}** ({a.kind}{', ' + roles if roles else ''}) — as written: {names} {cite(a.sources)}")
+
+    out += ["", "## Notes", ""]
+    out += _notes(d.notes) or ["*Nothing to report: every article of the day was summarized and every quote verified.*"]
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _notes(notes: Sequence[Note]) -> list[str]:
+    lines: list[str] = []
+    for kind, title in _NOTE_TITLES.items():
+        group = [n for n in notes if n.kind == kind]
+        if group:
+            lines.append(f"**{title}**")
+            lines += [f"- {'`' + n.file.replace('`', '') + '`: ' if n.file else ''}{escape_md(n.message)}" for n in group]
+            lines.append("")
+    return lines
+
+
+def render_digest_json(d: Digest) -> str:
+    """The digest as JSON; '<' and '>' escaped as \\u003c/\\u003e like the briefing's."""
+    return d.model_dump_json(indent=2).replace("<", "\\u003c").replace(">", "\\u003e") + "\n"
+
+
+def index_line(d: Digest) -> str:
+    """One index line: date (linked), number of sources, lead headline, what is new."""
+    link = f"[{d.date}]({d.date}.md)"
+    if not d.sources:
+        return f"- {link} · no articles"
+    news = [_plural(len(d.new_events), "new event")] if d.new_events else []
+    news += [_plural(len(d.stance_shifts), "stance shift")] if d.stance_shifts else []
+    return f"- {link} · {_plural(len(d.sources), 'source')} · {escape_md(d.lead_headline() or '')} · {', '.join(news) or 'nothing new'}"
+
+
+def render_index(digests: Sequence[Digest]) -> str:
+    """`index.md`: one line per digest, in the order given (newest first)."""
+    lines = [
+        "# Daily digests",
+        "",
+        "Newest first: date, number of sources, headline of the lead source, what is new since the earlier digests.",
+        "Regenerated by `brief digest`; do not edit.",
+        "",
+    ]
+    lines += [index_line(d) for d in digests] or ["*No digests yet.*"]
+    return "\n".join(lines) + "\n"

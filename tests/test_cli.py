@@ -1,0 +1,333 @@
+"""`brief seeds/`, the main job, checked on the content of the briefing it prints.
+
+With no endpoint configured, brief runs on the recorded responses in fixtures/ and says so.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from summarizer.cli import app
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+
+# The five seeds and their publication dates (from each file's ' date YYYY-MM-DD' header).
+SEED_DATES = {
+    "000_1a84d6854ee061ff.txt": "2025-12-22",
+    "001_dbcce7b43ab26e22.txt": "2025-09-03",
+    "002_1c8b09136a5d4e87.txt": "2025-09-03",
+    "003_1a35d96a14c93922.txt": "2025-10-10",
+    "004_d1e212e9ebd721e5.txt": "2025-10-17",
+}
+CITE = re.compile(r"\[(\d+)\]")
+
+
+def _isolate(mp: pytest.MonkeyPatch, home: Path) -> None:
+    """No key, endpoint, provider or config from the machine running the tests."""
+    for name in list(os.environ):
+        if name.startswith(("OPENAI_", "BRIEF_", "AZURE_OPENAI_", "OPENROUTER_", "VLLM_")):
+            mp.delenv(name)
+    mp.setenv("BRIEF_CACHE_DIR", str(home / "cache"))
+    mp.setenv("XDG_CONFIG_HOME", str(home / "config"))
+    mp.setenv("XDG_CACHE_HOME", str(home / "xdg-cache"))
+    mp.chdir(home)
+
+
+@pytest.fixture(scope="module")
+def seeds_runs(tmp_path_factory: pytest.TempPathFactory):
+    """`brief <repo>/seeds` twice on a fresh cache: (first run, second run)."""
+    home = tmp_path_factory.mktemp("cli-seeds")
+    runner = CliRunner()
+    with pytest.MonkeyPatch.context() as mp:
+        _isolate(mp, home)
+        first = runner.invoke(app, [str(SEEDS)])
+        second = runner.invoke(app, [str(SEEDS)])
+    return first, second
+
+
+@pytest.fixture(scope="module")
+def first(seeds_runs):
+    result = seeds_runs[0]
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def sections(markdown: str) -> dict[str, list[str]]:
+    """'## Title' -> the non-empty lines under it."""
+    out: dict[str, list[str]] = {}
+    current = None
+    for line in markdown.splitlines():
+        if line.startswith("## "):
+            current = line[3:].strip()
+            out[current] = []
+        elif current and line.strip():
+            out[current].append(line)
+    return out
+
+
+def sources_table(markdown: str) -> dict[str, tuple[int, str]]:
+    """file -> (citation number, published date) from the Sources table."""
+    rows = {}
+    for line in sections(markdown)["Sources"]:
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        if match := re.fullmatch(r"\[(\d+)\]", cells[0]):
+            rows[cells[1].replace("\\_", "_")] = (int(match.group(1)), cells[2])
+    return rows
+
+
+def notes(markdown: str) -> list[str]:
+    """What the briefing says it left out or what went wrong: 'Not included' (failed, rejected files) and 'Notes'."""
+    found = sections(markdown)
+    return found.get("Not included", []) + found.get("Notes", [])
+
+
+def timeline(markdown: str) -> list[tuple[str, str, list[int]]]:
+    """(date or 'undated', text, cited sources) for each top-level timeline entry."""
+    entries = []
+    for line in sections(markdown)["Timeline"]:
+        if match := re.match(r"^- \*\*(\S+)\*\* (.*)$", line):
+            entries.append((match.group(1), match.group(2), [int(n) for n in CITE.findall(match.group(2))]))
+    return entries
+
+
+# --------------------------------------------------------------------------- the seeds briefing
+
+
+def test_brief_seeds_prints_a_briefing_on_stdout_and_a_summary_on_stderr(first):
+    assert first.stdout.startswith("# Briefing: 5 sources, 2025-09-03 to 2025-12-22\n")
+    assert "using the recorded responses in" in first.stderr
+    assert str(ROOT / "fixtures") in first.stderr
+    assert "5 of 5 articles briefed" in first.stderr
+    assert "67/67 quotes verified" in first.stderr
+    assert "# Briefing" not in first.stderr
+
+
+def test_the_header_says_where_answers_came_from_and_how_many_quotes_were_verified(first):
+    header = first.stdout.splitlines()[2]
+    assert "via recorded responses" in header
+    assert "67 of 67 evidence quotes verified against their sources" in header
+    assert re.search(r"prompts .*brief [0-9a-f]{12}.*summary [0-9a-f]{12}", header)
+    assert re.search(r"schema \d+\.\d+ \([0-9a-f]{12}\)", header)
+
+
+def test_every_seed_is_cited_with_its_date_in_the_sources_table(first):
+    table = sources_table(first.stdout)
+    assert {f: date for f, (_, date) in table.items()} == SEED_DATES
+    assert sorted(ref for ref, _ in table.values()) == [1, 2, 3, 4, 5]
+    # numbered by publication date
+    by_ref = sorted(table.values())
+    assert [date for _, date in by_ref] == sorted(SEED_DATES.values())
+    assert table["000_1a84d6854ee061ff.txt"][0] == 5
+
+
+def test_every_timeline_entry_cites_existing_sources(first):
+    entries = timeline(first.stdout)
+    assert len(entries) >= 15
+    for date, text, refs in entries:
+        assert refs, f"timeline entry without a citation: {date} {text}"
+        assert set(refs) <= {1, 2, 3, 4, 5}, text
+    # each account under an entry cites one of the entry's sources
+    for line in sections(first.stdout)["Timeline"]:
+        if line.startswith("  - "):
+            assert re.match(r"^  - \[[1-5]\] ", line), line
+
+
+def test_every_summary_paragraph_cites_existing_sources(first):
+    paragraphs = sections(first.stdout)["Summary"]
+    assert len(paragraphs) >= 2
+    for paragraph in paragraphs:
+        refs = re.search(r"((?:\[\d+\])+)$", paragraph)
+        assert refs, f"summary paragraph does not end with citations: {paragraph[:80]}"
+        assert {int(n) for n in CITE.findall(refs.group(1))} <= {1, 2, 3, 4, 5}
+    cited = {int(n) for p in paragraphs for n in CITE.findall(p)}
+    assert cited == {1, 2, 3, 4, 5}, "the summary rests on every source"
+
+
+def test_every_stance_row_cites_a_source_and_its_date(first):
+    table = sources_table(first.stdout)
+    date_of = {ref: date for ref, date in table.values()}
+    rows = [line for line in sections(first.stdout)["Who stands where"] if line.startswith("| ") and not line.startswith("| Holder")]
+    assert len(rows) >= 20
+    for row in rows:
+        match = re.search(r"\| \[(\d)\] (\d{4}-\d{2}-\d{2}) \|$", row)
+        assert match, row
+        assert date_of[int(match.group(1))] == match.group(2)
+
+
+def test_the_timeline_is_in_date_order_with_undated_entries_last(first):
+    dates = [date for date, _, _ in timeline(first.stdout)]
+    dated = [d for d in dates if d != "undated"]
+    assert dates == dated + ["undated"] * (len(dates) - len(dated))
+    assert dated == sorted(dated)
+    assert dated[0].startswith("2024") and dated[-1].startswith("2025-12")
+
+
+def test_the_dushanbe_meeting_is_one_entry_citing_every_source_that_reports_it(first):
+    refs = {f[:3]: ref for f, (ref, _) in sources_table(first.stdout).items()}
+    meetings = [(d, text, r) for d, text, r in timeline(first.stdout) if re.search(r"\bmet\b.*\bDushanbe\b", text)]
+    assert len(meetings) == 1, meetings
+    date, text, cited = meetings[0]
+    assert date == "2025-10-09"
+    assert {refs["003"], refs["004"], refs["000"]} <= set(cited)
+    assert "3 sources" in text
+
+
+def test_the_same_facts_are_merged_across_sources(first):
+    entries = timeline(first.stdout)
+    by_text = {text.split(" [")[0]: refs for _, text, refs in entries}
+    assert by_text["A Russian air-defence system shot down an Azerbaijani plane."] == [2, 4, 5]
+    assert by_text["Aliyev and Putin held no bilateral meeting at the SCO summit in China."] == [1, 2]
+
+
+def test_a_figure_only_one_source_gives_stays_with_that_source(first):
+    lines = sections(first.stdout)["Timeline"]
+    (i,) = [n for n, line in enumerate(lines) if "Yekaterinburg" in line and line.startswith("- **2025-06**")]
+    assert "50" not in lines[i]  # the merged entry
+    assert "about 50 people" in lines[i + 1] and lines[i + 1].startswith("  - [1]")  # the Ukrainian source's own account
+
+
+def test_aliyev_is_one_actor_with_his_name_as_written_in_russian_ukrainian_and_latvian(first):
+    actors = sections(first.stdout)["Actors"]
+    (line,) = [a for a in actors if a.startswith("- **Ilham Aliyev**")]
+    for name in ("Ильхам Алиев", "Ільхам Алієв", "Ilhams Alijevs"):
+        assert name in line
+    assert line.endswith("[1][2][3][4][5]")
+    assert not [a for a in actors if re.match(r"- \*\*(Aliyev|Alijevs|Ilham Aliev)\*\*", a)]
+
+
+def test_the_notes_report_nothing_wrong_for_the_seeds(first):
+    assert sections(first.stdout)["Notes"] == ["*Nothing to report: every article was summarized and every quote verified.*"]
+
+
+def test_a_second_run_makes_no_llm_request(seeds_runs):
+    first, second = seeds_runs
+    assert second.exit_code == 0
+    requests = int(re.search(r"(\d+) LLM requests?, 0 cached", first.stderr).group(1))
+    assert requests >= 6
+    assert f"0 LLM requests, {requests} cached" in second.stderr
+    assert f"0 LLM requests, {requests} cached" in second.stdout.splitlines()[2]
+    drop_header = lambda out: out.splitlines()[3:]
+    assert drop_header(second.stdout) == drop_header(first.stdout)
+
+
+# --------------------------------------------------------------------------- files
+
+
+def test_output_and_json_files_are_written_and_the_json_validates(tmp_path: Path, first):
+    jsonschema = pytest.importorskip("jsonschema")
+    md, js = tmp_path / "out" / "briefing.md", tmp_path / "out" / "briefing.json"
+    result = CliRunner().invoke(app, [str(SEEDS), "-o", str(md), "--json", str(js)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""
+    assert f"Wrote {md}, {js}." in result.stderr
+    assert md.read_text(encoding="utf-8").splitlines()[3:] == first.stdout.splitlines()[3:]
+    data = json.loads(js.read_text(encoding="utf-8"))
+    schema = json.loads((ROOT / "schemas" / "briefing.schema.json").read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator(schema).validate(data)
+    assert {s["file"]: s["date"] for s in data["sources"]} == SEED_DATES
+    assert data["meta"]["items_verified"] == 67 and data["meta"]["items_unverified"] == 0
+    assert not list(tmp_path.glob("out/.*.tmp")), "no temp files left behind"
+
+
+def test_json_output_cannot_carry_html(tmp_path: Path):
+    js = tmp_path / "b.json"
+    assert CliRunner().invoke(app, [str(SEEDS), "-q", "-o", str(tmp_path / "b.md"), "--json", str(js)]).exit_code == 0
+    assert "<" not in js.read_text(encoding="utf-8") and ">" not in js.read_text(encoding="utf-8")
+
+
+# --------------------------------------------------------------------------- errors and partial runs
+
+
+def test_a_nonexistent_path_is_exit_1_naming_it(tmp_path: Path):
+    missing = tmp_path / "no-such-folder"
+    result = CliRunner().invoke(app, [str(missing)])
+    assert result.exit_code == 1
+    assert "no such file or folder" in result.stderr
+    assert str(missing) in result.stderr
+    assert result.stdout == ""
+
+
+def test_an_article_without_a_recording_is_exit_2_with_the_briefing_written_and_a_note(seeds_copy: Path, tmp_path: Path):
+    (seeds_copy / "zz_new.txt").write_text(
+        " date 2025-11-02 Алиев и Путин провели телефонный разговор.\nСтороны обсудили транзит и энергетику.\n", encoding="utf-8",
+    )
+    out = tmp_path / "briefing.md"
+    result = CliRunner().invoke(app, [str(seeds_copy), "-o", str(out)])
+    assert result.exit_code == 2, result.output
+    markdown = out.read_text(encoding="utf-8")
+    assert len(sources_table(markdown)) == 5, "the five seeds are still briefed"
+    failed = [line for line in notes(markdown) if "zz\\_new.txt" in line or "zz_new.txt" in line]
+    assert failed, notes(markdown)
+    assert "OPENAI\\_API\\_KEY" in failed[0] or "OPENAI_API_KEY" in failed[0]
+    assert "--base-url" in failed[0]
+    assert "failed: zz_new.txt" in result.stderr
+    assert "1 failed" in result.stderr
+
+
+def test_a_rejected_file_is_exit_2_and_named_in_the_notes(seeds_copy: Path, tmp_path: Path):
+    (seeds_copy / "empty.txt").write_text("   \n\n", encoding="utf-8")
+    out = tmp_path / "briefing.md"
+    result = CliRunner().invoke(app, [str(seeds_copy), "-o", str(out)])
+    assert result.exit_code == 2
+    assert any("empty.txt" in line for line in notes(out.read_text(encoding="utf-8")))
+    assert "rejected: empty.txt" in result.stderr
+
+
+def test_quiet_prints_nothing_on_stderr():
+    result = CliRunner().invoke(app, [str(SEEDS), "-q"])
+    assert result.exit_code == 0
+    assert result.stderr == ""
+    assert result.stdout.startswith("# Briefing")
+
+
+def test_brief_run_is_the_same_as_brief():
+    plain = CliRunner().invoke(app, [str(SEEDS), "-q"])
+    explicit = CliRunner().invoke(app, ["run", str(SEEDS), "-q"])
+    assert explicit.exit_code == 0
+    assert explicit.stdout.splitlines()[3:] == plain.stdout.splitlines()[3:]
+
+
+# --------------------------------------------------------------------------- entry points and start-up cost
+
+
+def _python(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "BRIEF_"))}
+    return subprocess.run([sys.executable, *args], capture_output=True, text=True, cwd=cwd, env=env, timeout=60, check=False)
+
+
+def test_python_dash_m_summarizer_behaves_like_brief():
+    result = _python("-m", "summarizer", "--help")
+    assert result.returncode == 0, result.stderr
+    assert "Turn multilingual news articles into a cited English briefing." in result.stdout
+    assert "run" in result.stdout and "schemas" in result.stdout and "cache" in result.stdout
+
+
+def test_python_dash_m_summarizer_runs_the_seeds(tmp_path: Path):
+    env_cache = f"import os; os.environ['BRIEF_CACHE_DIR'] = {str(tmp_path)!r}; "
+    result = _python("-c", env_cache + "import runpy, sys; sys.argv = ['brief', 'seeds', '-q']; runpy.run_module('summarizer', run_name='__main__')")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("# Briefing: 5 sources, 2025-09-03 to 2025-12-22")
+
+
+@pytest.mark.parametrize("args", [["--help"], ["run", "--help"], ["schemas", "--help"], ["cache", "--help"]])
+def test_help_does_not_import_openai_or_instructor(args: list[str]):
+    script = (
+        "import sys\n"
+        "from summarizer.cli import app\n"
+        f"try:\n    app({args!r}, prog_name='brief')\nexcept SystemExit as e:\n    assert e.code in (0, None), e.code\n"
+        "heavy = sorted(m for m in ('openai', 'instructor', 'tenacity', 'diskcache', 'rapidfuzz') if m in sys.modules)\n"
+        "print('HEAVY=' + ','.join(heavy))\n"
+    )
+    result = _python("-c", script)
+    assert result.returncode == 0, result.stderr
+    assert "Usage: brief" in result.stdout
+    assert result.stdout.strip().endswith("HEAVY="), result.stdout.splitlines()[-1]

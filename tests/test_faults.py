@@ -1,0 +1,256 @@
+"""Endpoint faults, each through real HTTP against the fake server (tests/fake_openai.py).
+
+Retry policy under test (summarizer/llm.py): transport faults (429, 5xx, resets, timeouts) are
+retried with backoff and jitter, honouring Retry-After, at most `max_attempts` times and never
+past `max_elapsed`; validation failures are re-asked with the error, `max_reasks` times. One
+request for a brief therefore costs at most max_attempts x (1 + max_reasks) HTTP requests.
+Timeouts and waits are shrunk here (timeout 1 s, backoff 10-50 ms) so faults cost milliseconds.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from pathlib import Path
+
+import pytest
+from pydantic import SecretStr
+from typer.testing import CliRunner
+
+from summarizer.articles import load_articles
+from summarizer.cli import app
+from summarizer.config import Settings
+from summarizer.llm import LENGTH_REASK, request_bound
+from summarizer.summarize import summarize_articles
+from tests.conftest import SEED_FILES, SEEDS
+from tests.fake_openai import FakeOpenAI
+
+KEY = "sk-test-SECRET-1234567890"
+FAST = {"timeout": 1.0, "max_attempts": 3, "max_reasks": 2, "backoff_initial": 0.01, "backoff_max": 0.05, "retry_after_max": 3.0}
+
+
+def fast_settings(server: FakeOpenAI, tmp_path: Path, **changes) -> Settings:
+    """Settings pointing at the fake server, with retries shrunk so a fault costs milliseconds."""
+    values = {"base_url": server.base_url, "api_key": SecretStr(KEY), "cache_dir": tmp_path / "cache", "concurrency": 2, **FAST}
+    return Settings(**{**values, **changes})
+
+
+def fast_config(tmp_path: Path) -> Path:
+    """The same fast retry policy as a config file, for CLI runs."""
+    path = tmp_path / "fast.toml"
+    path.write_text("".join(f"{k} = {v}\n" for k, v in FAST.items()), encoding="utf-8")
+    return path
+
+
+def cli_args(server: FakeOpenAI, tmp_path: Path) -> list[str]:
+    return ["--base-url", server.base_url, "--api-key", KEY, "--config", str(fast_config(tmp_path)),
+            "--cache-dir", str(tmp_path / "cache"), "-c", "2"]
+
+
+def brief_subjects(server: FakeOpenAI) -> list[str]:
+    """The article ids of the brief requests the server received, in order."""
+    keys = [r["headers"].get("X-Brief-Key", "") for r in server.requests]
+    return [k.split("/")[1] for k in keys if k.startswith("brief/")]
+
+
+def seed(index: int = 0):
+    return load_articles([SEEDS / SEED_FILES[index]]).articles
+
+
+def summed(usages: list[dict[str, int]]) -> dict[str, int]:
+    return {name: sum(u[name] for u in usages) for name in ("prompt_tokens", "completion_tokens", "total_tokens")}
+
+
+# --------------------------------------------------------------------------- transport faults
+
+
+@pytest.mark.parametrize(("fault", "reason"), [
+    ("429:1", "HTTP 429: Rate limit reached"),
+    ("429-date:2", "HTTP 429: Rate limit reached"),
+    ("500", "HTTP 500: The server had an error"),
+    ("502", "HTTP 502: The server had an error"),
+    ("503", "HTTP 503: The server had an error"),
+    ("reset", "connection failed (ReadError)"),
+    ("hang:3", "request timed out"),
+])
+def test_a_transient_fault_is_retried_and_the_article_is_briefed(fake_openai, tmp_path, caplog, fault, reason):
+    fake_openai.script(fault)
+    with caplog.at_level(logging.WARNING, logger="summarizer.llm"):
+        [result] = summarize_articles(seed(), fast_settings(fake_openai, tmp_path))
+    assert result.ok, result.error
+    assert [r["fault"] for r in fake_openai.requests] == [fault, "ok"]
+    assert result.attempts == 2
+    assert result.usage == fake_openai.usage_sent[0]  # the failed attempt returned no tokens
+    assert [r.brief_reason for r in caplog.records if hasattr(r, "brief_reason")] == [reason]
+    if fault.startswith("429"):
+        # Retry-After honoured: "1" is one second; an HTTP date 2 s ahead (1-second resolution) is at least one
+        first, second = fake_openai.requests
+        assert second["time"] - first["time"] >= 0.9
+
+
+def test_retry_after_is_capped(fake_openai, tmp_path):
+    fake_openai.script("429:3600")
+    started = time.monotonic()
+    [result] = summarize_articles(seed(), fast_settings(fake_openai, tmp_path, retry_after_max=0.1))
+    assert result.ok and fake_openai.count == 2
+    assert time.monotonic() - started < 30  # generous: an uncapped wait would be an hour
+
+
+def test_backoff_grows_with_jitter_and_is_capped(fake_openai, tmp_path, caplog):
+    fake_openai.default = "500"
+    settings = fast_settings(fake_openai, tmp_path, max_attempts=5, backoff_initial=0.01, backoff_max=0.05)
+    with caplog.at_level(logging.WARNING, logger="summarizer.llm"):
+        [result] = summarize_articles(seed(), settings)
+    waits = [r.brief_wait for r in caplog.records if hasattr(r, "brief_wait")]
+    assert len(waits) == 4  # a wait between each of the 5 attempts
+    assert waits == sorted(waits) and all(0 < w <= 0.05 for w in waits)
+    assert waits[0] > 0.01  # jitter on top of the initial backoff
+    assert "HTTP 500" in result.error and "after 5 request(s)" in result.error
+
+
+def test_a_request_stops_at_max_attempts(fake_openai, tmp_path):
+    fake_openai.default = "503"
+    [result] = summarize_articles(seed(), fast_settings(fake_openai, tmp_path, max_attempts=3))
+    assert not result.ok and fake_openai.count == 3
+    assert result.error.startswith("HTTP 503: The server had an error after 3 request(s) to http://127.0.0.1:")
+
+
+def test_a_request_stops_when_the_next_wait_would_pass_max_elapsed(fake_openai, tmp_path):
+    fake_openai.default = "500"
+    settings = fast_settings(fake_openai, tmp_path, max_attempts=100, backoff_initial=0.1, backoff_max=0.1, max_elapsed=0.5)
+    [result] = summarize_articles(seed(), settings)
+    assert not result.ok
+    assert 2 <= fake_openai.count <= 6  # ~0.1-0.2 s per wait within 0.5 s, far below 100 attempts
+
+
+def test_requests_never_exceed_attempts_times_one_plus_reasks(fake_openai, tmp_path):
+    settings = fast_settings(fake_openai, tmp_path, max_attempts=3, max_reasks=2)
+    # the worst case: every transport attempt spends all its re-asks, then hits a transient error
+    fake_openai.script(*["broken_json", "broken_json", "500"] * 3)
+    [result] = summarize_articles(seed(), settings)
+    assert not result.ok and "HTTP 500" in result.error
+    assert fake_openai.count == request_bound(settings) == 9
+    assert result.attempts == 9
+    assert result.usage == summed(fake_openai.usage_sent)  # the six broken answers were paid for
+
+
+# --------------------------------------------------------------------------- validation re-asks
+
+
+REASKS = [
+    ("broken_json", "Invalid JSON"),
+    ("missing_field", "Field required"),
+    ("wrong_type", "Input should be a valid array"),
+    ("length", LENGTH_REASK),
+    ("bad_quote", "this evidence quote does not occur in the article"),
+]
+
+
+@pytest.mark.parametrize(("fault", "error_text"), REASKS)
+def test_a_bad_answer_is_reasked_with_the_error_and_its_tokens_are_counted(fake_openai, tmp_path, fault, error_text):
+    fake_openai.script(fault)
+    [result] = summarize_articles(seed(), fast_settings(fake_openai, tmp_path))
+    assert result.ok, result.error
+    assert fake_openai.count == 2
+    first, reask = (json.dumps(r["body"]["messages"], ensure_ascii=False) for r in fake_openai.requests)
+    assert error_text not in first and error_text in reask
+    assert len(fake_openai.usage_sent) == 2
+    assert result.usage == summed(fake_openai.usage_sent)
+    assert result.usage["completion_tokens"] > fake_openai.usage_sent[1]["completion_tokens"]
+
+
+@pytest.mark.parametrize(("fault", "message"), [
+    ("missing_field", "the model's answer failed validation after 2 re-ask(s): "),
+    ("broken_json", "the model's answer failed validation after 2 re-ask(s): "),
+    ("length", "the model's answer was cut off by its output token limit (finish_reason=length) 3 time(s)"),
+])
+def test_reasks_are_bounded_and_every_failed_answer_is_counted(fake_openai, tmp_path, fault, message):
+    fake_openai.default = fault
+    [result] = summarize_articles(seed(), fast_settings(fake_openai, tmp_path, max_reasks=2, max_attempts=5))
+    assert not result.ok and result.error.startswith(message)
+    assert fake_openai.count == 3  # 1 + 2 re-asks; a bad answer is not a transport fault, so no transport retry
+    assert result.usage == summed(fake_openai.usage_sent) and len(fake_openai.usage_sent) == 3
+
+
+def test_a_run_counts_the_tokens_of_failed_attempts(fake_openai, tmp_path, seeds_copy):
+    from summarizer.pipeline import build_briefing
+
+    fake_openai.script("broken_json", "length", "bad_quote")
+    run = build_briefing([seeds_copy], fast_settings(fake_openai, tmp_path, concurrency=1))
+    assert run.exit_code == 0
+    assert run.briefing.meta.usage == summed(fake_openai.usage_sent)
+    assert run.briefing.meta.llm_requests == fake_openai.count
+
+
+# --------------------------------------------------------------------------- an endpoint that is down
+
+
+def test_an_endpoint_failing_every_request_fails_each_article_fast_and_loses_nothing(fake_openai, tmp_path, seeds_copy):
+    runner, args = CliRunner(), cli_args(fake_openai, tmp_path)
+    first = runner.invoke(app, [str(seeds_copy / SEED_FILES[0]), "-q", *args])
+    assert first.exit_code == 0, first.output
+    done = brief_subjects(fake_openai)
+    assert len(done) == 1
+
+    fake_openai.requests.clear()
+    fake_openai.default = "500"
+    started = time.monotonic()
+    down = runner.invoke(app, [str(seeds_copy), "-o", str(tmp_path / "briefing.md"), *args])
+    assert down.exit_code == 2, down.output
+    assert time.monotonic() - started < 30  # generous; bounded by attempts, not by luck
+    assert done[0] not in brief_subjects(fake_openai), "the cached brief must not be paid for again"
+    assert len(brief_subjects(fake_openai)) <= 4 * FAST["max_attempts"]
+    failed = [line for line in down.stderr.splitlines() if line.startswith("  failed: ")]
+    assert sorted(line.split(": ")[1] for line in failed) == SEED_FILES[1:]
+    assert all("HTTP 500: The server had an error" in line for line in failed)
+    assert "1 of 5 articles briefed; 4 failed;" in down.stderr
+    briefing = (tmp_path / "briefing.md").read_text(encoding="utf-8")
+    assert f"| [1] | {SEED_FILES[0].replace('_', chr(92) + '_')} |" in briefing
+    not_included = briefing.split("## Not included", 1)[1].split("## Notes", 1)[0]
+    assert all(f"`{name}` failed: " in not_included for name in SEED_FILES[1:])
+
+    fake_openai.requests.clear()
+    fake_openai.default = "ok"
+    healed = runner.invoke(app, [str(seeds_copy), "-q", *args])
+    assert healed.exit_code == 0, healed.output
+    assert sorted(brief_subjects(fake_openai)) == sorted(set(brief_subjects(fake_openai)))
+    assert len(brief_subjects(fake_openai)) == 4, "only the four failed articles are paid for"
+
+
+def test_once_the_endpoint_failed_several_articles_in_a_row_the_rest_are_not_sent(fake_openai, tmp_path, seeds_copy):
+    from summarizer.pipeline import build_briefing
+
+    fake_openai.default = "500"
+    run = build_briefing([seeds_copy], fast_settings(fake_openai, tmp_path, concurrency=1, max_attempts=2))
+    assert run.exit_code == 2 and [r.ok for r in run.results] == [False] * 5
+    assert fake_openai.count == 3 * 2, "three articles x two attempts, then nothing more is sent"
+    errors = [r.error for r in run.results]
+    assert all(e.startswith("HTTP 500: The server had an error after 2 request(s)") for e in errors[:3])
+    assert all(e.startswith("not sent: the endpoint failed the last 3 articles in a row (last error: HTTP 500: ") for e in errors[3:])
+    assert all(e.endswith("rerun later, articles already briefed are cached") for e in errors[3:])
+
+
+@pytest.mark.parametrize(("fault", "fix"), [
+    ("401", "set a valid key in OPENAI_API_KEY or pass --api-key"),
+    ("401-echo", "set a valid key in OPENAI_API_KEY or pass --api-key"),
+    ("404", "pass --model with a model the endpoint serves, or check --base-url"),
+])
+def test_a_wrong_key_or_unknown_model_stops_at_once_with_one_message(fake_openai, tmp_path, seeds_copy, fault, fix):
+    fake_openai.default = fault
+    out = tmp_path / "briefing.md"
+    result = CliRunner().invoke(app, [str(seeds_copy), "-o", str(out), *cli_args(fake_openai, tmp_path)])
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: ") and lines[0].endswith(fix)
+    assert KEY not in result.output
+    assert fake_openai.count <= 2, "no retry storm: at most one request per concurrency slot"
+    assert not out.exists(), "exit 1 writes nothing"
+
+
+def test_an_unknown_model_is_reported_with_the_model_name(tmp_path, seeds_copy):
+    with FakeOpenAI(models=("qwen2.5:7b",)) as server:
+        result = CliRunner().invoke(app, [str(seeds_copy), "--model", "gpt-4o-mini", *cli_args(server, tmp_path)])
+        assert result.exit_code == 1
+        assert f"Error: {server.base_url} has no model 'gpt-4o-mini' (HTTP 404: " in result.stderr
+        assert server.count <= 2

@@ -1,0 +1,179 @@
+"""Provider presets: base URL, structured-output mode and key variable, and what goes on the wire.
+
+Each preset is resolved on its own (Settings) and then pointed at the fake server with
+--base-url, where the request it sends shows the mode: `tools` for tools mode,
+`response_format` json_object / json_schema for json / json_schema.
+"""
+
+from __future__ import annotations
+
+import pytest
+from typer.testing import CliRunner
+
+from summarizer.cli import app
+from summarizer.config import resolve_settings
+from summarizer.errors import ConfigError
+from summarizer.providers import PROVIDERS, azure_v1_url
+from tests.conftest import SEEDS
+
+OPENAI_KEY = "sk-openai-0000000000000000OPENAI"
+KEYS = {"OPENAI_API_KEY": OPENAI_KEY, "AZURE_OPENAI_API_KEY": "azure-key-1111111111111111", "OPENROUTER_API_KEY": "sk-or-v1-2222222222222222"}
+AZURE_ENV = {"AZURE_OPENAI_ENDPOINT": "https://contoso.openai.azure.com/"}
+
+# provider, base URL, mode, env var holding the key (None: only --api-key)
+PRESETS = [
+    ("openai", "https://api.openai.com/v1", "tools", "OPENAI_API_KEY"),
+    ("azure", "https://contoso.openai.azure.com/openai/v1", "tools", "AZURE_OPENAI_API_KEY"),
+    ("ollama", "http://127.0.0.1:11434/v1", "json", None),
+    ("vllm", "http://127.0.0.1:8000/v1", "json_schema", "VLLM_API_KEY"),
+    ("llamacpp", "http://127.0.0.1:8080/v1", "json", None),
+    ("lmstudio", "http://127.0.0.1:1234/v1", "json_schema", None),
+    ("openrouter", "https://openrouter.ai/api/v1", "tools", "OPENROUTER_API_KEY"),
+]
+
+
+def test_the_table_covers_every_preset():
+    assert sorted(p for p, *_ in PRESETS) == sorted(PROVIDERS)
+
+
+@pytest.mark.parametrize(("provider", "base_url", "mode", "key_env"), PRESETS)
+def test_preset_alone_sets_base_url_mode_and_key_variable(provider, base_url, mode, key_env):
+    s = resolve_settings({"provider": provider}, env={**KEYS, **AZURE_ENV})
+    assert (s.provider, s.base_url, s.mode, s.key_env) == (provider, base_url, mode, key_env)
+    assert s.sources["base_url"] == s.sources["mode"] == f"provider:{provider}"
+    assert s.replay_dir is None and not s.replay_is_default  # a preset is a configured endpoint
+    expected_key = KEYS.get(key_env or "")
+    assert (s.api_key.get_secret_value() if s.api_key else None) == expected_key
+
+
+@pytest.mark.parametrize("provider", ["azure", "ollama", "vllm", "llamacpp", "lmstudio", "openrouter"])
+def test_the_openai_key_is_never_sent_to_another_provider(provider):
+    s = resolve_settings({"provider": provider}, env={"OPENAI_API_KEY": OPENAI_KEY, **AZURE_ENV}, lenient=True)
+    assert s.api_key is None or s.api_key.get_secret_value() != OPENAI_KEY
+
+
+@pytest.mark.parametrize(("provider", "env_var"), [("openai", "OPENAI_API_KEY"), ("azure", "AZURE_OPENAI_API_KEY"), ("openrouter", "OPENROUTER_API_KEY")])
+def test_a_hosted_provider_without_its_key_is_an_error_naming_the_variable(provider, env_var):
+    with pytest.raises(ConfigError, match=f"provider {provider} needs an API key: set {env_var} \\(or pass --api-key\\)"):
+        resolve_settings({"provider": provider}, env=AZURE_ENV)
+    lenient = resolve_settings({"provider": provider}, env=AZURE_ENV, lenient=True)
+    assert lenient.problems == (f"provider {provider} needs an API key: set {env_var} (or pass --api-key)",)
+
+
+def test_azure_without_an_endpoint_names_azure_openai_endpoint():
+    with pytest.raises(ConfigError, match="set AZURE_OPENAI_ENDPOINT=https://<resource>.openai.azure.com"):
+        resolve_settings({"provider": "azure", "api_key": "k"}, env={})
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "expected"),
+    [
+        ("https://contoso.openai.azure.com", "https://contoso.openai.azure.com/openai/v1"),
+        ("https://contoso.openai.azure.com/", "https://contoso.openai.azure.com/openai/v1"),
+        ("https://contoso.openai.azure.com/openai", "https://contoso.openai.azure.com/openai/v1"),
+        ("https://contoso.openai.azure.com/openai/v1/", "https://contoso.openai.azure.com/openai/v1"),
+    ],
+)
+def test_azure_endpoint_becomes_the_v1_api_url(endpoint, expected):
+    assert azure_v1_url(endpoint) == expected
+
+
+def test_local_presets_need_no_key_but_accept_one_by_flag():
+    assert resolve_settings({"provider": "ollama"}, env={}).api_key is None
+    s = resolve_settings({"provider": "ollama", "api_key": "local-secret"}, env={})
+    assert s.api_key.get_secret_value() == "local-secret" and s.sources["api_key"] == "flag"
+
+
+@pytest.mark.parametrize(
+    ("flags", "env", "file", "expected"),
+    [
+        # an explicit flag wins over the preset
+        ({"provider": "ollama", "base_url": "http://gpu:11434/v1"}, {}, "", ("http://gpu:11434/v1", "json")),
+        ({"provider": "llamacpp", "mode": "tools"}, {}, "", ("http://127.0.0.1:8080/v1", "tools")),
+        # --provider beats a base URL or mode from the environment or the file
+        ({"provider": "lmstudio"}, {"OPENAI_BASE_URL": "http://elsewhere/v1", "BRIEF_MODE": "md_json"}, "", ("http://127.0.0.1:1234/v1", "json_schema")),
+        ({"provider": "vllm"}, {}, 'base_url = "http://file/v1"\nmode = "tools"\n', ("http://127.0.0.1:8000/v1", "json_schema")),
+        # provider and base URL in the same file: the explicit base URL wins
+        ({}, {}, 'provider = "vllm"\nbase_url = "http://cluster:8000/v1"\n', ("http://cluster:8000/v1", "json_schema")),
+        # env beats a preset chosen in the file
+        ({}, {"BRIEF_MODE": "json"}, 'provider = "openrouter"\n', ("https://openrouter.ai/api/v1", "json")),
+        ({}, {"BRIEF_PROVIDER": "ollama"}, "", ("http://127.0.0.1:11434/v1", "json")),
+    ],
+)
+def test_precedence_between_presets_and_explicit_values(tmp_path, flags, env, file, expected):
+    config = tmp_path / "brief.toml"
+    config.write_text(file, encoding="utf-8")
+    s = resolve_settings(flags, env={**KEYS, **env}, config_file=config)
+    assert (s.base_url, s.mode) == expected
+
+
+def test_provider_names_are_case_insensitive_and_unknown_ones_list_the_choices():
+    assert resolve_settings({"provider": "Ollama"}, env={}).provider == "ollama"
+    with pytest.raises(ConfigError, match=r"unknown provider 'olama' \(from env:BRIEF_PROVIDER\); use one of: openai \| azure \| ollama"):
+        resolve_settings({}, env={"BRIEF_PROVIDER": "olama"})
+
+
+# --------------------------------------------------------------------------- on the wire
+
+# provider, request shape, Authorization header expected
+WIRE = [
+    ("openai", "tools", f"Bearer {KEYS['OPENAI_API_KEY']}"),
+    ("azure", "tools", f"Bearer {KEYS['AZURE_OPENAI_API_KEY']}"),
+    ("ollama", "json_object", "Bearer not-needed"),
+    ("vllm", "json_schema", "Bearer not-needed"),
+    ("llamacpp", "json_object", "Bearer not-needed"),
+    ("lmstudio", "json_schema", "Bearer not-needed"),
+    ("openrouter", "tools", f"Bearer {KEYS['OPENROUTER_API_KEY']}"),
+]
+
+
+def _shape(body: dict) -> str:
+    if "tools" in body:
+        assert body["tool_choice"]["type"] == "function" and "response_format" not in body
+        return "tools"
+    return body["response_format"]["type"]
+
+
+@pytest.mark.parametrize(("provider", "shape", "authorization"), WIRE)
+def test_each_preset_sends_its_mode_and_its_key_to_the_server(fake_openai, monkeypatch, provider, shape, authorization):
+    for name, value in {**KEYS, **AZURE_ENV}.items():
+        monkeypatch.setenv(name, value)
+    result = CliRunner().invoke(app, ["check", "--provider", provider, "--base-url", fake_openai.base_url, "--model", "fake-model"])
+    assert result.exit_code == 0, result.output
+    assert fake_openai.count == 1
+    request = fake_openai.requests[0]
+    assert request["path"] == "/v1/chat/completions"
+    assert _shape(request["body"]) == shape
+    assert request["headers"]["Authorization"] == authorization
+
+
+def test_azure_preset_talks_to_the_v1_api_under_the_resource_endpoint(fake_openai, monkeypatch):
+    monkeypatch.setenv("AZURE_OPENAI_ENDPOINT", fake_openai.base_url.removesuffix("/v1"))
+    monkeypatch.setenv("AZURE_OPENAI_API_KEY", KEYS["AZURE_OPENAI_API_KEY"])
+    result = CliRunner().invoke(app, ["check", "--provider", "azure", "--model", "my-deployment"])
+    assert result.exit_code == 0, result.output
+    request = fake_openai.requests[0]
+    assert request["path"] == "/openai/v1/chat/completions"
+    assert request["body"]["model"] == "my-deployment"
+    assert "api-version" not in request["path"]
+    assert request["headers"]["Authorization"] == f"Bearer {KEYS['AZURE_OPENAI_API_KEY']}"
+
+
+def test_brief_run_with_a_provider_uses_its_mode_for_every_request(fake_openai, seeds_copy):
+    result = CliRunner().invoke(app, ["run", str(seeds_copy), "--provider", "llamacpp", "--base-url", fake_openai.base_url, "--no-cache", "-q"])
+    assert result.exit_code == 0, result.output
+    assert fake_openai.count >= len(list(SEEDS.glob("*.txt")))
+    assert {_shape(r["body"]) for r in fake_openai.requests} == {"json_object"}
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--provider", "openrouter"], "Error: provider openrouter needs an API key: set OPENROUTER_API_KEY (or pass --api-key)"),
+        (["--provider", "olama"], "Error: unknown provider 'olama' (from flag); use one of: openai | azure | ollama | vllm | llamacpp | lmstudio | openrouter"),
+    ],
+)
+def test_brief_run_refuses_an_unusable_provider_before_reading_anything(args, message):
+    result = CliRunner().invoke(app, ["run", str(SEEDS), *args])
+    assert result.exit_code == 1
+    assert result.output.strip() == message

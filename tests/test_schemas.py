@@ -1,0 +1,185 @@
+"""Schemas for other tools: schemas/*.json are generated from the models and must not drift.
+
+Regenerate after changing a model:  brief schemas export --out schemas/
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+from typer.testing import CliRunner
+
+from summarizer.cli import app
+from summarizer.jsonschema import SCHEMA_MODELS, render_schemas, stale_schemas
+from summarizer.schemas import (
+    SCHEMA_VERSION,
+    ArticleBrief,
+    Briefing,
+    Event,
+    ExecutiveSummary,
+    SummaryParagraph,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+SCHEMAS = ROOT / "schemas"
+SEEDS = ROOT / "seeds"
+
+
+def _check(directory: Path):
+    return CliRunner().invoke(app, ["schemas", "check", "--dir", str(directory)])
+
+
+# --------------------------------------------------------------------------- drift
+
+
+def test_the_committed_schemas_match_the_models():
+    result = _check(SCHEMAS)
+    assert result.exit_code == 0, f"schemas/ drifted from the models; run: brief schemas export --out schemas\n{result.output}"
+    assert "schemas up to date" in result.stdout
+
+
+def test_schemas_check_defaults_to_the_schemas_folder_of_the_current_directory(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
+    monkeypatch.chdir(tmp_path)
+    assert CliRunner().invoke(app, ["schemas", "export"]).exit_code == 0
+    assert sorted(p.name for p in (tmp_path / "schemas").iterdir()) == sorted(f"{n}.schema.json" for n in SCHEMA_MODELS)
+    assert CliRunner().invoke(app, ["schemas", "check"]).exit_code == 0
+
+
+def test_export_writes_one_file_per_public_model(tmp_path: Path):
+    result = CliRunner().invoke(app, ["schemas", "export", "--out", str(tmp_path)])
+    assert result.exit_code == 0
+    assert sorted(result.stdout.split()) == sorted(str(tmp_path / f"{name}.schema.json") for name in SCHEMA_MODELS)
+    for name, model in SCHEMA_MODELS.items():
+        data = json.loads((tmp_path / f"{name}.schema.json").read_text(encoding="utf-8"))
+        assert data["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+        assert data["$id"] == f"brief/{name}/{SCHEMA_VERSION}"
+        assert {k: v for k, v in data.items() if not k.startswith("$") or k == "$defs"} == model.model_json_schema()
+    assert _check(tmp_path).exit_code == 0
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        pytest.param(lambda p: p.write_text(p.read_text(encoding="utf-8").replace('"title": "Headline"', '"title": "Head"'), encoding="utf-8"), id="edited"),
+        pytest.param(lambda p: p.unlink(), id="deleted"),
+        pytest.param(lambda p: p.write_text(p.read_text(encoding="utf-8") + " ", encoding="utf-8"), id="reformatted"),
+    ],
+)
+def test_drift_is_detected_and_the_message_gives_the_regenerate_command(tmp_path: Path, damage):
+    assert CliRunner().invoke(app, ["schemas", "export", "--out", str(tmp_path)]).exit_code == 0
+    damage(tmp_path / "article_brief.schema.json")
+    result = _check(tmp_path)
+    assert result.exit_code == 1
+    assert "article_brief.schema.json" in result.stderr
+    assert f"brief schemas export --out {tmp_path}" in result.stderr
+    assert stale_schemas(tmp_path) == ["article_brief.schema.json"]
+
+
+def test_a_schema_file_no_model_generates_any_more_is_drift(tmp_path: Path):
+    assert CliRunner().invoke(app, ["schemas", "export", "--out", str(tmp_path)]).exit_code == 0
+    (tmp_path / "old_model.schema.json").write_text("{}", encoding="utf-8")
+    result = _check(tmp_path)
+    assert result.exit_code == 1
+    assert "old_model.schema.json" in result.stderr
+
+
+def test_a_missing_folder_is_drift_not_a_crash(tmp_path: Path):
+    result = _check(tmp_path / "nowhere")
+    assert result.exit_code == 1
+    assert "brief schemas export --out" in result.stderr
+
+
+def test_rendering_is_deterministic():
+    assert render_schemas() == render_schemas()
+
+
+# --------------------------------------------------------------------------- output validates
+
+
+def test_the_briefing_json_validates_against_the_exported_schema(tmp_path: Path):
+    jsonschema = pytest.importorskip("jsonschema")
+    CliRunner().invoke(app, ["schemas", "export", "--out", str(tmp_path / "schemas")])
+    out = tmp_path / "briefing.json"
+    result = CliRunner().invoke(app, [str(SEEDS), "-q", "-o", str(tmp_path / "b.md"), "--json", str(out)])
+    assert result.exit_code == 0, result.output
+    data = json.loads(out.read_text(encoding="utf-8"))
+    schema = json.loads((tmp_path / "schemas" / "briefing.schema.json").read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    jsonschema.Draft202012Validator(schema).validate(data)
+    # and other tools can load it back with the models
+    briefing = Briefing.model_validate(data)
+    assert briefing.meta.schema_version == SCHEMA_VERSION
+    assert len(briefing.sources) == 5
+
+
+def test_the_schema_rejects_a_briefing_with_an_unknown_field(tmp_path: Path):
+    jsonschema = pytest.importorskip("jsonschema")
+    out = tmp_path / "briefing.json"
+    assert CliRunner().invoke(app, [str(SEEDS), "-q", "-o", str(tmp_path / "b.md"), "--json", str(out)]).exit_code == 0
+    data = json.loads(out.read_text(encoding="utf-8"))
+    data["sources"][0]["secret_field"] = 1
+    schema = json.loads(render_schemas()["briefing.schema.json"])
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.Draft202012Validator(schema).validate(data)
+
+
+# --------------------------------------------------------------------------- the response models' own rules
+
+
+@pytest.mark.parametrize(
+    ("date", "precision", "ok"),
+    [
+        ("2025-10-09", "day", True),
+        ("2025-10", "month", True),
+        ("2025", "year", True),
+        (None, "unknown", True),
+        (" 2025-10 ", "month", True),
+        ("2025-10-09", "month", False),  # precision must match the date
+        (None, "day", False),
+        ("2025-02-30", "day", False),  # not a calendar date
+        ("2025-13", "month", False),
+        ("09.10.2025", "day", False),
+        ("October 2025", "month", False),
+        ("2025-10-9", "day", False),
+    ],
+)
+def test_event_dates_are_partial_iso_dates_with_a_matching_precision(date, precision, ok):
+    data = {"date": date, "precision": precision, "description": "d", "actors": [], "evidence": "a quote long enough"}
+    if ok:
+        assert Event.model_validate(data).date == (date.strip() if date else None)
+    else:
+        with pytest.raises(ValidationError):
+            Event.model_validate(data)
+
+
+def test_summary_citations_must_exist_and_are_deduplicated():
+    ok = SummaryParagraph.model_validate({"text": "t", "sources": [3, 1, 3]}, context={"valid_sources": [1, 2, 3]})
+    assert ok.sources == [1, 3]
+    with pytest.raises(ValidationError, match=r"sources \[7\] do not exist; cite only numbers from \[1, 2, 3\]"):
+        SummaryParagraph.model_validate({"text": "t", "sources": [1, 7]}, context={"valid_sources": [1, 2, 3]})
+    with pytest.raises(ValidationError):
+        SummaryParagraph.model_validate({"text": "t", "sources": []})
+    with pytest.raises(ValidationError):
+        ExecutiveSummary.model_validate({"paragraphs": []})
+
+
+def test_names_in_stances_and_events_must_be_listed_actors():
+    text = "Песков сказал, что встреча возможна и даже ожидаема."
+    data = {
+        "source_language": "ru", "headline": "h", "summary": "s",
+        "actors": [{"name": "Dmitry Peskov", "name_in_source": "Песков", "kind": "person", "role": "Kremlin spokesman"}],
+        "stances": [{"holder": "Peskov", "target": "meeting", "position": "supportive", "gist": "g", "evidence": "встреча возможна и даже ожидаема"}],
+        "events": [],
+    }
+    with pytest.raises(ValidationError, match=r"missing from `actors`: \['Peskov'\]"):
+        ArticleBrief.model_validate(data, context={"source_text": text})
+    data["stances"][0]["holder"] = "Dmitry Peskov"
+    assert ArticleBrief.model_validate(data, context={"source_text": text}).stances[0].holder == "Dmitry Peskov"
+
+
+def test_models_forbid_unknown_fields_so_a_typo_fails_loudly():
+    with pytest.raises(ValidationError, match="extra"):
+        SummaryParagraph.model_validate({"text": "t", "sources": [1], "source": [1]})
