@@ -8,10 +8,10 @@ brief's; it answers each article with the brief a careful model would write (ben
 after `--latency` seconds. The script prints:
 
 1. wall time of the article requests vs the ideal ceil(N / concurrency) x latency (target 1.15x);
-2. the same run again with the cache warm: requests sent (must be 0) and brief's own time per
-   article for --big articles (target < 5 ms);
-3. prompt overhead: tokens per article request beyond the article itself (chars / 4), measured
+2. prompt overhead: tokens per article request beyond the article itself (chars / 4), measured
    on the request bodies the server received, split into system prompt, schema and user template;
+3. a run over --big articles with the cache warm: requests sent (must be 0) and brief's own
+   time per article (target < 5 ms);
 4. peak memory of the process running brief for --big articles;
 5. merge time and the largest prompt the executive summary sent for --big briefs.
 """
@@ -19,7 +19,6 @@ after `--latency` seconds. The script prints:
 from __future__ import annotations
 
 import argparse
-import asyncio
 import math
 import multiprocessing as mp
 import os
@@ -29,13 +28,14 @@ import resource
 import sys
 import tempfile
 import time
+import tracemalloc
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.corpus import make_corpus  # noqa: E402
+from bench.corpus import make_corpus
 
 _ARTICLE = re.compile(r"<article>\n(.*)\n</article>", re.S)
 
@@ -50,17 +50,29 @@ def _serve(sizes: tuple[int, ...], latency: float, conn: Any) -> None:
     from tests.fake_openai import FakeOpenAI, _user_text
 
     socketserver.TCPServer.request_queue_size = 256  # a burst of `concurrency` connects must not overflow the backlog
+    # Headers and body go out as two writes: with Nagle's algorithm on, the body waits for the
+    # client's delayed ACK (40 ms on Linux). Real servers set TCP_NODELAY; so does this one.
+    socketserver.StreamRequestHandler.disable_nagle_algorithm = True
     answers = {a.body: a.brief for n in sizes for a in make_corpus(n)}
 
     class CorpusServer(FakeOpenAI):
+        """Answers the corpus's articles; each answer leaves `delay` seconds after its request arrived."""
+
+        delay: float = 0.0
+
         def answer_for(self, body: dict[str, Any], key: str | None) -> dict[str, Any]:
+            # FakeOpenAI's own latency sleeps after its bookkeeping; timing from the arrival keeps
+            # the server's Python overhead out of the latency the benchmark compares against.
+            arrived = next((r["time"] for r in reversed(self.requests) if r["body"] is body), time.monotonic())
+            time.sleep(max(0.0, arrived + self.delay - time.monotonic()))
             if key and key.startswith("brief/"):
                 match = _ARTICLE.search(_user_text(body))
                 if match and match.group(1) in answers:
                     return answers[match.group(1)]
             return super().answer_for(body, key)
 
-    with CorpusServer(recordings=None, latency=latency) as server:  # type: ignore[arg-type]
+    with CorpusServer(recordings=None, latency=0.0) as server:  # type: ignore[arg-type]
+        server.delay = latency
         conn.send(server.base_url)
         while True:
             command = conn.recv()
@@ -70,7 +82,7 @@ def _serve(sizes: tuple[int, ...], latency: float, conn: Any) -> None:
                 server.requests.clear()
                 conn.send(True)
             elif isinstance(command, tuple) and command[0] == "latency":
-                server.latency = command[1]
+                server.delay = command[1]
                 conn.send(True)
             else:
                 conn.send(True)
@@ -163,15 +175,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     print(f"machine: {platform.platform()}, {os.cpu_count()} CPUs (nproc), Python {platform.python_version()}")
-    start = time.perf_counter()
-    import instructor  # noqa: F401 - once per process; timed here, not inside the throughput figure
-    import openai  # noqa: F401
-
-    print(f"one-off import of openai + instructor (paid once per process, before the first request): {time.perf_counter() - start:.2f} s")
     with tempfile.TemporaryDirectory(prefix="brief-bench-") as tmp:
         work = Path(tmp)
-        server = Server((args.n, args.big), args.latency)
+        server = Server((args.n, args.big, 1), args.latency)
         try:
+            warm_up(server, work)
             throughput(args, server, work)
             big(args, server, work)
         finally:
@@ -179,7 +187,17 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def warm_up(server: Server, work: Path) -> None:
+    """One article end to end: the one-off costs of a process (imports, openai's lazy modules, the language model)."""
+    start = time.perf_counter()
+    server.ask(("latency", 0.0))
+    run_brief(write_corpus(1, work / "warm-up"), settings_for(server.base_url, work / "cache-warm-up", 1))
+    print(f"one-off warm-up of the process (imports of openai and instructor, first request, language detector): "
+          f"{time.perf_counter() - start:.2f} s, not counted below")
+
+
 def throughput(args: argparse.Namespace, server: Server, work: Path) -> None:
+    server.ask(("latency", args.latency))
     folder = write_corpus(args.n, work / "small")
     settings = settings_for(server.base_url, work / "cache-small", args.concurrency)
     server.ask("clear")
@@ -206,30 +224,38 @@ def overhead(briefs: list[dict[str, Any]]) -> None:
     tools = sum(b["tools"] for b in briefs) / n
     template = sum(b["user"] - b["article"] for b in briefs) / n
     rest = body - article - system - tools - template
-    print(f"3. prompt overhead per article request (chars / 4 ~ tokens), mean over {n} requests:")
+    print(f"2. prompt overhead per article request (chars / 4 ~ tokens), mean over {n} requests:")
     print(f"   article itself {article / 4:.0f} tokens; overhead {(body - article) / 4:.0f} tokens = system prompt {system / 4:.0f} "
           f"+ schema/tools {tools / 4:.0f} + user template {template / 4:.0f} + JSON framing {rest / 4:.0f}")
 
 
 def big(args: argparse.Namespace, server: Server, work: Path) -> None:
     from summarizer.merge import merge_briefs
+    from summarizer.synthesis import CHUNK_SIZE
 
     folder = write_corpus(args.big, work / "big")
     settings = settings_for(server.base_url, work / "cache-big", args.concurrency)
     server.ask(("latency", args.big_latency))
     server.ask("clear")
+    before_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     cold, cold_marks = run_brief(folder, settings)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     sizes = server.ask("sizes")
     server.ask("clear")
     warm, warm_marks = run_brief(folder, settings)
     sent = len(server.ask("sizes"))
+    tracemalloc.start()
+    run_brief(folder, settings)
+    heap_mb = tracemalloc.get_traced_memory()[1] / 2**20
+    tracemalloc.stop()
     per_article = warm_marks["total"] / args.big * 1000
-    print(f"\n2. warm cache: {args.big} articles again: {sent} requests sent, {warm.briefing.meta.llm_requests} counted, "
+    print(f"\n3. warm cache: {args.big} articles again: {sent} requests sent, {warm.briefing.meta.llm_requests} counted, "
           f"{warm.briefing.meta.cache_hits} cache hits; {warm_marks['total']:.2f} s = {per_article:.2f} ms per article "
           f"(target < 5 ms) {'OK' if per_article < 5 and sent == 0 else 'MISSED'}")
     print(f"   (cold run that filled it: {cold_marks['total']:.1f} s at latency {args.big_latency} s, {cold.briefing.meta.llm_requests} requests)")
-    print(f"4. peak memory (max RSS of the process running brief, {args.big} articles, cold run): {peak_mb:.0f} MB")
+    print(f"4. peak memory, {args.big} articles: max RSS of the process running brief {peak_mb:.0f} MB after the cold run "
+          f"({before_mb:.0f} MB before it: interpreter, libraries, the {args.n}-article run); Python heap peak of a warm run "
+          f"{heap_mb:.0f} MB (tracemalloc)")
     summary = [s for s in sizes if s["kind"] == "summary"]
     analysis = [s for s in sizes if s["kind"] == "analysis"]
     results = cold.results
@@ -239,10 +265,18 @@ def big(args: argparse.Namespace, server: Server, work: Path) -> None:
     events = sum(len(r.brief.events) for r in results if r.ok)
     print(f"5. merge of {len(results)} briefs ({events} events): {merge_s:.2f} s -> {len(briefing.timeline)} timeline entries, {len(briefing.actors)} actors")
     if summary:
-        print(f"   executive summary: {len(summary)} calls; largest prompt {max(s['body'] for s in summary) / 4:,.0f} tokens "
-              f"(all {args.big} briefs in one prompt would be ~{sum(s['body'] for s in summary[:-1]) / 4:,.0f})")
+        from summarizer.synthesis import summary_input
+
+        by_id = {r.article.id: r for r in results if r.ok}
+        summaries = {s.ref: by_id[s.article_id].brief.summary for s in briefing.sources}
+        one_prompt = len(summary_input(briefing, summaries)) / 4
+        print(f"   executive summary: {len(summary)} calls of at most {CHUNK_SIZE} sources or part summaries each; largest prompt "
+              f"{max(s['body'] for s in summary) / 4:,.0f} tokens (all {len(briefing.sources)} briefs in one prompt: ~{one_prompt:,.0f} tokens)")
     if analysis:
         print(f"   cross-source analysis: {len(analysis)} call(s); largest prompt {max(s['body'] for s in analysis) / 4:,.0f} tokens")
+    else:
+        skipped = [n.message for n in cold.briefing.notes if n.message.startswith("model comparison skipped")]
+        print(f"   cross-source analysis: no LLM call{' (skipped by design: its input exceeds the one-call limit; see the briefing notes)' if skipped else ''}")
 
 
 if __name__ == "__main__":

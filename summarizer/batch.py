@@ -31,19 +31,28 @@ from pydantic import ValidationError
 from .cache import BriefCache
 from .config import Settings
 from .cost import Budget, Reservation, estimate_tokens
-from .errors import AuthError, ConfigError, LLMError, ModelNotFoundError
+from .errors import AuthError, ConfigError, LLMError
 from .grounding import verify_brief
 from .llm import chat_request_body
 from .prompts import short_hash
 from .schemas import Article, ArticleBrief
-from .summarize import BriefResult, CachedBrief, ProgressCallback, RunStats, brief_key, brief_messages, fit_article, summarize_articles_async
+from .summarize import (
+    BriefResult,
+    CachedBrief,
+    ProgressCallback,
+    RunStats,
+    brief_key,
+    brief_messages,
+    fit_article,
+    summarize_articles_async,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     import httpx
 
     from .llm import LLMClient
 
-__all__ = ["BatchOutcome", "check_batch_settings", "batch_line", "summarize_with_batch", "run_batch", "TERMINAL"]
+__all__ = ["TERMINAL", "BatchOutcome", "batch_line", "check_batch_settings", "run_batch", "summarize_with_batch"]
 
 log = logging.getLogger(__name__)
 StatusCallback = Callable[[str], None]
@@ -312,10 +321,7 @@ async def summarize_with_batch(
     transport: httpx.AsyncBaseTransport | None = None,
 ) -> tuple[list[BriefResult], BatchOutcome]:
     """Batch what is not cached, then the usual path for the rest (cache hits and leftovers); results in input order."""
-    try:
-        outcome = await run_batch(articles, settings, cache, budget=budget, on_status=on_status, on_result=on_result, transport=transport)
-    except (AuthError, ModelNotFoundError):
-        raise
+    outcome = await run_batch(articles, settings, cache, budget=budget, on_status=on_status, on_result=on_result, transport=transport)
     rest = [a for a in articles if a.id not in outcome.results]
     if outcome.leftovers:
         (on_status or log.info)(f"{outcome.leftovers} article(s) came back from the batch without a valid answer; asking them live.")

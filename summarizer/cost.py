@@ -25,18 +25,18 @@ if TYPE_CHECKING:  # pragma: no cover
     from .config import Settings
 
 __all__ = [
-    "PRICES",
-    "PRICES_AS_OF",
     "BATCH_DISCOUNT",
     "COMPLETION_ALLOWANCE",
+    "PRICES",
+    "PRICES_AS_OF",
+    "Budget",
     "Price",
-    "price_for",
+    "Reservation",
+    "budget_for",
     "cost_usd",
     "estimate_tokens",
     "format_usd",
-    "Budget",
-    "Reservation",
-    "budget_for",
+    "price_for",
 ]
 
 COMPLETION_ALLOWANCE = 2000  # tokens reserved for an answer when the request sets no max_tokens

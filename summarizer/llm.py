@@ -34,6 +34,7 @@ from pydantic import BaseModel, ValidationError
 from .config import Settings
 from .errors import AuthError, LLMError, ModelNotFoundError, ReplayMissError
 from .replay import KEY_HEADER, CountingTransport, RecordingTransport, ReplayTransport, RequestKey
+from .schemas import VALIDATION_CONTEXT
 
 if TYPE_CHECKING:  # pragma: no cover
     import httpx
@@ -171,6 +172,18 @@ def _last_json(completion: Any) -> str | None:
     return content[start : end + 1] if start != -1 and end > start else None
 
 
+_WRAPPED: dict[type, Any] = {}
+
+
+def _wrapped(model: type[T]) -> type[T]:
+    """The response model as instructor wraps it, made once per model (instructor would build a new class per request)."""
+    if model not in _WRAPPED:
+        import instructor
+
+        _WRAPPED[model] = instructor.openai_schema(model)
+    return _WRAPPED[model]
+
+
 class LLMClient:
     """One configured endpoint; `complete` returns a validated response model or raises LLMError."""
 
@@ -235,6 +248,7 @@ class LLMClient:
 
         if self._client is None:
             self._client = self._build()
+        response_model = _wrapped(response_model)
         s = self.settings
         tally = _Tally()
         hooks = Hooks()
@@ -251,10 +265,17 @@ class LLMClient:
             while True:
                 before = tally.responses
                 try:
-                    value, _ = await self._client.chat.completions.create_with_completion(
-                        model=s.model, messages=chat, response_model=response_model, max_retries=reasks,
-                        context=context, extra_headers=headers, hooks=hooks,
-                    )
+                    # The validation context travels in a ContextVar, not `context=`: given
+                    # `context=`, instructor renders messages as Jinja templates, which would
+                    # rewrite article text like "{{ 7*7 }}" or "{# ... #}".
+                    token = VALIDATION_CONTEXT.set(context)
+                    try:
+                        value, _ = await self._client.chat.completions.create_with_completion(
+                            model=s.model, messages=chat, response_model=response_model, max_retries=reasks,
+                            extra_headers=headers, hooks=hooks,
+                        )
+                    finally:
+                        VALIDATION_CONTEXT.reset(token)
                     return value
                 except IncompleteOutputException:
                     reasks -= tally.responses - before

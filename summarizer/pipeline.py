@@ -114,8 +114,9 @@ async def build_briefing_async(
                 items_unverified=0,
             )
             briefing = merge_briefs(results, rejected=loaded.rejected, meta=meta)
-            summaries = {s.ref: r.brief.summary for s in briefing.sources for r in results if r.ok and r.article.id == s.article_id}  # type: ignore[union-attr]
-            texts = {s.ref: r.article.text for s in briefing.sources for r in results if r.ok and r.article.id == s.article_id}
+            done = {r.article.id: r for r in results if r.ok}  # by id: one lookup per source, not a scan
+            summaries = {s.ref: done[s.article_id].brief.summary for s in briefing.sources}  # type: ignore[union-attr]
+            texts = {s.ref: done[s.article_id].article.text for s in briefing.sources}
             use_llm = executive_summary if cross_source is None else cross_source
             (paragraphs, notes, usage, summary_cached), analysis = await _gather(
                 write_summary(briefing, summaries, settings, client, cache, budget=budget) if executive_summary else _value(([], [], {}, 0)),

@@ -24,7 +24,7 @@ import httpx
 
 from .cost import COMPLETION_ALLOWANCE
 
-__all__ = ["RateLimiter", "LimitedTransport", "request_tokens"]
+__all__ = ["LimitedTransport", "RateLimiter", "request_tokens"]
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +40,7 @@ class _Bucket:
         return self.per_minute / 60.0
 
     def capacity(self, cost: float) -> float:
-        return max(self.rate, cost if cost <= self.per_minute else self.per_minute, 1.0)
+        return max(self.rate, min(cost, self.per_minute), 1.0)
 
     def refill(self, now: float, cost: float) -> None:
         if self.updated is None:
@@ -133,7 +133,12 @@ class LimitedTransport(httpx.AsyncBaseTransport):
             self.peak = max(self.peak, self.in_flight)
             try:
                 response = await self.inner.handle_async_request(request)
-                await response.aread()  # the body is part of the request's time in flight; httpx keeps it for the client
+                stream = response.stream  # the body is part of the request's time in flight: read it here, as sent
+                try:
+                    body = b"".join([part async for part in stream])  # type: ignore[union-attr]
+                finally:
+                    await stream.aclose()  # type: ignore[union-attr]
+                response.stream = httpx.ByteStream(body)  # the client decodes it and times the response as usual
             finally:
                 self.in_flight -= 1
             return response

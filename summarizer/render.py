@@ -94,8 +94,9 @@ def render_markdown(b: Briefing) -> str:
         corroborated = f" · *{len(e.sources)} sources*" if len(e.sources) > 1 else ""
         out.append(f"- **{when}** {escape_md(e.description)} {cite(e.sources)}{corroborated}")
         for a in e.accounts:
+            dated = f"({a.date or 'undated'} in this source) " if a.date != e.date and len(e.accounts) > 1 else ""
             own = f"*{escape_md(a.description)}* " if a.description != e.description else ""
-            out.append(f"  - {cite([a.source])} {own}“{escape_md(a.quote.text)}”")
+            out.append(f"  - {cite([a.source])} {dated}{own}“{escape_md(a.quote.text)}”")
 
     out += ["", "## Who stands where", ""]
     if b.stances:

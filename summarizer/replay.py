@@ -164,7 +164,9 @@ class RecordingTransport(httpx.AsyncBaseTransport):
         key = RequestKey.parse(raw)
         key = RequestKey(key.kind, key.subject, key.mode, key.prompt_hash, key.schema_hash, label)
         write_recording(self.directory, key, json.loads(body), source=self.source)
-        return httpx.Response(response.status_code, headers=response.headers, content=body, request=request)
+        # `body` is decoded: drop the encoding headers, or the client would gunzip it a second time.
+        headers = [(k, v) for k, v in response.headers.multi_items() if k.lower() not in ("content-encoding", "content-length", "transfer-encoding")]
+        return httpx.Response(response.status_code, headers=headers, content=body, request=request)
 
     async def aclose(self) -> None:
         await self.inner.aclose()

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from contextvars import ContextVar
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
@@ -52,6 +53,17 @@ __all__ = [
 SCHEMA_VERSION = "1.1"
 
 _PARTIAL_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+# Validation context (source text, valid citations) for the response models. Passed either as
+# pydantic's `context=` or, for LLM calls, through this variable: instructor renders every
+# message as a Jinja template when given `context=`, which would rewrite article text such as
+# "{{ 7*7 }}" before the model sees it.
+VALIDATION_CONTEXT: ContextVar[dict[str, Any] | None] = ContextVar("brief_validation_context", default=None)
+
+
+def validation_context(info: ValidationInfo) -> dict[str, Any]:
+    """The context of the current validation: pydantic's own, else the one set for an LLM call."""
+    return info.context or VALIDATION_CONTEXT.get() or {}
 
 ActorKind = Literal["person", "state", "government_body", "organization", "media", "group", "other"]
 Position = Literal["supportive", "conciliatory", "neutral", "mixed", "critical", "hostile"]
@@ -105,7 +117,7 @@ class Article(_Model):
 
 
 def _check_quote(value: str, info: ValidationInfo) -> str:
-    source = (info.context or {}).get("source_text")
+    source = validation_context(info).get("source_text")
     if source is not None and not quote_in_source(value, source):
         raise ValueError(
             "this evidence quote does not occur in the article. Copy one contiguous span of the "
@@ -211,7 +223,7 @@ class ArticleBrief(_Model):
 
     @model_validator(mode="after")
     def _names_resolve(self, info: ValidationInfo) -> ArticleBrief:
-        if not (info.context or {}).get("source_text"):
+        if not validation_context(info).get("source_text"):
             return self
         known = {a.name for a in self.actors}
         unknown = sorted(
@@ -235,7 +247,7 @@ class SummaryParagraph(_Model):
     @field_validator("sources")
     @classmethod
     def _sources_exist(cls, value: list[int], info: ValidationInfo) -> list[int]:
-        valid = (info.context or {}).get("valid_sources")
+        valid = validation_context(info).get("valid_sources")
         if valid is not None:
             bad = sorted(set(value) - set(valid))
             if bad:
@@ -256,7 +268,7 @@ class ExecutiveSummary(_Model):
 
 def _check_cited_quote(source: int, quote: str, info: ValidationInfo, what: str) -> None:
     """Context `valid_sources` and `source_texts` ({number: article text}) make this a real check."""
-    context = info.context or {}
+    context = validation_context(info)
     valid, texts = context.get("valid_sources"), context.get("source_texts")
     if valid is not None and source not in valid:
         raise ValueError(f"{what}: source {source} does not exist; cite only numbers from {sorted(valid)}")

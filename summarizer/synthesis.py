@@ -189,6 +189,7 @@ async def write_summary(
         return [], [], {}, 0
     tally = _Tally()
     refs = [s.ref for s in briefing.sources]
+    chunk_size = max(2, chunk_size)  # each round must shrink the number of parts
     if len(refs) <= chunk_size:
         kept = await _ask(summary_messages(briefing, brief_summaries), refs, "executive summary", settings, client, cache, budget, tally)
         return kept or [], tally.notes, tally.usage, tally.cached

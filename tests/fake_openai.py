@@ -97,6 +97,7 @@ class FakeOpenAI:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # else each small response waits ~40 ms for a delayed ACK
 
             def log_message(self, *args: Any) -> None:  # keep test output clean
                 pass

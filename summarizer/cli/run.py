@@ -136,9 +136,10 @@ def _report(result, output: Optional[Path], json_out: Optional[Path]) -> None:  
 class _Progress:
     """A rich progress bar on stderr when it is a terminal; silent otherwise."""
 
-    def __init__(self, enabled: bool, quiet: bool = False) -> None:
+    def __init__(self, enabled: bool, quiet: bool = False, console=None) -> None:  # type: ignore[no-untyped-def]
         self.enabled = enabled
         self.quiet = quiet
+        self.console = console  # default: stderr
         self.bar = None
         self.task = None
         self.cached = self.failed = 0
@@ -148,7 +149,7 @@ class _Progress:
             from rich.console import Console
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-            self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[info]}"), TimeRemainingColumn(), console=Console(stderr=True), transient=True)
+            self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[info]}"), TimeRemainingColumn(), console=self.console or Console(stderr=True), transient=True)
             self.bar.__enter__()
         return self
 

@@ -1,0 +1,188 @@
+"""Merging at scale: near-linear event and actor merging, and an executive summary whose context per
+call stays bounded however many briefs there are.
+
+The briefs come from bench/corpus.py: articles over a shared world of stories, the way news
+overlaps (the same event in several outlets, the same people under variant spellings). Work is
+counted (score and fuzzy-match calls, prompt sizes), never timed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import re
+from functools import cache
+
+import pytest
+
+import summarizer.merge as merge
+from bench.corpus import make_corpus
+from summarizer.articles import content_id
+from summarizer.cache import BriefCache
+from summarizer.config import Settings
+from summarizer.grounding import verify_brief
+from summarizer.llm import Completion
+from summarizer.schemas import (
+    Article,
+    ArticleBrief,
+    BriefingMeta,
+    ExecutiveSummary,
+    SummaryParagraph,
+)
+from summarizer.summarize import BriefResult
+from summarizer.synthesis import CHUNK_SIZE, write_summary
+
+META = BriefingMeta(
+    generated_at="2025-12-31 00:00 UTC", model="m", mode="tools", endpoint="test", prompt_hashes={}, schema_hash="s",
+    articles=0, briefs=0, items_verified=0, items_unverified=0,
+)
+
+
+@cache
+def corpus_results(n: int) -> tuple[BriefResult, ...]:
+    out = []
+    for c in make_corpus(n):
+        article = Article(id=content_id(c.body), path=c.name, date=dt.date.fromisoformat(c.file_text.split()[1]), language="en", text=c.body)
+        brief = ArticleBrief.model_validate(c.brief, context={"source_text": c.body})
+        out.append(BriefResult(article, brief, verify_brief(brief, c.body)))
+    return tuple(out)
+
+
+def story(quote: str) -> str:
+    return re.search(r"\(report \d+-(\d+)\)\.$", quote).group(1)
+
+
+def brute_force_pairs(singles):  # type: ignore[no-untyped-def]
+    """Every pair with compatible dates: what blocking must not change."""
+    return {(i, j) for i in range(len(singles)) for j in range(i + 1, len(singles)) if merge.dates_compatible(singles[i].date, singles[j].date)}
+
+
+# --------------------------------------------------------------------------- events
+
+
+def test_blocking_finds_the_same_timeline_as_comparing_every_pair(monkeypatch):
+    results = list(corpus_results(120))
+    blocked = merge.merge_briefs(results, meta=META)
+    monkeypatch.setattr(merge, "_candidate_pairs", brute_force_pairs)
+    everything = merge.merge_briefs(results, meta=META)
+    assert blocked.timeline == everything.timeline
+    assert len(blocked.timeline) > 40
+
+
+def test_each_story_told_by_many_outlets_is_one_timeline_entry():
+    briefing = merge.merge_briefs(list(corpus_results(300)), meta=META)
+    entries_of: dict[str, set[int]] = {}
+    for k, entry in enumerate(briefing.timeline):
+        for account in entry.accounts:
+            entries_of.setdefault(story(account.quote.text), set()).add(k)
+    assert all(len(entries) == 1 for entries in entries_of.values()), "a story was split over several entries"
+    assert sum(len(e.sources) > 1 for e in briefing.timeline) > 100
+
+
+def count_work(monkeypatch, n: int) -> dict[str, int]:
+    counts = {"event scores": 0, "actor comparisons": 0}
+    score, ratio = merge._event_score, merge.fuzz.ratio
+
+    def counted_score(*args):  # type: ignore[no-untyped-def]
+        counts["event scores"] += 1
+        return score(*args)
+
+    class CountingFuzz:
+        def __getattr__(self, name):  # type: ignore[no-untyped-def]
+            return getattr(merge.rapidfuzz_fuzz, name)
+
+        @staticmethod
+        def ratio(*args, **kwargs):  # type: ignore[no-untyped-def]
+            counts["actor comparisons"] += 1
+            return ratio(*args, **kwargs)
+
+    monkeypatch.setattr(merge, "rapidfuzz_fuzz", merge.fuzz, raising=False)
+    monkeypatch.setattr(merge, "_event_score", counted_score)
+    monkeypatch.setattr(merge, "fuzz", CountingFuzz())
+    merge.merge_briefs(list(corpus_results(n)), meta=META)
+    monkeypatch.undo()
+    return counts
+
+
+def test_event_merging_work_grows_about_linearly_with_the_number_of_briefs(monkeypatch):
+    small, large = count_work(monkeypatch, 200)["event scores"], count_work(monkeypatch, 400)["event scores"]
+    assert 0 < small and large <= 2.6 * small, f"{small} event scores for 200 briefs, {large} for 400"
+
+
+def test_actor_names_are_compared_only_within_their_block(monkeypatch):
+    """Fuzzy matching runs only for a name not seen before, and only against groups of its kind and initial."""
+    comparisons = count_work(monkeypatch, 400)["actor comparisons"]
+    names = {(a.kind, merge.normalize_name(a.name)) for r in corpus_results(400) for a in r.brief.actors}
+    blocks: dict[tuple[str, str], int] = {}
+    for kind, name in names:
+        blocks[(kind, name[:1])] = blocks.get((kind, name[:1]), 0) + 1
+    assert 0 < comparisons <= len(names) * max(blocks.values())
+    assert comparisons < len(names) ** 2 / 8, "far fewer than comparing each new name with every group"
+
+
+# --------------------------------------------------------------------------- actors
+
+
+def test_actors_are_compared_only_within_their_kind_and_initial():
+    results = list(corpus_results(300))
+    briefing = merge.merge_briefs(results, meta=META)
+    names = {a.name for a in briefing.actors}
+    assert {"Anna Tkachenko", "Hanna Hrytsenko"} <= names  # 'anna' and 'hanna' are close, but different people
+    for actor in briefing.actors:  # transliteration variants ('Aliev', 'Kalnynsh') joined their canonical spelling
+        assert len({merge.normalize_name(n)[:1] for n in actor.names_in_sources}) == 1
+
+
+# --------------------------------------------------------------------------- executive summary
+
+
+class SummaryStub:
+    """Stands in for LLMClient: answers every summary call citing two of the numbers it may cite."""
+
+    def __init__(self) -> None:
+        self.calls: list[dict] = []
+
+    async def complete(self, response_model, messages, *, key, context=None, on_response=None):  # type: ignore[no-untyped-def]
+        valid = context["valid_sources"]
+        user = messages[1]["content"]
+        self.calls.append({"valid": list(valid), "chars": len(user), "items": len(re.findall(r"^(\[\d+\] published|Sources \d)", user, flags=re.M))})
+        paragraph = SummaryParagraph(text=f"Synthesis of {len(valid)} sources.", sources=[valid[0], valid[-1]])
+        return Completion(value=ExecutiveSummary(paragraphs=[paragraph]), usage={"prompt_tokens": len(user) // 4, "completion_tokens": 20, "total_tokens": len(user) // 4 + 20})
+
+
+def summarize(n: int, chunk_size: int = CHUNK_SIZE):  # type: ignore[no-untyped-def]
+    results = list(corpus_results(n))
+    briefing = merge.merge_briefs(results, meta=META)
+    by_id = {r.article.id: r for r in results}
+    summaries = {s.ref: by_id[s.article_id].brief.summary for s in briefing.sources}
+    stub = SummaryStub()
+    paragraphs, notes, _, _ = asyncio.run(write_summary(
+        briefing, summaries, Settings(use_cache=False), stub, BriefCache(None), chunk_size=chunk_size,  # type: ignore[arg-type]
+    ))
+    return briefing, stub.calls, paragraphs, notes
+
+
+def test_a_few_sources_take_one_summary_call_as_before():
+    briefing, calls, paragraphs, notes = summarize(CHUNK_SIZE)
+    assert len(calls) == 1 and calls[0]["valid"] == [s.ref for s in briefing.sources] and calls[0]["items"] == CHUNK_SIZE
+    assert paragraphs and not notes
+
+
+@pytest.mark.parametrize(("n", "chunk", "expected_calls"), [
+    (200, 25, 8 + 1),  # 8 groups of sources, then one call over the 8 group summaries
+    (150, 5, 30 + 6 + 2 + 1),  # 30 groups, 6 groups of those, 2 of those, then one
+])
+def test_many_sources_are_summarised_in_groups_with_bounded_context(n, chunk, expected_calls):
+    briefing, calls, paragraphs, notes = summarize(n, chunk)
+    groups = -(-n // chunk)
+    assert max(c["items"] for c in calls) <= chunk
+    assert len(calls) == expected_calls
+    assert [c["valid"] for c in calls[:groups]] == [list(range(i + 1, min(i + chunk, n) + 1)) for i in range(0, n, chunk)]
+    assert not notes
+    refs = {s.ref for s in briefing.sources}
+    assert paragraphs and all(set(p.sources) <= refs for p in paragraphs), "citations resolve to real sources"
+    assert set(calls[-1]["valid"]) <= refs
+
+
+def test_the_largest_summary_prompt_does_not_grow_with_the_number_of_sources():
+    largest = {n: max(c["chars"] for c in summarize(n)[1]) for n in (100, 400)}
+    assert largest[400] <= 1.3 * largest[100]
