@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .analysis import analyze_briefing
+from .aio import gather_or_cancel
 from .articles import ArticleSet, Rejection, detect_language, load_articles
 from .cache import BriefCache
 from .config import Settings
@@ -118,10 +119,10 @@ async def build_briefing_async(
             summaries = {s.ref: done[s.article_id].brief.summary for s in briefing.sources}  # type: ignore[union-attr]
             texts = {s.ref: done[s.article_id].article.text for s in briefing.sources}
             use_llm = executive_summary if cross_source is None else cross_source
-            (paragraphs, notes, usage, summary_cached), analysis = await _gather(
+            (paragraphs, notes, usage, summary_cached), analysis = await gather_or_cancel((
                 write_summary(briefing, summaries, settings, client, cache, budget=budget) if executive_summary else _value(([], [], {}, 0)),
                 analyze_briefing(briefing, texts, summaries, settings, client, cache, use_llm=use_llm, budget=budget),
-            )
+            ))
             briefing = analysis.apply(briefing)
             stats.add_usage(usage)
             stats.add_usage(analysis.usage)
@@ -162,18 +163,6 @@ def _cost(settings: Settings, live: dict[str, int], batch: dict[str, int]) -> di
 
 async def _value(value):  # type: ignore[no-untyped-def]
     return value
-
-
-async def _gather(*coros):  # type: ignore[no-untyped-def]
-    """Run the final LLM calls concurrently; if one raises, cancel the others before re-raising."""
-    tasks = [asyncio.ensure_future(c) for c in coros]
-    try:
-        return await asyncio.gather(*tasks)
-    except BaseException:
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-        raise
 
 
 def build_briefing(paths: Sequence[str | Path], settings: Settings, **kwargs) -> BriefingRun:

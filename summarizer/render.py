@@ -8,11 +8,12 @@ articles or the model is escaped: it cannot open HTML tags, links, images or tab
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from .cost import format_usd
 from .schemas import Briefing, BriefingMeta, Note
 
-__all__ = ["render_markdown", "render_json", "escape_md", "cite"]
+__all__ = ["render_markdown", "render_json", "render_notes", "endpoint_label", "escape_md", "cite"]
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]|~#])")
 _SCHEME = re.compile(r"(?i)\b(javascript|vbscript|data|file)\s*:")
@@ -54,7 +55,7 @@ def _header(b: Briefing) -> list[str]:
     dates = sorted(s.date.isoformat() for s in b.sources if s.date)
     span = f"{dates[0]} to {dates[-1]}" if dates and dates[0] != dates[-1] else (dates[0] if dates else "undated")
     m = b.meta
-    endpoint = "recorded responses (" + m.endpoint.removeprefix("replay:") + ")" if m.endpoint.startswith("replay:") else m.endpoint
+    endpoint = endpoint_label(m)
     total = m.items_verified + m.items_unverified
     lines = [
         f"# Briefing: {len(b.sources)} source{'s' if len(b.sources) != 1 else ''}, {span}",
@@ -121,7 +122,7 @@ def render_markdown(b: Briefing) -> str:
         out += ["", "## Not included", ""]
         out += [f"- {_file(n)}{_NOT_INCLUDED[n.kind]}: {escape_md(n.message)}" for n in missing]
     out += ["", "## Notes", ""]
-    out += _notes(b.notes) or [f"*Nothing {'else ' if missing else ''}to report: every {'other ' if missing else ''}article was summarized and every quote verified.*"]
+    out += render_notes(b.notes) or [f"*Nothing {'else ' if missing else ''}to report: every {'other ' if missing else ''}article was summarized and every quote verified.*"]
     return "\n".join(out).rstrip() + "\n"
 
 
@@ -205,15 +206,23 @@ def _stance_table(b: Briefing) -> list[str]:
     return out
 
 
-def _notes(notes: list[Note]) -> list[str]:
+def render_notes(notes: Sequence[Note], titles: dict[str, str] = _NOTE_TITLES) -> list[str]:
+    """Notes grouped under a bold title per kind, in the order of `titles`."""
     lines: list[str] = []
-    for kind, title in _NOTE_TITLES.items():
+    for kind, title in titles.items():
         group = [n for n in notes if n.kind == kind]
         if group:
             lines.append(f"**{title}**")
             lines += [f"- {_file(n).rstrip() + ': ' if n.file else ''}{escape_md(n.message)}" for n in group]
             lines.append("")
     return lines
+
+
+def endpoint_label(meta: BriefingMeta) -> str:
+    """Where the answers came from, for a header line: an endpoint URL or the recordings used."""
+    if meta.endpoint.startswith("replay:"):
+        return "recorded responses (" + meta.endpoint.removeprefix("replay:") + ")"
+    return meta.endpoint
 
 
 def render_json(b: Briefing) -> str:

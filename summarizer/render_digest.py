@@ -9,11 +9,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from .render import cite, escape_md
+from .render import cite, endpoint_label, escape_md, render_notes
 
 if TYPE_CHECKING:  # pragma: no cover
     from .digest import Digest
-    from .schemas import Note
 
 __all__ = ["render_digest_markdown", "render_digest_json", "render_index", "index_line"]
 
@@ -33,7 +32,7 @@ def _plural(n: int, word: str) -> str:
 
 def _header(d: Digest) -> list[str]:
     m = d.meta
-    endpoint = "recorded responses (" + m.endpoint.removeprefix("replay:") + ")" if m.endpoint.startswith("replay:") else m.endpoint
+    endpoint = endpoint_label(m)
     title = f"# Digest {m.date}: {_plural(len(d.sources), 'source')}" if d.sources else f"# Digest {m.date}: no articles"
     facts = [f"Articles published {m.date}", f"generated {m.generated_at}"]
     if d.sources:
@@ -79,7 +78,7 @@ def render_digest_markdown(d: Digest) -> str:
     if not d.sources:
         out += [f"No articles dated {d.meta.date} were found. Undated articles are in no daily digest.", ""]
         if d.notes:
-            out += ["## Notes", "", *_notes(d.notes)]
+            out += ["## Notes", "", *render_notes(d.notes, _NOTE_TITLES)]
         return "\n".join(out).rstrip() + "\n"
 
     out += _new_since(d)
@@ -123,19 +122,8 @@ def render_digest_markdown(d: Digest) -> str:
         out.append(f"- **{escape_md(a.name)}** ({a.kind}{', ' + roles if roles else ''}) — as written: {names} {cite(a.sources)}")
 
     out += ["", "## Notes", ""]
-    out += _notes(d.notes) or ["*Nothing to report: every article of the day was summarized and every quote verified.*"]
+    out += render_notes(d.notes, _NOTE_TITLES) or ["*Nothing to report: every article of the day was summarized and every quote verified.*"]
     return "\n".join(out).rstrip() + "\n"
-
-
-def _notes(notes: Sequence[Note]) -> list[str]:
-    lines: list[str] = []
-    for kind, title in _NOTE_TITLES.items():
-        group = [n for n in notes if n.kind == kind]
-        if group:
-            lines.append(f"**{title}**")
-            lines += [f"- {'`' + n.file.replace('`', '') + '`: ' if n.file else ''}{escape_md(n.message)}" for n in group]
-            lines.append("")
-    return lines
 
 
 def render_digest_json(d: Digest) -> str:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pydantic import BaseModel, Field
 
 from .articles import content_id
+from .aio import gather_or_cancel
 from .cache import BriefCache, cache_key
 from .config import Settings
 from .cost import Budget, budget_for, estimate_tokens
@@ -220,14 +221,8 @@ async def summarize_articles_async(
             on_result(result)
         return result
 
-    tasks = [asyncio.create_task(run(a)) for a in articles]
     try:
-        return list(await asyncio.gather(*tasks))
-    except BaseException:
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-        raise
+        return await gather_or_cancel(run(a) for a in articles)
     finally:
         stats.requests += client.requests if own_client else 0
         if own_client:

@@ -19,6 +19,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from .aio import gather_or_cancel
 from .cache import BriefCache, cache_key
 from .config import Settings
 from .cost import Budget, estimate_tokens
@@ -168,18 +169,6 @@ def _add(total: dict[str, int], usage: dict[str, int]) -> None:
         total[name] = total.get(name, 0) + value
 
 
-async def _all(coros: list) -> list:  # type: ignore[type-arg]
-    """Run calls concurrently; if one raises (auth, unknown model), cancel the others first."""
-    tasks = [asyncio.ensure_future(c) for c in coros]
-    try:
-        return await asyncio.gather(*tasks)
-    except BaseException:
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-        raise
-
-
 async def write_summary(
     briefing: Briefing, brief_summaries: dict[int, str], settings: Settings, client: LLMClient, cache: BriefCache,
     *, budget: Budget | None = None, chunk_size: int = CHUNK_SIZE,
@@ -204,7 +193,7 @@ async def write_summary(
 
     groups = [refs[i : i + chunk_size] for i in range(0, len(refs), chunk_size)]
     index = _index(briefing)
-    parts = await _all([part(g, summary_messages(briefing, brief_summaries, g, index=index), g, f"executive summary of sources {_span(g)}") for g in groups])
+    parts = await gather_or_cancel([part(g, summary_messages(briefing, brief_summaries, g, index=index), g, f"executive summary of sources {_span(g)}") for g in groups])
     parts = [p for p in parts if p is not None]
     while len(parts) > chunk_size:
         batches = [parts[i : i + chunk_size] for i in range(0, len(parts), chunk_size)]
@@ -213,7 +202,7 @@ async def write_summary(
             messages, valid = _parts_messages(batch)
             group = [r for p in batch for r in p.refs]
             calls.append(part(group, messages, valid, f"executive summary of sources {_span(group)}"))
-        parts = [p for p in await _all(calls) if p is not None]
+        parts = [p for p in await gather_or_cancel(calls) if p is not None]
     if not parts:
         return [], tally.notes, tally.usage, tally.cached
     messages, valid = _parts_messages(parts)

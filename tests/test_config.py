@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import click
+
 import pytest
 from typer.main import get_command
 from typer.testing import CliRunner
@@ -198,10 +198,10 @@ def test_config_show_for_a_local_provider_needs_no_key(tmp_path, monkeypatch):
 # --------------------------------------------------------------------------- --help
 
 
-def _all_commands() -> list[tuple[str, click.Command]]:
+def _all_commands() -> list[tuple[str, "typer.core.TyperCommand"]]:
     found = []
 
-    def walk(cmd: click.Command, prefix: str) -> None:
+    def walk(cmd: "typer.core.TyperCommand", prefix: str) -> None:
         found.append((prefix, cmd))
         for name, sub in getattr(cmd, "commands", {}).items():
             walk(sub, f"{prefix} {name}")

@@ -60,3 +60,7 @@ ModeOpt = Annotated[Optional[str], typer.Option("--mode", help="Structured-outpu
 CacheDirOpt = Annotated[Optional[Path], typer.Option("--cache-dir", help="Cache folder. Env: BRIEF_CACHE_DIR. Default: the user cache dir.", show_default=False)]
 ConfigOpt = Annotated[Optional[Path], typer.Option("--config", help="Config file (TOML). Default: ./brief.toml, then the user config dir.", show_default=False)]
 ConcurrencyOpt = Annotated[Optional[int], typer.Option("--concurrency", "-c", help="Requests in flight at once. Env: BRIEF_CONCURRENCY. Default: 8.", show_default=False)]
+NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the cache.")]
+ReplayOpt = Annotated[Optional[Path], typer.Option("--replay", help="Answer requests from recordings in this folder instead of an endpoint.", show_default=False)]
+RecordOpt = Annotated[Optional[Path], typer.Option("--record", help="Save every live response as a recording in this folder (for --replay and tests).", show_default=False)]
+VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Log retries and validation errors to stderr (keys are never logged).")]

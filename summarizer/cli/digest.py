@@ -16,7 +16,7 @@ from typing import Annotated, Optional
 import typer
 
 from ..errors import BriefError, ConfigError
-from ._common import EXIT_USAGE, ApiKeyOpt, BaseUrlOpt, CacheDirOpt, ConfigOpt, ModelOpt, ModeOpt, app, err, settings_from
+from ._common import ApiKeyOpt, BaseUrlOpt, CacheDirOpt, ConcurrencyOpt, ConfigOpt, EXIT_USAGE, ModeOpt, ModelOpt, NoCacheOpt, ProviderOpt, RecordOpt, ReplayOpt, VerboseOpt, app, err, settings_from
 
 
 @app.command("digest")
@@ -28,18 +28,19 @@ def digest(
     until: Annotated[Optional[str], typer.Option("--until", help="Last day of a --since backfill (YYYY-MM-DD). Default: today.", show_default=False)] = None,
     skip_empty: Annotated[bool, typer.Option("--skip-empty", help="Write nothing for days without articles (default: a short digest saying so).")] = False,
     wait: Annotated[float, typer.Option("--wait", help="Seconds to wait for another brief digest on the same --out to finish; then exit 75.")] = 60.0,
+    provider: ProviderOpt = None,
     model: ModelOpt = None,
     base_url: BaseUrlOpt = None,
     api_key: ApiKeyOpt = None,
     mode: ModeOpt = None,
     cache_dir: CacheDirOpt = None,
-    no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the cache.")] = False,
-    concurrency: Annotated[Optional[int], typer.Option("--concurrency", "-c", help="Requests in flight at once. Default: 8.", show_default=False)] = None,
-    replay: Annotated[Optional[Path], typer.Option("--replay", help="Answer requests from recordings in this folder instead of an endpoint.", show_default=False)] = None,
-    record: Annotated[Optional[Path], typer.Option("--record", help="Save every live response as a recording in this folder (for --replay and tests).", show_default=False)] = None,
+    no_cache: NoCacheOpt = False,
+    concurrency: ConcurrencyOpt = None,
+    replay: ReplayOpt = None,
+    record: RecordOpt = None,
     config: ConfigOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="For cron: nothing on stdout; only errors (failed articles, rejected files, a held lock) on stderr.")] = False,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log retries and validation errors to stderr (keys are never logged).")] = False,
+    verbose: VerboseOpt = False,
 ) -> None:
     """Write one cited digest per publication date, with what is new since the earlier digests.
 
@@ -60,7 +61,7 @@ def digest(
             raise ConfigError("--until needs --since (the first day of the backfill)")
         days = lib.days_between(first, last or today) if first is not None else [day or today]
         settings = settings_from(
-            model=model, base_url=base_url, api_key=api_key, mode=mode, cache_dir=cache_dir, concurrency=concurrency,
+            provider=provider, model=model, base_url=base_url, api_key=api_key, mode=mode, cache_dir=cache_dir, concurrency=concurrency,
             replay_dir=replay, record_dir=record, config=config, use_cache=False if no_cache else None,
         )
         if settings.replay_is_default and not quiet:

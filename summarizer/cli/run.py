@@ -12,7 +12,7 @@ import typer
 
 from ..cost import format_usd
 from ..errors import BriefError
-from ._common import ApiKeyOpt, BaseUrlOpt, CacheDirOpt, ConfigOpt, ModelOpt, ModeOpt, ProviderOpt, app, err, fail, settings_from
+from ._common import ApiKeyOpt, BaseUrlOpt, CacheDirOpt, ConcurrencyOpt, ConfigOpt, ModeOpt, ModelOpt, NoCacheOpt, ProviderOpt, RecordOpt, ReplayOpt, VerboseOpt, app, err, fail, settings_from
 
 
 @app.command("run")
@@ -26,19 +26,19 @@ def run(
     api_key: ApiKeyOpt = None,
     mode: ModeOpt = None,
     cache_dir: CacheDirOpt = None,
-    no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the cache.")] = False,
-    concurrency: Annotated[Optional[int], typer.Option("--concurrency", "-c", help="Requests in flight at once. Default: 8.", show_default=False)] = None,
+    no_cache: NoCacheOpt = False,
+    concurrency: ConcurrencyOpt = None,
     rpm: Annotated[Optional[int], typer.Option("--rpm", help="At most this many requests per minute (client-side, spread evenly), to stay under the account's quota.", show_default=False)] = None,
     tpm: Annotated[Optional[int], typer.Option("--tpm", help="At most this many tokens per minute (estimated: request characters / 4 plus the answer allowance).", show_default=False)] = None,
     max_cost: Annotated[Optional[float], typer.Option("--max-cost", help="Budget in USD: start no request that would take the run past it (needs the model's price). Exit 2 if articles were left.", show_default=False)] = None,
     max_tokens: Annotated[Optional[int], typer.Option("--max-tokens", help="Budget in tokens (prompt + answer), like --max-cost.", show_default=False)] = None,
     batch: Annotated[bool, typer.Option("--batch", help="Send the articles through the OpenAI Batch API (half price, results within 24 h); rerunning resumes a pending batch.")] = False,
     max_article_chars: Annotated[Optional[int], typer.Option("--max-article-chars", help="Trim longer articles to this many characters before sending them (the briefing notes what was left out). Default: 20000.", show_default=False)] = None,
-    replay: Annotated[Optional[Path], typer.Option("--replay", help="Answer requests from recordings in this folder instead of an endpoint.", show_default=False)] = None,
-    record: Annotated[Optional[Path], typer.Option("--record", help="Save every live response as a recording in this folder (for --replay and tests).", show_default=False)] = None,
+    replay: ReplayOpt = None,
+    record: RecordOpt = None,
     config: ConfigOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary on stderr; errors only.")] = False,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log retries and validation errors to stderr (keys are never logged).")] = False,
+    verbose: VerboseOpt = False,
 ) -> None:
     """Summarize articles and print (or write) one cited Markdown briefing."""
     from .. import pipeline
