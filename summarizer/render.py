@@ -7,13 +7,14 @@ articles or the model is escaped: it cannot open HTML tags, links, images or tab
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Sequence
 
 from .cost import format_usd
-from .schemas import Briefing, BriefingMeta, Note
+from .schemas import Briefing, BriefingMeta, MergedActor, Note, StanceRow, TimelineEntry
 
-__all__ = ["render_markdown", "render_json", "render_notes", "endpoint_label", "escape_md", "cite"]
+__all__ = ["render_markdown", "render_json", "render_notes", "render_timeline_entry", "render_stances", "render_actors", "endpoint_label", "escape_md", "cite"]
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]|~#])")
 _SCHEME = re.compile(r"(?i)\b(javascript|vbscript|data|file)\s*:")
@@ -91,31 +92,10 @@ def render_markdown(b: Briefing) -> str:
     if not b.timeline:
         out.append("*No verified events.*")
     for e in b.timeline:
-        when = e.date or "undated"
-        corroborated = f" · *{len(e.sources)} sources*" if len(e.sources) > 1 else ""
-        out.append(f"- **{when}** {escape_md(e.description)} {cite(e.sources)}{corroborated}")
-        for a in e.accounts:
-            dated = f"({a.date or 'undated'} in this source) " if a.date != e.date and len(e.accounts) > 1 else ""
-            own = f"*{escape_md(a.description)}* " if a.description != e.description else ""
-            out.append(f"  - {cite([a.source])} {dated}{own}“{escape_md(a.quote.text)}”")
+        out += render_timeline_entry(e, f" · *{len(e.sources)} sources*" if len(e.sources) > 1 else "")
 
-    out += ["", "## Who stands where", ""]
-    if b.stances:
-        out += ["| Holder | Toward | Position | Gist | Source |", "|---|---|---|---|---|"]
-        for s in b.stances:
-            src = b.source(s.source)
-            out.append(f"| {escape_md(s.holder)} | {escape_md(s.target)} | {s.position} | {escape_md(s.gist)} | {cite([s.source])} {src.date or ''} |")
-        out += ["", "<details><summary>Evidence for each stance</summary>", ""]
-        out += [f"- {escape_md(s.holder)} → {escape_md(s.target)}: “{escape_md(s.quote.text)}” {cite([s.source])}" for s in b.stances]
-        out += ["", "</details>"]
-    else:
-        out.append("*No verified stances.*")
-
-    out += ["", "## Actors", ""]
-    for a in b.actors:
-        names = ", ".join(escape_md(n) for n in a.names_in_sources)
-        roles = "; ".join(escape_md(r) for r in a.roles[:3])
-        out.append(f"- **{escape_md(a.name)}** ({a.kind}{', ' + roles if roles else ''}) — as written: {names} {cite(a.sources)}")
+    out += render_stances(b.stances, {src.ref: src.date for src in b.sources})
+    out += render_actors(b.actors)
 
     missing = [n for n in b.notes if n.kind in _NOT_INCLUDED]
     if missing:
@@ -203,6 +183,40 @@ def _stance_table(b: Briefing) -> list[str]:
         out.append(f"| {_dated(b, src.ref)} | " + " | ".join(cells) + " |")
     if rest:
         out += ["", f"*Also targeted, see Who stands where: {', '.join(escape_md(a) for a in rest)}.*"]
+    return out
+
+
+def render_timeline_entry(e: TimelineEntry, mark: str = "") -> list[str]:
+    """One timeline entry and, beneath it, each source's own account (date, wording, quote)."""
+    out = [f"- **{e.date or 'undated'}** {escape_md(e.description)} {cite(e.sources)}{mark}"]
+    for a in e.accounts:
+        dated = f"({a.date or 'undated'} in this source) " if a.date != e.date and len(e.accounts) > 1 else ""
+        own = f"*{escape_md(a.description)}* " if a.description != e.description else ""
+        out.append(f"  - {cite([a.source])} {dated}{own}“{escape_md(a.quote.text)}”")
+    return out
+
+
+def render_stances(stances: Sequence[StanceRow], dates: dict[int, dt.date | None] | None = None) -> list[str]:
+    """The 'Who stands where' section: a table, then the evidence quote of each row."""
+    out = ["", "## Who stands where", ""]
+    if not stances:
+        return out + ["*No verified stances.*"]
+    out += ["| Holder | Toward | Position | Gist | Source |", "|---|---|---|---|---|"]
+    for s in stances:
+        when = f" {(dates or {}).get(s.source) or ''}".rstrip()
+        out.append(f"| {escape_md(s.holder)} | {escape_md(s.target)} | {s.position} | {escape_md(s.gist)} | {cite([s.source])}{when} |")
+    out += ["", "<details><summary>Evidence for each stance</summary>", ""]
+    out += [f"- {escape_md(s.holder)} → {escape_md(s.target)}: “{escape_md(s.quote.text)}” {cite([s.source])}" for s in stances]
+    return out + ["", "</details>"]
+
+
+def render_actors(actors: Sequence[MergedActor]) -> list[str]:
+    """The 'Actors' section: merged names, kinds, roles and the names as each source writes them."""
+    out = ["", "## Actors", ""]
+    for a in actors:
+        names = ", ".join(escape_md(n) for n in a.names_in_sources)
+        roles = "; ".join(escape_md(r) for r in a.roles[:3])
+        out.append(f"- **{escape_md(a.name)}** ({a.kind}{', ' + roles if roles else ''}) — as written: {names} {cite(a.sources)}")
     return out
 
 

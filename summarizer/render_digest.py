@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from .render import cite, endpoint_label, escape_md, render_notes
+from .render import cite, endpoint_label, escape_md, render_actors, render_notes, render_stances, render_timeline_entry
 
 if TYPE_CHECKING:  # pragma: no cover
     from .digest import Digest
@@ -99,27 +99,10 @@ def render_digest_markdown(d: Digest) -> str:
     earlier = {e.timeline_index: e.first_reported for e in d.earlier_events}
     for i, e in enumerate(d.timeline):
         mark = " · **new**" if i in new else (f" · *in the {earlier[i]} digest*" if i in earlier else "")
-        out.append(f"- **{e.date or 'undated'}** {escape_md(e.description)} {cite(e.sources)}{mark}")
-        for a in e.accounts:
-            own = f"*{escape_md(a.description)}* " if a.description != e.description else ""
-            out.append(f"  - {cite([a.source])} {own}“{escape_md(a.quote.text)}”")
+        out += render_timeline_entry(e, mark)
 
-    out += ["", "## Who stands where", ""]
-    if d.stances:
-        out += ["| Holder | Toward | Position | Gist | Source |", "|---|---|---|---|---|"]
-        for s in d.stances:
-            out.append(f"| {escape_md(s.holder)} | {escape_md(s.target)} | {s.position} | {escape_md(s.gist)} | {cite([s.source])} |")
-        out += ["", "<details><summary>Evidence for each stance</summary>", ""]
-        out += [f"- {escape_md(s.holder)} → {escape_md(s.target)}: “{escape_md(s.quote.text)}” {cite([s.source])}" for s in d.stances]
-        out += ["", "</details>"]
-    else:
-        out.append("*No verified stances.*")
-
-    out += ["", "## Actors", ""]
-    for a in d.actors:
-        names = ", ".join(escape_md(n) for n in a.names_in_sources)
-        roles = "; ".join(escape_md(r) for r in a.roles[:3])
-        out.append(f"- **{escape_md(a.name)}** ({a.kind}{', ' + roles if roles else ''}) — as written: {names} {cite(a.sources)}")
+    out += render_stances(d.stances)
+    out += render_actors(d.actors)
 
     out += ["", "## Notes", ""]
     out += render_notes(d.notes, _NOTE_TITLES) or ["*Nothing to report: every article of the day was summarized and every quote verified.*"]
