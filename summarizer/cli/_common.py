@@ -44,6 +44,13 @@ def fail(exc: BriefError) -> typer.Exit:
     return typer.Exit(EXIT_USAGE)
 
 
+def announce_replay(settings) -> None:  # type: ignore[no-untyped-def]
+    """Say on stderr that bundled recordings answer because no endpoint is configured."""
+    if settings.replay_is_default:
+        err(f"No endpoint configured: using the recorded responses in {settings.replay_dir}. "
+            "For live runs set OPENAI_API_KEY, or pass --provider (ollama, vllm, ...) or --base-url; `brief check` tests the endpoint.")
+
+
 def settings_from(*, lenient: bool = False, **flags):  # type: ignore[no-untyped-def]
     """Resolve Settings from CLI flags (None = not given), env and config file."""
     from ..config import resolve_settings

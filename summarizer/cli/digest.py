@@ -16,7 +16,7 @@ from typing import Annotated, Optional
 import typer
 
 from ..errors import BriefError, ConfigError
-from ._common import ApiKeyOpt, BaseUrlOpt, CacheDirOpt, ConcurrencyOpt, ConfigOpt, EXIT_USAGE, ModeOpt, ModelOpt, NoCacheOpt, ProviderOpt, RecordOpt, ReplayOpt, VerboseOpt, app, err, settings_from
+from ._common import ApiKeyOpt, BaseUrlOpt, CacheDirOpt, ConcurrencyOpt, ConfigOpt, EXIT_USAGE, ModeOpt, ModelOpt, NoCacheOpt, ProviderOpt, RecordOpt, ReplayOpt, VerboseOpt, announce_replay, app, err, settings_from
 
 
 @app.command("digest")
@@ -64,9 +64,8 @@ def digest(
             provider=provider, model=model, base_url=base_url, api_key=api_key, mode=mode, cache_dir=cache_dir, concurrency=concurrency,
             replay_dir=replay, record_dir=record, config=config, use_cache=False if no_cache else None,
         )
-        if settings.replay_is_default and not quiet:
-            err(f"No endpoint configured: using the recorded responses in {settings.replay_dir}. "
-                "For live runs set OPENAI_API_KEY, or pass --base-url for a local server.")
+        if not quiet:
+            announce_replay(settings)
         run = lib.build_digests(paths, out, settings, days=days, skip_empty=skip_empty, wait=wait, on_day=None if quiet else _print_day)
     except BriefError as exc:
         err(f"Error: {exc}")

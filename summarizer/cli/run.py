@@ -12,7 +12,7 @@ import typer
 
 from ..cost import format_usd
 from ..errors import BriefError
-from ._common import ApiKeyOpt, BaseUrlOpt, CacheDirOpt, ConcurrencyOpt, ConfigOpt, ModeOpt, ModelOpt, NoCacheOpt, ProviderOpt, RecordOpt, ReplayOpt, VerboseOpt, app, err, fail, settings_from
+from ._common import ApiKeyOpt, BaseUrlOpt, CacheDirOpt, ConcurrencyOpt, ConfigOpt, ModeOpt, ModelOpt, NoCacheOpt, ProviderOpt, RecordOpt, ReplayOpt, VerboseOpt, announce_replay, app, err, fail, settings_from
 
 
 @app.command("run")
@@ -50,9 +50,8 @@ def run(
             replay_dir=replay, record_dir=record, config=config, use_cache=False if no_cache else None, max_article_chars=max_article_chars,
             rpm=rpm, tpm=tpm, max_cost=max_cost, max_tokens=max_tokens, batch=True if batch else None,
         )
-        if settings.replay_is_default and not quiet:
-            err(f"No endpoint configured: using the recorded responses in {settings.replay_dir}. "
-                 "For live runs set OPENAI_API_KEY, or pass --provider (ollama, vllm, ...) or --base-url; `brief check` tests the endpoint.")
+        if not quiet:
+            announce_replay(settings)
         with _log_to_stderr(verbose, settings), _Progress(enabled=not quiet and sys.stderr.isatty(), quiet=quiet) as progress:
             result = pipeline.build_briefing(paths, settings, on_result=progress.advance, on_loaded=progress.start, on_status=progress.status)
         markdown = render_markdown(result.briefing)
