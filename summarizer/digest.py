@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import ValidationError
 from rapidfuzz import fuzz, utils
 
 from .articles import ArticleSet, Rejection
@@ -36,7 +36,7 @@ from .merge import EVENT_MATCH_THRESHOLD, dates_compatible, normalize_name
 from .pipeline import build_briefing_async, read_articles
 from .prompts import load_prompt, schema_hash
 from .render_digest import render_digest_json, render_digest_markdown, render_index
-from .schemas import ArticleBrief, MergedActor, Note, Source, StanceRow, SummaryParagraph, TimelineEntry
+from .schemas import DIGEST_VERSION, ArticleBrief, Digest, DigestMeta, EarlierEvent, NewEvent, Note, StanceRow, StanceShift, SummaryParagraph, TimelineEntry
 from .summarize import BriefResult
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -48,89 +48,11 @@ __all__ = [
     "load_digests", "compare_with_earlier",
 ]
 
-DIGEST_VERSION = "1.0"
 EXIT_OK, EXIT_PARTIAL, EXIT_LOCKED = 0, 2, 75  # 75 = EX_TEMPFAIL (sysexits.h): try again later
 LOCK_NAME = ".brief-digest.lock"
 INDEX_NAME = "index.md"
 HOLDER_MATCH_THRESHOLD = 90.0  # same actor spelled differently (merge's actor threshold)
 TARGET_MATCH_THRESHOLD = 85.0  # token_sort_ratio: same topic, not merely a shared word
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class NewEvent(_Model):
-    """A timeline entry of this digest that no earlier digest reports."""
-
-    timeline_index: int = Field(description="0-based position in `timeline`.")
-    date: str | None
-    description: str
-    sources: list[int]
-
-
-class EarlierEvent(_Model):
-    """A timeline entry of this digest that an earlier digest already reported."""
-
-    timeline_index: int
-    first_reported: dt.date = Field(description="Date of the earliest earlier digest reporting it.")
-
-
-class StanceShift(_Model):
-    """A stance whose position differs from the one the latest earlier digest records."""
-
-    holder: str
-    target: str
-    position: str
-    gist: str
-    source: int
-    previous_position: str
-    previous_target: str
-    previous_digest: dt.date
-    previous_file: str = Field(description="The file the earlier digest cites for the previous position.")
-
-
-class DigestMeta(_Model):
-    digest_version: str = DIGEST_VERSION
-    date: dt.date
-    generated_at: str
-    model: str
-    mode: str
-    endpoint: str = Field(description="'replay:<dir>' for recordings, else the base URL (never the key).")
-    prompt_hash: str
-    schema_hash: str
-    articles: int
-    briefs: int
-    items_verified: int
-    items_unverified: int
-    previous_digest: dt.date | None = Field(description="The latest earlier digest in the folder, if any.")
-    earlier_digests: int = Field(description="How many earlier digests the 'new since' part was compared with.")
-
-
-class Digest(_Model):
-    """The digest of one publication date: sources, their summaries, timeline, stances, what is new."""
-
-    meta: DigestMeta
-    sources: list[Source]
-    summary: list[SummaryParagraph] = Field(description="Each source's own brief summary, citing it.")
-    timeline: list[TimelineEntry]
-    stances: list[StanceRow]
-    actors: list[MergedActor]
-    notes: list[Note]
-    new_events: list[NewEvent]
-    earlier_events: list[EarlierEvent]
-    stance_shifts: list[StanceShift]
-
-    @property
-    def date(self) -> dt.date:
-        return self.meta.date
-
-    def lead_headline(self) -> str | None:
-        """Headline of the source cited by most new events (ties: the lowest number)."""
-        if not self.sources:
-            return None
-        weight = {s.ref: sum(s.ref in e.sources for e in self.new_events) for s in self.sources}
-        return max(self.sources, key=lambda s: (weight[s.ref], -s.ref)).headline
 
 
 class DigestLockedError(BriefError):

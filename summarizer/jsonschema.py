@@ -8,7 +8,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from .files import write_atomic
-from .schemas import SCHEMA_VERSION, Article, ArticleBrief, Briefing, ExecutiveSummary
+from .schemas import SCHEMA_VERSION, Article, ArticleBrief, Briefing, CrossSourceAnalysis, Digest, ExecutiveSummary
 
 __all__ = ["SCHEMA_MODELS", "render_schemas", "write_schemas", "stale_schemas"]
 
@@ -16,7 +16,9 @@ SCHEMA_MODELS: dict[str, type[BaseModel]] = {
     "article": Article,
     "article_brief": ArticleBrief,
     "executive_summary": ExecutiveSummary,
+    "cross_source_analysis": CrossSourceAnalysis,
     "briefing": Briefing,
+    "digest": Digest,
 }
 
 
