@@ -10,10 +10,12 @@ key meant for one provider is never sent to another.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -95,6 +97,18 @@ def mask_secret(value: str | SecretStr | None) -> str:
     return f"{raw[:3]}…{raw[-4:]}" if len(raw) >= 16 else "********"
 
 
+def recordings_fingerprint(directory: Path) -> str:
+    """A hash of every recording in `directory`: editing or re-recording one changes it."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(directory).glob("*.json")):
+        digest.update(path.name.encode() + b"\0")
+        try:
+            digest.update(path.read_bytes())
+        except OSError:
+            continue
+    return digest.hexdigest()[:12]
+
+
 def _without_userinfo(url: str) -> str:
     """Drop `user:password@` from a URL so it can be shown and logged."""
     from urllib.parse import urlsplit, urlunsplit
@@ -149,10 +163,10 @@ class Settings:
             return f"replay:{self.replay_dir}"
         return _without_userinfo(self.base_url) if self.base_url else OPENAI_URL
 
-    @property
+    @cached_property
     def namespace(self) -> str:
-        """Cache namespace: recorded answers never mix with paid ones."""
-        return "replay" if self.replay_dir is not None else "live"
+        """Cache namespace: recorded answers never mix with paid ones, and new recordings invalidate old ones."""
+        return f"replay-{recordings_fingerprint(self.replay_dir)}" if self.replay_dir is not None else "live"
 
     def with_(self, **changes: Any) -> Settings:
         return replace(self, **changes)

@@ -360,7 +360,12 @@ class LLMClient:
             detail = " ".join(str(root).split())[:400]
             return LLMError(self.redact(f"the model's answer failed validation after {self.settings.max_reasks} re-ask(s): {detail}"), attempts=attempts, usage=usage)
         kind = EndpointError if _is_transient(root) else LLMError
-        return kind(self.redact(f"{_describe(root)} after {attempts} request(s) to {where}"), attempts=attempts, usage=usage)
+        message = f"{_describe(root)} after {attempts} request(s) to {where}"
+        if isinstance(root, openai.APIConnectionError) and not isinstance(root, openai.APITimeoutError):
+            message += "; is the server running? Start it, or fix --base-url / OPENAI_BASE_URL (`brief check` diagnoses the endpoint)"
+        elif isinstance(root, openai.APITimeoutError):
+            message += "; the endpoint is slow or overloaded: retry later, lower --concurrency, or raise `timeout` in brief.toml"
+        return kind(self.redact(message), attempts=attempts, usage=usage)
 
 
 def chat_request_body(settings: Settings, response_model: type[BaseModel], messages: list[dict[str, str]]) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from .schemas import Briefing, BriefingMeta, MergedActor, Note, StanceRow, Timel
 __all__ = ["render_markdown", "render_json", "render_notes", "render_timeline_entry", "render_stances", "render_actors", "endpoint_label", "escape_md", "cite"]
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]|~#])")
-_SCHEME = re.compile(r"(?i)\b(javascript|vbscript|data|file)\s*:")
+_SCHEME = re.compile(r"(?i)\b(javascript|vbscript|data|file)\s*:(?=\S)")  # a scheme, not prose like "empty file: ..."
 _NOT_INCLUDED = {"rejected": "rejected", "failed": "failed"}  # listed under "Not included", not "Notes"
 _NOTE_TITLES = {
     "unverified": "Unverified (left out)",
@@ -102,7 +102,13 @@ def render_markdown(b: Briefing) -> str:
         out += ["", "## Not included", ""]
         out += [f"- {_file(n)}{_NOT_INCLUDED[n.kind]}: {escape_md(n.message)}" for n in missing]
     out += ["", "## Notes", ""]
-    out += render_notes(b.notes) or [f"*Nothing {'else ' if missing else ''}to report: every {'other ' if missing else ''}article was summarized and every quote verified.*"]
+    if not b.sources:
+        nothing = "*No article made it into this briefing; see Not included.*" if missing else "*No articles.*"
+    elif missing:
+        nothing = "*Nothing else to report: every other article was summarized and every quote verified.*"
+    else:
+        nothing = "*Nothing to report: every article was summarized and every quote verified.*"
+    out += render_notes(b.notes) or [nothing]
     return "\n".join(out).rstrip() + "\n"
 
 

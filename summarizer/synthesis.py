@@ -176,6 +176,9 @@ async def write_summary(
     """(paragraphs, notes, usage, calls answered from the cache) for the briefing's executive summary."""
     if not briefing.sources:
         return [], [], {}, 0
+    if len(briefing.sources) == 1:  # nothing to synthesise: the one grounded brief is the summary
+        ref = briefing.sources[0].ref
+        return [SummaryParagraph(text=brief_summaries[ref], sources=[ref])] if ref in brief_summaries else [], [], {}, 0
     tally = _Tally()
     refs = [s.ref for s in briefing.sources]
     chunk_size = max(2, chunk_size)  # each round must shrink the number of parts

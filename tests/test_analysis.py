@@ -249,7 +249,7 @@ def test_a_single_source_gets_no_comparison_and_no_extra_request(tmp_path: Path,
     settings = resolve_settings({"base_url": fake_openai.base_url, "api_key": "sk-test-0123456789", "use_cache": False}, env={})
     run = build_briefing([article], settings)
     kinds = [r["headers"].get("X-Brief-Key", "").split("/")[0] for r in fake_openai.requests]
-    assert sorted(kinds) == ["brief", "summary"]
+    assert kinds == ["brief"]  # one source: its own brief is the summary, and there is nothing to compare
     assert (run.briefing.divergences, run.briefing.corroborated, run.briefing.framing) == ([], [], [])
     assert "## Divergences" not in render_markdown(run.briefing)
 

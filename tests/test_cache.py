@@ -55,9 +55,10 @@ def test_a_briefs_key_is_made_of_model_prompt_hash_schema_hash_and_article_hash(
     article = load_articles([SEEDS / "000_1a84d6854ee061ff.txt"]).articles[0]
     ckey, rkey = brief_key(article, settings)
     assert ckey == cache_key(
-        "brief", namespace="replay", model="gpt-4o-mini", prompt_hash=load_prompt("brief").hash,
+        "brief", namespace=settings.namespace, model="gpt-4o-mini", prompt_hash=load_prompt("brief").hash,
         schema_hash=schema_hash(ArticleBrief), subject=article.id,
     )
+    assert settings.namespace.startswith("replay-"), "replayed answers are cached per set of recordings"
     assert (rkey.prompt_hash, rkey.schema_hash, rkey.subject) == (load_prompt("brief").hash, schema_hash(ArticleBrief), article.id)
     live = resolve_settings({"cache_dir": tmp_path, "base_url": "http://127.0.0.1:9/v1"}, env={})
     assert brief_key(article, live)[0] != ckey, "recorded answers must be cached apart from paid ones"

@@ -135,7 +135,7 @@ def test_a_budget_stops_the_run_keeps_what_was_paid_for_and_lists_what_was_not_d
     done = int(re.match(r"(\d) of 5 articles briefed", first.stderr).group(1))
     assert 1 <= done < 5  # articles go in order, one at a time (--concurrency 1), until the next would not fit
     assert f"Budget reached: {5 - done} article(s) not done" in first.stderr
-    not_done = [line for line in first.stderr.splitlines() if line.startswith("  failed: ")]
+    not_done = [line for line in first.stderr.splitlines() if line.startswith("  failed: ") and ".txt: " in line]
     assert [line.split(": ")[1] for line in not_done] == SEED_FILES[done:]
     assert all("would have taken the run past its budget (--max-tokens 12000)" in line for line in not_done)
     briefing = out.read_text(encoding="utf-8")

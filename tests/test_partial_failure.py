@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from summarizer.cli import app
 from summarizer.render import render_markdown
-from summarizer.schemas import Briefing, BriefingMeta, Note
+from summarizer.schemas import Briefing, BriefingMeta, Note, Source
 from tests.conftest import SEED_FILES, SEEDS
 from tests.fake_openai import FakeOpenAI
 from tests.test_faults import cli_args
@@ -89,11 +89,14 @@ def test_the_not_included_section_is_absent_when_everything_made_it():
                         articles=0, briefs=0, items_verified=0, items_unverified=0)
     clean = Briefing(meta=meta, sources=[], summary=[], timeline=[], actors=[], stances=[], notes=[])
     assert "## Not included" not in render_markdown(clean)
-    assert "*Nothing to report: every article was summarized and every quote verified.*" in render_markdown(clean)
+    assert "*No articles.*" in render_markdown(clean)
     partial = clean.model_copy(update={"notes": [Note(kind="rejected", file="a.txt", message="empty file")]})
     markdown = render_markdown(partial)
     assert _not_included(markdown) == ["- `a.txt` rejected: empty file"]
-    assert "*Nothing else to report: every other article was summarized and every quote verified.*" in markdown
+    assert "*No article made it into this briefing; see Not included.*" in markdown
+    source = Source(ref=1, article_id="x", file="b.txt", date=None, language="en", headline="h")
+    with_one = partial.model_copy(update={"sources": [source]})
+    assert "*Nothing else to report: every other article was summarized and every quote verified.*" in render_markdown(with_one)
 
 
 def test_json_output_lists_what_was_not_included(tmp_path):

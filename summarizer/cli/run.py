@@ -50,10 +50,14 @@ def run(
             replay_dir=replay, record_dir=record, config=config, use_cache=False if no_cache else None, max_article_chars=max_article_chars,
             rpm=rpm, tpm=tpm, max_cost=max_cost, max_tokens=max_tokens, batch=True if batch else None,
         )
-        if not quiet:
-            announce_replay(settings)
         with _log_to_stderr(verbose, settings), _Progress(enabled=not quiet and sys.stderr.isatty(), quiet=quiet) as progress:
-            result = pipeline.build_briefing(paths, settings, on_result=progress.advance, on_loaded=progress.start, on_status=progress.status)
+
+            def loaded(articles):  # type: ignore[no-untyped-def]  # paths are valid: now say where answers come from
+                if not quiet:
+                    announce_replay(settings)
+                progress.start(articles)
+
+            result = pipeline.build_briefing(paths, settings, on_result=progress.advance, on_loaded=loaded, on_status=progress.status)
         markdown = render_markdown(result.briefing)
         if output:
             _write(output, markdown)
@@ -63,8 +67,7 @@ def run(
             _write(json_out, render_json(result.briefing))
     except BriefError as exc:
         raise fail(exc) from None
-    if not quiet:
-        _report(result, output, json_out)
+    _report(result, output, json_out, quiet=quiet)
     if result.exit_code:
         raise typer.Exit(result.exit_code)
 
@@ -104,16 +107,24 @@ def _log_to_stderr(verbose: bool, settings):  # type: ignore[no-untyped-def]
         instructor.setLevel(saved[1])
 
 
-def _report(result, output: Optional[Path], json_out: Optional[Path]) -> None:  # type: ignore[no-untyped-def]
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _report(result, output: Optional[Path], json_out: Optional[Path], *, quiet: bool = False) -> None:  # type: ignore[no-untyped-def]
+    """The run's outcome on stderr; with --quiet only what went wrong (failed, rejected, not written)."""
+    if quiet:
+        _report_problems(result)
+        return
     m = result.briefing.meta
     ok = sum(r.ok for r in result.results)
-    parts = [f"{ok} of {len(result.results) + len(result.rejected)} articles briefed"]
+    parts = [f"{ok} of {_plural(len(result.results) + len(result.rejected), 'article')} briefed"]
     if result.failed:
         parts.append(f"{len(result.failed)} failed")
     if result.rejected:
         parts.append(f"{len(result.rejected)} rejected")
     parts.append(f"{m.items_verified}/{m.items_verified + m.items_unverified} quotes verified")
-    parts.append(f"{m.llm_requests} LLM requests, {m.cache_hits} cached" + (f", {m.batch_requests} via the Batch API" if m.batch_requests else ""))
+    parts.append(f"{_plural(m.llm_requests, 'LLM request')}, {m.cache_hits} cached" + (f", {m.batch_requests} via the Batch API" if m.batch_requests else ""))
     if m.usage.get("total_tokens"):
         parts.append(f"{m.usage['total_tokens']:,} tokens" + (f" (prompt {m.usage.get('prompt_tokens', 0):,}, answers {m.usage.get('completion_tokens', 0):,})" if "prompt_tokens" in m.usage else ""))
     if m.cost_usd is not None:
@@ -123,13 +134,21 @@ def _report(result, output: Optional[Path], json_out: Optional[Path]) -> None:  
     if stopped:
         err(f"Budget reached: {len(stopped)} article(s) not done, listed below and in the briefing's notes; "
             "rerun with a larger --max-cost/--max-tokens to finish them (what was done is cached and not paid again).")
+    _report_problems(result)
+    written = [str(p) for p in (output, json_out) if p]
+    if written:
+        err(f"Wrote {', '.join(written)}.")
+
+
+def _report_problems(result) -> None:  # type: ignore[no-untyped-def]
+    """One stderr line per failed or rejected file, and for a failed summary or analysis."""
     for r in result.failed:
         err(f"  failed: {r.article.path}: {r.error}")
     for r in result.rejected:
         err(f"  rejected: {r.path}: {r.reason}")
-    written = [str(p) for p in (output, json_out) if p]
-    if written:
-        err(f"Wrote {', '.join(written)}.")
+    for note in result.briefing.notes:
+        if note.kind == "failed" and not note.file:
+            err(f"  failed: {note.message}")
 
 
 class _Progress:
