@@ -62,7 +62,7 @@ def get_provider(name: str, *, origin: str = "--provider") -> Provider:
     """The preset called `name` (case-insensitive); ConfigError naming the choices otherwise."""
     found = PROVIDERS.get(name.strip().lower())
     if found is None:
-        raise ConfigError(f"unknown provider {name!r} (from {origin}); use one of: {' | '.join(PROVIDERS)}")
+        raise ConfigError(f"unknown provider {name!r} (from {origin}); pass --provider (or set BRIEF_PROVIDER, or `provider` in brief.toml) with one of: {' | '.join(PROVIDERS)}")
     return found
 
 

@@ -109,7 +109,7 @@ def test_precedence_between_presets_and_explicit_values(tmp_path, flags, env, fi
 
 def test_provider_names_are_case_insensitive_and_unknown_ones_list_the_choices():
     assert resolve_settings({"provider": "Ollama"}, env={}).provider == "ollama"
-    with pytest.raises(ConfigError, match=r"unknown provider 'olama' \(from env:BRIEF_PROVIDER\); use one of: openai \| azure \| ollama"):
+    with pytest.raises(ConfigError, match=r"unknown provider 'olama' \(from env:BRIEF_PROVIDER\); pass --provider \(or set BRIEF_PROVIDER, or `provider` in brief.toml\) with one of: openai \| azure \| ollama"):
         resolve_settings({}, env={"BRIEF_PROVIDER": "olama"})
 
 
@@ -170,7 +170,7 @@ def test_brief_run_with_a_provider_uses_its_mode_for_every_request(fake_openai, 
     ("args", "message"),
     [
         (["--provider", "openrouter"], "Error: provider openrouter needs an API key: set OPENROUTER_API_KEY (or pass --api-key)"),
-        (["--provider", "olama"], "Error: unknown provider 'olama' (from flag); use one of: openai | azure | ollama | vllm | llamacpp | lmstudio | openrouter"),
+        (["--provider", "olama"], "Error: unknown provider 'olama' (from flag); pass --provider (or set BRIEF_PROVIDER, or `provider` in brief.toml) with one of: openai | azure | ollama | vllm | llamacpp | lmstudio | openrouter"),
     ],
 )
 def test_brief_run_refuses_an_unusable_provider_before_reading_anything(args, message):

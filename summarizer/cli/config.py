@@ -83,12 +83,15 @@ def config_show(
         ("timeout", f"{s.timeout:g}s", s.sources.get("timeout", "default")),
         ("max_attempts", str(s.max_attempts), s.sources.get("max_attempts", "default")),
         ("max_reasks", str(s.max_reasks), s.sources.get("max_reasks", "default")),
-        ("prices", prices, s.sources.get("prices", "default")),
     ]
+    for name in ("max_elapsed", "backoff_initial", "backoff_max", "retry_after_max", "max_article_chars", "rpm", "tpm", "max_cost", "max_tokens"):
+        value = getattr(s, name, None)
+        rows.append((name, "(none)" if value is None else f"{value:g}", s.sources.get(name, "default")))
+    rows.append(("prices", prices, s.sources.get("prices", "default")))
     typer.echo(f"Config file: {s.config_file or '(none)'}")
-    width = max(len(value) for _, value, _ in rows)
+    names, width = max(len(name) for name, _, _ in rows) + 1, max(len(value) for _, value, _ in rows)
     for name, value, source in rows:
-        typer.echo(f"  {name:<13}{value:<{width}}  {source}")
+        typer.echo(f"  {name:<{names}}{value:<{width}}  {source}")
     if s.replay_is_default:
         typer.echo(f"Endpoint: none configured; runs use the recorded responses in {s.replay_dir}.")
     else:
