@@ -129,7 +129,7 @@ def _cross_source(b: Briefing) -> list[str]:
     if len(b.sources) < 2:
         return []
     out = ["", "## Divergences", ""]
-    out.append("*Statements from different sources that conflict on a fact, earliest publication first. "
+    out.append("*Statements from different sources that differ on a fact, earliest publication first. "
                "When the publication dates differ it is a change over time and the latest source is named.*")
     out.append("")
     if not b.divergences:
@@ -141,7 +141,7 @@ def _cross_source(b: Briefing) -> list[str]:
         else:
             undated = [s.source for s in d.sides if s.published is None]
             dates = sorted({str(s.published) for s in d.sides if s.published})
-            how = f"contradiction: publication date unknown for {cite(undated)}" if undated else f"contradiction: published the same day ({dates[0]})"
+            how = f"accounts differ (neither is later: publication date unknown for {cite(undated)})" if undated else f"accounts differ (neither is later: both published {dates[0]})"
         basis = " · *from opposite stances*" if d.basis == "stances" else ""
         out.append(f"- **{escape_md(d.topic)}** — {how} {cite(d.sources)}{basis}")
         first = d.sides[0].published

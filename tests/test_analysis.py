@@ -94,7 +94,7 @@ def test_different_figures_published_the_same_day_are_a_contradiction(seed_run: 
     assert {s.published for s in d.sides} == {dt.date(2025, 9, 3)}
     quotes = {s.source: s.quote.text for s in d.sides}
     assert "близько 50" in quotes[ref(b, "001")] and "более 10" in quotes[ref(b, "002")]
-    assert "contradiction: published the same day (2025-09-03)" in section(render_markdown(b), "Divergences")
+    assert "accounts differ (neither is later: both published 2025-09-03)" in section(render_markdown(b), "Divergences")
 
 
 def test_every_quote_of_the_comparison_is_verbatim_from_the_outlet_it_is_attributed_to(seed_run: BriefingRun):
@@ -380,5 +380,5 @@ def test_a_conflict_with_an_undated_source_is_not_called_same_day(seed_run: Brie
         "divergences": [make_divergence("Detained", [_side(1, None), _side(2, SEP3)], "analysis")],
     })
     text = section(render_markdown(undated), "Divergences")
-    assert "contradiction: publication date unknown for [1]" in text
+    assert "accounts differ (neither is later: publication date unknown for [1])" in text
     assert "same day" not in text
