@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,16 +16,35 @@ FIXTURES = ROOT / "fixtures"
 SEED_FILES = sorted(p.name for p in SEEDS.glob("*.txt"))
 
 
+_ENV_PREFIXES = ("OPENAI_", "BRIEF_", "AZURE_OPENAI_", "OPENROUTER_", "VLLM_")
+
+
+def _isolate(mp: pytest.MonkeyPatch, home: Path) -> None:
+    """No key, endpoint, provider or config file from this machine; home, cache, config and cwd in `home`."""
+    for name in list(os.environ):
+        if name.startswith(_ENV_PREFIXES):
+            mp.delenv(name)
+    mp.setenv("HOME", str(home))  # platformdirs outside Linux ignores XDG_* and looks under HOME
+    mp.setenv("BRIEF_CACHE_DIR", str(home / "cache"))
+    mp.setenv("XDG_CONFIG_HOME", str(home / "config"))
+    mp.setenv("XDG_CACHE_HOME", str(home / "xdg-cache"))
+    mp.chdir(home)  # else a ./brief.toml in the checkout would be read as the config file
+
+
+@pytest.fixture(scope="session", autouse=True)
+def isolated_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The same isolation for module-scoped fixtures, which pytest sets up before `isolated_env`."""
+    home = tmp_path_factory.mktemp("session-home")
+    with pytest.MonkeyPatch.context() as mp:
+        _isolate(mp, home)
+        yield home
+
+
 @pytest.fixture(autouse=True)
 def isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
     """No real API key, endpoint or user config; the cache lives in a fresh temp folder."""
     home = tmp_path_factory.mktemp("home")
-    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "BRIEF_MODEL", "BRIEF_MODE", "BRIEF_CONCURRENCY", "BRIEF_CACHE_DIR",
-                 "BRIEF_PROVIDER", "AZURE_OPENAI_API_KEY", "AZURE_OPENAI_ENDPOINT", "OPENROUTER_API_KEY", "VLLM_API_KEY"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("BRIEF_CACHE_DIR", str(home / "cache"))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
-    monkeypatch.setenv("XDG_CACHE_HOME", str(home / "xdg-cache"))
+    _isolate(monkeypatch, home)
     logging.getLogger("instructor").setLevel(logging.CRITICAL + 1)
     return home
 

@@ -200,6 +200,23 @@ def test_the_response_model_rejects_an_unresolved_side_so_the_model_is_re_asked(
         CrossSourceAnalysis.model_validate({"divergences": [{"fact": "f", "sides": [GOOD_SIDE_5, side]}], "framing": []}, context=context)
 
 
+@pytest.mark.parametrize(
+    ("row", "error"),
+    [
+        ({"source": 9, "quote": "задний ход Путина"}, "framing: source 9 does not exist"),
+        ({"source": 3, "quote": "задний ход Путина"}, "framing: this quote does not occur in source 3"),  # it is from [4]
+    ],
+    ids=["unknown-source", "misattributed-quote"],
+)
+def test_the_response_model_rejects_an_unresolved_framing_row_so_the_model_is_re_asked(seed_run: BriefingRun, row: dict, error: str):
+    b = seed_run.briefing
+    context = {"valid_sources": [s.ref for s in b.sources], "source_texts": texts(seed_run)}
+    good = {"source": ref(b, "004"), "actor": "Vladimir Putin", "tone": "critical", "frame": "backtrack", "quote": "задний ход Путина"}
+    assert CrossSourceAnalysis.model_validate({"divergences": [], "framing": [good]}, context=context).framing[0].source == ref(b, "004")
+    with pytest.raises(ValueError, match=error):
+        CrossSourceAnalysis.model_validate({"divergences": [], "framing": [{**good, **row}]}, context=context)
+
+
 def test_a_fabricated_answer_from_the_endpoint_is_never_shown(tmp_path: Path):
     fixtures = replay_dir(tmp_path)
     [recording] = fixtures.glob("analysis.*.json")

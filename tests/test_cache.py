@@ -202,6 +202,21 @@ def test_a_corrupt_brief_in_the_cache_is_asked_for_again_and_replaced(tmp_path: 
     assert third.briefing.meta.llm_requests == 0
 
 
+def test_a_brief_from_the_cache_is_checked_against_its_article_again(tmp_path: Path, fake_openai):
+    # Every answer quotes a sentence that is in no article: the briefs are kept (cached) with their
+    # items unverified. Served from the cache, those items must stay unverified and out of the briefing.
+    fake_openai.default = "bad_quote"
+    live = {"base_url": fake_openai.base_url, "api_key": "sk-test-0123456789", "max_reasks": 0}
+    first = _run(tmp_path, **live)
+    assert (first.briefing.meta.items_verified, first.briefing.meta.items_unverified) == (0, first.briefing.meta.items_unverified)
+    assert first.briefing.meta.items_unverified >= SEED_BRIEFS
+    second = _run(tmp_path, **live)
+    assert second.briefing.meta.llm_requests == 0 and all(r.from_cache for r in second.results)
+    assert (second.briefing.meta.items_verified, second.briefing.meta.items_unverified) == (0, first.briefing.meta.items_unverified)
+    assert second.briefing.timeline == [] and second.briefing.stances == []
+    assert [n for n in second.briefing.notes if n.kind == "unverified"] == [n for n in first.briefing.notes if n.kind == "unverified"]
+
+
 def test_what_the_cache_holds_per_brief(tmp_path: Path):
     run = _run(tmp_path)
     settings = resolve_settings({"cache_dir": tmp_path / "cache"}, env={})

@@ -23,6 +23,7 @@ from summarizer.config import resolve_settings
 from summarizer.digest import EXIT_LOCKED, LOCK_NAME, Digest, build_digests, days_between, parse_day
 
 from .conftest import SEEDS
+from .fake_openai import FakeOpenAI
 
 SEED_DAYS = {
     dt.date(2025, 9, 3): {"001_dbcce7b43ab26e22.txt", "002_1c8b09136a5d4e87.txt"},
@@ -128,6 +129,43 @@ def test_without_the_october_10_digest_the_shift_shows_on_october_17(tmp_path: P
     digest_days(tmp_path, dt.date(2025, 9, 3), dt.date(2025, 10, 17))
     [shift] = load(tmp_path, dt.date(2025, 10, 17)).stance_shifts
     assert (shift.holder, shift.previous_position, shift.position, shift.previous_digest) == (PLANE_STANCE[0], "critical", "conciliatory", dt.date(2025, 9, 3))
+
+
+# publication date of an article -> the date of the meeting it reports
+EVENT_DATES = {"2025-10-10": "2025-10-09", "2025-10-17": "2025-10", "2026-04-20": "2026-04-18"}
+
+
+class _DatedMeetings(FakeOpenAI):
+    """Briefs every article as one Aliyev-Putin meeting in Dushanbe, dated by EVENT_DATES[publication date]."""
+
+    def answer_for(self, body, key):  # type: ignore[no-untyped-def]
+        answer = super().answer_for(body, key)
+        if key and key.startswith("brief/"):
+            published = re.search(r"Publication date: (\S+)", body["messages"][1]["content"]).group(1)
+            people = ["Ilham Aliyev", "Vladimir Putin"]
+            answer["actors"] = [{"name": n, "name_in_source": n, "kind": "person", "role": "president"} for n in people]
+            answer["events"] = [{**answer["events"][0], "date": EVENT_DATES[published], "precision": "day" if len(EVENT_DATES[published]) == 10 else "month",
+                                 "description": "Ilham Aliyev and Vladimir Putin met in Dushanbe.", "actors": people}]
+        return answer
+
+
+def test_the_same_meeting_on_another_date_is_new_again(tmp_path: Path):
+    news = tmp_path / "news"
+    news.mkdir()
+    for published in EVENT_DATES:
+        (news / f"{published}.txt").write_text(
+            f" date {published} Ilham Aliyev and Vladimir Putin met in Dushanbe for talks on transit.\nReport filed on {published}.\n", encoding="utf-8")
+    days = sorted(dt.date.fromisoformat(d) for d in EVENT_DATES)
+    with _DatedMeetings() as server:
+        settings = resolve_settings({"base_url": server.base_url, "api_key": "sk-test", "cache_dir": tmp_path / "cache"}, env={})
+        run = build_digests([news], tmp_path / "out", settings, days=days)
+    assert run.exit_code == 0
+    oct17, apr20 = load(tmp_path / "out", days[1]), load(tmp_path / "out", days[2])
+    # 2025-10 fits 2025-10-09: the meeting of 2025-10-17's article was reported on 2025-10-10
+    assert ([e.first_reported for e in oct17.earlier_events], oct17.new_events) == ([days[0]], [])
+    # 2026-04-18 conflicts with both earlier dates: a new meeting, even with the same words and people
+    assert ([(e.date, e.description) for e in apr20.new_events], apr20.earlier_events) == (
+        [("2026-04-18", "Ilham Aliyev and Vladimir Putin met in Dushanbe.")], [])
 
 
 def test_the_index_lists_digests_newest_first_one_line_each(backfill: Path):

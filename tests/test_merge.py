@@ -195,6 +195,19 @@ def test_different_events_are_not_merged():
     assert len(b.timeline) == 2
 
 
+def test_different_events_of_the_same_people_on_compatible_dates_are_not_merged():
+    # Same two actors, dates that fit together (month / undated), two sources: only the wording
+    # tells the events apart, so this pins the match threshold (shared actors alone never merge).
+    pair = ["Ilham Aliyev", "Vladimir Putin"]
+    meeting = "The two presidents met in Dushanbe on the sidelines of the CIS summit."
+    apology = "Moscow apologised for the downing of the Azerbaijani airliner over Grozny."
+    b = merge(
+        result("a.txt", "2025-10-10", "ru", events=[event(meeting, "2025-10", pair)]),
+        result("b.txt", "2025-12-22", "lv", events=[event(apology, None, pair)]),
+    )
+    assert [(e.description, e.sources) for e in b.timeline] == [(meeting, [1]), (apology, [2])]
+
+
 def test_two_events_of_one_source_are_never_merged_into_one_entry():
     b = merge(result("a.txt", "2025-10-10", "ru", events=[
         event(MEETING["ru"], "2025-10-09", ["Ilham Aliyev", "Vladimir Putin"]),

@@ -120,6 +120,24 @@ def test_concurrency_bounds_the_requests_in_flight():
     assert peak == 3 and transport.peak == 3 and transport.in_flight == 0
 
 
+def test_the_transport_lets_each_request_go_only_when_the_limiter_allows():
+    limiter, clock = limited(rpm=60)  # one a second
+    sent: list[float] = []
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(clock.now)
+        return httpx.Response(200, json={"ok": True})
+
+    async def go() -> None:
+        transport = LimitedTransport(httpx.MockTransport(handler), concurrency=1, limiter=limiter)
+        async with httpx.AsyncClient(transport=transport) as client:
+            for _ in range(3):
+                await client.post("http://x/v1/chat/completions", json={})
+
+    asyncio.run(go())
+    assert sent == pytest.approx([0, 1, 2])
+
+
 def test_the_client_paces_requests_only_when_asked_and_never_for_recordings(fake_openai, tmp_path):
     def limits(**changes):  # type: ignore[no-untyped-def]
         values = {"base_url": fake_openai.base_url, "api_key": SecretStr("sk-test"), "cache_dir": tmp_path}
