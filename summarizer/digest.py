@@ -32,7 +32,7 @@ from .cache import BriefCache
 from .config import Settings
 from .errors import BriefError, ConfigError
 from .files import write_atomic
-from .merge import EVENT_MATCH_THRESHOLD, dates_compatible, normalize_name
+from .merge import EVENT_MATCH_THRESHOLD, dates_compatible, event_similarity, normalize_name
 from .pipeline import build_briefing_async, read_articles
 from .prompts import load_prompt, schema_hash
 from .render_digest import render_digest_json, render_digest_markdown, render_index
@@ -153,10 +153,8 @@ def _same_event(a: TimelineEntry, b: TimelineEntry) -> bool:
     """Merge's test across digests: compatible dates, similar description, shared actors."""
     if not dates_compatible(a.date, b.date):
         return False
-    text = max(fuzz.token_set_ratio(x.description, y.description, processor=utils.default_process) for x in a.accounts for y in b.accounts)
-    mine, theirs = _actors(a.actors), _actors(b.actors)
-    overlap = len(mine & theirs) / len(mine | theirs) if mine | theirs else 0.0
-    return 0.75 * text + 25.0 * overlap >= EVENT_MATCH_THRESHOLD
+    descriptions = ([x.description for x in a.accounts], [y.description for y in b.accounts])
+    return event_similarity(*descriptions, _actors(a.actors), _actors(b.actors)) >= EVENT_MATCH_THRESHOLD
 
 
 def _same_holder(a: str, b: str) -> bool:

@@ -23,7 +23,7 @@ from .articles import Rejection
 from .schemas import Account, Briefing, BriefingMeta, MergedActor, Note, Quote, Source, StanceRow, SummaryParagraph, TimelineEntry
 from .summarize import BriefResult
 
-__all__ = ["merge_briefs", "dates_compatible", "normalize_name", "EVENT_MATCH_THRESHOLD"]
+__all__ = ["merge_briefs", "event_similarity", "dates_compatible", "normalize_name", "EVENT_MATCH_THRESHOLD"]
 
 EVENT_MATCH_THRESHOLD = 72.0
 ACTOR_MATCH_THRESHOLD = 90.0
@@ -113,12 +113,32 @@ class _EventGroup:
         return min((a.description for a in self.accounts), key=len)
 
 
-def _event_score(a: _EventGroup, b: _EventGroup) -> float:
-    """How alike two single-account events are: description words (75%) and shared actors (25%)."""
-    text = fuzz.token_set_ratio(a.accounts[0].description, b.accounts[0].description, processor=utils.default_process)
-    left, right = set(a.actors), set(b.actors)
-    overlap = len(left & right) / len(left | right) if left | right else 0.0
+MIN_TEXT_SIMILARITY = 55.0  # what the descriptions say, names aside, must itself be alike
+
+
+def _without_names(description: str, names: set[str]) -> str:
+    """The description with its actors' names (and their single words) taken out."""
+    words = {w for name in names for w in utils.default_process(name).split()}
+    return " ".join(w for w in utils.default_process(description).split() if w not in words)
+
+
+def event_similarity(descriptions_a: Sequence[str], descriptions_b: Sequence[str], actors_a: set[str], actors_b: set[str]) -> float:
+    """How alike two events are: description words (75%, names aside) and shared actors (25%).
+
+    Names are compared through the actors, not the words: two different events of the same two
+    people ("met in Dushanbe", "spoke by phone") must not look alike because both name them.
+    """
+    names = actors_a | actors_b
+    text = max(fuzz.token_set_ratio(_without_names(x, names), _without_names(y, names)) for x in descriptions_a for y in descriptions_b)
+    if text < MIN_TEXT_SIMILARITY:
+        return 0.0
+    overlap = len(actors_a & actors_b) / len(names) if names else 0.0
     return 0.75 * text + 25.0 * overlap
+
+
+def _event_score(a: _EventGroup, b: _EventGroup) -> float:
+    """How alike two single-account events are (see `event_similarity`)."""
+    return event_similarity([a.accounts[0].description], [b.accounts[0].description], set(a.actors), set(b.actors))
 
 
 def _date_pairs(indices: Sequence[int], singles: Sequence[_EventGroup]) -> set[tuple[int, int]]:

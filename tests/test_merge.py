@@ -353,3 +353,18 @@ def test_stances_are_ordered_by_holder_then_source():
         result("b.txt", "2025-09-04", "uk", actors=[actor("Dmitry Peskov", "Пєсков", role="r")], stances=[stance("Dmitry Peskov", "Aliyev", "g3")]),
     )
     assert [(s.holder, s.source, s.gist) for s in b.stances] == [("Dmitry Peskov", 1, "g2"), ("Dmitry Peskov", 2, "g3"), ("Vladimir Putin", 1, "g1")]
+
+
+def test_events_that_only_share_the_names_of_their_actors_are_not_merged():
+    # Descriptions that are mostly the two names look alike word for word; the names must not
+    # carry the match, or three different events become one "corroborated" entry.
+    pair = ["Ilham Aliyev", "Vladimir Putin"]
+    met = "Ilham Aliyev and Vladimir Putin met in Dushanbe."
+    phoned = "Ilham Aliyev and Vladimir Putin spoke by phone."
+    apologised = "Vladimir Putin apologised to Ilham Aliyev."
+    b = merge(
+        result("a.txt", "2025-10-10", "ru", events=[event(met, "2025-10-09", pair)]),
+        result("b.txt", "2025-10-20", "uk", events=[event(phoned, "2025-10", pair)]),
+        result("c.txt", "2025-12-22", "lv", events=[event(apologised, None, pair)]),
+    )
+    assert sorted((e.description, tuple(e.sources)) for e in b.timeline) == sorted([(met, (1,)), (phoned, (2,)), (apologised, (3,))])
