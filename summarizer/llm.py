@@ -159,6 +159,13 @@ def _describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
+def _instructor_mode(name: str) -> Any:
+    """instructor's Mode for one of brief's --mode names."""
+    import instructor
+
+    return {"tools": instructor.Mode.TOOLS, "json": instructor.Mode.JSON, "md_json": instructor.Mode.MD_JSON, "json_schema": instructor.Mode.JSON_SCHEMA}[name]
+
+
 def _last_json(completion: Any) -> str | None:
     """The raw structured payload of a chat completion, whatever the mode."""
     try:
@@ -227,7 +234,7 @@ class LLMClient:
         api_key = s.api_key.get_secret_value() if s.api_key else "not-needed"
         base_url = "http://replay.invalid/v1" if s.replay_dir is not None else s.base_url
         raw = openai.AsyncOpenAI(api_key=api_key, base_url=base_url, max_retries=0, timeout=s.timeout, http_client=http_client)
-        mode = {"tools": instructor.Mode.TOOLS, "json": instructor.Mode.JSON, "md_json": instructor.Mode.MD_JSON, "json_schema": instructor.Mode.JSON_SCHEMA}[s.mode]
+        mode = _instructor_mode(s.mode)
         return instructor.from_openai(raw, mode=mode)
 
     async def aclose(self) -> None:
@@ -370,9 +377,8 @@ class LLMClient:
 
 def chat_request_body(settings: Settings, response_model: type[BaseModel], messages: list[dict[str, str]]) -> dict[str, Any]:
     """The JSON body `complete` sends for these messages (model, messages, tools or response format), e.g. for the Batch API."""
-    import instructor
     from instructor.processing.response import handle_response_model
 
-    mode = {"tools": instructor.Mode.TOOLS, "json": instructor.Mode.JSON, "md_json": instructor.Mode.MD_JSON, "json_schema": instructor.Mode.JSON_SCHEMA}[settings.mode]
+    mode = _instructor_mode(settings.mode)
     _, kwargs = handle_response_model(response_model, mode=mode, messages=[dict(m) for m in messages])
     return {"model": settings.model, **kwargs}

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from .cost import format_usd
 from .schemas import Briefing, BriefingMeta, MergedActor, Note, StanceRow, TimelineEntry
 
-__all__ = ["render_markdown", "render_json", "render_notes", "render_timeline_entry", "render_stances", "render_actors", "endpoint_label", "escape_md", "cite"]
+__all__ = ["render_markdown", "render_json", "render_notes", "render_timeline_entry", "render_stances", "render_actors", "endpoint_label", "escape_md", "cite", "plural"]
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]|~#])")
 _SCHEME = re.compile(r"(?i)\b(javascript|vbscript|data|file)\s*:(?=\S)")  # a scheme, not prose like "empty file: ..."
@@ -35,6 +35,11 @@ def escape_md(text: str) -> str:
     text = _SCHEME.sub(lambda m: f"{m.group(1)}&#58;", text)
     # Bare URLs would autolink; break the scheme so nothing becomes clickable.
     return re.sub(r"(?i)\b(https?|ftp)://", lambda m: f"{m.group(1)}&#58;//", text)
+
+
+def plural(n: int, word: str) -> str:
+    """'1 source', '2 sources'."""
+    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def cite(refs: list[int]) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from .render import cite, endpoint_label, escape_md, render_actors, render_notes, render_stances, render_timeline_entry
+from .render import cite, plural, endpoint_label, escape_md, render_actors, render_notes, render_stances, render_timeline_entry
 
 if TYPE_CHECKING:  # pragma: no cover
     from .digest import Digest
@@ -26,14 +26,10 @@ _NOTE_TITLES = {
 }
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
-
 def _header(d: Digest) -> list[str]:
     m = d.meta
     endpoint = endpoint_label(m)
-    title = f"# Digest {m.date}: {_plural(len(d.sources), 'source')}" if d.sources else f"# Digest {m.date}: no articles"
+    title = f"# Digest {m.date}: {plural(len(d.sources), 'source')}" if d.sources else f"# Digest {m.date}: no articles"
     facts = [f"Articles published {m.date}", f"generated {m.generated_at}"]
     if d.sources:
         total = m.items_verified + m.items_unverified
@@ -52,7 +48,7 @@ def _new_since(d: Digest) -> list[str]:
     if m.previous_digest is None:
         out += ["*No earlier digest in this folder: everything below is new.*", ""]
     else:
-        out += [f"*Compared with {_plural(m.earlier_digests, 'earlier digest')} in this folder (latest: {m.previous_digest}).*", ""]
+        out += [f"*Compared with {plural(m.earlier_digests, 'earlier digest')} in this folder (latest: {m.previous_digest}).*", ""]
     if not d.new_events and not d.stance_shifts:
         out += ["*Nothing new: every event was in an earlier digest and no stance changed.*", ""]
         return out
@@ -119,9 +115,9 @@ def index_line(d: Digest) -> str:
     link = f"[{d.date}]({d.date}.md)"
     if not d.sources:
         return f"- {link} · no articles"
-    news = [_plural(len(d.new_events), "new event")] if d.new_events else []
-    news += [_plural(len(d.stance_shifts), "stance shift")] if d.stance_shifts else []
-    return f"- {link} · {_plural(len(d.sources), 'source')} · {escape_md(d.lead_headline() or '')} · {', '.join(news) or 'nothing new'}"
+    news = [plural(len(d.new_events), "new event")] if d.new_events else []
+    news += [plural(len(d.stance_shifts), "stance shift")] if d.stance_shifts else []
+    return f"- {link} · {plural(len(d.sources), 'source')} · {escape_md(d.lead_headline() or '')} · {', '.join(news) or 'nothing new'}"
 
 
 def render_index(digests: Sequence[Digest]) -> str:

@@ -107,24 +107,22 @@ def _log_to_stderr(verbose: bool, settings):  # type: ignore[no-untyped-def]
         instructor.setLevel(saved[1])
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
-
 def _report(result, output: Optional[Path], json_out: Optional[Path], *, quiet: bool = False) -> None:  # type: ignore[no-untyped-def]
     """The run's outcome on stderr; with --quiet only what went wrong (failed, rejected, not written)."""
+    from ..render import plural
+
     if quiet:
         _report_problems(result)
         return
     m = result.briefing.meta
     ok = sum(r.ok for r in result.results)
-    parts = [f"{ok} of {_plural(len(result.results) + len(result.rejected), 'article')} briefed"]
+    parts = [f"{ok} of {plural(len(result.results) + len(result.rejected), 'article')} briefed"]
     if result.failed:
         parts.append(f"{len(result.failed)} failed")
     if result.rejected:
         parts.append(f"{len(result.rejected)} rejected")
     parts.append(f"{m.items_verified}/{m.items_verified + m.items_unverified} quotes verified")
-    parts.append(f"{_plural(m.llm_requests, 'LLM request')}, {m.cache_hits} cached" + (f", {m.batch_requests} via the Batch API" if m.batch_requests else ""))
+    parts.append(f"{plural(m.llm_requests, 'LLM request')}, {m.cache_hits} cached" + (f", {m.batch_requests} via the Batch API" if m.batch_requests else ""))
     if m.usage.get("total_tokens"):
         parts.append(f"{m.usage['total_tokens']:,} tokens" + (f" (prompt {m.usage.get('prompt_tokens', 0):,}, answers {m.usage.get('completion_tokens', 0):,})" if "prompt_tokens" in m.usage else ""))
     if m.cost_usd is not None:
