@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from summarizer.schemas import Briefing
+from summarizer.models import Briefing
 
 MIN_OVERLAP, MIN_JACCARD = 2, 0.5
 
@@ -131,7 +131,7 @@ def print_report(report: dict[str, dict]) -> None:
 
 
 def build(paths: list[Path]) -> Briefing:
-    from summarizer.config import resolve_settings
+    from summarizer.config.settings import resolve_settings
     from summarizer.pipeline import build_briefing
 
     return build_briefing(paths, resolve_settings({"use_cache": False})).briefing

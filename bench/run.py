@@ -141,7 +141,7 @@ def write_corpus(n: int, folder: Path) -> Path:
 def settings_for(base_url: str, cache_dir: Path, concurrency: int):  # type: ignore[no-untyped-def]
     from pydantic import SecretStr
 
-    from summarizer.config import Settings
+    from summarizer.config.settings import Settings
 
     return Settings(model="gpt-4o-mini", base_url=base_url, api_key=SecretStr("sk-bench-not-a-key"), cache_dir=cache_dir, concurrency=concurrency)
 
@@ -230,8 +230,8 @@ def overhead(briefs: list[dict[str, Any]]) -> None:
 
 
 def big(args: argparse.Namespace, server: Server, work: Path) -> None:
-    from summarizer.merge import merge_briefs
-    from summarizer.synthesis import CHUNK_SIZE
+    from summarizer.stages.merge import merge_briefs
+    from summarizer.stages.synthesis import CHUNK_SIZE
 
     folder = write_corpus(args.big, work / "big")
     settings = settings_for(server.base_url, work / "cache-big", args.concurrency)
@@ -265,7 +265,7 @@ def big(args: argparse.Namespace, server: Server, work: Path) -> None:
     events = sum(len(r.brief.events) for r in results if r.ok)
     print(f"5. merge of {len(results)} briefs ({events} events): {merge_s:.2f} s -> {len(briefing.timeline)} timeline entries, {len(briefing.actors)} actors")
     if summary:
-        from summarizer.synthesis import summary_input
+        from summarizer.stages.synthesis import summary_input
 
         by_id = {r.article.id: r for r in results if r.ok}
         summaries = {s.ref: by_id[s.article_id].brief.summary for s in briefing.sources}

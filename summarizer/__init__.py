@@ -63,65 +63,44 @@ _HOME = {
     "build_briefing": "pipeline",
     "build_briefing_async": "pipeline",
     "BriefingRun": "pipeline",
-    "load_articles": "articles",
-    "ArticleSet": "articles",
-    "Rejection": "articles",
-    "summarize_articles": "summarize",
-    "summarize_articles_async": "summarize",
-    "BriefResult": "summarize",
-    "merge_briefs": "merge",
-    "render_markdown": "render",
-    "render_json": "render",
-    "Settings": "config",
-    "resolve_settings": "config",
-    "bundled_fixtures_dir": "config",
-    "PROVIDERS": "providers",
-    "check_endpoint": "check",
-    "SCHEMA_VERSION": "schemas",
-    "Article": "schemas",
-    "ArticleBrief": "schemas",
-    "Briefing": "schemas",
-    "BriefingMeta": "schemas",
-    "TimelineEntry": "schemas",
-    "MergedActor": "schemas",
-    "StanceRow": "schemas",
-    "Source": "schemas",
-    "Note": "schemas",
+    "load_articles": "stages.articles",
+    "ArticleSet": "stages.articles",
+    "Rejection": "stages.articles",
+    "summarize_articles": "stages.summarize",
+    "summarize_articles_async": "stages.summarize",
+    "BriefResult": "models",
+    "merge_briefs": "stages.merge",
+    "render_markdown": "render.markdown",
+    "render_json": "render.markdown",
+    "Settings": "config.settings",
+    "resolve_settings": "config.settings",
+    "bundled_fixtures_dir": "config.settings",
+    "PROVIDERS": "config.providers",
+    "check_endpoint": "llm.check",
+    "SCHEMA_VERSION": "models",
+    "Article": "models",
+    "ArticleBrief": "models",
+    "Briefing": "models",
+    "BriefingMeta": "models",
+    "TimelineEntry": "models",
+    "MergedActor": "models",
+    "StanceRow": "models",
+    "Source": "models",
+    "Note": "models",
     **{name: "errors" for name in __all__ if name.endswith("Error")},
 }
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .articles import ArticleSet, Rejection, load_articles
-    from .check import check_endpoint
-    from .config import Settings, bundled_fixtures_dir, resolve_settings
-    from .errors import (
-        ArticleError,
-        AuthError,
-        BriefError,
-        CacheError,
-        ConfigError,
-        LLMError,
-        ModelNotFoundError,
-        PromptError,
-        ReplayMissError,
-    )
-    from .merge import merge_briefs
+    from .stages.articles import ArticleSet, Rejection, load_articles
+    from .llm.check import check_endpoint
+    from .config.settings import Settings, bundled_fixtures_dir, resolve_settings
+    from .errors import ArticleError, AuthError, BriefError, CacheError, ConfigError, LLMError, ModelNotFoundError, PromptError, ReplayMissError
+    from .stages.merge import merge_briefs
     from .pipeline import BriefingRun, build_briefing, build_briefing_async
-    from .providers import PROVIDERS
-    from .render import render_json, render_markdown
-    from .schemas import (
-        SCHEMA_VERSION,
-        Article,
-        ArticleBrief,
-        Briefing,
-        BriefingMeta,
-        MergedActor,
-        Note,
-        Source,
-        StanceRow,
-        TimelineEntry,
-    )
-    from .summarize import BriefResult, summarize_articles, summarize_articles_async
+    from .config.providers import PROVIDERS
+    from .render.markdown import render_json, render_markdown
+    from .models import SCHEMA_VERSION, Article, ArticleBrief, Briefing, BriefingMeta, BriefResult, MergedActor, Note, Source, StanceRow, TimelineEntry
+    from .stages.summarize import summarize_articles, summarize_articles_async
 
 
 def __getattr__(name: str) -> Any:

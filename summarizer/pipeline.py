@@ -9,18 +9,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .analysis import analyze_briefing
-from .aio import gather_or_cancel
-from .articles import ArticleSet, Rejection, detect_language, load_articles
-from .cache import BriefCache
-from .config import Settings
-from .cost import budget_for, cost_usd, price_for
-from .llm import LLMClient
-from .merge import merge_briefs
-from .prompts import load_prompt, schema_hash
-from .schemas import ArticleBrief, Briefing, BriefingMeta
-from .summarize import BriefResult, ProgressCallback, RunStats, summarize_articles_async
-from .synthesis import write_summary
+from .stages.analysis import analyze_briefing
+from .util.aio import gather_or_cancel
+from .stages.articles import ArticleSet, Rejection, detect_language, load_articles
+from .cache.disk import BriefCache
+from .config.settings import Settings
+from .llm.cost import budget_for, cost_usd, price_for
+from .llm.client import LLMClient
+from .stages.merge import merge_briefs
+from .llm.prompts import load_prompt, schema_hash
+from .models import ArticleBrief, Briefing, BriefingMeta
+from .models import BriefResult, RunStats
+from .stages.summarize import ProgressCallback, summarize_articles_async
+from .stages.synthesis import write_summary
 
 if TYPE_CHECKING:  # pragma: no cover
     import httpx
@@ -80,7 +81,7 @@ async def build_briefing_async(
     """
     budget = budget_for(settings)  # --max-cost / --max-tokens; raises if a cost budget has no price
     if settings.batch:
-        from .batch import check_batch_settings
+        from .stages.batch import check_batch_settings
 
         check_batch_settings(settings)
     batch_usage: dict[str, int] = {}
@@ -94,7 +95,7 @@ async def build_briefing_async(
         stats = RunStats()
         try:
             if settings.batch:
-                from .batch import summarize_with_batch
+                from .stages.batch import summarize_with_batch
 
                 results, batched = await summarize_with_batch(
                     loaded.articles, settings, client=client, cache=cache, stats=stats, on_result=on_result, budget=budget, on_status=on_status,

@@ -16,13 +16,13 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from summarizer.analysis import analyze_deterministic, check_analysis, make_divergence
+from summarizer.stages.analysis import analyze_deterministic, check_analysis, make_divergence
 from summarizer.cli import app
-from summarizer.config import resolve_settings
-from summarizer.grounding import quote_in_source
+from summarizer.config.settings import resolve_settings
+from summarizer.models.evidence import quote_in_source
 from summarizer.pipeline import BriefingRun, build_briefing
-from summarizer.render import render_markdown
-from summarizer.schemas import Briefing, CrossSourceAnalysis, DivergenceSide, Quote
+from summarizer.render.markdown import render_markdown
+from summarizer.models import Briefing, CrossSourceAnalysis, DivergenceSide, Quote
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
@@ -362,7 +362,7 @@ def test_the_evaluation_script_runs_offline_on_the_seeds(capsys: pytest.CaptureF
 
 
 def test_a_comparison_too_large_for_one_call_is_skipped_with_a_note(monkeypatch: pytest.MonkeyPatch):
-    from summarizer import analysis
+    from summarizer.stages import analysis
 
     monkeypatch.setattr(analysis, "MAX_INPUT_CHARS", 1_000)
     run = build_briefing([SEEDS], resolve_settings({"use_cache": False}, env={}))
@@ -375,10 +375,10 @@ def test_a_comparison_too_large_for_one_call_is_skipped_with_a_note(monkeypatch:
 def test_the_comparison_is_not_sent_past_the_runs_budget(seed_run: BriefingRun):
     import asyncio
 
-    from summarizer.analysis import analyze_briefing
-    from summarizer.cache import BriefCache
-    from summarizer.cost import Budget
-    from summarizer.llm import LLMClient
+    from summarizer.stages.analysis import analyze_briefing
+    from summarizer.cache.disk import BriefCache
+    from summarizer.llm.cost import Budget
+    from summarizer.llm.client import LLMClient
 
     settings = resolve_settings({"use_cache": False}, env={})
     client = LLMClient(settings)

@@ -11,7 +11,7 @@ import sys
 import pytest
 
 import summarizer
-from summarizer.jsonschema import render_schemas
+from summarizer.models.jsonschema import render_schemas
 from tests.conftest import ROOT, SEED_FILES
 
 EXAMPLE = ROOT / "examples" / "api_example.py"
@@ -31,9 +31,9 @@ def test_public_names_are_exported_explicitly():
     assert len(summarizer.__all__) == len(set(summarizer.__all__))
     for name in summarizer.__all__:
         assert getattr(summarizer, name) is not None, name
-    from summarizer.merge import merge_briefs
-    from summarizer.schemas import Briefing
-    from summarizer.summarize import summarize_articles
+    from summarizer.stages.merge import merge_briefs
+    from summarizer.models import Briefing
+    from summarizer.stages.summarize import summarize_articles
 
     assert (summarizer.summarize_articles, summarizer.merge_briefs, summarizer.Briefing) == (summarize_articles, merge_briefs, Briefing)
 

@@ -19,17 +19,17 @@ import respx
 from pydantic import SecretStr
 from typer.testing import CliRunner
 
-from summarizer.articles import load_articles
-from summarizer.batch import batch_line, run_batch
-from summarizer.cache import BriefCache
+from summarizer.stages.articles import load_articles
+from summarizer.stages.batch import batch_line, run_batch
+from summarizer.cache.disk import BriefCache
 from summarizer.cli import app
-from summarizer.config import Settings, bundled_fixtures_dir
+from summarizer.config.settings import Settings, bundled_fixtures_dir
 from summarizer.errors import ConfigError
-from summarizer.llm import chat_request_body
+from summarizer.llm.client import chat_request_body
 from summarizer.pipeline import build_briefing
-from summarizer.replay import KEY_HEADER, load_recordings
-from summarizer.schemas import ArticleBrief
-from summarizer.summarize import brief_key, brief_messages
+from summarizer.llm.replay import KEY_HEADER, load_recordings
+from summarizer.models import ArticleBrief
+from summarizer.stages.summarize import brief_key, brief_messages
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"

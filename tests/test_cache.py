@@ -8,14 +8,15 @@ import diskcache
 import pytest
 from typer.testing import CliRunner
 
-from summarizer.cache import BriefCache, cache_key
+from summarizer.cache.disk import BriefCache, cache_key
 from summarizer.cli import app
-from summarizer.config import resolve_settings
+from summarizer.config.settings import resolve_settings
 from summarizer.errors import CacheError
 from summarizer.pipeline import build_briefing
-from summarizer.prompts import load_prompt, schema_hash
-from summarizer.schemas import ArticleBrief, ExecutiveSummary
-from summarizer.summarize import CachedBrief, brief_key
+from summarizer.llm.prompts import load_prompt, schema_hash
+from summarizer.models import ArticleBrief, ExecutiveSummary
+from summarizer.models import CachedBrief
+from summarizer.stages.summarize import brief_key
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -50,7 +51,7 @@ def test_the_key_is_deterministic_and_separates_kinds():
 
 def test_a_briefs_key_is_made_of_model_prompt_hash_schema_hash_and_article_hash(tmp_path: Path):
     settings = resolve_settings({"cache_dir": tmp_path}, env={})
-    from summarizer.articles import load_articles
+    from summarizer.stages.articles import load_articles
 
     article = load_articles([SEEDS / "000_1a84d6854ee061ff.txt"]).articles[0]
     ckey, rkey = brief_key(article, settings)

@@ -8,9 +8,9 @@ import socket
 import pytest
 from typer.testing import CliRunner
 
-from summarizer.check import STEPS, check_endpoint
+from summarizer.llm.check import STEPS, check_endpoint
 from summarizer.cli import app
-from summarizer.config import resolve_settings
+from summarizer.config.settings import resolve_settings
 from tests.fake_openai import FakeOpenAI
 
 KEY = "sk-check-abcdefghijklmnop1234"

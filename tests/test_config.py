@@ -10,7 +10,7 @@ from typer.main import get_command
 from typer.testing import CliRunner
 
 from summarizer.cli import app
-from summarizer.config import bundled_fixtures_dir, mask_secret, resolve_settings
+from summarizer.config.settings import bundled_fixtures_dir, mask_secret, resolve_settings
 from summarizer.errors import ConfigError
 
 LONG_KEY = "sk-proj-abcdefghijklmnopqrstuvwxyz7890"
@@ -221,7 +221,7 @@ def test_every_command_and_option_has_help(name, command):
 
 @pytest.mark.parametrize("name", ["brief run", "brief check", "brief config show"])
 def test_provider_option_lists_every_preset(name):
-    from summarizer.providers import PROVIDERS
+    from summarizer.config.providers import PROVIDERS
 
     command = dict(_all_commands())[name]
     option = next(p for p in command.params if "--provider" in p.opts)

@@ -10,19 +10,11 @@ from pydantic import SecretStr
 from typer.testing import CliRunner
 
 from summarizer.cli import app
-from summarizer.config import Settings, bundled_fixtures_dir, resolve_settings
-from summarizer.cost import (
-    COMPLETION_ALLOWANCE,
-    Budget,
-    Price,
-    budget_for,
-    cost_usd,
-    estimate_tokens,
-    price_for,
-)
+from summarizer.config.settings import Settings, bundled_fixtures_dir, resolve_settings
+from summarizer.llm.cost import COMPLETION_ALLOWANCE, Budget, Price, budget_for, cost_usd, estimate_tokens, price_for
 from summarizer.errors import ConfigError
 from summarizer.pipeline import build_briefing
-from summarizer.render import render_markdown
+from summarizer.render.markdown import render_markdown
 from tests.conftest import SEED_FILES
 
 # --------------------------------------------------------------------------- prices
@@ -156,7 +148,7 @@ def test_cost_is_in_the_metadata_the_header_and_on_stderr(fake_openai, seeds_cop
     config.write_text('[prices."gpt-4o-mini"]\ninput_per_mtok = 0.15\noutput_per_mtok = 0.60\n', encoding="utf-8")
     result = CliRunner().invoke(app, [str(seeds_copy), "--json", str(tmp_path / "b.json"), "--config", str(config), *cli_args(fake_openai, tmp_path)])
     assert result.exit_code == 0, result.output
-    from summarizer.schemas import Briefing
+    from summarizer.models import Briefing
 
     meta = Briefing.model_validate_json((tmp_path / "b.json").read_text(encoding="utf-8")).meta
     sent = [u for u in fake_openai.usage_sent]

@@ -17,7 +17,8 @@ import diskcache
 import pytest
 from typer.testing import CliRunner
 
-from summarizer import files, replay
+from summarizer.llm import replay
+from summarizer.util import files
 from summarizer.cli import app
 from tests.conftest import ROOT, SEED_FILES
 from tests.fake_openai import FakeOpenAI

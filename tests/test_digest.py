@@ -19,8 +19,8 @@ from filelock import FileLock
 from typer.testing import CliRunner
 
 from summarizer.cli import app
-from summarizer.config import resolve_settings
-from summarizer.digest import EXIT_LOCKED, LOCK_NAME, Digest, build_digests, days_between, parse_day
+from summarizer.config.settings import resolve_settings
+from summarizer.digest.build import EXIT_LOCKED, LOCK_NAME, Digest, build_digests, days_between, parse_day
 
 from .conftest import SEEDS
 from .fake_openai import FakeOpenAI

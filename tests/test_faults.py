@@ -1,6 +1,6 @@
 """Endpoint faults, each through real HTTP against the fake server (tests/fake_openai.py).
 
-Retry policy under test (summarizer/llm.py): transport faults (429, 5xx, resets, timeouts) are
+Retry policy under test (summarizer/llm/client.py): transport faults (429, 5xx, resets, timeouts) are
 retried with backoff and jitter, honouring Retry-After, at most `max_attempts` times and never
 past `max_elapsed`; validation failures are re-asked with the error, `max_reasks` times. One
 request for a brief therefore costs at most max_attempts x (1 + max_reasks) HTTP requests.
@@ -18,11 +18,11 @@ import pytest
 from pydantic import SecretStr
 from typer.testing import CliRunner
 
-from summarizer.articles import load_articles
+from summarizer.stages.articles import load_articles
 from summarizer.cli import app
-from summarizer.config import Settings
-from summarizer.llm import LENGTH_REASK, request_bound
-from summarizer.summarize import summarize_articles
+from summarizer.config.settings import Settings
+from summarizer.llm.client import LENGTH_REASK, request_bound
+from summarizer.stages.summarize import summarize_articles
 from tests.conftest import SEED_FILES, SEEDS
 from tests.fake_openai import FakeOpenAI
 

@@ -12,15 +12,11 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from summarizer.articles import load_articles
-from summarizer.grounding import (
-    MIN_QUOTE_CHARS,
-    GroundingReport,
-    normalize,
-    quote_in_source,
-    verify_brief,
-)
-from summarizer.schemas import ArticleBrief
+from summarizer.stages.articles import load_articles
+from summarizer.models.evidence import MIN_QUOTE_CHARS, normalize, quote_in_source
+from summarizer.models import GroundingReport
+from summarizer.stages.grounding import verify_brief
+from summarizer.models import ArticleBrief
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 TEXTS = {a.path[:3]: a.text for a in load_articles([SEEDS]).articles}

@@ -14,9 +14,9 @@ import pytest
 from typer.testing import CliRunner
 
 from summarizer.cli import app
-from summarizer.config import Settings
-from summarizer.schemas import Article, Briefing
-from summarizer.summarize import brief_key, fit_article
+from summarizer.config.settings import Settings
+from summarizer.models import Article, Briefing
+from summarizer.stages.summarize import brief_key, fit_article
 from tests.conftest import SEED_FILES, SEEDS
 from tests.fake_openai import FakeOpenAI, synthetic_brief
 from tests.test_faults import cli_args

@@ -9,11 +9,11 @@ import datetime as dt
 
 import pytest
 
-from summarizer.articles import Rejection
-from summarizer.grounding import GroundingReport
-from summarizer.merge import dates_compatible, merge_briefs, normalize_name
-from summarizer.schemas import Actor, Article, ArticleBrief, BriefingMeta, Event, Stance
-from summarizer.summarize import BriefResult
+from summarizer.stages.articles import Rejection
+from summarizer.models import GroundingReport
+from summarizer.stages.merge import dates_compatible, merge_briefs, normalize_name
+from summarizer.models import Actor, Article, ArticleBrief, BriefingMeta, Event, Stance
+from summarizer.models import BriefResult
 
 META = BriefingMeta(
     generated_at="2025-12-31 00:00 UTC", model="m", mode="tools", endpoint="test", prompt_hashes={}, schema_hash="s",

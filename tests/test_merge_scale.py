@@ -15,22 +15,16 @@ from functools import cache
 
 import pytest
 
-import summarizer.merge as merge
+import summarizer.stages.merge as merge
 from bench.corpus import make_corpus
-from summarizer.articles import content_id
-from summarizer.cache import BriefCache
-from summarizer.config import Settings
-from summarizer.grounding import verify_brief
-from summarizer.llm import Completion
-from summarizer.schemas import (
-    Article,
-    ArticleBrief,
-    BriefingMeta,
-    ExecutiveSummary,
-    SummaryParagraph,
-)
-from summarizer.summarize import BriefResult
-from summarizer.synthesis import CHUNK_SIZE, write_summary
+from summarizer.stages.articles import content_id
+from summarizer.cache.disk import BriefCache
+from summarizer.config.settings import Settings
+from summarizer.stages.grounding import verify_brief
+from summarizer.llm.client import Completion
+from summarizer.models import Article, ArticleBrief, BriefingMeta, ExecutiveSummary, SummaryParagraph
+from summarizer.models import BriefResult
+from summarizer.stages.synthesis import CHUNK_SIZE, write_summary
 
 META = BriefingMeta(
     generated_at="2025-12-31 00:00 UTC", model="m", mode="tools", endpoint="test", prompt_hashes={}, schema_hash="s",

@@ -73,7 +73,7 @@ def test_the_wheel_runs_the_seeds_from_its_own_prompts_and_recordings(wheel: Pat
         zf.extractall(site)
     script = (
         "import sys; sys.path.insert(0, sys.argv[1])\n"
-        "import summarizer.prompts as p, summarizer.config as c\n"
+        "import summarizer.llm.prompts as p, summarizer.config.settings as c\n"
         "assert p.prompts_dir() == __import__('pathlib').Path(sys.argv[1]) / 'summarizer' / 'prompts', p.prompts_dir()\n"
         "assert c.bundled_fixtures_dir() == __import__('pathlib').Path(sys.argv[1]) / 'summarizer' / 'fixtures'\n"
         "from summarizer.cli import app\n"

@@ -13,8 +13,8 @@ import pytest
 from typer.testing import CliRunner
 
 from summarizer.cli import app
-from summarizer.render import render_markdown
-from summarizer.schemas import Briefing, BriefingMeta, Note, Source
+from summarizer.render.markdown import render_markdown
+from summarizer.models import Briefing, BriefingMeta, Note, Source
 from tests.conftest import SEED_FILES, SEEDS
 from tests.fake_openai import FakeOpenAI
 from tests.test_faults import cli_args

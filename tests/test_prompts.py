@@ -10,19 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from summarizer.config import resolve_settings
+from summarizer.config.settings import resolve_settings
 from summarizer.errors import PromptError
-from summarizer.prompts import Prompt, load_prompt, prompts_dir, schema_hash
-from summarizer.schemas import (
-    Article,
-    ArticleBrief,
-    Briefing,
-    BriefingMeta,
-    ExecutiveSummary,
-    Source,
-)
-from summarizer.summarize import brief_messages, summarize_articles
-from summarizer.synthesis import summary_messages
+from summarizer.llm.prompts import Prompt, load_prompt, prompts_dir, schema_hash
+from summarizer.models import Article, ArticleBrief, Briefing, BriefingMeta, ExecutiveSummary, Source
+from summarizer.stages.summarize import brief_messages, summarize_articles
+from summarizer.stages.synthesis import summary_messages
 
 ROOT = Path(__file__).resolve().parent.parent
 PROMPTS = ROOT / "prompts"

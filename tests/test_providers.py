@@ -11,9 +11,9 @@ import pytest
 from typer.testing import CliRunner
 
 from summarizer.cli import app
-from summarizer.config import resolve_settings
+from summarizer.config.settings import resolve_settings
 from summarizer.errors import ConfigError
-from summarizer.providers import PROVIDERS, azure_v1_url
+from summarizer.config.providers import PROVIDERS, azure_v1_url
 from tests.conftest import SEEDS
 
 OPENAI_KEY = "sk-openai-0000000000000000OPENAI"

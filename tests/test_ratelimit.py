@@ -16,11 +16,11 @@ from pydantic import SecretStr
 from typer.testing import CliRunner
 
 from summarizer.cli import app
-from summarizer.config import Settings, resolve_settings
-from summarizer.cost import COMPLETION_ALLOWANCE
-from summarizer.llm import LLMClient
+from summarizer.config.settings import Settings, resolve_settings
+from summarizer.llm.cost import COMPLETION_ALLOWANCE
+from summarizer.llm.client import LLMClient
 from summarizer.pipeline import build_briefing
-from summarizer.ratelimit import LimitedTransport, RateLimiter, request_tokens
+from summarizer.llm.ratelimit import LimitedTransport, RateLimiter, request_tokens
 
 
 class FakeClock:
@@ -171,7 +171,7 @@ def test_progress_shows_counts_cache_hits_failures_and_eta_on_a_terminal():
     from rich.console import Console
 
     from summarizer.cli.run import _Progress
-    from summarizer.summarize import BriefResult
+    from summarizer.models import BriefResult
 
     console = Console(file=io.StringIO(), force_terminal=True, width=120, record=True)
     with _Progress(enabled=True, console=console) as progress:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import httpx
 
-from summarizer.replay import KEY_HEADER, RecordingTransport, RequestKey, load_recordings
+from summarizer.llm.replay import KEY_HEADER, RecordingTransport, RequestKey, load_recordings
 
 BODY = {"id": "chatcmpl-1", "object": "chat.completion", "choices": [{"index": 0, "message": {"role": "assistant", "content": "{}"}, "finish_reason": "stop"}]}
 

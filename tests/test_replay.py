@@ -20,15 +20,15 @@ import pytest
 import respx
 from pydantic import SecretStr
 
-from summarizer.articles import load_articles
-from summarizer.config import Settings, resolve_settings
+from summarizer.stages.articles import load_articles
+from summarizer.config.settings import Settings, resolve_settings
 from summarizer.errors import ReplayMissError
-from summarizer.llm import NO_ENDPOINT_HINT
+from summarizer.llm.client import NO_ENDPOINT_HINT
 from summarizer.pipeline import build_briefing
-from summarizer.prompts import load_prompt, schema_hash
-from summarizer.replay import KEY_HEADER, ReplayTransport, RequestKey, load_recordings
-from summarizer.schemas import ArticleBrief
-from summarizer.summarize import brief_key
+from summarizer.llm.prompts import load_prompt, schema_hash
+from summarizer.llm.replay import KEY_HEADER, ReplayTransport, RequestKey, load_recordings
+from summarizer.models import ArticleBrief
+from summarizer.stages.summarize import brief_key
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -227,7 +227,7 @@ def test_a_stale_prompt_makes_the_run_fail_with_stale_in_the_notes(tmp_path: Pat
     # Edit the brief prompt (in a copy): every seed recording is now stale, and the run says which hash changed.
     import shutil
 
-    from summarizer import prompts
+    from summarizer.llm import prompts
 
     copy = tmp_path / "prompts"
     shutil.copytree(ROOT / "prompts", copy)

@@ -6,7 +6,7 @@ import json
 import shutil
 from pathlib import Path
 
-from summarizer.config import Settings, resolve_settings
+from summarizer.config.settings import Settings, resolve_settings
 from summarizer.pipeline import build_briefing
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -13,15 +13,8 @@ from pydantic import ValidationError
 from typer.testing import CliRunner
 
 from summarizer.cli import app
-from summarizer.jsonschema import SCHEMA_MODELS, render_schemas, stale_schemas
-from summarizer.schemas import (
-    SCHEMA_VERSION,
-    ArticleBrief,
-    Briefing,
-    Event,
-    ExecutiveSummary,
-    SummaryParagraph,
-)
+from summarizer.models.jsonschema import SCHEMA_MODELS, render_schemas, stale_schemas
+from summarizer.models import SCHEMA_VERSION, ArticleBrief, Briefing, Event, ExecutiveSummary, SummaryParagraph
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMAS = ROOT / "schemas"

@@ -12,7 +12,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from summarizer.cli import app
-from summarizer.schemas import Briefing
+from summarizer.models import Briefing
 from tests.conftest import ROOT, SEED_FILES, SEEDS
 from tests.fake_openai import FakeOpenAI, synthetic_brief
 from tests.test_faults import KEY, cli_args
@@ -148,7 +148,7 @@ def test_the_api_key_never_reaches_logs_errors_cache_recordings_or_output(tmp_pa
 def test_the_key_is_redacted_from_errors_raised_to_library_callers(tmp_path):
     from pydantic import SecretStr
 
-    from summarizer.config import Settings
+    from summarizer.config.settings import Settings
     from summarizer.errors import AuthError
     from summarizer.pipeline import build_briefing
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from summarizer.pipeline import build_briefing
-from summarizer.render import render_markdown
+from summarizer.render.markdown import render_markdown
 from tests.conftest import SEEDS
 from tests.fake_openai import FakeOpenAI
 from tests.test_faults import fast_settings

@@ -53,7 +53,7 @@ def announce_replay(settings) -> None:  # type: ignore[no-untyped-def]
 
 def settings_from(*, lenient: bool = False, **flags):  # type: ignore[no-untyped-def]
     """Resolve Settings from CLI flags (None = not given), env and config file."""
-    from ..config import resolve_settings
+    from ..config.settings import resolve_settings
 
     config = flags.pop("config", None)
     return resolve_settings(flags, config_file=config, lenient=lenient)

@@ -16,7 +16,7 @@ app.add_typer(cache_app, name="cache")
 @cache_app.command("info")
 def cache_info(cache_dir: CacheDirOpt = None, config: ConfigOpt = None) -> None:
     """Show where the cache is, how many entries it holds and its size."""
-    from ..cache import BriefCache
+    from ..cache.disk import BriefCache
 
     try:
         settings = settings_from(cache_dir=cache_dir, config=config)
@@ -35,7 +35,7 @@ def cache_clear(
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
 ) -> None:
     """Delete every cached brief (the next run pays for them again)."""
-    from ..cache import BriefCache
+    from ..cache.disk import BriefCache
 
     try:
         settings = settings_from(cache_dir=cache_dir, config=config)

@@ -35,7 +35,7 @@ def check(
     timeout: Annotated[float, typer.Option("--timeout", help="Seconds to wait for each answer.")] = 30.0,
 ) -> None:
     """Make one tiny structured call to the endpoint and report what works (reachable, auth, model, structured output) and how to fix what does not."""
-    from ..check import check_endpoint
+    from ..llm.check import check_endpoint
 
     logging.getLogger("instructor").setLevel(logging.CRITICAL + 1)
     try:

@@ -26,7 +26,7 @@ app.add_typer(config_app, name="config")
 @config_app.command("path")
 def config_path(config: ConfigOpt = None) -> None:
     """List the config files brief looks for, in order, and say which one is in use."""
-    from ..config import config_paths, find_config_file
+    from ..config.settings import config_paths, find_config_file
 
     try:
         in_use = find_config_file(config)
@@ -52,8 +52,8 @@ def config_show(
     config: ConfigOpt = None,
 ) -> None:
     """Print the resolved settings (key masked) and where each came from: flag, env, file, provider or default."""
-    from ..config import mask_secret
-    from ..providers import PROVIDERS
+    from ..config.settings import mask_secret
+    from ..config.providers import PROVIDERS
 
     try:
         s = settings_from(

@@ -47,7 +47,7 @@ def digest(
     Exit codes: 0 ok; 1 usage or configuration error; 2 digests written but some articles failed
     or files were rejected; 75 another brief digest held the lock on --out (see --wait).
     """
-    from .. import digest as lib
+    from ..digest import build as lib
 
     logging.basicConfig(level=logging.DEBUG if verbose else logging.CRITICAL, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
     if not verbose:

@@ -10,7 +10,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..cost import format_usd
+from ..llm.cost import format_usd
 from ..errors import BriefError
 from ._common import ApiKeyOpt, BaseUrlOpt, CacheDirOpt, ConcurrencyOpt, ConfigOpt, ModeOpt, ModelOpt, NoCacheOpt, ProviderOpt, RecordOpt, ReplayOpt, VerboseOpt, announce_replay, app, err, fail, settings_from
 
@@ -42,7 +42,7 @@ def run(
 ) -> None:
     """Summarize articles and print (or write) one cited Markdown briefing."""
     from .. import pipeline
-    from ..render import render_json, render_markdown
+    from ..render.markdown import render_json, render_markdown
 
     try:
         settings = settings_from(
@@ -74,7 +74,7 @@ def run(
 
 def _write(path: Path, text: str) -> None:
     """Write an output atomically (temp file + rename): a crash or full disk never leaves half a file."""
-    from ..files import write_atomic
+    from ..util.files import write_atomic
 
     try:
         write_atomic(path, text)
@@ -109,7 +109,7 @@ def _log_to_stderr(verbose: bool, settings):  # type: ignore[no-untyped-def]
 
 def _report(result, output: Optional[Path], json_out: Optional[Path], *, quiet: bool = False) -> None:  # type: ignore[no-untyped-def]
     """The run's outcome on stderr; with --quiet only what went wrong (failed, rejected, not written)."""
-    from ..render import plural
+    from ..render.markdown import plural
 
     if quiet:
         _report_problems(result)

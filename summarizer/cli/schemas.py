@@ -18,7 +18,7 @@ def schemas_export(
     out: Annotated[Path, typer.Option("--out", help="Folder to write the *.schema.json files into.")] = Path("schemas"),
 ) -> None:
     """Write the JSON Schema of every public model (generated from the pydantic classes)."""
-    from ..jsonschema import write_schemas
+    from ..models.jsonschema import write_schemas
 
     for path in write_schemas(out):
         typer.echo(str(path))
@@ -29,7 +29,7 @@ def schemas_check(
     directory: Annotated[Path, typer.Option("--dir", help="Folder holding the exported schemas.")] = Path("schemas"),
 ) -> None:
     """Exit 1 if the exported schemas differ from the models (run `brief schemas export`)."""
-    from ..jsonschema import stale_schemas
+    from ..models.jsonschema import stale_schemas
 
     stale = stale_schemas(directory)
     if stale:

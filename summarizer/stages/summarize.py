@@ -13,70 +13,26 @@ import asyncio
 import datetime as dt
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-
-from pydantic import BaseModel, Field
+from dataclasses import dataclass
 
 from .articles import content_id
-from .aio import gather_or_cancel
-from .cache import BriefCache, cache_key
-from .config import Settings
-from .cost import Budget, budget_for, estimate_tokens
-from .errors import AuthError, LLMError, ModelNotFoundError
-from .grounding import GroundingReport, verify_brief
-from .llm import EndpointError, LLMClient
-from .prompts import load_prompt, schema_hash
-from .replay import RequestKey
-from .schemas import Article, ArticleBrief
+from ..util.aio import gather_or_cancel
+from ..cache.disk import BriefCache, cache_key
+from ..config.settings import Settings
+from ..llm.cost import Budget, budget_for, estimate_tokens
+from ..errors import AuthError, LLMError, ModelNotFoundError
+from .grounding import verify_brief
+from ..llm.client import EndpointError, LLMClient
+from ..llm.prompts import load_prompt, schema_hash
+from ..llm.replay import RequestKey
+from ..models import Article, ArticleBrief, BriefResult, CachedBrief, RunStats
 
-__all__ = ["BriefResult", "CachedBrief", "RunStats", "brief_messages", "brief_key", "fit_article", "summarize_articles", "summarize_articles_async"]
+__all__ = ["ProgressCallback", "brief_messages", "brief_key", "fit_article", "summarize_articles", "summarize_articles_async"]
 
 ProgressCallback = Callable[["BriefResult"], None]
 BREAKER_MIN = 3  # consecutive articles the endpoint must fail before the rest are not sent
 _FENCE_CLOSE = re.compile(r"<\s*/\s*(article)", re.IGNORECASE)  # any spelling of the closing tag
 _SENTENCE_END = re.compile(r"[.!?\u3002\u2026][\"'\u00bb\u201d)]*\s")
-
-
-class CachedBrief(BaseModel):
-    """What the cache keeps for one article: the brief and how it was made."""
-
-    brief: ArticleBrief
-    model: str
-    prompt_hash: str
-    schema_hash: str
-    created_at: str
-    grounded: bool = Field(description="False when the model's last answer still had quotes not found in the source.")
-    usage: dict[str, int] = Field(default_factory=dict)
-
-
-@dataclass
-class BriefResult:
-    """The outcome for one article: a brief (with its grounding check) or an error."""
-
-    article: Article
-    brief: ArticleBrief | None = None
-    grounding: GroundingReport | None = None
-    error: str | None = None
-    from_cache: bool = False
-    usage: dict[str, int] = field(default_factory=dict)
-    attempts: int = 0  # HTTP requests sent for it, failed ones included
-    endpoint_down: bool = False  # failed because the endpoint kept failing (not because of the answer)
-    budget_stop: bool = False  # not sent: it would have taken the run past --max-cost / --max-tokens
-
-    @property
-    def ok(self) -> bool:
-        return self.brief is not None
-
-
-@dataclass
-class RunStats:
-    requests: int = 0
-    cache_hits: int = 0
-    usage: dict[str, int] = field(default_factory=dict)
-
-    def add_usage(self, usage: dict[str, int]) -> None:
-        for name, value in usage.items():
-            self.usage[name] = self.usage.get(name, 0) + value
 
 
 def brief_messages(article: Article) -> list[dict[str, str]]:

@@ -31,10 +31,10 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from .config import Settings
-from .errors import AuthError, LLMError, ModelNotFoundError, ReplayMissError
+from ..config.settings import Settings
+from ..errors import AuthError, LLMError, ModelNotFoundError, ReplayMissError
 from .replay import KEY_HEADER, CountingTransport, RecordingTransport, ReplayTransport, RequestKey
-from .schemas import VALIDATION_CONTEXT
+from ..models.base import VALIDATION_CONTEXT
 
 if TYPE_CHECKING:  # pragma: no cover
     import httpx

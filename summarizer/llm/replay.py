@@ -19,8 +19,8 @@ from typing import Any
 
 import httpx
 
-from .errors import ReplayMissError
-from .files import write_atomic
+from ..errors import ReplayMissError
+from ..util.files import write_atomic
 
 __all__ = ["KEY_HEADER", "RequestKey", "Recording", "load_recordings", "write_recording", "ReplayTransport", "RecordingTransport", "CountingTransport"]
 

@@ -18,8 +18,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import ArticleError
-from .schemas import Article
+from ..errors import ArticleError
+from ..models import Article
 
 __all__ = [
     "Rejection",

@@ -28,29 +28,21 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from .cache import BriefCache
-from .config import Settings
-from .cost import Budget, Reservation, estimate_tokens
-from .errors import AuthError, ConfigError, LLMError
+from ..cache.disk import BriefCache
+from ..config.settings import Settings
+from ..llm.cost import Budget, Reservation, estimate_tokens
+from ..errors import AuthError, ConfigError, LLMError
 from .grounding import verify_brief
-from .llm import chat_request_body
-from .prompts import short_hash
-from .schemas import Article, ArticleBrief
-from .summarize import (
-    BriefResult,
-    CachedBrief,
-    ProgressCallback,
-    RunStats,
-    brief_key,
-    brief_messages,
-    fit_article,
-    summarize_articles_async,
-)
+from ..llm.client import chat_request_body
+from ..llm.prompts import short_hash
+from ..models import Article, ArticleBrief
+from ..models import BriefResult, CachedBrief, RunStats
+from .summarize import ProgressCallback, brief_key, brief_messages, fit_article, summarize_articles_async
 
 if TYPE_CHECKING:  # pragma: no cover
     import httpx
 
-    from .llm import LLMClient
+    from ..llm.client import LLMClient
 
 __all__ = ["TERMINAL", "BatchOutcome", "batch_line", "check_batch_settings", "run_batch", "summarize_with_batch"]
 

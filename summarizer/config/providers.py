@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from .errors import ConfigError
+from ..errors import ConfigError
 
 __all__ = ["Provider", "PROVIDERS", "OPENAI_URL", "get_provider", "preset_base_url", "azure_v1_url"]
 

@@ -18,15 +18,15 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from .errors import PromptError
+from ..errors import PromptError
 
 __all__ = ["Prompt", "load_prompt", "prompts_dir", "schema_hash", "short_hash"]
 
 
 def prompts_dir() -> Path:
     """Where the templates live: inside the installed wheel, else the checkout's top-level prompts/."""
-    packaged = Path(__file__).parent / "prompts"
-    return packaged if packaged.is_dir() else Path(__file__).parent.parent / "prompts"
+    packaged = Path(__file__).parents[1] / "prompts"
+    return packaged if packaged.is_dir() else Path(__file__).parents[2] / "prompts"
 
 
 def short_hash(data: str | bytes, n: int = 12) -> str:

@@ -11,8 +11,8 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 
-from .cost import format_usd
-from .schemas import Briefing, BriefingMeta, MergedActor, Note, StanceRow, TimelineEntry
+from ..llm.cost import format_usd
+from ..models import Briefing, BriefingMeta, MergedActor, Note, StanceRow, TimelineEntry
 
 __all__ = ["render_markdown", "render_json", "render_notes", "render_timeline_entry", "render_stances", "render_actors", "endpoint_label", "escape_md", "cite", "plural"]
 

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .config import Settings
+    from ..config.settings import Settings
 
 __all__ = [
     "BATCH_DISCOUNT",
@@ -183,7 +183,7 @@ class Budget:
 
 def budget_for(settings: Settings) -> Budget:
     """The run's budget from `settings` (max_cost needs a known price: ConfigError otherwise)."""
-    from .errors import ConfigError
+    from ..errors import ConfigError
 
     price = price_for(settings)
     if settings.max_cost is not None and price is None:

@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from .render import cite, plural, endpoint_label, escape_md, render_actors, render_notes, render_stances, render_timeline_entry
+from .markdown import cite, plural, endpoint_label, escape_md, render_actors, render_notes, render_stances, render_timeline_entry
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .digest import Digest
+    from ..digest.build import Digest
 
 __all__ = ["render_digest_markdown", "render_digest_json", "render_index", "index_line"]
 

@@ -1,4 +1,4 @@
-"""Check that evidence quotes really occur in their source text.
+"""What counts as a verbatim quote: the check every evidence quote must pass against its source.
 
 Tolerant of whitespace, quote marks, apostrophes, dashes, letter case and Unicode
 normalisation; intolerant of any changed, added or dropped word (a span must start and end on
@@ -9,13 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:  # pragma: no cover
-    from .schemas import ArticleBrief
-
-__all__ = ["normalize", "quote_in_source", "GroundingReport", "verify_brief", "MIN_QUOTE_CHARS"]
+__all__ = ["normalize", "quote_in_source", "MIN_QUOTE_CHARS"]
 
 MIN_QUOTE_CHARS = 12
 
@@ -57,28 +51,3 @@ def _occurs_as_words(needle: str, haystack: str) -> bool:
             return True
         start = haystack.find(needle, start + 1)
     return False
-
-
-@dataclass(frozen=True)
-class GroundingReport:
-    """Which evidence quotes of one brief were found in the article, by item."""
-
-    stances: tuple[bool, ...]
-    events: tuple[bool, ...]
-
-    @property
-    def verified(self) -> int:
-        return sum(self.stances) + sum(self.events)
-
-    @property
-    def total(self) -> int:
-        return len(self.stances) + len(self.events)
-
-
-def verify_brief(brief: ArticleBrief, source: str) -> GroundingReport:
-    """Check every stance and event quote of `brief` against the article text."""
-    haystack = normalize(source)
-    return GroundingReport(
-        stances=tuple(quote_in_source(s.evidence, source, normalized_source=haystack) for s in brief.stances),
-        events=tuple(quote_in_source(e.evidence, source, normalized_source=haystack) for e in brief.events),
-    )

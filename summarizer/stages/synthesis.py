@@ -19,15 +19,15 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from .aio import gather_or_cancel
-from .cache import BriefCache, cache_key
-from .config import Settings
-from .cost import Budget, estimate_tokens
-from .errors import AuthError, LLMError, ModelNotFoundError
-from .llm import LLMClient
-from .prompts import load_prompt, schema_hash, short_hash
-from .replay import RequestKey
-from .schemas import Briefing, ExecutiveSummary, Note, SummaryParagraph
+from ..util.aio import gather_or_cancel
+from ..cache.disk import BriefCache, cache_key
+from ..config.settings import Settings
+from ..llm.cost import Budget, estimate_tokens
+from ..errors import AuthError, LLMError, ModelNotFoundError
+from ..llm.client import LLMClient
+from ..llm.prompts import load_prompt, schema_hash, short_hash
+from ..llm.replay import RequestKey
+from ..models import Briefing, ExecutiveSummary, Note, SummaryParagraph
 
 __all__ = ["CHUNK_SIZE", "summary_input", "summary_messages", "write_summary"]
 

@@ -23,28 +23,16 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, utils
 
-from .cache import BriefCache, cache_key
-from .config import Settings
-from .cost import Budget, estimate_tokens
-from .errors import AuthError, LLMError, ModelNotFoundError, ReplayMissError
-from .grounding import normalize, quote_in_source
-from .llm import LLMClient
+from ..cache.disk import BriefCache, cache_key
+from ..config.settings import Settings
+from ..llm.cost import Budget, estimate_tokens
+from ..errors import AuthError, LLMError, ModelNotFoundError, ReplayMissError
+from ..models.evidence import normalize, quote_in_source
+from ..llm.client import LLMClient
 from .merge import normalize_name
-from .prompts import load_prompt, schema_hash, short_hash
-from .replay import RequestKey
-from .schemas import (
-    Account,
-    Briefing,
-    Corroboration,
-    CrossSourceAnalysis,
-    Divergence,
-    DivergenceSide,
-    FramingRow,
-    Note,
-    Quote,
-    StanceCell,
-    StanceRow,
-)
+from ..llm.prompts import load_prompt, schema_hash, short_hash
+from ..llm.replay import RequestKey
+from ..models import Account, Briefing, Corroboration, CrossSourceAnalysis, Divergence, DivergenceSide, FramingRow, Note, Quote, StanceCell, StanceRow
 
 __all__ = [
     "AnalysisResult",

@@ -7,8 +7,13 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from .files import write_atomic
-from .schemas import SCHEMA_VERSION, Article, ArticleBrief, Briefing, CrossSourceAnalysis, Digest, ExecutiveSummary
+from ..util.files import write_atomic
+from .article import Article
+from .base import SCHEMA_VERSION
+from .brief import ArticleBrief
+from .briefing import Briefing
+from .digest import Digest
+from .responses import CrossSourceAnalysis, ExecutiveSummary
 
 __all__ = ["SCHEMA_MODELS", "render_schemas", "write_schemas", "stale_schemas"]
 

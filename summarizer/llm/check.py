@@ -19,10 +19,10 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field, ValidationError
 
-from .config import MODES, Settings, mask_secret
-from .errors import AuthError, LLMError, ModelNotFoundError
+from ..config.settings import MODES, Settings, mask_secret
+from ..errors import AuthError, LLMError, ModelNotFoundError
 from .prompts import schema_hash, short_hash
-from .providers import PROVIDERS
+from ..config.providers import PROVIDERS
 from .replay import RequestKey
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -160,7 +160,7 @@ async def _list_models(s: Settings, transport: httpx.AsyncBaseTransport | None) 
 
 async def check_endpoint_async(settings: Settings, *, transport: httpx.AsyncBaseTransport | None = None) -> CheckReport:
     """Check the configured endpoint with one tiny structured call; never raises for endpoint faults."""
-    from .llm import LLMClient
+    from .client import LLMClient
 
     s = settings.with_(max_attempts=1, max_reasks=0, use_cache=False, record_dir=None)
     report = CheckReport(settings=s)

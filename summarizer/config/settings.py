@@ -21,7 +21,7 @@ from typing import Any
 
 from pydantic import SecretStr
 
-from .errors import ConfigError
+from ..errors import ConfigError
 from .providers import OPENAI_URL, get_provider, preset_base_url
 
 __all__ = [
@@ -85,8 +85,8 @@ def find_config_file(path: Path | None = None) -> Path | None:
 
 def bundled_fixtures_dir() -> Path:
     """The recorded responses shipped with brief (the wheel's copy, else the checkout's)."""
-    packaged = Path(__file__).parent / "fixtures"
-    return packaged if packaged.is_dir() else Path(__file__).parent.parent / "fixtures"
+    packaged = Path(__file__).parents[1] / "fixtures"
+    return packaged if packaged.is_dir() else Path(__file__).parents[2] / "fixtures"
 
 
 def mask_secret(value: str | SecretStr | None) -> str:

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import CacheError
+from ..errors import CacheError
 
 __all__ = ["cache_key", "BriefCache", "CacheStats"]
 

@@ -27,17 +27,29 @@ from typing import TYPE_CHECKING
 from pydantic import ValidationError
 from rapidfuzz import fuzz, utils
 
-from .articles import ArticleSet, Rejection
-from .cache import BriefCache
-from .config import Settings
-from .errors import BriefError, ConfigError
-from .files import write_atomic
-from .merge import EVENT_MATCH_THRESHOLD, dates_compatible, event_similarity, normalize_name
-from .pipeline import build_briefing_async, read_articles
-from .prompts import load_prompt, schema_hash
-from .render_digest import render_digest_json, render_digest_markdown, render_index
-from .schemas import DIGEST_VERSION, ArticleBrief, Digest, DigestMeta, EarlierEvent, NewEvent, Note, StanceRow, StanceShift, SummaryParagraph, TimelineEntry
-from .summarize import BriefResult
+from ..stages.articles import ArticleSet, Rejection
+from ..cache.disk import BriefCache
+from ..config.settings import Settings
+from ..errors import BriefError, ConfigError
+from ..util.files import write_atomic
+from ..stages.merge import EVENT_MATCH_THRESHOLD, dates_compatible, event_similarity, normalize_name
+from ..pipeline import build_briefing_async, read_articles
+from ..llm.prompts import load_prompt, schema_hash
+from ..render.digest_markdown import render_digest_json, render_digest_markdown, render_index
+from ..models import (
+    DIGEST_VERSION,
+    ArticleBrief,
+    Digest,
+    DigestMeta,
+    EarlierEvent,
+    NewEvent,
+    Note,
+    StanceRow,
+    StanceShift,
+    SummaryParagraph,
+    TimelineEntry,
+)
+from ..models import BriefResult
 
 if TYPE_CHECKING:  # pragma: no cover
     import httpx

@@ -20,8 +20,8 @@ from functools import lru_cache
 from rapidfuzz import fuzz, utils
 
 from .articles import Rejection
-from .schemas import Account, Briefing, BriefingMeta, MergedActor, Note, Quote, Source, StanceRow, SummaryParagraph, TimelineEntry
-from .summarize import BriefResult
+from ..models import Account, Briefing, BriefingMeta, MergedActor, Note, Quote, Source, StanceRow, SummaryParagraph, TimelineEntry
+from ..models import BriefResult
 
 __all__ = ["merge_briefs", "event_similarity", "dates_compatible", "normalize_name", "EVENT_MATCH_THRESHOLD"]
 

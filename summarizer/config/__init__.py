@@ -1,0 +1,1 @@
+"""Settings: flag > environment > config file > default, and the provider presets."""

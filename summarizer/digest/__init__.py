@@ -1,0 +1,1 @@
+"""Daily digests: one briefing per publication date, and what is new since the previous ones."""

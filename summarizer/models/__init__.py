@@ -1,0 +1,47 @@
+"""The contract: pydantic models for articles, the model's answers, briefings and digests.
+
+Docstrings and field descriptions of the response models (`ArticleBrief`, `ExecutiveSummary`,
+`CrossSourceAnalysis`) are sent to the model as instructions. JSON Schema files in `schemas/`
+are generated from these classes (`brief schemas export`), never edited by hand.
+
+- `article`: an article as read from disk (the input)
+- `evidence`: what counts as a verbatim quote of a source
+- `brief`, `responses`: what the model answers (per article; across articles)
+- `briefing`, `digest`: what brief writes
+- `results`: what a run records per article (outcome, cache entry, tallies)
+"""
+
+from __future__ import annotations
+
+from .article import Article
+from .base import SCHEMA_VERSION, VALIDATION_CONTEXT, validation_context
+from .brief import Actor, ArticleBrief, Event, Stance
+from .briefing import (
+    Account,
+    Briefing,
+    BriefingMeta,
+    Corroboration,
+    Divergence,
+    DivergenceSide,
+    FramingRow,
+    MergedActor,
+    Note,
+    Quote,
+    Source,
+    StanceCell,
+    StanceRow,
+    TimelineEntry,
+)
+from .digest import DIGEST_VERSION, Digest, DigestMeta, EarlierEvent, NewEvent, StanceShift
+from .responses import ClaimSide, CrossSourceAnalysis, DivergenceClaim, ExecutiveSummary, FramingClaim, SummaryParagraph
+from .results import BriefResult, CachedBrief, GroundingReport, RunStats
+
+__all__ = [
+    "SCHEMA_VERSION", "VALIDATION_CONTEXT", "validation_context",
+    "Article", "Actor", "Stance", "Event", "ArticleBrief",
+    "SummaryParagraph", "ExecutiveSummary", "ClaimSide", "DivergenceClaim", "FramingClaim", "CrossSourceAnalysis",
+    "Source", "Quote", "Account", "TimelineEntry", "MergedActor", "StanceRow", "Note", "DivergenceSide", "Divergence",
+    "FramingRow", "StanceCell", "Corroboration", "BriefingMeta", "Briefing",
+    "DIGEST_VERSION", "NewEvent", "EarlierEvent", "StanceShift", "DigestMeta", "Digest",
+    "BriefResult", "CachedBrief", "GroundingReport", "RunStats",
+]

@@ -1,0 +1,62 @@
+"""The base of every model: strict fields, cached JSON Schema, and the validation context.
+
+Compatibility rule for `SCHEMA_VERSION` (major.minor): a minor bump only adds optional fields;
+a major bump renames, removes or retypes a field. Consumers should accept any minor version of
+the major they were written for.
+"""
+
+from __future__ import annotations
+
+import json
+from contextvars import ContextVar
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, ValidationInfo
+
+__all__ = ["SCHEMA_VERSION", "VALIDATION_CONTEXT", "validation_context", "ActorKind", "Position", "Precision", "StrictModel"]
+
+SCHEMA_VERSION = "1.1"
+
+
+# Validation context (source text, valid citations) for the response models. Passed either as
+# pydantic's `context=` or, for LLM calls, through this variable: instructor renders every
+# message as a Jinja template when given `context=`, which would rewrite article text such as
+# "{{ 7*7 }}" before the model sees it.
+VALIDATION_CONTEXT: ContextVar[dict[str, Any] | None] = ContextVar("brief_validation_context", default=None)
+
+
+def validation_context(info: ValidationInfo) -> dict[str, Any]:
+    """The context of the current validation: pydantic's own, else the one set for an LLM call."""
+    return info.context or VALIDATION_CONTEXT.get() or {}
+
+ActorKind = Literal["person", "state", "government_body", "organization", "media", "group", "other"]
+Position = Literal["supportive", "conciliatory", "neutral", "mixed", "critical", "hostile"]
+Precision = Literal["day", "month", "year", "unknown"]
+
+
+class StrictModel(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    @classmethod
+    def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        """pydantic's JSON Schema, generated once per class and options (instructor asks for it on every request).
+
+        instructor wraps the response model in a new subclass per request (marked `__wrapped__`,
+        no fields of its own), so the cache is keyed by the class it wraps. A fresh copy is
+        returned each time, so callers may change it.
+        """
+        origin = cls.__dict__.get("__wrapped__", cls)
+        if not (isinstance(origin, type) and issubclass(origin, StrictModel) and origin.model_fields.keys() == cls.model_fields.keys()):
+            origin = cls
+        key = (origin, args, tuple(sorted(kwargs.items(), key=lambda kv: kv[0])))
+        try:
+            cached = _SCHEMA_CACHE.get(key)
+        except TypeError:  # unhashable options: no caching
+            return super().model_json_schema(*args, **kwargs)
+        if cached is None:
+            cached = _SCHEMA_CACHE[key] = json.dumps(super().model_json_schema(*args, **kwargs))
+        return json.loads(cached)
+
+
+_SCHEMA_CACHE: dict[tuple[Any, ...], str] = {}
+

@@ -1,0 +1,137 @@
+"""The model's answer for one article: actors, stances and events, each backed by a verbatim quote.
+
+Docstrings and field descriptions are sent to the model as instructions, so they are written to it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from pydantic import Field, ValidationInfo, field_validator, model_validator
+
+from .base import ActorKind, Position, Precision, StrictModel as _Model, validation_context
+from .evidence import MIN_QUOTE_CHARS, quote_in_source
+
+__all__ = ["Actor", "Stance", "Event", "ArticleBrief"]
+
+_PARTIAL_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+def _check_quote(value: str, info: ValidationInfo) -> str:
+    source = validation_context(info).get("source_text")
+    if source is not None and not quote_in_source(value, source):
+        raise ValueError(
+            "this evidence quote does not occur in the article. Copy one contiguous span of the "
+            "article character for character in its original language (no translation, no "
+            "paraphrase, no ellipsis), or drop the item."
+        )
+    return value
+
+
+class Actor(_Model):
+    """A person, state, body or organisation that acts or speaks in the article."""
+
+    name: str = Field(
+        description="Canonical English name, the same in every language: full name for people "
+        "('Ilham Aliyev', not 'Aliyev' or 'Alijevs'), short English name for states ('Russia').",
+        min_length=2,
+    )
+    name_in_source: str = Field(
+        description="The name exactly as the article first writes it, in the article's script "
+        "and language (e.g. 'Ильхам Алиев', 'Ilhams Alijevs').",
+    )
+    kind: ActorKind = Field(description="What sort of actor this is.")
+    role: str = Field(
+        description="Their role as the article presents it, in English, a few words "
+        "(e.g. 'President of Azerbaijan', 'Kremlin spokesman').",
+    )
+
+
+class Stance(_Model):
+    """A position one actor takes toward another actor, a policy or an event, shown by a quote."""
+
+    holder: str = Field(description="Canonical English name of the actor holding the stance; must be in `actors`.")
+    target: str = Field(description="Who or what the stance is toward, in English (an actor name or a short topic).")
+    position: Position = Field(description="The holder's attitude toward the target.")
+    gist: str = Field(description="One English sentence stating the stance, faithful to the source.")
+    evidence: str = Field(
+        description="A verbatim quote from the article, in its original language, that shows this "
+        "stance: one contiguous span copied character for character, at least a clause long.",
+        min_length=MIN_QUOTE_CHARS,
+    )
+
+    _grounded = field_validator("evidence")(_check_quote)
+
+
+class Event(_Model):
+    """Something that happened (or is announced to happen) that the article reports."""
+
+    date: str | None = Field(
+        description="When it happened, as YYYY-MM-DD, YYYY-MM or YYYY. Resolve relative dates "
+        "('on Tuesday', 'last year', 'in July') against the publication date. If the article only "
+        "says it happened recently, give the publication month. Null if it cannot be told.",
+    )
+    precision: Precision = Field(description="How precise `date` is: day, month, year, or unknown when date is null.")
+    description: str = Field(description="One English sentence: who did what, where. No opinion.")
+    actors: list[str] = Field(default_factory=list, description="Canonical English names of the actors involved; each must be in `actors`.")
+    evidence: str = Field(
+        description="A verbatim quote from the article, in its original language, that reports this "
+        "event: one contiguous span copied character for character.",
+        min_length=MIN_QUOTE_CHARS,
+    )
+
+    _grounded = field_validator("evidence")(_check_quote)
+
+    @field_validator("date")
+    @classmethod
+    def _date_shape(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        value = value.strip()
+        if not _PARTIAL_DATE.match(value):
+            raise ValueError("date must be YYYY-MM-DD, YYYY-MM, YYYY or null")
+        parts = [int(p) for p in value.split("-")]
+        try:
+            dt.date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+        except ValueError as exc:
+            raise ValueError(f"{value} is not a real calendar date") from exc
+        return value
+
+    @model_validator(mode="after")
+    def _precision_matches(self) -> Event:
+        expected = {None: "unknown", 1: "year", 2: "month", 3: "day"}[
+            None if self.date is None else len(self.date.split("-"))
+        ]
+        if self.precision != expected:
+            raise ValueError(f"precision must be '{expected}' for date {self.date!r}")
+        return self
+
+
+class ArticleBrief(_Model):
+    """An English intelligence brief of one news article. Be faithful to the article: report what
+    it says and who says it, attribute opinions to their holders, and invent nothing. Every stance
+    and event must be backed by a verbatim quote from the article in its original language."""
+
+    source_language: str = Field(description="ISO 639-1 code of the article's language, e.g. 'ru', 'uk', 'lv'.", pattern=r"^[a-z]{2,3}$")
+    headline: str = Field(description="A plain, factual English headline for the article, at most 15 words.")
+    summary: str = Field(
+        description="English summary in 3 to 6 sentences: the news first, then context. Attribute "
+        "claims and opinions to whoever makes them ('the outlet argues', 'Peskov said')."
+    )
+    actors: list[Actor] = Field(description="The main actors, each once, most important first (at most 10).", max_length=12)
+    stances: list[Stance] = Field(description="Positions actors take in the article (at most 8).", max_length=10)
+    events: list[Event] = Field(description="Concrete events the article reports, oldest first (at most 10).", max_length=12)
+
+    @model_validator(mode="after")
+    def _names_resolve(self, info: ValidationInfo) -> ArticleBrief:
+        if not validation_context(info).get("source_text"):
+            return self
+        known = {a.name for a in self.actors}
+        unknown = sorted(
+            {s.holder for s in self.stances if s.holder not in known}
+            | {name for e in self.events for name in e.actors if name not in known}
+        )
+        if unknown:
+            raise ValueError(f"these names are used in stances/events but missing from `actors`: {unknown}; add them to `actors` or use the canonical name listed there")
+        return self

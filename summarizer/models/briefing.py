@@ -1,0 +1,181 @@
+"""The merged, cited briefing: what `brief` renders as Markdown and JSON."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import Field
+
+from .base import SCHEMA_VERSION, Precision, StrictModel as _Model
+from .responses import SummaryParagraph
+
+__all__ = [
+    "Source", "Quote", "Account", "TimelineEntry", "MergedActor", "StanceRow", "Note", "DivergenceSide",
+    "Divergence", "FramingRow", "StanceCell", "Corroboration", "BriefingMeta", "Briefing",
+]
+
+class Source(_Model):
+    """A cited source: one article (or several identical files)."""
+
+    ref: int = Field(description="Citation number, 1-based, in briefing order.")
+    article_id: str
+    file: str
+    aliases: list[str] = Field(default_factory=list)
+    date: dt.date | None
+    language: str
+    headline: str
+
+
+class Quote(_Model):
+    """A verbatim quote from a source, with the result of the grounding check."""
+
+    source: int
+    text: str
+    verified: bool
+
+
+class Account(_Model):
+    """How one source reports an event: its own date, wording and verbatim quote."""
+
+    source: int
+    date: str | None
+    description: str
+    quote: Quote
+
+
+class TimelineEntry(_Model):
+    """One event, merged across every source that reports it.
+
+    `description` is the least specific of the sources' descriptions; details only one source
+    gives (figures, names) stay in that source's account.
+    """
+
+    date: str | None
+    precision: Precision
+    description: str
+    actors: list[str]
+    sources: list[int]
+    accounts: list[Account]
+
+
+class MergedActor(_Model):
+    """One actor merged across languages and sources."""
+
+    name: str
+    kind: str
+    roles: list[str]
+    names_in_sources: list[str]
+    sources: list[int]
+
+
+class StanceRow(_Model):
+    """One stance as one source reports it."""
+
+    holder: str
+    target: str
+    position: str
+    gist: str
+    source: int
+    quote: Quote
+
+
+class Note(_Model):
+    """Something the reader should know: rejected files, failures, unverified items."""
+
+    kind: Literal["rejected", "failed", "unverified", "duplicate", "undated", "info"]
+    file: str | None = None
+    message: str
+
+
+class DivergenceSide(_Model):
+    """One source's statement in a divergence, with its publication date and verbatim quote."""
+
+    source: int
+    published: dt.date | None
+    claim: str
+    quote: Quote
+
+
+class Divergence(_Model):
+    """Statements from different sources that conflict on a fact, earliest publication first.
+
+    `change_over_time` when the sides were published on different dates (`latest` names the most
+    recent sources); `contradiction` when they are equally current (same date, or dates unknown).
+    """
+
+    kind: Literal["change_over_time", "contradiction"]
+    topic: str
+    sides: list[DivergenceSide]
+    sources: list[int]
+    latest: list[int] = Field(default_factory=list)
+    basis: Literal["analysis", "stances"] = Field(description="'analysis': the model's comparison, checked; 'stances': opposite stances of one holder.")
+
+
+class FramingRow(_Model):
+    """How one source frames one actor: tone, frame and a verbatim quote from that source."""
+
+    source: int
+    actor: str
+    tone: str
+    frame: str
+    quote: Quote
+
+
+class StanceCell(_Model):
+    """One cell of the source x actor table: a holder's position toward an actor in one source."""
+
+    source: int
+    actor: str
+    holder: str
+    position: str
+
+
+class Corroboration(_Model):
+    """A fact reported independently by several sources, with each source's own account."""
+
+    date: str | None
+    description: str
+    sources: list[int]
+    count: int = Field(description="Number of sources reporting it.")
+    basis: Literal["timeline", "stances"]
+    accounts: list[Account]
+
+
+class BriefingMeta(_Model):
+    schema_version: str = SCHEMA_VERSION
+    generated_at: str
+    model: str
+    mode: str
+    endpoint: str = Field(description="'replay:<dir>' for recordings, else the base URL (never the key).")
+    prompt_hashes: dict[str, str]
+    schema_hash: str
+    articles: int
+    briefs: int
+    items_verified: int
+    items_unverified: int
+    llm_requests: int = 0
+    cache_hits: int = 0
+    usage: dict[str, int] = Field(default_factory=dict)
+    cost_usd: float | None = Field(default=None, description="Estimated USD cost of this run's requests (cached answers cost nothing); null when the model's price is unknown or the answers were replayed.")
+    price: str | None = Field(default=None, description="The price the cost was estimated with, e.g. 'gpt-4o-mini: $0.15 in, $0.60 out per 1M tokens (brief's price table)'.")
+    batch_requests: int = Field(default=0, description="Article requests answered through the OpenAI Batch API (at half price).")
+
+
+class Briefing(_Model):
+    """The merged, cited briefing over a set of articles."""
+
+    meta: BriefingMeta
+    sources: list[Source]
+    summary: list[SummaryParagraph]
+    timeline: list[TimelineEntry]
+    actors: list[MergedActor]
+    stances: list[StanceRow]
+    notes: list[Note]
+    divergences: list[Divergence] = Field(default_factory=list)
+    framing: list[FramingRow] = Field(default_factory=list)
+    stance_table: list[StanceCell] = Field(default_factory=list)
+    corroborated: list[Corroboration] = Field(default_factory=list)
+
+    def source(self, ref: int) -> Source:
+        return self.sources[ref - 1]

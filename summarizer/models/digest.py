@@ -1,0 +1,88 @@
+"""The daily digest: one publication date's briefing plus what is new since earlier digests."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import Field
+
+from .base import StrictModel as _Model
+from .briefing import MergedActor, Note, Source, StanceRow, TimelineEntry
+from .responses import SummaryParagraph
+
+__all__ = ["DIGEST_VERSION", "NewEvent", "EarlierEvent", "StanceShift", "DigestMeta", "Digest"]
+
+DIGEST_VERSION = "1.0"
+
+
+class NewEvent(_Model):
+    """A timeline entry of this digest that no earlier digest reports."""
+
+    timeline_index: int = Field(description="0-based position in `timeline`.")
+    date: str | None
+    description: str
+    sources: list[int]
+
+
+class EarlierEvent(_Model):
+    """A timeline entry of this digest that an earlier digest already reported."""
+
+    timeline_index: int
+    first_reported: dt.date = Field(description="Date of the earliest earlier digest reporting it.")
+
+
+class StanceShift(_Model):
+    """A stance whose position differs from the one the latest earlier digest records."""
+
+    holder: str
+    target: str
+    position: str
+    gist: str
+    source: int
+    previous_position: str
+    previous_target: str
+    previous_digest: dt.date
+    previous_file: str = Field(description="The file the earlier digest cites for the previous position.")
+
+
+class DigestMeta(_Model):
+    digest_version: str = DIGEST_VERSION
+    date: dt.date
+    generated_at: str
+    model: str
+    mode: str
+    endpoint: str = Field(description="'replay:<dir>' for recordings, else the base URL (never the key).")
+    prompt_hash: str
+    schema_hash: str
+    articles: int
+    briefs: int
+    items_verified: int
+    items_unverified: int
+    previous_digest: dt.date | None = Field(description="The latest earlier digest in the folder, if any.")
+    earlier_digests: int = Field(description="How many earlier digests the 'new since' part was compared with.")
+
+
+class Digest(_Model):
+    """The digest of one publication date: sources, their summaries, timeline, stances, what is new."""
+
+    meta: DigestMeta
+    sources: list[Source]
+    summary: list[SummaryParagraph] = Field(description="Each source's own brief summary, citing it.")
+    timeline: list[TimelineEntry]
+    stances: list[StanceRow]
+    actors: list[MergedActor]
+    notes: list[Note]
+    new_events: list[NewEvent]
+    earlier_events: list[EarlierEvent]
+    stance_shifts: list[StanceShift]
+
+    @property
+    def date(self) -> dt.date:
+        return self.meta.date
+
+    def lead_headline(self) -> str | None:
+        """Headline of the source cited by most new events (ties: the lowest number)."""
+        if not self.sources:
+            return None
+        weight = {s.ref: sum(s.ref in e.sources for e in self.new_events) for s in self.sources}
+        return max(self.sources, key=lambda s: (weight[s.ref], -s.ref)).headline

@@ -1,0 +1,119 @@
+"""The model's answers over several briefs: the executive summary and the cross-source analysis.
+
+Docstrings and field descriptions are sent to the model as instructions, so they are written to it.
+"""
+
+from __future__ import annotations
+
+from pydantic import Field, ValidationInfo, field_validator, model_validator
+
+from .base import Position, StrictModel as _Model, validation_context
+from .evidence import MIN_QUOTE_CHARS, quote_in_source
+
+__all__ = ["SummaryParagraph", "ExecutiveSummary", "ClaimSide", "DivergenceClaim", "FramingClaim", "CrossSourceAnalysis"]
+
+class SummaryParagraph(_Model):
+    """One paragraph of the executive summary and the sources it rests on."""
+
+    text: str = Field(description="A short English paragraph (2-4 sentences) synthesising the briefs. Only state what the cited briefs say.")
+    sources: list[int] = Field(description="Numbers of the sources this paragraph rests on, e.g. [1, 3]. At least one.", min_length=1)
+
+    @field_validator("sources")
+    @classmethod
+    def _sources_exist(cls, value: list[int], info: ValidationInfo) -> list[int]:
+        valid = validation_context(info).get("valid_sources")
+        if valid is not None:
+            bad = sorted(set(value) - set(valid))
+            if bad:
+                raise ValueError(f"sources {bad} do not exist; cite only numbers from {sorted(valid)}")
+        return sorted(set(value))
+
+
+class ExecutiveSummary(_Model):
+    """An executive summary for an analyst, written only from the numbered source briefs given.
+    Lead with the most important development. Note where sources disagree or where a later
+    source updates an earlier one, and say which is later. Never add facts that are not in the briefs."""
+
+    paragraphs: list[SummaryParagraph] = Field(description="2 to 5 paragraphs, most important first.", min_length=1, max_length=6)
+
+
+# --------------------------------------------------------------------------- LLM response: cross-source analysis
+
+
+def _check_cited_quote(source: int, quote: str, info: ValidationInfo, what: str) -> None:
+    """Context `valid_sources` and `source_texts` ({number: article text}) make this a real check."""
+    context = validation_context(info)
+    valid, texts = context.get("valid_sources"), context.get("source_texts")
+    if valid is not None and source not in valid:
+        raise ValueError(f"{what}: source {source} does not exist; cite only numbers from {sorted(valid)}")
+    if texts is not None and source in texts and not quote_in_source(quote, texts[source]):
+        raise ValueError(
+            f"{what}: this quote does not occur in source {source}. Copy the lead or one of the evidence "
+            f"quotes shown for source {source} (or a contiguous part) character for character, in its "
+            "original language; never translate, paraphrase or quote one source under another's number."
+        )
+
+
+class ClaimSide(_Model):
+    """What one source states about the disputed fact, shown by a quote from that source."""
+
+    source: int = Field(description="Number of the source making this statement.")
+    claim: str = Field(description="What this source states about the fact, one plain English sentence, attributed as the source attributes it.")
+    quote: str = Field(
+        description="Verbatim quote that shows this statement: from the lead or one of the evidence quotes given for "
+        "THIS source number (whole or a contiguous part), copied character for character in its original language.",
+        min_length=MIN_QUOTE_CHARS,
+    )
+
+    @model_validator(mode="after")
+    def _resolves(self, info: ValidationInfo) -> ClaimSide:
+        _check_cited_quote(self.source, self.quote, info, "divergence side")
+        return self
+
+
+class DivergenceClaim(_Model):
+    """A fact on which the sources conflict: who did what, when, how many, whether something happened.
+    Different emphasis or extra detail is not a divergence; a statement that one source makes and
+    another flatly contradicts (or updates) is."""
+
+    fact: str = Field(description="The fact in dispute, a short English phrase, e.g. 'Whether Putin admitted Russia's guilt for the downed plane'.")
+    sides: list[ClaimSide] = Field(
+        description="Each source's statement on the fact, one side per source, at least two different sources. "
+        "Do not order or judge them: brief compares the publication dates itself.",
+        min_length=2,
+        max_length=6,
+    )
+
+    @model_validator(mode="after")
+    def _two_sources(self) -> DivergenceClaim:
+        if len({side.source for side in self.sides}) < 2:
+            raise ValueError("a divergence needs sides from at least two different sources")
+        return self
+
+
+class FramingClaim(_Model):
+    """How one source frames one of the main actors: its tone and the frame it uses, shown by a quote."""
+
+    source: int = Field(description="Number of the source whose framing this is.")
+    actor: str = Field(description="Canonical English name of the main actor (or the relationship) the tone is toward, e.g. 'Vladimir Putin', 'Russia', 'Azerbaijan–Russia relations'.")
+    tone: Position = Field(description="The source's tone toward that actor.")
+    frame: str = Field(description="The frame the source uses, a short English phrase faithful to it, e.g. 'a new, more mature phase based on mutual trust' or 'Putin's forced backtrack'.")
+    quote: str = Field(
+        description="Verbatim quote from THIS source that shows the frame: from its lead or one of its evidence quotes (whole or a contiguous "
+        "part), copied character for character in the original language.",
+        min_length=MIN_QUOTE_CHARS,
+    )
+
+    @model_validator(mode="after")
+    def _resolves(self, info: ValidationInfo) -> FramingClaim:
+        _check_cited_quote(self.source, self.quote, info, "framing")
+        return self
+
+
+class CrossSourceAnalysis(_Model):
+    """A comparison of the numbered source briefs: where the sources conflict on facts, and how each
+    source frames the main actors. Work only from the briefs given and invent nothing. Every quote is
+    copied from the evidence quotes shown for the same source number."""
+
+    divergences: list[DivergenceClaim] = Field(description="Facts on which sources conflict, most important first (at most 8). Empty if none.", max_length=10)
+    framing: list[FramingClaim] = Field(description="For each source, its tone toward the main actors and its frame, one or two rows per source (at most 15).", max_length=20)

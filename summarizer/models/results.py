@@ -1,0 +1,71 @@
+"""What the pipeline records about each article: its outcome, its cache entry, the run's tallies."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pydantic import BaseModel, Field
+
+from .article import Article
+from .brief import ArticleBrief
+
+__all__ = ["BriefResult", "CachedBrief", "GroundingReport", "RunStats"]
+
+
+@dataclass(frozen=True)
+class GroundingReport:
+    """Which evidence quotes of one brief were found in the article, by item."""
+
+    stances: tuple[bool, ...]
+    events: tuple[bool, ...]
+
+    @property
+    def verified(self) -> int:
+        return sum(self.stances) + sum(self.events)
+
+    @property
+    def total(self) -> int:
+        return len(self.stances) + len(self.events)
+
+
+
+class CachedBrief(BaseModel):
+    """What the cache keeps for one article: the brief and how it was made."""
+
+    brief: ArticleBrief
+    model: str
+    prompt_hash: str
+    schema_hash: str
+    created_at: str
+    grounded: bool = Field(description="False when the model's last answer still had quotes not found in the source.")
+    usage: dict[str, int] = Field(default_factory=dict)
+
+
+@dataclass
+class BriefResult:
+    """The outcome for one article: a brief (with its grounding check) or an error."""
+
+    article: Article
+    brief: ArticleBrief | None = None
+    grounding: GroundingReport | None = None
+    error: str | None = None
+    from_cache: bool = False
+    usage: dict[str, int] = field(default_factory=dict)
+    attempts: int = 0  # HTTP requests sent for it, failed ones included
+    endpoint_down: bool = False  # failed because the endpoint kept failing (not because of the answer)
+    budget_stop: bool = False  # not sent: it would have taken the run past --max-cost / --max-tokens
+
+    @property
+    def ok(self) -> bool:
+        return self.brief is not None
+
+
+@dataclass
+class RunStats:
+    requests: int = 0
+    cache_hits: int = 0
+    usage: dict[str, int] = field(default_factory=dict)
+
+    def add_usage(self, usage: dict[str, int]) -> None:
+        for name, value in usage.items():
+            self.usage[name] = self.usage.get(name, 0) + value

@@ -1,0 +1,1 @@
+"""Writing briefings and digests out: Markdown and JSON."""

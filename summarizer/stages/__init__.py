@@ -1,0 +1,2 @@
+"""The pipeline's stages, in order: read articles, summarize each (and ground its quotes),
+merge the briefs, analyse across sources, write the executive summary."""
