@@ -44,6 +44,14 @@ class BriefingRun:
     def failed(self) -> list[BriefResult]:
         return [r for r in self.results if not r.ok]
 
+    def source_texts(self) -> dict[int, str]:
+        """{source number: the article text its quotes were checked against}, for the HTML page.
+
+        Kept apart from the Briefing, so the JSON contract does not carry whole articles.
+        """
+        done = {r.article.id: r.article.text for r in self.results if r.ok}
+        return {s.ref: done[s.article_id] for s in self.briefing.sources if s.article_id in done}
+
     @property
     def exit_code(self) -> int:
         """0 when every article made it into the briefing, 2 when some failed or were rejected (or the summary failed)."""

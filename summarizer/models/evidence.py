@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-__all__ = ["normalize", "quote_in_source", "MIN_QUOTE_CHARS"]
+__all__ = ["normalize", "quote_in_source", "locate_quote", "MIN_QUOTE_CHARS"]
 
 MIN_QUOTE_CHARS = 12
 
@@ -51,3 +51,45 @@ def _occurs_as_words(needle: str, haystack: str) -> bool:
             return True
         start = haystack.find(needle, start + 1)
     return False
+
+
+def _normalized_with_map(text: str, *, drop_quote_marks: bool = False) -> tuple[str, list[int]]:
+    """`normalize(text)` (per character) and, for each of its characters, the index in `text` it came from."""
+    out: list[str] = []
+    where: list[int] = []
+    for i, ch in enumerate(text):
+        folded = unicodedata.normalize("NFKC", ch).translate(_QUOTES).casefold()
+        for c in folded:
+            if drop_quote_marks and c == '"':
+                continue
+            if c.isspace():
+                if not out or out[-1] == " ":
+                    continue
+                c = " "
+            out.append(c)
+            where.append(i)
+    return "".join(out), where
+
+
+def locate_quote(quote: str, source: str) -> tuple[int, int] | None:
+    """Where `quote` occurs in `source`, as (start, end) character offsets of `source`, found with the
+    tolerance of `quote_in_source` (spacing, quote marks, dashes, case); None when it is not found.
+
+    For showing the evidence in place (the HTML briefing highlights it); the verdict on a quote
+    stays `quote_in_source`'s.
+    """
+    needle = normalize(quote).strip(_EDGE)
+    for drop in (False, True):
+        if drop:
+            needle = _SPACE.sub(" ", needle.replace('"', "")).strip(_EDGE)
+        if len(needle) < MIN_QUOTE_CHARS:
+            return None
+        haystack, where = _normalized_with_map(source, drop_quote_marks=drop)
+        start = haystack.find(needle)
+        if start != -1:
+            last = where[start + len(needle) - 1]
+            end = last + 1
+            while end < len(source) and unicodedata.combining(source[end]):
+                end += 1
+            return where[start], end
+    return None

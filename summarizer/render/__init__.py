@@ -1,1 +1,1 @@
-"""Writing briefings and digests out: Markdown and JSON."""
+"""Writing briefings and digests out: Markdown, JSON and self-contained HTML (html.py, templates/)."""

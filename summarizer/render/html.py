@@ -1,0 +1,237 @@
+"""Briefing or Digest -> one self-contained HTML page where every citation opens its evidence.
+
+The page is rendered from the same models as the Markdown and JSON, with the Jinja2 templates in
+`templates/` (autoescape on: article and model text can never become markup). The original
+article texts are not part of the models (the JSON contract stays as it is); the caller passes
+them as a separate mapping {source number: text}, the text the quotes were checked against.
+
+Every quote is located in its source text (`models.evidence.locate_quote`); the source texts are
+rendered as escaped text split at quote boundaries, each piece tagged with the quotes it belongs
+to. Clicking a citation [n] opens source n in a side panel and highlights the cited quote.
+
+Self-contained and safe: CSS and JS are inlined, and a Content-Security-Policy meta tag allows
+only that style and that script (by their SHA-256 hashes), and no network load at all.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel
+
+from ..llm.cost import format_usd
+from ..models import Briefing, BriefingMeta, Quote, Source
+from ..models.evidence import locate_quote
+from .markdown import endpoint_label, plural
+
+if TYPE_CHECKING:  # pragma: no cover
+    import jinja2
+
+    from ..models import Digest
+
+__all__ = ["render_html", "render_digest_html", "render_index_html", "TEMPLATES_DIR", "content_security_policy"]
+
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+_NOT_INCLUDED = ("rejected", "failed")
+_NOTE_TITLES = {
+    "failed": "Failed",
+    "rejected": "Rejected",
+    "unverified": "Unverified (left out)",
+    "duplicate": "Duplicates",
+    "undated": "Undated",
+    "info": "Other",
+}
+
+
+@lru_cache(maxsize=1)
+def _env() -> jinja2.Environment:
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
+        autoescape=True,  # every {{ }} is escaped, whatever the file name
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals["plural"] = plural
+    return env
+
+
+@lru_cache(maxsize=1)
+def _assets() -> tuple[str, str]:
+    """The page's own CSS and JS, read from the templates folder."""
+    return (TEMPLATES_DIR / "brief.css").read_text(encoding="utf-8"), (TEMPLATES_DIR / "brief.js").read_text(encoding="utf-8")
+
+
+def _sha256(text: str) -> str:
+    return "sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii")
+
+
+def content_security_policy(css: str, js: str) -> str:
+    """No network load of any kind; only this exact inline style and script run."""
+    return (
+        "default-src 'none'; "
+        f"style-src '{_sha256(css)}'; script-src '{_sha256(js)}'; "
+        "img-src data:; base-uri 'none'; form-action 'none'"
+    )
+
+
+class Evidence:
+    """The quotes of a page located in their source texts.
+
+    `key(quote)` names a located quote (for a citation's data-q); `segments(ref)` splits source
+    `ref`'s text at quote boundaries into (text, keys) pieces, `keys` naming the quotes a piece
+    belongs to (overlapping quotes share pieces).
+    """
+
+    def __init__(self, texts: Mapping[int, str], quotes: Iterable[Quote]) -> None:
+        self.texts = dict(texts)
+        self._where: dict[tuple[int, str], tuple[int, int] | None] = {}
+        self._spans: dict[int, set[tuple[int, int]]] = {}
+        for q in quotes:
+            span = self._locate(q)
+            if span is not None:
+                self._spans.setdefault(q.source, set()).add(span)
+
+    def _locate(self, q: Quote) -> tuple[int, int] | None:
+        k = (q.source, q.text)
+        if k not in self._where:
+            text = self.texts.get(q.source)
+            self._where[k] = locate_quote(q.text, text) if text is not None else None
+        return self._where[k]
+
+    def key(self, q: Quote | None) -> str:
+        """'q3-120-185' for a quote found in source 3 at [120, 185); '' when not found or no text."""
+        span = self._locate(q) if q is not None else None
+        return f"q{q.source}-{span[0]}-{span[1]}" if q is not None and span else ""
+
+    def has_text(self, ref: int) -> bool:
+        return ref in self.texts
+
+    def segments(self, ref: int) -> list[tuple[str, str]]:
+        text = self.texts.get(ref, "")
+        spans = sorted(self._spans.get(ref, ()))
+        cuts = sorted({0, len(text), *(i for span in spans for i in span)})
+        out: list[tuple[str, str]] = []
+        for a, b in zip(cuts, cuts[1:]):
+            keys = " ".join(f"q{ref}-{s}-{e}" for s, e in spans if s <= a and b <= e)
+            out.append((text[a:b], keys))
+        return out
+
+
+def _quotes(value: Any) -> Iterable[Quote]:
+    """Every Quote in a model, however deep (stories included, whatever their shape)."""
+    if isinstance(value, Quote):
+        yield value
+    elif isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            yield from _quotes(getattr(value, name))
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _quotes(item)
+
+
+def _span(sources: Sequence[Source]) -> str:
+    dates = sorted(s.date.isoformat() for s in sources if s.date)
+    if not dates:
+        return "undated"
+    return f"{dates[0]} to {dates[-1]}" if dates[0] != dates[-1] else dates[0]
+
+
+def _facts(m: BriefingMeta) -> list[str]:
+    """The header line's facts: when, which model where, requests, tokens and cost, hashes."""
+    tokens = m.usage.get("total_tokens", 0)
+    spend = f"{plural(m.llm_requests, 'LLM request')}, {m.cache_hits} cached"
+    if m.batch_requests:
+        spend += f", {m.batch_requests} via the Batch API"
+    if tokens:
+        spend += f" · {tokens:,} tokens"
+    if m.cost_usd is not None:
+        spend += f" ≈ {format_usd(m.cost_usd)} (estimate)"
+    return [
+        f"Generated {m.generated_at}",
+        f"model {m.model} via {endpoint_label(m)}",
+        spend,
+        "prompts " + ", ".join(f"{k} {v}" for k, v in sorted(m.prompt_hashes.items())),
+        f"schema {m.schema_version} ({m.schema_hash})",
+    ]
+
+
+def _quote_for(items: Sequence[Any], ref: int) -> Quote | None:
+    """The quote of the first item (account, side) from source `ref`."""
+    return next((i.quote for i in items if i.source == ref), None)
+
+
+def _stance_actors(cells: Sequence[Any]) -> list[str]:
+    """The actors of the source x actor table, most sources first (then by name), as the Markdown orders them."""
+    reach: dict[str, set[int]] = {}
+    for cell in cells:
+        reach.setdefault(cell.actor, set()).add(cell.source)
+    return sorted(reach, key=lambda a: (-len(reach[a]), a))
+
+
+def _render(template: str, page: BaseModel, texts: Mapping[int, str], **context: Any) -> str:
+    from markupsafe import Markup
+
+    css, js = _assets()
+    evidence = Evidence(texts, _quotes(page))
+    sources: Sequence[Source] = getattr(page, "sources")
+    by_ref = {s.ref: s for s in sources}
+    return _env().get_template(template).render(
+        page=page, csp=content_security_policy(css, js), css=Markup(css), js=Markup(js),
+        evidence=evidence, src=by_ref, quote_for=_quote_for, stance_actors=_stance_actors, note_titles=_NOTE_TITLES,
+        span=_span(sources), **context,
+    )
+
+
+def render_html(b: Briefing, texts: Mapping[int, str] | None = None) -> str:
+    """The briefing as one self-contained HTML page.
+
+    `texts` maps source numbers to the article text the quotes were checked against (a run's
+    `BriefingRun.source_texts()`); without it the page still opens each source's details but
+    cannot show the original text.
+    """
+    total = b.meta.items_verified + b.meta.items_unverified
+    return _render(
+        "briefing.html", b, texts or {},
+        title=f"Briefing: {plural(len(b.sources), 'source')}, {_span(b.sources)}",
+        facts=_facts(b.meta), verified=(b.meta.items_verified, total),
+        stories=getattr(b, "stories", None) or [],
+        not_included=[n for n in b.notes if n.kind in _NOT_INCLUDED],
+        notes=[n for n in b.notes if n.kind not in _NOT_INCLUDED],
+    )
+
+
+def render_digest_html(d: Digest, texts: Mapping[int, str] | None = None) -> str:
+    """One day's digest as one self-contained HTML page (see `render_html`)."""
+    m = d.meta
+    title = f"Digest {m.date}: {plural(len(d.sources), 'source')}" if d.sources else f"Digest {m.date}: no articles"
+    facts = [f"Articles published {m.date}", f"generated {m.generated_at}"]
+    if d.sources:
+        facts += [f"model {m.model} via {endpoint_label(m)}", f"prompt brief {m.prompt_hash}", f"schema {m.schema_hash}"]
+    facts.append(f"digest {m.digest_version}")
+    return _render(
+        "digest.html", d, texts or {}, title=title, facts=facts,
+        verified=(m.items_verified, m.items_verified + m.items_unverified),
+        new_index={e.timeline_index for e in d.new_events},
+        earlier={e.timeline_index: e.first_reported for e in d.earlier_events},
+        notes=list(d.notes),
+    )
+
+
+def render_index_html(digests: Sequence[Digest], pages: Mapping[dt.date, str]) -> str:
+    """`index.html`: one entry per digest (newest first as given), linked to its page in `pages` (date -> file name)."""
+    css, js = _assets()
+    from markupsafe import Markup
+
+    return _env().get_template("index.html").render(
+        digests=digests, pages=pages, csp=content_security_policy(css, js), css=Markup(css), js=Markup(js),
+        title="Daily digests",
+    )
