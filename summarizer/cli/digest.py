@@ -22,11 +22,12 @@ from ._common import ApiKeyOpt, BaseUrlOpt, CacheDirOpt, ConcurrencyOpt, ConfigO
 @app.command("digest")
 def digest(
     paths: Annotated[list[Path], typer.Argument(help="Article files and folders (folders are read recursively for *.txt).", show_default=False)],
-    out: Annotated[Path, typer.Option("--out", help="Folder for the digests (YYYY-MM-DD.md and .json) and index.md.")] = Path("digests"),
+    out: Annotated[Path, typer.Option("--out", help="Folder for the digests (YYYY-MM-DD.md and .json, with --html also .html) and index.md.")] = Path("digests"),
     date: Annotated[Optional[str], typer.Option("--date", help="Digest of the articles published on this day: YYYY-MM-DD, today or yesterday (local time). Default: today.", show_default=False)] = None,
     since: Annotated[Optional[str], typer.Option("--since", help="Backfill: one digest per day from this day (YYYY-MM-DD, or yesterday) to --until, oldest first.", show_default=False)] = None,
     until: Annotated[Optional[str], typer.Option("--until", help="Last day of a --since backfill (YYYY-MM-DD). Default: today.", show_default=False)] = None,
     skip_empty: Annotated[bool, typer.Option("--skip-empty", help="Write nothing for days without articles (default: a short digest saying so).")] = False,
+    html: Annotated[bool, typer.Option("--html", help="Also write each day as one self-contained HTML page (YYYY-MM-DD.html, citations open the sources) and index.html.")] = False,
     wait: Annotated[float, typer.Option("--wait", help="Seconds to wait for another brief digest on the same --out to finish; then exit 75.")] = 60.0,
     provider: ProviderOpt = None,
     model: ModelOpt = None,
@@ -66,7 +67,7 @@ def digest(
         )
         if not quiet:
             announce_replay(settings)
-        run = lib.build_digests(paths, out, settings, days=days, skip_empty=skip_empty, wait=wait, on_day=None if quiet else _print_day)
+        run = lib.build_digests(paths, out, settings, days=days, skip_empty=skip_empty, wait=wait, html=html, on_day=None if quiet else _print_day)
     except BriefError as exc:
         err(f"Error: {exc}")
         raise typer.Exit(exc.exit_code if exc.exit_code != 1 else EXIT_USAGE) from None
@@ -103,4 +104,4 @@ def _report(run, quiet: bool) -> None:  # type: ignore[no-untyped-def]
     parts.append(f"{run.requests} LLM request(s), {run.cache_hits} cached")
     if run.undated:
         parts.append(f"{len(run.undated)} undated article(s) in no digest")
-    err("; ".join(parts) + f". Index: {run.index_path}")
+    err("; ".join(parts) + f". Index: {run.index_path}" + (f" and {run.html_index_path}" if run.html_index_path else ""))

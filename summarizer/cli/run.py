@@ -20,6 +20,7 @@ def run(
     paths: Annotated[list[Path], typer.Argument(help="Article files and folders (folders are read recursively for *.txt).", show_default=False)],
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the Markdown briefing here instead of stdout.", show_default=False)] = None,
     json_out: Annotated[Optional[Path], typer.Option("--json", help="Also write the briefing as JSON (schemas/briefing.schema.json).", show_default=False)] = None,
+    html_out: Annotated[Optional[Path], typer.Option("--html", help="Also write the briefing as one self-contained HTML page: click a citation to read the source, quote highlighted.", show_default=False)] = None,
     provider: ProviderOpt = None,
     model: ModelOpt = None,
     base_url: BaseUrlOpt = None,
@@ -65,9 +66,13 @@ def run(
             sys.stdout.write(markdown)
         if json_out:
             _write(json_out, render_json(result.briefing))
+        if html_out:
+            from ..render.html import render_html
+
+            _write(html_out, render_html(result.briefing, result.source_texts()))
     except BriefError as exc:
         raise fail(exc) from None
-    _report(result, output, json_out, quiet=quiet)
+    _report(result, output, json_out, html_out, quiet=quiet)
     if result.exit_code:
         raise typer.Exit(result.exit_code)
 
@@ -107,7 +112,7 @@ def _log_to_stderr(verbose: bool, settings):  # type: ignore[no-untyped-def]
         instructor.setLevel(saved[1])
 
 
-def _report(result, output: Optional[Path], json_out: Optional[Path], *, quiet: bool = False) -> None:  # type: ignore[no-untyped-def]
+def _report(result, output: Optional[Path], json_out: Optional[Path], html_out: Optional[Path] = None, *, quiet: bool = False) -> None:  # type: ignore[no-untyped-def]
     """The run's outcome on stderr; with --quiet only what went wrong (failed, rejected, not written)."""
     from ..render.markdown import plural
 
@@ -133,7 +138,7 @@ def _report(result, output: Optional[Path], json_out: Optional[Path], *, quiet: 
         err(f"Budget reached: {len(stopped)} article(s) not done, listed below and in the briefing's notes; "
             "rerun with a larger --max-cost/--max-tokens to finish them (what was done is cached and not paid again).")
     _report_problems(result)
-    written = [str(p) for p in (output, json_out) if p]
+    written = [str(p) for p in (output, json_out, html_out) if p]
     if written:
         err(f"Wrote {', '.join(written)}.")
 

@@ -63,6 +63,7 @@ __all__ = [
 EXIT_OK, EXIT_PARTIAL, EXIT_LOCKED = 0, 2, 75  # 75 = EX_TEMPFAIL (sysexits.h): try again later
 LOCK_NAME = ".brief-digest.lock"
 INDEX_NAME = "index.md"
+HTML_INDEX_NAME = "index.html"
 HOLDER_MATCH_THRESHOLD = 90.0  # same actor spelled differently (merge's actor threshold)
 TARGET_MATCH_THRESHOLD = 85.0  # token_sort_ratio: same topic, not merely a shared word
 
@@ -81,6 +82,8 @@ class DigestDay:
     digest: Digest | None
     markdown_path: Path | None = None
     json_path: Path | None = None
+    html_path: Path | None = None
+    texts: dict[int, str] = field(default_factory=dict, repr=False)  # source number -> article text, for the HTML page
     failed: list[BriefResult] = field(default_factory=list)
     requests: int = 0
     cache_hits: int = 0
@@ -98,6 +101,7 @@ class DigestRun:
     rejected: list[Rejection]
     undated: list[str]
     warnings: list[str] = field(default_factory=list)
+    html_index_path: Path | None = None
 
     @property
     def requests(self) -> int:
@@ -251,7 +255,7 @@ async def _build_day(
         sources=b.sources, summary=summary, timeline=b.timeline, stances=b.stances, actors=b.actors, notes=b.notes + notes,
         new_events=new, earlier_events=seen, stance_shifts=shifts,
     )
-    return DigestDay(day, digest, failed=run.failed, requests=run.stats.requests, cache_hits=run.stats.cache_hits, usage=run.stats.usage)
+    return DigestDay(day, digest, texts=run.source_texts(), failed=run.failed, requests=run.stats.requests, cache_hits=run.stats.cache_hits, usage=run.stats.usage)
 
 
 # --------------------------------------------------------------------------- the run
@@ -259,9 +263,12 @@ async def _build_day(
 
 async def build_digests_async(
     paths: Sequence[str | Path], out_dir: Path, settings: Settings, *, days: Sequence[dt.date], skip_empty: bool = False,
-    wait: float = 60.0, transport: httpx.AsyncBaseTransport | None = None, on_day=None,
+    wait: float = 60.0, transport: httpx.AsyncBaseTransport | None = None, on_day=None, html: bool = False,
 ) -> DigestRun:
     """Write the digest of each of `days` (ascending) into `out_dir`, then regenerate its index.
+
+    With `html`, each day is also written as a self-contained page YYYY-MM-DD.html; `index.html`
+    is regenerated whenever this run writes pages or the folder already has one.
 
     Holds `out_dir/.brief-digest.lock` for the whole run; raises DigestLockedError if another run
     holds it for longer than `wait` seconds. `on_day(DigestDay)` is called after each day is written.
@@ -298,6 +305,10 @@ async def build_digests_async(
                 if result.digest is not None and (result.digest.sources or not skip_empty):
                     result.markdown_path = write_atomic(out_dir / f"{day}.md", render_digest_markdown(result.digest))
                     result.json_path = write_atomic(out_dir / f"{day}.json", render_digest_json(result.digest))
+                    if html:
+                        from ..render.html import render_digest_html
+
+                        result.html_path = write_atomic(out_dir / f"{day}.html", render_digest_html(result.digest, result.texts))
                     stale = sorted(d for d in history if d > todo[-1])
                     if stale and _content(history.get(day)) != _content(result.digest):
                         later = f"digest {stale[0]} was" if len(stale) == 1 else f"digests {stale[0]} to {stale[-1]} were"
@@ -312,7 +323,13 @@ async def build_digests_async(
                 if on_day:
                     on_day(result)
         finally:
-            run.index_path = write_atomic(out_dir / INDEX_NAME, render_index([history[d] for d in sorted(history, reverse=True)]))
+            newest_first = [history[d] for d in sorted(history, reverse=True)]
+            run.index_path = write_atomic(out_dir / INDEX_NAME, render_index(newest_first))
+            if html or (out_dir / HTML_INDEX_NAME).exists():
+                from ..render.html import render_index_html
+
+                pages = {d.date: f"{d.date}.html" if (out_dir / f"{d.date}.html").exists() else f"{d.date}.md" for d in newest_first}
+                run.html_index_path = write_atomic(out_dir / HTML_INDEX_NAME, render_index_html(newest_first, pages))
         return run
     finally:
         lock.release()
