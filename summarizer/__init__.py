@@ -30,6 +30,7 @@ __all__ = [
     "merge_briefs",
     "render_markdown",
     "render_json",
+    "render_html",
     # settings
     "Settings",
     "resolve_settings",
@@ -72,6 +73,7 @@ _HOME = {
     "merge_briefs": "stages.merge",
     "render_markdown": "render.markdown",
     "render_json": "render.markdown",
+    "render_html": "render.html",
     "Settings": "config.settings",
     "resolve_settings": "config.settings",
     "bundled_fixtures_dir": "config.settings",
@@ -98,6 +100,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .stages.merge import merge_briefs
     from .pipeline import BriefingRun, build_briefing, build_briefing_async
     from .config.providers import PROVIDERS
+    from .render.html import render_html
     from .render.markdown import render_json, render_markdown
     from .models import SCHEMA_VERSION, Article, ArticleBrief, Briefing, BriefingMeta, BriefResult, MergedActor, Note, Source, StanceRow, TimelineEntry
     from .stages.summarize import summarize_articles, summarize_articles_async

@@ -17,7 +17,7 @@ from tests.conftest import ROOT, SEED_FILES
 EXAMPLE = ROOT / "examples" / "api_example.py"
 PROMISED = [  # the names the README documents
     "summarize_articles", "merge_briefs", "build_briefing", "load_articles", "Briefing", "ArticleBrief", "Article",
-    "Settings", "resolve_settings", "render_markdown", "render_json", "BriefError", "ConfigError", "LLMError", "SCHEMA_VERSION",
+    "Settings", "resolve_settings", "render_markdown", "render_json", "render_html", "BriefError", "ConfigError", "LLMError", "SCHEMA_VERSION",
 ]
 
 

@@ -61,6 +61,13 @@ def test_the_wheel_holds_the_exported_schemas(names: set[str]):
         assert f"summarizer/schemas/{name}" in names
 
 
+def test_the_wheel_holds_the_html_templates(names: set[str]):
+    templates = sorted(p.name for p in (ROOT / "summarizer" / "render" / "templates").iterdir())
+    assert {"base.html", "macros.html", "briefing.html", "digest.html", "index.html", "brief.css", "brief.js"} <= set(templates)
+    for name in templates:
+        assert f"summarizer/render/templates/{name}" in names
+
+
 def test_the_wheel_declares_the_brief_command(wheel: Path):
     with zipfile.ZipFile(wheel) as zf:
         entry_points = next(n for n in zf.namelist() if n.endswith("entry_points.txt"))
@@ -77,7 +84,7 @@ def test_the_wheel_runs_the_seeds_from_its_own_prompts_and_recordings(wheel: Pat
         "assert p.prompts_dir() == __import__('pathlib').Path(sys.argv[1]) / 'summarizer' / 'prompts', p.prompts_dir()\n"
         "assert c.bundled_fixtures_dir() == __import__('pathlib').Path(sys.argv[1]) / 'summarizer' / 'fixtures'\n"
         "from summarizer.cli import app\n"
-        "app([sys.argv[2]], prog_name='brief')\n"
+        "app([sys.argv[2], '--html', 'page.html'], prog_name='brief')\n"
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "BRIEF_"))}
     env["BRIEF_CACHE_DIR"] = str(tmp_path / "cache")
@@ -86,3 +93,4 @@ def test_the_wheel_runs_the_seeds_from_its_own_prompts_and_recordings(wheel: Pat
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("# Briefing: 5 sources, 2025-09-03 to 2025-12-22")
     assert f"using the recorded responses in {site / 'summarizer' / 'fixtures'}" in result.stderr
+    assert 'data-q="q' in (tmp_path / "page.html").read_text(encoding="utf-8"), "the installed templates render the page"
