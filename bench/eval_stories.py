@@ -1,0 +1,194 @@
+"""Score brief's story clustering against the labelled corpus, and time it at 10,000 articles.
+
+    python bench/eval_stories.py                       # bench/stories_corpus.jsonl, then the 10,000-article run
+    python bench/eval_stories.py --scale 0             # quality only
+    python bench/eval_stories.py --min-f1 0.90         # exit 1 if pairwise F1 is below 0.90
+
+Quality: pairwise precision/recall/F1 (over all pairs of articles: a pair is positive when both
+are in the same story) and BCubed precision/recall/F1 (per article: the share of its cluster
+that has its label, and of its label that is in its cluster, averaged), plus the errors by
+story. Scale: the corpus is repeated in time windows 70 days apart (each copy's ids, dates and
+numbers shifted) up to `--scale` articles; the run reports the time of `cluster_stories` and of
+merging each story's briefs with `merge_briefs`, and the peak resident memory of the whole
+process (resource.getrusage, which includes the interpreter and libraries).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import re
+import resource
+import sys
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from summarizer.stories import StoryDoc, cluster_stories  # noqa: E402
+
+CORPUS = Path(__file__).resolve().parent / "stories_corpus.jsonl"
+
+
+def load(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def to_doc(r: dict) -> StoryDoc:
+    return StoryDoc(
+        id=r["id"], date=dt.date.fromisoformat(r["date"]), language=r["language"], outlet=r["outlet"], headline=r["headline"],
+        summary=r["summary"], actors=tuple((a["name"], a["kind"]) for a in r["actors"]), events=tuple((e["description"], e["date"]) for e in r["events"]),
+    )
+
+
+def pairwise(labels: dict[str, str], clusters: dict[str, str]) -> tuple[float, float, float]:
+    def pairs(groups: dict[str, str]) -> Counter:
+        return Counter(groups.values())
+
+    same_pred = sum(n * (n - 1) // 2 for n in pairs(clusters).values())
+    same_gold = sum(n * (n - 1) // 2 for n in pairs(labels).values())
+    both = Counter((labels[i], clusters[i]) for i in labels)
+    tp = sum(n * (n - 1) // 2 for n in both.values())
+    p = tp / same_pred if same_pred else 1.0
+    r = tp / same_gold if same_gold else 1.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def bcubed(labels: dict[str, str], clusters: dict[str, str]) -> tuple[float, float, float]:
+    gold, pred = Counter(labels.values()), Counter(clusters.values())
+    both = Counter((labels[i], clusters[i]) for i in labels)
+    p = sum(both[(labels[i], clusters[i])] / pred[clusters[i]] for i in labels) / len(labels)
+    r = sum(both[(labels[i], clusters[i])] / gold[labels[i]] for i in labels) / len(labels)
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def quality(records: list[dict], verbose: bool = True) -> tuple[float, ...]:
+    stories = cluster_stories([to_doc(r) for r in records])
+    clusters = {aid: s.id for s in stories for aid in s.article_ids}
+    labels = {r["id"]: r["story"] for r in records}
+    pp, pr, pf = pairwise(labels, clusters)
+    bp, br, bf = bcubed(labels, clusters)
+    if verbose:
+        print(f"corpus: {len(records)} articles, {len(set(labels.values()))} stories, {len({r['language'] for r in records})} languages, "
+              f"{len({r['outlet'] for r in records})} outlets -> {len(stories)} clusters")
+        print(f"pairwise  precision {pp:.3f}  recall {pr:.3f}  F1 {pf:.3f}")
+        print(f"BCubed    precision {bp:.3f}  recall {br:.3f}  F1 {bf:.3f}")
+        by_story: dict[str, Counter] = defaultdict(Counter)
+        for r in records:
+            by_story[r["story"]][clusters[r["id"]]] += 1
+        split = {k: sorted(c.values(), reverse=True) for k, c in by_story.items() if len(c) > 1}
+        mixed = [sorted(Counter(labels[a] for a in s.article_ids).items()) for s in stories if len({labels[a] for a in s.article_ids}) > 1]
+        print(f"stories split over several clusters: {len(split)}" + "".join(f"\n  {k}: {v}" for k, v in sorted(split.items())))
+        print(f"clusters mixing stories: {len(mixed)}" + "".join(f"\n  {m}" for m in mixed))
+    return pp, pr, pf, bp, br, bf
+
+
+SHARED_NAMES = {"Russia", "Ukraine", "United States", "European Union", "Latvia", "NATO"}
+_NAME_WORD = re.compile(r"\b[A-Z][a-z]+\b")
+
+
+def _renamer(copy: int):
+    """For copy n > 0: every capitalised word outside SHARED_NAMES gets a suffix ('Kyiv' -> 'Kyivbcx'), numbers shift."""
+    if copy == 0:
+        return lambda text: text
+    suffix = "".join(chr(ord("a") + int(d)) for d in str(copy)) + "x"
+    keep = {w for name in SHARED_NAMES for w in name.split()}
+
+    def rename(text: str) -> str:
+        text = _NAME_WORD.sub(lambda m: m.group(0) if m.group(0) in keep or len(m.group(0)) < 4 else m.group(0) + suffix, text)
+        return re.sub(r"\b\d{2,}\b", lambda m: str(int(m.group(0)) + 1000 * copy), text)
+
+    return rename
+
+
+def scaled(records: list[dict], n: int) -> list[dict]:
+    """`records` repeated until there are n: copy k is 70 x k days later, with its own names and figures.
+
+    Each copy renames every capitalised word except a few states and alliances (so copies are
+    different stories about different people and places that share those and the generic
+    vocabulary: "attack", "talks", "sanctions") and shifts numbers, ids and dates.
+    """
+    out = []
+    copy = 0
+    while len(out) < n:
+        shift = dt.timedelta(days=70 * copy)
+        rename = _renamer(copy)
+
+        def moved(d: str | None) -> str | None:
+            if d is None:
+                return None
+            full = dt.date.fromisoformat(d if len(d) == 10 else (d + "-01-01")[:10])
+            return (full + shift).isoformat()[: len(d)]
+
+        for r in records:
+            if len(out) >= n:
+                break
+            out.append({
+                **r, "id": f"{copy:04x}{r['id'][4:]}", "story": f"{r['story']}#{copy}", "date": moved(r["date"]),
+                "headline": rename(r["headline"]), "summary": rename(r["summary"]),
+                "actors": [{**a, "name": rename(a["name"])} for a in r["actors"]],
+                "events": [{**e, "date": moved(e["date"]), "description": rename(e["description"]), "actors": [rename(x) for x in e["actors"]]} for e in r["events"]],
+            })
+        copy += 1
+    return out
+
+
+def merge_all(records: list[dict], stories) -> float:
+    """Time `merge_briefs` over each story's briefs (what a briefing per story does)."""
+    from summarizer.grounding import GroundingReport
+    from summarizer.merge import merge_briefs
+    from summarizer.schemas import Actor, Article, ArticleBrief, BriefingMeta, Event
+    from summarizer.summarize import BriefResult
+
+    meta = BriefingMeta(generated_at="bench", model="m", mode="tools", endpoint="bench", prompt_hashes={}, schema_hash="s",
+                        articles=0, briefs=0, items_verified=0, items_unverified=0)
+    by_id = {}
+    for r in records:
+        events = [Event(date=e["date"], precision={None: "unknown", 4: "year", 7: "month", 10: "day"}[len(e["date"]) if e["date"] else None],
+                        description=e["description"], actors=e["actors"], evidence=e["description"]) for e in r["events"]]
+        names = {a["name"] for a in r["actors"]}
+        actors = [Actor(name=a["name"], name_in_source=a["name"], kind=a["kind"], role=a["role"]) for a in r["actors"]]
+        actors += [Actor(name=n, name_in_source=n, kind="person", role="") for e in r["events"] for n in e["actors"] if n not in names]
+        brief = ArticleBrief(source_language=r["language"], headline=r["headline"], summary=r["summary"], actors=actors, stances=[], events=events)
+        article = Article(id=r["id"], path=f"{r['outlet']}/{r['id']}.txt", date=dt.date.fromisoformat(r["date"]), language=r["language"], text=r["summary"])
+        by_id[r["id"]] = BriefResult(article=article, brief=brief, grounding=GroundingReport(stances=(), events=tuple(True for _ in events)))
+    start = time.perf_counter()
+    for story in stories:
+        merge_briefs([by_id[a] for a in story.article_ids], meta=meta)
+    return time.perf_counter() - start
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("corpus", nargs="?", type=Path, default=CORPUS)
+    parser.add_argument("--scale", type=int, default=10_000, help="articles in the timing run (0: skip)")
+    parser.add_argument("--min-f1", type=float, default=None, help="exit 1 if pairwise F1 is below this")
+    args = parser.parse_args()
+    records = load(args.corpus)
+    pf = quality(records)[2]
+    if args.scale:
+        big = scaled(records, args.scale)
+        docs = [to_doc(r) for r in big]
+        rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        start = time.perf_counter()
+        stories = cluster_stories(docs)
+        took = time.perf_counter() - start
+        merge_time = merge_all(big, stories)
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        labels = {r["id"]: r["story"] for r in big}
+        clusters = {a: s.id for s in stories for a in s.article_ids}
+        p, r, f = pairwise(labels, clusters)
+        print(f"\nscale: {len(big)} articles ({len({r['story'] for r in big})} labelled stories) -> {len(stories)} clusters; pairwise F1 {f:.3f} (P {p:.3f}, R {r:.3f})")
+        print(f"  cluster_stories: {took:.2f} s; merge_briefs per story: {merge_time:.2f} s")
+        print(f"  peak RSS of the whole process: {rss:.0f} MB (before clustering: {rss_before:.0f} MB)")
+    if args.min_f1 is not None and pf < args.min_f1:
+        print(f"pairwise F1 {pf:.3f} is below --min-f1 {args.min_f1}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
