@@ -28,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from summarizer.stories import StoryDoc, cluster_stories  # noqa: E402
+from summarizer.stages.stories import StoryDoc, cluster_stories  # noqa: E402
 
 CORPUS = Path(__file__).resolve().parent / "stories_corpus.jsonl"
 
@@ -138,10 +138,9 @@ def scaled(records: list[dict], n: int) -> list[dict]:
 
 def merge_all(records: list[dict], stories) -> float:
     """Time `merge_briefs` over each story's briefs (what a briefing per story does)."""
-    from summarizer.grounding import GroundingReport
-    from summarizer.merge import merge_briefs
-    from summarizer.schemas import Actor, Article, ArticleBrief, BriefingMeta, Event
-    from summarizer.summarize import BriefResult
+    from summarizer.stages.grounding import GroundingReport
+    from summarizer.stages.merge import merge_briefs
+    from summarizer.models import Actor, Article, ArticleBrief, BriefingMeta, BriefResult, Event
 
     meta = BriefingMeta(generated_at="bench", model="m", mode="tools", endpoint="bench", prompt_hashes={}, schema_hash="s",
                         articles=0, briefs=0, items_verified=0, items_unverified=0)

@@ -1,2 +1,2 @@
 """The pipeline's stages, in order: read articles, summarize each (and ground its quotes),
-merge the briefs, analyse across sources, write the executive summary."""
+merge the briefs, group them into stories (stories.py), analyse across sources, write the executive summary."""

@@ -58,7 +58,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from .merge import normalize_name
-from .schemas import Article, ArticleBrief
+from ..models import Article, ArticleBrief
 
 __all__ = [
     "StoryDoc", "Story", "cluster_stories", "story_doc", "story_id", "outlet_of",
