@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from .stages.analysis import analyze_briefing
 from .util.aio import gather_or_cancel
 from .stages.articles import ArticleSet, Rejection, detect_language, load_articles
-from .cache.disk import BriefCache
+from .cache import Cache, open_cache
 from .config.settings import Settings
 from .llm.cost import budget_for, cost_usd, price_for
 from .llm.client import LLMClient
@@ -59,7 +59,7 @@ class BriefingRun:
         return EXIT_PARTIAL if self.failed or self.rejected or not self.results or summary_failed else EXIT_OK
 
 
-def read_articles(paths: Sequence[str | Path], cache: BriefCache) -> ArticleSet:
+def read_articles(paths: Sequence[str | Path], cache: Cache) -> ArticleSet:
     """Load articles, remembering detected languages in the cache (the detector is slow to load)."""
 
     def language_of(article_id: str, text: str) -> str:
@@ -94,7 +94,7 @@ async def build_briefing_async(
         check_batch_settings(settings)
     batch_usage: dict[str, int] = {}
     batch_requests = 0
-    cache = BriefCache(settings.cache_dir if settings.use_cache else None)
+    cache = open_cache(settings)
     try:
         loaded = articles if articles is not None else read_articles(paths, cache)
         if on_loaded:

@@ -4,19 +4,24 @@ Keys are built from everything that changes the answer: namespace (live or repla
 prompt hash, response-schema hash and the content hash of the input. Values are stored as
 JSON (`model_dump_json`) and restored with `model_validate_json`; an entry that no longer
 validates is a miss, never a crash. Each result is written as soon as it arrives.
+
+Processes sharing the folder share leases too (see cache.base): a lease is an OS file lock on
+`leases/<hash of the key>.lock`, dropped by the OS when its process dies.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from ..errors import CacheError
+from .base import CacheStats, NoLease
 
-__all__ = ["cache_key", "BriefCache", "CacheStats"]
+__all__ = ["cache_key", "BriefCache", "CacheStats", "DiskLease"]
 
 T = TypeVar("T", bound=BaseModel)
 
@@ -26,18 +31,33 @@ def cache_key(kind: str, *, namespace: str, model: str, prompt_hash: str, schema
     return f"{kind}|{namespace}|{model}|p{prompt_hash}|s{schema_hash}|{subject}"
 
 
-@dataclass(frozen=True)
-class CacheStats:
-    directory: Path
-    entries: int
-    size_bytes: int
+class DiskLease:
+    """A non-blocking OS file lock on one key's lock file, removed again on release."""
+
+    def __init__(self, lock: Any, path: Path) -> None:
+        self._lock, self._path = lock, path
+
+    def renew(self) -> bool:
+        return self._lock.is_locked  # the OS keeps it as long as the process lives
+
+    def release(self) -> None:
+        if self._lock.is_locked:
+            # Unlink while still holding it: whoever takes a fresh lock afterwards re-reads the entry first.
+            self._path.unlink(missing_ok=True)
+            self._lock.release()
 
 
 class BriefCache:
-    """A thin wrapper around diskcache.Cache; `None` directory means caching is off."""
+    """A thin wrapper around diskcache.Cache; `None` directory means caching is off.
 
-    def __init__(self, directory: Path | None) -> None:
+    `ttl` (seconds) makes entries expire; `None` keeps them until `brief cache clear`.
+    """
+
+    def __init__(self, directory: Path | None, *, ttl: float | None = None, lease_seconds: float = 30.0) -> None:
         self.directory = directory
+        self.location = str(directory) if directory is not None else "(caching off)"
+        self.ttl = ttl
+        self.lease_seconds = lease_seconds
         self._cache: Any = None
         if directory is not None:
             import diskcache
@@ -66,7 +86,7 @@ class BriefCache:
     def set(self, key: str, value: BaseModel) -> None:
         """Store `value` durably (diskcache commits each write)."""
         if self._cache is not None:
-            self._cache.set(key, value.model_dump_json())
+            self._cache.set(key, value.model_dump_json(), expire=self.ttl)
 
     def get_text(self, key: str) -> str | None:
         """A small cached string (e.g. a detected language), or None."""
@@ -80,12 +100,44 @@ class BriefCache:
 
     def set_text(self, key: str, value: str) -> None:
         if self._cache is not None:
-            self._cache.set(key, value)
+            self._cache.set(key, value, expire=self.ttl)
+
+    def lease(self, key: str) -> DiskLease | NoLease | None:
+        """The key's lease, or None while another process (or task) holds it."""
+        if self._cache is None or self.directory is None:
+            return NoLease()
+        from filelock import FileLock, Timeout
+
+        path = self.directory / "leases" / (hashlib.sha256(key.encode("utf-8")).hexdigest()[:32] + ".lock")
+        path.parent.mkdir(exist_ok=True)
+        lock = FileLock(str(path), thread_local=False)
+        try:
+            lock.acquire(blocking=False)
+        except Timeout:
+            return None
+        return DiskLease(lock, path)
+
+    def items(self) -> Iterator[tuple[str, str]]:
+        """Every entry as (key, stored text), for `brief cache copy`."""
+        if self._cache is None:
+            return
+        for key in self._cache.iterkeys():
+            try:
+                raw = self._cache.get(key)
+            except Exception:
+                continue
+            if isinstance(key, str) and isinstance(raw, str):
+                yield key, raw
+
+    def put_raw(self, key: str, raw: str) -> None:
+        """Store an entry copied from another cache as it is."""
+        if self._cache is not None:
+            self._cache.set(key, raw, expire=self.ttl)
 
     def stats(self) -> CacheStats:
         if self._cache is None or self.directory is None:
             raise CacheError("caching is off (--no-cache); nothing to report")
-        return CacheStats(self.directory, len(self._cache), int(self._cache.volume()))
+        return CacheStats(str(self.directory), len(self._cache), int(self._cache.volume()))
 
     def clear(self) -> int:
         if self._cache is None:

@@ -65,6 +65,8 @@ BaseUrlOpt = Annotated[Optional[str], typer.Option("--base-url", help="OpenAI-co
 ApiKeyOpt = Annotated[Optional[str], typer.Option("--api-key", help="API key; prefer the provider's env var (OPENAI_API_KEY, AZURE_OPENAI_API_KEY, OPENROUTER_API_KEY). Never logged or cached.", show_default=False)]
 ModeOpt = Annotated[Optional[str], typer.Option("--mode", help="Structured-output mode: tools | json | md_json | json_schema. Env: BRIEF_MODE. Default: the provider's, else tools.", show_default=False)]
 CacheDirOpt = Annotated[Optional[Path], typer.Option("--cache-dir", help="Cache folder. Env: BRIEF_CACHE_DIR. Default: the user cache dir.", show_default=False)]
+CacheUrlOpt = Annotated[Optional[str], typer.Option("--cache-url", help="Shared Redis cache instead of the folder, e.g. redis://host:6379/0 (rediss:// for TLS); its password is never shown. Env: BRIEF_CACHE_URL.", show_default=False)]
+CacheTtlOpt = Annotated[Optional[str], typer.Option("--cache-ttl", help="Cache entries written now expire after this long: seconds, or 30m, 12h, 7d. Env: BRIEF_CACHE_TTL. Default: never.", show_default=False)]
 ConfigOpt = Annotated[Optional[Path], typer.Option("--config", help="Config file (TOML). Default: ./brief.toml, then the user config dir.", show_default=False)]
 ConcurrencyOpt = Annotated[Optional[int], typer.Option("--concurrency", "-c", help="Requests in flight at once. Env: BRIEF_CONCURRENCY. Default: 8.", show_default=False)]
 NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the cache.")]

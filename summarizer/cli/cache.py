@@ -1,4 +1,4 @@
-"""`brief cache info|clear`."""
+"""`brief cache info|clear|copy`: the disk cache or a shared Redis cache."""
 
 from __future__ import annotations
 
@@ -6,44 +6,97 @@ from typing import Annotated
 
 import typer
 
-from ..errors import BriefError
-from ._common import EXIT_USAGE, CacheDirOpt, ConfigOpt, app, fail, settings_from
+from ..errors import BriefError, ConfigError
+from ._common import EXIT_USAGE, CacheDirOpt, CacheTtlOpt, CacheUrlOpt, ConfigOpt, app, fail, settings_from
 
-cache_app = typer.Typer(help="Inspect or clear the on-disk cache of briefs.", no_args_is_help=True)
+cache_app = typer.Typer(help="Inspect, clear or copy the cache of answers (a folder, or Redis with --cache-url).", no_args_is_help=True)
 app.add_typer(cache_app, name="cache")
 
 
-@cache_app.command("info")
-def cache_info(cache_dir: CacheDirOpt = None, config: ConfigOpt = None) -> None:
-    """Show where the cache is, how many entries it holds and its size."""
-    from ..cache.disk import BriefCache
+def _open(cache_dir, cache_url, config):  # type: ignore[no-untyped-def]
+    from ..cache import open_cache
 
+    settings = settings_from(cache_dir=cache_dir, cache_url=cache_url, config=config)
+    return settings, open_cache(settings)
+
+
+@cache_app.command("info")
+def cache_info(cache_dir: CacheDirOpt = None, cache_url: CacheUrlOpt = None, config: ConfigOpt = None) -> None:
+    """Show where the cache is, how many entries it holds and its size."""
     try:
-        settings = settings_from(cache_dir=cache_dir, config=config)
-        cache = BriefCache(settings.cache_dir)
-        stats = cache.stats()
-        cache.close()
+        _, cache = _open(cache_dir, cache_url, config)
+        try:
+            stats = cache.stats()
+        finally:
+            cache.close()
     except BriefError as exc:
         raise fail(exc) from None
-    typer.echo(f"Cache: {stats.directory}\nEntries: {stats.entries}\nSize: {stats.size_bytes / 1024:.1f} KiB")
+    typer.echo(f"Cache: {stats.location}\nEntries: {stats.entries}")
+    if stats.size_bytes is not None:
+        typer.echo(f"Size: {stats.size_bytes / 1024:.1f} KiB")
+    if stats.detail:
+        typer.echo(stats.detail)
 
 
 @cache_app.command("clear")
 def cache_clear(
     cache_dir: CacheDirOpt = None,
+    cache_url: CacheUrlOpt = None,
     config: ConfigOpt = None,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
 ) -> None:
-    """Delete every cached brief (the next run pays for them again)."""
-    from ..cache.disk import BriefCache
-
+    """Delete every cached answer (the next run pays for them again). In Redis, only brief's keys (brief:v1:*) are deleted."""
     try:
-        settings = settings_from(cache_dir=cache_dir, config=config)
+        settings, cache = _open(cache_dir, cache_url, config)
     except BriefError as exc:
         raise fail(exc) from None
-    if not yes and not typer.confirm(f"Delete all cached briefs in {settings.cache_dir}?"):
-        raise typer.Exit(EXIT_USAGE)
-    cache = BriefCache(settings.cache_dir)
-    removed = cache.clear()
-    cache.close()
-    typer.echo(f"Removed {removed} entries from {settings.cache_dir}.")
+    try:
+        if not yes and not typer.confirm(f"Delete all cached briefs in {settings.cache_location}?"):
+            raise typer.Exit(EXIT_USAGE)
+        removed = cache.clear()
+    except BriefError as exc:
+        raise fail(exc) from None
+    finally:
+        cache.close()
+    typer.echo(f"Removed {removed} entries from {settings.cache_location}.")
+
+
+@cache_app.command("copy")
+def cache_copy(
+    source: Annotated[str, typer.Option("--from", help="Copy entries from this cache: a folder or a Redis URL.", show_default=False)],
+    target: Annotated[str, typer.Option("--to", help="Into this cache: a folder or a Redis URL (entries already there are overwritten with the same content).", show_default=False)],
+    cache_ttl: CacheTtlOpt = None,
+) -> None:
+    """Copy every cached answer between caches, e.g. a laptop's folder into the team's Redis, or Redis into a folder for offline use.
+
+    Entries are copied as they are (same keys, same JSON); the target's runs then pay nothing for them.
+    A password in a Redis URL is better given through an env var: --to "$BRIEF_CACHE_URL".
+    """
+    from ..cache import open_cache_at
+    from ..cache.redis import masked_url
+    from ..config.settings import parse_duration
+
+    try:
+        ttl = parse_duration(cache_ttl, "--cache-ttl", "--cache-ttl 7d") if cache_ttl is not None else None
+        if source.strip() == target.strip():
+            raise ConfigError("--from and --to name the same cache; give two different caches")
+        from ..cache.redis import is_redis_url
+        from pathlib import Path
+
+        if not is_redis_url(source) and not Path(source).expanduser().is_dir():
+            raise ConfigError(f"--from {source}: no such cache folder; give an existing folder or a Redis URL")
+        src = open_cache_at(source)
+        try:
+            dst = open_cache_at(target, ttl=ttl)
+            try:
+                copied = 0
+                for key, raw in src.items():
+                    dst.put_raw(key, raw)
+                    copied += 1
+            finally:
+                dst.close()
+        finally:
+            src.close()
+    except BriefError as exc:
+        raise fail(exc) from None
+    typer.echo(f"Copied {copied} entries from {masked_url(source)} to {masked_url(target)}.")

@@ -9,6 +9,8 @@ from ._common import (
     ApiKeyOpt,
     BaseUrlOpt,
     CacheDirOpt,
+    CacheTtlOpt,
+    CacheUrlOpt,
     ConcurrencyOpt,
     ConfigOpt,
     ModelOpt,
@@ -48,6 +50,8 @@ def config_show(
     api_key: ApiKeyOpt = None,
     mode: ModeOpt = None,
     cache_dir: CacheDirOpt = None,
+    cache_url: CacheUrlOpt = None,
+    cache_ttl: CacheTtlOpt = None,
     concurrency: ConcurrencyOpt = None,
     config: ConfigOpt = None,
 ) -> None:
@@ -57,7 +61,7 @@ def config_show(
 
     try:
         s = settings_from(
-            provider=provider, model=model, base_url=base_url, api_key=api_key, mode=mode, cache_dir=cache_dir,
+            provider=provider, model=model, base_url=base_url, api_key=api_key, mode=mode, cache_dir=cache_dir, cache_url=cache_url, cache_ttl=cache_ttl,
             concurrency=concurrency, config=config, lenient=True,
         )
     except BriefError as exc:
@@ -78,7 +82,10 @@ def config_show(
         ("base_url", s.base_url or "(none)", s.sources.get("base_url", "default")),
         ("api_key", key, s.sources.get("api_key", "default")),
         ("mode", s.mode, s.sources.get("mode", "default")),
-        ("cache_dir", str(s.cache_dir), s.sources.get("cache_dir", "default")),
+        ("cache_dir", str(s.cache_dir) + (" (not used: cache_url is set)" if s.cache_url is not None else ""), s.sources.get("cache_dir", "default")),
+        ("cache_url", s.cache_location if s.cache_url is not None else "(none)", s.sources.get("cache_url", "default")),
+        ("cache_ttl", "(never expires)" if s.cache_ttl is None else f"{s.cache_ttl:g}s", s.sources.get("cache_ttl", "default")),
+        ("cache_lease", f"{s.cache_lease:g}s", s.sources.get("cache_lease", "default")),
         ("concurrency", str(s.concurrency), s.sources.get("concurrency", "default")),
         ("timeout", f"{s.timeout:g}s", s.sources.get("timeout", "default")),
         ("max_attempts", str(s.max_attempts), s.sources.get("max_attempts", "default")),

@@ -12,7 +12,7 @@ import typer
 
 from ..llm.cost import format_usd
 from ..errors import BriefError
-from ._common import ApiKeyOpt, BaseUrlOpt, CacheDirOpt, ConcurrencyOpt, ConfigOpt, ModeOpt, ModelOpt, NoCacheOpt, ProviderOpt, RecordOpt, ReplayOpt, VerboseOpt, announce_replay, app, err, fail, settings_from
+from ._common import ApiKeyOpt, BaseUrlOpt, CacheDirOpt, CacheTtlOpt, CacheUrlOpt, ConcurrencyOpt, ConfigOpt, ModeOpt, ModelOpt, NoCacheOpt, ProviderOpt, RecordOpt, ReplayOpt, VerboseOpt, announce_replay, app, err, fail, settings_from
 
 
 @app.command("run")
@@ -27,6 +27,8 @@ def run(
     api_key: ApiKeyOpt = None,
     mode: ModeOpt = None,
     cache_dir: CacheDirOpt = None,
+    cache_url: CacheUrlOpt = None,
+    cache_ttl: CacheTtlOpt = None,
     no_cache: NoCacheOpt = False,
     concurrency: ConcurrencyOpt = None,
     rpm: Annotated[Optional[int], typer.Option("--rpm", help="At most this many requests per minute (client-side, spread evenly), to stay under the account's quota.", show_default=False)] = None,
@@ -47,7 +49,7 @@ def run(
 
     try:
         settings = settings_from(
-            provider=provider, model=model, base_url=base_url, api_key=api_key, mode=mode, cache_dir=cache_dir, concurrency=concurrency,
+            provider=provider, model=model, base_url=base_url, api_key=api_key, mode=mode, cache_dir=cache_dir, cache_url=cache_url, cache_ttl=cache_ttl, concurrency=concurrency,
             replay_dir=replay, record_dir=record, config=config, use_cache=False if no_cache else None, max_article_chars=max_article_chars,
             rpm=rpm, tpm=tpm, max_cost=max_cost, max_tokens=max_tokens, batch=True if batch else None,
         )
@@ -89,13 +91,15 @@ def _write(path: Path, text: str) -> None:
 
 @contextlib.contextmanager
 def _log_to_stderr(verbose: bool, settings):  # type: ignore[no-untyped-def]
-    """Logs on stderr for this command only (everything with --verbose), the API key blanked out of every line."""
-    secret = settings.api_key.get_secret_value() if settings.api_key else ""
+    """Logs on stderr for this command only (everything with --verbose), the API key and the cache password blanked out of every line."""
+    secrets = settings.secrets
 
     class Redact(logging.Formatter):
         def format(self, record: logging.LogRecord) -> str:
             text = super().format(record)
-            return text.replace(secret, "[redacted]") if len(secret) >= 6 else text
+            for secret in secrets:
+                text = text.replace(secret, "[redacted]")
+            return text
 
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(Redact("%(levelname)s %(name)s: %(message)s"))

@@ -51,8 +51,11 @@ ENV_VARS = {
     "cache_dir": "BRIEF_CACHE_DIR",
     "mode": "BRIEF_MODE",
     "concurrency": "BRIEF_CONCURRENCY",
+    "cache_url": "BRIEF_CACHE_URL",
+    "cache_ttl": "BRIEF_CACHE_TTL",
+    "cache_lease": "BRIEF_CACHE_LEASE",
 }
-FILE_KEYS = {"model", "provider", "base_url", "mode", "cache_dir", "concurrency", "timeout", "max_attempts", "max_reasks", "prices",
+FILE_KEYS = {"model", "provider", "base_url", "mode", "cache_dir", "cache_url", "cache_ttl", "cache_lease", "concurrency", "timeout", "max_attempts", "max_reasks", "prices",
              "max_elapsed", "backoff_initial", "backoff_max", "retry_after_max", "max_article_chars",
              "rpm", "tpm", "max_cost", "max_tokens"}
 PRICE_KEYS = ("input_per_mtok", "output_per_mtok")  # USD per million tokens
@@ -140,6 +143,9 @@ class Settings:
     backoff_max: float = 30.0  # cap on one backoff wait
     retry_after_max: float = 120.0  # cap on a server's Retry-After
     max_article_chars: int = 20_000  # longer articles are trimmed (at a paragraph or sentence end) before sending
+    cache_url: SecretStr | None = None  # a shared Redis cache (redis://host:6379/0) instead of cache_dir; may hold a password
+    cache_ttl: float | None = None  # seconds a cache entry lives (None: until `brief cache clear`)
+    cache_lease: float = 30.0  # seconds a worker's claim on an article lasts unless renewed (it is, while the request is in flight)
     rpm: int | None = None  # client-side limit: requests per minute (None: no limit)
     tpm: int | None = None  # client-side limit: estimated tokens per minute
     max_cost: float | None = None  # budget in USD: no new request once it would be exceeded
@@ -162,6 +168,28 @@ class Settings:
                 return "replay:bundled fixtures/"
             return f"replay:{self.replay_dir}"
         return _without_userinfo(self.base_url) if self.base_url else OPENAI_URL
+
+    @property
+    def cache_location(self) -> str:
+        """Where the cache is, safe to show: the Redis URL with its password masked, the folder, or '(off)'."""
+        if not self.use_cache:
+            return "(off: --no-cache)"
+        if self.cache_url is not None:
+            from ..cache.redis import masked_url
+
+            return masked_url(self.cache_url.get_secret_value())
+        return str(self.cache_dir)
+
+    @property
+    def secrets(self) -> list[str]:
+        """Every secret a log line must never show: the API key and the cache URL's password."""
+        found = [self.api_key.get_secret_value()] if self.api_key else []
+        if self.cache_url is not None:
+            from ..cache.redis import url_password
+
+            password = url_password(self.cache_url.get_secret_value())
+            found += [password] if password else []
+        return [s for s in found if len(s) >= 6]
 
     @cached_property
     def namespace(self) -> str:
@@ -221,6 +249,49 @@ def _pick(name: str, flags: Mapping[str, Any], env: Mapping[str, str], file_valu
     return None
 
 
+_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_duration(value: Any, what: str, example: str) -> float:
+    """Seconds from a number or '90s', '30m', '12h', '7d'; ConfigError naming `example` otherwise."""
+    import re
+
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        seconds = float(value)
+    else:
+        match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*", str(value).lower())
+        if match is None:
+            raise ConfigError(f"{what} must be a duration like 3600, 90s, 30m, 12h or 7d, got {value!r}; e.g. {example}")
+        seconds = float(match.group(1)) * _UNITS[match.group(2)]
+    if seconds <= 0:
+        raise ConfigError(f"{what} must be more than 0, got {value!r}; e.g. {example}, or leave it out")
+    return seconds
+
+
+def _resolve_cache_url(values: dict[str, Any], sources: dict[str, str]) -> None:
+    """A Redis URL for the cache; its password is a secret (SecretStr), refused in the config file like a key."""
+    if "cache_url" not in values:
+        return
+    from ..cache.redis import is_redis_url, masked_url, url_password
+
+    url, origin = str(values["cache_url"]).strip(), sources["cache_url"]
+    if not url or _level(sources.get("cache_dir", "default")) > _level(origin):  # e.g. --cache-dir over BRIEF_CACHE_URL
+        values.pop("cache_url", None)
+        sources["cache_url"] = "default"
+        return
+    if not url:
+        del values["cache_url"]
+        sources["cache_url"] = "default"
+        return
+    if not is_redis_url(url):
+        raise ConfigError(f"cache_url {masked_url(url)!r} (from {origin}) is not a Redis URL; write it as redis://host:6379/0 "
+                          "(rediss:// for TLS), or use --cache-dir for a folder")
+    if origin.startswith("file:") and url_password(url):
+        raise ConfigError(f"{origin[5:]}: cache_url holds a password, and secrets do not belong in the config file; put the URL in "
+                          "BRIEF_CACHE_URL (e.g. in an env file only you can read) and keep cache_url without the password, or remove it")
+    values["cache_url"] = SecretStr(url)
+
+
 def _level(source: str) -> int:
     return _LEVELS[source.split(":", 1)[0]]
 
@@ -245,7 +316,7 @@ def resolve_settings(
     sources: dict[str, str] = {}
     problems: list[str] = []
 
-    for name in ("model", "cache_dir", "concurrency", "timeout", "max_attempts", "max_reasks",
+    for name in ("model", "cache_dir", "cache_url", "cache_ttl", "cache_lease", "concurrency", "timeout", "max_attempts", "max_reasks",
                  "max_elapsed", "backoff_initial", "backoff_max", "retry_after_max", "max_article_chars",
                  "rpm", "tpm", "max_cost", "max_tokens"):
         picked = _pick(name, flags, env, file_values, file_label)
@@ -296,6 +367,11 @@ def resolve_settings(
         values["api_key"] = SecretStr(str(values["api_key"]))
     if "cache_dir" in values:
         values["cache_dir"] = Path(values["cache_dir"]).expanduser()
+    _resolve_cache_url(values, sources)
+    if "cache_ttl" in values:
+        values["cache_ttl"] = parse_duration(values["cache_ttl"], f"cache_ttl (from {sources['cache_ttl']})", "--cache-ttl 7d")
+    if "cache_lease" in values:
+        values["cache_lease"] = parse_duration(values["cache_lease"], f"cache_lease (from {sources['cache_lease']})", "cache_lease = 30")
     for name, cast in (("concurrency", int), ("timeout", float), ("max_attempts", int), ("max_reasks", int), ("max_elapsed", float),
                        ("backoff_initial", float), ("backoff_max", float), ("retry_after_max", float), ("max_article_chars", int),
                        ("rpm", int), ("tpm", int), ("max_cost", float), ("max_tokens", int)):

@@ -28,7 +28,7 @@ from pydantic import ValidationError
 from rapidfuzz import fuzz, utils
 
 from ..stages.articles import ArticleSet, Rejection
-from ..cache.disk import BriefCache
+from ..cache import open_cache
 from ..config.settings import Settings
 from ..errors import BriefError, ConfigError
 from ..util.files import write_atomic
@@ -276,7 +276,7 @@ async def build_digests_async(
     from filelock import FileLock, Timeout
 
     out_dir = Path(out_dir)
-    cache = BriefCache(settings.cache_dir if settings.use_cache else None)
+    cache = open_cache(settings)
     try:  # read-only, so before the lock: a bad path fails without touching --out
         loaded = read_articles(paths, cache)
     finally:

@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, utils
 
-from ..cache.disk import BriefCache, cache_key
+from ..cache import Cache, cache_key
+from ..cache.base import keep_alive, wait_for_claim
 from ..config.settings import Settings
 from ..llm.cost import Budget, estimate_tokens
 from ..errors import AuthError, LLMError, ModelNotFoundError, ReplayMissError
@@ -304,7 +305,7 @@ def _subsumed(d: Divergence, others: list[Divergence]) -> bool:
 
 
 async def analyze_briefing(
-    b: Briefing, source_texts: dict[int, str], brief_summaries: dict[int, str], settings: Settings, client: LLMClient, cache: BriefCache,
+    b: Briefing, source_texts: dict[int, str], brief_summaries: dict[int, str], settings: Settings, client: LLMClient, cache: Cache,
     *, use_llm: bool = True, budget: Budget | None = None,
 ) -> AnalysisResult:
     """The deterministic analysis plus, for two or more sources, the checked LLM comparison."""
@@ -320,27 +321,29 @@ async def analyze_briefing(
         )))
         return out
     ckey, key = analysis_key(messages, settings)
-    result = cache.get(ckey, CrossSourceAnalysis)
+    found = await wait_for_claim(cache, ckey, CrossSourceAnalysis)  # another worker writing it: wait for its answer
+    result = found.value  # type: ignore[assignment]
     if result is not None:
         out.from_cache = True
     else:
-        refs = [s.ref for s in b.sources]
-        ticket = budget.reserve(estimate_tokens(messages, CrossSourceAnalysis)) if budget is not None and budget.limited else None
-        if budget is not None and budget.limited and ticket is None:
-            out.notes.append(Note(kind="failed", message=f"model comparison (divergences on facts, framing by source) not written: the budget ({budget.describe()}) would be exceeded; rerun with a larger budget"))
-            return out
-        try:
-            done = await client.complete(CrossSourceAnalysis, messages, key=key, context={"valid_sources": refs, "source_texts": source_texts})
-        except (AuthError, ModelNotFoundError):
-            raise
-        except LLMError as exc:
+        async with keep_alive(found.lease, cache.lease_seconds):
+            refs = [s.ref for s in b.sources]
+            ticket = budget.reserve(estimate_tokens(messages, CrossSourceAnalysis)) if budget is not None and budget.limited else None
+            if budget is not None and budget.limited and ticket is None:
+                out.notes.append(Note(kind="failed", message=f"model comparison (divergences on facts, framing by source) not written: the budget ({budget.describe()}) would be exceeded; rerun with a larger budget"))
+                return out
+            try:
+                done = await client.complete(CrossSourceAnalysis, messages, key=key, context={"valid_sources": refs, "source_texts": source_texts})
+            except (AuthError, ModelNotFoundError):
+                raise
+            except LLMError as exc:
+                if budget is not None:
+                    budget.settle(ticket, exc.usage)
+                return _not_written(out, exc)
             if budget is not None:
-                budget.settle(ticket, exc.usage)
-            return _not_written(out, exc)
-        if budget is not None:
-            budget.settle(ticket, done.usage)
-        result, out.usage = done.value, done.usage
-        cache.set(ckey, result)
+                budget.settle(ticket, done.usage)
+            result, out.usage = done.value, done.usage
+            cache.set(ckey, result)
     divergences, out.framing, notes = check_analysis(result, b, source_texts)
     out.divergences = divergences + [d for d in out.divergences if not _subsumed(d, divergences)]
     out.notes += notes

@@ -5,6 +5,10 @@ the others. A result is cached the moment it arrives, so a run killed half-way p
 what it had not finished. Only an auth or unknown-model error stops the whole run at once.
 An article longer than `max_article_chars` is trimmed before it is sent, with a note saying
 what was left out; its quotes are checked against the text actually sent.
+
+Workers sharing a cache (several processes, shards on several hosts over Redis) never pay twice
+for an article: before sending, a worker takes the article's lease (cache.base); a worker that
+finds it taken gives its concurrency slot back and waits for the holder's entry.
 """
 
 from __future__ import annotations
@@ -17,7 +21,8 @@ from dataclasses import dataclass
 
 from .articles import content_id
 from ..util.aio import gather_or_cancel
-from ..cache.disk import BriefCache, cache_key
+from ..cache import Cache, cache_key, open_cache
+from ..cache.base import Claim, keep_alive, try_claim, wait_for_claim
 from ..config.settings import Settings
 from ..llm.cost import Budget, budget_for, estimate_tokens
 from ..errors import AuthError, LLMError, ModelNotFoundError
@@ -77,36 +82,40 @@ def brief_key(article: Article, settings: Settings) -> tuple[str, RequestKey]:
 
 
 async def _summarize_one(
-    article: Article, settings: Settings, client: LLMClient, cache: BriefCache, stats: RunStats, budget: Budget | None = None,
-    on_response: Callable[[], None] | None = None,
+    article: Article, settings: Settings, client: LLMClient, cache: Cache, stats: RunStats, budget: Budget | None = None,
+    on_response: Callable[[], None] | None = None, found: Claim | None = None,
 ) -> BriefResult:
+    """One article's brief: from the cache, or paid for under the article's lease (`found`: the claim already made)."""
     ckey, rkey = brief_key(article, settings)
     article = fit_article(article, settings.max_article_chars)  # grounding checks quotes against the text actually sent
-    cached = cache.get(ckey, CachedBrief)
-    if cached is not None:
+    if found is None:
+        found = await wait_for_claim(cache, ckey, CachedBrief)
+    if found.value is not None:
+        cached: CachedBrief = found.value  # type: ignore[assignment]
         stats.cache_hits += 1
         return BriefResult(article, cached.brief, verify_brief(cached.brief, article.text), from_cache=True)
-    messages, ticket = brief_messages(article), None
-    if budget is not None and budget.limited:
-        ticket = budget.reserve(estimate_tokens(messages, ArticleBrief))
-        if ticket is None:
-            return BriefResult(article, error=budget.refusal(), budget_stop=True)
-    try:
-        done = await client.complete(ArticleBrief, messages, key=rkey, context={"source_text": article.text}, on_response=on_response)
-    except (AuthError, ModelNotFoundError):
-        raise
-    except LLMError as exc:
-        stats.add_usage(exc.usage)
+    async with keep_alive(found.lease, cache.lease_seconds):  # released when done: the entry is written by then
+        messages, ticket = brief_messages(article), None
+        if budget is not None and budget.limited:
+            ticket = budget.reserve(estimate_tokens(messages, ArticleBrief))
+            if ticket is None:
+                return BriefResult(article, error=budget.refusal(), budget_stop=True)
+        try:
+            done = await client.complete(ArticleBrief, messages, key=rkey, context={"source_text": article.text}, on_response=on_response)
+        except (AuthError, ModelNotFoundError):
+            raise
+        except LLMError as exc:
+            stats.add_usage(exc.usage)
+            if budget is not None:
+                budget.settle(ticket, exc.usage)
+            return BriefResult(article, error=str(exc), usage=exc.usage, attempts=exc.attempts, endpoint_down=isinstance(exc, EndpointError))
+        stats.add_usage(done.usage)
         if budget is not None:
-            budget.settle(ticket, exc.usage)
-        return BriefResult(article, error=str(exc), usage=exc.usage, attempts=exc.attempts, endpoint_down=isinstance(exc, EndpointError))
-    stats.add_usage(done.usage)
-    if budget is not None:
-        budget.settle(ticket, done.usage)
-    cache.set(ckey, CachedBrief(
-        brief=done.value, model=settings.model, prompt_hash=rkey.prompt_hash, schema_hash=rkey.schema_hash,
-        created_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), grounded=done.grounded, usage=done.usage,
-    ))
+            budget.settle(ticket, done.usage)
+        cache.set(ckey, CachedBrief(
+            brief=done.value, model=settings.model, prompt_hash=rkey.prompt_hash, schema_hash=rkey.schema_hash,
+            created_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), grounded=done.grounded, usage=done.usage,
+        ))
     return BriefResult(article, done.value, verify_brief(done.value, article.text), usage=done.usage, attempts=done.attempts)
 
 
@@ -137,7 +146,7 @@ class _Breaker:
 
 
 async def summarize_articles_async(
-    articles: Sequence[Article], settings: Settings, *, client: LLMClient | None = None, cache: BriefCache | None = None,
+    articles: Sequence[Article], settings: Settings, *, client: LLMClient | None = None, cache: Cache | None = None,
     stats: RunStats | None = None, on_result: ProgressCallback | None = None, budget: Budget | None = None,
 ) -> list[BriefResult]:
     """Summarize articles concurrently (at most `settings.concurrency` requests in flight), in input order.
@@ -148,16 +157,35 @@ async def summarize_articles_async(
     """
     own_client, own_cache = client is None, cache is None
     client = client or LLMClient(settings)
-    cache = cache if cache is not None else BriefCache(settings.cache_dir if settings.use_cache else None)
+    cache = cache if cache is not None else open_cache(settings)
     stats = stats if stats is not None else RunStats()
     gate = asyncio.Semaphore(settings.concurrency)
     breaker = _Breaker(limit=max(BREAKER_MIN, settings.concurrency))
     budget = budget if budget is not None else budget_for(settings)
 
+    async def turn(article: Article) -> Claim | None:
+        """Take a slot, then the article's entry or lease; while another worker holds it, wait without a slot.
+
+        Returns None when the breaker opened meanwhile (the slot is held in every case)."""
+        ckey = brief_key(article, settings)[0]
+        while True:
+            await gate.acquire()
+            if breaker.open:
+                return None
+            found = try_claim(cache, ckey, CachedBrief)
+            if not found.busy:
+                return found
+            gate.release()
+            found = await wait_for_claim(cache, ckey, CachedBrief)
+            if found.value is not None:
+                await gate.acquire()
+                return found
+            found.lease.release()  # the holder gave up (failed or died): take a slot before claiming it again  # type: ignore[union-attr]
+
     async def run(article: Article) -> BriefResult:
         # The slot is freed as soon as an answer arrives, so the next article is sent while this
         # one is parsed and checked (the client bounds requests in flight to `concurrency` too).
-        await gate.acquire()
+        found = await turn(article)
         held = [True]
 
         def free() -> None:
@@ -166,10 +194,10 @@ async def summarize_articles_async(
                 gate.release()
 
         try:
-            if breaker.open:
+            if found is None:
                 result = breaker.skip(fit_article(article, settings.max_article_chars))
             else:
-                result = await _summarize_one(article, settings, client, cache, stats, budget, on_response=free)
+                result = await _summarize_one(article, settings, client, cache, stats, budget, on_response=free, found=found)
                 breaker.record(result)
         finally:
             free()

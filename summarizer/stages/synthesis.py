@@ -20,7 +20,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ..util.aio import gather_or_cancel
-from ..cache.disk import BriefCache, cache_key
+from ..cache import Cache, cache_key
+from ..cache.base import keep_alive, wait_for_claim
 from ..config.settings import Settings
 from ..llm.cost import Budget, estimate_tokens
 from ..errors import AuthError, LLMError, ModelNotFoundError
@@ -120,7 +121,7 @@ class _Tally:
 
 
 async def _ask(
-    messages: list[dict[str, str]], valid: list[int], what: str, settings: Settings, client: LLMClient, cache: BriefCache,
+    messages: list[dict[str, str]], valid: list[int], what: str, settings: Settings, client: LLMClient, cache: Cache,
     budget: Budget | None, tally: _Tally,
 ) -> list[SummaryParagraph] | None:
     """One summary call (cached): its paragraphs whose citations resolve, or None when it could not be written."""
@@ -128,32 +129,34 @@ async def _ask(
     subject = short_hash(messages[1]["content"], 16)
     shash = schema_hash(ExecutiveSummary)
     ckey = cache_key("summary", namespace=settings.namespace, model=settings.model, prompt_hash=prompt.hash, schema_hash=shash, subject=subject)
-    result = cache.get(ckey, ExecutiveSummary)
+    found = await wait_for_claim(cache, ckey, ExecutiveSummary)  # another worker writing it: wait for its answer
+    result = found.value  # type: ignore[assignment]
     if result is not None:
         tally.cached += 1
     else:
-        ticket = None
-        if budget is not None and budget.limited:
-            ticket = budget.reserve(estimate_tokens(messages, ExecutiveSummary))
-            if ticket is None:
-                tally.notes.append(Note(kind="failed", message=f"{what} not written: the budget ({budget.describe()}) would be exceeded; rerun with a larger budget"))
+        async with keep_alive(found.lease, cache.lease_seconds):
+            ticket = None
+            if budget is not None and budget.limited:
+                ticket = budget.reserve(estimate_tokens(messages, ExecutiveSummary))
+                if ticket is None:
+                    tally.notes.append(Note(kind="failed", message=f"{what} not written: the budget ({budget.describe()}) would be exceeded; rerun with a larger budget"))
+                    return None
+            key = RequestKey("summary", subject, settings.mode, prompt.hash, shash, label=f"summary-{subject[:8]}")
+            try:
+                done = await client.complete(ExecutiveSummary, messages, key=key, context={"valid_sources": valid})
+            except (AuthError, ModelNotFoundError):
+                raise
+            except LLMError as exc:
+                _add(tally.usage, exc.usage)
+                if budget is not None:
+                    budget.settle(ticket, exc.usage)
+                tally.notes.append(Note(kind="failed", message=f"{what} not written: {exc}"))
                 return None
-        key = RequestKey("summary", subject, settings.mode, prompt.hash, shash, label=f"summary-{subject[:8]}")
-        try:
-            done = await client.complete(ExecutiveSummary, messages, key=key, context={"valid_sources": valid})
-        except (AuthError, ModelNotFoundError):
-            raise
-        except LLMError as exc:
-            _add(tally.usage, exc.usage)
+            _add(tally.usage, done.usage)
             if budget is not None:
-                budget.settle(ticket, exc.usage)
-            tally.notes.append(Note(kind="failed", message=f"{what} not written: {exc}"))
-            return None
-        _add(tally.usage, done.usage)
-        if budget is not None:
-            budget.settle(ticket, done.usage)
-        result = done.value
-        cache.set(ckey, result)
+                budget.settle(ticket, done.usage)
+            result = done.value
+            cache.set(ckey, result)
     kept = []
     for paragraph in result.paragraphs:
         bad = sorted(set(paragraph.sources) - set(valid))
@@ -170,7 +173,7 @@ def _add(total: dict[str, int], usage: dict[str, int]) -> None:
 
 
 async def write_summary(
-    briefing: Briefing, brief_summaries: dict[int, str], settings: Settings, client: LLMClient, cache: BriefCache,
+    briefing: Briefing, brief_summaries: dict[int, str], settings: Settings, client: LLMClient, cache: Cache,
     *, budget: Budget | None = None, chunk_size: int = CHUNK_SIZE,
 ) -> tuple[list[SummaryParagraph], list[Note], dict[str, int], int]:
     """(paragraphs, notes, usage, calls answered from the cache) for the briefing's executive summary."""

@@ -1,0 +1,214 @@
+"""Redis cache backend: the disk cache's entries in a Redis server that many hosts share.
+
+    brief ~/news/ --cache-url redis://cache.internal:6379/0      # or BRIEF_CACHE_URL, cache_url in brief.toml
+
+Keys are `brief:v1:e:<cache key>` for entries and `brief:v1:l:<cache key>` for leases: one
+prefix for everything brief writes (so `brief cache clear` deletes only that), versioned so a
+future layout change never reads these. Values are the same JSON strings as on disk; an entry
+that fails validation is a miss. An optional TTL makes entries expire.
+
+A lease is `SET NX PX` with a random token, renewed while its request is in flight and released
+by compare-and-delete, so a worker never extends or frees another worker's lease; a worker
+that dies stops renewing and its leases expire after `lease_seconds`.
+
+The URL's password is treated like an API key: it is never logged or shown (`masked_url`).
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from ..errors import CacheError
+from .base import CacheStats
+
+__all__ = ["PREFIX", "RedisCache", "RedisLease", "masked_url", "is_redis_url"]
+
+T = TypeVar("T", bound=BaseModel)
+PREFIX = "brief:v1:"
+ENTRY, LEASE = PREFIX + "e:", PREFIX + "l:"
+SCHEMES = ("redis://", "rediss://", "unix://")
+SCAN_BATCH = 500
+
+_RENEW = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end"
+_RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end"
+
+
+def is_redis_url(value: str) -> bool:
+    return value.strip().lower().startswith(SCHEMES)
+
+
+def masked_url(url: str) -> str:
+    """`redis://user:secret@host:6379/0` -> `redis://user:****@host:6379/0` (also a `?password=` query)."""
+    from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    netloc = parts.netloc
+    if "@" in netloc:
+        userinfo, host = netloc.rsplit("@", 1)
+        user, sep, _ = userinfo.partition(":")
+        netloc = f"{user}:****@{host}" if sep else f"****@{host}"
+    query = urlencode([(k, "****" if k.lower() == "password" else v) for k, v in parse_qsl(parts.query, keep_blank_values=True)])
+    return urlunsplit(parts._replace(netloc=netloc, query=query))
+
+
+def url_password(url: str) -> str | None:
+    """The password in a Redis URL (userinfo or `?password=`), for redaction."""
+    from urllib.parse import parse_qs, unquote, urlsplit
+
+    parts = urlsplit(url)
+    if parts.password:
+        return unquote(parts.password)
+    if "@" in parts.netloc and ":" not in parts.netloc.rsplit("@", 1)[0]:
+        return unquote(parts.netloc.rsplit("@", 1)[0]) or None  # redis://secret@host: the userinfo is the password
+    found = parse_qs(parts.query).get("password")
+    return found[0] if found else None
+
+
+class RedisLease:
+    def __init__(self, cache: RedisCache, key: str, token: str) -> None:
+        self._cache, self._key, self._token = cache, key, token
+        self._held = True
+
+    def renew(self) -> bool:
+        if not self._held:
+            return False
+        ok = bool(self._cache._call(self._cache._renew, keys=[LEASE + self._key], args=[self._token, self._cache._lease_ms]))
+        self._held = ok
+        return ok
+
+    def release(self) -> None:
+        if self._held:
+            self._held = False
+            self._cache._call(self._cache._release, keys=[LEASE + self._key], args=[self._token])
+
+
+class RedisCache:
+    """The cache in a Redis server (redis-py); raises CacheError naming the fix when it cannot reach it."""
+
+    def __init__(self, url: str, *, ttl: float | None = None, lease_seconds: float = 30.0) -> None:
+        import redis
+
+        self.location = masked_url(url)
+        self.ttl = ttl
+        self.lease_seconds = lease_seconds
+        self._lease_ms = max(int(lease_seconds * 1000), 100)
+        self._secret = url_password(url)
+        self._errors: tuple[type[BaseException], ...] = (redis.RedisError,)
+        try:
+            self._r = redis.Redis.from_url(url, socket_timeout=10, socket_connect_timeout=5, health_check_interval=30)
+            self._r.ping()
+        except ValueError as exc:  # a malformed URL
+            raise CacheError(f"--cache-url {self.location} is not a Redis URL ({self._clean(exc)}); write it as redis://host:6379/0") from None
+        except redis.RedisError as exc:
+            raise CacheError(
+                f"cannot reach the Redis cache at {self.location} ({self._clean(exc)}); start Redis there, "
+                "fix --cache-url / BRIEF_CACHE_URL, or pass --no-cache"
+            ) from None
+        self._renew = self._r.register_script(_RENEW)
+        self._release = self._r.register_script(_RELEASE)
+
+    def _clean(self, exc: BaseException) -> str:
+        text = f"{type(exc).__name__}: {exc}"
+        return text.replace(self._secret, "****") if self._secret else text
+
+    def _call(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except self._errors as exc:
+            raise CacheError(
+                f"lost the Redis cache at {self.location} ({self._clean(exc)}); what was paid for before is cached: "
+                "rerun once Redis is back, or pass --no-cache"
+            ) from None
+
+    # -- entries
+    def get(self, key: str, model: type[T]) -> T | None:
+        raw = self._call(self._r.get, ENTRY + key)
+        if raw is None:
+            return None
+        try:
+            return model.model_validate_json(raw)
+        except (ValidationError, ValueError):
+            return None
+
+    def set(self, key: str, value: BaseModel) -> None:
+        self.put_raw(key, value.model_dump_json())
+
+    def get_text(self, key: str) -> str | None:
+        raw = self._call(self._r.get, ENTRY + key)
+        try:
+            return raw.decode("utf-8") if isinstance(raw, bytes) else None
+        except UnicodeDecodeError:
+            return None
+
+    def set_text(self, key: str, value: str) -> None:
+        self.put_raw(key, value)
+
+    def put_raw(self, key: str, raw: str) -> None:
+        px = int(self.ttl * 1000) if self.ttl else None
+        self._call(self._r.set, ENTRY + key, raw.encode("utf-8"), px=px)
+
+    def items(self) -> Iterator[tuple[str, str]]:
+        keys: list[bytes] = []
+        for key in self._keys(ENTRY + "*"):
+            keys.append(key)
+            if len(keys) >= SCAN_BATCH:
+                yield from self._values(keys)
+                keys = []
+        yield from self._values(keys)
+
+    def _values(self, keys: list[bytes]) -> Iterator[tuple[str, str]]:
+        if not keys:
+            return
+        for key, raw in zip(keys, self._call(self._r.mget, keys)):
+            if raw is None:
+                continue
+            try:
+                yield key.decode("utf-8")[len(ENTRY):], raw.decode("utf-8")
+            except UnicodeDecodeError:
+                continue
+
+    # -- leases
+    def lease(self, key: str) -> RedisLease | None:
+        token = secrets.token_hex(8)
+        if self._call(self._r.set, LEASE + key, token, nx=True, px=self._lease_ms):
+            return RedisLease(self, key, token)
+        return None
+
+    # -- maintenance
+    def _keys(self, pattern: str) -> Iterator[bytes]:
+        cursor = 0
+        while True:
+            cursor, keys = self._call(self._r.scan, cursor, match=pattern, count=SCAN_BATCH)
+            yield from keys
+            if not cursor:
+                return
+
+    def stats(self) -> CacheStats:
+        entries = sum(1 for _ in self._keys(ENTRY + "*"))
+        info = self._call(self._r.info, "memory")
+        server = self._call(self._r.info, "server")
+        detail = f"Redis {server.get('redis_version', '?')}, server memory in use {info.get('used_memory_human', '?')}"
+        return CacheStats(self.location, entries, None, detail)
+
+    def clear(self) -> int:
+        """Delete brief's entries and leases (keys under `brief:v1:`), nothing else in the database."""
+        removed, batch = 0, []
+        for key in self._keys(PREFIX + "*"):
+            batch.append(key)
+            removed += key.startswith(ENTRY.encode())
+            if len(batch) >= SCAN_BATCH:
+                self._call(self._r.delete, *batch)
+                batch = []
+        if batch:
+            self._call(self._r.delete, *batch)
+        return removed
+
+    def close(self) -> None:
+        try:
+            self._r.close()
+        except Exception:  # closing a dead connection is not an error worth reporting
+            pass
