@@ -226,3 +226,55 @@ def test_provider_option_lists_every_preset(name):
     command = dict(_all_commands())[name]
     option = next(p for p in command.params if "--provider" in p.opts)
     assert " | ".join(PROVIDERS) in option.help
+
+
+# --------------------------------------------------------------------------- the settings model
+
+
+def test_invalid_values_are_reported_one_line_per_setting_naming_where_to_fix_them(tmp_path):
+    config = _write(tmp_path / "brief.toml", "timeout = -1\nmax_attempts = 2.5\n")
+    with pytest.raises(ConfigError) as info:
+        resolve_settings({"rpm": 0}, env={"BRIEF_CONCURRENCY": "many", "BRIEF_MODE": "XML"}, config_file=config)
+    assert sorted(str(info.value).splitlines()) == sorted([
+        "concurrency must be a whole number, got 'many' (from env:BRIEF_CONCURRENCY); fix or unset BRIEF_CONCURRENCY",
+        f"timeout must be more than 0, got -1 (from file:{config}); fix `timeout` in {config}",
+        f"max_attempts must be a whole number, got 2.5 (from file:{config}); fix `max_attempts` in {config}",
+        "mode must be one of: tools, json, md_json, json_schema, got 'XML' (from env:BRIEF_MODE); fix or unset BRIEF_MODE",
+        "rpm must be more than 0, got 0 (from flag); fix --rpm",
+    ])
+
+
+def test_values_from_env_and_file_are_converted_to_the_field_types(tmp_path):
+    config = _write(tmp_path / "brief.toml", 'max_cost = 2\ncache_dir = "~/briefs"\nbackoff_max = 5\n')
+    s = resolve_settings({}, env={"BRIEF_CONCURRENCY": "3", "BRIEF_MODE": "JSON", "HOME": "/home/x"}, config_file=config)
+    assert (s.concurrency, s.mode, s.max_cost, s.backoff_max) == (3, "json", 2.0, 5.0)
+    assert s.cache_dir == Path("~/briefs").expanduser() and s.cache_dir.is_absolute()
+
+
+def test_unknown_settings_from_python_are_refused():
+    with pytest.raises(ConfigError, match=r"unknown setting\(s\) \['modle'\]"):
+        resolve_settings({"modle": "x"}, env={})
+
+
+def test_the_api_key_is_never_echoed_in_an_error(tmp_path):
+    with pytest.raises(ConfigError) as info:
+        resolve_settings({"api_key": LONG_KEY, "base_url": "http://127.0.0.1:9/v1", "concurrency": 0}, env={})
+    assert LONG_KEY not in str(info.value) and "concurrency must be at least 1, got 0 (from flag); fix --concurrency" == str(info.value)
+
+
+def test_every_config_show_row_comes_from_a_setting_the_file_can_hold_or_the_key(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    rows = _rows(CliRunner().invoke(app, ["config", "show"]).output)
+    accepted = []
+    for name in rows:
+        if name == "api_key":
+            continue
+        config = _write(tmp_path / f"{name}.toml", f"{name} = 1\n" if name != "prices" else "[prices.m]\ninput_per_mtok = 1\noutput_per_mtok = 1\n")
+        try:
+            s = resolve_settings({}, env={}, config_file=config, lenient=True)
+        except ConfigError as exc:  # a bad value for this setting is fine; an unknown key is not
+            assert "unknown setting" not in str(exc), name
+        else:
+            assert s.sources[name] == f"file:{config}", name
+            accepted.append(name)
+    assert {"concurrency", "timeout", "max_attempts", "rpm", "prices"} <= set(accepted)

@@ -110,7 +110,8 @@ def test_a_cost_budget_for_a_model_without_a_price_names_the_fix():
 def test_limits_must_be_positive(flag, value, seeds_copy):
     result = CliRunner().invoke(app, [str(seeds_copy), flag, value])
     assert result.exit_code == 1
-    assert f"pass {flag} with a positive number or leave it out" in result.stderr
+    name = flag.removeprefix("--").replace("-", "_")
+    assert f"Error: {name} must be more than 0, got " in result.stderr and result.stderr.rstrip().endswith(f"(from flag); fix {flag}")
 
 
 # --------------------------------------------------------------------------- end to end

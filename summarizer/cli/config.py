@@ -56,8 +56,7 @@ def config_show(
     config: ConfigOpt = None,
 ) -> None:
     """Print the resolved settings (key masked) and where each came from: flag, env, file, provider or default."""
-    from ..config.settings import mask_secret
-    from ..config.providers import PROVIDERS
+    from ..config.settings import settings_rows
 
     try:
         s = settings_from(
@@ -66,35 +65,7 @@ def config_show(
         )
     except BriefError as exc:
         raise fail(exc) from None
-    preset = PROVIDERS.get(s.provider or "")
-    if s.api_key is not None:
-        key = mask_secret(s.api_key)
-    elif preset is not None and not preset.key_required:
-        key = "(none; not needed)"
-    elif preset is None and s.base_url:
-        key = "(none)"
-    else:
-        key = f"(none; set {s.key_env})"
-    prices = "; ".join(f"{m}: in {p['input_per_mtok']:g}, out {p['output_per_mtok']:g} USD/Mtok" for m, p in s.prices.items()) or "(none)"
-    rows = [
-        ("provider", s.provider or "(none)", s.sources.get("provider", "default")),
-        ("model", s.model, s.sources.get("model", "default")),
-        ("base_url", s.base_url or "(none)", s.sources.get("base_url", "default")),
-        ("api_key", key, s.sources.get("api_key", "default")),
-        ("mode", s.mode, s.sources.get("mode", "default")),
-        ("cache_dir", str(s.cache_dir) + (" (not used: cache_url is set)" if s.cache_url is not None else ""), s.sources.get("cache_dir", "default")),
-        ("cache_url", s.cache_location if s.cache_url is not None else "(none)", s.sources.get("cache_url", "default")),
-        ("cache_ttl", "(never expires)" if s.cache_ttl is None else f"{s.cache_ttl:g}s", s.sources.get("cache_ttl", "default")),
-        ("cache_lease", f"{s.cache_lease:g}s", s.sources.get("cache_lease", "default")),
-        ("concurrency", str(s.concurrency), s.sources.get("concurrency", "default")),
-        ("timeout", f"{s.timeout:g}s", s.sources.get("timeout", "default")),
-        ("max_attempts", str(s.max_attempts), s.sources.get("max_attempts", "default")),
-        ("max_reasks", str(s.max_reasks), s.sources.get("max_reasks", "default")),
-    ]
-    for name in ("max_elapsed", "backoff_initial", "backoff_max", "retry_after_max", "max_article_chars", "rpm", "tpm", "max_cost", "max_tokens"):
-        value = getattr(s, name, None)
-        rows.append((name, "(none)" if value is None else f"{value:g}", s.sources.get(name, "default")))
-    rows.append(("prices", prices, s.sources.get("prices", "default")))
+    rows = settings_rows(s)
     typer.echo(f"Config file: {s.config_file or '(none)'}")
     names, width = max(len(name) for name, _, _ in rows) + 1, max(len(value) for _, value, _ in rows)
     for name, value, source in rows:

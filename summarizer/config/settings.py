@@ -1,66 +1,63 @@
-"""Settings and their resolution, in one place: flag > environment > config file > default.
+"""Settings: one pydantic model, one field per setting.
 
-A provider preset (`--provider ollama`, `BRIEF_PROVIDER`, `provider = "ollama"`) supplies the
-base URL and mode at the level where it was given: `--provider` overrides a base URL from an
-env var or the config file, while a `--base-url`/`--mode` given at the same level or higher
-wins over the preset. The key comes from `--api-key` or the provider's own env var
-(OPENAI_API_KEY, AZURE_OPENAI_API_KEY, OPENROUTER_API_KEY), never from the config file, and a
-key meant for one provider is never sent to another.
+Each field is the single source for a setting's type, default and bounds (pydantic), and, through
+its `Knob`, for how a user sets it: the CLI flag named in errors, the environment variable, whether
+the config file may set it (under the field's own name) and its `brief config show` row. Adding a
+setting is adding one field here; `config.resolve` reads flags, env and file from the fields.
+
+Precedence is flag > environment > config file > default. A provider preset (`--provider ollama`,
+`BRIEF_PROVIDER`, `provider = "ollama"`) supplies the base URL and mode at the level where it was
+given: `--provider` overrides a base URL from an env var or the config file, while a
+`--base-url`/`--mode` given at the same level or higher wins over the preset. The key comes from
+`--api-key` or the provider's own env var (OPENAI_API_KEY, AZURE_OPENAI_API_KEY,
+OPENROUTER_API_KEY), never from the config file, and a key meant for one provider is never sent to
+another.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
-import tomllib
-from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import SecretStr
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, SecretStr
 
 from ..errors import ConfigError
-from .providers import OPENAI_URL, get_provider, preset_base_url
+from .providers import OPENAI_URL, PROVIDERS
 
 __all__ = [
     "MODES",
     "DEFAULT_MODEL",
-    "ENV_VARS",
-    "FILE_KEYS",
     "PRICE_KEYS",
+    "Knob",
     "Settings",
     "resolve_settings",
+    "settings_rows",
     "config_paths",
     "find_config_file",
     "bundled_fixtures_dir",
     "default_cache_dir",
     "mask_secret",
+    "parse_duration",
 ]
 
 MODES = ("tools", "json", "md_json", "json_schema")
 DEFAULT_MODEL = "gpt-4o-mini"
-
-# setting name -> environment variable (the API key's variable depends on the provider)
-ENV_VARS = {
-    "provider": "BRIEF_PROVIDER",
-    "api_key": "OPENAI_API_KEY",
-    "base_url": "OPENAI_BASE_URL",
-    "model": "BRIEF_MODEL",
-    "cache_dir": "BRIEF_CACHE_DIR",
-    "mode": "BRIEF_MODE",
-    "concurrency": "BRIEF_CONCURRENCY",
-    "cache_url": "BRIEF_CACHE_URL",
-    "cache_ttl": "BRIEF_CACHE_TTL",
-    "cache_lease": "BRIEF_CACHE_LEASE",
-}
-FILE_KEYS = {"model", "provider", "base_url", "mode", "cache_dir", "cache_url", "cache_ttl", "cache_lease", "concurrency", "timeout", "max_attempts", "max_reasks", "prices",
-             "max_elapsed", "backoff_initial", "backoff_max", "retry_after_max", "max_article_chars",
-             "rpm", "tpm", "max_cost", "max_tokens"}
 PRICE_KEYS = ("input_per_mtok", "output_per_mtok")  # USD per million tokens
-_SECRET_WORDS = ("key", "token", "secret", "password")
-_LEVELS = {"flag": 3, "env": 2, "file": 1, "default": 0}
+
+
+@dataclass(frozen=True)
+class Knob:
+    """How a user sets one Settings field (the config-file key is the field's name)."""
+
+    flag: str | None = None  # the CLI flag, named in errors
+    env: str | None = None  # the environment variable, if any
+    file: bool = True  # may be set in brief.toml
+    show: bool | Callable[[Settings], str] = True  # a `brief config show` row (a callable formats its value)
+    unit: str = ""  # shown after the value, e.g. "s"
 
 
 def default_cache_dir() -> Path:
@@ -122,41 +119,161 @@ def _without_userinfo(url: str) -> str:
     return urlunsplit(parts._replace(netloc="***@" + parts.netloc.rsplit("@", 1)[1]))
 
 
-@dataclass(frozen=True)
-class Settings:
-    """Everything a run needs to know about the endpoint, the cache and the limits."""
+# ------------------------------------------------------------------ validators of single fields
 
-    model: str = DEFAULT_MODEL
-    base_url: str | None = None
-    api_key: SecretStr | None = None
-    mode: str = "tools"
-    cache_dir: Path = field(default_factory=default_cache_dir)
-    use_cache: bool = True
-    concurrency: int = 8
-    replay_dir: Path | None = None
-    record_dir: Path | None = None
-    timeout: float = 60.0
-    max_attempts: int = 5  # transport attempts per request (429/5xx/timeouts)
-    max_elapsed: float = 300.0  # seconds, per request, across transport retries
-    max_reasks: int = 2  # validation re-asks per request
-    backoff_initial: float = 1.0  # seconds before the first transport retry; doubles each time, plus jitter
-    backoff_max: float = 30.0  # cap on one backoff wait
-    retry_after_max: float = 120.0  # cap on a server's Retry-After
-    max_article_chars: int = 20_000  # longer articles are trimmed (at a paragraph or sentence end) before sending
-    cache_url: SecretStr | None = None  # a shared Redis cache (redis://host:6379/0) instead of cache_dir; may hold a password
-    cache_ttl: float | None = None  # seconds a cache entry lives (None: until `brief cache clear`)
-    cache_lease: float = 30.0  # seconds a worker's claim on an article lasts unless renewed (it is, while the request is in flight)
-    rpm: int | None = None  # client-side limit: requests per minute (None: no limit)
-    tpm: int | None = None  # client-side limit: estimated tokens per minute
-    max_cost: float | None = None  # budget in USD: no new request once it would be exceeded
-    max_tokens: int | None = None  # budget in tokens (prompt + completion)
-    batch: bool = False  # brief articles through the OpenAI Batch API
+
+def _mode(value: Any) -> Any:
+    text = str(value).strip().lower()
+    if text not in MODES:
+        raise ValueError(f"mode must be one of: {', '.join(MODES)}")
+    return text
+
+
+def _path(value: Any) -> Any:
+    return Path(value).expanduser() if isinstance(value, (str, Path)) else value
+
+
+def _prices(raw: Any) -> dict[str, dict[str, float]]:
+    example = '[prices."gpt-4o-mini"] input_per_mtok = 0.15, output_per_mtok = 0.60'
+    if not isinstance(raw, dict):
+        raise ValueError(f"prices must be a table per model, e.g. {example}")
+    prices: dict[str, dict[str, float]] = {}
+    for model, entry in raw.items():
+        if not isinstance(entry, dict) or set(entry) != set(PRICE_KEYS):
+            got = sorted(entry) if isinstance(entry, dict) else type(entry).__name__
+            raise ValueError(f"prices for {model!r} need exactly {' and '.join(PRICE_KEYS)} (USD per million tokens), got {got}; e.g. {example}")
+        for name, value in entry.items():
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+                raise ValueError(f"prices.{model}.{name} must be a number >= 0 (USD per million tokens), got {value!r}")
+        prices[model] = {name: float(entry[name]) for name in PRICE_KEYS}
+    return prices
+
+
+_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def _seconds(value: Any) -> float:
+    """Seconds from a number or '90s', '30m', '12h', '7d'; ValueError saying what a duration is otherwise."""
+    import re
+
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        seconds = float(value)
+    else:
+        match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*", str(value).lower())
+        if match is None:
+            raise ValueError("a duration like 3600, 90s, 30m, 12h or 7d")
+        seconds = float(match.group(1)) * _UNITS[match.group(2)]
+    if seconds <= 0:
+        raise ValueError("more than 0")
+    return seconds
+
+
+def parse_duration(value: Any, what: str, example: str) -> float:
+    """Seconds from a number or '90s', '30m', '12h', '7d'; ConfigError naming `example` otherwise."""
+    try:
+        return _seconds(value)
+    except ValueError as exc:
+        leave = ", or leave it out" if str(exc) == "more than 0" else ""
+        raise ConfigError(f"{what} must be {exc}, got {value!r}; e.g. {example}{leave}") from None
+
+
+def _duration(name: str) -> BeforeValidator:
+    def validate(value: Any) -> Any:
+        if value is None:
+            return None
+        try:
+            return _seconds(value)
+        except ValueError as exc:
+            raise ValueError(f"{name} must be {exc}") from None
+
+    return BeforeValidator(validate)
+
+
+def _redis_url(value: Any) -> Any:
+    """A Redis URL for the shared cache ('' means none); the message never shows its password."""
+    if value is None or isinstance(value, SecretStr):
+        return value
+    from ..cache.redis import is_redis_url, masked_url
+
+    url = str(value).strip()
+    if not url:
+        return None
+    if not is_redis_url(url):
+        raise ValueError(f"cache_url {masked_url(url)!r} is not a Redis URL; write it as redis://host:6379/0 (rediss:// for TLS), or use --cache-dir for a folder")
+    return url
+
+
+def _show_cache_dir(s: Settings) -> str:
+    return str(s.cache_dir) + (" (not used: cache_url is set)" if s.cache_url is not None else "")
+
+
+def _show_key(s: Settings) -> str:
+    preset = PROVIDERS.get(s.provider or "")
+    if s.api_key is not None:
+        return mask_secret(s.api_key)
+    if preset is not None and not preset.key_required:
+        return "(none; not needed)"
+    if preset is None and s.base_url:
+        return "(none)"
+    return f"(none; set {s.key_env})"
+
+
+def _show_prices(s: Settings) -> str:
+    return "; ".join(f"{m}: in {p['input_per_mtok']:g}, out {p['output_per_mtok']:g} USD/Mtok" for m, p in s.prices.items()) or "(none)"
+
+
+Mode = Annotated[str, BeforeValidator(_mode)]
+FolderPath = Annotated[Path, BeforeValidator(_path)]
+Positive = Field(gt=0)
+NotNegative = Field(ge=0)
+
+
+class Settings(BaseModel):
+    """Everything a run needs to know about the endpoint, the cache and the limits.
+
+    Fields with a Knob are user settings (flag/env/file/`config show`), in `config show` order;
+    fields without one are set from Python only (or derived by `resolve_settings`).
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    # --- the endpoint (provider, base_url, mode and api_key follow the preset rules above)
+    provider: Annotated[str | None, Knob("--provider", "BRIEF_PROVIDER")] = None  # preset name
+    model: Annotated[str, Knob("--model", "BRIEF_MODEL")] = DEFAULT_MODEL
+    base_url: Annotated[str | None, Knob("--base-url", "OPENAI_BASE_URL")] = None
+    api_key: Annotated[SecretStr | None, Knob("--api-key", file=False, show=_show_key)] = None  # env var: the provider's key_env
+    mode: Annotated[Mode, Knob("--mode", "BRIEF_MODE")] = "tools"
+    # --- the cache and the work
+    cache_dir: Annotated[FolderPath, Knob("--cache-dir", "BRIEF_CACHE_DIR", show=_show_cache_dir)] = Field(default_factory=default_cache_dir)
+    cache_url: Annotated[SecretStr | None, BeforeValidator(_redis_url), Knob("--cache-url", "BRIEF_CACHE_URL", show=lambda s: s.cache_location if s.cache_url else "(none)")] = None  # a shared Redis cache (redis://host:6379/0) instead of cache_dir; may hold a password
+    cache_ttl: Annotated[float | None, _duration("cache_ttl"), Knob("--cache-ttl", "BRIEF_CACHE_TTL", show=lambda s: "(never expires)" if s.cache_ttl is None else f"{s.cache_ttl:g}s")] = None  # seconds a cache entry lives (None: until `brief cache clear`)
+    cache_lease: Annotated[float, _duration("cache_lease"), Knob(env="BRIEF_CACHE_LEASE", unit="s")] = 30.0  # seconds a worker's claim on an article lasts unless renewed
+    concurrency: Annotated[int, Field(ge=1), Knob("--concurrency", "BRIEF_CONCURRENCY")] = 8
+    # --- retries
+    timeout: Annotated[float, Positive, Knob("--timeout", unit="s")] = 60.0
+    max_attempts: Annotated[int, Field(ge=1), Knob()] = 5  # transport attempts per request (429/5xx/timeouts)
+    max_reasks: Annotated[int, NotNegative, Knob()] = 2  # validation re-asks per request
+    max_elapsed: Annotated[float, Positive, Knob()] = 300.0  # seconds, per request, across transport retries
+    backoff_initial: Annotated[float, NotNegative, Knob()] = 1.0  # seconds before the first retry; doubles each time, plus jitter
+    backoff_max: Annotated[float, NotNegative, Knob()] = 30.0  # cap on one backoff wait
+    retry_after_max: Annotated[float, NotNegative, Knob()] = 120.0  # cap on a server's Retry-After
+    # --- limits and budgets
+    max_article_chars: Annotated[int, Field(ge=1000), Knob("--max-article-chars")] = 20_000  # longer articles are trimmed before sending
+    rpm: Annotated[int | None, Positive, Knob("--rpm")] = None  # client-side limit: requests per minute (None: no limit)
+    tpm: Annotated[int | None, Positive, Knob("--tpm")] = None  # client-side limit: estimated tokens per minute
+    max_cost: Annotated[float | None, Positive, Knob("--max-cost")] = None  # budget in USD: no new request once it would be exceeded
+    max_tokens: Annotated[int | None, Positive, Knob("--max-tokens")] = None  # budget in tokens (prompt + completion)
+    prices: Annotated[dict[str, dict[str, float]], BeforeValidator(_prices), Knob(show=_show_prices)] = Field(default_factory=dict)  # model -> {input_per_mtok, output_per_mtok}
+    # --- set per run, not in the config file
+    use_cache: Annotated[bool, Knob("--no-cache", file=False, show=False)] = True
+    replay_dir: Annotated[Path | None, Knob("--replay", file=False, show=False)] = None
+    record_dir: Annotated[Path | None, Knob("--record", file=False, show=False)] = None
+    batch: Annotated[bool, Knob("--batch", file=False, show=False)] = False  # brief articles through the OpenAI Batch API
     batch_poll: float = 30.0  # seconds between batch status checks
+    # --- derived by resolve_settings
     replay_is_default: bool = False  # True when no endpoint was configured and bundled recordings are used
-    sources: dict[str, str] = field(default_factory=dict)  # setting -> "flag" | "env:VAR" | "file:<path>" | "provider:<name>" | "default"
-    provider: str | None = None  # preset name, None when no --provider/BRIEF_PROVIDER/provider key was given
+    sources: dict[str, str] = Field(default_factory=dict)  # setting -> "flag" | "env:VAR" | "file:<path>" | "provider:<name>" | "default"
     key_env: str | None = "OPENAI_API_KEY"  # the env var the key is read from; None: only --api-key
-    prices: dict[str, dict[str, float]] = field(default_factory=dict)  # model -> {input_per_mtok, output_per_mtok}
     config_file: Path | None = None  # the config file the settings were read from
     problems: tuple[str, ...] = ()  # what is missing for a live run (only with resolve_settings(lenient=True))
 
@@ -197,103 +314,37 @@ class Settings:
         return f"replay-{recordings_fingerprint(self.replay_dir)}" if self.replay_dir is not None else "live"
 
     def with_(self, **changes: Any) -> Settings:
-        return replace(self, **changes)
+        """A copy with `changes` applied and validated."""
+        return type(self).model_validate({**{name: getattr(self, name) for name in type(self).model_fields}, **changes})
 
 
-def _read_config_file(path: Path | None) -> tuple[dict[str, Any], Path | None]:
-    found = find_config_file(path)
-    if found is None:
-        return {}, None
-    try:
-        data = tomllib.loads(found.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{found}: not valid TOML ({exc}); fix the file or move it away") from exc
-    table = data.get("brief", data)
-    secrets = sorted(k for k in table if any(word in k.lower() for word in _SECRET_WORDS))
-    if secrets:
-        raise ConfigError(
-            f"{found}: keys do not belong in the config file; remove {', '.join(secrets)} and set the provider's env var "
-            "instead (OPENAI_API_KEY, AZURE_OPENAI_API_KEY, OPENROUTER_API_KEY) or pass --api-key"
-        )
-    unknown = sorted(set(table) - FILE_KEYS)
-    if unknown:
-        raise ConfigError(f"{found}: unknown setting(s) {unknown}; allowed: {sorted(FILE_KEYS)}")
-    return table, found
+def knobs() -> dict[str, Knob]:
+    """Every user setting, in `config show` order: field name -> Knob."""
+    found = {}
+    for name, info in Settings.model_fields.items():
+        knob = next((m for m in info.metadata if isinstance(m, Knob)), None)
+        if knob is not None:
+            found[name] = knob
+    return found
 
 
-def _parse_prices(raw: Any, origin: str) -> dict[str, dict[str, float]]:
-    example = '[prices."gpt-4o-mini"] input_per_mtok = 0.15, output_per_mtok = 0.60'
-    if not isinstance(raw, dict):
-        raise ConfigError(f"{origin}: prices must be a table per model, e.g. {example}")
-    prices: dict[str, dict[str, float]] = {}
-    for model, entry in raw.items():
-        if not isinstance(entry, dict) or set(entry) != set(PRICE_KEYS):
-            got = sorted(entry) if isinstance(entry, dict) else type(entry).__name__
-            raise ConfigError(f"{origin}: prices for {model!r} need exactly {' and '.join(PRICE_KEYS)} (USD per million tokens), got {got}; e.g. {example}")
-        for name, value in entry.items():
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-                raise ConfigError(f"{origin}: prices.{model}.{name} must be a number >= 0 (USD per million tokens), got {value!r}")
-        prices[model] = {name: float(entry[name]) for name in PRICE_KEYS}
-    return prices
-
-
-def _pick(name: str, flags: Mapping[str, Any], env: Mapping[str, str], file_values: Mapping[str, Any], file_label: str) -> tuple[Any, str] | None:
-    """(value, source) from the highest level that sets `name`, or None."""
-    if name in flags:
-        return flags[name], "flag"
-    var = ENV_VARS.get(name)
-    if var and name != "api_key" and env.get(var):
-        return env[var], f"env:{var}"
-    if name in file_values:
-        return file_values[name], f"file:{file_label}"
-    return None
-
-
-_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
-
-
-def parse_duration(value: Any, what: str, example: str) -> float:
-    """Seconds from a number or '90s', '30m', '12h', '7d'; ConfigError naming `example` otherwise."""
-    import re
-
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        seconds = float(value)
-    else:
-        match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*", str(value).lower())
-        if match is None:
-            raise ConfigError(f"{what} must be a duration like 3600, 90s, 30m, 12h or 7d, got {value!r}; e.g. {example}")
-        seconds = float(match.group(1)) * _UNITS[match.group(2)]
-    if seconds <= 0:
-        raise ConfigError(f"{what} must be more than 0, got {value!r}; e.g. {example}, or leave it out")
-    return seconds
-
-
-def _resolve_cache_url(values: dict[str, Any], sources: dict[str, str]) -> None:
-    """A Redis URL for the cache; its password is a secret (SecretStr), refused in the config file like a key."""
-    if "cache_url" not in values:
-        return
-    from ..cache.redis import is_redis_url, masked_url, url_password
-
-    url, origin = str(values["cache_url"]).strip(), sources["cache_url"]
-    if not url or _level(sources.get("cache_dir", "default")) > _level(origin):  # e.g. --cache-dir over BRIEF_CACHE_URL
-        values.pop("cache_url", None)
-        sources["cache_url"] = "default"
-        return
-    if not url:
-        del values["cache_url"]
-        sources["cache_url"] = "default"
-        return
-    if not is_redis_url(url):
-        raise ConfigError(f"cache_url {masked_url(url)!r} (from {origin}) is not a Redis URL; write it as redis://host:6379/0 "
-                          "(rediss:// for TLS), or use --cache-dir for a folder")
-    if origin.startswith("file:") and url_password(url):
-        raise ConfigError(f"{origin[5:]}: cache_url holds a password, and secrets do not belong in the config file; put the URL in "
-                          "BRIEF_CACHE_URL (e.g. in an env file only you can read) and keep cache_url without the password, or remove it")
-    values["cache_url"] = SecretStr(url)
-
-
-def _level(source: str) -> int:
-    return _LEVELS[source.split(":", 1)[0]]
+def settings_rows(s: Settings) -> list[tuple[str, str, str]]:
+    """(setting, value as shown, source) for every setting `brief config show` lists."""
+    rows = []
+    for name, knob in knobs().items():
+        if knob.show is False:
+            continue
+        value = getattr(s, name)
+        if callable(knob.show):
+            text = knob.show(s)
+        elif value is None:
+            text = "(none)"
+        elif isinstance(value, float):
+            text = f"{value:g}{knob.unit}"
+        else:
+            text = f"{value}{knob.unit}"
+        rows.append((name, text, s.sources.get(name, "default")))
+    return rows
 
 
 def resolve_settings(
@@ -303,112 +354,12 @@ def resolve_settings(
     *,
     lenient: bool = False,
 ) -> Settings:
-    """Build Settings from CLI flags (None = not given), environment and config file.
+    """Build Settings from CLI flags (field name -> value, None = not given), environment and config file.
 
-    A missing key or Azure endpoint raises ConfigError naming the fix; with `lenient=True` it is
-    listed in `Settings.problems` instead (for `brief config show` and `brief check`).
+    Invalid values raise ConfigError, one line per setting naming where it came from and what to
+    fix. A missing key or Azure endpoint raises ConfigError naming the fix; with `lenient=True` it
+    is listed in `Settings.problems` instead (for `brief config show` and `brief check`).
     """
-    flags = {k: v for k, v in (flags or {}).items() if v is not None}
-    env = os.environ if env is None else env
-    file_values, file_path = _read_config_file(config_file)
-    file_label = str(file_path)
-    values: dict[str, Any] = {}
-    sources: dict[str, str] = {}
-    problems: list[str] = []
+    from .resolve import resolve
 
-    for name in ("model", "cache_dir", "cache_url", "cache_ttl", "cache_lease", "concurrency", "timeout", "max_attempts", "max_reasks",
-                 "max_elapsed", "backoff_initial", "backoff_max", "retry_after_max", "max_article_chars",
-                 "rpm", "tpm", "max_cost", "max_tokens"):
-        picked = _pick(name, flags, env, file_values, file_label)
-        if picked is None:
-            sources[name] = "default"
-        else:
-            values[name], sources[name] = picked
-
-    provider, provider_level = None, 0
-    picked = _pick("provider", flags, env, file_values, file_label)
-    if picked is not None and str(picked[0]).strip():
-        provider = get_provider(str(picked[0]), origin=picked[1])
-        values["provider"], sources["provider"] = provider.name, picked[1]
-        provider_level = _level(picked[1])
-    else:
-        sources["provider"] = "default"
-
-    # base URL and mode: an explicit value at the provider's level or above wins over the preset
-    for name in ("base_url", "mode"):
-        explicit = _pick(name, flags, env, file_values, file_label)
-        preset = None
-        if provider is not None:
-            preset = preset_base_url(provider, env) if name == "base_url" else provider.mode
-        if explicit is not None and (preset is None or _level(explicit[1]) >= provider_level):
-            values[name], sources[name] = explicit
-        elif preset is not None:
-            values[name], sources[name] = preset, f"provider:{provider.name}"  # type: ignore[union-attr]
-        else:
-            sources[name] = "default"
-
-    key_env = provider.key_env if provider is not None else ENV_VARS["api_key"]
-    if "api_key" in flags:
-        values["api_key"], sources["api_key"] = flags["api_key"], "flag"
-    elif key_env and env.get(key_env):
-        values["api_key"], sources["api_key"] = env[key_env], f"env:{key_env}"
-    else:
-        sources["api_key"] = "default"
-
-    for name in ("use_cache", "replay_dir", "record_dir", "batch"):
-        if name in flags:
-            values[name] = flags[name]
-
-    mode = str(values.get("mode", "tools")).lower()
-    if mode not in MODES:
-        raise ConfigError(f"unknown mode {mode!r} (from {sources['mode']}); use --mode with one of: {', '.join(MODES)}")
-    values["mode"] = mode
-    if "api_key" in values:
-        values["api_key"] = SecretStr(str(values["api_key"]))
-    if "cache_dir" in values:
-        values["cache_dir"] = Path(values["cache_dir"]).expanduser()
-    _resolve_cache_url(values, sources)
-    if "cache_ttl" in values:
-        values["cache_ttl"] = parse_duration(values["cache_ttl"], f"cache_ttl (from {sources['cache_ttl']})", "--cache-ttl 7d")
-    if "cache_lease" in values:
-        values["cache_lease"] = parse_duration(values["cache_lease"], f"cache_lease (from {sources['cache_lease']})", "cache_lease = 30")
-    for name, cast in (("concurrency", int), ("timeout", float), ("max_attempts", int), ("max_reasks", int), ("max_elapsed", float),
-                       ("backoff_initial", float), ("backoff_max", float), ("retry_after_max", float), ("max_article_chars", int),
-                       ("rpm", int), ("tpm", int), ("max_cost", float), ("max_tokens", int)):
-        if name in values:
-            try:
-                values[name] = cast(values[name])
-            except (TypeError, ValueError) as exc:
-                raise ConfigError(f"{name} must be a number, got {values[name]!r} (from {sources[name]})") from exc
-    if values.get("concurrency", 1) < 1:
-        raise ConfigError("concurrency must be at least 1; pass --concurrency 1 or more")
-    for name, flag in (("rpm", "--rpm"), ("tpm", "--tpm"), ("max_cost", "--max-cost"), ("max_tokens", "--max-tokens")):
-        if name in values and values[name] <= 0:
-            raise ConfigError(f"{name} must be more than 0, got {values[name]!r} (from {sources[name]}); pass {flag} with a positive number or leave it out")
-    if values.get("max_article_chars", 1000) < 1000:
-        raise ConfigError(f"max_article_chars must be at least 1000 (from {sources['max_article_chars']}); pass --max-article-chars 1000 or more")
-    if "prices" in file_values:
-        values["prices"], sources["prices"] = _parse_prices(file_values["prices"], file_label), f"file:{file_label}"
-    else:
-        sources["prices"] = "default"
-
-    if values.get("replay_dir") is not None:
-        values["replay_dir"] = Path(values["replay_dir"])
-        if not values["replay_dir"].is_dir():
-            raise ConfigError(f"--replay {values['replay_dir']}: no such folder of recordings")
-    elif provider is not None:
-        if "base_url" not in values:
-            problems.append(
-                f"provider {provider.name} needs your resource's endpoint: set {provider.base_url_env}=https://<resource>.openai.azure.com "
-                f"(or pass --base-url https://<resource>.openai.azure.com/openai/v1)"
-            )
-        if provider.key_required and "api_key" not in values:
-            problems.append(f"provider {provider.name} needs an API key: set {provider.key_env} (or pass --api-key)")
-    elif "api_key" not in values and "base_url" not in values:
-        values["replay_dir"] = bundled_fixtures_dir()
-        values["replay_is_default"] = True
-    if values.get("replay_dir") is not None and values.get("record_dir") is not None:
-        raise ConfigError("--record needs a live endpoint: set OPENAI_API_KEY, pass --provider or --base-url, and drop --replay")
-    if problems and not lenient:
-        raise ConfigError("; ".join(problems))
-    return Settings(**values, sources=sources, key_env=key_env, config_file=file_path, problems=tuple(problems))
+    return resolve(flags, env, config_file, lenient=lenient)
