@@ -199,7 +199,8 @@ def _cache_rules(values: dict[str, Any], sources: dict[str, str]) -> None:
         return
     from ..cache.redis import url_password
 
-    url, origin = str(values["cache_url"]).strip(), sources["cache_url"]
+    raw = values["cache_url"]
+    url, origin = str(raw.get_secret_value() if hasattr(raw, "get_secret_value") else raw).strip(), sources["cache_url"]
     if not url or _level(sources.get("cache_dir", "default")) > _level(origin):
         values.pop("cache_url")
         sources["cache_url"] = "default"
