@@ -24,7 +24,7 @@ from summarizer.stages.batch import batch_line, run_batch
 from summarizer.cache.disk import BriefCache
 from summarizer.cli import app
 from summarizer.config.settings import Settings, bundled_fixtures_dir
-from summarizer.errors import ConfigError
+from summarizer.errors import ConfigError, LLMError
 from summarizer.llm.client import chat_request_body
 from summarizer.pipeline import build_briefing
 from summarizer.llm.replay import KEY_HEADER, load_recordings
@@ -144,14 +144,14 @@ def test_the_answers_are_cached_so_the_next_run_pays_nothing(batch_api, tmp_path
 
 
 def test_a_pending_batch_is_resumed_not_paid_twice(tmp_path):
-    s = settings(tmp_path)
+    s = settings(tmp_path, max_attempts=1)
     articles = load_articles([SEEDS]).articles
     with respx.mock(base_url=API, assert_all_mocked=True) as mock:
         mock.post("/files").respond(200, json=RECORDED["files.create.json"])
         mock.post("/batches").respond(200, json=RECORDED["batches.create.json"])
         mock.get(f"/batches/{BATCH_ID}").mock(side_effect=RuntimeError("the run was killed while it waited"))
         cache = BriefCache(s.cache_dir)
-        with pytest.raises(RuntimeError):
+        with pytest.raises(LLMError, match="connection failed"):
             asyncio.run(run_batch(articles, s, cache))
         cache.close()
     with respx.mock(base_url=API, assert_all_called=False, assert_all_mocked=True) as mock:
@@ -221,3 +221,39 @@ def test_a_wrong_key_stops_the_batch_with_the_fix(tmp_path):
     assert result.exit_code == 1
     assert "refused the API key" in result.stderr and "OPENAI_API_KEY" in result.stderr
     assert "sk-test-batch" not in result.output
+
+
+def test_batch_calls_go_through_the_one_retry_layer_and_honour_retry_after(tmp_path):
+    import time
+
+    from summarizer.llm.batch import BatchApi
+    from summarizer.llm.client import LLMClient
+
+    s = settings(tmp_path, backoff_initial=30.0, backoff_max=30.0, max_attempts=3)  # without Retry-After a retry would wait 30 s
+
+    async def upload() -> dict:
+        api = BatchApi(LLMClient(s))
+        try:
+            return await api.upload("brief.jsonl", b"{}\n")
+        finally:
+            await api.close()
+
+    with respx.mock(base_url=API, assert_all_mocked=True) as mock:
+        route = mock.post("/files").mock(side_effect=[
+            httpx.Response(429, headers={"retry-after": "0"}, json={"error": {"message": "Rate limit reached", "type": "requests"}}),
+            httpx.Response(503, headers={"retry-after-ms": "10"}, json={"error": {"message": "overloaded", "type": "server_error"}}),
+            httpx.Response(200, json=RECORDED["files.create.json"]),
+        ])
+        started = time.monotonic()
+        uploaded = asyncio.run(upload())
+    assert uploaded["id"] == RECORDED["files.create.json"]["id"] and route.call_count == 3
+    assert time.monotonic() - started < 5, "the server's Retry-After was honoured, not the 30 s backoff"
+
+
+def test_batch_calls_give_up_after_max_attempts_naming_the_endpoint(tmp_path):
+    s = settings(tmp_path, backoff_initial=0.0, backoff_max=0.0, max_attempts=2)
+    with respx.mock(base_url=API, assert_all_mocked=True) as mock:
+        route = mock.post("/files").respond(500, json={"error": {"message": "boom", "type": "server_error"}})
+        with pytest.raises(LLMError, match=r"https://api.openai.com/v1 \(POST /files\) failed after 2 attempt\(s\): HTTP 500: boom"):
+            asyncio.run(run_batch(load_articles([SEEDS]).articles, s, BriefCache(s.cache_dir)))
+    assert route.call_count == 2

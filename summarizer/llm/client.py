@@ -39,7 +39,7 @@ from ..models.base import VALIDATION_CONTEXT
 if TYPE_CHECKING:  # pragma: no cover
     import httpx
 
-__all__ = ["Completion", "EndpointError", "LLMClient", "NO_ENDPOINT_HINT", "LENGTH_REASK", "chat_request_body", "request_bound"]
+__all__ = ["Completion", "EndpointError", "LLMClient", "NO_ENDPOINT_HINT", "LENGTH_REASK", "chat_request_body", "describe_error", "is_transient", "request_bound", "root_cause"]
 
 T = TypeVar("T", bound=BaseModel)
 log = logging.getLogger(__name__)
@@ -94,7 +94,7 @@ class _Tally:
                 self.usage[name] = self.usage.get(name, 0) + value
 
 
-def _root_cause(exc: BaseException) -> BaseException:
+def root_cause(exc: BaseException) -> BaseException:
     """Unwrap instructor's and openai's wrappers down to the error that matters."""
     import openai
 
@@ -132,10 +132,10 @@ def _retry_after(exc: BaseException, cap: float) -> float | None:
     return None if seconds is None else min(max(seconds, 0.0), cap)
 
 
-def _is_transient(exc: BaseException) -> bool:
+def is_transient(exc: BaseException) -> bool:
     import openai
 
-    root = _root_cause(exc)
+    root = root_cause(exc)
     if isinstance(root, ReplayMissError):
         return False
     if isinstance(root, (openai.APITimeoutError, openai.APIConnectionError)):
@@ -143,7 +143,7 @@ def _is_transient(exc: BaseException) -> bool:
     return isinstance(root, openai.APIStatusError) and (root.status_code in (408, 409, 429) or root.status_code >= 500)
 
 
-def _describe(exc: BaseException) -> str:
+def describe_error(exc: BaseException) -> str:
     import openai
 
     if isinstance(exc, openai.APIStatusError):
@@ -251,7 +251,6 @@ class LLMClient:
         """
         from instructor.core.exceptions import IncompleteOutputException
         from instructor.core.hooks import Hooks
-        from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt, stop_before_delay
 
         if self._client is None:
             self._client = self._build()
@@ -291,29 +290,7 @@ class LLMClient:
                     log.info("%s: answer cut off by the output limit; re-asking (%d re-ask(s) left)", what, reasks)
                     chat = [*messages, {"role": "user", "content": LENGTH_REASK}]
 
-        def wait(state: RetryCallState) -> float:
-            exc = state.outcome.exception() if state.outcome else None
-            root = _root_cause(exc) if exc else None
-            hinted = _retry_after(root, s.retry_after_max) if root is not None else None
-            if hinted is not None:
-                return hinted + random.uniform(0, min(s.backoff_initial, 1.0))
-            backoff = s.backoff_initial * 2 ** (state.attempt_number - 1) + random.uniform(0, s.backoff_initial)
-            return min(backoff, s.backoff_max)
-
-        def before_sleep(state: RetryCallState) -> None:
-            exc = state.outcome.exception() if state.outcome else None
-            reason = self.redact(_describe(_root_cause(exc))) if exc else "?"
-            sleep = state.upcoming_sleep
-            log.warning("%s: %s (attempt %d of %d); retrying in %.2f s", what, reason, state.attempt_number, s.max_attempts, sleep,
-                        extra={"brief_wait": sleep, "brief_reason": reason})
-
-        retrying = AsyncRetrying(
-            stop=stop_after_attempt(max(s.max_attempts, 1)) | stop_before_delay(s.max_elapsed),
-            wait=wait,
-            retry=retry_if_exception(_is_transient),
-            before_sleep=before_sleep,
-            reraise=True,
-        )
+        retrying = self.retrying(what)
         try:
             async for attempt in retrying:
                 with attempt:
@@ -326,6 +303,40 @@ class LLMClient:
                 return Completion(value=fallback, usage=tally.usage, attempts=tally.requests, grounded=False)
             raise self._translate(exc, tally) from None
         raise LLMError("no attempt was made")  # pragma: no cover - tenacity always makes one
+
+    def retrying(self, what: str) -> Any:
+        """The one transport retry policy (tenacity), for chat completions and the Batch API alike.
+
+        Transient faults (429, 5xx, timeouts, connection errors) are retried with exponential
+        backoff and jitter, or after the server's Retry-After; the last error is re-raised.
+        """
+        from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt, stop_before_delay
+
+        s = self.settings
+
+        def wait(state: RetryCallState) -> float:
+            exc = state.outcome.exception() if state.outcome else None
+            root = root_cause(exc) if exc else None
+            hinted = _retry_after(root, s.retry_after_max) if root is not None else None
+            if hinted is not None:
+                return hinted + random.uniform(0, min(s.backoff_initial, 1.0))
+            backoff = s.backoff_initial * 2 ** (state.attempt_number - 1) + random.uniform(0, s.backoff_initial)
+            return min(backoff, s.backoff_max)
+
+        def before_sleep(state: RetryCallState) -> None:
+            exc = state.outcome.exception() if state.outcome else None
+            reason = self.redact(describe_error(root_cause(exc))) if exc else "?"
+            sleep = state.upcoming_sleep
+            log.warning("%s: %s (attempt %d of %d); retrying in %.2f s", what, reason, state.attempt_number, s.max_attempts, sleep,
+                        extra={"brief_wait": sleep, "brief_reason": reason})
+
+        return AsyncRetrying(
+            stop=stop_after_attempt(max(s.max_attempts, 1)) | stop_before_delay(s.max_elapsed),
+            wait=wait,
+            retry=retry_if_exception(is_transient),
+            before_sleep=before_sleep,
+            reraise=True,
+        )
 
     @staticmethod
     def _ungrounded_fallback(exc: Exception, response_model: type[T]) -> T | None:
@@ -349,15 +360,15 @@ class LLMClient:
         import openai
         from instructor.core.exceptions import IncompleteOutputException
 
-        root = _root_cause(exc)
+        root = root_cause(exc)
         where, attempts, usage = self.settings.endpoint, tally.requests, tally.usage
         if isinstance(root, ReplayMissError):
             return ReplayMissError(str(root), attempts=attempts, usage=usage)
         if isinstance(root, (openai.AuthenticationError, openai.PermissionDeniedError)):
-            message = f"{where} refused the API key ({_describe(root)}); set a valid key in {self.settings.key_env or 'OPENAI_API_KEY'} or pass --api-key"
+            message = f"{where} refused the API key ({describe_error(root)}); set a valid key in {self.settings.key_env or 'OPENAI_API_KEY'} or pass --api-key"
             return AuthError(self.redact(message), attempts=attempts, usage=usage)
         if isinstance(root, openai.NotFoundError):
-            message = f"{where} has no model {self.settings.model!r} ({_describe(root)}); pass --model with a model the endpoint serves, or check --base-url"
+            message = f"{where} has no model {self.settings.model!r} ({describe_error(root)}); pass --model with a model the endpoint serves, or check --base-url"
             return ModelNotFoundError(self.redact(message), attempts=attempts, usage=usage)
         if isinstance(exc, IncompleteOutputException) or isinstance(root, IncompleteOutputException):
             message = (f"the model's answer was cut off by its output token limit (finish_reason=length) "
@@ -366,8 +377,8 @@ class LLMClient:
         if not isinstance(root, openai.OpenAIError) and (hasattr(exc, "n_attempts") or isinstance(root, (ValidationError, json.JSONDecodeError))):
             detail = " ".join(str(root).split())[:400]
             return LLMError(self.redact(f"the model's answer failed validation after {self.settings.max_reasks} re-ask(s): {detail}"), attempts=attempts, usage=usage)
-        kind = EndpointError if _is_transient(root) else LLMError
-        message = f"{_describe(root)} after {attempts} request(s) to {where}"
+        kind = EndpointError if is_transient(root) else LLMError
+        message = f"{describe_error(root)} after {attempts} request(s) to {where}"
         if isinstance(root, openai.APIConnectionError) and not isinstance(root, openai.APITimeoutError):
             message += "; is the server running? Start it, or fix --base-url / OPENAI_BASE_URL (`brief check` diagnoses the endpoint)"
         elif isinstance(root, openai.APITimeoutError):

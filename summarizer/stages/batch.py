@@ -3,16 +3,17 @@
 1. Every article not yet cached becomes one line of a JSONL file: a POST /v1/chat/completions
    request with exactly the messages and tools (or response format) a live request carries,
    `custom_id` = the article's request subject (its content hash).
-2. The file is uploaded (POST /files, purpose=batch) and a batch created (POST /batches). The
+2. The file is uploaded (files.create, purpose=batch) and a batch created (batches.create). The
    batch id is written to the cache at once, per article, so a run that is stopped and started
-   again picks the pending batch up (GET /batches/{id}) instead of paying for it twice.
-3. brief polls until the batch ends, downloads the output file (GET /files/{id}/content), maps
+   again picks the pending batch up (batches.retrieve) instead of paying for it twice.
+3. brief polls until the batch ends, downloads the output file (files.content), maps
    each line back by `custom_id`, validates it with `ArticleBrief` (grounding included) and
    caches it, exactly as a live answer.
 4. Articles the batch could not answer (an error line, an answer that fails validation, an
    expired batch) go through the live path afterwards, with its validation re-asks.
 
-The Batch API needs a live OpenAI-style endpoint: recordings cannot answer it.
+The Batch API needs a live OpenAI-style endpoint: recordings cannot answer it. The calls go
+through the openai SDK under the client's one retry layer (llm/batch.py).
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ import asyncio
 import datetime as dt
 import json
 import logging
-import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -31,7 +31,8 @@ from pydantic import ValidationError
 from ..cache.disk import BriefCache
 from ..config.settings import Settings
 from ..llm.cost import Budget, Reservation, estimate_tokens
-from ..errors import AuthError, ConfigError, LLMError
+from ..errors import ConfigError
+from ..llm.batch import BatchApi, BatchNotFound
 from .grounding import verify_brief
 from ..llm.client import chat_request_body
 from ..llm.prompts import short_hash
@@ -89,61 +90,6 @@ def batch_line(article: Article, settings: Settings) -> dict[str, Any]:
     return {"custom_id": rkey.subject, "method": "POST", "url": "/v1/chat/completions", "body": body}
 
 
-class _Api:
-    """The few Files and Batches endpoints brief needs, over httpx, with bounded retries."""
-
-    def __init__(self, settings: Settings, transport: httpx.AsyncBaseTransport | None) -> None:
-        import httpx
-
-        self.settings = settings
-        key = settings.api_key.get_secret_value() if settings.api_key else ""
-        headers = {"Authorization": f"Bearer {key}"} if key else {}
-        base = (settings.base_url or "https://api.openai.com/v1").rstrip("/")
-        self.client = httpx.AsyncClient(base_url=base, headers=headers, timeout=settings.timeout, transport=transport)
-
-    async def close(self) -> None:
-        await self.client.aclose()
-
-    def _redact(self, text: str) -> str:
-        key = self.settings.api_key.get_secret_value() if self.settings.api_key else ""
-        return text.replace(key, "[redacted]") if len(key) >= 6 else text
-
-    async def call(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
-        import httpx
-
-        where = f"{self.settings.endpoint} ({method} /{path.lstrip('/')})"
-        for attempt in range(1, self.settings.max_attempts + 1):
-            try:
-                response = await self.client.request(method, path, **kwargs)
-            except httpx.HTTPError as exc:
-                problem = f"cannot connect ({exc})"
-            else:
-                if response.status_code < 400:
-                    return response
-                problem = f"HTTP {response.status_code}: {_error_message(response)}"
-                if response.status_code in (401, 403):
-                    raise AuthError(self._redact(f"{where} refused the API key ({problem}); set a valid key in OPENAI_API_KEY or pass --api-key"))
-                if response.status_code == 404:
-                    raise _NotFound(self._redact(f"{where} found no such resource ({problem}); if this endpoint has no Batch API, drop --batch"))
-                if response.status_code not in (408, 409, 429) and response.status_code < 500:
-                    raise LLMError(self._redact(f"{where} rejected the batch request ({problem})"))
-            if attempt < self.settings.max_attempts:
-                await asyncio.sleep(min(self.settings.backoff_max, self.settings.backoff_initial * 2 ** (attempt - 1)) + random.uniform(0, 0.1))
-        raise LLMError(self._redact(f"{where} failed after {self.settings.max_attempts} attempt(s): {problem}"))
-
-
-class _NotFound(LLMError):
-    """HTTP 404: no Batch API at this endpoint, or a batch id it does not know."""
-
-
-def _error_message(response: httpx.Response) -> str:
-    try:
-        error = response.json().get("error") or {}
-        return str(error.get("message") or response.text)[:300]
-    except (ValueError, AttributeError):
-        return response.text[:300]
-
-
 def _payload(body: dict[str, Any]) -> str | None:
     """The structured answer in a chat.completion body: tool call arguments, else the JSON in the content."""
     try:
@@ -161,8 +107,12 @@ def _payload(body: dict[str, Any]) -> str | None:
 async def run_batch(
     articles: Sequence[Article], settings: Settings, cache: BriefCache, *, budget: Budget | None = None,
     on_status: StatusCallback | None = None, on_result: ProgressCallback | None = None, transport: httpx.AsyncBaseTransport | None = None,
+    client: LLMClient | None = None,
 ) -> BatchOutcome:
-    """Brief uncached `articles` through the Batch API (resuming pending batches); cache and return the answers."""
+    """Brief uncached `articles` through the Batch API (resuming pending batches); cache and return the answers.
+
+    `client` lends its retry policy (a new one is made from `settings` when None).
+    """
     check_batch_settings(settings)
     say = on_status or (lambda message: log.info(message))
     outcome = BatchOutcome()
@@ -178,13 +128,17 @@ async def run_batch(
             pending.setdefault(batch_id, []).append(rkey.subject)
     if not todo:
         return outcome
-    api = _Api(settings, transport)
+    if client is None:
+        from ..llm.client import LLMClient
+
+        client = LLMClient(settings)
+    api = BatchApi(client, transport=transport)
     try:
         active: dict[str, dict[str, Any]] = {}
         for batch_id in pending:
             try:
-                batch = (await api.call("GET", f"/batches/{batch_id}")).json()
-            except _NotFound:
+                batch = await api.retrieve(batch_id)
+            except BatchNotFound:
                 batch = {"status": "unknown to the endpoint"}
             if batch.get("status") not in (*TERMINAL, "validating", "in_progress", "finalizing", "cancelling") or (
                 batch.get("status") in ("failed", "expired", "cancelled") and not batch.get("output_file_id")
@@ -232,18 +186,14 @@ def _forget(cache: BriefCache, todo: dict[str, tuple[Article, str]], subjects: S
         cache.set_text(_PENDING + todo[subject][1], "")
 
 
-async def _submit(api: _Api, lines: list[dict[str, Any]], settings: Settings) -> dict[str, Any]:
+async def _submit(api: BatchApi, lines: list[dict[str, Any]], settings: Settings) -> dict[str, Any]:
     data = "".join(json.dumps(line, ensure_ascii=False, separators=(",", ":")) + "\n" for line in lines).encode("utf-8")
     name = f"brief-{short_hash(data, 12)}.jsonl"
-    uploaded = (await api.call("POST", "/files", data={"purpose": "batch"}, files={"file": (name, data, "application/jsonl")})).json()
-    created = await api.call("POST", "/batches", json={
-        "input_file_id": uploaded["id"], "endpoint": "/v1/chat/completions", "completion_window": "24h",
-        "metadata": {"created_by": "brief", "model": settings.model, "requests": str(len(lines))},
-    })
-    return created.json()
+    uploaded = await api.upload(name, data)
+    return await api.create(uploaded["id"], {"created_by": "brief", "model": settings.model, "requests": str(len(lines))})
 
 
-async def _wait(api: _Api, batch: dict[str, Any], settings: Settings, say: StatusCallback) -> dict[str, Any]:
+async def _wait(api: BatchApi, batch: dict[str, Any], settings: Settings, say: StatusCallback) -> dict[str, Any]:
     """Poll until the batch reaches a terminal status, reporting progress when it changes."""
     last = None
     while batch.get("status") not in TERMINAL:
@@ -253,7 +203,7 @@ async def _wait(api: _Api, batch: dict[str, Any], settings: Settings, say: Statu
             say(f"Batch {batch['id']}: {batch.get('status')}, {counts.get('completed', 0)}/{counts.get('total', 0)} done, {counts.get('failed', 0)} failed.")
             last = state
         await asyncio.sleep(settings.batch_poll)
-        batch = (await api.call("GET", f"/batches/{batch['id']}")).json()
+        batch = await api.retrieve(batch["id"])
     counts = batch.get("request_counts") or {}
     say(f"Batch {batch['id']}: {batch['status']}, {counts.get('completed', 0)}/{counts.get('total', 0)} done, {counts.get('failed', 0)} failed.")
     if batch["status"] == "failed" and not batch.get("output_file_id"):
@@ -263,14 +213,14 @@ async def _wait(api: _Api, batch: dict[str, Any], settings: Settings, say: Statu
 
 
 async def _collect(
-    api: _Api, batch: dict[str, Any], subjects: Sequence[str], todo: dict[str, tuple[Article, str]], settings: Settings,
+    api: BatchApi, batch: dict[str, Any], subjects: Sequence[str], todo: dict[str, tuple[Article, str]], settings: Settings,
     cache: BriefCache, outcome: BatchOutcome, on_result: ProgressCallback | None,
 ) -> set[str]:
     """Validate and cache each answer of a finished batch; return the subjects answered."""
     answered: set[str] = set()
     if not batch.get("output_file_id"):
         return answered
-    text = (await api.call("GET", f"/files/{batch['output_file_id']}/content")).text
+    text = await api.content(batch["output_file_id"])
     wanted = set(subjects)
     for raw in text.splitlines():
         try:
@@ -313,7 +263,7 @@ async def summarize_with_batch(
     transport: httpx.AsyncBaseTransport | None = None,
 ) -> tuple[list[BriefResult], BatchOutcome]:
     """Batch what is not cached, then the usual path for the rest (cache hits and leftovers); results in input order."""
-    outcome = await run_batch(articles, settings, cache, budget=budget, on_status=on_status, on_result=on_result, transport=transport)
+    outcome = await run_batch(articles, settings, cache, budget=budget, on_status=on_status, on_result=on_result, transport=transport, client=client)
     rest = [a for a in articles if a.id not in outcome.results]
     if outcome.leftovers:
         (on_status or log.info)(f"{outcome.leftovers} article(s) came back from the batch without a valid answer; asking them live.")
