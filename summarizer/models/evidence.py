@@ -7,6 +7,7 @@ word boundaries, so a truncated word does not pass).
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 __all__ = ["normalize", "quote_in_source", "locate_quote", "MIN_QUOTE_CHARS"]
@@ -53,6 +54,7 @@ def _occurs_as_words(needle: str, haystack: str) -> bool:
     return False
 
 
+@functools.lru_cache(maxsize=16)  # one article's text is searched for each of its quotes in turn
 def _normalized_with_map(text: str, *, drop_quote_marks: bool = False) -> tuple[str, list[int]]:
     """`normalize(text)` (per character) and, for each of its characters, the index in `text` it came from."""
     out: list[str] = []

@@ -95,7 +95,7 @@ class Evidence:
         self.texts = dict(texts)
         self._where: dict[tuple[int, str], tuple[int, int] | None] = {}
         self._spans: dict[int, set[tuple[int, int]]] = {}
-        for q in quotes:
+        for q in sorted(quotes, key=lambda q: q.source):  # one source's quotes together: its text is prepared once
             span = self._locate(q)
             if span is not None:
                 self._spans.setdefault(q.source, set()).add(span)
@@ -177,6 +177,11 @@ def _stance_actors(cells: Sequence[Any]) -> list[str]:
     return sorted(reach, key=lambda a: (-len(reach[a]), a))
 
 
+def _sources_of(part: Any, by_ref: Mapping[int, Source]) -> list[Source]:
+    """A part's sources as Source objects, whether it lists them (a briefing) or cites their numbers (a story)."""
+    return [s if isinstance(s, Source) else by_ref[s] for s in part.sources if isinstance(s, Source) or s in by_ref]
+
+
 def _render(template: str, page: BaseModel, texts: Mapping[int, str], **context: Any) -> str:
     from markupsafe import Markup
 
@@ -186,7 +191,8 @@ def _render(template: str, page: BaseModel, texts: Mapping[int, str], **context:
     by_ref = {s.ref: s for s in sources}
     return _env().get_template(template).render(
         page=page, csp=content_security_policy(css, js), css=Markup(css), js=Markup(js),
-        evidence=evidence, src=by_ref, quote_for=_quote_for, stance_actors=_stance_actors, note_titles=_NOTE_TITLES,
+        evidence=evidence, src=by_ref, quote_for=_quote_for, stance_actors=_stance_actors,
+        sources_of=lambda part: _sources_of(part, by_ref), note_titles=_NOTE_TITLES,
         span=_span(sources), **context,
     )
 
