@@ -32,6 +32,27 @@ def _isolate(mp: pytest.MonkeyPatch, home: Path) -> None:
 
 
 @pytest.fixture(scope="session", autouse=True)
+def offline() -> Iterator[None]:
+    """No connection outside loopback for the whole session (tests/netguard.py)."""
+    from tests import netguard
+
+    netguard.install()
+    yield
+    netguard.uninstall()
+
+
+@pytest.fixture(autouse=True)
+def no_network_attempts() -> Iterator[None]:
+    """Fail a test that tried to reach the network, even if the code under test swallowed the refusal."""
+    from tests import netguard
+
+    netguard.attempts.clear()
+    yield
+    tried, netguard.attempts[:] = list(netguard.attempts), []
+    assert not tried, f"the test tried to connect outside loopback: {tried}"
+
+
+@pytest.fixture(scope="session", autouse=True)
 def isolated_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """The same isolation for module-scoped fixtures, which pytest sets up before `isolated_env`."""
     home = tmp_path_factory.mktemp("session-home")

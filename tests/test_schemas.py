@@ -85,8 +85,19 @@ def test_a_missing_folder_is_drift_not_a_crash(tmp_path: Path):
     assert "brief schemas export --out" in result.stderr
 
 
-def test_rendering_is_deterministic():
-    assert render_schemas() == render_schemas()
+def test_rendering_is_deterministic_across_processes(tmp_path: Path):
+    """Another interpreter, with another hash seed (set and dict ordering), writes byte-identical files.
+
+    (Within one process pydantic caches each model's schema, so comparing two renders there proves nothing.)
+    """
+    import os
+    import subprocess
+    import sys
+
+    code = "import sys; from pathlib import Path; from summarizer.models.jsonschema import write_schemas; write_schemas(Path(sys.argv[1]))"
+    env = {**os.environ, "PYTHONHASHSEED": "12345"}
+    subprocess.run([sys.executable, "-c", code, str(tmp_path)], check=True, env=env, cwd=ROOT, timeout=120)
+    assert {p.name: p.read_text(encoding="utf-8") for p in tmp_path.iterdir()} == render_schemas()
 
 
 # --------------------------------------------------------------------------- output validates

@@ -39,10 +39,6 @@ class Provider:
     base_url_env: str | None = None
     start_hint: str = ""  # how to get the server running, for `brief check`
 
-    @property
-    def local(self) -> bool:
-        return not self.key_required
-
 
 PROVIDERS: dict[str, Provider] = {
     p.name: p

@@ -28,7 +28,6 @@ __all__ = [
     "BATCH_DISCOUNT",
     "COMPLETION_ALLOWANCE",
     "PRICES",
-    "PRICES_AS_OF",
     "Budget",
     "Price",
     "Reservation",
@@ -41,7 +40,6 @@ __all__ = [
 
 COMPLETION_ALLOWANCE = 2000  # tokens reserved for an answer when the request sets no max_tokens
 BATCH_DISCOUNT = 0.5
-PRICES_AS_OF = "2025-08"
 
 
 @dataclass(frozen=True)

@@ -69,7 +69,6 @@ class RateLimiter:
         self._tokens = _Bucket(tpm) if tpm else None
         self._clock, self._sleep = clock, sleep
         self._lock = asyncio.Lock()
-        self.waited = 0.0  # total seconds requests were held back, for reporting
 
     async def acquire(self, tokens: int = 0) -> float:
         """Wait until one request of `tokens` tokens fits under both limits, take it, return the wait."""
@@ -89,7 +88,6 @@ class RateLimiter:
             for bucket, cost in ((self._requests, 1), (self._tokens, tokens)):
                 if bucket is not None:
                     bucket.level -= cost
-        self.waited += waited
         return waited
 
 
