@@ -42,8 +42,7 @@ def _missing() -> str | None:
     return None
 
 
-@pytest.fixture(scope="module")
-def driver() -> Iterator[object]:
+def _chrome(*, javascript: bool = True) -> Iterator[object]:
     missing = _missing()
     if missing:
         if os.environ.get("CI"):
@@ -57,6 +56,8 @@ def driver() -> Iterator[object]:
     options.binary_location = shutil.which("chromium") or shutil.which("chromium-browser") or ""
     for flag in [*CHROME_FLAGS, f"--user-data-dir={profile}", "--window-size=1400,1000"]:
         options.add_argument(flag)
+    if not javascript:  # like a mail client's preview: the page's script does not run
+        options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
     options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
     # Explicit driver path: Selenium Manager never looks for (or downloads) a driver.
     browser = webdriver.Chrome(service=Service(executable_path=shutil.which("chromedriver")), options=options)
@@ -66,6 +67,11 @@ def driver() -> Iterator[object]:
     finally:
         browser.quit()
         shutil.rmtree(profile, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def driver() -> Iterator[object]:
+    yield from _chrome()
 
 
 @pytest.fixture(scope="module")
@@ -236,4 +242,38 @@ def test_printing_hides_the_navigation_and_panel_and_unfolds_every_quote(driver,
         assert driver.execute_script("return [...document.querySelectorAll('details.evidence')].every(d => !d.open)")
     finally:
         driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+    assert _errors(driver) == []
+
+
+def test_without_javascript_a_citation_still_leads_to_the_source_text(pages):
+    from selenium.webdriver.common.by import By
+
+    for browser in _chrome(javascript=False):
+        browser.get(pages["seeds"].as_uri())
+        assert not browser.find_element(By.CSS_SELECTOR, "#src-2 .source-text").is_displayed()
+        _click(browser, browser.find_element(By.CSS_SELECTOR, "#summary-5 a.cite"))
+        ref = browser.find_element(By.CSS_SELECTOR, "#summary-5 a.cite").get_attribute("data-src")
+        assert browser.current_url.endswith(f"#src-{ref}")
+        text = browser.find_element(By.CSS_SELECTOR, f"#src-{ref} .source-text")
+        assert text.is_displayed() and pages["texts"][int(ref)][:40] in text.text
+        assert not browser.find_element(By.ID, "panel").is_displayed()
+
+
+def test_a_digest_page_opens_its_sources_too(driver, tmp_path: Path):
+    from selenium.webdriver.common.by import By
+    from typer.testing import CliRunner
+
+    from summarizer.cli import app
+    from tests.html_pages import SEEDS
+
+    out = tmp_path / "digests"
+    result = CliRunner().invoke(app, ["digest", str(SEEDS), "--date", "2025-09-03", "--html", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    _open(driver, out / "index.html")
+    driver.find_element(By.CSS_SELECTOR, "a.day").click()
+    assert driver.current_url.endswith("2025-09-03.html")
+    link = driver.find_element(By.CSS_SELECTOR, ".timeline a.cite[data-q]")
+    _click(driver, link)
+    marks = _highlighted(driver)
+    assert marks and _in_view(driver, marks[0])
     assert _errors(driver) == []
