@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,16 +19,17 @@ from .llm.client import LLMClient
 from .stages.merge import merge_briefs
 from .llm.prompts import load_prompt, schema_hash
 from .models import ArticleBrief, Briefing, BriefingMeta
-from .models import BriefResult, RunStats
-from .stages.summarize import ProgressCallback, summarize_articles_async
-from .stages.synthesis import write_summary
+from .models import BriefResult, Outcome, RunStats
+from .models.results import ProgressCallback, StatusCallback
+from .stages.summarize import summarize_articles_async
+from .stages.synthesis import SummaryOutcome, write_summary
 
 if TYPE_CHECKING:  # pragma: no cover
     import httpx
 
-__all__ = ["BriefingRun", "build_briefing", "build_briefing_async", "read_articles"]
+__all__ = ["BriefingRun", "LoadedCallback", "Outcome", "build_briefing", "build_briefing_async", "read_articles"]
 
-EXIT_OK, EXIT_USAGE, EXIT_PARTIAL = 0, 1, 2
+LoadedCallback = Callable[[ArticleSet], None]  # called once the articles are read, before any request
 
 
 @dataclass
@@ -39,6 +40,7 @@ class BriefingRun:
     results: list[BriefResult]
     rejected: list[Rejection]
     stats: RunStats
+    not_written: list[str] = field(default_factory=list)  # parts of the briefing that could not be written (summary, comparison)
 
     @property
     def failed(self) -> list[BriefResult]:
@@ -53,10 +55,15 @@ class BriefingRun:
         return {s.ref: done[s.article_id] for s in self.briefing.sources if s.article_id in done}
 
     @property
+    def outcome(self) -> Outcome:
+        """COMPLETE when every article made it into the briefing and every part was written, else PARTIAL."""
+        partial = self.failed or self.rejected or not self.results or self.not_written
+        return Outcome.PARTIAL if partial else Outcome.COMPLETE
+
+    @property
     def exit_code(self) -> int:
-        """0 when every article made it into the briefing, 2 when some failed or were rejected (or the summary failed)."""
-        summary_failed = any(n.kind == "failed" and n.file is None for n in self.briefing.notes)
-        return EXIT_PARTIAL if self.failed or self.rejected or not self.results or summary_failed else EXIT_OK
+        """The conventional process status for `outcome` (0 complete, 2 partial), for scripts using the API."""
+        return 2 if self.outcome is Outcome.PARTIAL else 0
 
 
 def read_articles(paths: Sequence[str | Path], cache: Cache) -> ArticleSet:
@@ -75,9 +82,9 @@ def read_articles(paths: Sequence[str | Path], cache: Cache) -> ArticleSet:
 
 async def build_briefing_async(
     paths: Sequence[str | Path], settings: Settings, *, on_result: ProgressCallback | None = None,
-    transport: httpx.AsyncBaseTransport | None = None, on_loaded=None,
+    transport: httpx.AsyncBaseTransport | None = None, on_loaded: LoadedCallback | None = None,
     articles: ArticleSet | None = None, executive_summary: bool = True, cross_source: bool | None = None,
-    on_status=None,
+    on_status: StatusCallback | None = None,
 ) -> BriefingRun:
     """Read, summarize, merge and write the executive summary for everything under `paths`.
 
@@ -128,26 +135,27 @@ async def build_briefing_async(
             summaries = {s.ref: done[s.article_id].brief.summary for s in briefing.sources}  # type: ignore[union-attr]
             texts = {s.ref: done[s.article_id].article.text for s in briefing.sources}
             use_llm = executive_summary if cross_source is None else cross_source
-            (paragraphs, notes, usage, summary_cached), analysis = await gather_or_cancel((
-                write_summary(briefing, summaries, settings, client, cache, budget=budget) if executive_summary else _value(([], [], {}, 0)),
+            summary, analysis = await gather_or_cancel((
+                write_summary(briefing, summaries, settings, client, cache, budget=budget) if executive_summary else _value(SummaryOutcome([], [], {}, 0)),
                 analyze_briefing(briefing, texts, summaries, settings, client, cache, use_llm=use_llm, budget=budget),
             ))
             briefing = analysis.apply(briefing)
-            stats.add_usage(usage)
+            stats.add_usage(summary.usage)
             stats.add_usage(analysis.usage)
-            stats.cache_hits += summary_cached + analysis.from_cache
+            stats.cache_hits += summary.cached + analysis.from_cache
         finally:
             stats.requests = client.requests
             await client.aclose()
         briefing = briefing.model_copy(update={
-            "summary": paragraphs,
-            "notes": briefing.notes + notes,
+            "summary": summary.paragraphs,
+            "notes": briefing.notes + summary.notes,
             "meta": briefing.meta.model_copy(update={
                 "llm_requests": stats.requests, "cache_hits": stats.cache_hits, "usage": _sum_usage(stats.usage, batch_usage),
                 "batch_requests": batch_requests, **_cost(settings, stats.usage, batch_usage),
             }),
         })
-        return BriefingRun(briefing=briefing, results=results, rejected=loaded.rejected, stats=stats)
+        return BriefingRun(briefing=briefing, results=results, rejected=loaded.rejected, stats=stats,
+                           not_written=summary.not_written + analysis.not_written)
     finally:
         cache.close()
 

@@ -149,7 +149,7 @@ def summarize(n: int, chunk_size: int = CHUNK_SIZE):  # type: ignore[no-untyped-
     by_id = {r.article.id: r for r in results}
     summaries = {s.ref: by_id[s.article_id].brief.summary for s in briefing.sources}
     stub = SummaryStub()
-    paragraphs, notes, _, _ = asyncio.run(write_summary(
+    paragraphs, notes, *_ = asyncio.run(write_summary(
         briefing, summaries, Settings(use_cache=False), stub, BriefCache(None), chunk_size=chunk_size,  # type: ignore[arg-type]
     ))
     return briefing, stub.calls, paragraphs, notes

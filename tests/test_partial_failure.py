@@ -107,3 +107,21 @@ def test_json_output_lists_what_was_not_included(tmp_path):
     assert result.exit_code == 2
     notes = json.loads(js.read_text(encoding="utf-8"))["notes"]
     assert {"kind": "rejected", "file": str(empty), "message": "empty file: nothing to summarize; add the article text or remove the file"} in notes
+
+
+def test_a_failed_executive_summary_is_a_typed_outcome_not_a_note_to_scan(tmp_path, seeds_copy):
+    from pydantic import SecretStr
+
+    from summarizer.config.settings import Settings
+    from summarizer.models import Outcome
+    from summarizer.pipeline import build_briefing
+
+    with _SummaryDown() as server:
+        settings = Settings(base_url=server.base_url, api_key=SecretStr("sk-test"), cache_dir=tmp_path / "cache", max_attempts=1, backoff_initial=0.0)
+        run = build_briefing([seeds_copy], settings)
+    assert all(r.ok for r in run.results) and not run.rejected
+    assert run.outcome is Outcome.PARTIAL and run.not_written == ["executive summary"]
+    # the outcome does not depend on how the notes are worded or which kinds they have
+    scrubbed = type(run)(briefing=run.briefing.model_copy(update={"notes": []}), results=run.results, rejected=[], stats=run.stats, not_written=run.not_written)
+    assert scrubbed.outcome is Outcome.PARTIAL and scrubbed.exit_code == 2
+    assert type(run)(briefing=run.briefing, results=run.results, rejected=[], stats=run.stats).outcome is Outcome.COMPLETE

@@ -13,6 +13,13 @@ from ..errors import BriefError
 EXIT_OK, EXIT_USAGE, EXIT_PARTIAL = 0, 1, 2
 
 
+def exit_code_for(outcome) -> int:  # type: ignore[no-untyped-def]
+    """The process exit code for a run's Outcome: 0 complete, 2 partial."""
+    from ..models.results import Outcome
+
+    return {Outcome.COMPLETE: EXIT_OK, Outcome.PARTIAL: EXIT_PARTIAL}[outcome]
+
+
 class _DefaultToRun(TyperGroup):
     """`brief seeds/` means `brief run seeds/`: anything that is not a subcommand goes to `run`."""
 
@@ -20,6 +27,13 @@ class _DefaultToRun(TyperGroup):
         if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
             args = ["run", *args]
         return super().parse_args(ctx, args)
+
+    def invoke(self, ctx):  # type: ignore[no-untyped-def]
+        """Every command runs with the one redacting log handler (cli/logs.py)."""
+        from .logs import command_logging
+
+        with command_logging():
+            return super().invoke(ctx)
 
 
 app = typer.Typer(

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Annotated
 
 import typer
 
 from ..errors import BriefError
+from .logs import configure as configure_logging
 from ._common import (
     EXIT_USAGE,
     ApiKeyOpt,
@@ -37,11 +37,11 @@ def check(
     """Make one tiny structured call to the endpoint and report what works (reachable, auth, model, structured output) and how to fix what does not."""
     from ..llm.check import check_endpoint
 
-    logging.getLogger("instructor").setLevel(logging.CRITICAL + 1)
     try:
         settings = settings_from(provider=provider, model=model, base_url=base_url, api_key=api_key, mode=mode, config=config, lenient=True)
     except BriefError as exc:
         raise fail(exc) from None
+    configure_logging(secrets=settings.secrets)
     report = check_endpoint(settings.with_(timeout=timeout))
     s = report.settings
     typer.echo(f"brief check: model {s.model}, mode {s.mode} ({s.sources.get('mode', 'default')}), provider {s.provider or '(none)'}")

@@ -8,15 +8,14 @@ each digest's Notes); 75 another `brief digest` holds the lock on --out (nothing
 from __future__ import annotations
 
 import datetime as dt
-import logging
-import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
 from ..errors import BriefError, ConfigError
-from ._common import ApiKeyOpt, BaseUrlOpt, CacheDirOpt, CacheTtlOpt, CacheUrlOpt, ConcurrencyOpt, ConfigOpt, EXIT_USAGE, ModeOpt, ModelOpt, NoCacheOpt, ProviderOpt, RecordOpt, ReplayOpt, VerboseOpt, announce_replay, app, err, settings_from
+from .logs import configure as configure_logging
+from ._common import ApiKeyOpt, BaseUrlOpt, CacheDirOpt, CacheTtlOpt, CacheUrlOpt, ConcurrencyOpt, ConfigOpt, EXIT_USAGE, ModeOpt, ModelOpt, NoCacheOpt, ProviderOpt, RecordOpt, ReplayOpt, VerboseOpt, announce_replay, app, err, exit_code_for, settings_from
 
 
 @app.command("digest")
@@ -52,9 +51,7 @@ def digest(
     """
     from ..digest import build as lib
 
-    logging.basicConfig(level=logging.DEBUG if verbose else logging.CRITICAL, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
-    if not verbose:
-        logging.getLogger("instructor").setLevel(logging.CRITICAL + 1)
+    configure_logging(verbose=verbose)
     try:
         today = dt.date.today()
         day, first, last = (None if v is None else lib.parse_day(v, flag, today=today) for v, flag in ((date, "--date"), (since, "--since"), (until, "--until")))
@@ -67,6 +64,7 @@ def digest(
             provider=provider, model=model, base_url=base_url, api_key=api_key, mode=mode, cache_dir=cache_dir, cache_url=cache_url, cache_ttl=cache_ttl, concurrency=concurrency,
             replay_dir=replay, record_dir=record, config=config, use_cache=False if no_cache else None,
         )
+        configure_logging(verbose=verbose, secrets=settings.secrets)
         if not quiet:
             announce_replay(settings)
         run = lib.build_digests(paths, out, settings, days=days, skip_empty=skip_empty, wait=wait, html=html, on_day=None if quiet else _print_day)
@@ -74,8 +72,9 @@ def digest(
         err(f"Error: {exc}")
         raise typer.Exit(exc.exit_code if exc.exit_code != 1 else EXIT_USAGE) from None
     _report(run, quiet)
-    if run.exit_code:
-        raise typer.Exit(run.exit_code)
+    code = exit_code_for(run.outcome)
+    if code:
+        raise typer.Exit(code)
 
 
 def _print_day(day) -> None:  # type: ignore[no-untyped-def]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import logging
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
@@ -12,7 +10,8 @@ import typer
 
 from ..llm.cost import format_usd
 from ..errors import BriefError
-from ._common import ApiKeyOpt, BaseUrlOpt, CacheDirOpt, CacheTtlOpt, CacheUrlOpt, ConcurrencyOpt, ConfigOpt, ModeOpt, ModelOpt, NoCacheOpt, ProviderOpt, RecordOpt, ReplayOpt, VerboseOpt, announce_replay, app, err, fail, settings_from
+from .logs import configure as configure_logging
+from ._common import ApiKeyOpt, BaseUrlOpt, CacheDirOpt, CacheTtlOpt, CacheUrlOpt, ConcurrencyOpt, ConfigOpt, ModeOpt, ModelOpt, NoCacheOpt, ProviderOpt, RecordOpt, ReplayOpt, VerboseOpt, announce_replay, app, err, exit_code_for, fail, settings_from
 
 
 @app.command("run")
@@ -53,7 +52,8 @@ def run(
             replay_dir=replay, record_dir=record, config=config, use_cache=False if no_cache else None, max_article_chars=max_article_chars,
             rpm=rpm, tpm=tpm, max_cost=max_cost, max_tokens=max_tokens, batch=True if batch else None,
         )
-        with _log_to_stderr(verbose, settings), _Progress(enabled=not quiet and sys.stderr.isatty(), quiet=quiet) as progress:
+        configure_logging(verbose=verbose, secrets=settings.secrets)
+        with _Progress(enabled=not quiet and sys.stderr.isatty(), quiet=quiet) as progress:
 
             def loaded(articles):  # type: ignore[no-untyped-def]  # paths are valid: now say where answers come from
                 if not quiet:
@@ -75,8 +75,9 @@ def run(
     except BriefError as exc:
         raise fail(exc) from None
     _report(result, output, json_out, html_out, quiet=quiet)
-    if result.exit_code:
-        raise typer.Exit(result.exit_code)
+    code = exit_code_for(result.outcome)
+    if code:
+        raise typer.Exit(code)
 
 
 def _write(path: Path, text: str) -> None:
@@ -87,33 +88,6 @@ def _write(path: Path, text: str) -> None:
         write_atomic(path, text)
     except OSError as exc:
         raise BriefError(f"cannot write {path} ({exc.strerror or exc}); check that its folder is writable and has free space") from None
-
-
-@contextlib.contextmanager
-def _log_to_stderr(verbose: bool, settings):  # type: ignore[no-untyped-def]
-    """Logs on stderr for this command only (everything with --verbose), the API key and the cache password blanked out of every line."""
-    secrets = settings.secrets
-
-    class Redact(logging.Formatter):
-        def format(self, record: logging.LogRecord) -> str:
-            text = super().format(record)
-            for secret in secrets:
-                text = text.replace(secret, "[redacted]")
-            return text
-
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(Redact("%(levelname)s %(name)s: %(message)s"))
-    root, instructor = logging.getLogger(), logging.getLogger("instructor")
-    saved = root.level, instructor.level
-    root.addHandler(handler)
-    root.setLevel(logging.DEBUG if verbose else logging.CRITICAL)
-    instructor.setLevel(logging.NOTSET if verbose else logging.CRITICAL + 1)
-    try:
-        yield
-    finally:
-        root.removeHandler(handler)
-        root.setLevel(saved[0])
-        instructor.setLevel(saved[1])
 
 
 def _report(result, output: Optional[Path], json_out: Optional[Path], html_out: Optional[Path] = None, *, quiet: bool = False) -> None:  # type: ignore[no-untyped-def]
@@ -153,7 +127,7 @@ def _report_problems(result) -> None:  # type: ignore[no-untyped-def]
         err(f"  failed: {r.article.path}: {r.error}")
     for r in result.rejected:
         err(f"  rejected: {r.path}: {r.reason}")
-    for note in result.briefing.notes:
+    for note in result.briefing.notes:  # why a part (summary, comparison) was not written
         if note.kind == "failed" and not note.file:
             err(f"  failed: {note.message}")
 

@@ -49,7 +49,7 @@ from ..models import (
     SummaryParagraph,
     TimelineEntry,
 )
-from ..models import BriefResult
+from ..models import BriefResult, Outcome
 
 if TYPE_CHECKING:  # pragma: no cover
     import httpx
@@ -112,9 +112,14 @@ class DigestRun:
         return sum(d.cache_hits for d in self.days)
 
     @property
+    def outcome(self) -> Outcome:
+        """COMPLETE when every article of the digested days was briefed; PARTIAL when some failed or files were rejected."""
+        return Outcome.PARTIAL if self.rejected or any(d.failed for d in self.days) else Outcome.COMPLETE
+
+    @property
     def exit_code(self) -> int:
-        """0 when every article of the digested days was briefed; 2 when some failed or files were rejected."""
-        return EXIT_PARTIAL if self.rejected or any(d.failed for d in self.days) else EXIT_OK
+        """The conventional process status for `outcome` (0 complete, 2 partial), for scripts using the API."""
+        return EXIT_PARTIAL if self.outcome is Outcome.PARTIAL else EXIT_OK
 
 
 def parse_day(value: str, flag: str, *, today: dt.date) -> dt.date:

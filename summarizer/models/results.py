@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from enum import Enum
 
 from pydantic import BaseModel, Field
 
 from .article import Article
 from .brief import ArticleBrief
 
-__all__ = ["BriefResult", "CachedBrief", "GroundingReport", "RunStats"]
+__all__ = ["BriefResult", "CachedBrief", "GroundingReport", "Outcome", "ProgressCallback", "RunStats", "StatusCallback"]
+
+
+class Outcome(str, Enum):
+    """How a run ended, for the caller to act on (the CLI maps it to an exit code)."""
+
+    COMPLETE = "complete"  # every article briefed, every part written
+    PARTIAL = "partial"  # written, but some articles failed or were rejected, or a part (summary, comparison) is missing
 
 
 @dataclass(frozen=True)
@@ -69,3 +78,7 @@ class RunStats:
     def add_usage(self, usage: dict[str, int]) -> None:
         for name, value in usage.items():
             self.usage[name] = self.usage.get(name, 0) + value
+
+
+ProgressCallback = Callable[[BriefResult], None]  # called once per article as its brief (or failure) is ready
+StatusCallback = Callable[[str], None]  # one line of progress, e.g. of a Batch API job

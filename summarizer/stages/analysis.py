@@ -58,6 +58,9 @@ MAX_INPUT_CHARS = 120_000  # about 30k tokens: one comparison call must fit a sm
 _FENCE_CLOSE = re.compile(r"<\s*/\s*(briefs)", re.IGNORECASE)  # any spelling of the closing tag
 
 
+COMPARISON = "model comparison (divergences on facts, framing by source)"
+
+
 @dataclass
 class AnalysisResult:
     """What the analysis adds to a briefing, plus what the LLM call cost."""
@@ -69,6 +72,12 @@ class AnalysisResult:
     notes: list[Note] = field(default_factory=list)
     usage: dict[str, int] = field(default_factory=dict)
     from_cache: bool = False
+    not_written: list[str] = field(default_factory=list)  # parts that could not be written (also a "failed" note)
+
+    def failed(self, why: str) -> AnalysisResult:
+        self.not_written.append(COMPARISON)
+        self.notes.append(Note(kind="failed", message=f"{COMPARISON} not written: {why}"))
+        return self
 
     def apply(self, briefing: Briefing) -> Briefing:
         """The briefing with the analysis sections filled in and its notes appended."""
@@ -330,8 +339,7 @@ async def analyze_briefing(
             refs = [s.ref for s in b.sources]
             ticket = budget.reserve(estimate_tokens(messages, CrossSourceAnalysis)) if budget is not None and budget.limited else None
             if budget is not None and budget.limited and ticket is None:
-                out.notes.append(Note(kind="failed", message=f"model comparison (divergences on facts, framing by source) not written: the budget ({budget.describe()}) would be exceeded; rerun with a larger budget"))
-                return out
+                return out.failed(f"the budget ({budget.describe()}) would be exceeded; rerun with a larger budget")
             try:
                 done = await client.complete(CrossSourceAnalysis, messages, key=key, context={"valid_sources": refs, "source_texts": source_texts})
             except (AuthError, ModelNotFoundError):
@@ -356,5 +364,5 @@ def _not_written(out: AnalysisResult, exc: LLMError) -> AnalysisResult:
         out.notes.append(Note(kind="info", message=f"model comparison skipped (divergences on facts, framing by source): {str(exc).rstrip('.')}. Corroborated facts, stance changes and the stance table are shown."))
     else:
         out.usage = exc.usage
-        out.notes.append(Note(kind="failed", message=f"model comparison (divergences on facts, framing by source) not written: {exc}"))
+        out.failed(str(exc))
     return out

@@ -22,7 +22,7 @@ import asyncio
 import datetime as dt
 import json
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -38,6 +38,7 @@ from ..llm.client import chat_request_body
 from ..llm.prompts import short_hash
 from ..models import Article, ArticleBrief
 from ..models import BriefResult, CachedBrief, RunStats
+from ..models.results import StatusCallback
 from .summarize import ProgressCallback, brief_key, brief_messages, fit_article, summarize_articles_async
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -48,7 +49,6 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["TERMINAL", "BatchOutcome", "batch_line", "check_batch_settings", "run_batch", "summarize_with_batch"]
 
 log = logging.getLogger(__name__)
-StatusCallback = Callable[[str], None]
 
 TERMINAL = ("completed", "failed", "expired", "cancelled")
 MAX_REQUESTS_PER_BATCH = 50_000  # the Batch API's limit per input file

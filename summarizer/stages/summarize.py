@@ -31,10 +31,10 @@ from ..llm.client import EndpointError, LLMClient
 from ..llm.prompts import load_prompt, schema_hash
 from ..llm.replay import RequestKey
 from ..models import Article, ArticleBrief, BriefResult, CachedBrief, RunStats
+from ..models.results import ProgressCallback
 
 __all__ = ["ProgressCallback", "brief_messages", "brief_key", "fit_article", "summarize_articles", "summarize_articles_async"]
 
-ProgressCallback = Callable[["BriefResult"], None]
 BREAKER_MIN = 3  # consecutive articles the endpoint must fail before the rest are not sent
 _FENCE_CLOSE = re.compile(r"<\s*/\s*(article)", re.IGNORECASE)  # any spelling of the closing tag
 _SENTENCE_END = re.compile(r"[.!?\u3002\u2026][\"'\u00bb\u201d)]*\s")

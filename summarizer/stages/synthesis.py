@@ -18,6 +18,7 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from ..util.aio import gather_or_cancel
 from ..cache import Cache, cache_key
@@ -30,7 +31,7 @@ from ..llm.prompts import load_prompt, schema_hash, short_hash
 from ..llm.replay import RequestKey
 from ..models import Briefing, ExecutiveSummary, Note, SummaryParagraph
 
-__all__ = ["CHUNK_SIZE", "summary_input", "summary_messages", "write_summary"]
+__all__ = ["CHUNK_SIZE", "SummaryOutcome", "summary_input", "summary_messages", "write_summary"]
 
 CHUNK_SIZE = 25  # sources (or group summaries) per summary call
 
@@ -118,6 +119,24 @@ class _Tally:
     notes: list[Note] = field(default_factory=list)
     usage: dict[str, int] = field(default_factory=dict)
     cached: int = 0
+    not_written: list[str] = field(default_factory=list)  # parts that could not be written, each also a "failed" note
+
+    def failed(self, what: str, why: str) -> None:
+        self.not_written.append(what)
+        self.notes.append(Note(kind="failed", message=f"{what} not written: {why}"))
+
+    def outcome(self, paragraphs: list[SummaryParagraph] | None) -> SummaryOutcome:
+        return SummaryOutcome(paragraphs or [], self.notes, self.usage, self.cached, self.not_written)
+
+
+class SummaryOutcome(NamedTuple):
+    """The executive summary and what writing it took."""
+
+    paragraphs: list[SummaryParagraph]
+    notes: list[Note]
+    usage: dict[str, int]
+    cached: int  # calls answered from the cache
+    not_written: list[str] = []  # parts that could not be written (also in `notes` as "failed")
 
 
 async def _ask(
@@ -139,7 +158,7 @@ async def _ask(
             if budget is not None and budget.limited:
                 ticket = budget.reserve(estimate_tokens(messages, ExecutiveSummary))
                 if ticket is None:
-                    tally.notes.append(Note(kind="failed", message=f"{what} not written: the budget ({budget.describe()}) would be exceeded; rerun with a larger budget"))
+                    tally.failed(what, f"the budget ({budget.describe()}) would be exceeded; rerun with a larger budget")
                     return None
             key = RequestKey("summary", subject, settings.mode, prompt.hash, shash, label=f"summary-{subject[:8]}")
             try:
@@ -150,7 +169,7 @@ async def _ask(
                 _add(tally.usage, exc.usage)
                 if budget is not None:
                     budget.settle(ticket, exc.usage)
-                tally.notes.append(Note(kind="failed", message=f"{what} not written: {exc}"))
+                tally.failed(what, str(exc))
                 return None
             _add(tally.usage, done.usage)
             if budget is not None:
@@ -175,19 +194,19 @@ def _add(total: dict[str, int], usage: dict[str, int]) -> None:
 async def write_summary(
     briefing: Briefing, brief_summaries: dict[int, str], settings: Settings, client: LLMClient, cache: Cache,
     *, budget: Budget | None = None, chunk_size: int = CHUNK_SIZE,
-) -> tuple[list[SummaryParagraph], list[Note], dict[str, int], int]:
-    """(paragraphs, notes, usage, calls answered from the cache) for the briefing's executive summary."""
+) -> SummaryOutcome:
+    """The briefing's executive summary: paragraphs, notes, usage, calls answered from the cache, parts not written."""
     if not briefing.sources:
-        return [], [], {}, 0
+        return SummaryOutcome([], [], {}, 0)
     if len(briefing.sources) == 1:  # nothing to synthesise: the one grounded brief is the summary
         ref = briefing.sources[0].ref
-        return [SummaryParagraph(text=brief_summaries[ref], sources=[ref])] if ref in brief_summaries else [], [], {}, 0
+        return SummaryOutcome([SummaryParagraph(text=brief_summaries[ref], sources=[ref])] if ref in brief_summaries else [], [], {}, 0)
     tally = _Tally()
     refs = [s.ref for s in briefing.sources]
     chunk_size = max(2, chunk_size)  # each round must shrink the number of parts
     if len(refs) <= chunk_size:
         kept = await _ask(summary_messages(briefing, brief_summaries), refs, "executive summary", settings, client, cache, budget, tally)
-        return kept or [], tally.notes, tally.usage, tally.cached
+        return tally.outcome(kept)
     gate = asyncio.Semaphore(settings.concurrency)
     dates = {s.ref: s.date.isoformat() for s in briefing.sources if s.date}
 
@@ -210,7 +229,7 @@ async def write_summary(
             calls.append(part(group, messages, valid, f"executive summary of sources {_span(group)}"))
         parts = [p for p in await gather_or_cancel(calls) if p is not None]
     if not parts:
-        return [], tally.notes, tally.usage, tally.cached
+        return tally.outcome(None)
     messages, valid = _parts_messages(parts)
     kept = await _ask(messages, valid, "executive summary", settings, client, cache, budget, tally)
-    return kept or [], tally.notes, tally.usage, tally.cached
+    return tally.outcome(kept)
