@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, ValidationInfo
 
 __all__ = ["SCHEMA_VERSION", "VALIDATION_CONTEXT", "validation_context", "ActorKind", "Position", "Precision", "StrictModel"]
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 
 
 # Validation context (source text, valid citations) for the response models. Passed either as

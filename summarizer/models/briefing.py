@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from .attribution import DateBasis, Voice
 from .base import SCHEMA_VERSION, Precision, StrictModel as _Model
 from .responses import SummaryParagraph
 
@@ -25,6 +26,7 @@ class Source(_Model):
     date: dt.date | None
     language: str
     headline: str
+    outlet: str | None = Field(default=None, description="The publishing outlet, when the article's text names it; else the file names the source.")
 
 
 class Quote(_Model):
@@ -42,6 +44,9 @@ class Account(_Model):
     date: str | None
     description: str
     quote: Quote
+    date_basis: DateBasis = Field(default="publication", description="'stated': the source gives `date`; 'inferred': worked out from a relative or indirect reference; 'publication': the source gives no date (`date` is null) and it is dated only by when it was reported.")
+    voice: Voice = Field(default="source", description="Whose statement it is: 'source' (the outlet's own voice), 'cited_outlet', 'named' (a person or body), 'unnamed'.")
+    said_by: str | None = Field(default=None, description="Who that voice is (a person, body or cited outlet, or how the source describes an unnamed one); null for the outlet's own voice.")
 
 
 class TimelineEntry(_Model):
@@ -57,6 +62,7 @@ class TimelineEntry(_Model):
     actors: list[str]
     sources: list[int]
     accounts: list[Account]
+    date_basis: DateBasis = Field(default="publication", description="'stated': the source gives `date`; 'inferred': worked out from a relative or indirect reference; 'publication': the source gives no date (`date` is null) and it is dated only by when it was reported.")
 
 
 class MergedActor(_Model):
@@ -78,6 +84,10 @@ class StanceRow(_Model):
     gist: str
     source: int
     quote: Quote
+    voice: Voice = Field(default="source", description="Whose statement it is: 'source' (the outlet's own voice), 'cited_outlet', 'named' (a person or body), 'unnamed'.")
+    said_by: str | None = Field(default=None, description="Who that voice is (a person, body or cited outlet, or how the source describes an unnamed one); null for the outlet's own voice.")
+    date: str | None = Field(default=None, description="When the stance was expressed, when the source says.")
+    date_basis: DateBasis = Field(default="publication", description="'stated': the source gives `date`; 'inferred': worked out from a relative or indirect reference; 'publication': the source gives no date (`date` is null) and it is dated only by when it was reported.")
 
 
 class Note(_Model):
@@ -95,13 +105,21 @@ class DivergenceSide(_Model):
     published: dt.date | None
     claim: str
     quote: Quote
+    date: str | None = Field(default=None, description="When the stated thing happened, when the source gives it; null when it does not.")
+    date_basis: DateBasis = Field(default="publication", description="'stated': the source gives `date`; 'inferred': worked out from a relative or indirect reference; 'publication': the source gives no date (`date` is null) and it is dated only by when it was reported.")
+    voice: Voice = Field(default="source", description="Whose statement it is: 'source' (the outlet's own voice), 'cited_outlet', 'named' (a person or body), 'unnamed'.")
+    said_by: str | None = Field(default=None, description="Who that voice is (a person, body or cited outlet, or how the source describes an unnamed one); null for the outlet's own voice.")
 
 
 class Divergence(_Model):
-    """Statements from different sources that conflict on a fact, earliest publication first.
+    """Statements from different sources that conflict on a fact, ordered by the date of what each reports.
 
-    `change_over_time` when the sides were published on different dates (`latest` names the most
-    recent sources); `contradiction` when they are equally current (same date, or dates unknown).
+    Each side is ordered by its own `date` when the source gives one, else by its publication
+    date (`date_basis` 'publication': "reported on"). `change_over_time` when those dates differ;
+    `latest` names the sources with the newest dated statement (a statement the source gives no
+    date for is never the latest unless no side has a date of its own); `contradiction` when the
+    sides are equally current. Sources that each report both positions of a dispute agree, and are
+    no divergence.
     """
 
     kind: Literal["change_over_time", "contradiction"]
@@ -120,6 +138,8 @@ class FramingRow(_Model):
     tone: str
     frame: str
     quote: Quote
+    voice: Voice = Field(default="source", description="Whose statement it is: 'source' (the outlet's own voice), 'cited_outlet', 'named' (a person or body), 'unnamed'.")
+    said_by: str | None = Field(default=None, description="Who that voice is (a person, body or cited outlet, or how the source describes an unnamed one); null for the outlet's own voice.")
 
 
 class StanceCell(_Model):
@@ -129,6 +149,8 @@ class StanceCell(_Model):
     actor: str
     holder: str
     position: str
+    voice: Voice = Field(default="named", description="Who says the holder takes this position: 'named' (the holder, or `said_by`), 'source' (the outlet, in its own words or as its own view), 'cited_outlet', 'unnamed'.")
+    said_by: str | None = None
 
 
 class Corroboration(_Model):
@@ -140,6 +162,7 @@ class Corroboration(_Model):
     count: int = Field(description="Number of sources reporting it.")
     basis: Literal["timeline", "stances"]
     accounts: list[Account]
+    date_basis: DateBasis = Field(default="publication", description="'stated': the source gives `date`; 'inferred': worked out from a relative or indirect reference; 'publication': the source gives no date (`date` is null) and it is dated only by when it was reported.")
 
 
 class BriefingMeta(_Model):

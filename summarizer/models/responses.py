@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
+from .attribution import DATE_BASIS_HELP, SAID_BY_HELP, VOICE_HELP, DateBasis, Voice, normalize_date_basis, normalize_voice
 from .base import Position, StrictModel as _Model, validation_context
 from .evidence import MIN_QUOTE_CHARS, quote_in_source
 
@@ -64,6 +65,20 @@ class ClaimSide(_Model):
         "THIS source number (whole or a contiguous part), copied character for character in its original language.",
         min_length=MIN_QUOTE_CHARS,
     )
+    voice: Voice | None = Field(default=None, description=VOICE_HELP)
+    said_by: str | None = Field(default=None, description=SAID_BY_HELP)
+    date: str | None = Field(default=None, description="When the stated thing happened (not when the source was published), "
+                             "YYYY-MM-DD, YYYY-MM or YYYY, as the brief's event or stance dates it; null when the source gives no date.")
+    date_basis: DateBasis | None = Field(default=None, description=DATE_BASIS_HELP)
+    also_reports_other_side: str | None = Field(
+        default=None,
+        description="If THIS source also reports the opposing statement (e.g. it relays both an official version and its "
+        "rebuttal), a verbatim quote of that from this source; else null. When every side has one, the sources agree: "
+        "they report a dispute between parties, which is not a divergence.",
+    )
+
+    _voice = field_validator("voice", mode="before")(classmethod(lambda cls, v: normalize_voice(v)))
+    _basis = field_validator("date_basis", mode="before")(classmethod(lambda cls, v: normalize_date_basis(v)))
 
     @model_validator(mode="after")
     def _resolves(self, info: ValidationInfo) -> ClaimSide:
@@ -72,14 +87,15 @@ class ClaimSide(_Model):
 
 
 class DivergenceClaim(_Model):
-    """A fact on which the sources conflict: who did what, when, how many, whether something happened.
-    Different emphasis or extra detail is not a divergence; a statement that one source makes and
-    another flatly contradicts (or updates) is."""
+    """A fact on which the SOURCES disagree: who did what, when, how many, whether something happened.
+    Sources that report the same dispute between two parties (one side's claim and the other's
+    denial) agree with each other: that is not a divergence. Different emphasis or extra detail is
+    not one either; a statement that one source makes and another flatly contradicts (or updates) is."""
 
-    fact: str = Field(description="The fact in dispute, a short English phrase, e.g. 'Whether Putin admitted Russia's guilt for the downed plane'.")
+    fact: str = Field(description="The fact the sources disagree on, a short English phrase, e.g. 'How many ferries were cancelled on Monday'.")
     sides: list[ClaimSide] = Field(
         description="Each source's statement on the fact, one side per source, at least two different sources. "
-        "Do not order or judge them: brief compares the publication dates itself.",
+        "Do not order or judge them: brief orders them by the dates of what they report.",
         min_length=2,
         max_length=6,
     )
@@ -95,14 +111,20 @@ class FramingClaim(_Model):
     """How one source frames one of the main actors: its tone and the frame it uses, shown by a quote."""
 
     source: int = Field(description="Number of the source whose framing this is.")
-    actor: str = Field(description="Canonical English name of the main actor (or the relationship) the tone is toward, e.g. 'Vladimir Putin', 'Russia', 'Azerbaijan–Russia relations'.")
+    actor: str = Field(description="Canonical English name of the main actor (or the relationship) the tone is toward, e.g. 'Maria Lindqvist', 'Norway', 'Norway–Sweden relations'.")
     tone: Position = Field(description="The source's tone toward that actor.")
-    frame: str = Field(description="The frame the source uses, a short English phrase faithful to it, e.g. 'a new, more mature phase based on mutual trust' or 'Putin's forced backtrack'.")
+    frame: str = Field(description="The frame the source uses, a short English phrase faithful to it, e.g. 'a long-overdue reset of "
+                       "trade ties' or 'the minister's humiliating climb-down'. A frame the source only relays (from a cited outlet, "
+                       "an analyst, 'observers') is attributed to them in the phrase and in `voice`.")
     quote: str = Field(
         description="Verbatim quote from THIS source that shows the frame: from its lead or one of its evidence quotes (whole or a contiguous "
         "part), copied character for character in the original language.",
         min_length=MIN_QUOTE_CHARS,
     )
+    voice: Voice | None = Field(default=None, description=VOICE_HELP)
+    said_by: str | None = Field(default=None, description=SAID_BY_HELP)
+
+    _voice = field_validator("voice", mode="before")(classmethod(lambda cls, v: normalize_voice(v)))
 
     @model_validator(mode="after")
     def _resolves(self, info: ValidationInfo) -> FramingClaim:
@@ -115,5 +137,5 @@ class CrossSourceAnalysis(_Model):
     source frames the main actors. Work only from the briefs given and invent nothing. Every quote is
     copied from the evidence quotes shown for the same source number."""
 
-    divergences: list[DivergenceClaim] = Field(description="Facts on which sources conflict, most important first (at most 8). Empty if none.", max_length=10)
+    divergences: list[DivergenceClaim] = Field(description="Facts on which the sources disagree with each other (not disputes they all report), most important first (at most 8). Empty if none.", max_length=10)
     framing: list[FramingClaim] = Field(description="For each source, its tone toward the main actors and its frame, one or two rows per source (at most 15).", max_length=20)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from .markdown import cite, plural, endpoint_label, escape_md, render_actors, render_notes, render_stances, render_timeline_entry
+from .markdown import cite, plural, endpoint_label, escape_md, own_voices, render_actors, render_notes, render_stances, render_timeline_entry
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..digest.build import Digest
@@ -94,10 +94,13 @@ def render_digest_markdown(d: Digest) -> str:
     new = {e.timeline_index for e in d.new_events}
     earlier = {e.timeline_index: e.first_reported for e in d.earlier_events}
     for i, e in enumerate(d.timeline):
-        mark = " · **new**" if i in new else (f" · *in the {earlier[i]} digest*" if i in earlier else "")
-        out += render_timeline_entry(e, mark)
+        if i in new and e.date is None:  # an undated look back is no new development
+            mark = " · *first reported here, with no date: not necessarily new*"
+        else:
+            mark = " · **new**" if i in new else (f" · *in the {earlier[i]} digest*" if i in earlier else "")
+        out += render_timeline_entry(e, mark, {s.ref: s.date for s in d.sources})
 
-    out += render_stances(d.stances)
+    out += render_stances(d.stances, own=own_voices(d.sources))
     out += render_actors(d.actors)
 
     out += ["", "## Notes", ""]

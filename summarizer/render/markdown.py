@@ -12,9 +12,13 @@ import re
 from collections.abc import Sequence
 
 from ..llm.cost import format_usd
-from ..models import Briefing, BriefingMeta, MergedActor, Note, StanceRow, TimelineEntry
+from ..models import Briefing, BriefingMeta, MergedActor, Note, Source, StanceCell, StanceRow, TimelineEntry
+from ..models.attribution import date_label, voice_label
 
-__all__ = ["render_markdown", "render_json", "render_notes", "render_timeline_entry", "render_stances", "render_actors", "endpoint_label", "escape_md", "cite", "plural"]
+__all__ = [
+    "render_markdown", "render_json", "render_notes", "render_timeline_entry", "render_stances", "render_actors", "endpoint_label",
+    "escape_md", "cite", "plural", "own_voices",
+]
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]|~#])")
 _SCHEME = re.compile(r"(?i)\b(javascript|vbscript|data|file)\s*:(?=\S)")  # a scheme, not prose like "empty file: ..."
@@ -96,10 +100,11 @@ def render_markdown(b: Briefing) -> str:
     out += ["", "## Timeline", ""]
     if not b.timeline:
         out.append("*No verified events.*")
+    published = {src.ref: src.date for src in b.sources}
     for e in b.timeline:
-        out += render_timeline_entry(e, f" · *{len(e.sources)} sources*" if len(e.sources) > 1 else "")
+        out += render_timeline_entry(e, f" · *{len(e.sources)} sources*" if len(e.sources) > 1 else "", published)
 
-    out += render_stances(b.stances, {src.ref: src.date for src in b.sources})
+    out += render_stances(b.stances, published, own_voices(b.sources))
     out += render_actors(b.actors)
 
     missing = [n for n in b.notes if n.kind in _NOT_INCLUDED]
@@ -134,32 +139,19 @@ def _cross_source(b: Briefing) -> list[str]:
     if len(b.sources) < 2:
         return []
     out = ["", "## Divergences", ""]
-    out.append("*Statements from different sources that differ on a fact, earliest publication first. "
-               "When the publication dates differ it is a change over time and the latest source is named.*")
+    out.append("*Statements from different sources that differ on a fact, ordered by the date of what each reports, or, when "
+               "its source gives none, by the day it was reported. When those dates differ it is a change over time and the latest "
+               "is named; a statement its source gives no date for is never the latest. A dispute between parties that the sources "
+               "report alike is not listed.*")
     out.append("")
     if not b.divergences:
         out.append("*No conflicting statements found.*")
     for d in b.divergences:
-        if d.kind == "change_over_time":
-            latest = ", ".join(_dated(b, r) for r in d.latest)
-            how = f"change over time; latest: {latest}"
-        else:
-            undated = [s.source for s in d.sides if s.published is None]
-            dates = sorted({str(s.published) for s in d.sides if s.published})
-            how = f"accounts differ (neither is later: publication date unknown for {cite(undated)})" if undated else f"accounts differ (neither is later: both published {dates[0]})"
-        basis = " · *from opposite stances*" if d.basis == "stances" else ""
-        out.append(f"- **{escape_md(d.topic)}** — {how} {cite(d.sources)}{basis}")
-        first = d.sides[0].published
-        for side in d.sides:
-            mark = ""
-            if d.kind == "change_over_time" and side.published:
-                mark = " (latest)" if side.source in d.latest else (" (later)" if side.published != first else " (earliest)")
-            out.append(f"  - {side.published or 'date unknown'} {cite([side.source])}{mark} {escape_md(side.claim)} “{escape_md(side.quote.text)}”")
-
+        out += _divergence(b, d)
     out += ["", "## Framing", ""]
     if b.framing:
         out += ["| Source | Toward | Tone | Frame | Quote |", "|---|---|---|---|---|"]
-        out += [f"| {_dated(b, f.source)} | {escape_md(f.actor)} | {f.tone} | {escape_md(f.frame)} | “{escape_md(f.quote.text)}” |" for f in b.framing]
+        out += [f"| {_dated(b, f.source)} | {escape_md(f.actor)} | {f.tone} | {escape_md(f.frame)}{_voice(f.voice, f.said_by)} | “{escape_md(f.quote.text)}” |" for f in b.framing]
     else:
         out.append("*No framing by source (see Notes).*")
     out += _stance_table(b)
@@ -170,11 +162,51 @@ def _cross_source(b: Briefing) -> list[str]:
     if not b.corroborated:
         out.append("*No fact is reported by more than one source.*")
     for c in b.corroborated:
-        when = (c.date or "undated") if c.basis == "timeline" else "stance"
-        out.append(f"- **{when}** {escape_md(c.description)} — *corroborated by {c.count} sources* {cite(c.sources)}")
+        when = _when(c.date, c.date_basis, _published(c.sources, {x.ref: x.date for x in b.sources})) if c.basis == "timeline" else "**stance**"
+        out.append(f"- {when} {escape_md(c.description)} — *corroborated by {c.count} sources* {cite(c.sources)}")
         for a in c.accounts:
             own = f"*{escape_md(a.description)}* " if a.description != c.description else ""
-            out.append(f"  - {cite([a.source])} {own}“{escape_md(a.quote.text)}”")
+            out.append(f"  - {cite([a.source])} {own}{_voice(a.voice, a.said_by, lead=False)}“{escape_md(a.quote.text)}”")
+    return out
+
+
+def _side_when(side, *, short: bool = False) -> str:
+    """A side's place in time: its own date (inferred marked), else 'reported on <publication>'."""
+    if side.date is not None and side.date_basis != "publication":
+        return date_label(side.date, side.date_basis)
+    return f"reported on {side.published}" if side.published else "date unknown"
+
+
+def _divergence(b: Briefing, d) -> list[str]:
+    """One divergence: how the sides relate in time, then each side with its date, voice and quote."""
+    own_dated = any(s.date is not None and s.date_basis != "publication" for s in d.sides)
+    if d.kind == "change_over_time":
+        latest = ", ".join(f"{cite([s.source])} {_side_when(s)}" for s in d.sides if s.source in d.latest)
+        how = f"change over time; latest: {latest}"
+    else:
+        undated = [s.source for s in d.sides if s.published is None and not (s.date and s.date_basis != "publication")]
+        dates = sorted({str(s.published) for s in d.sides if s.published})
+        if undated:
+            how = f"accounts differ (neither is later: publication date unknown for {cite(undated)})"
+        elif own_dated:
+            how = "accounts differ (neither is later: their dates do not order them)"
+        else:
+            how = f"accounts differ (neither is later: both published {dates[0]})" if len(dates) == 1 else "accounts differ (neither is later)"
+    basis = " · *from opposite stances*" if d.basis == "stances" else ""
+    out = [f"- **{escape_md(d.topic)}** — {how} {cite(d.sources)}{basis}"]
+    for i, side in enumerate(d.sides):
+        mark = ""
+        if d.kind == "change_over_time":
+            undated = side.date is None or side.date_basis == "publication"
+            if side.source in d.latest:
+                mark = " (latest)"
+            elif i == 0:
+                mark = " (earliest)"
+            elif undated and own_dated:
+                mark = " (no date given: not a later development)"
+            else:
+                mark = " (later)"
+        out.append(f"  - {_side_when(side)} {cite([side.source])}{mark} {escape_md(side.claim)}{_voice(side.voice, side.said_by)} “{escape_md(side.quote.text)}”")
     return out
 
 
@@ -189,35 +221,82 @@ def _stance_table(b: Briefing) -> list[str]:
     shown, rest = actors[:STANCE_TABLE_ACTORS], actors[STANCE_TABLE_ACTORS:]
     out = ["", "**Stances toward the main actors, by source** (holder: position, from *Who stands where*)", ""]
     out += ["| Source | " + " | ".join(escape_md(a) for a in shown) + " |", "|---" * (len(shown) + 1) + "|"]
+    own = own_voices(b.sources)
     for src in b.sources:
-        cells = ["; ".join(f"{escape_md(c.holder)}: {c.position}" for c in b.stance_table if c.source == src.ref and c.actor == actor) or "–" for actor in shown]
+        cells = [
+            "; ".join(f"{_cell_holder(c, own)}: {c.position}" for c in b.stance_table if c.source == src.ref and c.actor == actor) or "–"
+            for actor in shown
+        ]
         out.append(f"| {_dated(b, src.ref)} | " + " | ".join(cells) + " |")
     if rest:
         out += ["", f"*Also targeted, see Who stands where: {', '.join(escape_md(a) for a in rest)}.*"]
     return out
 
 
-def render_timeline_entry(e: TimelineEntry, mark: str = "") -> list[str]:
-    """One timeline entry and, beneath it, each source's own account (date, wording, quote)."""
-    out = [f"- **{e.date or 'undated'}** {escape_md(e.description)} {cite(e.sources)}{mark}"]
+def _voice(voice: str, said_by: str | None, holder: str | None = None, *, lead: bool = True) -> str:
+    """' (per X)' after a statement (or 'per X: ' before a quote) when someone other than the outlet says it."""
+    label = "" if voice == "source" else voice_label(voice, said_by, holder)
+    if not label:
+        return ""
+    return f" *({escape_md(label)})*" if lead else f"*({escape_md(label)})* "
+
+
+def _when(date: str | None, basis: str | None, published: dt.date | None = None) -> str:
+    """'**2025-03-04**', '**2025-03** *(inferred)*', or '**undated** *(reported on 2025-03-09)*': the date stays one bold token."""
+    if date is None or basis == "publication":
+        return f"**undated** *(reported on {published})*" if published else "**undated**"
+    return f"**{date}** *(inferred)*" if basis == "inferred" else f"**{date}**"
+
+
+def _published(refs: Sequence[int], published: dict[int, dt.date | None] | None) -> dt.date | None:
+    dates = [d for r in refs if (d := (published or {}).get(r)) is not None]
+    return min(dates) if dates else None
+
+
+def render_timeline_entry(e: TimelineEntry, mark: str = "", published: dict[int, dt.date | None] | None = None) -> list[str]:
+    """One timeline entry and, beneath it, each source's own account (date, wording, voice, quote).
+
+    Inferred dates say so; an event no source dates reads 'undated; reported on <first publication>'.
+    """
+    out = [f"- {_when(e.date, e.date_basis, _published(e.sources, published))} {escape_md(e.description)} {cite(e.sources)}{mark}"]
     for a in e.accounts:
-        dated = f"({a.date or 'undated'} in this source) " if a.date != e.date and len(e.accounts) > 1 else ""
+        differs = (a.date, a.date_basis) != (e.date, e.date_basis) and len(e.accounts) > 1
+        dated = f"({date_label(a.date, a.date_basis).replace(' (inferred)', ', inferred,')} in this source) " if differs else ""
         own = f"*{escape_md(a.description)}* " if a.description != e.description else ""
-        out.append(f"  - {cite([a.source])} {dated}{own}“{escape_md(a.quote.text)}”")
+        out.append(f"  - {cite([a.source])} {dated}{own}{_voice(a.voice, a.said_by, lead=False)}“{escape_md(a.quote.text)}”")
     return out
 
 
-def render_stances(stances: Sequence[StanceRow], dates: dict[int, dt.date | None] | None = None) -> list[str]:
-    """The 'Who stands where' section: a table, then the evidence quote of each row."""
+def own_voices(sources: Sequence[Source]) -> dict[int, str]:
+    """Source number -> the holder name its own-voice stances carry (the outlet's name, else the file's name)."""
+    return {s.ref: s.outlet or s.file.replace("\\", "/").rsplit("/", 1)[-1] for s in sources}
+
+
+def _holder(s: StanceRow | StanceCell, own: dict[int, str]) -> str:
+    """The holder cell: '<outlet or file> (the outlet itself)', or the holder and who says it ('per the outlet' when it is the outlet)."""
+    if s.voice == "source":
+        return f"{escape_md(s.holder)} *(the outlet itself)*" if own.get(s.source) == s.holder else f"{escape_md(s.holder)} *(per the outlet)*"
+    return escape_md(s.holder) + _voice(s.voice, s.said_by, s.holder)
+
+
+def _cell_holder(c: StanceCell, own: dict[int, str]) -> str:
+    """A holder in the source x actor table: 'the outlet itself', or the holder and who says it."""
+    return "*the outlet itself*" if c.voice == "source" and own.get(c.source) == c.holder else _holder(c, own)
+
+
+def render_stances(stances: Sequence[StanceRow], dates: dict[int, dt.date | None] | None = None, own: dict[int, str] | None = None) -> list[str]:
+    """The 'Who stands where' section: a table (holder and who says it), then the evidence quote of each row."""
     out = ["", "## Who stands where", ""]
     if not stances:
         return out + ["*No verified stances.*"]
+    own = own or {}
     out += ["| Holder | Toward | Position | Gist | Source |", "|---|---|---|---|---|"]
     for s in stances:
         when = f" {(dates or {}).get(s.source) or ''}".rstrip()
-        out.append(f"| {escape_md(s.holder)} | {escape_md(s.target)} | {s.position} | {escape_md(s.gist)} | {cite([s.source])}{when} |")
+        said = f" *(said {date_label(s.date, s.date_basis)})*" if s.date is not None and s.date_basis != "publication" else ""
+        out.append(f"| {_holder(s, own)} | {escape_md(s.target)} | {s.position} | {escape_md(s.gist)}{said} | {cite([s.source])}{when} |")
     out += ["", "<details><summary>Evidence for each stance</summary>", ""]
-    out += [f"- {escape_md(s.holder)} → {escape_md(s.target)}: “{escape_md(s.quote.text)}” {cite([s.source])}" for s in stances]
+    out += [f"- {_holder(s, own)} → {escape_md(s.target)}: “{escape_md(s.quote.text)}” {cite([s.source])}" for s in stances]
     return out + ["", "</details>"]
 
 

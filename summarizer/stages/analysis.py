@@ -28,12 +28,13 @@ from ..cache.base import keep_alive, wait_for_claim
 from ..config.settings import Settings
 from ..llm.cost import Budget, estimate_tokens
 from ..errors import AuthError, LLMError, ModelNotFoundError, ReplayMissError
+from ..models.attribution import voice_label
 from ..models.evidence import normalize, quote_in_source
 from ..llm.client import LLMClient
-from .merge import normalize_name
+from .merge import normalize_name, reported_date
 from ..llm.prompts import load_prompt, schema_hash, short_hash
 from ..llm.replay import RequestKey
-from ..models import Account, Briefing, Corroboration, CrossSourceAnalysis, Divergence, DivergenceSide, FramingRow, Note, Quote, StanceCell, StanceRow
+from ..models import Account, Briefing, ClaimSide, Corroboration, CrossSourceAnalysis, Divergence, DivergenceClaim, DivergenceSide, FramingRow, Note, Quote, StanceCell, StanceRow
 
 __all__ = [
     "AnalysisResult",
@@ -97,15 +98,46 @@ def _similar(a: str, b: str, scorer=fuzz.token_sort_ratio) -> float:
     return scorer(a, b, processor=utils.default_process)
 
 
+def side_key(side: DivergenceSide) -> str | None:
+    """When a side's statement is placed in time: its own date, else the day its source was published."""
+    if side.date is not None and side.date_basis != "publication":
+        return side.date
+    return side.published.isoformat() if side.published else None
+
+
+def _span(side: DivergenceSide) -> tuple[str | None, str | None]:
+    """(first day, last day) the side's statement can refer to: its own date's span, else anything up to its publication."""
+    if side.date is not None and side.date_basis != "publication":
+        parts = side.date.split("-")
+        return side.date + "-01-01"[3 * (len(parts) - 1):], side.date + "-12-31"[3 * (len(parts) - 1):]
+    return None, side.published.isoformat() if side.published else None
+
+
+def _before(a: DivergenceSide, b: DivergenceSide) -> bool:
+    """True when what `a` reports certainly precedes what `b` reports."""
+    end, start = _span(a)[1], _span(b)[0]
+    return end is not None and start is not None and end < start
+
+
 def make_divergence(topic: str, sides: list[DivergenceSide], basis: str) -> Divergence:
-    """A divergence with its sides ordered by publication date; dates decide change vs contradiction."""
-    sides = sorted(sides, key=lambda s: (s.published is None, s.published or dt.date.min, s.source))
-    dates = {s.published for s in sides if s.published is not None}
-    if len(dates) >= 2:
-        newest = max(dates)
-        kind, latest = "change_over_time", sorted({s.source for s in sides if s.published == newest})
-    else:
-        kind, latest = "contradiction", []
+    """A divergence with its sides ordered by the date of what each reports (else its publication date).
+
+    The dates, never the model, decide change vs contradiction and which side is latest. When no
+    side gives a date of its own, the publication dates decide (the sides read "reported on").
+    Otherwise a side its source gives no date for may refer to anything up to its publication: it
+    orders nothing after that, and it is never the latest, so an undated look back is never shown
+    as a new development.
+    """
+    sides = sorted(sides, key=lambda s: (side_key(s) is None, side_key(s) or "", s.source))
+    own = [s for s in sides if s.date is not None and s.date_basis != "publication"]
+    kind, latest = "contradiction", []
+    if not own:
+        dates = {s.published for s in sides if s.published is not None}
+        if len(dates) >= 2:
+            kind, latest = "change_over_time", sorted({s.source for s in sides if s.published == max(dates)})
+    elif any(_before(a, b) for a in sides for b in sides):
+        newest = max(_span(s)[0] for s in own)  # type: ignore[type-var]
+        kind, latest = "change_over_time", sorted({s.source for s in own if not any(_before(s, o) for o in own) and _span(s)[1] >= newest})  # type: ignore[operator]
     return Divergence(kind=kind, topic=topic, sides=sides, sources=sorted({s.source for s in sides}), latest=latest, basis=basis)  # type: ignore[arg-type]
 
 
@@ -139,7 +171,8 @@ def find_stance_divergences(b: Briefing) -> list[Divergence]:
         if not positive or not negative or len(positive | negative) < 2:
             continue
         sides = [
-            DivergenceSide(source=r.source, published=b.source(r.source).date, claim=f"{r.position.capitalize()}: {r.gist}", quote=r.quote)
+            DivergenceSide(source=r.source, published=b.source(r.source).date, claim=f"{r.position.capitalize()}: {r.gist}", quote=r.quote,
+                           date=r.date, date_basis=r.date_basis, voice=r.voice, said_by=r.said_by)
             for r in rows if POLARITY.get(r.position, 0) != 0
         ]
         found.append(make_divergence(f"{rows[0].holder}'s position on {_topic(rows)}", sides, "stances"))
@@ -155,7 +188,7 @@ def find_corroborations(b: Briefing) -> list[Corroboration]:
         core = [a for a in entry.accounts if _similar(a.description, entry.description, fuzz.token_set_ratio) >= ACCOUNT_MATCH]
         sources = sorted({a.source for a in core})
         if len(sources) >= 2:
-            found.append(Corroboration(date=entry.date, description=entry.description, sources=sources, count=len(sources), basis="timeline", accounts=core))
+            found.append(Corroboration(date=entry.date, description=entry.description, sources=sources, count=len(sources), basis="timeline", accounts=core, date_basis=entry.date_basis))
     for rows in _stance_groups(b):
         by_position: dict[str, list[StanceRow]] = defaultdict(list)
         for row in rows:
@@ -164,7 +197,7 @@ def find_corroborations(b: Briefing) -> list[Corroboration]:
             sources = sorted({r.source for r in same})
             if len(sources) < 2:
                 continue
-            accounts = [Account(source=r.source, date=None, description=r.gist, quote=r.quote) for r in same]
+            accounts = [Account(source=r.source, date=r.date, date_basis=r.date_basis, description=r.gist, quote=r.quote, voice=r.voice, said_by=r.said_by) for r in same]
             description = f"{same[0].holder}: {position} toward {_topic(same)}"
             found.append(Corroboration(date=None, description=description, sources=sources, count=len(sources), basis="stances", accounts=accounts))
     found.sort(key=lambda c: (-c.count, c.basis != "timeline", c.date is None, c.date or "", c.sources))
@@ -194,7 +227,7 @@ def build_stance_table(b: Briefing) -> list[StanceCell]:
     for row in b.stances:
         actor = _actor_for(row.target, b, index)
         if actor is not None and actor != row.holder:
-            cells.append(StanceCell(source=row.source, actor=actor, holder=row.holder, position=row.position))
+            cells.append(StanceCell(source=row.source, actor=actor, holder=row.holder, position=row.position, voice=row.voice, said_by=row.said_by))
     return sorted(cells, key=lambda c: (c.source, c.actor, c.holder))
 
 
@@ -242,12 +275,21 @@ def analysis_input(b: Briefing, brief_summaries: dict[int, str], source_texts: d
             lines.append(f"Summary: {brief_summaries[src.ref]}")
         accounts = sorted(by_source[src.ref], key=lambda a: (a.date is None, a.date or ""))
         for a in accounts:
-            lines += [f"Event ({a.date or 'undated'}): {a.description}", f"  Quote: {a.quote.text}"]
+            when = "no date given" if a.date is None else (f"{a.date}, inferred" if a.date_basis == "inferred" else a.date)
+            lines += [f"Event ({when}{_voice_note(a.voice, a.said_by)}): {a.description}", f"  Quote: {a.quote.text}"]
         for s in stances_of[src.ref]:
             if s.source == src.ref:
-                lines += [f"Stance: {s.holder} on {s.target} ({s.position}): {s.gist}", f"  Quote: {s.quote.text}"]
+                lines += [f"Stance: {s.holder} on {s.target} ({s.position}{_voice_note(s.voice, s.said_by, s.holder)}): {s.gist}", f"  Quote: {s.quote.text}"]
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)
+
+
+def _voice_note(voice: str, said_by: str | None, holder: str | None = None) -> str:
+    """', voice: the source itself' or ', voice: named: X' for the analysis input."""
+    if voice == "source":
+        return ", the source's own voice"
+    label = voice_label(voice, said_by, holder)
+    return f", {label}" if label else ""
 
 
 def analysis_messages(b: Briefing, brief_summaries: dict[int, str], source_texts: dict[int, str] | None = None) -> list[dict[str, str]]:
@@ -287,21 +329,57 @@ def check_analysis(result: CrossSourceAnalysis, b: Briefing, source_texts: dict[
 
     divergences = []
     for claim in result.divergences:
-        sides = [
-            DivergenceSide(source=side.source, published=b.source(side.source).date, claim=side.claim, quote=Quote(source=side.source, text=side.quote, verified=True))
-            for side in claim.sides if resolves(side.source, side.quote, f"divergence side ({claim.fact})")
-        ]
-        if len({s.source for s in sides}) >= 2:
-            divergences.append(make_divergence(claim.fact, sides, "analysis"))
-        else:
+        sides = [_side(side, b) for side in claim.sides if resolves(side.source, side.quote, f"divergence side ({claim.fact})")]
+        if len({s.source for s in sides}) < 2:
             notes.append(Note(kind="unverified", message=f"divergence dropped, fewer than two of its sources resolve: {claim.fact}"))
+        elif _reports_both(claim, source_texts):
+            notes.append(Note(kind="info", message=(
+                f"not a divergence, dropped: every source reports both positions, so the sources agree on a dispute "
+                f"between parties: {claim.fact} {''.join(f'[{s}]' for s in sorted({x.source for x in sides}))}")))
+        else:
+            divergences.append(make_divergence(claim.fact, sides, "analysis"))
     index = _actor_index(b)
     framing = [
-        FramingRow(source=f.source, actor=_actor_for(f.actor, b, index) or f.actor, tone=f.tone, frame=f.frame, quote=Quote(source=f.source, text=f.quote, verified=True))
+        FramingRow(source=f.source, actor=_actor_for(f.actor, b, index) or f.actor, tone=f.tone, frame=f.frame, quote=Quote(source=f.source, text=f.quote, verified=True),
+                   voice=f.voice or "source", said_by=None if f.voice in (None, "source") else f.said_by)
         for f in result.framing if resolves(f.source, f.quote, f"framing of {f.actor}")
     ]
     framing.sort(key=lambda r: r.source)
     return divergences, framing, notes
+
+
+def _reports_both(claim: DivergenceClaim, source_texts: dict[int, str]) -> bool:
+    """True when every side's source also reports the opposing statement (a verified quote of it)."""
+    return all(
+        side.also_reports_other_side is not None and side.source in source_texts
+        and quote_in_source(side.also_reports_other_side, source_texts[side.source])
+        for side in claim.sides
+    )
+
+
+def _side(side: ClaimSide, b: Briefing) -> DivergenceSide:
+    """A checked side, dated and voiced by the model's answer; what the answer leaves out is taken from
+    the source's own stance (else event) that the side quotes, and otherwise it is undated."""
+    date, basis = reported_date(side.date, side.date_basis)
+    voice, said_by = side.voice, side.said_by
+    answered = side.model_fields_set
+    if "date" not in answered or "voice" not in answered:
+        match = _quoted_item(side.source, side.quote, b)
+        if match is not None:
+            if "date" not in answered:
+                date, basis = match.date, match.date_basis
+            if "voice" not in answered:
+                voice, said_by = match.voice, match.said_by
+    return DivergenceSide(source=side.source, published=b.source(side.source).date, claim=side.claim, date=date, date_basis=basis,  # type: ignore[arg-type]
+                          voice=voice or "source", said_by=None if voice in (None, "source") else said_by,
+                          quote=Quote(source=side.source, text=side.quote, verified=True))
+
+
+def _quoted_item(source: int, quote: str, b: Briefing) -> Account | StanceRow | None:
+    """The stance (else event account) of `source` whose quote is the side's quote or a part of it."""
+    items: list[Account | StanceRow] = [s for s in b.stances if s.source == source]
+    items += [a for e in b.timeline for a in e.accounts if a.source == source]
+    return next((item for item in items if normalize(item.quote.text) in normalize(quote)), None)
 
 
 def _subsumed(d: Divergence, others: list[Divergence]) -> bool:

@@ -16,14 +16,16 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 
 from rapidfuzz import fuzz, utils
 
 from .articles import Rejection
 from ..models import Account, Briefing, BriefingMeta, MergedActor, Note, Quote, Source, StanceRow, SummaryParagraph, TimelineEntry
 from ..models import BriefResult
+from ..models.attribution import OWN_VOICE_HOLDERS, stance_voice
 
-__all__ = ["merge_briefs", "event_similarity", "dates_compatible", "normalize_name", "EVENT_MATCH_THRESHOLD"]
+__all__ = ["merge_briefs", "event_similarity", "dates_compatible", "normalize_name", "reported_date", "EVENT_MATCH_THRESHOLD"]
 
 EVENT_MATCH_THRESHOLD = 72.0
 ACTOR_MATCH_THRESHOLD = 90.0
@@ -49,6 +51,26 @@ def _more_precise(a: str | None, b: str | None) -> str | None:
     if b is None:
         return a
     return a if len(a) >= len(b) else b
+
+
+def reported_date(date: str | None, basis: str | None) -> tuple[str | None, str]:
+    """(date, basis) of a reported thing: a date filled in from the publication is no date of its own.
+
+    The model marks a date 'stated' or 'inferred'; without a mark a date reads as stated. No date,
+    or one the model says it took from the publication, becomes (None, 'publication'): the thing is
+    dated only by when its source reported it.
+    """
+    if date is None or basis == "publication":
+        return None, "publication"
+    return date, "inferred" if basis == "inferred" else "stated"
+
+
+def _entry_basis(date: str | None, accounts: Sequence[Account]) -> str:
+    """The basis of a merged date: stated if any account giving exactly that date states it."""
+    if date is None:
+        return "publication"
+    bases = {a.date_basis for a in accounts if a.date == date}
+    return "stated" if "stated" in bases or not bases else "inferred"
 
 
 def _precision(date: str | None) -> str:
@@ -198,8 +220,10 @@ def _merge_events(results: Sequence[tuple[int, BriefResult]], canonical: dict[st
             if not verified:
                 continue
             actors = [canonical.get(normalize_name(a), a) for a in event.actors]
-            account = Account(source=ref, date=event.date, description=event.description, quote=Quote(source=ref, text=event.evidence, verified=True))
-            singles.append(_EventGroup(event.date, actors, [account]))
+            date, basis = reported_date(event.date, event.date_basis)
+            account = Account(source=ref, date=date, date_basis=basis, description=event.description, quote=Quote(source=ref, text=event.evidence, verified=True),
+                              voice=event.voice or "source", said_by=event.said_by)
+            singles.append(_EventGroup(date, actors, [account]))
 
     pairs: list[tuple[float, int, int]] = []
     for i, j in _candidate_pairs(singles):
@@ -232,7 +256,8 @@ def _merge_events(results: Sequence[tuple[int, BriefResult]], canonical: dict[st
         return (g.date is None, g.date or "", min(g.sources))
 
     return [
-        TimelineEntry(date=g.date, precision=_precision(g.date), description=g.description, actors=g.actors, sources=sorted(g.sources), accounts=sorted(g.accounts, key=lambda a: a.source))
+        TimelineEntry(date=g.date, precision=_precision(g.date), description=g.description, actors=g.actors, sources=sorted(g.sources),
+                      accounts=sorted(g.accounts, key=lambda a: a.source), date_basis=_entry_basis(g.date, g.accounts))
         for g in sorted(groups.values(), key=order)
     ]
 
@@ -258,15 +283,22 @@ def merge_briefs(
     for ref, r in numbered:
         a, b = r.article, r.brief
         assert b is not None and r.grounding is not None
-        sources.append(Source(ref=ref, article_id=a.id, file=a.path, aliases=a.aliases, date=a.date, language=b.source_language, headline=b.headline))
+        outlet = (b.outlet or "").strip() or None
+        sources.append(Source(ref=ref, article_id=a.id, file=a.path, aliases=a.aliases, date=a.date, language=b.source_language, headline=b.headline, outlet=outlet))
         for alias in a.aliases:
             notes.append(Note(kind="duplicate", file=alias, message=f"identical to {a.path}; cited as [{ref}]"))
         for text in a.notes:
             notes.append(Note(kind="undated" if a.date is None else "info", file=a.path, message=text))
         for stance, ok in zip(b.stances, r.grounding.stances):
-            holder = canonical.get(normalize_name(stance.holder), stance.holder)
+            voice = stance_voice(stance.voice, stance.holder)
+            # the outlet's own view (held by the source itself, named by outlet or file), unless it reports an actor's stance in its own words
+            own = voice == "source" and (stance.holder.strip().casefold() in OWN_VOICE_HOLDERS or normalize_name(stance.holder) not in canonical)
+            holder = (outlet or Path(a.path).name) if own else canonical.get(normalize_name(stance.holder), stance.holder)
             if ok:
-                stances.append(StanceRow(holder=holder, target=stance.target, position=stance.position, gist=stance.gist, source=ref, quote=Quote(source=ref, text=stance.evidence, verified=True)))
+                date, basis = reported_date(stance.date, stance.date_basis)
+                stances.append(StanceRow(holder=holder, target=stance.target, position=stance.position, gist=stance.gist, source=ref,
+                                         quote=Quote(source=ref, text=stance.evidence, verified=True), voice=voice,
+                                         said_by=None if own else stance.said_by, date=date, date_basis=basis))
             else:
                 notes.append(Note(kind="unverified", file=a.path, message=f"stance left out, its quote is not in the source: {holder} on {stance.target}: {stance.gist} (claimed quote: {stance.evidence!r})"))
         for event, ok in zip(b.events, r.grounding.events):
