@@ -128,7 +128,7 @@ def _requests(driver) -> list[str]:  # type: ignore[no-untyped-def]
 
 
 def _screenshot(driver, pages, name: str) -> Path:  # type: ignore[no-untyped-def]
-    folder = Path(os.environ.get("BRIEF_SCREENSHOTS") or pages["folder"])
+    folder = Path(os.environ.get("HTML_SCREENSHOTS") or pages["folder"])
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / name
     assert driver.save_screenshot(str(path))
