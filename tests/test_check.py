@@ -61,7 +61,7 @@ def test_the_library_call_reports_the_same_steps(fake_openai):
 
 # fault scripted on the fake, extra CLI args, step that fails, a fix that must be printed
 FAULTS = [
-    ("401", [], "auth", "set OPENAI_API_KEY to a valid key (or pass --api-key)"),
+    ("401", [], "auth", "set BRIEF_API_KEY to a valid key (or pass --api-key)"),  # OPENAI_API_KEY would not be sent to this host
     ("404", ["--model", "no-such-model"], "model", "pass --model (env BRIEF_MODEL) with a model the endpoint serves: fake-model"),
     ("broken_json", ["--mode", "json"], "structured output", "try --mode tools, then --mode md_json"),
     ("length", ["--mode", "tools"], "structured output", "try --mode json, then --mode md_json"),
@@ -92,12 +92,12 @@ def test_unknown_model_lists_what_the_server_serves():
 
 
 def test_a_refused_key_is_caught_on_the_model_listing_before_any_paid_call(monkeypatch):
-    monkeypatch.setenv("OPENROUTER_API_KEY", "sk-or-v1-wrong-wrong-wrong")
+    monkeypatch.setenv("BRIEF_API_KEY", "sk-or-v1-wrong-wrong-wrong")  # OPENROUTER_API_KEY only goes to openrouter.ai
     with FakeOpenAI(api_key="sk-or-v1-right") as server:
         result = CliRunner().invoke(app, ["check", "--provider", "openrouter", "--base-url", server.base_url])
         assert server.count == 0
     assert _steps(result.output)["auth"] == "FAIL"
-    assert _fixes(result.output) == ["set OPENROUTER_API_KEY to a valid key (or pass --api-key)"]
+    assert _fixes(result.output) == ["set BRIEF_API_KEY to a valid key (or pass --api-key)"]
     assert "sk-or-v1-wrong-wrong-wrong" not in result.output
 
 

@@ -226,6 +226,7 @@ def test_a_second_run_makes_no_llm_request(seeds_runs):
 def test_output_and_json_files_are_written_and_the_json_validates(tmp_path: Path, first):
     jsonschema = pytest.importorskip("jsonschema")
     md, js = tmp_path / "out" / "briefing.md", tmp_path / "out" / "briefing.json"
+    md.parent.mkdir()  # brief does not create a missing folder for -o
     result = CliRunner().invoke(app, [str(SEEDS), "-o", str(md), "--json", str(js)])
     assert result.exit_code == 0, result.output
     assert result.stdout == ""

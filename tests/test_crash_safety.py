@@ -121,11 +121,18 @@ def test_every_output_goes_through_write_atomic(fake_openai, tmp_path, monkeypat
     written: list[Path] = []
     real = files.write_atomic
 
+    real_all = files.write_all_atomic
+
     def spy(path, text):  # type: ignore[no-untyped-def]
         written.append(Path(path))
         return real(path, text)
 
+    def spy_all(items):  # type: ignore[no-untyped-def]  # the briefing's files: all or none
+        written.extend(Path(p) for p, _ in items)
+        return real_all(items)
+
     monkeypatch.setattr(files, "write_atomic", spy)
+    monkeypatch.setattr(files, "write_all_atomic", spy_all)
     monkeypatch.setattr(replay, "write_atomic", spy)
     out, js, rec = tmp_path / "b.md", tmp_path / "b.json", tmp_path / "rec"
     result = CliRunner().invoke(app, [str(ROOT / "seeds" / SEED_FILES[0]), "-q", "-o", str(out), "--json", str(js),

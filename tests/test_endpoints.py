@@ -81,7 +81,7 @@ def test_what_each_mode_puts_on_the_wire(mode: str, has_tools: bool, response_fo
 
 def test_the_key_can_come_from_the_environment_and_never_reaches_output(fake_openai, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     secret = "sk-test-env-0123456789abcdef"
-    monkeypatch.setenv("OPENAI_API_KEY", secret)
+    monkeypatch.setenv("BRIEF_API_KEY", secret)  # the key for the configured endpoint (OPENAI_API_KEY only goes to OpenAI)
     monkeypatch.setenv("OPENAI_BASE_URL", fake_openai.base_url)
     out, js = tmp_path / "b.md", tmp_path / "b.json"
     result = CliRunner().invoke(app, [str(SEEDS), "-v", "-o", str(out), "--json", str(js)])

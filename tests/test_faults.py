@@ -232,8 +232,8 @@ def test_once_the_endpoint_failed_several_articles_in_a_row_the_rest_are_not_sen
 
 
 @pytest.mark.parametrize(("fault", "fix"), [
-    ("401", "set a valid key in OPENAI_API_KEY or pass --api-key"),
-    ("401-echo", "set a valid key in OPENAI_API_KEY or pass --api-key"),
+    ("401", "set a valid key in BRIEF_API_KEY or pass --api-key"),  # the key for a --base-url that is not OpenAI
+    ("401-echo", "set a valid key in BRIEF_API_KEY or pass --api-key"),
     ("404", "pass --model with a model the endpoint serves, or check --base-url"),
 ])
 def test_a_wrong_key_or_unknown_model_stops_at_once_with_one_message(fake_openai, tmp_path, seeds_copy, fault, fix):

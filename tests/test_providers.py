@@ -115,15 +115,17 @@ def test_provider_names_are_case_insensitive_and_unknown_ones_list_the_choices()
 
 # --------------------------------------------------------------------------- on the wire
 
-# provider, request shape, Authorization header expected
+# provider, request shape, Authorization header expected. The fake server is not OpenAI's or
+# OpenRouter's host, so their own variables are not sent there: BRIEF_API_KEY names the key for it.
+ENDPOINT_KEY = "sk-endpoint-3333333333333333"
 WIRE = [
-    ("openai", "tools", f"Bearer {KEYS['OPENAI_API_KEY']}"),
+    ("openai", "tools", f"Bearer {ENDPOINT_KEY}"),
     ("azure", "tools", f"Bearer {KEYS['AZURE_OPENAI_API_KEY']}"),
     ("ollama", "json_object", "Bearer not-needed"),
     ("vllm", "json_schema", "Bearer not-needed"),
     ("llamacpp", "json_object", "Bearer not-needed"),
     ("lmstudio", "json_schema", "Bearer not-needed"),
-    ("openrouter", "tools", f"Bearer {KEYS['OPENROUTER_API_KEY']}"),
+    ("openrouter", "tools", f"Bearer {ENDPOINT_KEY}"),
 ]
 
 
@@ -138,6 +140,8 @@ def _shape(body: dict) -> str:
 def test_each_preset_sends_its_mode_and_its_key_to_the_server(fake_openai, monkeypatch, provider, shape, authorization):
     for name, value in {**KEYS, **AZURE_ENV}.items():
         monkeypatch.setenv(name, value)
+    if provider in ("openai", "openrouter"):
+        monkeypatch.setenv("BRIEF_API_KEY", ENDPOINT_KEY)
     result = CliRunner().invoke(app, ["check", "--provider", provider, "--base-url", fake_openai.base_url, "--model", "fake-model"])
     assert result.exit_code == 0, result.output
     assert fake_openai.count == 1

@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 import typer
 
 from ..llm.cost import format_usd
-from ..errors import BriefError
+from ..errors import BriefError, ConfigError
 from .logs import configure as configure_logging
 from ._common import ApiKeyOpt, BaseUrlOpt, CacheDirOpt, CacheTtlOpt, CacheUrlOpt, ConcurrencyOpt, ConfigOpt, ModeOpt, ModelOpt, NoCacheOpt, ProviderOpt, RecordOpt, ReplayOpt, VerboseOpt, announce_replay, app, err, exit_code_for, fail, settings_from
 
@@ -17,8 +17,8 @@ from ._common import ApiKeyOpt, BaseUrlOpt, CacheDirOpt, CacheTtlOpt, CacheUrlOp
 @app.command("run")
 def run(
     paths: Annotated[list[Path], typer.Argument(help="Article files and folders (folders are read recursively for *.txt).", show_default=False)],
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the Markdown briefing here instead of stdout.", show_default=False)] = None,
-    json_out: Annotated[Optional[Path], typer.Option("--json", help="Also write the briefing as JSON (schemas/briefing.schema.json).", show_default=False)] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the Markdown briefing here instead of stdout (- for stdout). Its folder must exist.", show_default=False)] = None,
+    json_out: Annotated[Optional[Path], typer.Option("--json", help="Also write the briefing as JSON (schemas/briefing.schema.json); - for stdout (then the Markdown goes only to -o).", show_default=False)] = None,
     html_out: Annotated[Optional[Path], typer.Option("--html", help="Also write the briefing as one self-contained HTML page: click a citation to read the source, quote highlighted.", show_default=False)] = None,
     provider: ProviderOpt = None,
     model: ModelOpt = None,
@@ -47,6 +47,7 @@ def run(
     from ..render.markdown import render_json, render_markdown
 
     try:
+        md_file, json_file, html_file = _output_files(output, json_out, html_out)  # before any request is paid for
         settings = settings_from(
             provider=provider, model=model, base_url=base_url, api_key=api_key, mode=mode, cache_dir=cache_dir, cache_url=cache_url, cache_ttl=cache_ttl, concurrency=concurrency,
             replay_dir=replay, record_dir=record, config=config, use_cache=False if no_cache else None, max_article_chars=max_article_chars,
@@ -62,38 +63,79 @@ def run(
 
             result = pipeline.build_briefing(paths, settings, on_result=progress.advance, on_loaded=loaded, on_status=progress.status)
         markdown = render_markdown(result.briefing)
-        if output:
-            _write(output, markdown)
-        else:
-            sys.stdout.write(markdown)
-        if json_out:
-            _write(json_out, render_json(result.briefing))
-        if html_out:
+        files = [(md_file, markdown)] if md_file else []
+        if json_file:
+            files.append((json_file, render_json(result.briefing)))
+        if html_file:
             from ..render.html import render_html
 
-            _write(html_out, render_html(result.briefing, result.source_texts()))
+            files.append((html_file, render_html(result.briefing, result.source_texts())))
+        kept = _keep_good_outputs(files, result)
+        _write_all([(kept.get(path, path), text) for path, text in files])
+        if _is_stdout(json_out):
+            sys.stdout.write(render_json(result.briefing))
+        elif md_file is None:
+            sys.stdout.write(markdown)
     except BriefError as exc:
         raise fail(exc) from None
-    _report(result, output, json_out, html_out, quiet=quiet)
+    _report(result, [kept.get(p, p) for p, _ in files], kept, quiet=quiet)
     code = exit_code_for(result.outcome)
     if code:
         raise typer.Exit(code)
 
 
-def _write(path: Path, text: str) -> None:
-    """Write an output atomically (temp file + rename): a crash or full disk never leaves half a file."""
-    from ..util.files import write_atomic
+NOTHING_BRIEFED = "nothing-briefed"
+
+
+def _is_stdout(path: Optional[Path]) -> bool:
+    return path is not None and str(path) == "-"
+
+
+def _output_files(output: Optional[Path], json_out: Optional[Path], html_out: Optional[Path] = None) -> tuple[Optional[Path], Optional[Path], Optional[Path]]:
+    """The files -o, --json and --html name (`-` is stdout for -o and --json), checked writable before anything is asked of the model."""
+    from ..util.files import unwritable_reason
+
+    if _is_stdout(output) and _is_stdout(json_out):
+        raise ConfigError("-o - and --json - cannot both go to stdout; write one of them to a file")
+    if _is_stdout(html_out):
+        raise ConfigError("--html - is not supported; give --html a file name")
+    files = {flag: path for flag, path in (("-o", output), ("--json", json_out), ("--html", html_out)) if path is not None and not _is_stdout(path)}
+    named = [Path(p).resolve() for p in files.values()]
+    if len(set(named)) < len(named):
+        raise ConfigError("-o, --json and --html name the same file; give each its own")
+    for flag, path in files.items():
+        reason = unwritable_reason(path)
+        if reason:
+            raise ConfigError(f"{flag} {path}: {reason}")
+    return files.get("-o"), files.get("--json"), files.get("--html")
+
+
+def _keep_good_outputs(files, result) -> dict[Path, Path]:  # type: ignore[no-untyped-def]
+    """A run that briefed nothing never replaces an existing output: it goes beside it (file -> where it goes instead)."""
+    from ..util.files import beside
+
+    if any(r.ok for r in result.results):
+        return {}
+    return {path: beside(path, NOTHING_BRIEFED) for path, _ in files if path.is_file() and path.stat().st_size > 0}
+
+
+def _write_all(files: list[tuple[Path, str]]) -> None:
+    """Write the outputs atomically and all or none (temp files + renames): exit 1 leaves nothing behind."""
+    from ..util.files import write_all_atomic
 
     try:
-        write_atomic(path, text)
+        write_all_atomic(files)
     except OSError as exc:
-        raise BriefError(f"cannot write {path} ({exc.strerror or exc}); check that its folder is writable and has free space") from None
+        where = getattr(exc, "filename", None) or ", ".join(str(p) for p, _ in files)
+        raise BriefError(f"cannot write {where} ({exc.strerror or exc}); check that its folder is writable and has free space") from None
 
 
-def _report(result, output: Optional[Path], json_out: Optional[Path], html_out: Optional[Path] = None, *, quiet: bool = False) -> None:  # type: ignore[no-untyped-def]
+def _report(result, written: list[Path], kept: dict[Path, Path], *, quiet: bool = False) -> None:  # type: ignore[no-untyped-def]
     """The run's outcome on stderr; with --quiet only what went wrong (failed, rejected, not written)."""
     from ..render.markdown import plural
 
+    for original, instead in kept.items():
+        err(f"Nothing was briefed, so {original} was kept as it was; this run's output is in {instead}.")
     if quiet:
         _report_problems(result)
         return
@@ -116,9 +158,8 @@ def _report(result, output: Optional[Path], json_out: Optional[Path], html_out: 
         err(f"Budget reached: {len(stopped)} article(s) not done, listed below and in the briefing's notes; "
             "rerun with a larger --max-cost/--max-tokens to finish them (what was done is cached and not paid again).")
     _report_problems(result)
-    written = [str(p) for p in (output, json_out, html_out) if p]
     if written:
-        err(f"Wrote {', '.join(written)}.")
+        err(f"Wrote {', '.join(str(p) for p in written)}.")
 
 
 def _report_problems(result) -> None:  # type: ignore[no-untyped-def]

@@ -21,9 +21,31 @@ from dataclasses import dataclass
 
 from ..errors import ConfigError
 
-__all__ = ["Provider", "PROVIDERS", "OPENAI_URL", "get_provider", "preset_base_url", "azure_v1_url"]
+__all__ = ["Provider", "PROVIDERS", "OPENAI_URL", "OPENAI_HOST", "ENDPOINT_KEY_ENV", "url_host", "key_allowed_for", "get_provider", "preset_base_url", "azure_v1_url"]
 
 OPENAI_URL = "https://api.openai.com/v1"
+OPENAI_HOST = "api.openai.com"
+ENDPOINT_KEY_ENV = "BRIEF_API_KEY"  # a key meant for whatever endpoint is configured (--base-url)
+
+
+def url_host(url: str | None) -> str | None:
+    """The host name of `url` (lower case), or None when it has none."""
+    from urllib.parse import urlsplit
+
+    if not url:
+        return None
+    try:
+        return (urlsplit(url).hostname or "").lower() or None
+    except ValueError:
+        return None
+
+
+def key_allowed_for(hosts: tuple[str, ...], base_url: str | None) -> bool:
+    """True when a key bound to `hosts` may be sent to `base_url` (None: OpenAI's endpoint)."""
+    if not hosts:
+        return True
+    host = url_host(base_url or OPENAI_URL)
+    return host is not None and any(host == h or host.endswith("." + h) for h in hosts)
 
 
 @dataclass(frozen=True)
@@ -38,18 +60,23 @@ class Provider:
     key_required: bool
     base_url_env: str | None = None
     start_hint: str = ""  # how to get the server running, for `brief check`
+    key_hosts: tuple[str, ...] = ()  # hosts the key from `key_env` may be sent to; (): the endpoint the user configured
+
+    def key_allowed_for(self, base_url: str | None) -> bool:
+        """May the key from `key_env` go to `base_url`? Only to this provider's own hosts, when it has fixed ones."""
+        return key_allowed_for(self.key_hosts, base_url)
 
 
 PROVIDERS: dict[str, Provider] = {
     p.name: p
     for p in (
-        Provider("openai", "OpenAI", OPENAI_URL, "tools", "OPENAI_API_KEY", True),
+        Provider("openai", "OpenAI", OPENAI_URL, "tools", "OPENAI_API_KEY", True, key_hosts=(OPENAI_HOST,)),
         Provider("azure", "Azure OpenAI", None, "tools", "AZURE_OPENAI_API_KEY", True, base_url_env="AZURE_OPENAI_ENDPOINT"),
         Provider("ollama", "Ollama", "http://127.0.0.1:11434/v1", "json", None, False, start_hint="start it with `ollama serve`"),
         Provider("vllm", "vLLM", "http://127.0.0.1:8000/v1", "json_schema", "VLLM_API_KEY", False, start_hint="start it with `vllm serve MODEL`"),
         Provider("llamacpp", "llama.cpp server", "http://127.0.0.1:8080/v1", "json", None, False, start_hint="start it with `llama-server -m MODEL.gguf`"),
         Provider("lmstudio", "LM Studio", "http://127.0.0.1:1234/v1", "json_schema", None, False, start_hint="start its server with `lms server start`"),
-        Provider("openrouter", "OpenRouter", "https://openrouter.ai/api/v1", "tools", "OPENROUTER_API_KEY", True),
+        Provider("openrouter", "OpenRouter", "https://openrouter.ai/api/v1", "tools", "OPENROUTER_API_KEY", True, key_hosts=("openrouter.ai",)),
     )
 }
 

@@ -17,14 +17,14 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..errors import ConfigError
-from .providers import Provider, get_provider, preset_base_url
+from .providers import ENDPOINT_KEY_ENV, OPENAI_HOST, Provider, get_provider, key_allowed_for, preset_base_url
 from .settings import Knob, Settings, bundled_fixtures_dir, find_config_file, knobs
 
 __all__ = ["resolve", "read_config_file"]
 
 _SECRET_WORDS = ("key", "token", "secret", "password")
 _LEVELS = {"flag": 3, "env": 2, "file": 1, "default": 0}
-_DERIVED = {"replay_is_default", "sources", "key_env", "config_file", "problems"}
+_DERIVED = {"replay_is_default", "sources", "key_env", "config_file", "problems", "key_withheld"}
 _PRESET_FIELDS = ("base_url", "mode")
 _REQUIREMENTS = {  # pydantic error type -> what the value must be
     "int_parsing": "a whole number", "int_type": "a whole number", "int_from_float": "a whole number",
@@ -43,13 +43,13 @@ def read_config_file(path: Path | None) -> tuple[dict[str, Any], Path | None]:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{found}: not valid TOML ({exc}); fix the file or move it away") from exc
     table = data.get("brief", data)
-    secrets = sorted(k for k in table if any(word in k.lower() for word in _SECRET_WORDS))
+    allowed = sorted(name for name, knob in knobs().items() if knob.file)
+    secrets = sorted(k for k in table if k not in allowed and any(word in k.lower() for word in _SECRET_WORDS))  # max_tokens is a setting
     if secrets:
         raise ConfigError(
             f"{found}: keys do not belong in the config file; remove {', '.join(secrets)} and set the provider's env var "
             "instead (OPENAI_API_KEY, AZURE_OPENAI_API_KEY, OPENROUTER_API_KEY) or pass --api-key"
         )
-    allowed = sorted(name for name, knob in knobs().items() if knob.file)
     unknown = sorted(set(table) - set(allowed))
     if unknown:
         raise ConfigError(f"{found}: unknown setting(s) {unknown}; allowed: {allowed}")
@@ -176,20 +176,60 @@ def resolve(
         else:
             sources[name] = "default"
 
-    # the key: --api-key, else the provider's own variable (never the file, never another provider's)
+    url_problems = []
+    if "base_url" in values:
+        values["base_url"] = str(values["base_url"]).strip()
+        bad_url = _url_problem(values["base_url"], sources["base_url"])
+        if bad_url:
+            url_problems.append(bad_url)
+
+    # the key: --api-key, else the provider's own variable (only to the provider's own hosts), else BRIEF_API_KEY
     key_env = provider.key_env if provider is not None else Settings.model_fields["key_env"].default
+    key_hosts = provider.key_hosts if provider is not None else (OPENAI_HOST,)
+    key_withheld = None
+    if key_env and not key_allowed_for(key_hosts, values.get("base_url")):
+        if env.get(key_env):
+            key_withheld = (f"{key_env} is set but only ever sent to {' or '.join(key_hosts)}, not to {_without_userinfo(values['base_url'])}; "
+                            f"to use a key there pass --api-key or set {ENDPOINT_KEY_ENV}")
+        key_env = ENDPOINT_KEY_ENV
     if "api_key" in flags:
         values["api_key"], sources["api_key"] = flags["api_key"], "flag"
+        key_withheld = None
     elif key_env and env.get(key_env):
         values["api_key"], sources["api_key"] = env[key_env], f"env:{key_env}"
+    elif env.get(ENDPOINT_KEY_ENV):
+        values["api_key"], sources["api_key"] = env[ENDPOINT_KEY_ENV], f"env:{ENDPOINT_KEY_ENV}"
+        key_withheld = None
     else:
         sources["api_key"] = "default"
 
     try:
-        settings = Settings(**values, sources=sources, key_env=key_env, config_file=file_path)
+        settings = Settings(**values, sources=sources, key_env=key_env, config_file=file_path, key_withheld=key_withheld)
     except ValidationError as exc:
         raise ConfigError(_errors(exc, values, sources)) from None
-    return _with_endpoint(settings, provider, lenient=lenient)
+    return _with_endpoint(settings, provider, lenient=lenient, problems=url_problems)
+
+
+def _without_userinfo(url: str) -> str:
+    from .settings import _without_userinfo as strip
+
+    return strip(url)
+
+
+def _url_problem(url: str, source: str) -> str | None:
+    """Why `url` cannot be an endpoint ('what: fix'), or None. A URL without http:// or https:// is never guessed at."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:
+        parts, host = None, None
+    if parts is not None and parts.scheme in ("http", "https") and host:
+        return None
+    example = f"http://{url}" if "://" not in url and url else "http://127.0.0.1:8000/v1"
+    return (f"base URL {url!r} (from {source}) is not an http:// or https:// URL: pass it with its scheme, "
+            f"e.g. --base-url {example} (or fix OPENAI_BASE_URL / `base_url` in brief.toml)")
 
 
 def _cache_rules(values: dict[str, Any], sources: dict[str, str]) -> None:
@@ -210,9 +250,9 @@ def _cache_rules(values: dict[str, Any], sources: dict[str, str]) -> None:
                           "BRIEF_CACHE_URL (e.g. in an env file only you can read) and keep cache_url without the password, or remove it")
 
 
-def _with_endpoint(s: Settings, provider: Provider | None, *, lenient: bool) -> Settings:
+def _with_endpoint(s: Settings, provider: Provider | None, *, lenient: bool, problems: list[str] | None = None) -> Settings:
     """Replay when no endpoint is configured; what a live run still lacks (ConfigError unless lenient)."""
-    problems: list[str] = []
+    problems = list(problems or [])
     changes: dict[str, Any] = {}
     if s.replay_dir is not None:
         if not s.replay_dir.is_dir():
@@ -224,7 +264,7 @@ def _with_endpoint(s: Settings, provider: Provider | None, *, lenient: bool) -> 
                 f"(or pass --base-url https://<resource>.openai.azure.com/openai/v1)"
             )
         if provider.key_required and s.api_key is None:
-            problems.append(f"provider {provider.name} needs an API key: set {provider.key_env} (or pass --api-key)")
+            problems.append(f"provider {provider.name} needs an API key: " + (s.key_withheld or f"set {s.key_env} (or pass --api-key)"))
     elif s.api_key is None and s.base_url is None:
         changes = {"replay_dir": bundled_fixtures_dir(), "replay_is_default": True}
     if (changes.get("replay_dir") or s.replay_dir) is not None and s.record_dir is not None:

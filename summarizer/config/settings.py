@@ -9,9 +9,11 @@ Precedence is flag > environment > config file > default. A provider preset (`--
 `BRIEF_PROVIDER`, `provider = "ollama"`) supplies the base URL and mode at the level where it was
 given: `--provider` overrides a base URL from an env var or the config file, while a
 `--base-url`/`--mode` given at the same level or higher wins over the preset. The key comes from
-`--api-key` or the provider's own env var (OPENAI_API_KEY, AZURE_OPENAI_API_KEY,
-OPENROUTER_API_KEY), never from the config file, and a key meant for one provider is never sent to
-another.
+`--api-key`, the provider's own env var (OPENAI_API_KEY, AZURE_OPENAI_API_KEY,
+OPENROUTER_API_KEY) or BRIEF_API_KEY, never from the config file. A provider's own variable is
+only sent to that provider's host (OPENAI_API_KEY to api.openai.com, OPENROUTER_API_KEY to
+openrouter.ai): any other `--base-url` gets a key only when it is given for it, with `--api-key`
+or BRIEF_API_KEY.
 """
 
 from __future__ import annotations
@@ -211,6 +213,8 @@ def _show_key(s: Settings) -> str:
     preset = PROVIDERS.get(s.provider or "")
     if s.api_key is not None:
         return mask_secret(s.api_key)
+    if s.key_withheld:
+        return f"(none; {s.key_withheld})"
     if preset is not None and not preset.key_required:
         return "(none; not needed)"
     if preset is None and s.base_url:
@@ -276,6 +280,7 @@ class Settings(BaseModel):
     key_env: str | None = "OPENAI_API_KEY"  # the env var the key is read from; None: only --api-key
     config_file: Path | None = None  # the config file the settings were read from
     problems: tuple[str, ...] = ()  # what is missing for a live run (only with resolve_settings(lenient=True))
+    key_withheld: str | None = None  # why a key found in the environment is not sent to this endpoint
 
     @property
     def endpoint(self) -> str:

@@ -88,6 +88,7 @@ class DigestDay:
     requests: int = 0
     cache_hits: int = 0
     usage: dict[str, int] = field(default_factory=dict)
+    kept: bool = False  # nothing was briefed, so the earlier digest of this day was kept
 
     @property
     def skipped(self) -> bool:
@@ -221,8 +222,8 @@ def compare_with_earlier(
 
 
 def _content(digest: Digest | None) -> object:
-    """What later digests are compared with (not the timestamp)."""
-    return None if digest is None else digest.model_dump(include={"sources", "timeline", "stances"})
+    """What later digests are compared with: events and stances (no digest at all is the same as an empty one)."""
+    return {"timeline": [], "stances": []} if digest is None else digest.model_dump(include={"timeline", "stances"})
 
 
 # --------------------------------------------------------------------------- one day
@@ -286,58 +287,89 @@ async def build_digests_async(
         loaded = read_articles(paths, cache)
     finally:
         cache.close()
+    created = not out_dir.exists()
+    if created and not out_dir.parent.is_dir():
+        raise ConfigError(f"--out {out_dir}: its folder {out_dir.parent} does not exist (brief creates only the --out folder itself); "
+                          f"create it first (mkdir -p {out_dir.parent}) or fix --out")
     try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise ConfigError(f"--out {out_dir}: cannot create the folder ({exc.strerror or exc}); pass a writable --out") from exc
-    lock = FileLock(out_dir / LOCK_NAME)
-    try:
+        out_dir.mkdir(exist_ok=True)
+        lock = FileLock(out_dir / LOCK_NAME)
         lock.acquire(timeout=max(wait, 0.0))
     except Timeout:
         raise DigestLockedError(
             f"another `brief digest` is writing to {out_dir} (lock {out_dir / LOCK_NAME} held); gave up after waiting {wait:g} s. "
             "Nothing was written: try again later, or raise --wait"
         ) from None
+    except OSError as exc:
+        _undo_out_dir(out_dir, created)
+        raise ConfigError(f"--out {out_dir}: cannot write there ({exc.strerror or exc}); pass a writable --out") from exc
+    undated = [a.path for a in loaded.articles if a.date is None]
+    run = DigestRun(days=[], index_path=None, rejected=list(loaded.rejected), undated=undated)
     try:
-        undated = [a.path for a in loaded.articles if a.date is None]
-        history, warnings = load_digests(out_dir)
-        run = DigestRun(days=[], index_path=None, rejected=list(loaded.rejected), undated=undated, warnings=warnings)
+        history, run.warnings = load_digests(out_dir)
         todo = sorted(set(days))
+        later = sorted(d for d in history if d > todo[-1])  # digests after the range, compared without what changes now
+        changed: list[dt.date] = []
+        finished = False
         try:
             for day in todo:
                 earlier = [history[d] for d in sorted(history) if d < day]
                 result = await _build_day(day, loaded, undated, earlier, settings, transport)
-                if result.digest is not None and (result.digest.sources or not skip_empty):
+                previous = history.get(day)
+                if result.digest is not None and not result.digest.sources and result.failed and previous is not None and previous.sources:
+                    # nothing briefed this time (endpoint down?): the earlier digest of this day stays
+                    run.warnings.append(
+                        f"{out_dir / f'{day}.md'} kept as it was: none of the day's {len(result.failed)} article(s) could be briefed this time; "
+                        "rerun later to update it"
+                    )
+                    result.digest, result.kept = previous, True
+                elif result.digest is not None and (result.digest.sources or not skip_empty):
                     result.markdown_path = write_atomic(out_dir / f"{day}.md", render_digest_markdown(result.digest))
                     result.json_path = write_atomic(out_dir / f"{day}.json", render_digest_json(result.digest))
                     if html:
                         from ..render.html import render_digest_html
 
                         result.html_path = write_atomic(out_dir / f"{day}.html", render_digest_html(result.digest, result.texts))
-                    stale = sorted(d for d in history if d > todo[-1])
-                    if stale and _content(history.get(day)) != _content(result.digest):
-                        later = f"digest {stale[0]} was" if len(stale) == 1 else f"digests {stale[0]} to {stale[-1]} were"
-                        run.warnings.append(
-                            f"{result.markdown_path} changed, but the later {later} compared without it; "
-                            f"refresh their 'new since' part with --since {day} --until {stale[-1]}"
-                        )
+                    if later and _content(previous) != _content(result.digest):
+                        changed.append(day)
                     history[day] = result.digest
                 else:
                     result.digest = None
                 run.days.append(result)
                 if on_day:
                     on_day(result)
+            finished = True
         finally:
-            newest_first = [history[d] for d in sorted(history, reverse=True)]
-            run.index_path = write_atomic(out_dir / INDEX_NAME, render_index(newest_first))
-            if html or (out_dir / HTML_INDEX_NAME).exists():
-                from ..render.html import render_index_html
+            if changed:  # one line for the whole backfill, not one per day
+                what = (f"{out_dir / f'{changed[0]}.md'} changed" if len(changed) == 1
+                        else f"{len(changed)} digests in {out_dir} ({changed[0]} to {changed[-1]}) changed")
+                stale = f"digest {later[0]} was" if len(later) == 1 else f"digests {later[0]} to {later[-1]} were"
+                run.warnings.append(f"{what}, but the later {stale} compared without {'it' if len(changed) == 1 else 'them'}; "
+                                    f"refresh their 'new since' part with --since {changed[0]} --until {later[-1]}")
+            if finished or any(d.markdown_path for d in run.days):  # a run refused at once (exit 1) writes nothing
+                newest_first = [history[d] for d in sorted(history, reverse=True)]
+                run.index_path = write_atomic(out_dir / INDEX_NAME, render_index(newest_first))
+                if html or (out_dir / HTML_INDEX_NAME).exists():
+                    from ..render.html import render_index_html
 
-                pages = {d.date: f"{d.date}.html" if (out_dir / f"{d.date}.html").exists() else f"{d.date}.md" for d in newest_first}
-                run.html_index_path = write_atomic(out_dir / HTML_INDEX_NAME, render_index_html(newest_first, pages))
+                    pages = {d.date: f"{d.date}.html" if (out_dir / f"{d.date}.html").exists() else f"{d.date}.md" for d in newest_first}
+                    run.html_index_path = write_atomic(out_dir / HTML_INDEX_NAME, render_index_html(newest_first, pages))
         return run
     finally:
         lock.release()
+        if run.index_path is None and not any(d.markdown_path for d in run.days):
+            _undo_out_dir(out_dir, created)
+
+
+def _undo_out_dir(out_dir: Path, created: bool) -> None:
+    """Remove the lock file and, if this run created it, the empty --out folder: exit 1 leaves nothing behind."""
+    if not created:
+        return
+    (out_dir / LOCK_NAME).unlink(missing_ok=True)
+    try:
+        out_dir.rmdir()
+    except OSError:
+        pass
 
 
 def build_digests(paths: Sequence[str | Path], out_dir: Path, settings: Settings, **kwargs) -> DigestRun:

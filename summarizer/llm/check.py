@@ -183,6 +183,8 @@ async def check_endpoint_async(settings: Settings, *, transport: httpx.AsyncBase
         return rest("needs an endpoint first")
     who = f"provider {s.provider}" if s.provider else "no provider preset"
     key = f"key {mask_secret(s.api_key)} from {s.sources.get('api_key', 'flag')}" if s.api_key else "no key"
+    if s.key_withheld:
+        key += f"; {s.key_withheld}"
     steps.append(Step("endpoint", "ok", f"{s.endpoint} ({who}, {key})"))
 
     status, models, text = await _list_models(s, transport)

@@ -38,7 +38,8 @@ def render_schemas() -> dict[str, str]:
 
 def write_schemas(directory: Path) -> list[Path]:
     """Write every schema file into `directory`."""
-    return [write_atomic(directory / name, text) for name, text in render_schemas().items()]
+    Path(directory).mkdir(parents=True, exist_ok=True)  # the export's own folder
+    return [write_atomic(Path(directory) / name, text) for name, text in render_schemas().items()]
 
 
 def stale_schemas(directory: Path) -> list[str]:
