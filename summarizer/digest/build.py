@@ -25,14 +25,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
-from rapidfuzz import fuzz, utils
+
 
 from ..stages.articles import ArticleSet, Rejection
 from ..cache import open_cache
 from ..config.settings import Settings
 from ..errors import BriefError, ConfigError
 from ..util.files import write_atomic
-from ..stages.merge import EVENT_MATCH_THRESHOLD, dates_compatible, event_similarity, normalize_name
+from ..stages.matching import EVENT_MATCH, dates_compatible, event_similarity, normalize_name, same_actor, same_target, target_similarity
 from ..pipeline import build_briefing_async, read_articles
 from ..llm.prompts import load_prompt, schema_hash
 from ..render.digest_markdown import render_digest_json, render_digest_markdown, render_index
@@ -64,8 +64,6 @@ EXIT_OK, EXIT_PARTIAL, EXIT_LOCKED = 0, 2, 75  # 75 = EX_TEMPFAIL (sysexits.h): 
 LOCK_NAME = ".brief-digest.lock"
 INDEX_NAME = "index.md"
 HTML_INDEX_NAME = "index.html"
-HOLDER_MATCH_THRESHOLD = 90.0  # same actor spelled differently (merge's actor threshold)
-TARGET_MATCH_THRESHOLD = 85.0  # token_sort_ratio: same topic, not merely a shared word
 
 
 class DigestLockedError(BriefError):
@@ -176,16 +174,7 @@ def _same_event(a: TimelineEntry, b: TimelineEntry) -> bool:
     if not dates_compatible(a.date, b.date):
         return False
     descriptions = ([x.description for x in a.accounts], [y.description for y in b.accounts])
-    return event_similarity(*descriptions, _actors(a.actors), _actors(b.actors)) >= EVENT_MATCH_THRESHOLD
-
-
-def _same_holder(a: str, b: str) -> bool:
-    na, nb = normalize_name(a), normalize_name(b)
-    return na == nb or fuzz.ratio(na, nb) >= HOLDER_MATCH_THRESHOLD
-
-
-def _target_score(a: str, b: str) -> float:
-    return fuzz.token_sort_ratio(a, b, processor=utils.default_process)
+    return event_similarity(*descriptions, _actors(a.actors), _actors(b.actors)) >= EVENT_MATCH
 
 
 def compare_with_earlier(
@@ -205,8 +194,8 @@ def compare_with_earlier(
     for stance in stances:
         for digest in reversed(earlier):  # the latest earlier digest that has this holder and target
             matches = [
-                (_target_score(stance.target, old.target), old) for old in digest.stances
-                if _same_holder(stance.holder, old.holder) and _target_score(stance.target, old.target) >= TARGET_MATCH_THRESHOLD
+                (target_similarity(stance.target, old.target), old) for old in digest.stances
+                if same_actor(stance.holder, old.holder) and same_target(stance.target, old.target)
             ]
             if not matches:
                 continue

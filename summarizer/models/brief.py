@@ -106,6 +106,12 @@ class Stance(_Model):
     _basis = _read_basis
 
 
+def date_precision(date: str | None) -> str:
+    """The precision a partial ISO date has: '2025' year, '2025-10' month, '2025-10-09' day, None unknown."""
+    return {None: "unknown", 1: "year", 2: "month", 3: "day"}[None if date is None else len(date.split("-"))]
+
+
+
 class Event(_Model):
     """Something that happened (or is announced to happen) that the article reports."""
 
@@ -139,9 +145,7 @@ class Event(_Model):
 
     @model_validator(mode="after")
     def _precision_matches(self) -> Event:
-        expected = {None: "unknown", 1: "year", 2: "month", 3: "day"}[
-            None if self.date is None else len(self.date.split("-"))
-        ]
+        expected = date_precision(self.date)
         if self.precision != expected:
             raise ValueError(f"precision must be '{expected}' for date {self.date!r}")
         return self

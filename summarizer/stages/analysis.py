@@ -31,7 +31,8 @@ from ..errors import AuthError, LLMError, ModelNotFoundError, ReplayMissError
 from ..models.attribution import voice_label
 from ..models.evidence import normalize, quote_in_source
 from ..llm.client import LLMClient
-from .merge import normalize_name, reported_date
+from .matching import ACTOR_MATCH, escape_closing_tag, normalize_name, same_target
+from .merge import reported_date
 from ..llm.prompts import load_prompt, schema_hash, short_hash
 from ..llm.replay import RequestKey
 from ..models import Account, Briefing, ClaimSide, Corroboration, CrossSourceAnalysis, Divergence, DivergenceClaim, DivergenceSide, FramingRow, Note, Quote, StanceCell, StanceRow
@@ -52,11 +53,8 @@ __all__ = [
 ]
 
 POLARITY = {"supportive": 1, "conciliatory": 1, "neutral": 0, "mixed": 0, "critical": -1, "hostile": -1}
-TARGET_MATCH = 80.0  # token_sort_ratio of two stance targets of the same holder
 ACCOUNT_MATCH = 60.0  # token_set_ratio of an account to its timeline entry's description
-ACTOR_MATCH = 90.0
 MAX_INPUT_CHARS = 120_000  # about 30k tokens: one comparison call must fit a small model's context
-_FENCE_CLOSE = re.compile(r"<\s*/\s*(briefs)", re.IGNORECASE)  # any spelling of the closing tag
 
 
 COMPARISON = "model comparison (divergences on facts, framing by source)"
@@ -150,7 +148,7 @@ def _stance_groups(b: Briefing) -> list[list[StanceRow]]:
     for rows in by_holder.values():
         clusters: list[list[StanceRow]] = []
         for row in rows:
-            hits = [c for c in clusters if any(_similar(row.target, o.target) >= TARGET_MATCH for o in c)]
+            hits = [c for c in clusters if any(same_target(row.target, o.target) for o in c)]
             merged = [row] + [r for c in hits for r in c]
             clusters = [c for c in clusters if c not in hits] + [merged]
         groups += [sorted(c, key=lambda r: r.source) for c in clusters]
@@ -295,7 +293,7 @@ def _voice_note(voice: str, said_by: str | None, holder: str | None = None) -> s
 def analysis_messages(b: Briefing, brief_summaries: dict[int, str], source_texts: dict[int, str] | None = None) -> list[dict[str, str]]:
     """The chat messages of the analysis call (briefs fenced as data)."""
     return load_prompt("analysis").render(
-        briefs=_FENCE_CLOSE.sub(lambda m: "<\\/" + m.group(1), analysis_input(b, brief_summaries, source_texts)),
+        briefs=escape_closing_tag(analysis_input(b, brief_summaries, source_texts), "briefs"),
         source_numbers=", ".join(str(s.ref) for s in b.sources),
     )
 

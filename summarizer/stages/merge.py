@@ -11,11 +11,9 @@ stance table; they are listed in the notes as unverified.
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 from rapidfuzz import fuzz, utils
@@ -24,25 +22,13 @@ from .articles import Rejection
 from ..models import Account, Briefing, BriefingMeta, MergedActor, Note, Quote, Source, StanceRow, SummaryParagraph, TimelineEntry
 from ..models import BriefResult
 from ..models.attribution import OWN_VOICE_HOLDERS, stance_voice
+from ..models.brief import date_precision
+from .matching import ACTOR_MATCH, EVENT_MATCH, dates_compatible, event_similarity, normalize_name
 
 __all__ = ["merge_briefs", "event_similarity", "dates_compatible", "normalize_name", "reported_date", "EVENT_MATCH_THRESHOLD"]
 
-EVENT_MATCH_THRESHOLD = 72.0
-ACTOR_MATCH_THRESHOLD = 90.0
-
-
-@lru_cache(maxsize=65536)
-def normalize_name(name: str) -> str:
-    """Casefold and strip accents: 'Alijevs' and 'alijevs', 'Erdoğan' and 'Erdogan' compare equal."""
-    decomposed = unicodedata.normalize("NFKD", name.casefold())
-    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).replace("-", " ").split())
-
-
-def dates_compatible(a: str | None, b: str | None) -> bool:
-    """Partial ISO dates agree when one is a prefix of the other ('2025-10' and '2025-10-09')."""
-    if a is None or b is None:
-        return True
-    return a.startswith(b) or b.startswith(a)
+EVENT_MATCH_THRESHOLD = EVENT_MATCH  # the names merge has always exported
+ACTOR_MATCH_THRESHOLD = ACTOR_MATCH
 
 
 def _more_precise(a: str | None, b: str | None) -> str | None:
@@ -71,10 +57,6 @@ def _entry_basis(date: str | None, accounts: Sequence[Account]) -> str:
         return "publication"
     bases = {a.date_basis for a in accounts if a.date == date}
     return "stated" if "stated" in bases or not bases else "inferred"
-
-
-def _precision(date: str | None) -> str:
-    return {None: "unknown", 1: "year", 2: "month", 3: "day"}[None if date is None else len(date.split("-"))]
 
 
 # --------------------------------------------------------------------------- actors
@@ -133,29 +115,6 @@ class _EventGroup:
     def description(self) -> str:
         """The shortest account: the common core, least likely to carry one source's details."""
         return min((a.description for a in self.accounts), key=len)
-
-
-MIN_TEXT_SIMILARITY = 55.0  # what the descriptions say, names aside, must itself be alike
-
-
-def _without_names(description: str, names: set[str]) -> str:
-    """The description with its actors' names (and their single words) taken out."""
-    words = {w for name in names for w in utils.default_process(name).split()}
-    return " ".join(w for w in utils.default_process(description).split() if w not in words)
-
-
-def event_similarity(descriptions_a: Sequence[str], descriptions_b: Sequence[str], actors_a: set[str], actors_b: set[str]) -> float:
-    """How alike two events are: description words (75%, names aside) and shared actors (25%).
-
-    Names are compared through the actors, not the words: two different events of the same two
-    people ("met in Dushanbe", "spoke by phone") must not look alike because both name them.
-    """
-    names = actors_a | actors_b
-    text = max(fuzz.token_set_ratio(_without_names(x, names), _without_names(y, names)) for x in descriptions_a for y in descriptions_b)
-    if text < MIN_TEXT_SIMILARITY:
-        return 0.0
-    overlap = len(actors_a & actors_b) / len(names) if names else 0.0
-    return 0.75 * text + 25.0 * overlap
 
 
 def _event_score(a: _EventGroup, b: _EventGroup) -> float:
@@ -256,7 +215,7 @@ def _merge_events(results: Sequence[tuple[int, BriefResult]], canonical: dict[st
         return (g.date is None, g.date or "", min(g.sources))
 
     return [
-        TimelineEntry(date=g.date, precision=_precision(g.date), description=g.description, actors=g.actors, sources=sorted(g.sources),
+        TimelineEntry(date=g.date, precision=date_precision(g.date), description=g.description, actors=g.actors, sources=sorted(g.sources),
                       accounts=sorted(g.accounts, key=lambda a: a.source), date_basis=_entry_basis(g.date, g.accounts))
         for g in sorted(groups.values(), key=order)
     ]

@@ -57,7 +57,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from .merge import normalize_name
+from .matching import normalize_name
 from ..models import Article, ArticleBrief
 
 __all__ = [

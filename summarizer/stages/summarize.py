@@ -27,6 +27,7 @@ from ..config.settings import Settings
 from ..llm.cost import Budget, budget_for, estimate_tokens
 from ..errors import AuthError, LLMError, ModelNotFoundError
 from .grounding import verify_brief
+from .matching import escape_closing_tag
 from ..llm.client import EndpointError, LLMClient
 from ..llm.prompts import load_prompt, schema_hash
 from ..llm.replay import RequestKey
@@ -36,13 +37,12 @@ from ..models.results import ProgressCallback
 __all__ = ["ProgressCallback", "brief_messages", "brief_key", "fit_article", "summarize_articles", "summarize_articles_async"]
 
 BREAKER_MIN = 3  # consecutive articles the endpoint must fail before the rest are not sent
-_FENCE_CLOSE = re.compile(r"<\s*/\s*(article)", re.IGNORECASE)  # any spelling of the closing tag
 _SENTENCE_END = re.compile(r"[.!?\u3002\u2026][\"'\u00bb\u201d)]*\s")
 
 
 def brief_messages(article: Article) -> list[dict[str, str]]:
     """The chat messages for one article (article text fenced, so it stays data)."""
-    text = _FENCE_CLOSE.sub(lambda m: "<\\/" + m.group(1), article.text)
+    text = escape_closing_tag(article.text, "article")
     return load_prompt("brief").render(
         publication_date=article.date.isoformat() if article.date else "unknown",
         language=article.language,

@@ -30,12 +30,12 @@ from ..llm.client import LLMClient
 from ..llm.prompts import load_prompt, schema_hash, short_hash
 from ..llm.replay import RequestKey
 from ..models import Briefing, ExecutiveSummary, Note, SummaryParagraph
+from .matching import escape_closing_tag
 
 __all__ = ["CHUNK_SIZE", "SummaryOutcome", "summary_input", "summary_messages", "write_summary"]
 
 CHUNK_SIZE = 25  # sources (or group summaries) per summary call
 
-_FENCE_CLOSE = re.compile(r"(?i)<(\s*)/(\s*briefs)")
 
 
 _Index = tuple[dict[int, list[str]], dict[int, list[str]]]
@@ -68,7 +68,7 @@ def summary_input(briefing: Briefing, brief_summaries: dict[int, str], refs: Seq
 
 
 def _fence(text: str) -> str:
-    return _FENCE_CLOSE.sub(r"<\1\\/\2", text)
+    return escape_closing_tag(text, "briefs")
 
 
 def summary_messages(
