@@ -282,3 +282,37 @@ def test_a_briefing_with_stories_gets_a_front_page_and_the_same_sections_per_sto
     assert "story-s2-divergences" not in ids, "a one-source story has no cross-source sections"
     assert not [e for e in elements if e.tag == "i"]
     assert [e for e in elements if e.tag == "a" and e.within("story-s1") and e.attrs.get("data-q")]
+
+
+def test_who_says_it_and_how_each_date_is_known_read_as_in_the_markdown(elements, briefing: Briefing):
+    """Inferred dates say so, undated events say when they were reported, and every statement not
+    in the outlet's own voice names who says it (the same labels as the Markdown)."""
+    from summarizer.models.attribution import voice_label
+
+    published = {s.ref: s.date for s in briefing.sources}
+    by_id = {e.attrs["id"]: e for e in elements if "id" in e.attrs}
+    kinds = set()
+    for i, e in enumerate(briefing.timeline, 1):
+        text = " ".join(by_id[f"event-{i}"].text.split())
+        if e.date_basis == "inferred":
+            assert f"{e.date}inferred" in text.replace(" ", ""), text
+        elif e.date_basis == "publication" or e.date is None:
+            assert text.startswith(f"undated reported on {min(published[r] for r in e.sources)}"), text
+        else:
+            assert text.startswith(e.date) and "inferred" not in text.split(e.description)[0]
+        kinds.add(e.date_basis)
+        for a in e.accounts:
+            if a.voice != "source":
+                assert " ".join(voice_label(a.voice, a.said_by).split()) in text
+    assert kinds == {"stated", "inferred", "publication"}, "the seeds no longer show every kind of date"
+    for i, s in enumerate(briefing.stances, 1):
+        head = " ".join(by_id[f"stance-{i}"].text.split())
+        if s.voice == "source":
+            assert "(the outlet itself)" in head or "(per the outlet)" in head
+        elif (label := voice_label(s.voice, s.said_by, s.holder)):
+            assert f"({label})" in head
+    for i, d in enumerate(briefing.divergences, 1):
+        card = " ".join(by_id[f"divergence-{i}"].text.split())
+        for side in d.sides:
+            if side.voice != "source":
+                assert f"({voice_label(side.voice, side.said_by)})" in card

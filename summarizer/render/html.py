@@ -27,8 +27,10 @@ from pydantic import BaseModel
 
 from ..llm.cost import format_usd
 from ..models import Briefing, BriefingMeta, Quote, Source
+from ..models.attribution import date_label
 from ..models.evidence import locate_quote
-from .markdown import endpoint_label, plural
+from . import labels
+from .markdown import endpoint_label, own_voices, plural
 
 if TYPE_CHECKING:  # pragma: no cover
     import jinja2
@@ -192,7 +194,10 @@ def _render(template: str, page: BaseModel, texts: Mapping[int, str], **context:
     return _env().get_template(template).render(
         page=page, csp=content_security_policy(css, js), css=Markup(css), js=Markup(js),
         evidence=evidence, src=by_ref, quote_for=_quote_for, stance_actors=_stance_actors,
-        sources_of=lambda part: _sources_of(part, by_ref), note_titles=_NOTE_TITLES,
+        sources_of=lambda part: _sources_of(part, by_ref),
+        published={s.ref: s.date for s in sources}, own=own_voices(sources), date_label=date_label,
+        when=labels.when, voice=labels.voice, holder=labels.holder, side_when=labels.side_when,
+        divergence_how=labels.divergence_how, side_mark=labels.side_mark, note_titles=_NOTE_TITLES,
         span=_span(sources), **context,
     )
 
