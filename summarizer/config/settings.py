@@ -1,72 +1,55 @@
-"""Settings: one pydantic model, one field per setting.
+"""Settings and their resolution: flag > environment > config file > default, read from the fields' Knobs.
 
-Each field is the single source for a setting's type, default and bounds (pydantic), and, through
-its `Knob`, for how a user sets it: the CLI flag named in errors, the environment variable, whether
-the config file may set it (under the field's own name) and its `brief config show` row. Adding a
-setting is adding one field here; `config.resolve` reads flags, env and file from the fields.
+The model itself (one field per setting) is `config.model.Settings`, re-exported here.
 
-Precedence is flag > environment > config file > default. A provider preset (`--provider ollama`,
-`BRIEF_PROVIDER`, `provider = "ollama"`) supplies the base URL and mode at the level where it was
-given: `--provider` overrides a base URL from an env var or the config file, while a
-`--base-url`/`--mode` given at the same level or higher wins over the preset. The key comes from
-`--api-key`, the provider's own env var (OPENAI_API_KEY, AZURE_OPENAI_API_KEY,
-OPENROUTER_API_KEY) or BRIEF_API_KEY, never from the config file. A provider's own variable is
-only sent to that provider's host (OPENAI_API_KEY to api.openai.com, OPENROUTER_API_KEY to
-openrouter.ai): any other `--base-url` gets a key only when it is given for it, with `--api-key`
-or BRIEF_API_KEY.
+Nothing here names a particular setting except the four a provider preset touches (provider,
+base_url, mode, api_key), the cache folder vs Redis URL rule, and the run's derived state
+(replay, problems). Every other setting is
+picked, validated and reported generically: add it as a field of `Settings` and it is resolved.
 """
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from functools import cached_property
+import os
+import tomllib
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, SecretStr
+from pydantic import ValidationError
 
 from ..errors import ConfigError
-from .providers import OPENAI_URL, PROVIDERS
+from .providers import ENDPOINT_KEY_ENV, OPENAI_HOST, Provider, get_provider, key_allowed_for, preset_base_url
+from .model import _without_userinfo  # the URL as it may be shown
+from .model import (  # noqa: F401  (re-exported: the settings API lives here)
+    DEFAULT_MODEL,
+    MODES,
+    PRICE_KEYS,
+    Knob,
+    Settings,
+    bundled_fixtures_dir,
+    default_cache_dir,
+    knobs,
+    mask_secret,
+    parse_duration,
+    recordings_fingerprint,
+    settings_rows,
+)
 
 __all__ = [
-    "MODES",
-    "DEFAULT_MODEL",
-    "PRICE_KEYS",
-    "Knob",
-    "Settings",
-    "resolve_settings",
-    "settings_rows",
-    "config_paths",
-    "find_config_file",
-    "bundled_fixtures_dir",
-    "default_cache_dir",
-    "mask_secret",
-    "parse_duration",
+    "DEFAULT_MODEL", "MODES", "PRICE_KEYS", "Knob", "Settings", "bundled_fixtures_dir", "config_paths", "default_cache_dir",
+    "find_config_file", "mask_secret", "parse_duration", "read_config_file", "resolve_settings", "settings_rows",
 ]
 
-MODES = ("tools", "json", "md_json", "json_schema")
-DEFAULT_MODEL = "gpt-4o-mini"
-PRICE_KEYS = ("input_per_mtok", "output_per_mtok")  # USD per million tokens
-
-
-@dataclass(frozen=True)
-class Knob:
-    """How a user sets one Settings field (the config-file key is the field's name)."""
-
-    flag: str | None = None  # the CLI flag, named in errors
-    env: str | None = None  # the environment variable, if any
-    file: bool = True  # may be set in brief.toml
-    show: bool | Callable[[Settings], str] = True  # a `brief config show` row (a callable formats its value)
-    unit: str = ""  # shown after the value, e.g. "s"
-
-
-def default_cache_dir() -> Path:
-    """The per-user cache folder (e.g. ~/.cache/brief on Linux)."""
-    from platformdirs import user_cache_dir
-
-    return Path(user_cache_dir("brief", appauthor=False))
+_SECRET_WORDS = ("key", "token", "secret", "password")
+_LEVELS = {"flag": 3, "env": 2, "file": 1, "default": 0}
+_DERIVED = {"replay_is_default", "sources", "key_env", "config_file", "problems", "key_withheld"}
+_PRESET_FIELDS = ("base_url", "mode")
+_REQUIREMENTS = {  # pydantic error type -> what the value must be
+    "int_parsing": "a whole number", "int_type": "a whole number", "int_from_float": "a whole number",
+    "float_parsing": "a number", "float_type": "a number", "bool_parsing": "true or false", "bool_type": "true or false",
+    "string_type": "text", "path_type": "a path", "dict_type": "a table",
+}
 
 
 def config_paths() -> list[Path]:
@@ -85,271 +68,92 @@ def find_config_file(path: Path | None = None) -> Path | None:
     return next((p for p in config_paths() if p.is_file()), None)
 
 
-def bundled_fixtures_dir() -> Path:
-    """The recorded responses shipped with brief (the wheel's copy, else the checkout's)."""
-    packaged = Path(__file__).parents[1] / "fixtures"
-    return packaged if packaged.is_dir() else Path(__file__).parents[2] / "fixtures"
-
-
-def mask_secret(value: str | SecretStr | None) -> str:
-    """'sk-proj-abcd…7890' -> 'sk-…7890'; short values become '********'; None -> '(none)'."""
-    if value is None:
-        return "(none)"
-    raw = value.get_secret_value() if isinstance(value, SecretStr) else value
-    return f"{raw[:3]}…{raw[-4:]}" if len(raw) >= 16 else "********"
-
-
-def recordings_fingerprint(directory: Path) -> str:
-    """A hash of every recording in `directory`: editing or re-recording one changes it."""
-    digest = hashlib.sha256()
-    for path in sorted(Path(directory).glob("*.json")):
-        digest.update(path.name.encode() + b"\0")
-        try:
-            digest.update(path.read_bytes())
-        except OSError:
-            continue
-    return digest.hexdigest()[:12]
-
-
-def _without_userinfo(url: str) -> str:
-    """Drop `user:password@` from a URL so it can be shown and logged."""
-    from urllib.parse import urlsplit, urlunsplit
-
-    parts = urlsplit(url)
-    if "@" not in parts.netloc:
-        return url
-    return urlunsplit(parts._replace(netloc="***@" + parts.netloc.rsplit("@", 1)[1]))
-
-
-# ------------------------------------------------------------------ validators of single fields
-
-
-def _mode(value: Any) -> Any:
-    text = str(value).strip().lower()
-    if text not in MODES:
-        raise ValueError(f"mode must be one of: {', '.join(MODES)}")
-    return text
-
-
-def _path(value: Any) -> Any:
-    return Path(value).expanduser() if isinstance(value, (str, Path)) else value
-
-
-def _prices(raw: Any) -> dict[str, dict[str, float]]:
-    example = '[prices."gpt-4o-mini"] input_per_mtok = 0.15, output_per_mtok = 0.60'
-    if not isinstance(raw, dict):
-        raise ValueError(f"prices must be a table per model, e.g. {example}")
-    prices: dict[str, dict[str, float]] = {}
-    for model, entry in raw.items():
-        if not isinstance(entry, dict) or set(entry) != set(PRICE_KEYS):
-            got = sorted(entry) if isinstance(entry, dict) else type(entry).__name__
-            raise ValueError(f"prices for {model!r} need exactly {' and '.join(PRICE_KEYS)} (USD per million tokens), got {got}; e.g. {example}")
-        for name, value in entry.items():
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-                raise ValueError(f"prices.{model}.{name} must be a number >= 0 (USD per million tokens), got {value!r}")
-        prices[model] = {name: float(entry[name]) for name in PRICE_KEYS}
-    return prices
-
-
-_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
-
-
-def _seconds(value: Any) -> float:
-    """Seconds from a number or '90s', '30m', '12h', '7d'; ValueError saying what a duration is otherwise."""
-    import re
-
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        seconds = float(value)
-    else:
-        match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*", str(value).lower())
-        if match is None:
-            raise ValueError("a duration like 3600, 90s, 30m, 12h or 7d")
-        seconds = float(match.group(1)) * _UNITS[match.group(2)]
-    if seconds <= 0:
-        raise ValueError("more than 0")
-    return seconds
-
-
-def parse_duration(value: Any, what: str, example: str) -> float:
-    """Seconds from a number or '90s', '30m', '12h', '7d'; ConfigError naming `example` otherwise."""
+def read_config_file(path: Path | None) -> tuple[dict[str, Any], Path | None]:
+    """The settings table of the config file in use (checked for keys and unknown settings), and its path."""
+    found = find_config_file(path)
+    if found is None:
+        return {}, None
     try:
-        return _seconds(value)
-    except ValueError as exc:
-        leave = ", or leave it out" if str(exc) == "more than 0" else ""
-        raise ConfigError(f"{what} must be {exc}, got {value!r}; e.g. {example}{leave}") from None
+        data = tomllib.loads(found.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{found}: not valid TOML ({exc}); fix the file or move it away") from exc
+    table = data.get("brief", data)
+    allowed = sorted(name for name, knob in knobs().items() if knob.file)
+    secrets = sorted(k for k in table if k not in allowed and any(word in k.lower() for word in _SECRET_WORDS))  # max_tokens is a setting
+    if secrets:
+        raise ConfigError(
+            f"{found}: keys do not belong in the config file; remove {', '.join(secrets)} and set the provider's env var "
+            "instead (OPENAI_API_KEY, AZURE_OPENAI_API_KEY, OPENROUTER_API_KEY) or pass --api-key"
+        )
+    unknown = sorted(set(table) - set(allowed))
+    if unknown:
+        raise ConfigError(f"{found}: unknown setting(s) {unknown}; allowed: {allowed}")
+    return table, found
 
 
-def _duration(name: str) -> BeforeValidator:
-    def validate(value: Any) -> Any:
-        if value is None:
-            return None
-        try:
-            return _seconds(value)
-        except ValueError as exc:
-            raise ValueError(f"{name} must be {exc}") from None
+class _Levels:
+    """Where each setting's raw value comes from: flags, then env, then the file."""
 
-    return BeforeValidator(validate)
+    def __init__(self, flags: Mapping[str, Any], env: Mapping[str, str], file_values: Mapping[str, Any], file_path: Path | None):
+        self.flags, self.env, self.file_values, self.file_label = flags, env, file_values, str(file_path)
 
-
-def _redis_url(value: Any) -> Any:
-    """A Redis URL for the shared cache ('' means none); the message never shows its password."""
-    if value is None or isinstance(value, SecretStr):
-        return value
-    from ..cache.redis import is_redis_url, masked_url
-
-    url = str(value).strip()
-    if not url:
+    def pick(self, name: str, knob: Knob | None) -> tuple[Any, str] | None:
+        """(value, source) from the highest level that sets `name`, or None."""
+        if name in self.flags:
+            return self.flags[name], "flag"
+        if knob is not None and knob.env and self.env.get(knob.env):
+            return self.env[knob.env], f"env:{knob.env}"
+        if knob is not None and knob.file and name in self.file_values:
+            return self.file_values[name], f"file:{self.file_label}"
         return None
-    if not is_redis_url(url):
-        raise ValueError(f"cache_url {masked_url(url)!r} is not a Redis URL; write it as redis://host:6379/0 (rediss:// for TLS), or use --cache-dir for a folder")
-    return url
 
 
-def _show_cache_dir(s: Settings) -> str:
-    return str(s.cache_dir) + (" (not used: cache_url is set)" if s.cache_url is not None else "")
+def _level(source: str) -> int:
+    return _LEVELS.get(source.split(":", 1)[0], 0)
 
 
-def _show_key(s: Settings) -> str:
-    preset = PROVIDERS.get(s.provider or "")
-    if s.api_key is not None:
-        return mask_secret(s.api_key)
-    if s.key_withheld:
-        return f"(none; {s.key_withheld})"
-    if preset is not None and not preset.key_required:
-        return "(none; not needed)"
-    if preset is None and s.base_url:
-        return "(none)"
-    return f"(none; set {s.key_env})"
+def _fix(name: str, source: str, knob: Knob | None) -> str:
+    """What to correct: the flag, the env var or the config-file key the value came from."""
+    kind, _, where = source.partition(":")
+    if kind == "env":
+        return f"fix or unset {where}"
+    if kind == "file":
+        return f"fix `{name}` in {where}"
+    return f"fix {knob.flag if knob and knob.flag else name}"
 
 
-def _show_prices(s: Settings) -> str:
-    return "; ".join(f"{m}: in {p['input_per_mtok']:g}, out {p['output_per_mtok']:g} USD/Mtok" for m, p in s.prices.items()) or "(none)"
+def _secret_fields() -> set[str]:
+    return {name for name, info in Settings.model_fields.items() if "SecretStr" in str(info.annotation)}
 
 
-Mode = Annotated[str, BeforeValidator(_mode)]
-FolderPath = Annotated[Path, BeforeValidator(_path)]
-Positive = Field(gt=0)
-NotNegative = Field(ge=0)
+def _number(value: Any) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
 
 
-class Settings(BaseModel):
-    """Everything a run needs to know about the endpoint, the cache and the limits.
-
-    Fields with a Knob are user settings (flag/env/file/`config show`), in `config show` order;
-    fields without one are set from Python only (or derived by `resolve_settings`).
-    """
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    # --- the endpoint (provider, base_url, mode and api_key follow the preset rules above)
-    provider: Annotated[str | None, Knob("--provider", "BRIEF_PROVIDER")] = None  # preset name
-    model: Annotated[str, Knob("--model", "BRIEF_MODEL")] = DEFAULT_MODEL
-    base_url: Annotated[str | None, Knob("--base-url", "OPENAI_BASE_URL")] = None
-    api_key: Annotated[SecretStr | None, Knob("--api-key", file=False, show=_show_key)] = None  # env var: the provider's key_env
-    mode: Annotated[Mode, Knob("--mode", "BRIEF_MODE")] = "tools"
-    # --- the cache and the work
-    cache_dir: Annotated[FolderPath, Knob("--cache-dir", "BRIEF_CACHE_DIR", show=_show_cache_dir)] = Field(default_factory=default_cache_dir)
-    cache_url: Annotated[SecretStr | None, BeforeValidator(_redis_url), Knob("--cache-url", "BRIEF_CACHE_URL", show=lambda s: s.cache_location if s.cache_url else "(none)")] = None  # a shared Redis cache (redis://host:6379/0) instead of cache_dir; may hold a password
-    cache_ttl: Annotated[float | None, _duration("cache_ttl"), Knob("--cache-ttl", "BRIEF_CACHE_TTL", show=lambda s: "(never expires)" if s.cache_ttl is None else f"{s.cache_ttl:g}s")] = None  # seconds a cache entry lives (None: until `brief cache clear`)
-    cache_lease: Annotated[float, _duration("cache_lease"), Knob(env="BRIEF_CACHE_LEASE", unit="s")] = 30.0  # seconds a worker's claim on an article lasts unless renewed
-    concurrency: Annotated[int, Field(ge=1), Knob("--concurrency", "BRIEF_CONCURRENCY")] = 8
-    # --- retries
-    timeout: Annotated[float, Positive, Knob("--timeout", unit="s")] = 60.0
-    max_attempts: Annotated[int, Field(ge=1), Knob()] = 5  # transport attempts per request (429/5xx/timeouts)
-    max_reasks: Annotated[int, NotNegative, Knob()] = 2  # validation re-asks per request
-    max_elapsed: Annotated[float, Positive, Knob()] = 300.0  # seconds, per request, across transport retries
-    backoff_initial: Annotated[float, NotNegative, Knob()] = 1.0  # seconds before the first retry; doubles each time, plus jitter
-    backoff_max: Annotated[float, NotNegative, Knob()] = 30.0  # cap on one backoff wait
-    retry_after_max: Annotated[float, NotNegative, Knob()] = 120.0  # cap on a server's Retry-After
-    # --- limits and budgets
-    max_article_chars: Annotated[int, Field(ge=1000), Knob("--max-article-chars")] = 20_000  # longer articles are trimmed before sending
-    rpm: Annotated[int | None, Positive, Knob("--rpm")] = None  # client-side limit: requests per minute (None: no limit)
-    tpm: Annotated[int | None, Positive, Knob("--tpm")] = None  # client-side limit: estimated tokens per minute
-    max_cost: Annotated[float | None, Positive, Knob("--max-cost")] = None  # budget in USD: no new request once it would be exceeded
-    max_tokens: Annotated[int | None, Positive, Knob("--max-tokens")] = None  # budget in tokens (prompt + completion)
-    prices: Annotated[dict[str, dict[str, float]], BeforeValidator(_prices), Knob(show=_show_prices)] = Field(default_factory=dict)  # model -> {input_per_mtok, output_per_mtok}
-    # --- set per run, not in the config file
-    use_cache: Annotated[bool, Knob("--no-cache", file=False, show=False)] = True
-    replay_dir: Annotated[Path | None, Knob("--replay", file=False, show=False)] = None
-    record_dir: Annotated[Path | None, Knob("--record", file=False, show=False)] = None
-    batch: Annotated[bool, Knob("--batch", file=False, show=False)] = False  # brief articles through the OpenAI Batch API
-    batch_poll: float = 30.0  # seconds between batch status checks
-    # --- derived by resolve_settings
-    replay_is_default: bool = False  # True when no endpoint was configured and bundled recordings are used
-    sources: dict[str, str] = Field(default_factory=dict)  # setting -> "flag" | "env:VAR" | "file:<path>" | "provider:<name>" | "default"
-    key_env: str | None = "OPENAI_API_KEY"  # the env var the key is read from; None: only --api-key
-    config_file: Path | None = None  # the config file the settings were read from
-    problems: tuple[str, ...] = ()  # what is missing for a live run (only with resolve_settings(lenient=True))
-    key_withheld: str | None = None  # why a key found in the environment is not sent to this endpoint
-
-    @property
-    def endpoint(self) -> str:
-        """A label for the endpoint that never contains the key."""
-        if self.replay_dir is not None:
-            if self.replay_is_default:
-                return "replay:bundled fixtures/"
-            return f"replay:{self.replay_dir}"
-        return _without_userinfo(self.base_url) if self.base_url else OPENAI_URL
-
-    @property
-    def cache_location(self) -> str:
-        """Where the cache is, safe to show: the Redis URL with its password masked, the folder, or '(off)'."""
-        if not self.use_cache:
-            return "(off: --no-cache)"
-        if self.cache_url is not None:
-            from ..cache.redis import masked_url
-
-            return masked_url(self.cache_url.get_secret_value())
-        return str(self.cache_dir)
-
-    @property
-    def secrets(self) -> list[str]:
-        """Every secret a log line must never show: the API key and the cache URL's password."""
-        found = [self.api_key.get_secret_value()] if self.api_key else []
-        if self.cache_url is not None:
-            from ..cache.redis import url_password
-
-            password = url_password(self.cache_url.get_secret_value())
-            found += [password] if password else []
-        return [s for s in found if len(s) >= 6]
-
-    @cached_property
-    def namespace(self) -> str:
-        """Cache namespace: recorded answers never mix with paid ones, and new recordings invalidate old ones."""
-        return f"replay-{recordings_fingerprint(self.replay_dir)}" if self.replay_dir is not None else "live"
-
-    def with_(self, **changes: Any) -> Settings:
-        """A copy with `changes` applied and validated."""
-        return type(self).model_validate({**{name: getattr(self, name) for name in type(self).model_fields}, **changes})
-
-
-def knobs() -> dict[str, Knob]:
-    """Every user setting, in `config show` order: field name -> Knob."""
-    found = {}
-    for name, info in Settings.model_fields.items():
-        knob = next((m for m in info.metadata if isinstance(m, Knob)), None)
-        if knob is not None:
-            found[name] = knob
-    return found
-
-
-def settings_rows(s: Settings) -> list[tuple[str, str, str]]:
-    """(setting, value as shown, source) for every setting `brief config show` lists."""
-    rows = []
-    for name, knob in knobs().items():
-        if knob.show is False:
+def _errors(exc: ValidationError, values: Mapping[str, Any], sources: Mapping[str, str]) -> str:
+    """One line per invalid setting: what it must be, what it was, where it came from, what to fix."""
+    lines: dict[str, str] = {}
+    all_knobs = knobs()
+    for error in exc.errors():
+        name = str(error["loc"][0]) if error["loc"] else "settings"
+        if name in lines:
             continue
-        value = getattr(s, name)
-        if callable(knob.show):
-            text = knob.show(s)
-        elif value is None:
-            text = "(none)"
-        elif isinstance(value, float):
-            text = f"{value:g}{knob.unit}"
+        source = sources.get(name, "flag")
+        if error["type"] == "value_error":
+            statement = str(error.get("ctx", {}).get("error", error["msg"]))
         else:
-            text = f"{value}{knob.unit}"
-        rows.append((name, text, s.sources.get(name, "default")))
-    return rows
+            ctx = error.get("ctx", {})
+            if "ge" in ctx:
+                requirement = f"at least {_number(ctx['ge'])}"
+            elif "gt" in ctx:
+                requirement = f"more than {_number(ctx['gt'])}"
+            else:
+                requirement = _REQUIREMENTS.get(error["type"], error["msg"][0].lower() + error["msg"][1:])
+            statement = f"{name} must be {requirement}"
+        if name in values and name not in _secret_fields():
+            statement += f", got {values[name]!r}"
+        lines[name] = f"{statement} (from {source}); {_fix(name, source, all_knobs.get(name))}"
+    return "\n".join(lines.values())
 
 
 def resolve_settings(
@@ -365,6 +169,140 @@ def resolve_settings(
     fix. A missing key or Azure endpoint raises ConfigError naming the fix; with `lenient=True` it
     is listed in `Settings.problems` instead (for `brief config show` and `brief check`).
     """
-    from .resolve import resolve
+    flags = {k: v for k, v in (flags or {}).items() if v is not None}
+    unknown = sorted(set(flags) - set(Settings.model_fields) | (set(flags) & _DERIVED))
+    if unknown:
+        raise ConfigError(f"unknown setting(s) {unknown}; Settings has: {sorted(set(Settings.model_fields) - _DERIVED)}")
+    env = os.environ if env is None else env
+    file_values, file_path = read_config_file(config_file)
+    levels = _Levels(flags, env, file_values, file_path)
+    all_knobs = knobs()
+    values: dict[str, Any] = {}
+    sources: dict[str, str] = {}
 
-    return resolve(flags, env, config_file, lenient=lenient)
+    # every plain setting: the highest level that sets it
+    for name in Settings.model_fields:
+        if name in _DERIVED or name in _PRESET_FIELDS or name in ("provider", "api_key"):
+            continue
+        picked = levels.pick(name, all_knobs.get(name))
+        if picked is None:
+            if name in all_knobs:
+                sources[name] = "default"
+        else:
+            values[name], sources[name] = picked
+
+    _cache_rules(values, sources)
+
+    provider: Provider | None = None
+    provider_level = 0
+    picked = levels.pick("provider", all_knobs["provider"])
+    if picked is not None and str(picked[0]).strip():
+        provider = get_provider(str(picked[0]), origin=picked[1])
+        values["provider"], sources["provider"] = provider.name, picked[1]
+        provider_level = _level(picked[1])
+    else:
+        sources["provider"] = "default"
+
+    # base URL and mode: an explicit value at the provider's level or above wins over the preset
+    for name in _PRESET_FIELDS:
+        explicit = levels.pick(name, all_knobs[name])
+        preset = None
+        if provider is not None:
+            preset = preset_base_url(provider, env) if name == "base_url" else provider.mode
+        if explicit is not None and (preset is None or _level(explicit[1]) >= provider_level):
+            values[name], sources[name] = explicit
+        elif preset is not None:
+            values[name], sources[name] = preset, f"provider:{provider.name}"  # type: ignore[union-attr]
+        else:
+            sources[name] = "default"
+
+    url_problems = []
+    if "base_url" in values:
+        values["base_url"] = str(values["base_url"]).strip()
+        bad_url = _url_problem(values["base_url"], sources["base_url"])
+        if bad_url:
+            url_problems.append(bad_url)
+
+    # the key: --api-key, else the provider's own variable (only to the provider's own hosts), else BRIEF_API_KEY
+    key_env = provider.key_env if provider is not None else Settings.model_fields["key_env"].default
+    key_hosts = provider.key_hosts if provider is not None else (OPENAI_HOST,)
+    key_withheld = None
+    if key_env and not key_allowed_for(key_hosts, values.get("base_url")):
+        if env.get(key_env):
+            key_withheld = (f"{key_env} is set but only ever sent to {' or '.join(key_hosts)}, not to {_without_userinfo(values['base_url'])}; "
+                            f"to use a key there pass --api-key or set {ENDPOINT_KEY_ENV}")
+        key_env = ENDPOINT_KEY_ENV
+    if "api_key" in flags:
+        values["api_key"], sources["api_key"] = flags["api_key"], "flag"
+        key_withheld = None
+    elif key_env and env.get(key_env):
+        values["api_key"], sources["api_key"] = env[key_env], f"env:{key_env}"
+    elif env.get(ENDPOINT_KEY_ENV):
+        values["api_key"], sources["api_key"] = env[ENDPOINT_KEY_ENV], f"env:{ENDPOINT_KEY_ENV}"
+        key_withheld = None
+    else:
+        sources["api_key"] = "default"
+
+    try:
+        settings = Settings(**values, sources=sources, key_env=key_env, config_file=file_path, key_withheld=key_withheld)
+    except ValidationError as exc:
+        raise ConfigError(_errors(exc, values, sources)) from None
+    return _with_endpoint(settings, provider, lenient=lenient, problems=url_problems)
+
+
+def _url_problem(url: str, source: str) -> str | None:
+    """Why `url` cannot be an endpoint ('what: fix'), or None. A URL without http:// or https:// is never guessed at."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:
+        parts, host = None, None
+    if parts is not None and parts.scheme in ("http", "https") and host:
+        return None
+    example = f"http://{url}" if "://" not in url and url else "http://127.0.0.1:8000/v1"
+    return (f"base URL {url!r} (from {source}) is not an http:// or https:// URL: pass it with its scheme, "
+            f"e.g. --base-url {example} (or fix OPENAI_BASE_URL / `base_url` in brief.toml)")
+
+
+def _cache_rules(values: dict[str, Any], sources: dict[str, str]) -> None:
+    """A cache folder set at a higher level than a Redis URL wins over it (e.g. --cache-dir over BRIEF_CACHE_URL),
+    and the URL's password is a secret: refused in the config file like a key."""
+    if "cache_url" not in values:
+        return
+    from ..util.urls import url_password
+
+    raw = values["cache_url"]
+    url, origin = str(raw.get_secret_value() if hasattr(raw, "get_secret_value") else raw).strip(), sources["cache_url"]
+    if not url or _level(sources.get("cache_dir", "default")) > _level(origin):
+        values.pop("cache_url")
+        sources["cache_url"] = "default"
+        return
+    if origin.startswith("file:") and url_password(url):
+        raise ConfigError(f"{origin[5:]}: cache_url holds a password, and secrets do not belong in the config file; put the URL in "
+                          "BRIEF_CACHE_URL (e.g. in an env file only you can read) and keep cache_url without the password, or remove it")
+
+
+def _with_endpoint(s: Settings, provider: Provider | None, *, lenient: bool, problems: list[str] | None = None) -> Settings:
+    """Replay when no endpoint is configured; what a live run still lacks (ConfigError unless lenient)."""
+    problems = list(problems or [])
+    changes: dict[str, Any] = {}
+    if s.replay_dir is not None:
+        if not s.replay_dir.is_dir():
+            raise ConfigError(f"--replay {s.replay_dir}: no such folder of recordings")
+    elif provider is not None:
+        if s.base_url is None:
+            problems.append(
+                f"provider {provider.name} needs your resource's endpoint: set {provider.base_url_env}=https://<resource>.openai.azure.com "
+                f"(or pass --base-url https://<resource>.openai.azure.com/openai/v1)"
+            )
+        if provider.key_required and s.api_key is None:
+            problems.append(f"provider {provider.name} needs an API key: " + (s.key_withheld or f"set {s.key_env} (or pass --api-key)"))
+    elif s.api_key is None and s.base_url is None:
+        changes = {"replay_dir": bundled_fixtures_dir(), "replay_is_default": True}
+    if (changes.get("replay_dir") or s.replay_dir) is not None and s.record_dir is not None:
+        raise ConfigError("--record needs a live endpoint: set OPENAI_API_KEY, pass --provider or --base-url, and drop --replay")
+    if problems and not lenient:
+        raise ConfigError("; ".join(problems))
+    return s.model_copy(update={**changes, "problems": tuple(problems)})

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from .markdown import cite, plural, endpoint_label, escape_md, own_voices, render_actors, render_notes, render_stances, render_timeline_entry
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..digest.build import Digest
+    from ..models.digest import Digest
 
 __all__ = ["render_digest_markdown", "render_digest_json", "render_index", "index_line"]
 

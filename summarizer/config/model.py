@@ -1,0 +1,335 @@
+"""The Settings model: one pydantic model, one field per setting.
+
+Each field is the single source for a setting's type, default and bounds (pydantic), and, through
+its `Knob`, for how a user sets it: the CLI flag named in errors, the environment variable, whether
+the config file may set it (under the field's own name) and its `brief config show` row. Adding a
+setting is adding one field here; `config.settings.resolve_settings` reads flags, env and file
+from the fields.
+
+Precedence is flag > environment > config file > default. A provider preset (`--provider ollama`,
+`BRIEF_PROVIDER`, `provider = "ollama"`) supplies the base URL and mode at the level where it was
+given: `--provider` overrides a base URL from an env var or the config file, while a
+`--base-url`/`--mode` given at the same level or higher wins over the preset. The key comes from
+`--api-key`, the provider's own env var (OPENAI_API_KEY, AZURE_OPENAI_API_KEY,
+OPENROUTER_API_KEY) or BRIEF_API_KEY, never from the config file. A provider's own variable is
+only sent to that provider's host (OPENAI_API_KEY to api.openai.com, OPENROUTER_API_KEY to
+openrouter.ai): any other `--base-url` gets a key only when it is given for it, with `--api-key`
+or BRIEF_API_KEY.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, SecretStr
+
+from ..errors import ConfigError
+from .providers import OPENAI_URL, PROVIDERS
+
+__all__ = [
+    "MODES",
+    "DEFAULT_MODEL",
+    "PRICE_KEYS",
+    "Knob",
+    "Settings",
+    "knobs",
+    "settings_rows",
+    "bundled_fixtures_dir",
+    "default_cache_dir",
+    "mask_secret",
+    "parse_duration",
+]
+
+MODES = ("tools", "json", "md_json", "json_schema")
+DEFAULT_MODEL = "gpt-4o-mini"
+PRICE_KEYS = ("input_per_mtok", "output_per_mtok")  # USD per million tokens
+
+
+@dataclass(frozen=True)
+class Knob:
+    """How a user sets one Settings field (the config-file key is the field's name)."""
+
+    flag: str | None = None  # the CLI flag, named in errors
+    env: str | None = None  # the environment variable, if any
+    file: bool = True  # may be set in brief.toml
+    show: bool | Callable[[Settings], str] = True  # a `brief config show` row (a callable formats its value)
+    unit: str = ""  # shown after the value, e.g. "s"
+
+
+def default_cache_dir() -> Path:
+    """The per-user cache folder (e.g. ~/.cache/brief on Linux)."""
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("brief", appauthor=False))
+
+
+def bundled_fixtures_dir() -> Path:
+    """The recorded responses shipped with brief (the wheel's copy, else the checkout's)."""
+    packaged = Path(__file__).parents[1] / "fixtures"
+    return packaged if packaged.is_dir() else Path(__file__).parents[2] / "fixtures"
+
+
+def mask_secret(value: str | SecretStr | None) -> str:
+    """'sk-proj-abcd…7890' -> 'sk-…7890'; short values become '********'; None -> '(none)'."""
+    if value is None:
+        return "(none)"
+    raw = value.get_secret_value() if isinstance(value, SecretStr) else value
+    return f"{raw[:3]}…{raw[-4:]}" if len(raw) >= 16 else "********"
+
+
+def recordings_fingerprint(directory: Path) -> str:
+    """A hash of every recording in `directory`: editing or re-recording one changes it."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(directory).glob("*.json")):
+        digest.update(path.name.encode() + b"\0")
+        try:
+            digest.update(path.read_bytes())
+        except OSError:
+            continue
+    return digest.hexdigest()[:12]
+
+
+def _without_userinfo(url: str) -> str:
+    """Drop `user:password@` from a URL so it can be shown and logged."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    return urlunsplit(parts._replace(netloc="***@" + parts.netloc.rsplit("@", 1)[1]))
+
+
+# ------------------------------------------------------------------ validators of single fields
+
+
+def _mode(value: Any) -> Any:
+    text = str(value).strip().lower()
+    if text not in MODES:
+        raise ValueError(f"mode must be one of: {', '.join(MODES)}")
+    return text
+
+
+def _path(value: Any) -> Any:
+    return Path(value).expanduser() if isinstance(value, (str, Path)) else value
+
+
+def _prices(raw: Any) -> dict[str, dict[str, float]]:
+    example = '[prices."gpt-4o-mini"] input_per_mtok = 0.15, output_per_mtok = 0.60'
+    if not isinstance(raw, dict):
+        raise ValueError(f"prices must be a table per model, e.g. {example}")
+    prices: dict[str, dict[str, float]] = {}
+    for model, entry in raw.items():
+        if not isinstance(entry, dict) or set(entry) != set(PRICE_KEYS):
+            got = sorted(entry) if isinstance(entry, dict) else type(entry).__name__
+            raise ValueError(f"prices for {model!r} need exactly {' and '.join(PRICE_KEYS)} (USD per million tokens), got {got}; e.g. {example}")
+        for name, value in entry.items():
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+                raise ValueError(f"prices.{model}.{name} must be a number >= 0 (USD per million tokens), got {value!r}")
+        prices[model] = {name: float(entry[name]) for name in PRICE_KEYS}
+    return prices
+
+
+_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def _seconds(value: Any) -> float:
+    """Seconds from a number or '90s', '30m', '12h', '7d'; ValueError saying what a duration is otherwise."""
+    import re
+
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        seconds = float(value)
+    else:
+        match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*", str(value).lower())
+        if match is None:
+            raise ValueError("a duration like 3600, 90s, 30m, 12h or 7d")
+        seconds = float(match.group(1)) * _UNITS[match.group(2)]
+    if seconds <= 0:
+        raise ValueError("more than 0")
+    return seconds
+
+
+def parse_duration(value: Any, what: str, example: str) -> float:
+    """Seconds from a number or '90s', '30m', '12h', '7d'; ConfigError naming `example` otherwise."""
+    try:
+        return _seconds(value)
+    except ValueError as exc:
+        leave = ", or leave it out" if str(exc) == "more than 0" else ""
+        raise ConfigError(f"{what} must be {exc}, got {value!r}; e.g. {example}{leave}") from None
+
+
+def _duration(name: str) -> BeforeValidator:
+    def validate(value: Any) -> Any:
+        if value is None:
+            return None
+        try:
+            return _seconds(value)
+        except ValueError as exc:
+            raise ValueError(f"{name} must be {exc}") from None
+
+    return BeforeValidator(validate)
+
+
+def _redis_url(value: Any) -> Any:
+    """A Redis URL for the shared cache ('' means none); the message never shows its password."""
+    if value is None or isinstance(value, SecretStr):
+        return value
+    from ..util.urls import is_redis_url, masked_url
+
+    url = str(value).strip()
+    if not url:
+        return None
+    if not is_redis_url(url):
+        raise ValueError(f"cache_url {masked_url(url)!r} is not a Redis URL; write it as redis://host:6379/0 (rediss:// for TLS), or use --cache-dir for a folder")
+    return url
+
+
+def _show_cache_dir(s: Settings) -> str:
+    return str(s.cache_dir) + (" (not used: cache_url is set)" if s.cache_url is not None else "")
+
+
+def _show_key(s: Settings) -> str:
+    preset = PROVIDERS.get(s.provider or "")
+    if s.api_key is not None:
+        return mask_secret(s.api_key)
+    if s.key_withheld:
+        return f"(none; {s.key_withheld})"
+    if preset is not None and not preset.key_required:
+        return "(none; not needed)"
+    if preset is None and s.base_url:
+        return "(none)"
+    return f"(none; set {s.key_env})"
+
+
+def _show_prices(s: Settings) -> str:
+    return "; ".join(f"{m}: in {p['input_per_mtok']:g}, out {p['output_per_mtok']:g} USD/Mtok" for m, p in s.prices.items()) or "(none)"
+
+
+Mode = Annotated[str, BeforeValidator(_mode)]
+FolderPath = Annotated[Path, BeforeValidator(_path)]
+Positive = Field(gt=0)
+NotNegative = Field(ge=0)
+
+
+class Settings(BaseModel):
+    """Everything a run needs to know about the endpoint, the cache and the limits.
+
+    Fields with a Knob are user settings (flag/env/file/`config show`), in `config show` order;
+    fields without one are set from Python only (or derived by `resolve_settings`).
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    # --- the endpoint (provider, base_url, mode and api_key follow the preset rules above)
+    provider: Annotated[str | None, Knob("--provider", "BRIEF_PROVIDER")] = None  # preset name
+    model: Annotated[str, Knob("--model", "BRIEF_MODEL")] = DEFAULT_MODEL
+    base_url: Annotated[str | None, Knob("--base-url", "OPENAI_BASE_URL")] = None
+    api_key: Annotated[SecretStr | None, Knob("--api-key", file=False, show=_show_key)] = None  # env var: the provider's key_env
+    mode: Annotated[Mode, Knob("--mode", "BRIEF_MODE")] = "tools"
+    # --- the cache and the work
+    cache_dir: Annotated[FolderPath, Knob("--cache-dir", "BRIEF_CACHE_DIR", show=_show_cache_dir)] = Field(default_factory=default_cache_dir)
+    cache_url: Annotated[SecretStr | None, BeforeValidator(_redis_url), Knob("--cache-url", "BRIEF_CACHE_URL", show=lambda s: s.cache_location if s.cache_url else "(none)")] = None  # a shared Redis cache (redis://host:6379/0) instead of cache_dir; may hold a password
+    cache_ttl: Annotated[float | None, _duration("cache_ttl"), Knob("--cache-ttl", "BRIEF_CACHE_TTL", show=lambda s: "(never expires)" if s.cache_ttl is None else f"{s.cache_ttl:g}s")] = None  # seconds a cache entry lives (None: until `brief cache clear`)
+    cache_lease: Annotated[float, _duration("cache_lease"), Knob(env="BRIEF_CACHE_LEASE", unit="s")] = 30.0  # seconds a worker's claim on an article lasts unless renewed
+    concurrency: Annotated[int, Field(ge=1), Knob("--concurrency", "BRIEF_CONCURRENCY")] = 8
+    # --- retries
+    timeout: Annotated[float, Positive, Knob("--timeout", unit="s")] = 60.0
+    max_attempts: Annotated[int, Field(ge=1), Knob()] = 5  # transport attempts per request (429/5xx/timeouts)
+    max_reasks: Annotated[int, NotNegative, Knob()] = 2  # validation re-asks per request
+    max_elapsed: Annotated[float, Positive, Knob()] = 300.0  # seconds, per request, across transport retries
+    backoff_initial: Annotated[float, NotNegative, Knob()] = 1.0  # seconds before the first retry; doubles each time, plus jitter
+    backoff_max: Annotated[float, NotNegative, Knob()] = 30.0  # cap on one backoff wait
+    retry_after_max: Annotated[float, NotNegative, Knob()] = 120.0  # cap on a server's Retry-After
+    # --- limits and budgets
+    max_article_chars: Annotated[int, Field(ge=1000), Knob("--max-article-chars")] = 20_000  # longer articles are trimmed before sending
+    rpm: Annotated[int | None, Positive, Knob("--rpm")] = None  # client-side limit: requests per minute (None: no limit)
+    tpm: Annotated[int | None, Positive, Knob("--tpm")] = None  # client-side limit: estimated tokens per minute
+    max_cost: Annotated[float | None, Positive, Knob("--max-cost")] = None  # budget in USD: no new request once it would be exceeded
+    max_tokens: Annotated[int | None, Positive, Knob("--max-tokens")] = None  # budget in tokens (prompt + completion)
+    prices: Annotated[dict[str, dict[str, float]], BeforeValidator(_prices), Knob(show=_show_prices)] = Field(default_factory=dict)  # model -> {input_per_mtok, output_per_mtok}
+    # --- set per run, not in the config file
+    use_cache: Annotated[bool, Knob("--no-cache", file=False, show=False)] = True
+    replay_dir: Annotated[Path | None, Knob("--replay", file=False, show=False)] = None
+    record_dir: Annotated[Path | None, Knob("--record", file=False, show=False)] = None
+    batch: Annotated[bool, Knob("--batch", file=False, show=False)] = False  # brief articles through the OpenAI Batch API
+    batch_poll: float = 30.0  # seconds between batch status checks
+    # --- derived by resolve_settings
+    replay_is_default: bool = False  # True when no endpoint was configured and bundled recordings are used
+    sources: dict[str, str] = Field(default_factory=dict)  # setting -> "flag" | "env:VAR" | "file:<path>" | "provider:<name>" | "default"
+    key_env: str | None = "OPENAI_API_KEY"  # the env var the key is read from; None: only --api-key
+    config_file: Path | None = None  # the config file the settings were read from
+    problems: tuple[str, ...] = ()  # what is missing for a live run (only with resolve_settings(lenient=True))
+    key_withheld: str | None = None  # why a key found in the environment is not sent to this endpoint
+
+    @property
+    def endpoint(self) -> str:
+        """A label for the endpoint that never contains the key."""
+        if self.replay_dir is not None:
+            if self.replay_is_default:
+                return "replay:bundled fixtures/"
+            return f"replay:{self.replay_dir}"
+        return _without_userinfo(self.base_url) if self.base_url else OPENAI_URL
+
+    @property
+    def cache_location(self) -> str:
+        """Where the cache is, safe to show: the Redis URL with its password masked, the folder, or '(off)'."""
+        if not self.use_cache:
+            return "(off: --no-cache)"
+        if self.cache_url is not None:
+            from ..util.urls import masked_url
+
+            return masked_url(self.cache_url.get_secret_value())
+        return str(self.cache_dir)
+
+    @property
+    def secrets(self) -> list[str]:
+        """Every secret a log line must never show: the API key and the cache URL's password."""
+        found = [self.api_key.get_secret_value()] if self.api_key else []
+        if self.cache_url is not None:
+            from ..util.urls import url_password
+
+            password = url_password(self.cache_url.get_secret_value())
+            found += [password] if password else []
+        return [s for s in found if len(s) >= 6]
+
+    @cached_property
+    def namespace(self) -> str:
+        """Cache namespace: recorded answers never mix with paid ones, and new recordings invalidate old ones."""
+        return f"replay-{recordings_fingerprint(self.replay_dir)}" if self.replay_dir is not None else "live"
+
+    def with_(self, **changes: Any) -> Settings:
+        """A copy with `changes` applied and validated."""
+        return type(self).model_validate({**{name: getattr(self, name) for name in type(self).model_fields}, **changes})
+
+
+def knobs() -> dict[str, Knob]:
+    """Every user setting, in `config show` order: field name -> Knob."""
+    found = {}
+    for name, info in Settings.model_fields.items():
+        knob = next((m for m in info.metadata if isinstance(m, Knob)), None)
+        if knob is not None:
+            found[name] = knob
+    return found
+
+
+def settings_rows(s: Settings) -> list[tuple[str, str, str]]:
+    """(setting, value as shown, source) for every setting `brief config show` lists."""
+    rows = []
+    for name, knob in knobs().items():
+        if knob.show is False:
+            continue
+        value = getattr(s, name)
+        if callable(knob.show):
+            text = knob.show(s)
+        elif value is None:
+            text = "(none)"
+        elif isinstance(value, float):
+            text = f"{value:g}{knob.unit}"
+        else:
+            text = f"{value}{knob.unit}"
+        rows.append((name, text, s.sources.get(name, "default")))
+    return rows
