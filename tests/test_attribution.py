@@ -187,3 +187,4 @@ def test_the_json_carries_voices_and_date_bases():
     assert set(defs["StanceRow"]["properties"]) >= {"voice", "said_by", "date", "date_basis"}
     assert set(defs["DivergenceSide"]["properties"]) >= {"date", "date_basis", "voice", "said_by"}
     assert defs["Account"]["properties"]["date_basis"]["enum"] == ["stated", "inferred", "publication"]
+

@@ -114,6 +114,14 @@ def test_a_meeting_is_new_on_the_day_it_is_first_reported_and_not_after(backfill
     assert "Dushanbe" not in (backfill / "2025-12-22.md").read_text(encoding="utf-8").split("## Sources")[0]
 
 
+def test_an_undated_look_back_is_not_shown_as_new_in_a_digest(backfill: Path):
+    markdown = (backfill / "2025-12-22.md").read_text(encoding="utf-8")
+    first, entry = [l for l in markdown.splitlines() if l.startswith("- **undated**") and "apologise" in l]
+    assert first.startswith("- **undated** *(no date given: not necessarily new)* Looking back")  # under 'First reported'
+    assert entry.endswith("· *first reported here, with no date: not necessarily new*")  # in the timeline
+    assert "**new**" not in entry
+
+
 def test_a_changed_position_is_a_stance_shift_against_the_latest_earlier_digest(backfill: Path):
     oct10, oct17 = load(backfill, dt.date(2025, 10, 10)), load(backfill, dt.date(2025, 10, 17))
 

@@ -186,7 +186,7 @@ def compare_with_earlier(
     for i, entry in enumerate(timeline):
         first = next((d.date for d in earlier if any(_same_event(entry, old) for old in d.timeline)), None)
         if first is None:
-            new.append(NewEvent(timeline_index=i, date=entry.date, description=entry.description, sources=entry.sources))
+            new.append(NewEvent(timeline_index=i, date=entry.date, description=entry.description, sources=entry.sources, date_basis=entry.date_basis))
         else:
             seen.append(EarlierEvent(timeline_index=i, first_reported=first))
 

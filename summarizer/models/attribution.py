@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any, Literal
 
-__all__ = ["Voice", "DateBasis", "VOICE_HELP", "DATE_BASIS_HELP", "OWN_VOICE_HOLDERS", "normalize_voice", "stance_voice", "normalize_date_basis", "voice_label", "date_label"]
+__all__ = ["Voice", "DateBasis", "VOICE_HELP", "DATE_BASIS_HELP", "OWN_VOICE_HOLDERS", "normalize_voice", "stance_voice", "normalize_date_basis", "voice_label", "voice_note", "when_note", "date_label"]
 
 Voice = Literal["source", "cited_outlet", "named", "unnamed"]
 DateBasis = Literal["stated", "inferred", "publication"]
@@ -93,6 +93,21 @@ def voice_label(voice: str, said_by: str | None, holder: str | None = None) -> s
     if voice == "cited_outlet":
         return f"per {name or 'an outlet it cites'} (cited outlet)"
     return f"unnamed source: {name}" if name else "unnamed source"
+
+
+def voice_note(voice: str, said_by: str | None, holder: str | None = None) -> str:
+    """', the source's own voice' or ', per X' for the briefs shown to the model (summary and comparison)."""
+    if voice == "source":
+        return ", the source's own voice"
+    label = voice_label(voice, said_by, holder)
+    return f", {label}" if label else ""
+
+
+def when_note(date: str | None, basis: str | None) -> str:
+    """'2025-03-04', '2025-03, inferred' or 'no date given' for the briefs shown to the model."""
+    if date is None or basis == "publication":
+        return "no date given"
+    return f"{date}, inferred" if basis == "inferred" else date
 
 
 def date_label(date: str | None, basis: str | None, published: object = None) -> str:

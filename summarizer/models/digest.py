@@ -6,13 +6,14 @@ import datetime as dt
 
 from pydantic import Field
 
+from .attribution import DateBasis
 from .base import StrictModel as _Model
 from .briefing import MergedActor, Note, Source, StanceRow, TimelineEntry
 from .responses import SummaryParagraph
 
 __all__ = ["DIGEST_VERSION", "NewEvent", "EarlierEvent", "StanceShift", "DigestMeta", "Digest"]
 
-DIGEST_VERSION = "1.0"
+DIGEST_VERSION = "1.1"
 
 
 class NewEvent(_Model):
@@ -22,6 +23,7 @@ class NewEvent(_Model):
     date: str | None
     description: str
     sources: list[int]
+    date_basis: DateBasis = Field(default="stated", description="'stated' or 'inferred' date, or 'publication': no source dates it, so it may be a look back rather than news.")
 
 
 class EarlierEvent(_Model):

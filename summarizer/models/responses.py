@@ -32,8 +32,9 @@ class SummaryParagraph(_Model):
 
 class ExecutiveSummary(_Model):
     """An executive summary for an analyst, written only from the numbered source briefs given.
-    Lead with the most important development. Note where sources disagree or where a later
-    source updates an earlier one, and say which is later. Never add facts that are not in the briefs."""
+    Lead with the most important development. Note where sources disagree on a fact, or where a
+    later development updates an earlier one, ordered by when things happened (an undated mention
+    is no new development). Say who says what. Never add facts that are not in the briefs."""
 
     paragraphs: list[SummaryParagraph] = Field(description="2 to 5 paragraphs, most important first.", min_length=1, max_length=6)
 

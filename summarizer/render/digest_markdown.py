@@ -54,7 +54,7 @@ def _new_since(d: Digest) -> list[str]:
         return out
     if d.new_events:
         out += ["**First reported**", ""]
-        out += [f"- **{e.date or 'undated'}** {escape_md(e.description)} {cite(e.sources)}" for e in d.new_events]
+        out += [f"- {_new_when(e)} {escape_md(e.description)} {cite(e.sources)}" for e in d.new_events]
         out.append("")
     if d.stance_shifts:
         out += ["**Stance shifts**", ""]
@@ -66,6 +66,13 @@ def _new_since(d: Digest) -> list[str]:
             )
         out.append("")
     return out
+
+
+def _new_when(e) -> str:
+    """A first-reported event's date: inferred marked; undated ones may look back, so they are not called news."""
+    if e.date is None or e.date_basis == "publication":
+        return "**undated** *(no date given: not necessarily new)*"
+    return f"**{e.date}** *(inferred)*" if e.date_basis == "inferred" else f"**{e.date}**"
 
 
 def render_digest_markdown(d: Digest) -> str:

@@ -28,7 +28,7 @@ from ..cache.base import keep_alive, wait_for_claim
 from ..config.settings import Settings
 from ..llm.cost import Budget, estimate_tokens
 from ..errors import AuthError, LLMError, ModelNotFoundError, ReplayMissError
-from ..models.attribution import voice_label
+from ..models.attribution import voice_note, when_note
 from ..models.evidence import normalize, quote_in_source
 from ..llm.client import LLMClient
 from .matching import ACTOR_MATCH, escape_closing_tag, normalize_name, same_target
@@ -273,21 +273,12 @@ def analysis_input(b: Briefing, brief_summaries: dict[int, str], source_texts: d
             lines.append(f"Summary: {brief_summaries[src.ref]}")
         accounts = sorted(by_source[src.ref], key=lambda a: (a.date is None, a.date or ""))
         for a in accounts:
-            when = "no date given" if a.date is None else (f"{a.date}, inferred" if a.date_basis == "inferred" else a.date)
-            lines += [f"Event ({when}{_voice_note(a.voice, a.said_by)}): {a.description}", f"  Quote: {a.quote.text}"]
+            lines += [f"Event ({when_note(a.date, a.date_basis)}{voice_note(a.voice, a.said_by)}): {a.description}", f"  Quote: {a.quote.text}"]
         for s in stances_of[src.ref]:
             if s.source == src.ref:
-                lines += [f"Stance: {s.holder} on {s.target} ({s.position}{_voice_note(s.voice, s.said_by, s.holder)}): {s.gist}", f"  Quote: {s.quote.text}"]
+                lines += [f"Stance: {s.holder} on {s.target} ({s.position}{voice_note(s.voice, s.said_by, s.holder)}): {s.gist}", f"  Quote: {s.quote.text}"]
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)
-
-
-def _voice_note(voice: str, said_by: str | None, holder: str | None = None) -> str:
-    """', voice: the source itself' or ', voice: named: X' for the analysis input."""
-    if voice == "source":
-        return ", the source's own voice"
-    label = voice_label(voice, said_by, holder)
-    return f", {label}" if label else ""
 
 
 def analysis_messages(b: Briefing, brief_summaries: dict[int, str], source_texts: dict[int, str] | None = None) -> list[dict[str, str]]:

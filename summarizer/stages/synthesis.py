@@ -31,6 +31,7 @@ from ..llm.prompts import load_prompt, schema_hash, short_hash
 from ..llm.replay import RequestKey
 from ..models import Briefing, ExecutiveSummary, Note, SummaryParagraph
 from .matching import escape_closing_tag
+from ..models.attribution import voice_note, when_note
 
 __all__ = ["CHUNK_SIZE", "SummaryOutcome", "summary_input", "summary_messages", "write_summary"]
 
@@ -46,10 +47,10 @@ def _index(briefing: Briefing) -> _Index:
     events: dict[int, list[str]] = defaultdict(list)
     for e in briefing.timeline:
         for a in e.accounts:
-            events[a.source].append(f"Event ({a.date or 'undated'}): {a.description}")
+            events[a.source].append(f"Event ({when_note(a.date, a.date_basis)}{voice_note(a.voice, a.said_by)}): {a.description}")
     stances: dict[int, list[str]] = defaultdict(list)
     for s in briefing.stances:
-        stances[s.source].append(f"Stance: {s.holder} on {s.target} ({s.position}): {s.gist}")
+        stances[s.source].append(f"Stance: {s.holder} on {s.target} ({s.position}{voice_note(s.voice, s.said_by, s.holder)}): {s.gist}")
     return events, stances
 
 
