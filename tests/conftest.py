@@ -17,6 +17,43 @@ SEED_FILES = sorted(p.name for p in SEEDS.glob("*.txt"))
 
 
 _ENV_PREFIXES = ("OPENAI_", "BRIEF_", "AZURE_OPENAI_", "OPENROUTER_", "VLLM_")
+UPDATE_ENV = "BRIEF_UPDATE_RECORDINGS"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-recordings", action="store_true",
+        help="Before the tests, rewrite the recorded answers (fixtures/*.json, fixtures/batch/) from the authored answers "
+        f"for the current prompts and schemas (also {UPDATE_ENV}=1); commit what changed.",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Update mode: re-record first, so the tests bound to the recordings check the new ones."""
+    if config.getoption("--update-recordings") or os.environ.get(UPDATE_ENV) == "1":
+        update_recordings()
+
+
+def update_recordings(fixtures: Path = FIXTURES, inputs: Path | None = None, *, quiet: bool = False) -> None:
+    """Rebuild the seed recordings (fixtures/authored/build.py) and the Batch API exchange (fixtures/batch/build.py)."""
+    import json
+    import runpy
+
+    def comparable(data: bytes) -> object:
+        try:
+            parsed = json.loads(data)
+        except ValueError:
+            return data
+        return {k: v for k, v in parsed.items() if k != "recorded_at"} if isinstance(parsed, dict) else parsed
+
+    before = {p: p.read_bytes() for p in [*fixtures.glob("*.json"), *fixtures.glob("batch/*.json*")]}
+    authored = runpy.run_path(str(FIXTURES / "authored" / "build.py"), run_name="brief_authored_build")
+    authored["build"](fixtures, inputs or FIXTURES / "authored", quiet=quiet)
+    if fixtures == FIXTURES:
+        authored["build_batch"]()
+    for path, old in before.items():  # an unchanged answer keeps its file as it was (no timestamp-only diffs)
+        if path.exists() and path.read_bytes() != old and comparable(path.read_bytes()) == comparable(old):
+            path.write_bytes(old)
 
 
 def _isolate(mp: pytest.MonkeyPatch, home: Path) -> None:

@@ -62,7 +62,7 @@ def test_there_is_a_current_recording_for_every_seed_brief_and_the_summary(tmp_p
     articles = load_articles([SEEDS]).articles
     for article in articles:
         _, key = brief_key(article, settings)
-        assert str(key) in RECORDINGS, f"no current recording for {article.path}; run python fixtures/authored/build.py"
+        assert str(key) in RECORDINGS, f"no current recording for {article.path}; run: .venv/bin/python -m pytest --update-recordings"
     kinds = sorted(r.key.kind for r in RECORDINGS.values())
     assert kinds.count("brief") == len(articles) == 5
     assert kinds.count("summary") == 1
