@@ -431,6 +431,22 @@ def test_the_evaluation_scores_a_briefing_that_found_nothing_as_zero_recall(seed
     assert [(r["recall"], r["precision"], r["found"]) for r in report.values()] == [(0.0, 1.0, 0), (0.0, 1.0, 0)]
 
 
+def test_the_evaluation_counts_a_country_given_reported_speech_and_a_made_up_date_as_wrong(seed_run: BriefingRun):
+    b = seed_run.briefing
+    stances = [s.model_copy(update={"holder": "Azerbaijan", "voice": "named", "said_by": None}) if "державному телебаченні" in s.quote.text else s
+               for s in b.stances]
+    timeline = [e.model_copy(update={"accounts": [
+        a.model_copy(update={"date": "2025-06", "date_basis": "stated"}) if "вскрытие" in a.quote.text else a for a in e.accounts]})
+        for e in b.timeline]
+    wrong = b.model_copy(update={"stances": stances, "timeline": timeline})
+    report = _eval_module().score_all(wrong, json.loads(LABELS.read_text(encoding="utf-8")))
+    holders, dates = report["holders"], report["dates"]
+    assert (holders["right"], holders["checked"]) == (21, 22) and holders["precision"] < 1.0
+    assert [r["holder"] for r in holders["rows"] if not r["ok"]] == ["Azerbaijan"]
+    assert (dates["right"], dates["checked"]) == (17, 18)
+    assert [(r["date"], r["want"]) for r in dates["rows"] if not r["ok"]] == [("2025-06", None)]
+
+
 def test_the_evaluation_script_runs_offline_on_the_seeds(capsys: pytest.CaptureFixture[str]):
     code = _eval_module().main([str(SEEDS), str(LABELS), "--min-recall", "0.8", "--min-precision", "1.0"])
     out = capsys.readouterr().out
