@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from summarizer.cli import app
 from summarizer.config.settings import Settings, bundled_fixtures_dir, resolve_settings
-from summarizer.llm.cost import COMPLETION_ALLOWANCE, Budget, Price, budget_for, cost_usd, estimate_tokens, price_for
+from summarizer.llm.cost import COMPLETION_ALLOWANCE, PRICES, Budget, Price, budget_for, cost_usd, estimate_tokens, price_for
 from summarizer.errors import ConfigError
 from summarizer.pipeline import build_briefing
 from summarizer.render.markdown import render_markdown
@@ -20,19 +20,24 @@ from tests.conftest import SEED_FILES
 # --------------------------------------------------------------------------- prices
 
 
-@pytest.mark.parametrize(("model", "expected"), [
-    ("gpt-4o-mini", (0.15, 0.60)),
-    ("gpt-4o-mini-2024-07-18", (0.15, 0.60)),  # a dated snapshot takes its family's price
-    ("gpt-4o", (2.50, 10.00)),
-    ("gpt-4o-2024-08-06", (2.50, 10.00)),
-    ("gpt-4o-2024-05-13", (5.00, 15.00)),  # ...unless it is listed itself
-    ("gpt-4.1-mini", (0.40, 1.60)),  # the longest matching name wins, not gpt-4.1
-    ("gpt-4.1", (2.00, 8.00)),
-    ("o4-mini", (1.10, 4.40)),
-])
-def test_known_openai_models_have_a_list_price(model, expected):
-    price = price_for(Settings(model=model))
-    assert (price.input, price.output) == expected
+@pytest.mark.parametrize("model", sorted(PRICES))
+def test_every_listed_model_and_its_dated_snapshots_get_the_listed_price(model):
+    assert price_for(Settings(model=model)) == PRICES[model]
+    snapshot = f"{model}-2031-01-01"  # a snapshot nobody listed takes its family's price
+    assert price_for(Settings(model=snapshot)) == PRICES[model]
+
+
+def test_the_longest_listed_name_wins():
+    pairs = [(short, long) for short in PRICES for long in PRICES if long.startswith(short + "-")]
+    assert pairs, "the table has families with listed members (gpt-4.1 / gpt-4.1-mini, gpt-4o / a dated gpt-4o)"
+    for short, long in pairs:
+        assert price_for(Settings(model=long)) == PRICES[long]
+        assert price_for(Settings(model=short + "-other")) == PRICES[short]
+
+
+def test_a_model_merely_starting_with_a_listed_name_is_not_priced():
+    assert price_for(Settings(model="gpt-4o-minimal")) != PRICES["gpt-4o-mini"]
+    assert price_for(Settings(model="o1x")) is None
 
 
 @pytest.mark.parametrize(("model", "base_url"), [

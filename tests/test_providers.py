@@ -13,37 +13,33 @@ from typer.testing import CliRunner
 from summarizer.cli import app
 from summarizer.config.settings import resolve_settings
 from summarizer.errors import ConfigError
-from summarizer.config.providers import PROVIDERS, azure_v1_url
+from summarizer.config.providers import PROVIDERS, azure_v1_url, preset_base_url
 from tests.conftest import SEEDS
 
 OPENAI_KEY = "sk-openai-0000000000000000OPENAI"
 KEYS = {"OPENAI_API_KEY": OPENAI_KEY, "AZURE_OPENAI_API_KEY": "azure-key-1111111111111111", "OPENROUTER_API_KEY": "sk-or-v1-2222222222222222"}
 AZURE_ENV = {"AZURE_OPENAI_ENDPOINT": "https://contoso.openai.azure.com/"}
 
-# provider, base URL, mode, env var holding the key (None: only --api-key)
-PRESETS = [
-    ("openai", "https://api.openai.com/v1", "tools", "OPENAI_API_KEY"),
-    ("azure", "https://contoso.openai.azure.com/openai/v1", "tools", "AZURE_OPENAI_API_KEY"),
-    ("ollama", "http://127.0.0.1:11434/v1", "json", None),
-    ("vllm", "http://127.0.0.1:8000/v1", "json_schema", "VLLM_API_KEY"),
-    ("llamacpp", "http://127.0.0.1:8080/v1", "json", None),
-    ("lmstudio", "http://127.0.0.1:1234/v1", "json_schema", None),
-    ("openrouter", "https://openrouter.ai/api/v1", "tools", "OPENROUTER_API_KEY"),
-]
-
-
-def test_the_table_covers_every_preset():
-    assert sorted(p for p, *_ in PRESETS) == sorted(PROVIDERS)
-
-
-@pytest.mark.parametrize(("provider", "base_url", "mode", "key_env"), PRESETS)
-def test_preset_alone_sets_base_url_mode_and_key_variable(provider, base_url, mode, key_env):
-    s = resolve_settings({"provider": provider}, env={**KEYS, **AZURE_ENV})
-    assert (s.provider, s.base_url, s.mode, s.key_env) == (provider, base_url, mode, key_env)
+@pytest.mark.parametrize("provider", sorted(PROVIDERS))
+def test_preset_alone_sets_base_url_mode_and_key_variable(provider):
+    preset = PROVIDERS[provider]
+    s = resolve_settings({"provider": provider}, env={**KEYS, **AZURE_ENV, "VLLM_API_KEY": "vllm-key-4444444444444444"})
+    assert (s.provider, s.base_url, s.mode, s.key_env) == (provider, preset_base_url(preset, AZURE_ENV), preset.mode, preset.key_env)
     assert s.sources["base_url"] == s.sources["mode"] == f"provider:{provider}"
     assert s.replay_dir is None and not s.replay_is_default  # a preset is a configured endpoint
-    expected_key = KEYS.get(key_env or "")
-    assert (s.api_key.get_secret_value() if s.api_key else None) == expected_key
+    assert (s.api_key is not None) == (preset.key_env is not None), "the key comes from the preset's own variable, if it has one"
+
+
+@pytest.mark.parametrize("provider", sorted(PROVIDERS))
+def test_local_presets_point_at_this_machine_and_need_no_key_hosted_ones_use_https_and_do(provider):
+    from urllib.parse import urlsplit
+
+    preset = PROVIDERS[provider]
+    url = urlsplit(preset_base_url(preset, AZURE_ENV) or "")
+    if preset.key_required:
+        assert url.scheme == "https" and preset.key_env
+    else:
+        assert url.hostname == "127.0.0.1" and preset.start_hint, "a local server, with a hint how to start it"
 
 
 @pytest.mark.parametrize("provider", ["azure", "ollama", "vllm", "llamacpp", "lmstudio", "openrouter"])
