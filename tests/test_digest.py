@@ -250,7 +250,8 @@ def test_skip_empty_writes_nothing_for_days_without_articles(tmp_path: Path):
     result = cli(str(SEEDS), "--since", "2025-10-09", "--until", "2025-10-11", "--out", str(tmp_path), "--skip-empty")
     assert result.exit_code == 0, result.stderr
     assert sorted(p.name for p in tmp_path.glob("[!.]*")) == ["2025-10-10.json", "2025-10-10.md", "index.md"]
-    assert "2025-10-09: no articles, skipped (--skip-empty)" in result.stdout
+    assert result.stdout.splitlines() == [f"{tmp_path / '2025-10-10.md'}: 1 source(s), 4 new event(s), 0 stance shift(s)"]
+    assert "1 digest(s) written, 2 empty day(s) skipped (--skip-empty)" in result.stderr.splitlines()[-1]
 
 
 def test_a_full_backfill_in_quiet_mode_prints_nothing(tmp_path: Path):

@@ -84,7 +84,7 @@ def test_the_key_can_come_from_the_environment_and_never_reaches_output(fake_ope
     monkeypatch.setenv("BRIEF_API_KEY", secret)  # the key for the configured endpoint (OPENAI_API_KEY only goes to OpenAI)
     monkeypatch.setenv("OPENAI_BASE_URL", fake_openai.base_url)
     out, js = tmp_path / "b.md", tmp_path / "b.json"
-    result = CliRunner().invoke(app, [str(SEEDS), "-v", "-o", str(out), "--json", str(js)])
+    result = CliRunner().invoke(app, [str(SEEDS), "-vv", "-o", str(out), "--json", str(js)])
     assert result.exit_code == 0, result.output
     assert all(r["headers"].get("Authorization") == f"Bearer {secret}" for r in fake_openai.requests)
     for text in (result.stdout, result.stderr, out.read_text(encoding="utf-8"), js.read_text(encoding="utf-8")):

@@ -127,7 +127,7 @@ def test_the_api_key_never_reaches_logs_errors_cache_recordings_or_output(tmp_pa
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     with FakeOpenAI() as server:
         server.script("500", "broken_json", "bad_quote", "429:0")
-        command = [sys.executable, "-m", "summarizer", str(SEEDS), "--verbose", "-o", str(out), "--json", str(js),
+        command = [sys.executable, "-m", "summarizer", str(SEEDS), "-vv", "-o", str(out), "--json", str(js),
                    "--record", str(rec), *cli_args(server, tmp_path)]
         run = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
         assert run.returncode == 0, run.stderr

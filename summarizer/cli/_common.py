@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -21,30 +22,103 @@ def exit_code_for(outcome) -> int:  # type: ignore[no-untyped-def]
 
 
 class _DefaultToRun(TyperGroup):
-    """`brief seeds/` means `brief run seeds/`: anything that is not a subcommand goes to `run`."""
+    """`brief seeds/` means `brief run seeds/`: anything that is not a subcommand goes to `run`.
+
+    Usage errors (an unknown flag, a missing PATH, `--concurrency abc`) exit 1, as the README's
+    exit-code table says, not click's 2: exit 2 means "written, but some files failed".
+    """
 
     def parse_args(self, ctx, args):  # type: ignore[no-untyped-def]
         if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
             args = ["run", *args]
-        return super().parse_args(ctx, args)
+        with _usage_exits_1():
+            return super().parse_args(ctx, args)
 
     def invoke(self, ctx):  # type: ignore[no-untyped-def]
         """Every command runs with the one redacting log handler (cli/logs.py)."""
         from .logs import command_logging
 
-        with command_logging():
+        with command_logging(), _usage_exits_1():
             return super().invoke(ctx)
+
+
+# click's UsageError, wherever this typer takes click from (newer typers vendor it)
+_USAGE_ERROR = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "UsageError")
+
+
+class _usage_exits_1:
+    """Give click's usage errors (parsing, bad values, missing arguments) exit status 1."""
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind, exc, tb) -> bool:  # type: ignore[no-untyped-def]
+        if isinstance(exc, _USAGE_ERROR):
+            exc.exit_code = EXIT_USAGE
+        return False
 
 
 app = typer.Typer(
     cls=_DefaultToRun,
+    name="brief",
     help="Turn multilingual news articles into a cited English briefing.\n\n"
     "brief PATH... is short for brief run PATH...; with no endpoint configured it runs on the recorded responses in fixtures/.",
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            number = version("brief")
+        except PackageNotFoundError:  # pragma: no cover - a plain checkout on sys.path
+            number = "unknown (not installed)"
+        typer.echo(f"brief {number}")
+        raise typer.Exit(EXIT_OK)
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option("--version", help="Print brief's version and exit.", callback=_version, is_eager=True)] = False,
+) -> None:
+    """Turn multilingual news articles into a cited English briefing."""
+
+
+_stdout_closed = False
+
+
+def say(text: str, *, nl: bool = True) -> None:
+    """Print on stdout. A closed stdout (`| head`) is not an error: the rest of the output is
+    dropped and the work goes on, so files a command writes are all written."""
+    global _stdout_closed
+    if _stdout_closed:
+        return
+    try:
+        typer.echo(text, nl=nl)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _stdout_closed = True
+        _discard_stdout()
+
+
+def _discard_stdout() -> None:
+    """Point the stdout file descriptor at /dev/null so no later write or flush raises again."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
+    except Exception:  # io.UnsupportedOperation in test runners: nothing to do
+        pass
 
 
 def err(message: str) -> None:
@@ -56,6 +130,20 @@ def fail(exc: BriefError) -> typer.Exit:
     """Report a library error in one line and return the exit to raise."""
     err(f"Error: {exc}")
     return typer.Exit(EXIT_USAGE)
+
+
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
+
+
+def interrupted(briefs_cached: int | None) -> typer.Exit:
+    """Say what a Ctrl-C left (what is cached is not paid again) and return the exit to raise."""
+    from ..render.markdown import plural
+
+    if briefs_cached is None:
+        err("interrupted; nothing was cached (--no-cache): a rerun starts over")
+    else:
+        err(f"interrupted; {plural(briefs_cached, 'brief')} cached, rerun to finish")
+    return typer.Exit(EXIT_INTERRUPTED)
 
 
 def announce_replay(settings) -> None:  # type: ignore[no-untyped-def]
@@ -86,4 +174,4 @@ ConcurrencyOpt = Annotated[Optional[int], typer.Option("--concurrency", "-c", he
 NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the cache.")]
 ReplayOpt = Annotated[Optional[Path], typer.Option("--replay", help="Answer requests from recordings in this folder instead of an endpoint.", show_default=False)]
 RecordOpt = Annotated[Optional[Path], typer.Option("--record", help="Save every live response as a recording in this folder (for --replay and tests).", show_default=False)]
-VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Log retries and validation errors to stderr (keys are never logged).")]
+VerboseOpt = Annotated[int, typer.Option("--verbose", "-v", count=True, help="-v: log brief's retries, re-asks and validation errors to stderr; -vv: also the HTTP wire log (full prompts and article text). Keys are never logged.")]

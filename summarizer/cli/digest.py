@@ -15,7 +15,7 @@ import typer
 
 from ..errors import BriefError, ConfigError
 from .logs import configure as configure_logging
-from ._common import ApiKeyOpt, BaseUrlOpt, CacheDirOpt, CacheTtlOpt, CacheUrlOpt, ConcurrencyOpt, ConfigOpt, EXIT_USAGE, ModeOpt, ModelOpt, NoCacheOpt, ProviderOpt, RecordOpt, ReplayOpt, VerboseOpt, announce_replay, app, err, exit_code_for, settings_from
+from ._common import ApiKeyOpt, BaseUrlOpt, CacheDirOpt, CacheTtlOpt, CacheUrlOpt, ConcurrencyOpt, ConfigOpt, EXIT_USAGE, ModeOpt, ModelOpt, NoCacheOpt, ProviderOpt, RecordOpt, ReplayOpt, VerboseOpt, announce_replay, app, err, exit_code_for, interrupted, say, settings_from
 
 
 @app.command("digest")
@@ -42,7 +42,7 @@ def digest(
     record: RecordOpt = None,
     config: ConfigOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="For cron: nothing on stdout; only errors (failed articles, rejected files, a held lock) on stderr.")] = False,
-    verbose: VerboseOpt = False,
+    verbose: VerboseOpt = 0,
 ) -> None:
     """Write one cited digest per publication date, with what is new since the earlier digests.
 
@@ -52,6 +52,7 @@ def digest(
     from ..digest import build as lib
 
     configure_logging(verbose=verbose)
+    settings, briefed = None, _Briefed()
     try:
         today = dt.date.today()
         day, first, last = (None if v is None else lib.parse_day(v, flag, today=today) for v, flag in ((date, "--date"), (since, "--since"), (until, "--until")))
@@ -65,9 +66,10 @@ def digest(
             replay_dir=replay, record_dir=record, config=config, use_cache=False if no_cache else None,
         )
         configure_logging(verbose=verbose, secrets=settings.secrets)
-        if not quiet:
-            announce_replay(settings)
-        run = lib.build_digests(paths, out, settings, days=days, skip_empty=skip_empty, wait=wait, html=html, on_day=None if quiet else _print_day)
+        run = lib.build_digests(paths, out, settings, days=days, skip_empty=skip_empty, wait=wait, html=html, on_day=None if quiet else _print_day,
+                                on_result=briefed, on_loaded=None if quiet else lambda _: announce_replay(settings))
+    except KeyboardInterrupt:
+        raise interrupted(briefed.count if settings is None or settings.use_cache else None) from None
     except BriefError as exc:
         err(f"Error: {exc}")
         raise typer.Exit(exc.exit_code if exc.exit_code != 1 else EXIT_USAGE) from None
@@ -77,15 +79,28 @@ def digest(
         raise typer.Exit(code)
 
 
+class _Briefed:
+    """Counts the articles briefed (and so cached) so far, for the Ctrl-C message."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, result) -> None:  # type: ignore[no-untyped-def]
+        self.count += bool(result.ok)
+
+
 def _print_day(day) -> None:  # type: ignore[no-untyped-def]
-    if day.digest is None:
-        typer.echo(f"{day.date}: no articles, skipped (--skip-empty)")
-        return
+    """One stdout line per digest written; skipped empty days are counted in the summary line instead."""
+    from ..render.markdown import plural
+
     d = day.digest
-    if not d.sources:
-        typer.echo(f"{day.markdown_path}: no articles")
+    if d is None or day.kept:
         return
-    typer.echo(f"{day.markdown_path}: {len(d.sources)} source(s), {len(d.new_events)} new event(s), {len(d.stance_shifts)} stance shift(s)")
+    if not d.sources:
+        failed = len(day.failed)
+        say(f"{day.markdown_path}: {plural(failed, 'article')}, none briefed (see its Notes)" if failed else f"{day.markdown_path}: no articles")
+        return
+    say(f"{day.markdown_path}: {len(d.sources)} source(s), {len(d.new_events)} new event(s), {len(d.stance_shifts)} stance shift(s)")
 
 
 def _report(run, quiet: bool) -> None:  # type: ignore[no-untyped-def]
@@ -99,9 +114,11 @@ def _report(run, quiet: bool) -> None:  # type: ignore[no-untyped-def]
         err(f"rejected: {r.path}: {r.reason}")
     if quiet:
         return
-    written = sum(d.digest is not None for d in run.days)
-    skipped = len(run.days) - written
-    parts = [f"{written} digest(s) written" + (f", {skipped} empty day(s) skipped" if skipped else "")]
+    written = sum(d.digest is not None and not d.kept for d in run.days)
+    kept = sum(d.kept for d in run.days)
+    skipped = sum(d.digest is None for d in run.days)
+    parts = [f"{written} digest(s) written" + (f", {kept} kept as they were" if kept else "")
+             + (f", {skipped} empty day(s) skipped (--skip-empty)" if skipped else "")]
     parts.append(f"{run.requests} LLM request(s), {run.cache_hits} cached")
     if run.undated:
         parts.append(f"{len(run.undated)} undated article(s) in no digest")

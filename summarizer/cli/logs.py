@@ -34,9 +34,28 @@ class RedactingFormatter(logging.Formatter):
 _active: list[RedactingFormatter] = []
 
 
-def _levels(verbose: bool) -> None:
-    logging.getLogger().setLevel(logging.DEBUG if verbose else logging.CRITICAL)
-    logging.getLogger("instructor").setLevel(logging.NOTSET if verbose else logging.CRITICAL + 1)
+OWN = "summarizer"  # brief's own loggers: retries, re-asks, rate limits, batch progress
+WIRE = ("openai", "httpx", "httpcore", "instructor")  # full requests and answers: prompts and article text
+
+
+def _levels(verbose: int) -> None:
+    """0: critical only; 1 (-v): brief's own events; 2 (-vv): also the wire log of openai/httpx/instructor."""
+    root = logging.getLogger()
+    if verbose >= 2:
+        root.setLevel(logging.DEBUG)
+        logging.getLogger(OWN).setLevel(logging.NOTSET)
+        for name in WIRE:
+            logging.getLogger(name).setLevel(logging.NOTSET)
+    elif verbose == 1:
+        root.setLevel(logging.WARNING)  # other libraries: their warnings only
+        logging.getLogger(OWN).setLevel(logging.DEBUG)
+        for name in WIRE:
+            logging.getLogger(name).setLevel(logging.WARNING if name != "instructor" else logging.CRITICAL + 1)
+    else:
+        root.setLevel(logging.CRITICAL)
+        logging.getLogger(OWN).setLevel(logging.NOTSET)
+        for name in WIRE:
+            logging.getLogger(name).setLevel(logging.CRITICAL + 1 if name == "instructor" else logging.NOTSET)
 
 
 @contextlib.contextmanager
@@ -47,8 +66,9 @@ def command_logging() -> Iterator[RedactingFormatter]:
     handler.setFormatter(formatter)
     root, instructor = logging.getLogger(), logging.getLogger("instructor")
     saved = root.level, instructor.level
+    others = {name: logging.getLogger(name).level for name in (OWN, *WIRE) if name != "instructor"}
     root.addHandler(handler)
-    _levels(False)
+    _levels(0)
     _active.append(formatter)
     try:
         yield formatter
@@ -57,12 +77,14 @@ def command_logging() -> Iterator[RedactingFormatter]:
         root.removeHandler(handler)
         root.setLevel(saved[0])
         instructor.setLevel(saved[1])
+        for name, level in others.items():
+            logging.getLogger(name).setLevel(level)
 
 
-def configure(*, verbose: bool = False, secrets: Iterable[str] = ()) -> None:
+def configure(*, verbose: int = 0, secrets: Iterable[str] = ()) -> None:
     """Set the running command's verbosity and the secrets its log lines must never show (no-op outside a command)."""
     if not _active:
         return
-    _levels(verbose)
+    _levels(int(verbose))
     for formatter in _active:
         formatter.secrets.update(s for s in secrets if s and len(s) >= 6)

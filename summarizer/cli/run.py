@@ -11,7 +11,7 @@ import typer
 from ..llm.cost import format_usd
 from ..errors import BriefError, ConfigError
 from .logs import configure as configure_logging
-from ._common import ApiKeyOpt, BaseUrlOpt, CacheDirOpt, CacheTtlOpt, CacheUrlOpt, ConcurrencyOpt, ConfigOpt, ModeOpt, ModelOpt, NoCacheOpt, ProviderOpt, RecordOpt, ReplayOpt, VerboseOpt, announce_replay, app, err, exit_code_for, fail, settings_from
+from ._common import ApiKeyOpt, BaseUrlOpt, CacheDirOpt, CacheTtlOpt, CacheUrlOpt, ConcurrencyOpt, ConfigOpt, ModeOpt, ModelOpt, NoCacheOpt, ProviderOpt, RecordOpt, ReplayOpt, VerboseOpt, announce_replay, app, err, exit_code_for, fail, interrupted, say, settings_from
 
 
 @app.command("run")
@@ -40,7 +40,7 @@ def run(
     record: RecordOpt = None,
     config: ConfigOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary on stderr; errors only.")] = False,
-    verbose: VerboseOpt = False,
+    verbose: VerboseOpt = 0,
 ) -> None:
     """Summarize articles and print (or write) one cited Markdown briefing."""
     from .. import pipeline
@@ -61,7 +61,11 @@ def run(
                     announce_replay(settings)
                 progress.start(articles)
 
-            result = pipeline.build_briefing(paths, settings, on_result=progress.advance, on_loaded=loaded, on_status=progress.status)
+            try:
+                result = pipeline.build_briefing(paths, settings, on_result=progress.advance, on_loaded=loaded, on_status=progress.status)
+            except KeyboardInterrupt:
+                progress.stop()
+                raise interrupted(progress.briefed if settings.use_cache else None) from None
         markdown = render_markdown(result.briefing)
         files = [(md_file, markdown)] if md_file else []
         if json_file:
@@ -73,9 +77,9 @@ def run(
         kept = _keep_good_outputs(files, result)
         _write_all([(kept.get(path, path), text) for path, text in files])
         if _is_stdout(json_out):
-            sys.stdout.write(render_json(result.briefing))
+            say(render_json(result.briefing), nl=False)
         elif md_file is None:
-            sys.stdout.write(markdown)
+            say(markdown, nl=False)
     except BriefError as exc:
         raise fail(exc) from None
     _report(result, [kept.get(p, p) for p, _ in files], kept, quiet=quiet)
@@ -182,7 +186,7 @@ class _Progress:
         self.console = console  # default: stderr
         self.bar = None
         self.task = None
-        self.cached = self.failed = 0
+        self.cached = self.failed = self.briefed = 0
 
     def __enter__(self) -> _Progress:
         if self.enabled:
@@ -197,7 +201,13 @@ class _Progress:
         if self.bar is not None:
             self.task = self.bar.add_task("Briefing", total=len(loaded.articles), info="")
 
+    def stop(self) -> None:
+        """Take the bar off the terminal (before a last message)."""
+        if self.bar is not None:
+            self.bar.stop()
+
     def advance(self, result) -> None:  # type: ignore[no-untyped-def]
+        self.briefed += bool(result.ok)
         self.cached += result.from_cache
         self.failed += not result.ok
         if self.bar is not None and self.task is not None:

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from ._common import EXIT_USAGE, app, err
+from ._common import EXIT_USAGE, app, err, say
 
 schemas_app = typer.Typer(help="JSON Schema of brief's models, for other tools.", no_args_is_help=True)
 app.add_typer(schemas_app, name="schemas")
@@ -21,7 +21,7 @@ def schemas_export(
     from ..models.jsonschema import write_schemas
 
     for path in write_schemas(out):
-        typer.echo(str(path))
+        say(str(path))  # `| head` must not stop the export
 
 
 @schemas_app.command("check")

@@ -220,7 +220,7 @@ def _content(digest: Digest | None) -> object:
 
 async def _build_day(
     day: dt.date, loaded: ArticleSet, undated: list[str], earlier: Sequence[Digest], settings: Settings,
-    transport: httpx.AsyncBaseTransport | None,
+    transport: httpx.AsyncBaseTransport | None, on_result=None,
 ) -> DigestDay:
     articles = [a for a in loaded.articles if a.date == day]
     notes = [Note(kind="undated", file=path, message="no date header, so it is in no daily digest; add ' date YYYY-MM-DD' to its first line") for path in undated]
@@ -239,7 +239,7 @@ async def _build_day(
         )
         return DigestDay(day, digest)
 
-    run = await build_briefing_async([], settings, transport=transport, executive_summary=False,
+    run = await build_briefing_async([], settings, transport=transport, executive_summary=False, on_result=on_result,
                                      articles=ArticleSet(articles=articles, rejected=list(loaded.rejected)))
     b = run.briefing
     by_id = {r.article.id: r for r in run.results if r.ok}
@@ -259,6 +259,7 @@ async def _build_day(
 async def build_digests_async(
     paths: Sequence[str | Path], out_dir: Path, settings: Settings, *, days: Sequence[dt.date], skip_empty: bool = False,
     wait: float = 60.0, transport: httpx.AsyncBaseTransport | None = None, on_day=None, html: bool = False,
+    on_result=None, on_loaded=None,
 ) -> DigestRun:
     """Write the digest of each of `days` (ascending) into `out_dir`, then regenerate its index.
 
@@ -276,6 +277,8 @@ async def build_digests_async(
         loaded = read_articles(paths, cache)
     finally:
         cache.close()
+    if on_loaded:
+        on_loaded(loaded)
     created = not out_dir.exists()
     if created and not out_dir.parent.is_dir():
         raise ConfigError(f"--out {out_dir}: its folder {out_dir.parent} does not exist (brief creates only the --out folder itself); "
@@ -303,7 +306,7 @@ async def build_digests_async(
         try:
             for day in todo:
                 earlier = [history[d] for d in sorted(history) if d < day]
-                result = await _build_day(day, loaded, undated, earlier, settings, transport)
+                result = await _build_day(day, loaded, undated, earlier, settings, transport, on_result)
                 previous = history.get(day)
                 if result.digest is not None and not result.digest.sources and result.failed and previous is not None and previous.sources:
                     # nothing briefed this time (endpoint down?): the earlier digest of this day stays

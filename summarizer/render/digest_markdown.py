@@ -26,10 +26,15 @@ _NOTE_TITLES = {
 }
 
 
+def _nothing(d: Digest) -> str:
+    """What a digest without sources says: no articles that day, or articles none of which could be briefed."""
+    return f"{plural(d.meta.articles, 'article')}, none briefed" if d.meta.articles else "no articles"
+
+
 def _header(d: Digest) -> list[str]:
     m = d.meta
     endpoint = endpoint_label(m)
-    title = f"# Digest {m.date}: {plural(len(d.sources), 'source')}" if d.sources else f"# Digest {m.date}: no articles"
+    title = f"# Digest {m.date}: {plural(len(d.sources), 'source')}" if d.sources else f"# Digest {m.date}: {_nothing(d)}"
     facts = [f"Articles published {m.date}", f"generated {m.generated_at}"]
     if d.sources:
         total = m.items_verified + m.items_unverified
@@ -79,7 +84,11 @@ def render_digest_markdown(d: Digest) -> str:
     """The digest as Markdown: what is new, sources with their summaries, timeline, stances, actors, notes."""
     out = _header(d) + [""]
     if not d.sources:
-        out += [f"No articles dated {d.meta.date} were found. Undated articles are in no daily digest.", ""]
+        if d.meta.articles:
+            out += [f"None of the {plural(d.meta.articles, 'article')} dated {d.meta.date} could be briefed; Notes says why. "
+                    "Rerun `brief digest` for this day to retry (what was briefed is cached).", ""]
+        else:
+            out += [f"No articles dated {d.meta.date} were found. Undated articles are in no daily digest.", ""]
         if d.notes:
             out += ["## Notes", "", *render_notes(d.notes, _NOTE_TITLES)]
         return "\n".join(out).rstrip() + "\n"
@@ -124,7 +133,7 @@ def index_line(d: Digest) -> str:
     """One index line: date (linked), number of sources, lead headline, what is new."""
     link = f"[{d.date}]({d.date}.md)"
     if not d.sources:
-        return f"- {link} · no articles"
+        return f"- {link} · {_nothing(d)}"
     news = [plural(len(d.new_events), "new event")] if d.new_events else []
     news += [plural(len(d.stance_shifts), "stance shift")] if d.stance_shifts else []
     return f"- {link} · {plural(len(d.sources), 'source')} · {escape_md(d.lead_headline() or '')} · {', '.join(news) or 'nothing new'}"

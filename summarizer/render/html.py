@@ -223,7 +223,8 @@ def render_html(b: Briefing, texts: Mapping[int, str] | None = None) -> str:
 def render_digest_html(d: Digest, texts: Mapping[int, str] | None = None) -> str:
     """One day's digest as one self-contained HTML page (see `render_html`)."""
     m = d.meta
-    title = f"Digest {m.date}: {plural(len(d.sources), 'source')}" if d.sources else f"Digest {m.date}: no articles"
+    nothing = f"{plural(m.articles, 'article')}, none briefed" if m.articles else "no articles"
+    title = f"Digest {m.date}: {plural(len(d.sources), 'source')}" if d.sources else f"Digest {m.date}: {nothing}"
     facts = [f"Articles published {m.date}", f"generated {m.generated_at}"]
     if d.sources:
         facts += [f"model {m.model} via {endpoint_label(m)}", f"prompt brief {m.prompt_hash}", f"schema {m.schema_hash}"]
