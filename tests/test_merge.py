@@ -368,3 +368,23 @@ def test_events_that_only_share_the_names_of_their_actors_are_not_merged():
         result("c.txt", "2025-12-22", "lv", events=[event(apologised, None, pair)]),
     )
     assert sorted((e.description, tuple(e.sources)) for e in b.timeline) == sorted([(met, (1,)), (phoned, (2,)), (apologised, (3,))])
+
+
+def test_reported_speech_from_an_unnamed_source_is_never_a_states_position():
+    remarks = Stance(holder="Norway", target="Maria Lindqvist", position="hostile", gist="Harsh remarks aired on state radio.",
+                     evidence="a verbatim quote from the article", voice="unnamed", said_by="commentators on Norwegian state radio")
+    minister = Stance(holder="Norway", target="Maria Lindqvist", position="critical", gist="The foreign ministry protested.",
+                      evidence="a verbatim quote from the article", voice="named", said_by="Norwegian foreign ministry")
+    b = merge(result("a.txt", "2025-09-03", "no", actors=[actor("Norway", "Norge", kind="state", role="state")], stances=[remarks, minister]))
+    by_gist = {s.gist: (s.holder, s.voice, s.said_by) for s in b.stances}
+    assert by_gist["Harsh remarks aired on state radio."] == ("commentators on Norwegian state radio", "unnamed", "commentators on Norwegian state radio")
+    assert by_gist["The foreign ministry protested."] == ("Norway", "named", "Norwegian foreign ministry")  # a named body may speak for its state
+
+
+def test_the_outlets_own_view_is_held_by_the_outlet_and_an_actors_stance_it_reports_stays_the_actors():
+    own = Stance(holder="the outlet", target="Norway", position="critical", gist="The outlet calls the plan reckless.",
+                 evidence="a verbatim quote from the article", voice="source")
+    told = Stance(holder="Norway", target="the plan", position="supportive", gist="The outlet says Oslo backs the plan.",
+                  evidence="a verbatim quote from the article", voice="source")
+    b = merge(result("news/a.txt", "2025-09-03", "no", actors=[actor("Norway", "Norge", kind="state", role="state")], stances=[own, told]))
+    assert {(s.holder, s.voice) for s in b.stances} == {("a.txt", "source"), ("Norway", "source")}

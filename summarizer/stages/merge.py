@@ -239,6 +239,7 @@ def merge_briefs(
     notes: list[Note] = [Note(kind="rejected", file=r.path, message=r.reason) for r in rejected]
     notes += [Note(kind="failed", file=r.article.path, message=r.error or "failed") for r in results if not r.ok]
     sources, stances = [], []
+    states = {normalize_name(m.name): m.kind == "state" for m in actors}
     for ref, r in numbered:
         a, b = r.article, r.brief
         assert b is not None and r.grounding is not None
@@ -253,6 +254,8 @@ def merge_briefs(
             # the outlet's own view (held by the source itself, named by outlet or file), unless it reports an actor's stance in its own words
             own = voice == "source" and (stance.holder.strip().casefold() in OWN_VOICE_HOLDERS or normalize_name(stance.holder) not in canonical)
             holder = (outlet or Path(a.path).name) if own else canonical.get(normalize_name(stance.holder), stance.holder)
+            if not own and voice in ("unnamed", "cited_outlet") and states.get(normalize_name(holder)) and stance.said_by:
+                holder = stance.said_by.strip()  # remarks an unnamed source or another outlet makes are theirs, never the state's position
             if ok:
                 date, basis = reported_date(stance.date, stance.date_basis)
                 stances.append(StanceRow(holder=holder, target=stance.target, position=stance.position, gist=stance.gist, source=ref,
