@@ -95,6 +95,7 @@ async def build_briefing_async(
     With `settings.batch` the articles go through the OpenAI Batch API (`on_status` hears its progress).
     """
     budget = budget_for(settings)  # --max-cost / --max-tokens; raises if a cost budget has no price
+    _check_tpm(settings)
     if settings.batch:
         from .stages.batch import check_batch_settings
 
@@ -158,6 +159,24 @@ async def build_briefing_async(
                            not_written=summary.not_written + analysis.not_written)
     finally:
         cache.close()
+
+
+def _check_tpm(settings: Settings) -> None:
+    """--tpm below one request's size would hold every request back for minutes in silence: refuse it with the fix."""
+    if not settings.tpm or settings.replay_dir is not None:
+        return
+    from .errors import ConfigError
+    from .llm.cost import COMPLETION_ALLOWANCE, estimate_tokens
+
+    messages = load_prompt("brief").render(publication_date="unknown", language="en", article_text="")
+    smallest = estimate_tokens(messages, ArticleBrief)["total_tokens"]
+    if settings.tpm < smallest:
+        need = -(-smallest // 1000) * 1000
+        raise ConfigError(
+            f"--tpm {settings.tpm} is below the size of one request (at least {smallest:,} tokens: the prompt and schema, plus "
+            f"{COMPLETION_ALLOWANCE:,} for the answer, before any article text), so every request would wait minutes; "
+            f"pass --tpm {need} or more (tpm in brief.toml), or leave it out"
+        )
 
 
 def _sum_usage(*usages: dict[str, int]) -> dict[str, int]:

@@ -262,7 +262,8 @@ def test_cache_info_and_clear(tmp_path: Path):
     info = runner.invoke(app, ["cache", "info", "--cache-dir", str(tmp_path / "cache")])
     assert info.exit_code == 0, info.output
     assert f"Cache: {tmp_path / 'cache'}" in info.output
-    assert f"Entries: {entries}" in info.output
+    assert f"Entries: {requests}" in info.output, "language detections are not counted as answers"
+    assert f"(plus {SEED_BRIEFS} remembered language detection(s), not counted)" in info.output
     cleared = runner.invoke(app, ["cache", "clear", "--yes", "--cache-dir", str(tmp_path / "cache")])
     assert cleared.exit_code == 0
     assert f"Removed {entries} entries" in cleared.output

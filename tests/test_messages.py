@@ -62,3 +62,42 @@ def test_a_digest_whose_only_article_failed_does_not_say_no_articles(fake_openai
     assert "None of the 1 article dated 2025-10-10 could be briefed" in md
     assert "- [2025-10-10](2025-10-10.md) · 1 article, none briefed" in index
     assert f"{out / '2025-10-10.md'}: 1 article, none briefed (see its Notes)" in result.stdout
+
+
+def test_tpm_below_one_request_is_refused_before_any_request(fake_openai, tmp_path):
+    result = CliRunner().invoke(app, [ONE_SEED, "--tpm", "1000", "-o", str(tmp_path / "b.md"), *cli_args(fake_openai, tmp_path)])
+    assert result.exit_code == 1 and fake_openai.count == 0
+    assert result.stderr.startswith("Error: --tpm 1000 is below the size of one request") and "pass --tpm" in result.stderr
+
+
+def test_cache_info_counts_answers_only_and_does_not_create_the_folder(tmp_path):
+    missing = tmp_path / "never-made"
+    info = CliRunner().invoke(app, ["cache", "info", "--cache-dir", str(missing)])
+    assert info.exit_code == 0 and "Entries: 0" in info.stdout and "not created yet" in info.stdout
+    assert not missing.exists()
+    assert _replay(ONE_SEED, "--cache-dir", str(tmp_path / "c"), "-q").exit_code == 0
+    info = CliRunner().invoke(app, ["cache", "info", "--cache-dir", str(tmp_path / "c")])
+    assert "Entries: 1\n" in info.stdout, "one article briefed: one answer; its language detection is not an answer"
+
+
+def test_config_show_names_the_built_in_price(monkeypatch):
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-0000000000000000")
+    shown = CliRunner().invoke(app, ["config", "show"])
+    row = next(line for line in shown.stdout.splitlines() if line.strip().startswith("prices"))
+    assert "gpt-4o-mini: in 0.15, out 0.6 USD/Mtok (built in" in row and "(none)" not in row
+
+
+def test_no_endpoint_banner_is_not_printed_before_a_path_error(tmp_path):
+    for args in (["digest", str(tmp_path / "nope"), "--out", str(tmp_path / "d")], [str(tmp_path / "nope")]):
+        result = CliRunner().invoke(app, args)
+        assert result.exit_code == 1
+        assert "No endpoint configured" not in result.stderr and "nope" in result.stderr
+
+
+def test_user_systemd_unit_does_not_wait_for_a_system_target():
+    from tests.conftest import ROOT
+
+    for doc in ("README.md", "docs/scheduling.md"):
+        text = (ROOT / doc).read_text(encoding="utf-8")
+        unit = text.split("brief-digest.service", 1)[1].split("[Service]", 1)[0]
+        assert "Wants=network-online.target" not in unit and "After=network-online.target" not in unit, doc

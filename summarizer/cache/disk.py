@@ -137,7 +137,10 @@ class BriefCache:
     def stats(self) -> CacheStats:
         if self._cache is None or self.directory is None:
             raise CacheError("caching is off (--no-cache); nothing to report")
-        return CacheStats(str(self.directory), len(self._cache), int(self._cache.volume()))
+        keys = [str(k) for k in self._cache.iterkeys()]
+        detections = sum(k.startswith("lang|") for k in keys)  # detected languages are not answers
+        detail = f"(plus {detections} remembered language detection(s), not counted)" if detections else ""
+        return CacheStats(str(self.directory), len(keys) - detections, int(self._cache.volume()), detail)
 
     def clear(self) -> int:
         if self._cache is None:

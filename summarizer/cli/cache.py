@@ -24,6 +24,10 @@ def _open(cache_dir, cache_url, config):  # type: ignore[no-untyped-def]
 def cache_info(cache_dir: CacheDirOpt = None, cache_url: CacheUrlOpt = None, config: ConfigOpt = None) -> None:
     """Show where the cache is, how many entries it holds and its size."""
     try:
+        settings = settings_from(cache_dir=cache_dir, cache_url=cache_url, config=config)
+        if settings.cache_url is None and not settings.cache_dir.exists():  # looking does not create it
+            typer.echo(f"Cache: {settings.cache_dir} (not created yet: the first run creates it)\nEntries: 0")
+            return
         _, cache = _open(cache_dir, cache_url, config)
         try:
             stats = cache.stats()

@@ -206,7 +206,16 @@ def _show_key(s: Settings) -> str:
 
 
 def _show_prices(s: Settings) -> str:
-    return "; ".join(f"{m}: in {p['input_per_mtok']:g}, out {p['output_per_mtok']:g} USD/Mtok" for m, p in s.prices.items()) or "(none)"
+    """The configured prices; without any, the built-in list price that applies to the model (or none)."""
+    configured = "; ".join(f"{m}: in {p['input_per_mtok']:g}, out {p['output_per_mtok']:g} USD/Mtok" for m, p in s.prices.items())
+    if configured:
+        return configured
+    from ..llm.cost import price_for
+
+    price = price_for(s)
+    if price is None:
+        return "(none)"
+    return f"{s.model}: in {price.input:g}, out {price.output:g} USD/Mtok (built in: OpenAI's list price)"
 
 
 Mode = Annotated[str, BeforeValidator(_mode)]
