@@ -179,7 +179,17 @@ def test_an_article_the_batch_could_not_answer_is_asked_live(batch_api, tmp_path
     assert run.briefing.meta.batch_requests == 5  # five answered lines came back; one was not usable
 
 
-def test_a_batch_answer_that_fails_validation_is_asked_live(batch_api, tmp_path):
+def test_a_batch_answer_that_is_not_json_is_asked_live(batch_api, tmp_path):
+    lines = [json.loads(line) for line in OUTPUT.splitlines()]
+    call = lines[0]["response"]["body"]["choices"][0]["message"]["tool_calls"][0]["function"]
+    call["arguments"] = call["arguments"][: len(call["arguments"]) // 2]
+    batch_api["download"].respond(200, text="".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines))
+    run = build_briefing([SEEDS], settings(tmp_path))
+    assert all(r.ok for r in run.results) and run.briefing.meta.items_unverified == 0
+    assert [key.split("/")[1] for key in brief_requests(batch_api)] == [lines[0]["custom_id"]]
+
+
+def test_a_batch_answer_with_one_bad_item_is_kept_and_only_that_item_left_out(batch_api, tmp_path):
     lines = [json.loads(line) for line in OUTPUT.splitlines()]
     call = lines[0]["response"]["body"]["choices"][0]["message"]["tool_calls"][0]["function"]
     answer = json.loads(call["arguments"])
@@ -187,8 +197,10 @@ def test_a_batch_answer_that_fails_validation_is_asked_live(batch_api, tmp_path)
     call["arguments"] = json.dumps(answer, ensure_ascii=False)
     batch_api["download"].respond(200, text="".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines))
     run = build_briefing([SEEDS], settings(tmp_path))
-    assert all(r.ok for r in run.results) and run.briefing.meta.items_unverified == 0
-    assert [key.split("/")[1] for key in brief_requests(batch_api)] == [lines[0]["custom_id"]]
+    assert all(r.ok for r in run.results) and brief_requests(batch_api) == [], "nothing is asked live"
+    assert run.briefing.meta.items_unverified == 1
+    [note] = [n for n in run.briefing.notes if n.kind == "unverified"]
+    assert "This sentence appears nowhere in the article at all." in note.message
 
 
 def test_the_budget_limits_what_is_submitted(batch_api, tmp_path):

@@ -143,7 +143,7 @@ REASKS = [
     ("missing_field", "Field required"),
     ("wrong_type", "Input should be a valid array"),
     ("length", LENGTH_REASK),
-    ("bad_quote", "this evidence quote does not occur in the article"),
+    ("bad_quote", "its evidence quote does not occur in the article"),  # every item fails: re-asked, naming them
 ]
 
 

@@ -15,7 +15,7 @@ import typer
 
 from ..errors import BriefError, ConfigError
 from .logs import configure as configure_logging
-from ._common import ApiKeyOpt, BaseUrlOpt, CacheDirOpt, CacheTtlOpt, CacheUrlOpt, ConcurrencyOpt, ConfigOpt, EXIT_USAGE, ModeOpt, ModelOpt, NoCacheOpt, ProviderOpt, RecordOpt, ReplayOpt, VerboseOpt, announce_replay, app, err, exit_code_for, interrupted, say, settings_from
+from ._common import ApiKeyOpt, BaseUrlOpt, CacheDirOpt, CacheTtlOpt, CacheUrlOpt, ConcurrencyOpt, ConfigOpt, MaxOutputTokensOpt, TimeoutOpt, EXIT_USAGE, ModeOpt, ModelOpt, NoCacheOpt, ProviderOpt, RecordOpt, ReplayOpt, VerboseOpt, announce_replay, app, err, exit_code_for, interrupted, say, settings_from
 
 
 @app.command("digest")
@@ -38,6 +38,8 @@ def digest(
     cache_ttl: CacheTtlOpt = None,
     no_cache: NoCacheOpt = False,
     concurrency: ConcurrencyOpt = None,
+    timeout: TimeoutOpt = None,
+    max_output_tokens: MaxOutputTokensOpt = None,
     replay: ReplayOpt = None,
     record: RecordOpt = None,
     config: ConfigOpt = None,
@@ -62,7 +64,7 @@ def digest(
             raise ConfigError("--until needs --since (the first day of the backfill)")
         days = lib.days_between(first, last or today) if first is not None else [day or today]
         settings = settings_from(
-            provider=provider, model=model, base_url=base_url, api_key=api_key, mode=mode, cache_dir=cache_dir, cache_url=cache_url, cache_ttl=cache_ttl, concurrency=concurrency,
+            provider=provider, model=model, base_url=base_url, api_key=api_key, mode=mode, cache_dir=cache_dir, cache_url=cache_url, cache_ttl=cache_ttl, concurrency=concurrency, timeout=timeout, max_output_tokens=max_output_tokens,
             replay_dir=replay, record_dir=record, config=config, use_cache=False if no_cache else None,
         )
         configure_logging(verbose=verbose, secrets=settings.secrets)

@@ -11,7 +11,7 @@ import typer
 from ..llm.cost import format_usd
 from ..errors import BriefError, ConfigError
 from .logs import configure as configure_logging
-from ._common import ApiKeyOpt, BaseUrlOpt, CacheDirOpt, CacheTtlOpt, CacheUrlOpt, ConcurrencyOpt, ConfigOpt, ModeOpt, ModelOpt, NoCacheOpt, ProviderOpt, RecordOpt, ReplayOpt, VerboseOpt, announce_replay, app, err, exit_code_for, fail, interrupted, say, settings_from
+from ._common import ApiKeyOpt, BaseUrlOpt, CacheDirOpt, CacheTtlOpt, CacheUrlOpt, ConcurrencyOpt, ConfigOpt, MaxOutputTokensOpt, TimeoutOpt, ModeOpt, ModelOpt, NoCacheOpt, ProviderOpt, RecordOpt, ReplayOpt, VerboseOpt, announce_replay, app, err, exit_code_for, fail, interrupted, say, settings_from
 
 
 @app.command("run")
@@ -30,6 +30,8 @@ def run(
     cache_ttl: CacheTtlOpt = None,
     no_cache: NoCacheOpt = False,
     concurrency: ConcurrencyOpt = None,
+    timeout: TimeoutOpt = None,
+    max_output_tokens: MaxOutputTokensOpt = None,
     rpm: Annotated[Optional[int], typer.Option("--rpm", help="At most this many requests per minute (client-side, spread evenly), to stay under the account's quota.", show_default=False)] = None,
     tpm: Annotated[Optional[int], typer.Option("--tpm", help="At most this many tokens per minute (estimated: request characters / 4 plus the answer allowance).", show_default=False)] = None,
     max_cost: Annotated[Optional[float], typer.Option("--max-cost", help="Budget in USD: start no request that would take the run past it (needs the model's price). Exit 2 if articles were left.", show_default=False)] = None,
@@ -49,7 +51,7 @@ def run(
     try:
         md_file, json_file, html_file = _output_files(output, json_out, html_out)  # before any request is paid for
         settings = settings_from(
-            provider=provider, model=model, base_url=base_url, api_key=api_key, mode=mode, cache_dir=cache_dir, cache_url=cache_url, cache_ttl=cache_ttl, concurrency=concurrency,
+            provider=provider, model=model, base_url=base_url, api_key=api_key, mode=mode, cache_dir=cache_dir, cache_url=cache_url, cache_ttl=cache_ttl, concurrency=concurrency, timeout=timeout, max_output_tokens=max_output_tokens,
             replay_dir=replay, record_dir=record, config=config, use_cache=False if no_cache else None, max_article_chars=max_article_chars,
             rpm=rpm, tpm=tpm, max_cost=max_cost, max_tokens=max_tokens, batch=True if batch else None,
         )

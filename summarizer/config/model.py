@@ -246,7 +246,8 @@ class Settings(BaseModel):
     cache_lease: Annotated[float, _duration("cache_lease"), Knob(env="BRIEF_CACHE_LEASE", unit="s")] = 30.0  # seconds a worker's claim on an article lasts unless renewed
     concurrency: Annotated[int, Field(ge=1), Knob("--concurrency", "BRIEF_CONCURRENCY")] = 8
     # --- retries
-    timeout: Annotated[float, Positive, Knob("--timeout", unit="s")] = 60.0
+    timeout: Annotated[float, Positive, Knob("--timeout", unit="s")] = 60.0  # seconds per request (local provider presets: LOCAL_TIMEOUT)
+    max_output_tokens: Annotated[int, Field(ge=256), Knob("--max-output-tokens")] = 4096  # output-token limit of every request: a looping model is cut off here
     max_attempts: Annotated[int, Field(ge=1), Knob()] = 5  # transport attempts per request (429/5xx/timeouts)
     max_reasks: Annotated[int, NotNegative, Knob()] = 2  # validation re-asks per request
     max_elapsed: Annotated[float, Positive, Knob()] = 300.0  # seconds, per request, across transport retries
@@ -282,6 +283,12 @@ class Settings(BaseModel):
                 return "replay:bundled fixtures/"
             return f"replay:{self.replay_dir}"
         return _without_userinfo(self.base_url) if self.base_url else OPENAI_URL
+
+    @property
+    def local_server(self) -> bool:
+        """True for the local-server presets (ollama, vllm, llamacpp, lmstudio): a timed-out request is not resent."""
+        preset = PROVIDERS.get(self.provider or "")
+        return preset is not None and preset.local
 
     @property
     def cache_location(self) -> str:

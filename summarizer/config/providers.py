@@ -10,6 +10,9 @@ config-file keys) still win. Modes follow what each server accepts:
 - llama.cpp's server: `json`; it rejects `response_format: json_schema` (HTTP 500).
 - LM Studio: `json_schema`; it rejects `response_format: json_object`.
 
+Local servers (Ollama, vLLM, llama.cpp, LM Studio) often generate on a CPU or a small GPU: one
+brief can take minutes. Their presets wait `LOCAL_TIMEOUT` seconds per request instead of 60.
+
 Azure uses its v1 API (`https://<resource>.openai.azure.com/openai/v1`), which takes the plain
 OpenAI client with the Azure key and no `api-version`; `--model` is the deployment name.
 """
@@ -21,10 +24,11 @@ from dataclasses import dataclass
 
 from ..errors import ConfigError
 
-__all__ = ["Provider", "PROVIDERS", "OPENAI_URL", "OPENAI_HOST", "ENDPOINT_KEY_ENV", "url_host", "key_allowed_for", "get_provider", "preset_base_url", "azure_v1_url"]
+__all__ = ["Provider", "PROVIDERS", "OPENAI_URL", "OPENAI_HOST", "ENDPOINT_KEY_ENV", "url_host", "key_allowed_for", "get_provider", "preset_base_url", "azure_v1_url", "LOCAL_TIMEOUT"]
 
 OPENAI_URL = "https://api.openai.com/v1"
 OPENAI_HOST = "api.openai.com"
+LOCAL_TIMEOUT = 900.0  # 15 minutes: a small model on CPU at a few tokens per second, up to --max-output-tokens
 ENDPOINT_KEY_ENV = "BRIEF_API_KEY"  # a key meant for whatever endpoint is configured (--base-url)
 
 
@@ -60,11 +64,17 @@ class Provider:
     key_required: bool
     base_url_env: str | None = None
     start_hint: str = ""  # how to get the server running, for `brief check`
+    timeout: float | None = None  # seconds per request, when the preset needs more than the default
     key_hosts: tuple[str, ...] = ()  # hosts the key from `key_env` may be sent to; (): the endpoint the user configured
 
     def key_allowed_for(self, base_url: str | None) -> bool:
         """May the key from `key_env` go to `base_url`? Only to this provider's own hosts, when it has fixed ones."""
         return key_allowed_for(self.key_hosts, base_url)
+
+    @property
+    def local(self) -> bool:
+        """A server on your own machine (it may generate slowly, and keeps generating an abandoned answer)."""
+        return not self.key_required
 
 
 PROVIDERS: dict[str, Provider] = {
@@ -72,10 +82,10 @@ PROVIDERS: dict[str, Provider] = {
     for p in (
         Provider("openai", "OpenAI", OPENAI_URL, "tools", "OPENAI_API_KEY", True, key_hosts=(OPENAI_HOST,)),
         Provider("azure", "Azure OpenAI", None, "tools", "AZURE_OPENAI_API_KEY", True, base_url_env="AZURE_OPENAI_ENDPOINT"),
-        Provider("ollama", "Ollama", "http://127.0.0.1:11434/v1", "json", None, False, start_hint="start it with `ollama serve`"),
-        Provider("vllm", "vLLM", "http://127.0.0.1:8000/v1", "json_schema", "VLLM_API_KEY", False, start_hint="start it with `vllm serve MODEL`"),
-        Provider("llamacpp", "llama.cpp server", "http://127.0.0.1:8080/v1", "json", None, False, start_hint="start it with `llama-server -m MODEL.gguf`"),
-        Provider("lmstudio", "LM Studio", "http://127.0.0.1:1234/v1", "json_schema", None, False, start_hint="start its server with `lms server start`"),
+        Provider("ollama", "Ollama", "http://127.0.0.1:11434/v1", "json", None, False, start_hint="start it with `ollama serve`", timeout=LOCAL_TIMEOUT),
+        Provider("vllm", "vLLM", "http://127.0.0.1:8000/v1", "json_schema", "VLLM_API_KEY", False, start_hint="start it with `vllm serve MODEL`", timeout=LOCAL_TIMEOUT),
+        Provider("llamacpp", "llama.cpp server", "http://127.0.0.1:8080/v1", "json", None, False, start_hint="start it with `llama-server -m MODEL.gguf`", timeout=LOCAL_TIMEOUT),
+        Provider("lmstudio", "LM Studio", "http://127.0.0.1:1234/v1", "json_schema", None, False, start_hint="start its server with `lms server start`", timeout=LOCAL_TIMEOUT),
         Provider("openrouter", "OpenRouter", "https://openrouter.ai/api/v1", "tools", "OPENROUTER_API_KEY", True, key_hosts=("openrouter.ai",)),
     )
 }

@@ -223,6 +223,10 @@ def resolve_settings(
         if bad_url:
             url_problems.append(bad_url)
 
+    # a preset's timeout (local servers generate slowly) unless a timeout was given at any level
+    if provider is not None and provider.timeout and "timeout" not in values:
+        values["timeout"], sources["timeout"] = provider.timeout, f"provider:{provider.name}"
+
     # the key: --api-key, else the provider's own variable (only to the provider's own hosts), else BRIEF_API_KEY
     key_env = provider.key_env if provider is not None else Settings.model_fields["key_env"].default
     key_hosts = provider.key_hosts if provider is not None else (OPENAI_HOST,)

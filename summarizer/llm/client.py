@@ -39,7 +39,7 @@ from ..models.base import VALIDATION_CONTEXT
 if TYPE_CHECKING:  # pragma: no cover
     import httpx
 
-__all__ = ["Completion", "EndpointError", "LLMClient", "NO_ENDPOINT_HINT", "LENGTH_REASK", "chat_request_body", "describe_error", "is_transient", "request_bound", "root_cause"]
+__all__ = ["Completion", "EndpointError", "LLMClient", "NO_ENDPOINT_HINT", "LENGTH_REASK", "chat_request_body", "output_limit", "describe_error", "is_transient", "request_bound", "root_cause"]
 
 T = TypeVar("T", bound=BaseModel)
 log = logging.getLogger(__name__)
@@ -71,6 +71,7 @@ class Completion(Generic[T]):
     usage: dict[str, int] = field(default_factory=dict)
     attempts: int = 1  # HTTP requests sent for it, failed ones included
     grounded: bool = True  # False when the final answer only passed without the grounding check
+    raw: str | None = None  # the answer's JSON as the model sent it (for a re-ask that names its failing items)
 
 
 @dataclass
@@ -132,12 +133,23 @@ def _retry_after(exc: BaseException, cap: float) -> float | None:
     return None if seconds is None else min(max(seconds, 0.0), cap)
 
 
-def is_transient(exc: BaseException) -> bool:
+def output_limit(settings: Settings) -> dict[str, int]:
+    """The request's output-token limit: `max_completion_tokens` for OpenAI and Azure (newer models refuse
+    `max_tokens`), `max_tokens` for every other server (local servers know only that name)."""
+    if not settings.max_output_tokens:
+        return {}
+    openai_like = settings.provider in ("openai", "azure") or (settings.provider is None and not settings.base_url)
+    return {"max_completion_tokens" if openai_like else "max_tokens": settings.max_output_tokens}
+
+
+def is_transient(exc: BaseException, settings: Settings | None = None) -> bool:
     import openai
 
     root = root_cause(exc)
     if isinstance(root, ReplayMissError):
         return False
+    if isinstance(root, openai.APITimeoutError) and settings is not None and settings.local_server:
+        return False  # a local server keeps generating the abandoned answer: a resent request would queue behind it
     if isinstance(root, (openai.APITimeoutError, openai.APIConnectionError)):
         return True
     return isinstance(root, openai.APIStatusError) and (root.status_code in (408, 409, 429) or root.status_code >= 500)
@@ -265,6 +277,8 @@ class LLMClient:
         headers = {KEY_HEADER: str(key), "X-Brief-Label": urllib.parse.quote(key.label)}
         what = f"{key.kind} of {key.label or key.subject}"
 
+        raw: list[str | None] = [None]
+
         async def ask() -> T:
             """One transport attempt: the request plus its validation re-asks (at most 1 + max_reasks responses)."""
             chat, reasks = list(messages), s.max_reasks
@@ -276,12 +290,13 @@ class LLMClient:
                     # rewrite article text like "{{ 7*7 }}" or "{# ... #}".
                     token = VALIDATION_CONTEXT.set(context)
                     try:
-                        value, _ = await self._client.chat.completions.create_with_completion(
+                        value, completion = await self._client.chat.completions.create_with_completion(
                             model=s.model, messages=chat, response_model=response_model, max_retries=reasks,
-                            extra_headers=headers, hooks=hooks,
+                            extra_headers=headers, hooks=hooks, **output_limit(s),
                         )
                     finally:
                         VALIDATION_CONTEXT.reset(token)
+                    raw[0] = _last_json(completion)
                     return value
                 except IncompleteOutputException:
                     reasks -= tally.responses - before
@@ -295,7 +310,7 @@ class LLMClient:
             async for attempt in retrying:
                 with attempt:
                     value = await ask()
-                    return Completion(value=value, usage=tally.usage, attempts=tally.requests)
+                    return Completion(value=value, usage=tally.usage, attempts=tally.requests, raw=raw[0])
         except Exception as exc:
             fallback = self._ungrounded_fallback(exc, response_model)
             if fallback is not None:
@@ -333,7 +348,7 @@ class LLMClient:
         return AsyncRetrying(
             stop=stop_after_attempt(max(s.max_attempts, 1)) | stop_before_delay(s.max_elapsed),
             wait=wait,
-            retry=retry_if_exception(is_transient),
+            retry=retry_if_exception(lambda exc: is_transient(exc, s)),
             before_sleep=before_sleep,
             reraise=True,
         )
@@ -372,17 +387,23 @@ class LLMClient:
             return ModelNotFoundError(self.redact(message), attempts=attempts, usage=usage)
         if isinstance(exc, IncompleteOutputException) or isinstance(root, IncompleteOutputException):
             message = (f"the model's answer was cut off by its output token limit (finish_reason=length) "
-                       f"{1 + self.settings.max_reasks} time(s); use a model with a larger output limit, or a shorter --max-article-chars")
+                       f"{1 + self.settings.max_reasks} time(s) (--max-output-tokens {self.settings.max_output_tokens}); a model that loops is cut off there too. "
+                       "Raise --max-output-tokens if the answers are long, use a stronger model, or a shorter --max-article-chars")
             return LLMError(message, attempts=attempts, usage=usage)
         if not isinstance(root, openai.OpenAIError) and (hasattr(exc, "n_attempts") or isinstance(root, (ValidationError, json.JSONDecodeError))):
-            detail = " ".join(str(root).split())[:400]
+            from ..models.lenient import short_error
+
+            detail = short_error(root)[:400]
             return LLMError(self.redact(f"the model's answer failed validation after {self.settings.max_reasks} re-ask(s): {detail}"), attempts=attempts, usage=usage)
         kind = EndpointError if is_transient(root) else LLMError
         message = f"{describe_error(root)} after {attempts} request(s) to {where}"
         if isinstance(root, openai.APIConnectionError) and not isinstance(root, openai.APITimeoutError):
             message += "; is the server running? Start it, or fix --base-url / OPENAI_BASE_URL (`brief check` diagnoses the endpoint)"
+        elif isinstance(root, openai.APITimeoutError) and self.settings.local_server:
+            message += (f" (after {self.settings.timeout:g} s); not resent, since the local server may still be generating the abandoned answer: "
+                        "raise --timeout (CPU generation can take minutes), lower --max-output-tokens, or use a smaller model")
         elif isinstance(root, openai.APITimeoutError):
-            message += "; the endpoint is slow or overloaded: retry later, lower --concurrency, or raise `timeout` in brief.toml"
+            message += "; the endpoint is slow or overloaded: retry later, lower --concurrency, or raise --timeout"
         return kind(self.redact(message), attempts=attempts, usage=usage)
 
 
@@ -392,4 +413,4 @@ def chat_request_body(settings: Settings, response_model: type[BaseModel], messa
 
     mode = _instructor_mode(settings.mode)
     _, kwargs = handle_response_model(response_model, mode=mode, messages=[dict(m) for m in messages])
-    return {"model": settings.model, **kwargs}
+    return {"model": settings.model, **kwargs, **output_limit(settings)}

@@ -34,7 +34,7 @@ from .briefing import (
 )
 from .digest import DIGEST_VERSION, Digest, DigestMeta, EarlierEvent, NewEvent, StanceShift
 from .responses import ClaimSide, CrossSourceAnalysis, DivergenceClaim, ExecutiveSummary, FramingClaim, SummaryParagraph
-from .results import BriefResult, CachedBrief, GroundingReport, Outcome, RunStats
+from .results import BriefResult, CachedAnswer, CachedBrief, GroundingReport, Outcome, RunStats
 
 __all__ = [
     "SCHEMA_VERSION", "VALIDATION_CONTEXT", "validation_context",
@@ -43,5 +43,5 @@ __all__ = [
     "Source", "Quote", "Account", "TimelineEntry", "MergedActor", "StanceRow", "Note", "DivergenceSide", "Divergence",
     "FramingRow", "StanceCell", "Corroboration", "BriefingMeta", "Briefing",
     "DIGEST_VERSION", "NewEvent", "EarlierEvent", "StanceShift", "DigestMeta", "Digest",
-    "BriefResult", "CachedBrief", "GroundingReport", "Outcome", "RunStats",
+    "BriefResult", "CachedAnswer", "CachedBrief", "GroundingReport", "Outcome", "RunStats",
 ]

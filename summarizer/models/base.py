@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import json
 from contextvars import ContextVar
+from collections.abc import Callable
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationInfo
+from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationInfo
 
-__all__ = ["SCHEMA_VERSION", "VALIDATION_CONTEXT", "validation_context", "ActorKind", "Position", "Precision", "StrictModel"]
+__all__ = ["SCHEMA_VERSION", "VALIDATION_CONTEXT", "validation_context", "ActorKind", "Position", "Precision", "StrictModel", "ResponseModel", "asked_for"]
 
 SCHEMA_VERSION = "1.2"
 
@@ -60,3 +61,41 @@ class StrictModel(BaseModel):
 
 _SCHEMA_CACHE: dict[tuple[Any, ...], str] = {}
 
+
+
+class ResponseModel(StrictModel):
+    """A model the LLM answers. Its schema still asks for no extra keys, but extra keys are ignored
+    when reading, and `repairs` lists what was normalized or dropped while reading the answer
+    (see `lenient`). Output models (briefings, digests) stay strict."""
+
+    model_config = ConfigDict(extra="ignore", json_schema_extra={"additionalProperties": False})
+    _repairs: Any = PrivateAttr(default=None)
+
+    def __eq__(self, other: object) -> bool:  # the answer's content, not how it was read
+        if not isinstance(other, BaseModel):
+            return NotImplemented
+        return type(self) is type(other) and self.__dict__ == other.__dict__
+
+    __hash__ = None  # type: ignore[assignment]
+
+    @property
+    def repairs(self) -> Any:
+        """The `lenient.Repairs` of the answer this was read from (empty when nothing needed fixing)."""
+        if self._repairs is None:
+            from .lenient import Repairs
+
+            self._repairs = Repairs()
+        return self._repairs
+
+
+def asked_for(*names: str) -> Callable[[dict[str, Any]], None]:
+    """`json_schema_extra` for a response model whose fields `names` have defaults when reading but are still asked for."""
+
+    def extra(schema: dict[str, Any]) -> None:
+        schema["additionalProperties"] = False
+        required = schema.setdefault("required", [])
+        required += [n for n in names if n not in required]
+        order = list(schema.get("properties", {}))
+        required.sort(key=lambda n: order.index(n) if n in order else len(order))
+
+    return extra

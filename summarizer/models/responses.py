@@ -5,19 +5,65 @@ Docstrings and field descriptions are sent to the model as instructions, so they
 
 from __future__ import annotations
 
-from pydantic import Field, ValidationInfo, field_validator, model_validator
+import re
+from typing import Any
 
 from .attribution import DATE_BASIS_HELP, SAID_BY_HELP, VOICE_HELP, DateBasis, Voice, normalize_date_basis, normalize_voice
-from .base import Position, StrictModel as _Model, validation_context
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+
+from .base import Position, ResponseModel as _Model, asked_for, validation_context
+from .brief import POSITION_SYNONYMS
 from .evidence import MIN_QUOTE_CHARS, quote_in_source
+from .lenient import Repairs, cap, enum_value, keep_valid
 
 __all__ = ["SummaryParagraph", "ExecutiveSummary", "ClaimSide", "DivergenceClaim", "FramingClaim", "CrossSourceAnalysis"]
+
+MAX_PARAGRAPHS, MAX_DIVERGENCES, MAX_FRAMING, MAX_SIDES = 6, 10, 20, 6  # longer lists are cut to these, with a note
+
+
+def _source_number(value: Any) -> Any:
+    """'[2]', '2', 'source 2', 2.0 -> 2; anything else unchanged."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str):
+        match = re.fullmatch(r"\s*(?:sources?\s*)?\[?\s*(\d+)\s*\]?\s*", value, flags=re.IGNORECASE)
+        if match:
+            return int(match.group(1))
+    return value
+
+
+def _plain(value: Any) -> Any:
+    """Models given as values (when built in code) as the dicts an answer would hold."""
+    if isinstance(value, BaseModel):
+        return value.model_dump()
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _read(cls: type[_Model], data: Any, handler: Any, info: ValidationInfo, prepare: Any) -> Any:
+    """Validate `data` after `prepare` normalized it and dropped failing items; keep the repairs on the result."""
+    if not isinstance(data, dict):
+        return handler(data)
+    data = {k: _plain(v) for k, v in data.items()}
+    repairs = Repairs()
+    value = handler(prepare(dict(data), repairs, validation_context(info)))
+    value._repairs = repairs
+    return value
+
 
 class SummaryParagraph(_Model):
     """One paragraph of the executive summary and the sources it rests on."""
 
     text: str = Field(description="A short English paragraph (2-4 sentences) synthesising the briefs. Only state what the cited briefs say.")
     sources: list[int] = Field(description="Numbers of the sources this paragraph rests on, e.g. [1, 3]. At least one.", min_length=1)
+
+    @field_validator("sources", mode="before")
+    @classmethod
+    def _numbers(cls, value: Any) -> Any:
+        if isinstance(value, (int, str)):
+            value = [value]
+        return [_source_number(v) for v in value] if isinstance(value, list) else value
 
     @field_validator("sources")
     @classmethod
@@ -36,7 +82,24 @@ class ExecutiveSummary(_Model):
     later development updates an earlier one, ordered by when things happened (an undated mention
     is no new development). Say who says what. Never add facts that are not in the briefs."""
 
-    paragraphs: list[SummaryParagraph] = Field(description="2 to 5 paragraphs, most important first.", min_length=1, max_length=6)
+    paragraphs: list[SummaryParagraph] = Field(description="2 to 5 paragraphs, most important first.", min_length=1, max_length=MAX_PARAGRAPHS)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _read_leniently(cls, data: Any, handler: Any, info: ValidationInfo) -> ExecutiveSummary:
+        return _read(cls, data, handler, info, _prepare_summary)
+
+
+def _prepare_summary(data: dict[str, Any], repairs: Repairs, context: dict[str, Any]) -> dict[str, Any]:
+    def describe(number: int, item: Any) -> str:
+        text = " ".join(str(item.get("text", "")).split())[:100] if isinstance(item, dict) else ""
+        return f"summary paragraph {number} ({text})" if text else f"summary paragraph {number}"
+
+    paragraphs = keep_valid(data.get("paragraphs"), SummaryParagraph, describe, repairs, context=context)
+    if paragraphs == [] and repairs.dropped:  # nothing left to keep: the answer is re-asked, naming each failure
+        raise ValueError("no paragraph checks out: " + "; ".join(repairs.dropped))
+    data["paragraphs"] = cap(paragraphs, MAX_PARAGRAPHS, "summary paragraphs", repairs)
+    return data
 
 
 # --------------------------------------------------------------------------- LLM response: cross-source analysis
@@ -60,6 +123,11 @@ class ClaimSide(_Model):
     """What one source states about the disputed fact, shown by a quote from that source."""
 
     source: int = Field(description="Number of the source making this statement.")
+
+    @field_validator("source", mode="before")
+    @classmethod
+    def _number(cls, value: Any) -> Any:
+        return _source_number(value)
     claim: str = Field(description="What this source states about the fact, one plain English sentence, attributed as the source attributes it.")
     quote: str = Field(
         description="Verbatim quote that shows this statement: from the lead or one of the evidence quotes given for "
@@ -98,7 +166,7 @@ class DivergenceClaim(_Model):
         description="Each source's statement on the fact, one side per source, at least two different sources. "
         "Do not order or judge them: brief orders them by the dates of what they report.",
         min_length=2,
-        max_length=6,
+        max_length=MAX_SIDES,
     )
 
     @model_validator(mode="after")
@@ -127,6 +195,16 @@ class FramingClaim(_Model):
 
     _voice = field_validator("voice", mode="before")(classmethod(lambda cls, v: normalize_voice(v)))
 
+    @field_validator("source", mode="before")
+    @classmethod
+    def _number(cls, value: Any) -> Any:
+        return _source_number(value)
+
+    @field_validator("tone", mode="before")
+    @classmethod
+    def _tone(cls, value: Any) -> Any:
+        return enum_value(value, Position, POSITION_SYNONYMS)
+
     @model_validator(mode="after")
     def _resolves(self, info: ValidationInfo) -> FramingClaim:
         _check_cited_quote(self.source, self.quote, info, "framing")
@@ -138,5 +216,42 @@ class CrossSourceAnalysis(_Model):
     source frames the main actors. Work only from the briefs given and invent nothing. Every quote is
     copied from the evidence quotes shown for the same source number."""
 
-    divergences: list[DivergenceClaim] = Field(description="Facts on which the sources disagree with each other (not disputes they all report), most important first (at most 8). Empty if none.", max_length=10)
-    framing: list[FramingClaim] = Field(description="For each source, its tone toward the main actors and its frame, one or two rows per source (at most 15).", max_length=20)
+    model_config = ConfigDict(json_schema_extra=asked_for("divergences", "framing"))
+
+    divergences: list[DivergenceClaim] = Field(default_factory=list, description="Facts on which the sources disagree with each other (not disputes they all report), most important first (at most 8). Empty if none.", max_length=MAX_DIVERGENCES)
+    framing: list[FramingClaim] = Field(default_factory=list, description="For each source, its tone toward the main actors and its frame, one or two rows per source (at most 15).", max_length=MAX_FRAMING)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _read_leniently(cls, data: Any, handler: Any, info: ValidationInfo) -> CrossSourceAnalysis:
+        return _read(cls, data, handler, info, _prepare_analysis)
+
+
+def _prepare_analysis(data: dict[str, Any], repairs: Repairs, context: dict[str, Any]) -> dict[str, Any]:
+    """Each divergence keeps the sides that check out (source exists, quote in THAT source); one left with fewer than two sources is dropped."""
+    divergences = data.get("divergences")
+    if divergences is None:
+        divergences = []
+    if isinstance(divergences, list):
+        kept = []
+        for number, claim in enumerate(divergences, 1):
+            if not isinstance(claim, dict):
+                repairs.received += 1
+                repairs.drop(f"divergence {number} left out: not an object")
+                continue
+            fact = " ".join(str(claim.get("fact", "?")).split())[:100]
+            sides = keep_valid(claim.get("sides"), ClaimSide, lambda n, side: f"divergence side {n} of ({fact}) from source {side.get('source', '?') if isinstance(side, dict) else '?'}", repairs, context=context)
+            if isinstance(sides, list):
+                sides = cap(sides, MAX_SIDES, f"sides of divergence ({fact})", repairs)
+            claim = {**claim, "sides": sides}
+            if isinstance(sides, list) and len({side.get("source") for side in sides}) < 2:
+                repairs.received += 1
+                repairs.drop(f"divergence ({fact}) left out: fewer than two sources left with a side that checks out")
+                continue
+            kept.extend(keep_valid([claim], DivergenceClaim, lambda n, c: f"divergence ({fact})", repairs, context=context))
+        divergences = cap(kept, MAX_DIVERGENCES, "divergences", repairs)
+    data["divergences"] = divergences
+    framing = data.get("framing")
+    framing = [] if framing is None else framing
+    data["framing"] = cap(keep_valid(framing, FramingClaim, lambda n, f: f"framing row {n} ({f.get('actor', '?') if isinstance(f, dict) else '?'}, source {f.get('source', '?') if isinstance(f, dict) else '?'})", repairs, context=context), MAX_FRAMING, "framing rows", repairs)
+    return data

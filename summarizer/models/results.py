@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import Generic, TypeVar
 
 from pydantic import BaseModel, Field
 
 from .article import Article
 from .brief import ArticleBrief
 
-__all__ = ["BriefResult", "CachedBrief", "GroundingReport", "Outcome", "ProgressCallback", "RunStats", "StatusCallback"]
+__all__ = ["BriefResult", "CachedAnswer", "CachedBrief", "GroundingReport", "Outcome", "ProgressCallback", "RunStats", "StatusCallback"]
 
 
 class Outcome(str, Enum):
@@ -19,6 +20,8 @@ class Outcome(str, Enum):
 
     COMPLETE = "complete"  # every article briefed, every part written
     PARTIAL = "partial"  # written, but some articles failed or were rejected, or a part (summary, comparison) is missing
+
+T = TypeVar("T", bound=BaseModel)
 
 
 @dataclass(frozen=True)
@@ -38,16 +41,25 @@ class GroundingReport:
 
 
 
-class CachedBrief(BaseModel):
-    """What the cache keeps for one article: the brief and how it was made."""
+class CachedAnswer(BaseModel, Generic[T]):
+    """What the cache keeps for one answer: the answer as read, the notes on what reading it fixed or dropped, how it was made."""
 
-    brief: ArticleBrief
-    model: str
-    prompt_hash: str
-    schema_hash: str
-    created_at: str
-    grounded: bool = Field(description="False when the model's last answer still had quotes not found in the source.")
+    answer: T
+    notes: list[str] = Field(default_factory=list, description="What was normalized or left out while reading the answer.")
+    model: str = ""
+    prompt_hash: str = ""
+    schema_hash: str = ""
+    created_at: str = ""
+    grounded: bool = Field(default=True, description="False when the model's last answer still had quotes not found in the source.")
     usage: dict[str, int] = Field(default_factory=dict)
+
+
+class CachedBrief(CachedAnswer[ArticleBrief]):
+    """The cache entry of one article's brief."""
+
+    @property
+    def brief(self) -> ArticleBrief:
+        return self.answer
 
 
 @dataclass
@@ -63,6 +75,7 @@ class BriefResult:
     attempts: int = 0  # HTTP requests sent for it, failed ones included
     endpoint_down: bool = False  # failed because the endpoint kept failing (not because of the answer)
     budget_stop: bool = False  # not sent: it would have taken the run past --max-cost / --max-tokens
+    notes: list[str] = field(default_factory=list)  # what reading the answer fixed or left out, one line each
 
     @property
     def ok(self) -> bool:

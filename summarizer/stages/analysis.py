@@ -24,11 +24,11 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz, utils
 
 from ..cache import Cache, cache_key
-from ..cache.base import keep_alive, wait_for_claim
 from ..config.settings import Settings
-from ..llm.cost import Budget, estimate_tokens
-from ..errors import AuthError, LLMError, ModelNotFoundError, ReplayMissError
+from ..llm.cost import Budget
+from ..errors import LLMError, ReplayMissError
 from ..models.attribution import voice_note, when_note
+from .ask import Question, ask
 from ..models.evidence import normalize, quote_in_source
 from ..llm.client import LLMClient
 from .matching import ACTOR_MATCH, escape_closing_tag, normalize_name, same_target
@@ -397,28 +397,17 @@ async def analyze_briefing(
         )))
         return out
     ckey, key = analysis_key(messages, settings)
-    found = await wait_for_claim(cache, ckey, CrossSourceAnalysis)  # another worker writing it: wait for its answer
-    result = found.value  # type: ignore[assignment]
-    if result is not None:
-        out.from_cache = True
-    else:
-        async with keep_alive(found.lease, cache.lease_seconds):
-            refs = [s.ref for s in b.sources]
-            ticket = budget.reserve(estimate_tokens(messages, CrossSourceAnalysis)) if budget is not None and budget.limited else None
-            if budget is not None and budget.limited and ticket is None:
-                return out.failed(f"the budget ({budget.describe()}) would be exceeded; rerun with a larger budget")
-            try:
-                done = await client.complete(CrossSourceAnalysis, messages, key=key, context={"valid_sources": refs, "source_texts": source_texts})
-            except (AuthError, ModelNotFoundError):
-                raise
-            except LLMError as exc:
-                if budget is not None:
-                    budget.settle(ticket, exc.usage)
-                return _not_written(out, exc)
-            if budget is not None:
-                budget.settle(ticket, done.usage)
-            result, out.usage = done.value, done.usage
-            cache.set(ckey, result)
+    refs = [s.ref for s in b.sources]
+    question = Question(CrossSourceAnalysis, messages, ckey, key, what="model comparison", context={"valid_sources": refs, "source_texts": source_texts})
+    answer = await ask(question, settings, client, cache, budget)
+    out.from_cache, out.usage = answer.from_cache, answer.usage
+    if answer.refused is not None:
+        return out.failed(f"the budget ({budget.describe() if budget else ''}) would be exceeded; rerun with a larger budget")
+    if answer.value is None:
+        assert answer.error is not None
+        return _not_written(out, answer.error)
+    result = answer.value
+    out.notes += [Note(kind="unverified" if " left out: " in text else "info", message=f"model comparison: {text}") for text in answer.notes]
     divergences, out.framing, notes = check_analysis(result, b, source_texts)
     out.divergences = divergences + [d for d in out.divergences if not _subsumed(d, divergences)]
     out.notes += notes

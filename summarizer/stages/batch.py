@@ -7,7 +7,7 @@
    batch id is written to the cache at once, per article, so a run that is stopped and started
    again picks the pending batch up (batches.retrieve) instead of paying for it twice.
 3. brief polls until the batch ends, downloads the output file (files.content), maps
-   each line back by `custom_id`, validates it with `ArticleBrief` (grounding included) and
+   each line back by `custom_id`, reads it leniently with `ArticleBrief` (as a live answer is read), checks its grounding and
    caches it, exactly as a live answer.
 4. Articles the batch could not answer (an error line, an answer that fails validation, an
    expired batch) go through the live path afterwards, with its validation re-asks.
@@ -240,16 +240,17 @@ async def _collect(
         try:
             if payload is None:
                 raise ValueError("no answer")
-            brief = ArticleBrief.model_validate_json(payload, context={"source_text": article.text})
+            brief = ArticleBrief.model_validate_json(payload, context={"language": article.language})
         except (ValueError, ValidationError) as exc:
             log.info("batch answer for %s not usable (%s); it will be asked live", article.path, " ".join(str(exc).split())[:200])
             continue
+        notes = [*brief.repairs.fixed, *brief.repairs.dropped]
         cache.set(ckey, CachedBrief(
-            brief=brief, model=settings.model, prompt_hash=brief_key(article, settings)[1].prompt_hash,
+            answer=brief, notes=notes, model=settings.model, prompt_hash=brief_key(article, settings)[1].prompt_hash,
             schema_hash=brief_key(article, settings)[1].schema_hash, created_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             grounded=True, usage=usage,
         ))
-        result = BriefResult(article, brief, verify_brief(brief, article.text), usage=usage, attempts=1)
+        result = BriefResult(article, brief, verify_brief(brief, article.text), usage=usage, attempts=1, notes=notes)
         outcome.results[article.id] = result
         answered.add(subject)
         if on_result:

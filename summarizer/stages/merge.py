@@ -249,6 +249,8 @@ def merge_briefs(
             notes.append(Note(kind="duplicate", file=alias, message=f"identical to {a.path}; cited as [{ref}]"))
         for text in a.notes:
             notes.append(Note(kind="undated" if a.date is None else "info", file=a.path, message=text))
+        for text in r.notes:  # what reading the model's answer fixed or left out
+            notes.append(Note(kind="unverified" if " left out: " in text else "info", file=a.path, message=f"answer for [{ref}]: {text}"))
         for stance, ok in zip(b.stances, r.grounding.stances):
             voice = stance_voice(stance.voice, stance.holder)
             # the outlet's own view (held by the source itself, named by outlet or file), unless it reports an actor's stance in its own words

@@ -14,7 +14,6 @@ finds it taken gives its concurrency slot back and waits for the holder's entry.
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -22,10 +21,10 @@ from dataclasses import dataclass
 from .articles import content_id
 from ..util.aio import gather_or_cancel
 from ..cache import Cache, cache_key, open_cache
-from ..cache.base import Claim, keep_alive, try_claim, wait_for_claim
+from ..cache.base import Claim, try_claim, wait_for_claim
 from ..config.settings import Settings
-from ..llm.cost import Budget, budget_for, estimate_tokens
-from ..errors import AuthError, LLMError, ModelNotFoundError
+from ..llm.cost import Budget, budget_for
+from .ask import Question, ask
 from .grounding import verify_brief
 from .matching import escape_closing_tag
 from ..llm.client import EndpointError, LLMClient
@@ -81,6 +80,13 @@ def brief_key(article: Article, settings: Settings) -> tuple[str, RequestKey]:
     return ckey, RequestKey("brief", subject, settings.mode, prompt, schema, label=article.path)
 
 
+def _ungrounded(brief: ArticleBrief, text: str) -> list[str]:
+    """The stances and events whose quote is not in the article (they count against the answer, and merge leaves them out)."""
+    report = verify_brief(brief, text)
+    return [f"stance {i} ({s.holder} on {s.target}): its evidence quote does not occur in the article" for i, (s, ok) in enumerate(zip(brief.stances, report.stances), 1) if not ok] + [
+        f"event {i} ({e.description[:80]}): its evidence quote does not occur in the article" for i, (e, ok) in enumerate(zip(brief.events, report.events), 1) if not ok]
+
+
 async def _summarize_one(
     article: Article, settings: Settings, client: LLMClient, cache: Cache, stats: RunStats, budget: Budget | None = None,
     on_response: Callable[[], None] | None = None, found: Claim | None = None,
@@ -88,35 +94,20 @@ async def _summarize_one(
     """One article's brief: from the cache, or paid for under the article's lease (`found`: the claim already made)."""
     ckey, rkey = brief_key(article, settings)
     article = fit_article(article, settings.max_article_chars)  # grounding checks quotes against the text actually sent
-    if found is None:
-        found = await wait_for_claim(cache, ckey, CachedBrief)
-    if found.value is not None:
-        cached: CachedBrief = found.value  # type: ignore[assignment]
-        stats.cache_hits += 1
-        return BriefResult(article, cached.brief, verify_brief(cached.brief, article.text), from_cache=True)
-    async with keep_alive(found.lease, cache.lease_seconds):  # released when done: the entry is written by then
-        messages, ticket = brief_messages(article), None
-        if budget is not None and budget.limited:
-            ticket = budget.reserve(estimate_tokens(messages, ArticleBrief))
-            if ticket is None:
-                return BriefResult(article, error=budget.refusal(), budget_stop=True)
-        try:
-            done = await client.complete(ArticleBrief, messages, key=rkey, context={"source_text": article.text}, on_response=on_response)
-        except (AuthError, ModelNotFoundError):
-            raise
-        except LLMError as exc:
-            stats.add_usage(exc.usage)
-            if budget is not None:
-                budget.settle(ticket, exc.usage)
-            return BriefResult(article, error=str(exc), usage=exc.usage, attempts=exc.attempts, endpoint_down=isinstance(exc, EndpointError))
-        stats.add_usage(done.usage)
-        if budget is not None:
-            budget.settle(ticket, done.usage)
-        cache.set(ckey, CachedBrief(
-            brief=done.value, model=settings.model, prompt_hash=rkey.prompt_hash, schema_hash=rkey.schema_hash,
-            created_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), grounded=done.grounded, usage=done.usage,
-        ))
-    return BriefResult(article, done.value, verify_brief(done.value, article.text), usage=done.usage, attempts=done.attempts)
+    question = Question(
+        ArticleBrief, brief_messages(article), ckey, rkey, what=f"brief of {article.path}", context={"language": article.language},
+        check=lambda brief: _ungrounded(brief, article.text), envelope=CachedBrief,
+    )
+    answer = await ask(question, settings, client, cache, budget, on_response=on_response, found=found)
+    stats.add_usage(answer.usage)
+    stats.cache_hits += answer.from_cache
+    if answer.refused is not None:
+        return BriefResult(article, error=answer.refused, budget_stop=True)
+    if answer.value is None:
+        exc = answer.error
+        return BriefResult(article, error=str(exc), usage=answer.usage, attempts=answer.attempts, endpoint_down=isinstance(exc, EndpointError))
+    return BriefResult(article, answer.value, verify_brief(answer.value, article.text), from_cache=answer.from_cache, usage=answer.usage,
+                       attempts=answer.attempts, notes=answer.notes)
 
 
 @dataclass

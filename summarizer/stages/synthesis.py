@@ -22,10 +22,9 @@ from typing import NamedTuple
 
 from ..util.aio import gather_or_cancel
 from ..cache import Cache, cache_key
-from ..cache.base import keep_alive, wait_for_claim
 from ..config.settings import Settings
-from ..llm.cost import Budget, estimate_tokens
-from ..errors import AuthError, LLMError, ModelNotFoundError
+from ..llm.cost import Budget
+from .ask import Question, ask
 from ..llm.client import LLMClient
 from ..llm.prompts import load_prompt, schema_hash, short_hash
 from ..llm.replay import RequestKey
@@ -149,36 +148,19 @@ async def _ask(
     subject = short_hash(messages[1]["content"], 16)
     shash = schema_hash(ExecutiveSummary)
     ckey = cache_key("summary", namespace=settings.namespace, model=settings.model, prompt_hash=prompt.hash, schema_hash=shash, subject=subject)
-    found = await wait_for_claim(cache, ckey, ExecutiveSummary)  # another worker writing it: wait for its answer
-    result = found.value  # type: ignore[assignment]
-    if result is not None:
-        tally.cached += 1
-    else:
-        async with keep_alive(found.lease, cache.lease_seconds):
-            ticket = None
-            if budget is not None and budget.limited:
-                ticket = budget.reserve(estimate_tokens(messages, ExecutiveSummary))
-                if ticket is None:
-                    tally.failed(what, f"the budget ({budget.describe()}) would be exceeded; rerun with a larger budget")
-                    return None
-            key = RequestKey("summary", subject, settings.mode, prompt.hash, shash, label=f"summary-{subject[:8]}")
-            try:
-                done = await client.complete(ExecutiveSummary, messages, key=key, context={"valid_sources": valid})
-            except (AuthError, ModelNotFoundError):
-                raise
-            except LLMError as exc:
-                _add(tally.usage, exc.usage)
-                if budget is not None:
-                    budget.settle(ticket, exc.usage)
-                tally.failed(what, str(exc))
-                return None
-            _add(tally.usage, done.usage)
-            if budget is not None:
-                budget.settle(ticket, done.usage)
-            result = done.value
-            cache.set(ckey, result)
+    key = RequestKey("summary", subject, settings.mode, prompt.hash, shash, label=f"summary-{subject[:8]}")
+    answer = await ask(Question(ExecutiveSummary, messages, ckey, key, what=what, context={"valid_sources": valid}), settings, client, cache, budget)
+    _add(tally.usage, answer.usage)
+    tally.cached += answer.from_cache
+    if answer.refused is not None:
+        tally.failed(what, f"the budget ({budget.describe() if budget else ''}) would be exceeded; rerun with a larger budget")
+        return None
+    if answer.value is None:
+        tally.failed(what, str(answer.error))
+        return None
+    tally.notes += [Note(kind="unverified" if " left out: " in text else "info", message=f"{what}: {text}") for text in answer.notes]
     kept = []
-    for paragraph in result.paragraphs:
+    for paragraph in answer.value.paragraphs:  # checked again: the cache may hold an answer read without the context
         bad = sorted(set(paragraph.sources) - set(valid))
         if bad or not paragraph.sources:
             tally.notes.append(Note(kind="unverified", message=f"summary paragraph dropped, its citations {bad or '[]'} do not resolve: {paragraph.text[:120]}"))
