@@ -17,8 +17,9 @@ from .config.settings import Settings
 from .llm.cost import budget_for, cost_usd, price_for
 from .llm.client import LLMClient
 from .stages.merge import merge_briefs
+from .stages.story_briefings import group_results, remap_note, story_sections, with_stories
 from .llm.prompts import load_prompt, schema_hash
-from .models import ArticleBrief, Briefing, BriefingMeta
+from .models import ArticleBrief, Briefing, BriefingMeta, Note
 from .models import BriefResult, Outcome, RunStats
 from .models.results import ProgressCallback, StatusCallback
 from .stages.summarize import summarize_articles_async
@@ -133,30 +134,42 @@ async def build_briefing_async(
             )
             briefing = merge_briefs(results, rejected=loaded.rejected, meta=meta)
             done = {r.article.id: r for r in results if r.ok}  # by id: one lookup per source, not a scan
-            summaries = {s.ref: done[s.article_id].brief.summary for s in briefing.sources}  # type: ignore[union-attr]
-            texts = {s.ref: done[s.article_id].article.text for s in briefing.sources}
             use_llm = executive_summary if cross_source is None else cross_source
-            summary, analysis = await gather_or_cancel((
-                write_summary(briefing, summaries, settings, client, cache, budget=budget) if executive_summary else _value(SummaryOutcome([], [], {}, 0)),
-                analyze_briefing(briefing, texts, summaries, settings, client, cache, use_llm=use_llm, budget=budget),
-            ))
-            briefing = analysis.apply(briefing)
-            stats.add_usage(summary.usage)
-            stats.add_usage(analysis.usage)
-            stats.cache_hits += summary.cached + analysis.from_cache
+            not_written: list[str] = []
+
+            async def analyse(b: Briefing) -> tuple[Briefing, list[Note]]:
+                """Summary and cross-source analysis of `b` (the whole run, or one story numbered on its own)."""
+                summaries = _summaries(b, done)
+                texts = {s.ref: done[s.article_id].article.text for s in b.sources}
+                summary, analysis = await gather_or_cancel((
+                    write_summary(b, summaries, settings, client, cache, budget=budget) if executive_summary else _value(SummaryOutcome([], [], {}, 0)),
+                    analyze_briefing(b, texts, summaries, settings, client, cache, use_llm=use_llm, budget=budget),
+                ))
+                stats.add_usage(summary.usage)
+                stats.add_usage(analysis.usage)
+                stats.cache_hits += summary.cached + analysis.from_cache
+                not_written.extend(summary.not_written + analysis.not_written)
+                return analysis.apply(b).model_copy(update={"summary": summary.paragraphs}), summary.notes
+
+            groups = group_results(results)
+            if len(groups) <= 1:  # one story: the briefing as it always was, and its one story
+                briefing, notes = await analyse(briefing)
+                briefing = briefing.model_copy(update={"notes": briefing.notes + notes})
+                stories = [story_sections(story, briefing, {s.ref: s.ref for s in briefing.sources}, briefing.sources, _summaries(briefing, done)) for story, _ in groups]
+                briefing = with_stories(briefing, stories)
+            else:
+                briefing = await _story_briefings(briefing, groups, analyse, meta)
         finally:
             stats.requests = client.requests
             await client.aclose()
         briefing = briefing.model_copy(update={
-            "summary": summary.paragraphs,
-            "notes": briefing.notes + summary.notes,
             "meta": briefing.meta.model_copy(update={
                 "llm_requests": stats.requests, "cache_hits": stats.cache_hits, "usage": _sum_usage(stats.usage, batch_usage),
                 "batch_requests": batch_requests, **_cost(settings, stats.usage, batch_usage),
             }),
         })
         return BriefingRun(briefing=briefing, results=results, rejected=loaded.rejected, stats=stats,
-                           not_written=summary.not_written + analysis.not_written)
+                           not_written=not_written)
     finally:
         cache.close()
 
@@ -177,6 +190,27 @@ def _check_tpm(settings: Settings) -> None:
             f"{COMPLETION_ALLOWANCE:,} for the answer, before any article text), so every request would wait minutes; "
             f"pass --tpm {need} or more (tpm in brief.toml), or leave it out"
         )
+
+
+def _summaries(b: Briefing, done: dict[str, BriefResult]) -> dict[int, str]:
+    return {s.ref: done[s.article_id].brief.summary for s in b.sources}  # type: ignore[union-attr]
+
+
+async def _story_briefings(briefing: Briefing, groups, analyse, meta: BriefingMeta) -> Briefing:
+    """One briefing per story, each numbered 1..k for its own prompts, mapped back to the global numbers."""
+    global_ref = {s.article_id: s.ref for s in briefing.sources}
+
+    async def one(story, members):
+        local = merge_briefs(members, meta=meta)
+        merged_notes = len(local.notes)  # the global merge already has these
+        local, notes = await analyse(local)
+        mapping = {s.ref: global_ref[s.article_id] for s in local.sources}
+        by_id = {m.article.id: m for m in members}
+        section = story_sections(story, local, mapping, briefing.sources, _summaries(local, by_id))
+        return section, [remap_note(n, mapping) for n in local.notes[merged_notes:] + notes]
+
+    outcomes = await gather_or_cancel([one(story, members) for story, members in groups])
+    return with_stories(briefing, [section for section, _ in outcomes], [n for _, notes in outcomes for n in notes])
 
 
 def _sum_usage(*usages: dict[str, int]) -> dict[str, int]:

@@ -70,6 +70,7 @@ class FakeOpenAI:
     models: tuple[str, ...] = ()  # if set, other model names get 404
     api_key: str | None = None  # if set, requests without "Authorization: Bearer <api_key>" get 401 (GET /models too)
     usage_sent: list[dict[str, int]] = field(default_factory=list)  # the `usage` of every 200 response, in order
+    briefs: dict[str, dict[str, Any]] = field(default_factory=dict)  # an article containing the key is answered with this brief
 
     def __post_init__(self) -> None:
         self._script: deque[str] = deque()
@@ -157,7 +158,11 @@ class FakeOpenAI:
                 return {"reply": "pong"}
         text = _user_text(body)
         match = re.search(r"<article>\n(.*)\n</article>", text, flags=re.S)
-        return synthetic_brief(match.group(1) if match else text)
+        article = match.group(1) if match else text
+        for marker, brief in self.briefs.items():
+            if marker in article:
+                return brief
+        return synthetic_brief(article)
 
     def _respond(self, handler: Any, body: dict[str, Any], fault: str) -> None:
         name, _, arg = fault.partition(":")

@@ -246,34 +246,17 @@ def test_a_later_digest_run_without_html_keeps_index_html_current(tmp_path: Path
 
 
 def test_a_briefing_with_stories_gets_a_front_page_and_the_same_sections_per_story(briefing: Briefing):
-    """Stories (issue 13) are not in the model yet: a stand-in shows the templates render any set
-    of sections per story, with a front page and anchors unique across stories."""
-    from pydantic import BaseModel
-
-    from summarizer.models import Corroboration, Divergence, FramingRow, MergedActor, StanceCell, StanceRow, SummaryParagraph, TimelineEntry
-
-    class Story(BaseModel):
-        id: str
-        title: str
-        sources: list[int]
-        summary: list[SummaryParagraph]
-        timeline: list[TimelineEntry]
-        stances: list[StanceRow]
-        actors: list[MergedActor]
-        divergences: list[Divergence]
-        framing: list[FramingRow]
-        stance_table: list[StanceCell]
-        corroborated: list[Corroboration]
-
-    class StoryBriefing(Briefing):
-        stories: list[Story]
+    """Two stories (issue 13): the templates render each story's sections, with a front page and anchors unique across stories."""
+    from summarizer.models import StoryBriefing
 
     b = briefing
-    first = Story(id="s1", title="Aliyev and Putin", sources=[s.ref for s in b.sources], summary=b.summary, timeline=b.timeline,
-                  stances=b.stances, actors=b.actors, divergences=b.divergences, framing=b.framing, stance_table=b.stance_table, corroborated=b.corroborated)
-    second = Story(id="s2", title="<i>Only source 1</i>", sources=[1], summary=b.summary[:1], timeline=[e for e in b.timeline if e.sources == [1]],
-                   stances=[s for s in b.stances if s.source == 1], actors=[], divergences=[], framing=[], stance_table=[], corroborated=[])
-    elements = parse(render_html(StoryBriefing(**b.model_dump(), stories=[first, second]), seeds_run().source_texts()))
+    facts = dict(lead="", first_date=None, last_date=None, languages=["ru"], independent_sources=1)
+    first = StoryBriefing(id="s1", title="Aliyev and Putin", sources=[s.ref for s in b.sources], summary=b.summary, timeline=b.timeline,
+                          stances=b.stances, actors=b.actors, divergences=b.divergences, framing=b.framing, stance_table=b.stance_table,
+                          corroborated=b.corroborated, **facts)
+    second = StoryBriefing(id="s2", title="<i>Only source 1</i>", sources=[1], summary=b.summary[:1], timeline=[e for e in b.timeline if e.sources == [1]],
+                           stances=[s for s in b.stances if s.source == 1], **facts)
+    elements = parse(render_html(b.model_copy(update={"stories": [first, second]}), seeds_run().source_texts()))
     front = [e.attrs["href"] for e in elements if e.tag == "a" and any("story-list" in p.attrs.get("class", "") for p in e.parents)]
     assert front == ["#story-s1", "#story-s2"]
     ids = [e.attrs["id"] for e in elements if "id" in e.attrs]

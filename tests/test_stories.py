@@ -194,11 +194,12 @@ def test_empty_input_and_duplicate_ids():
 
 @pytest.mark.parametrize("path, first_line, expected", [
     ("lsm.lv/2025/riga.txt", "", "lsm.lv"),
-    ("feeds/delfi/riga.txt", "", "delfi"),
+    ("feeds/delfi/riga.txt", "", None),
+    ("seeds/000_1a84d6854ee061ff.txt", "", None),
     ("riga.txt", " date 2025-01-01 https://www.rbc.ru/politics/123 headline", "rbc.ru"),
     ("000_1a84d6854ee061ff.txt", " date 2025-12-22 VIP galdiņš paliek tukšs", None),
 ])
-def test_outlet_comes_from_the_folder_or_a_url_on_the_first_line(path, first_line, expected):
+def test_outlet_comes_from_a_domain_named_folder_or_a_url_on_the_first_line(path, first_line, expected):
     assert outlet_of(path, first_line) == expected
 
 

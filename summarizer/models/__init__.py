@@ -28,6 +28,7 @@ from .briefing import (
     Note,
     Quote,
     Source,
+    StoryBriefing,
     StanceCell,
     StanceRow,
     TimelineEntry,
@@ -41,7 +42,7 @@ __all__ = [
     "Article", "Actor", "Stance", "Event", "ArticleBrief",
     "SummaryParagraph", "ExecutiveSummary", "ClaimSide", "DivergenceClaim", "FramingClaim", "CrossSourceAnalysis",
     "Source", "Quote", "Account", "TimelineEntry", "MergedActor", "StanceRow", "Note", "DivergenceSide", "Divergence",
-    "FramingRow", "StanceCell", "Corroboration", "BriefingMeta", "Briefing",
+    "FramingRow", "StanceCell", "Corroboration", "BriefingMeta", "StoryBriefing", "Briefing",
     "DIGEST_VERSION", "NewEvent", "EarlierEvent", "StanceShift", "DigestMeta", "Digest",
     "BriefResult", "CachedAnswer", "CachedBrief", "GroundingReport", "Outcome", "RunStats",
 ]

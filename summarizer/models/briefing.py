@@ -13,7 +13,7 @@ from .responses import SummaryParagraph
 
 __all__ = [
     "Source", "Quote", "Account", "TimelineEntry", "MergedActor", "StanceRow", "Note", "DivergenceSide",
-    "Divergence", "FramingRow", "StanceCell", "Corroboration", "BriefingMeta", "Briefing",
+    "Divergence", "FramingRow", "StanceCell", "Corroboration", "BriefingMeta", "StoryBriefing", "Briefing",
 ]
 
 class Source(_Model):
@@ -26,7 +26,7 @@ class Source(_Model):
     date: dt.date | None
     language: str
     headline: str
-    outlet: str | None = Field(default=None, description="The publishing outlet, when the article's text names it; else the file names the source.")
+    outlet: str | None = Field(default=None, description="The publishing outlet: as the article's text names it, else a domain-named folder of the file (e.g. 'lsm.lv/x.txt') or a URL on its first line; null when unknown (the file then names the source).")
 
 
 class Quote(_Model):
@@ -185,8 +185,38 @@ class BriefingMeta(_Model):
     batch_requests: int = Field(default=0, description="Article requests answered through the OpenAI Batch API (at half price).")
 
 
+class StoryBriefing(_Model):
+    """One story: the articles that report it (grouped by brief, no LLM call) and its own sections.
+
+    Every source number is a global one: it resolves through the briefing's top-level `sources`.
+    """
+
+    id: str = Field(description="Stable story id: 's' + the article id of its earliest source; `brief digest` carries it across days.")
+    title: str = Field(description="The headline of the story's most central source (the one sharing most actors with the others).")
+    lead: str = Field(description="One or two sentences: the start of the story's summary, else of its central source's brief.")
+    sources: list[int] = Field(description="Numbers of the story's sources (see the top-level `sources`).")
+    first_date: dt.date | None = Field(description="Earliest publication date among its sources.")
+    last_date: dt.date | None = Field(description="Latest publication date among its sources.")
+    languages: list[str] = Field(description="Languages of its sources.")
+    independent_sources: int = Field(description="Distinct outlets among its sources (a source of unknown outlet counts as one).")
+    summary: list[SummaryParagraph] = Field(default_factory=list)
+    timeline: list[TimelineEntry] = Field(default_factory=list)
+    actors: list[MergedActor] = Field(default_factory=list)
+    stances: list[StanceRow] = Field(default_factory=list)
+    divergences: list[Divergence] = Field(default_factory=list)
+    framing: list[FramingRow] = Field(default_factory=list)
+    stance_table: list[StanceCell] = Field(default_factory=list)
+    corroborated: list[Corroboration] = Field(default_factory=list)
+
+
 class Briefing(_Model):
-    """The merged, cited briefing over a set of articles."""
+    """The merged, cited briefing over a set of articles.
+
+    `stories` groups the sources into stories, front-page order (independent sources, then
+    languages, then the most recent). The top-level sections cover every source: timeline,
+    actors and stances merged over all of them; summary and the cross-source sections are the
+    stories' own, in front-page order (with one story, the same as that story's).
+    """
 
     meta: BriefingMeta
     sources: list[Source]
@@ -199,6 +229,7 @@ class Briefing(_Model):
     framing: list[FramingRow] = Field(default_factory=list)
     stance_table: list[StanceCell] = Field(default_factory=list)
     corroborated: list[Corroboration] = Field(default_factory=list)
+    stories: list[StoryBriefing] = Field(default_factory=list)
 
     def source(self, ref: int) -> Source:
         return self.sources[ref - 1]

@@ -202,6 +202,15 @@ def _render(template: str, page: BaseModel, texts: Mapping[int, str], **context:
     )
 
 
+def _story_views(b: Briefing) -> list[Any]:
+    """The stories of a briefing of several (one story reads as a plain briefing), their sources as Source objects."""
+    if len(b.stories) < 2:
+        return []
+    from types import SimpleNamespace
+
+    return [SimpleNamespace(**{**dict(story), "sources": [b.source(r) for r in story.sources]}) for story in b.stories]
+
+
 def render_html(b: Briefing, texts: Mapping[int, str] | None = None) -> str:
     """The briefing as one self-contained HTML page.
 
@@ -214,7 +223,7 @@ def render_html(b: Briefing, texts: Mapping[int, str] | None = None) -> str:
         "briefing.html", b, texts or {},
         title=f"Briefing: {plural(len(b.sources), 'source')}, {_span(b.sources)}",
         facts=_facts(b.meta), verified=(b.meta.items_verified, total),
-        stories=getattr(b, "stories", None) or [],
+        stories=_story_views(b),
         not_included=[n for n in b.notes if n.kind in _NOT_INCLUDED],
         notes=[n for n in b.notes if n.kind not in _NOT_INCLUDED],
     )

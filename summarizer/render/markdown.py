@@ -17,7 +17,7 @@ from ..models.attribution import date_label, voice_label
 
 __all__ = [
     "render_markdown", "render_json", "render_notes", "render_timeline_entry", "render_stances", "render_actors", "endpoint_label",
-    "escape_md", "cite", "plural", "own_voices",
+    "escape_md", "cite", "plural", "own_voices", "sources_table", "notes_sections",
 ]
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]|~#])")
@@ -81,8 +81,19 @@ def _header(b: Briefing) -> list[str]:
 
 
 def render_markdown(b: Briefing) -> str:
-    """The briefing as Markdown that reads at a glance: summary, timeline, sources, actors, stances, notes."""
+    """The briefing as Markdown that reads at a glance: summary, timeline, sources, actors, stances, notes.
+
+    With several stories: a front page, then one section per story (see `render.stories`).
+    """
+    if len(b.stories) > 1:
+        from .stories import render_stories_markdown
+
+        return render_stories_markdown(b)
     out = _header(b)
+    if b.stories:
+        from .stories import front_page_line
+
+        out += ["", front_page_line(b, b.stories[0])]
     out += ["", "## Summary", ""]
     if b.summary:
         for p in b.summary:
@@ -90,11 +101,7 @@ def render_markdown(b: Briefing) -> str:
     else:
         out += ["*No executive summary (see Notes).*", ""]
 
-    out += ["## Sources", "", "| # | File | Published | Lang | Headline |", "|---|---|---|---|---|"]
-    for s in b.sources:
-        files = escape_md(s.file) + "".join(f" (= {escape_md(a)})" for a in s.aliases)
-        out.append(f"| [{s.ref}] | {files} | {s.date or 'unknown'} | {escape_md(s.language)} | {escape_md(s.headline)} |")
-
+    out += sources_table(b)
     out += _cross_source(b)
 
     out += ["", "## Timeline", ""]
@@ -106,7 +113,22 @@ def render_markdown(b: Briefing) -> str:
 
     out += render_stances(b.stances, published, own_voices(b.sources))
     out += render_actors(b.actors)
+    out += notes_sections(b)
+    return "\n".join(out).rstrip() + "\n"
 
+
+def sources_table(b: Briefing) -> list[str]:
+    """The 'Sources' section: number, file, date, language and headline of every source."""
+    out = ["## Sources", "", "| # | File | Published | Lang | Headline |", "|---|---|---|---|---|"]
+    for s in b.sources:
+        files = escape_md(s.file) + "".join(f" (= {escape_md(a)})" for a in s.aliases)
+        out.append(f"| [{s.ref}] | {files} | {s.date or 'unknown'} | {escape_md(s.language)} | {escape_md(s.headline)} |")
+    return out
+
+
+def notes_sections(b: Briefing) -> list[str]:
+    """'Not included' (rejected and failed files) and 'Notes'."""
+    out: list[str] = []
     missing = [n for n in b.notes if n.kind in _NOT_INCLUDED]
     if missing:
         out += ["", "## Not included", ""]
@@ -119,7 +141,7 @@ def render_markdown(b: Briefing) -> str:
     else:
         nothing = "*Nothing to report: every article was summarized and every quote verified.*"
     out += render_notes(b.notes) or [nothing]
-    return "\n".join(out).rstrip() + "\n"
+    return out
 
 
 def _file(n: Note) -> str:
@@ -134,9 +156,9 @@ def _dated(b: Briefing, ref: int) -> str:
     return f"{cite([ref])} {b.source(ref).date or 'date unknown'}"
 
 
-def _cross_source(b: Briefing) -> list[str]:
-    """Divergences, Framing and Corroborated: only meaningful with two or more sources."""
-    if len(b.sources) < 2:
+def _cross_source(b: Briefing, refs: Sequence[int] | None = None) -> list[str]:
+    """Divergences, Framing and Corroborated (of the sources `refs`, default all): only meaningful with two or more sources."""
+    if len(b.sources if refs is None else refs) < 2:
         return []
     out = ["", "## Divergences", ""]
     out.append("*Statements from different sources that differ on a fact, ordered by the date of what each reports, or, when "
@@ -154,7 +176,7 @@ def _cross_source(b: Briefing) -> list[str]:
         out += [f"| {_dated(b, f.source)} | {escape_md(f.actor)} | {f.tone} | {escape_md(f.frame)}{_voice(f.voice, f.said_by)} | “{escape_md(f.quote.text)}” |" for f in b.framing]
     else:
         out.append("*No framing by source (see Notes).*")
-    out += _stance_table(b)
+    out += _stance_table(b, refs)
 
     out += ["", "## Corroborated", ""]
     out.append("*Facts reported by two or more sources, each in its own words.*")
@@ -210,8 +232,8 @@ def _divergence(b: Briefing, d) -> list[str]:
     return out
 
 
-def _stance_table(b: Briefing) -> list[str]:
-    """Source x actor: each holder's position toward the actor, as the source reports it."""
+def _stance_table(b: Briefing, refs: Sequence[int] | None = None) -> list[str]:
+    """Source x actor (rows: the sources `refs`, default all): each holder's position toward the actor, as the source reports it."""
     if not b.stance_table:
         return []
     reach: dict[str, set[int]] = {}
@@ -222,7 +244,7 @@ def _stance_table(b: Briefing) -> list[str]:
     out = ["", "**Stances toward the main actors, by source** (holder: position, from *Who stands where*)", ""]
     out += ["| Source | " + " | ".join(escape_md(a) for a in shown) + " |", "|---" * (len(shown) + 1) + "|"]
     own = own_voices(b.sources)
-    for src in b.sources:
+    for src in b.sources if refs is None else [b.source(r) for r in refs]:
         cells = [
             "; ".join(f"{_cell_holder(c, own)}: {c.position}" for c in b.stance_table if c.source == src.ref and c.actor == actor) or "–"
             for actor in shown

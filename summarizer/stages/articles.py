@@ -31,6 +31,7 @@ __all__ = [
     "detect_language",
     "content_id",
     "NO_HEADER_NOTE",
+    "outlet_of",
 ]
 
 LanguageOf = Callable[[str, str], str]
@@ -227,3 +228,20 @@ def load_articles(paths: Sequence[str | Path], *, language_of: LanguageOf | None
         by_id[article.id] = len(result.articles)
         result.articles.append(article)
     return result
+
+
+_DOMAIN = re.compile(r"(?:[a-z0-9-]+\.)+[a-z]{2,}")
+
+
+def outlet_of(path: str, first_line: str = "") -> str | None:
+    """The outlet of an article file, or None when nothing tells.
+
+    The nearest folder named like a domain ('news/rbc.ru/2025/x.txt' -> 'rbc.ru'), else the host
+    of a URL on the article's first line. Other folder names (dates, topics, 'seeds') say nothing
+    about the outlet.
+    """
+    for folder in reversed(re.split(r"[\\/]", path)[:-1]):
+        if _DOMAIN.fullmatch(folder.casefold()):
+            return folder.casefold()
+    match = re.search(r"https?://(?:www\.)?([a-z0-9.-]+\.[a-z]{2,})", first_line.casefold())
+    return match.group(1) if match else None

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, utils
 
-from .articles import Rejection
+from .articles import Rejection, outlet_of
 from ..models import Account, Briefing, BriefingMeta, MergedActor, Note, Quote, Source, StanceRow, SummaryParagraph, TimelineEntry
 from ..models import BriefResult
 from ..models.attribution import OWN_VOICE_HOLDERS, stance_voice
@@ -243,7 +243,7 @@ def merge_briefs(
     for ref, r in numbered:
         a, b = r.article, r.brief
         assert b is not None and r.grounding is not None
-        outlet = (b.outlet or "").strip() or None
+        outlet = (b.outlet or "").strip() or outlet_of(a.path, a.text.split("\n", 1)[0])  # as the text names it, else its folder or URL
         sources.append(Source(ref=ref, article_id=a.id, file=a.path, aliases=a.aliases, date=a.date, language=b.source_language, headline=b.headline, outlet=outlet))
         for alias in a.aliases:
             notes.append(Note(kind="duplicate", file=alias, message=f"identical to {a.path}; cited as [{ref}]"))

@@ -57,6 +57,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from .articles import outlet_of
 from .matching import normalize_name
 from ..models import Article, ArticleBrief
 
@@ -83,7 +84,6 @@ BLOCK_TERMS = 12
 MAX_CLUSTERS_PER_KEY = 60
 MAX_CANDIDATES = 12
 
-_DOMAIN = re.compile(r"(?:[a-z0-9-]+\.)+[a-z]{2,}")
 _WORD = re.compile(r"[a-z][a-z'\-]{2,}|\d{2,}")
 _STOP = frozenset("""
 a about above across after again against all almost also although am among an and another any are aren't around as at
@@ -136,27 +136,12 @@ class Story:
     article_ids: tuple[str, ...]
 
 
-def outlet_of(path: str, first_line: str = "") -> str | None:
-    """The outlet of an article file, or None when nothing tells.
-
-    The nearest folder named like a domain ('news/rbc.ru/2025/x.txt' -> 'rbc.ru'), else the
-    article's own folder ('delfi/x.txt' -> 'delfi'), else the host of a URL on its first line.
-    """
-    folders = [p.casefold() for p in re.split(r"[\\/]", path)[:-1] if p not in ("", ".", "..")]
-    for folder in reversed(folders):
-        if _DOMAIN.fullmatch(folder):
-            return folder
-    if folders:
-        return folders[-1]
-    match = re.search(r"https?://(?:www\.)?([a-z0-9.-]+\.[a-z]{2,})", first_line.casefold())
-    return match.group(1) if match else None
-
-
 def story_doc(article: Article, brief: ArticleBrief) -> StoryDoc:
     """What clustering needs of one briefed article."""
     first_line = article.text.split("\n", 1)[0]
     return StoryDoc(
-        id=article.id, date=article.date, language=brief.source_language, outlet=outlet_of(article.path, first_line),
+        id=article.id, date=article.date, language=brief.source_language,
+        outlet=outlet_of(article.path, first_line) or ((brief.outlet or "").strip().casefold() or None),
         headline=brief.headline, summary=brief.summary, actors=tuple((a.name, a.kind) for a in brief.actors),
         events=tuple((e.description, e.date) for e in brief.events),
     )

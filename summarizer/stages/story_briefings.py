@@ -1,0 +1,128 @@
+"""Stories -> a briefing per story: each story's briefs merged, summarized and compared on their own.
+
+`group_results` clusters the briefed articles into stories (`stories.cluster_stories`, no LLM
+call). `brief_story` runs, for one story, what the pipeline runs for a whole folder: merge (with
+the story's own numbering 1..k, so every prompt holds only that story's sources and no prompt
+grows with the number of stories), the executive summary and the cross-source analysis; then
+every source number is mapped back to the briefing's global numbering, so citations resolve
+through the top-level Sources. A run with one story skips all this: its briefing is built as it
+always was, and the story's sections are the briefing's (same prompts, same recordings).
+
+Title, lead and front-page order are deterministic:
+- title: the headline of the most central source (sharing most actors with the story's other
+  sources; ties: the latest, then the lowest number);
+- lead: the first one or two sentences of the story's summary, else of that source's brief;
+- order: independent sources (distinct outlets), then languages, then the latest date.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+
+from ..models import Briefing, BriefResult, Note, Source, StoryBriefing, SummaryParagraph
+from .stories import Story, cluster_stories, story_doc
+
+__all__ = ["group_results", "remap_refs", "story_sections", "rank_stories", "lead_of", "with_stories", "LEAD_CHARS"]
+
+M = TypeVar("M", bound=BaseModel)
+LEAD_CHARS = 320
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“'(])")
+_CITATION = re.compile(r"\[(\d+)\]")
+
+
+def group_results(results: Sequence[BriefResult]) -> list[tuple[Story, list[BriefResult]]]:
+    """The briefed results grouped into stories (earliest story first); failed results are in none."""
+    ok = [r for r in results if r.ok]
+    by_id = {r.article.id: r for r in ok}
+    stories = cluster_stories([story_doc(r.article, r.brief) for r in ok])  # type: ignore[arg-type]
+    return [(story, [by_id[a] for a in story.article_ids]) for story in stories]
+
+
+def _remap(value: Any, mapping: dict[int, int]) -> Any:
+    if isinstance(value, dict):
+        out = {}
+        for key, item in value.items():
+            if key in ("source", "ref") and isinstance(item, int):
+                out[key] = mapping[item]
+            elif key in ("sources", "latest") and isinstance(item, list) and all(isinstance(x, int) for x in item):
+                out[key] = sorted(mapping[x] for x in item)
+            else:
+                out[key] = _remap(item, mapping)
+        return out
+    if isinstance(value, list):
+        return [_remap(item, mapping) for item in value]
+    return value
+
+
+def remap_refs(items: Sequence[M], mapping: dict[int, int]) -> list[M]:
+    """Copies of `items` with every source number (fields source, ref, sources, latest) mapped through `mapping`."""
+    return [type(item).model_validate(_remap(item.model_dump(), mapping)) for item in items]
+
+
+def remap_note(note: Note, mapping: dict[int, int]) -> Note:
+    """A note whose '[n]' citations are mapped to the global numbers."""
+    return note.model_copy(update={"message": _CITATION.sub(lambda m: f"[{mapping.get(int(m.group(1)), m.group(1))}]", note.message)})
+
+
+def _first_sentences(text: str, limit: int = LEAD_CHARS) -> str:
+    sentences = _SENTENCE.split(" ".join(text.split()))
+    lead = sentences[0] if sentences else ""
+    if len(sentences) > 1 and len(lead) + 1 + len(sentences[1]) <= limit:
+        lead = f"{lead} {sentences[1]}"
+    return lead if len(lead) <= limit else lead[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _central(local: Briefing) -> Source:
+    """The source sharing most actors with the story's other sources (ties: latest, then lowest number)."""
+    weight = {s.ref: 0 for s in local.sources}
+    for actor in local.actors:
+        for ref in actor.sources:
+            weight[ref] += len(actor.sources) - 1
+    return max(local.sources, key=lambda s: (weight[s.ref], s.date.toordinal() if s.date else 0, -s.ref))
+
+
+def lead_of(summary: Sequence[SummaryParagraph], central_summary: str) -> str:
+    """One or two sentences: from the story's summary, else from its central source's brief."""
+    return _first_sentences(summary[0].text if summary else central_summary)
+
+
+def story_sections(story: Story, local: Briefing, mapping: dict[int, int], global_sources: Sequence[Source], brief_summaries: dict[int, str]) -> StoryBriefing:
+    """The story's section from its own briefing `local` (numbered 1..k), in global numbers (`mapping`: local -> global)."""
+    central = _central(local)
+    refs = sorted(mapping.values())
+    mine = [global_sources[r - 1] for r in refs]
+    dates = sorted(s.date for s in mine if s.date is not None)
+    outlets = {s.outlet or f"#{s.ref}" for s in mine}
+    return StoryBriefing(
+        id=story.id, title=central.headline, lead=lead_of(local.summary, brief_summaries.get(central.ref, "")),
+        sources=refs, first_date=dates[0] if dates else None, last_date=dates[-1] if dates else None,
+        languages=sorted({s.language for s in mine}), independent_sources=len(outlets),
+        summary=remap_refs(local.summary, mapping), timeline=remap_refs(local.timeline, mapping), actors=remap_refs(local.actors, mapping),
+        stances=remap_refs(local.stances, mapping), divergences=remap_refs(local.divergences, mapping), framing=remap_refs(local.framing, mapping),
+        stance_table=remap_refs(local.stance_table, mapping), corroborated=remap_refs(local.corroborated, mapping),
+    )
+
+
+def rank_stories(stories: Sequence[StoryBriefing]) -> list[StoryBriefing]:
+    """Front-page order: independent sources, then languages, then the most recent, then id."""
+    return sorted(stories, key=lambda s: (-s.independent_sources, -len(s.languages), -(s.last_date.toordinal() if s.last_date else 0), s.id))
+
+
+def with_stories(briefing: Briefing, stories: Sequence[StoryBriefing], notes: Sequence[Note] = ()) -> Briefing:
+    """The briefing with its stories in front-page order; summary and cross-source sections are theirs, in that order."""
+    ranked = rank_stories(stories)
+    if len(ranked) == 1:
+        return briefing.model_copy(update={"stories": ranked, "notes": briefing.notes + list(notes)})
+    return briefing.model_copy(update={
+        "stories": ranked,
+        "summary": [p for s in ranked for p in s.summary],
+        "divergences": [d for s in ranked for d in s.divergences],
+        "framing": [f for s in ranked for f in s.framing],
+        "stance_table": [c for s in ranked for c in s.stance_table],
+        "corroborated": [c for s in ranked for c in s.corroborated],
+        "notes": briefing.notes + list(notes),
+    })
