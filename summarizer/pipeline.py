@@ -20,15 +20,17 @@ from .stages.merge import merge_briefs
 from .stages.story_briefings import group_results, remap_note, story_sections, with_stories
 from .llm.prompts import load_prompt, schema_hash
 from .models import ArticleBrief, Briefing, BriefingMeta, Note
-from .models import BriefResult, Outcome, RunStats
+from .models import Article, BriefResult, Outcome, RunStats
 from .models.results import ProgressCallback, StatusCallback
+from .errors import ConfigError
+from .stages.shard import Shard, ShardRun
 from .stages.summarize import summarize_articles_async
 from .stages.synthesis import SummaryOutcome, write_summary
 
 if TYPE_CHECKING:  # pragma: no cover
     import httpx
 
-__all__ = ["BriefingRun", "LoadedCallback", "Outcome", "build_briefing", "build_briefing_async", "read_articles"]
+__all__ = ["BriefingRun", "LoadedCallback", "Outcome", "brief_shard", "brief_shard_async", "build_briefing", "build_briefing_async", "read_articles"]
 
 LoadedCallback = Callable[[ArticleSet], None]  # called once the articles are read, before any request
 
@@ -67,10 +69,15 @@ class BriefingRun:
         return 2 if self.outcome is Outcome.PARTIAL else 0
 
 
-def read_articles(paths: Sequence[str | Path], cache: Cache) -> ArticleSet:
-    """Load articles, remembering detected languages in the cache (the detector is slow to load)."""
+def read_articles(paths: Sequence[str | Path], cache: Cache, *, detect: Callable[[str], bool] | None = None) -> ArticleSet:
+    """Load articles, remembering detected languages in the cache (the detector is slow to load).
+
+    With `detect`, only articles whose id it accepts get their language detected (the others 'und').
+    """
 
     def language_of(article_id: str, text: str) -> str:
+        if detect is not None and not detect(article_id):
+            return "und"
         key = f"lang|{article_id}"
         known = cache.get_text(key)
         if known is None:
@@ -211,6 +218,51 @@ async def _story_briefings(briefing: Briefing, groups, analyse, meta: BriefingMe
 
     outcomes = await gather_or_cancel([one(story, members) for story, members in groups])
     return with_stories(briefing, [section for section, _ in outcomes], [n for _, notes in outcomes for n in notes])
+
+
+async def brief_shard_async(
+    paths: Sequence[str | Path], settings: Settings, shard: Shard, *, select: Callable[[Article], bool] | None = None,
+    on_result: ProgressCallback | None = None, on_loaded=None, transport: httpx.AsyncBaseTransport | None = None, on_status=None,
+) -> ShardRun:
+    """Brief the articles under `paths` that fall in `shard` (and that `select` accepts) into the cache; merge nothing.
+
+    A final `build_briefing` over the same paths, sharing the cache, then pays for no article.
+    """
+    if not settings.use_cache:
+        raise ConfigError("--shard writes its briefs only to the cache, for the final run to merge; drop --no-cache")
+    budget = budget_for(settings)
+    _check_tpm(settings)
+    if settings.batch:
+        from .stages.batch import check_batch_settings
+
+        check_batch_settings(settings)
+    cache = open_cache(settings)
+    try:
+        loaded = read_articles(paths, cache, detect=shard.contains_id)
+        mine = [a for a in loaded.articles if shard.contains(a) and (select is None or select(a))]
+        if on_loaded:
+            on_loaded(ArticleSet(articles=mine, rejected=loaded.rejected))
+        client = LLMClient(settings, transport=transport)
+        stats = RunStats()
+        try:
+            if settings.batch:
+                from .stages.batch import summarize_with_batch
+
+                results, _ = await summarize_with_batch(mine, settings, client=client, cache=cache, stats=stats, on_result=on_result, budget=budget, on_status=on_status)
+            else:
+                results = await summarize_articles_async(mine, settings, client=client, cache=cache, stats=stats, on_result=on_result, budget=budget)
+        finally:
+            stats.requests = client.requests
+            await client.aclose()
+        total = sum(select is None or select(a) for a in loaded.articles)
+        return ShardRun(shard=shard, total=total, results=results, rejected=len(loaded.rejected), stats=stats)
+    finally:
+        cache.close()
+
+
+def brief_shard(paths: Sequence[str | Path], settings: Settings, shard: Shard, **kwargs) -> ShardRun:
+    """Synchronous `brief_shard_async`."""
+    return asyncio.run(brief_shard_async(paths, settings, shard, **kwargs))
 
 
 def _sum_usage(*usages: dict[str, int]) -> dict[str, int]:

@@ -153,6 +153,19 @@ def announce_replay(settings) -> None:  # type: ignore[no-untyped-def]
             "For live runs set OPENAI_API_KEY, or pass --provider (ollama, vllm, ...) or --base-url; `brief check` tests the endpoint.")
 
 
+def report_shard(run, quiet: bool, final: str) -> None:  # type: ignore[no-untyped-def]
+    """A shard run's outcome on stderr (failures even with --quiet), and what to run once every shard is done."""
+    for r in run.failed:
+        err(f"  failed: {r.article.path}: {r.error}")
+    if quiet:
+        return
+    ok = sum(r.ok for r in run.results)
+    cached = sum(r.from_cache for r in run.results)
+    err(f"Shard {run.shard}: {ok} of {len(run.results)} articles briefed (of {run.total} in all shards); "
+        f"{run.stats.requests} LLM request(s), {cached} cached" + (f", {len(run.failed)} failed" if run.failed else "")
+        + f". Nothing written: once every shard is done, {final} merges them from the cache.")
+
+
 def settings_from(*, lenient: bool = False, **flags):  # type: ignore[no-untyped-def]
     """Resolve Settings from CLI flags (None = not given), env and config file."""
     from ..config.settings import resolve_settings
@@ -169,6 +182,7 @@ ModeOpt = Annotated[Optional[str], typer.Option("--mode", help="Structured-outpu
 CacheDirOpt = Annotated[Optional[Path], typer.Option("--cache-dir", help="Cache folder. Env: BRIEF_CACHE_DIR. Default: the user cache dir.", show_default=False)]
 CacheUrlOpt = Annotated[Optional[str], typer.Option("--cache-url", help="Shared Redis cache instead of the folder, e.g. redis://host:6379/0 (rediss:// for TLS); its password is never shown. Env: BRIEF_CACHE_URL.", show_default=False)]
 CacheTtlOpt = Annotated[Optional[str], typer.Option("--cache-ttl", help="Cache entries written now expire after this long: seconds, or 30m, 12h, 7d. Env: BRIEF_CACHE_TTL. Default: never.", show_default=False)]
+ShardOpt = Annotated[Optional[str], typer.Option("--shard", help="K/N: brief only shard K of N of the articles (split by content hash) into the cache and write nothing else; a final run without --shard over the same paths and cache merges them. Share the cache across hosts with --cache-url.", show_default=False)]
 ConfigOpt = Annotated[Optional[Path], typer.Option("--config", help="Config file (TOML). Default: ./brief.toml, then the user config dir.", show_default=False)]
 ConcurrencyOpt = Annotated[Optional[int], typer.Option("--concurrency", "-c", help="Requests in flight at once. Env: BRIEF_CONCURRENCY. Default: 8.", show_default=False)]
 TimeoutOpt = Annotated[Optional[float], typer.Option("--timeout", help="Seconds to wait for each answer. Default: 60; 900 for the local presets (ollama, vllm, llamacpp, lmstudio), whose timed-out requests are not resent.", show_default=False)]

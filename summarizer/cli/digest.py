@@ -15,7 +15,7 @@ import typer
 
 from ..errors import BriefError, ConfigError
 from .logs import configure as configure_logging
-from ._common import ApiKeyOpt, BaseUrlOpt, CacheDirOpt, CacheTtlOpt, CacheUrlOpt, ConcurrencyOpt, ConfigOpt, MaxOutputTokensOpt, TimeoutOpt, EXIT_USAGE, ModeOpt, ModelOpt, NoCacheOpt, ProviderOpt, RecordOpt, ReplayOpt, VerboseOpt, announce_replay, app, err, exit_code_for, interrupted, say, settings_from
+from ._common import announce_replay, ApiKeyOpt, app, BaseUrlOpt, CacheDirOpt, CacheTtlOpt, CacheUrlOpt, ConcurrencyOpt, ConfigOpt, err, exit_code_for, EXIT_USAGE, interrupted, MaxOutputTokensOpt, ModelOpt, ModeOpt, NoCacheOpt, ProviderOpt, RecordOpt, ReplayOpt, report_shard, say, settings_from, ShardOpt, TimeoutOpt, VerboseOpt
 
 
 @app.command("digest")
@@ -40,6 +40,7 @@ def digest(
     concurrency: ConcurrencyOpt = None,
     timeout: TimeoutOpt = None,
     max_output_tokens: MaxOutputTokensOpt = None,
+    shard: ShardOpt = None,
     replay: ReplayOpt = None,
     record: RecordOpt = None,
     config: ConfigOpt = None,
@@ -68,6 +69,15 @@ def digest(
             replay_dir=replay, record_dir=record, config=config, use_cache=False if no_cache else None,
         )
         configure_logging(verbose=verbose, secrets=settings.secrets)
+        if shard is not None:
+            from .. import pipeline
+            from ..stages.shard import parse_shard
+
+            wanted = set(days)
+            done = pipeline.brief_shard(paths, settings, parse_shard(shard), select=lambda a: a.date in wanted, on_result=briefed,
+                                        on_loaded=None if quiet else lambda _: announce_replay(settings))
+            report_shard(done, quiet, "the same `brief digest` without --shard")
+            raise typer.Exit(exit_code_for(done.outcome))
         run = lib.build_digests(paths, out, settings, days=days, skip_empty=skip_empty, wait=wait, html=html, on_day=None if quiet else _print_day,
                                 on_result=briefed, on_loaded=None if quiet else lambda _: announce_replay(settings))
     except KeyboardInterrupt:

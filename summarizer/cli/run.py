@@ -11,7 +11,7 @@ import typer
 from ..llm.cost import format_usd
 from ..errors import BriefError, ConfigError
 from .logs import configure as configure_logging
-from ._common import ApiKeyOpt, BaseUrlOpt, CacheDirOpt, CacheTtlOpt, CacheUrlOpt, ConcurrencyOpt, ConfigOpt, MaxOutputTokensOpt, TimeoutOpt, ModeOpt, ModelOpt, NoCacheOpt, ProviderOpt, RecordOpt, ReplayOpt, VerboseOpt, announce_replay, app, err, exit_code_for, fail, interrupted, say, settings_from
+from ._common import announce_replay, ApiKeyOpt, app, BaseUrlOpt, CacheDirOpt, CacheTtlOpt, CacheUrlOpt, ConcurrencyOpt, ConfigOpt, err, exit_code_for, fail, interrupted, MaxOutputTokensOpt, ModelOpt, ModeOpt, NoCacheOpt, ProviderOpt, RecordOpt, ReplayOpt, report_shard, say, settings_from, ShardOpt, TimeoutOpt, VerboseOpt
 
 
 @app.command("run")
@@ -37,6 +37,7 @@ def run(
     max_cost: Annotated[Optional[float], typer.Option("--max-cost", help="Budget in USD: start no request that would take the run past it (needs the model's price). Exit 2 if articles were left.", show_default=False)] = None,
     max_tokens: Annotated[Optional[int], typer.Option("--max-tokens", help="Budget in tokens (prompt + answer), like --max-cost.", show_default=False)] = None,
     batch: Annotated[bool, typer.Option("--batch", help="Send the articles through the OpenAI Batch API (half price, results within 24 h); rerunning resumes a pending batch.")] = False,
+    shard: ShardOpt = None,
     max_article_chars: Annotated[Optional[int], typer.Option("--max-article-chars", help="Trim longer articles to this many characters before sending them (the briefing notes what was left out). Default: 20000.", show_default=False)] = None,
     replay: ReplayOpt = None,
     record: RecordOpt = None,
@@ -56,6 +57,12 @@ def run(
             rpm=rpm, tpm=tpm, max_cost=max_cost, max_tokens=max_tokens, batch=True if batch else None,
         )
         configure_logging(verbose=verbose, secrets=settings.secrets)
+        if shard is not None:
+            from ..stages.shard import parse_shard
+
+            part = parse_shard(shard)
+            if output or json_out or html_out:
+                raise ConfigError("--shard writes no briefing (only cache entries); drop -o/--json/--html, and pass them to the final run without --shard")
         with _Progress(enabled=not quiet and sys.stderr.isatty(), quiet=quiet) as progress:
 
             def loaded(articles):  # type: ignore[no-untyped-def]  # paths are valid: now say where answers come from
@@ -64,10 +71,16 @@ def run(
                 progress.start(articles)
 
             try:
-                result = pipeline.build_briefing(paths, settings, on_result=progress.advance, on_loaded=loaded, on_status=progress.status)
+                if shard is not None:
+                    done = pipeline.brief_shard(paths, settings, part, on_result=progress.advance, on_loaded=loaded, on_status=progress.status)
+                else:
+                    result = pipeline.build_briefing(paths, settings, on_result=progress.advance, on_loaded=loaded, on_status=progress.status)
             except KeyboardInterrupt:
                 progress.stop()
                 raise interrupted(progress.briefed if settings.use_cache else None) from None
+        if shard is not None:
+            report_shard(done, quiet, f"`brief run {' '.join(str(p) for p in paths)}` (no --shard, same cache)")
+            raise typer.Exit(exit_code_for(done.outcome))
         markdown = render_markdown(result.briefing)
         files = [(md_file, markdown)] if md_file else []
         if json_file:
