@@ -167,11 +167,11 @@ async def build_briefing_async(
             else:
                 briefing = await _story_briefings(briefing, groups, analyse, meta)
         finally:
-            stats.requests = client.requests
+            stats.requests, stats.replayed = client.requests, client.replayed
             await client.aclose()
         briefing = briefing.model_copy(update={
             "meta": briefing.meta.model_copy(update={
-                "llm_requests": stats.requests, "cache_hits": stats.cache_hits, "usage": _sum_usage(stats.usage, batch_usage),
+                "llm_requests": stats.requests, "replayed": stats.replayed, "cache_hits": stats.cache_hits, "usage": _sum_usage(stats.usage, batch_usage),
                 "batch_requests": batch_requests, **_cost(settings, stats.usage, batch_usage),
             }),
         })
@@ -252,7 +252,7 @@ async def brief_shard_async(
             else:
                 results = await summarize_articles_async(mine, settings, client=client, cache=cache, stats=stats, on_result=on_result, budget=budget)
         finally:
-            stats.requests = client.requests
+            stats.requests, stats.replayed = client.requests, client.replayed
             await client.aclose()
         total = sum(select is None or select(a) for a in loaded.articles)
         return ShardRun(shard=shard, total=total, results=results, rejected=len(loaded.rejected), stats=stats)

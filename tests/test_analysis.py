@@ -247,7 +247,7 @@ def test_a_fabricated_answer_from_the_endpoint_is_never_shown(tmp_path: Path):
     assert divergence(b, {"002", "004", "000"}, "guilt").kind == "change_over_time", "the rest of the answer stands"
     dropped = [n.message for n in b.notes if n.kind == "unverified" and "left out" in n.message]
     assert len(dropped) == 2 and all(m.startswith("model comparison: ") for m in dropped)
-    assert run.briefing.meta.llm_requests == 7, "a structurally valid answer costs one request, however many items fail"
+    assert run.briefing.meta.replayed == 7, "a structurally valid answer costs one request, however many items fail"
     markdown = render_markdown(b)
     assert "invented" not in section(markdown, "Framing") and "[9]" not in section(markdown, "Divergences")
 
@@ -288,7 +288,7 @@ def test_the_comparison_is_cached_like_the_summary(tmp_path: Path):
     settings = resolve_settings({"cache_dir": tmp_path / "cache"}, env={})
     first = build_briefing([SEEDS], settings)
     second = build_briefing([SEEDS], settings)
-    assert second.briefing.meta.llm_requests == 0
+    assert (second.briefing.meta.replayed, second.briefing.meta.llm_requests) == (0, 0)
     assert second.briefing.framing == first.briefing.framing and second.briefing.divergences == first.briefing.divergences
     assert "analysis" in first.briefing.meta.prompt_hashes
 
@@ -471,7 +471,7 @@ def test_a_comparison_too_large_for_one_call_is_skipped_with_a_note(monkeypatch:
     b = run.briefing
     assert b.framing == [] and b.corroborated and [d.basis for d in b.divergences] == ["stances"]
     assert [n.kind for n in b.notes if "exceed 1,000 characters" in n.message] == ["info"]
-    assert run.briefing.meta.llm_requests == 6, "five briefs and the summary; no comparison call"
+    assert run.briefing.meta.replayed == 6, "five briefs and the summary; no comparison call"
 
 
 def test_the_comparison_is_not_sent_past_the_runs_budget(seed_run: BriefingRun):

@@ -170,12 +170,12 @@ SEED_BRIEFS = 5
 
 def test_a_second_identical_run_makes_zero_requests(tmp_path: Path):
     first = _run(tmp_path)
-    requests = first.briefing.meta.llm_requests
-    assert requests >= SEED_BRIEFS + 1, "one request per seed article plus the executive summary"
+    requests = first.briefing.meta.replayed
+    assert requests >= SEED_BRIEFS + 1, "one answer per seed article plus the executive summary"
     assert first.briefing.meta.cache_hits == 0
     second = _run(tmp_path)
-    assert (second.briefing.meta.llm_requests, second.briefing.meta.cache_hits) == (0, requests)
-    assert second.stats.requests == 0
+    assert (second.briefing.meta.llm_requests, second.briefing.meta.replayed, second.briefing.meta.cache_hits) == (0, 0, requests)
+    assert (second.stats.requests, second.stats.replayed) == (0, 0)
     assert all(r.from_cache for r in second.results)
     assert second.briefing.model_dump(exclude={"meta"}) == first.briefing.model_dump(exclude={"meta"})
 
@@ -183,7 +183,7 @@ def test_a_second_identical_run_makes_zero_requests(tmp_path: Path):
 def test_no_cache_neither_reads_nor_writes(tmp_path: Path):
     first = _run(tmp_path)
     run = _run(tmp_path, use_cache=False)
-    assert run.briefing.meta.llm_requests == first.briefing.meta.llm_requests
+    assert run.briefing.meta.replayed == first.briefing.meta.replayed
     assert run.briefing.meta.cache_hits == 0
     other = tmp_path / "never"
     build_briefing([SEEDS], resolve_settings({"cache_dir": other, "use_cache": False}, env={}))
@@ -197,10 +197,10 @@ def test_a_corrupt_brief_in_the_cache_is_asked_for_again_and_replaced(tmp_path: 
     with diskcache.Cache(str(tmp_path / "cache")) as raw:
         raw.set(brief_key(victim, settings)[0], "garbage")
     second = _run(tmp_path)
-    assert (second.briefing.meta.llm_requests, second.briefing.meta.cache_hits) == (1, first.briefing.meta.llm_requests - 1)
+    assert (second.briefing.meta.replayed, second.briefing.meta.cache_hits) == (1, first.briefing.meta.replayed - 1)
     assert second.briefing.model_dump(exclude={"meta"}) == first.briefing.model_dump(exclude={"meta"})
     third = _run(tmp_path)
-    assert third.briefing.meta.llm_requests == 0
+    assert third.briefing.meta.replayed == 0
 
 
 def test_a_brief_from_the_cache_is_checked_against_its_article_again(tmp_path: Path, fake_openai):
@@ -234,7 +234,7 @@ def test_recorded_answers_are_not_served_to_a_live_run(tmp_path: Path, fake_open
     replayed = _run(tmp_path)
     live = _run(tmp_path, base_url=fake_openai.base_url, api_key="sk-test-never-cached-0123456789")
     assert live.briefing.meta.cache_hits == 0
-    assert live.briefing.meta.llm_requests == fake_openai.count == replayed.briefing.meta.llm_requests
+    assert live.briefing.meta.llm_requests == fake_openai.count == replayed.briefing.meta.replayed
     again = _run(tmp_path, base_url=fake_openai.base_url, api_key="sk-test-never-cached-0123456789")
     assert again.briefing.meta.llm_requests == 0 and fake_openai.count == live.briefing.meta.llm_requests
     for path in (tmp_path / "cache").rglob("*"):
@@ -256,7 +256,7 @@ def test_the_summary_is_cached_under_its_own_schema(tmp_path: Path):
 
 
 def test_cache_info_and_clear(tmp_path: Path):
-    requests = _run(tmp_path).briefing.meta.llm_requests
+    requests = _run(tmp_path).briefing.meta.replayed
     entries = requests + SEED_BRIEFS  # every answer, plus the detected language of each article
     runner = CliRunner()
     info = runner.invoke(app, ["cache", "info", "--cache-dir", str(tmp_path / "cache")])
@@ -267,7 +267,7 @@ def test_cache_info_and_clear(tmp_path: Path):
     cleared = runner.invoke(app, ["cache", "clear", "--yes", "--cache-dir", str(tmp_path / "cache")])
     assert cleared.exit_code == 0
     assert f"Removed {entries} entries" in cleared.output
-    assert _run(tmp_path).briefing.meta.llm_requests == requests
+    assert _run(tmp_path).briefing.meta.replayed == requests
 
 
 def test_cache_clear_asks_first_and_keeps_entries_on_no(tmp_path: Path):
@@ -275,4 +275,4 @@ def test_cache_clear_asks_first_and_keeps_entries_on_no(tmp_path: Path):
     result = CliRunner().invoke(app, ["cache", "clear", "--cache-dir", str(tmp_path / "cache")], input="n\n")
     assert result.exit_code == 1
     assert "Delete all cached briefs" in result.output
-    assert _run(tmp_path).briefing.meta.llm_requests == 0
+    assert _run(tmp_path).briefing.meta.replayed == 0

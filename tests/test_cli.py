@@ -212,7 +212,7 @@ def test_the_notes_report_nothing_wrong_for_the_seeds(first):
 def test_a_second_run_makes_no_llm_request(seeds_runs):
     first, second = seeds_runs
     assert second.exit_code == 0
-    requests = int(re.search(r"(\d+) LLM requests?, 0 cached", first.stderr).group(1))
+    requests = int(re.search(r"0 LLM requests, (\d+) answers? replayed, 0 cached", first.stderr).group(1))
     assert requests >= 6
     assert f"0 LLM requests, {requests} cached" in second.stderr
     assert f"0 LLM requests, {requests} cached" in second.stdout.splitlines()[2]

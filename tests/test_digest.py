@@ -215,9 +215,10 @@ def test_only_new_articles_cost_requests(seeds_copy: Path, tmp_path: Path, fake_
 
 def test_the_library_counts_zero_requests_on_a_rerun(tmp_path: Path):
     day = dt.date(2025, 10, 10)
-    assert digest_days(tmp_path, day).requests == 1  # replayed, but a real HTTP request
+    first = digest_days(tmp_path, day)
+    assert (first.requests, first.replayed) == (0, 1)  # a recorded answer: nothing was sent
     rerun = digest_days(tmp_path, day)
-    assert (rerun.requests, rerun.cache_hits) == (0, 1)
+    assert (rerun.requests, rerun.replayed, rerun.cache_hits) == (0, 0, 1)
 
 
 def test_a_second_run_waits_for_the_lock_then_exits_75(tmp_path: Path):

@@ -38,13 +38,13 @@ def _raw(url: str) -> redis.Redis:
 
 def test_a_run_over_redis_stores_every_answer_there_and_a_rerun_pays_nothing(redis_url: str, tmp_path: Path):
     first = build_briefing([SEEDS], _settings(redis_url, cache_dir=tmp_path / "unused"))
-    assert first.briefing.meta.llm_requests >= SEED_BRIEFS
+    assert first.briefing.meta.replayed >= SEED_BRIEFS
     keys = [k.decode() for k in _raw(redis_url).keys("*")]
     assert sum(k.startswith(ENTRY + "brief|") for k in keys) == SEED_BRIEFS
     assert not (tmp_path / "unused").exists(), "with --cache-url the folder is not used"
     again = build_briefing([SEEDS], _settings(redis_url))
-    assert again.briefing.meta.llm_requests == 0
-    assert again.briefing.meta.cache_hits == first.briefing.meta.llm_requests
+    assert again.briefing.meta.replayed == 0
+    assert again.briefing.meta.cache_hits == first.briefing.meta.replayed
     assert again.briefing.timeline == first.briefing.timeline
 
 
@@ -81,7 +81,7 @@ def test_a_corrupt_brief_in_redis_is_paid_for_again_alone(redis_url: str):
     victim = next(k for k in raw.keys(ENTRY + "brief|*"))
     raw.set(victim, b'{"brief": "not a brief"}')
     again = build_briefing([SEEDS], settings)
-    assert again.briefing.meta.llm_requests == 1
+    assert again.briefing.meta.replayed == 1
     assert CachedBrief.model_validate_json(raw.get(victim)).brief.headline
 
 
@@ -158,22 +158,22 @@ def test_cache_info_and_clear_speak_redis(redis_url: str):
     cleared = runner.invoke(app, ["cache", "clear", "--yes"], env={"BRIEF_CACHE_URL": redis_url})
     assert cleared.exit_code == 0, cleared.output
     assert f"Removed {entries} entries from {redis_url}" in cleared.output
-    assert build_briefing([SEEDS], _settings(redis_url)).briefing.meta.llm_requests >= SEED_BRIEFS
+    assert build_briefing([SEEDS], _settings(redis_url)).briefing.meta.replayed >= SEED_BRIEFS
 
 
 def test_cache_copy_moves_entries_from_disk_to_redis_and_back(redis_url: str, tmp_path: Path):
     disk = tmp_path / "laptop"
-    paid = build_briefing([SEEDS], Settings(replay_dir=FIXTURES, cache_dir=disk)).briefing.meta.llm_requests
+    paid = build_briefing([SEEDS], Settings(replay_dir=FIXTURES, cache_dir=disk)).briefing.meta.replayed
     runner = CliRunner()
     up = runner.invoke(app, ["cache", "copy", "--from", str(disk), "--to", redis_url])
     assert up.exit_code == 0, up.output
     copied = len(list(BriefCache(disk).items()))
     assert f"Copied {copied} entries" in up.output
-    assert build_briefing([SEEDS], _settings(redis_url)).briefing.meta.llm_requests == 0, "the team's runs pay nothing for copied entries"
+    assert build_briefing([SEEDS], _settings(redis_url)).briefing.meta.replayed == 0, "the team's runs pay nothing for copied entries"
     down = runner.invoke(app, ["cache", "copy", "--from", redis_url, "--to", str(tmp_path / "offline")])
     assert down.exit_code == 0, down.output
     offline = Settings(replay_dir=FIXTURES, cache_dir=tmp_path / "offline")
-    assert build_briefing([SEEDS], offline).briefing.meta.llm_requests == 0
+    assert build_briefing([SEEDS], offline).briefing.meta.replayed == 0
     assert paid > 0
     missing = runner.invoke(app, ["cache", "copy", "--from", str(tmp_path / "nowhere"), "--to", redis_url])
     assert missing.exit_code == 1 and "no such cache folder" in missing.output

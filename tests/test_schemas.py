@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from summarizer.cli import app
 from summarizer.models.jsonschema import SCHEMA_MODELS, render_schemas, stale_schemas
-from summarizer.models import SCHEMA_VERSION, ArticleBrief, Briefing, Event, ExecutiveSummary, Note, SummaryParagraph
+from summarizer.models import DIGEST_VERSION, SCHEMA_VERSION, ArticleBrief, Briefing, Event, ExecutiveSummary, Note, SummaryParagraph
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMAS = ROOT / "schemas"
@@ -48,7 +48,7 @@ def test_export_writes_one_file_per_public_model(tmp_path: Path):
     for name, model in SCHEMA_MODELS.items():
         data = json.loads((tmp_path / f"{name}.schema.json").read_text(encoding="utf-8"))
         assert data["$schema"] == "https://json-schema.org/draft/2020-12/schema"
-        assert data["$id"] == f"brief/{name}/{SCHEMA_VERSION}"
+        assert data["$id"] == f"brief/{name}/{DIGEST_VERSION if name == 'digest' else SCHEMA_VERSION}"
         assert {k: v for k, v in data.items() if not k.startswith("$") or k == "$defs"} == model.model_json_schema()
     assert _check(tmp_path).exit_code == 0
 

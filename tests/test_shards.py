@@ -78,7 +78,7 @@ def test_four_shards_pay_once_per_article_and_the_final_run_only_merges(tmp_path
     assert sum(brief_subjects(fake_openai).values()) == N, "the final run pays for no article"
     assert f"{N} of {N} articles briefed" in final.output
     rerun = runner.invoke(app, ["run", str(folder), "--shard", "3/4", *cache, *live(fake_openai)])
-    assert rerun.exit_code == 0 and "0 LLM request(s)" in rerun.output
+    assert rerun.exit_code == 0 and "0 LLM requests" in rerun.output
 
 
 def test_digest_shards_then_the_digest_costs_nothing(tmp_path: Path, fake_openai):

@@ -155,6 +155,8 @@ def announce_replay(settings) -> None:  # type: ignore[no-untyped-def]
 
 def report_shard(run, quiet: bool, final: str) -> None:  # type: ignore[no-untyped-def]
     """A shard run's outcome on stderr (failures even with --quiet), and what to run once every shard is done."""
+    from ..render.markdown import requests_label
+
     for r in run.failed:
         err(f"  failed: {r.article.path}: {r.error}")
     if quiet:
@@ -162,7 +164,7 @@ def report_shard(run, quiet: bool, final: str) -> None:  # type: ignore[no-untyp
     ok = sum(r.ok for r in run.results)
     cached = sum(r.from_cache for r in run.results)
     err(f"Shard {run.shard}: {ok} of {len(run.results)} articles briefed (of {run.total} in all shards); "
-        f"{run.stats.requests} LLM request(s), {cached} cached" + (f", {len(run.failed)} failed" if run.failed else "")
+        f"{requests_label(run.stats.requests, run.stats.replayed, cached)}" + (f", {len(run.failed)} failed" if run.failed else "")
         + f". Nothing written: once every shard is done, {final} merges them from the cache.")
 
 

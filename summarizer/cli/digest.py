@@ -131,7 +131,9 @@ def _report(run, quiet: bool) -> None:  # type: ignore[no-untyped-def]
     skipped = sum(d.digest is None for d in run.days)
     parts = [f"{written} digest(s) written" + (f", {kept} kept as they were" if kept else "")
              + (f", {skipped} empty day(s) skipped (--skip-empty)" if skipped else "")]
-    parts.append(f"{run.requests} LLM request(s), {run.cache_hits} cached")
+    from ..render.markdown import requests_label
+
+    parts.append(requests_label(run.requests, run.replayed, run.cache_hits))
     if run.undated:
         parts.append(f"{len(run.undated)} undated article(s) in no digest")
     err("; ".join(parts) + f". Index: {run.index_path}" + (f" and {run.html_index_path}" if run.html_index_path else ""))

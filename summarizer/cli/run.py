@@ -151,7 +151,7 @@ def _write_all(files: list[tuple[Path, str]]) -> None:
 
 def _report(result, written: list[Path], kept: dict[Path, Path], *, quiet: bool = False) -> None:  # type: ignore[no-untyped-def]
     """The run's outcome on stderr; with --quiet only what went wrong (failed, rejected, not written)."""
-    from ..render.markdown import plural
+    from ..render.markdown import plural, requests_label
 
     for original, instead in kept.items():
         err(f"Nothing was briefed, so {original} was kept as it was; this run's output is in {instead}.")
@@ -166,7 +166,7 @@ def _report(result, written: list[Path], kept: dict[Path, Path], *, quiet: bool 
     if result.rejected:
         parts.append(f"{len(result.rejected)} rejected")
     parts.append(f"{m.items_verified}/{m.items_verified + m.items_unverified} quotes verified")
-    parts.append(f"{plural(m.llm_requests, 'LLM request')}, {m.cache_hits} cached" + (f", {m.batch_requests} via the Batch API" if m.batch_requests else ""))
+    parts.append(requests_label(m.llm_requests, m.replayed, m.cache_hits) + (f", {m.batch_requests} via the Batch API" if m.batch_requests else ""))
     if m.usage.get("total_tokens"):
         parts.append(f"{m.usage['total_tokens']:,} tokens" + (f" (prompt {m.usage.get('prompt_tokens', 0):,}, answers {m.usage.get('completion_tokens', 0):,})" if "prompt_tokens" in m.usage else ""))
     if m.cost_usd is not None:

@@ -84,6 +84,7 @@ class DigestDay:
     texts: dict[int, str] = field(default_factory=dict, repr=False)  # source number -> article text, for the HTML page
     failed: list[BriefResult] = field(default_factory=list)
     requests: int = 0
+    replayed: int = 0
     cache_hits: int = 0
     usage: dict[str, int] = field(default_factory=dict)
     kept: bool = False  # nothing was briefed, so the earlier digest of this day was kept
@@ -105,6 +106,10 @@ class DigestRun:
     @property
     def requests(self) -> int:
         return sum(d.requests for d in self.days)
+
+    @property
+    def replayed(self) -> int:
+        return sum(d.replayed for d in self.days)
 
     @property
     def cache_hits(self) -> int:
@@ -250,7 +255,7 @@ async def _build_day(
         sources=b.sources, summary=summary, timeline=b.timeline, stances=b.stances, actors=b.actors, notes=b.notes + notes,
         new_events=new, earlier_events=seen, stance_shifts=shifts,
     )
-    return DigestDay(day, digest, texts=run.source_texts(), failed=run.failed, requests=run.stats.requests, cache_hits=run.stats.cache_hits, usage=run.stats.usage)
+    return DigestDay(day, digest, texts=run.source_texts(), failed=run.failed, requests=run.stats.requests, replayed=run.stats.replayed, cache_hits=run.stats.cache_hits, usage=run.stats.usage)
 
 
 # --------------------------------------------------------------------------- the run

@@ -215,7 +215,13 @@ class LLMClient:
 
     @property
     def requests(self) -> int:
+        """HTTP requests sent to the endpoint (not replayed answers, not connections that failed before sending)."""
         return self.counter.requests if self.counter else 0
+
+    @property
+    def replayed(self) -> int:
+        """Answers taken from recordings (--replay)."""
+        return self.counter.replayed if self.counter else 0
 
     def redact(self, text: str) -> str:
         """`text` with the API key blanked out (servers may echo it back in an error)."""

@@ -25,6 +25,7 @@ from ..util.files import write_atomic
 __all__ = ["KEY_HEADER", "RequestKey", "Recording", "load_recordings", "write_recording", "ReplayTransport", "RecordingTransport", "CountingTransport"]
 
 KEY_HEADER = "X-Brief-Key"
+REPLAYED = "brief_replayed"  # response extension marking an answer that came from a recording
 _FORMAT = 1
 
 
@@ -95,15 +96,34 @@ def write_recording(directory: Path, key: RequestKey, response: dict[str, Any], 
 
 
 class CountingTransport(httpx.AsyncBaseTransport):
-    """Counts the HTTP requests that really leave brief (for metadata and the zero-requests promise)."""
+    """Counts what really left brief (for metadata and the zero-requests promise).
+
+    `requests`: HTTP requests sent to an endpoint (answered, or sent and then lost, e.g. a read
+    timeout); a connection that failed before the request was sent is not one. `replayed`:
+    answers taken from recordings, which send nothing. `responses`: HTTP responses received
+    from the endpoint; 0 means it has never answered this run (see `LLMClient.reached`).
+    """
 
     def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
         self.inner = inner
         self.requests = 0
+        self.replayed = 0
+        self.responses = 0
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        self.requests += 1
-        return await self.inner.handle_async_request(request)
+        try:
+            response = await self.inner.handle_async_request(request)
+        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol):
+            raise  # never sent
+        except httpx.TransportError:
+            self.requests += 1  # sent; the answer was lost
+            raise
+        if response.extensions.get(REPLAYED):
+            self.replayed += 1
+        else:
+            self.requests += 1
+            self.responses += 1
+        return response
 
     async def aclose(self) -> None:
         await self.inner.aclose()
@@ -123,7 +143,7 @@ class ReplayTransport(httpx.AsyncBaseTransport):
             raise ReplayMissError(f"replay: request to {request.url.path} carries no {KEY_HEADER} header; only brief's own requests can be replayed")
         hit = self.recordings.get(raw)
         if hit is not None:
-            return httpx.Response(200, json=hit.response, headers={"content-type": "application/json"})
+            return httpx.Response(200, json=hit.response, headers={"content-type": "application/json"}, extensions={REPLAYED: True})
         key = RequestKey.parse(raw)
         label = urllib.parse.unquote(request.headers.get("X-Brief-Label", ""))
         raise ReplayMissError(self.explain_miss(RequestKey(key.kind, key.subject, key.mode, key.prompt_hash, key.schema_hash, label)))

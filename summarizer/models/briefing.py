@@ -177,7 +177,8 @@ class BriefingMeta(_Model):
     briefs: int
     items_verified: int
     items_unverified: int
-    llm_requests: int = 0
+    llm_requests: int = Field(default=0, description="HTTP requests sent to the endpoint (not replayed answers, not connections that failed before sending).")
+    replayed: int = Field(default=0, description="Answers taken from recordings (--replay, or the bundled fixtures with no endpoint configured); nothing was sent for them.")
     cache_hits: int = 0
     usage: dict[str, int] = Field(default_factory=dict)
     cost_usd: float | None = Field(default=None, description="Estimated USD cost of this run's requests (cached answers cost nothing); null when the model's price is unknown or the answers were replayed.")

@@ -7,13 +7,13 @@ import datetime as dt
 from pydantic import Field
 
 from .attribution import DateBasis
-from .base import StrictModel as _Model
+from .base import SCHEMA_VERSION, StrictModel as _Model
 from .briefing import MergedActor, Note, Source, StanceRow, TimelineEntry
 from .responses import SummaryParagraph
 
 __all__ = ["DIGEST_VERSION", "NewEvent", "EarlierEvent", "StanceShift", "DigestMeta", "Digest"]
 
-DIGEST_VERSION = "1.1"
+DIGEST_VERSION = "1.2"  # the digest format; its schema's $id is brief/digest/<this>
 
 
 class NewEvent(_Model):
@@ -48,7 +48,8 @@ class StanceShift(_Model):
 
 
 class DigestMeta(_Model):
-    digest_version: str = DIGEST_VERSION
+    digest_version: str = Field(default=DIGEST_VERSION, description="Version of the digest format (schemas/digest.schema.json's $id ends with it).")
+    schema_version: str = Field(default=SCHEMA_VERSION, description="Version of the models a digest shares with briefings (sources, timeline, stances, actors).")
     date: dt.date
     generated_at: str
     model: str

@@ -12,10 +12,10 @@ from .article import Article
 from .base import SCHEMA_VERSION
 from .brief import ArticleBrief
 from .briefing import Briefing
-from .digest import Digest
+from .digest import DIGEST_VERSION, Digest
 from .responses import CrossSourceAnalysis, ExecutiveSummary
 
-__all__ = ["SCHEMA_MODELS", "render_schemas", "write_schemas", "stale_schemas"]
+__all__ = ["SCHEMA_MODELS", "schema_id", "render_schemas", "write_schemas", "stale_schemas"]
 
 SCHEMA_MODELS: dict[str, type[BaseModel]] = {
     "article": Article,
@@ -27,11 +27,20 @@ SCHEMA_MODELS: dict[str, type[BaseModel]] = {
 }
 
 
+# A model with its own format version; the others follow SCHEMA_VERSION.
+_OWN_VERSION = {"digest": DIGEST_VERSION}
+
+
+def schema_id(name: str) -> str:
+    """The `$id` of schema `name`: `brief/<name>/<the version its documents carry>`."""
+    return f"brief/{name}/{_OWN_VERSION.get(name, SCHEMA_VERSION)}"
+
+
 def render_schemas() -> dict[str, str]:
     """File name -> JSON text of each exported schema, generated from the pydantic models."""
     out = {}
     for name, model in SCHEMA_MODELS.items():
-        schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": f"brief/{name}/{SCHEMA_VERSION}", **model.model_json_schema()}
+        schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": schema_id(name), **model.model_json_schema()}
         out[f"{name}.schema.json"] = json.dumps(schema, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
     return out
 

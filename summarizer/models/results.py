@@ -84,7 +84,8 @@ class BriefResult:
 
 @dataclass
 class RunStats:
-    requests: int = 0
+    requests: int = 0  # HTTP requests sent to the endpoint
+    replayed: int = 0  # answers taken from recordings (nothing sent)
     cache_hits: int = 0
     usage: dict[str, int] = field(default_factory=dict)
 

@@ -30,7 +30,7 @@ from ..models import Briefing, BriefingMeta, Quote, Source
 from ..models.attribution import date_label
 from ..models.evidence import locate_quote
 from . import labels
-from .markdown import endpoint_label, own_voices, plural
+from .markdown import endpoint_label, own_voices, plural, requests_label
 
 if TYPE_CHECKING:  # pragma: no cover
     import jinja2
@@ -150,7 +150,7 @@ def _span(sources: Sequence[Source]) -> str:
 def _facts(m: BriefingMeta) -> list[str]:
     """The header line's facts: when, which model where, requests, tokens and cost, hashes."""
     tokens = m.usage.get("total_tokens", 0)
-    spend = f"{plural(m.llm_requests, 'LLM request')}, {m.cache_hits} cached"
+    spend = requests_label(m.llm_requests, m.replayed, m.cache_hits)
     if m.batch_requests:
         spend += f", {m.batch_requests} via the Batch API"
     if tokens:

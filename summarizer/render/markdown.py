@@ -46,6 +46,12 @@ def plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
+def requests_label(requests: int, replayed: int, cache_hits: int) -> str:
+    """'7 LLM requests, 0 cached', or '0 LLM requests, 7 answers replayed, 0 cached' for recordings."""
+    replay = f", {plural(replayed, 'answer')} replayed" if replayed else ""
+    return f"{plural(requests, 'LLM request')}{replay}, {cache_hits} cached"
+
+
 def cite(refs: list[int]) -> str:
     """Citation markers for source numbers: [1][3]."""
     return "".join(f"[{r}]" for r in sorted(set(refs)))
@@ -72,7 +78,7 @@ def _header(b: Briefing) -> list[str]:
         "",
         f"*Generated {m.generated_at} · model `{m.model}` via {escape_md(endpoint)} · "
         f"{m.items_verified} of {total} evidence quotes verified against their sources · "
-        f"{m.llm_requests} LLM request{'s' if m.llm_requests != 1 else ''}, {m.cache_hits} cached{_spend(m)} · "
+        f"{requests_label(m.llm_requests, m.replayed, m.cache_hits)}{_spend(m)} · "
         f"prompts {', '.join(f'{k} {v}' for k, v in sorted(m.prompt_hashes.items()))} · schema {m.schema_version} ({m.schema_hash})*",
     ]
     if m.items_unverified:

@@ -199,7 +199,9 @@ async def summarize_articles_async(
     try:
         return await gather_or_cancel(run(a) for a in articles)
     finally:
-        stats.requests += client.requests if own_client else 0
+        if own_client:
+            stats.requests += client.requests
+            stats.replayed += client.replayed
         if own_client:
             await client.aclose()
         if own_cache:
