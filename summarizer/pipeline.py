@@ -129,7 +129,7 @@ async def build_briefing_async(
                 results = await summarize_articles_async(loaded.articles, settings, client=client, cache=cache, stats=stats, on_result=on_result, budget=budget)
             meta = BriefingMeta(
                 generated_at=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
-                model=settings.model,
+                model=model_label(settings),
                 mode=settings.mode,
                 endpoint=settings.endpoint,
                 prompt_hashes={name: load_prompt(name).hash for name in ("brief", "summary", "analysis")},
@@ -285,6 +285,16 @@ def _cost(settings: Settings, live: dict[str, int], batch: dict[str, int]) -> di
 
 async def _value(value):  # type: ignore[no-untyped-def]
     return value
+
+
+def model_label(settings: Settings) -> str:
+    """The model that wrote the answers: the recordings' model when replaying (never the user's --model over them)."""
+    if settings.replay_dir is not None:
+        from .llm.replay import recorded_model
+
+        recorded = recorded_model(settings.replay_dir)
+        return f"{recorded} (recorded)" if recorded else "recorded answers"
+    return settings.model
 
 
 def build_briefing(paths: Sequence[str | Path], settings: Settings, **kwargs) -> BriefingRun:

@@ -8,7 +8,7 @@ has `tools`, JSON in `content` otherwise (json, md_json, json_schema).
 
 Faults are scripted per request, in order: `server.script("429:2", "500", "ok")`. Known faults:
   ok | 429[:seconds] | 429-date[:seconds] | 500 | 502 | 503 | reset | hang[:seconds] | 401 | 401-echo | 404
-  | broken_json | missing_field | wrong_type | length | bad_quote
+  | broken_json | missing_field | wrong_type | length | bad_quote | sloppy[:slip] (one of SLIPS, or all)
 After the script runs out, `server.default` (normally "ok") answers.
 """
 
@@ -71,6 +71,7 @@ class FakeOpenAI:
     api_key: str | None = None  # if set, requests without "Authorization: Bearer <api_key>" get 401 (GET /models too)
     usage_sent: list[dict[str, int]] = field(default_factory=list)  # the `usage` of every 200 response, in order
     briefs: dict[str, dict[str, Any]] = field(default_factory=dict)  # an article containing the key is answered with this brief
+    loose_keys: bool = False  # answer a summary or analysis whose input changed with the one recording of its kind
 
     def __post_init__(self) -> None:
         self._script: deque[str] = deque()
@@ -149,6 +150,9 @@ class FakeOpenAI:
             kind, subject = key.split("/")[:2]
             if (kind, subject) in self._answers:
                 return self._answers[(kind, subject)]
+            recorded = [answer for (k, _), answer in self._answers.items() if k == kind]
+            if self.loose_keys and kind in ("summary", "analysis") and len(recorded) == 1:
+                return recorded[0]
             if kind == "summary":
                 numbers = re.findall(r"^\[(\d+)\]", _user_text(body), flags=re.M)
                 return {"paragraphs": [{"text": "Synthetic summary of the sources.", "sources": [int(n) for n in numbers[:3]] or [1]}]}
@@ -197,6 +201,8 @@ class FakeOpenAI:
             return handler._send(404, _error(f"The model `{body.get('model')}` does not exist", "model_not_found"))
         key = handler.headers.get("X-Brief-Key")
         answer = json.loads(json.dumps(self.answer_for(body, key)))
+        if name == "sloppy":  # a well-formed but imperfect answer: the slips of small real models (see SLIPS)
+            answer = sloppy(answer, (key or "").split("/")[0], arg or "all")
         finish = "tool_calls" if body.get("tools") else "stop"
         if name == "missing_field":
             answer.pop("summary", None) if "summary" in answer else answer.pop("paragraphs", None)
@@ -214,6 +220,64 @@ class FakeOpenAI:
         with self._lock:
             self.usage_sent.append(completion["usage"])
         handler._send(200, completion)
+
+
+SLIPS = ("enum_case", "language", "dates", "extra_keys", "precision", "over_cap", "missing_actor", "bad_quote", "wrong_source", "one_sided", "unknown_source")
+
+
+def sloppy(answer: dict[str, Any], kind: str, slip: str) -> dict[str, Any]:
+    """`answer` with one kind of slip (or all of them) a real model makes; each touches few items, so most stay good."""
+    kinds = SLIPS if slip == "all" else (slip,)
+    if kind == "brief":
+        stances, events = answer.get("stances", []), answer.get("events", [])
+        if "enum_case" in kinds:
+            for s in stances:
+                s["position"] = s["position"].capitalize()
+            for a in answer.get("actors", []):
+                a["kind"] = {"organization": "Organisation", "government_body": "Government Body"}.get(a["kind"], a["kind"].upper())
+        if "language" in kinds:
+            answer["source_language"] = f"{answer['source_language']}-{answer['source_language'].upper()}"
+        if "dates" in kinds:
+            for e in events:
+                e["date"] = "N/A" if e.get("date") is None else (f"{e['date']}T09:30:00Z" if len(e["date"]) == 10 else e["date"])
+        if "extra_keys" in kinds:
+            answer["confidence"] = 0.8
+            for item in stances + events:
+                item["notes"] = "extra"
+        if "precision" in kinds:
+            for e in events:
+                e["precision"] = "month"  # often wrong: brief derives it
+        if "over_cap" in kinds:
+            answer["actors"] = answer.get("actors", []) + [
+                {"name": f"Bystander {i}", "name_in_source": f"Bystander {i}", "kind": "person", "role": "onlooker"} for i in range(14)]
+        people = [s for s in stances if s.get("voice") != "source" and s["holder"].casefold() != "the outlet" and len(s["holder"].split()) > 1]
+        if "missing_actor" in kinds and people:
+            people[0]["holder"] = people[0]["holder"].split()[-1].upper()  # a surname, in another case
+        if "bad_quote" in kinds and stances:
+            stances[-1]["evidence"] = "A sentence this article never contained, made up by the model."
+    elif kind == "analysis":
+        divergences, framing = answer.get("divergences", []), answer.get("framing", [])
+        sources = sorted({side["source"] for d in divergences for side in d["sides"]} | {f["source"] for f in framing})
+        if "enum_case" in kinds:
+            for f in framing:
+                f["tone"] = f["tone"].title()
+        if "extra_keys" in kinds:
+            answer["summary"] = "extra"
+        if "wrong_source" in kinds and divergences and len(sources) > 2:
+            side = divergences[0]["sides"][0]
+            side["source"] = next(n for n in sources if n not in {s["source"] for s in divergences[0]["sides"]})
+        if "one_sided" in kinds and len(divergences) > 1:
+            divergences[-1]["sides"] = divergences[-1]["sides"][:1]
+        if "unknown_source" in kinds and framing:
+            framing.append({**framing[0], "source": 99})
+    elif kind == "summary":
+        paragraphs = answer.get("paragraphs", [])
+        if "unknown_source" in kinds and paragraphs:
+            paragraphs.append({"text": "A paragraph resting on a source that does not exist.", "sources": [99]})
+        if "extra_keys" in kinds:
+            for p in paragraphs:
+                p["confidence"] = "high"
+    return answer
 
 
 def _user_text(body: dict[str, Any]) -> str:

@@ -260,3 +260,15 @@ def test_recording_a_live_run_then_replaying_it_offline(tmp_path: Path, fake_ope
     replayed = build_briefing([SEEDS], resolve_settings({"cache_dir": tmp_path / "c2", "replay_dir": record}, env={}))
     assert replayed.briefing.timeline == first.briefing.timeline
     assert replayed.briefing.meta.endpoint == f"replay:{record}"
+
+
+def test_the_header_names_the_recordings_model_never_the_users_model_over_recorded_answers(tmp_path):
+    from typer.testing import CliRunner
+
+    from summarizer.cli import app
+    from tests.conftest import SEEDS
+
+    result = CliRunner().invoke(app, [str(SEEDS), "--model", "my-local-llama", "--cache-dir", str(tmp_path / "c"), "-q"])
+    assert result.exit_code == 0, result.output
+    header = result.stdout.splitlines()[2]
+    assert "model `gpt-4o-mini-2024-07-18 (recorded)`" in header and "my-local-llama" not in header

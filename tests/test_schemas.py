@@ -199,3 +199,11 @@ def test_response_models_ignore_unknown_keys_but_output_models_forbid_them():
     assert SummaryParagraph.model_json_schema()["additionalProperties"] is False, "the schema still asks for no extra keys"
     with pytest.raises(ValidationError, match="extra"):
         Note.model_validate({"kind": "info", "message": "m", "unexpected": 1})
+
+
+def test_an_actor_added_for_an_unlisted_name_never_pushes_the_answer_over_its_cap():
+    actors = [{"name": f"Person Number{i}", "name_in_source": "x", "kind": "person", "role": "r"} for i in range(12)]
+    stance = {"holder": "Unlisted Speaker", "target": "t", "position": "neutral", "gist": "g", "evidence": "a quote long enough"}
+    brief = ArticleBrief.model_validate({"source_language": "en", "headline": "h", "summary": "s", "actors": actors, "stances": [stance]})
+    names = [a.name for a in brief.actors]
+    assert len(names) == 12 and names[-1] == "Unlisted Speaker" and "Person Number11" not in names, "an unreferenced actor makes room"

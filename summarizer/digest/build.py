@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 from pydantic import ValidationError
 
 
+from ..pipeline import model_label
 from ..stages.articles import ArticleSet, Rejection
 from ..cache import open_cache
 from ..config.settings import Settings
@@ -231,7 +232,7 @@ async def _build_day(
     notes = [Note(kind="undated", file=path, message="no date header, so it is in no daily digest; add ' date YYYY-MM-DD' to its first line") for path in undated]
     generated = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     meta = dict(
-        date=day, generated_at=generated, model=settings.model, mode=settings.mode, endpoint=settings.endpoint,
+        date=day, generated_at=generated, model=model_label(settings), mode=settings.mode, endpoint=settings.endpoint,
         prompt_hash=load_prompt("brief").hash, schema_hash=schema_hash(ArticleBrief),
         previous_digest=earlier[-1].date if earlier else None, earlier_digests=len(earlier),
     )

@@ -76,6 +76,12 @@ def load_recordings(directory: Path) -> dict[str, Recording]:
     return found
 
 
+def recorded_model(directory: Path) -> str | None:
+    """The model the recordings in `directory` were made with ('a, b' when several), for labels: never the user's --model."""
+    models = sorted({str(r.response.get("model")) for r in load_recordings(directory).values() if r.response.get("model")})
+    return ", ".join(models) or None
+
+
 def write_recording(directory: Path, key: RequestKey, response: dict[str, Any], *, source: str) -> Path:
     """Write one recording atomically; `source` says where it came from (never a key or secret)."""
     directory.mkdir(parents=True, exist_ok=True)

@@ -190,7 +190,7 @@ class ArticleBrief(_Model):
         description="English summary in 3 to 6 sentences: the news first, then context. Attribute "
         "claims and opinions to whoever makes them ('the outlet argues', 'the minister said', 'citing the Daily Ledger'). Say when the article only looks back at something."
     )
-    actors: list[Actor] = Field(default_factory=list, description="The main actors, each once, most important first (at most 10).", max_length=MAX_ACTORS)
+    actors: list[Actor] = Field(default_factory=list, description="The main actors, each once, most important first (at most 10).", json_schema_extra={"maxItems": MAX_ACTORS})
     stances: list[Stance] = Field(default_factory=list, description="Positions actors take in the article (at most 8).", max_length=MAX_STANCES)
     events: list[Event] = Field(default_factory=list, description="Concrete events the article reports, oldest first (at most 10).", max_length=MAX_EVENTS)
 
@@ -280,5 +280,10 @@ def _prepare_brief(data: dict[str, Any], repairs: Repairs, context: dict[str, An
                        for i, s in enumerate(stances, 1)]
         if isinstance(events, list):
             events = [{**e, "actors": list(dict.fromkeys(resolve(str(n), _describe_event(i, e)) for n in e.get("actors", []) if str(n).strip()))} for i, e in enumerate(events, 1)]
+        if len(actors) > MAX_ACTORS:  # names added above pushed the list over its cap: unreferenced actors go first
+            used = {s["holder"] for s in (stances if isinstance(stances, list) else [])} | {n for e in (events if isinstance(events, list) else []) for n in e.get("actors", [])}
+            spare = [i for i, a in enumerate(actors) if a["name"] not in used][::-1]
+            drop = set(spare[: len(actors) - MAX_ACTORS])
+            actors = [a for i, a in enumerate(actors) if i not in drop]
     data.update(actors=actors, stances=stances, events=events)
     return data
