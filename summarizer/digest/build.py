@@ -34,6 +34,7 @@ from ..config.settings import Settings
 from ..errors import BriefError, ConfigError
 from ..util.files import write_atomic
 from ..stages.matching import EVENT_MATCH, dates_compatible, event_similarity, normalize_name, same_actor, same_target, target_similarity
+from .stories import carry_stories
 from ..pipeline import build_briefing_async, read_articles
 from ..llm.prompts import load_prompt, schema_hash
 from ..render.digest_markdown import render_digest_json, render_digest_markdown, render_index
@@ -254,7 +255,7 @@ async def _build_day(
     digest = Digest(
         meta=DigestMeta(**meta, articles=b.meta.articles, briefs=b.meta.briefs, items_verified=b.meta.items_verified, items_unverified=b.meta.items_unverified),
         sources=b.sources, summary=summary, timeline=b.timeline, stances=b.stances, actors=b.actors, notes=b.notes + notes,
-        new_events=new, earlier_events=seen, stance_shifts=shifts,
+        new_events=new, earlier_events=seen, stance_shifts=shifts, stories=carry_stories(day, b.stories, earlier, compare_with_earlier),
     )
     return DigestDay(day, digest, texts=run.source_texts(), failed=run.failed, requests=run.stats.requests, replayed=run.stats.replayed, cache_hits=run.stats.cache_hits, usage=run.stats.usage)
 

@@ -33,7 +33,7 @@ from .briefing import (
     StanceRow,
     TimelineEntry,
 )
-from .digest import DIGEST_VERSION, Digest, DigestMeta, EarlierEvent, NewEvent, StanceShift
+from .digest import DIGEST_VERSION, Digest, DigestMeta, DigestStory, EarlierEvent, NewEvent, StanceShift
 from .responses import ClaimSide, CrossSourceAnalysis, DivergenceClaim, ExecutiveSummary, FramingClaim, SummaryParagraph
 from .results import BriefResult, CachedAnswer, CachedBrief, GroundingReport, Outcome, RunStats
 
@@ -43,6 +43,6 @@ __all__ = [
     "SummaryParagraph", "ExecutiveSummary", "ClaimSide", "DivergenceClaim", "FramingClaim", "CrossSourceAnalysis",
     "Source", "Quote", "Account", "TimelineEntry", "MergedActor", "StanceRow", "Note", "DivergenceSide", "Divergence",
     "FramingRow", "StanceCell", "Corroboration", "BriefingMeta", "StoryBriefing", "Briefing",
-    "DIGEST_VERSION", "NewEvent", "EarlierEvent", "StanceShift", "DigestMeta", "Digest",
+    "DIGEST_VERSION", "NewEvent", "EarlierEvent", "StanceShift", "DigestMeta", "DigestStory", "Digest",
     "BriefResult", "CachedAnswer", "CachedBrief", "GroundingReport", "Outcome", "RunStats",
 ]

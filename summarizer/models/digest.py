@@ -8,12 +8,12 @@ from pydantic import Field
 
 from .attribution import DateBasis
 from .base import SCHEMA_VERSION, StrictModel as _Model
-from .briefing import MergedActor, Note, Source, StanceRow, TimelineEntry
+from .briefing import MergedActor, Note, Source, StanceRow, StoryBriefing, TimelineEntry
 from .responses import SummaryParagraph
 
-__all__ = ["DIGEST_VERSION", "NewEvent", "EarlierEvent", "StanceShift", "DigestMeta", "Digest"]
+__all__ = ["DIGEST_VERSION", "NewEvent", "EarlierEvent", "StanceShift", "DigestMeta", "DigestStory", "Digest"]
 
-DIGEST_VERSION = "1.2"  # the digest format; its schema's $id is brief/digest/<this>
+DIGEST_VERSION = "1.3"  # the digest format; its schema's $id is brief/digest/<this>
 
 
 class NewEvent(_Model):
@@ -47,6 +47,14 @@ class StanceShift(_Model):
     previous_file: str = Field(description="The file the earlier digest cites for the previous position.")
 
 
+class DigestStory(StoryBriefing):
+    """A story of the day. A story an earlier digest already had keeps that digest's story id."""
+
+    new: bool = Field(description="True when no earlier digest has this story.")
+    first_reported: dt.date | None = Field(default=None, description="Date of the earliest digest with this story id (null when new).")
+    new_events: list[NewEvent] = Field(default_factory=list, description="Events of this story no earlier digest reports (timeline_index: position in this story's `timeline`).")
+
+
 class DigestMeta(_Model):
     digest_version: str = Field(default=DIGEST_VERSION, description="Version of the digest format (schemas/digest.schema.json's $id ends with it).")
     schema_version: str = Field(default=SCHEMA_VERSION, description="Version of the models a digest shares with briefings (sources, timeline, stances, actors).")
@@ -78,6 +86,7 @@ class Digest(_Model):
     new_events: list[NewEvent]
     earlier_events: list[EarlierEvent]
     stance_shifts: list[StanceShift]
+    stories: list[DigestStory] = Field(default_factory=list, description="The day's stories, front-page order; ids carried from earlier digests.")
 
     @property
     def date(self) -> dt.date:

@@ -80,6 +80,19 @@ def _new_when(e) -> str:
     return f"**{e.date}** *(inferred)*" if e.date_basis == "inferred" else f"**{e.date}**"
 
 
+def _stories(d: Digest) -> list[str]:
+    """'Stories': each story of the day, new or continuing (with its id and first day), and what is new in it."""
+    if not d.stories:
+        return []
+    out = [f"## Stories ({len(d.stories)})", ""]
+    for story in d.stories:
+        status = "**new**" if story.new else f"continuing since {story.first_reported}"
+        news = plural(len(story.new_events), "new event") if story.new_events else "no new events"
+        out.append(f"- {escape_md(story.title)} — {status} · story `{story.id}` · {plural(len(story.sources), 'source')} {cite(story.sources)} · {news}")
+        out += [f"  - {e.date or 'undated'} {escape_md(e.description)} {cite(e.sources)}" for e in story.new_events]
+    return out + [""]
+
+
 def render_digest_markdown(d: Digest) -> str:
     """The digest as Markdown: what is new, sources with their summaries, timeline, stances, actors, notes."""
     out = _header(d) + [""]
@@ -93,6 +106,7 @@ def render_digest_markdown(d: Digest) -> str:
             out += ["## Notes", "", *render_notes(d.notes, _NOTE_TITLES)]
         return "\n".join(out).rstrip() + "\n"
 
+    out += _stories(d)
     out += _new_since(d)
     out += ["## Sources", "", "| # | File | Published | Lang | Headline |", "|---|---|---|---|---|"]
     for s in d.sources:
@@ -136,7 +150,9 @@ def index_line(d: Digest) -> str:
         return f"- {link} · {_nothing(d)}"
     news = [plural(len(d.new_events), "new event")] if d.new_events else []
     news += [plural(len(d.stance_shifts), "stance shift")] if d.stance_shifts else []
-    return f"- {link} · {plural(len(d.sources), 'source')} · {escape_md(d.lead_headline() or '')} · {', '.join(news) or 'nothing new'}"
+    line = f"- {link} · {plural(len(d.sources), 'source')} · {escape_md(d.lead_headline() or '')} · {', '.join(news) or 'nothing new'}"
+    stories = [f"{escape_md(s.title)} ({'new' if s.new else 'continuing'})" for s in d.stories]
+    return line + (f"\n  - stories: {'; '.join(stories)}" if stories else "")
 
 
 def render_index(digests: Sequence[Digest]) -> str:
