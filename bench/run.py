@@ -7,6 +7,9 @@ The fake server (tests/fake_openai.py) runs in a child process, so its work does
 brief's; it answers each article with the brief a careful model would write (bench/corpus.py),
 after `--latency` seconds. The script prints:
 
+0. `brief run` as a whole fresh process (start-up included): when the first request leaves
+   (target 1.0 s), the article phase against ceil(N / concurrency) x latency (target 1.10x), and
+   the time after the last article's answer (target at most two rounds of latency);
 1. wall time of the article requests vs the ideal ceil(N / concurrency) x latency (target 1.15x);
 2. prompt overhead: tokens per article request beyond the article itself (chars / 4), measured
    on the request bodies the server received, split into system prompt, schema and user template;
@@ -179,12 +182,42 @@ def main(argv: list[str] | None = None) -> int:
         work = Path(tmp)
         server = Server((args.n, args.big, 1), args.latency)
         try:
+            whole_process(args, server, work)
             warm_up(server, work)
             throughput(args, server, work)
             big(args, server, work)
         finally:
             server.close()
     return 0
+
+
+def whole_process(args: argparse.Namespace, server: Server, work: Path) -> None:
+    """`brief run` as a fresh process, start-up included: when the first request leaves, the article phase, the tail after it."""
+    import subprocess
+
+    folder = write_corpus(args.n, work / "process")
+    server.ask(("latency", args.latency))
+    server.ask("clear")
+    env = {**os.environ, "HOME": str(work / "home"), "XDG_CONFIG_HOME": str(work / "home" / "config"), "BRIEF_CACHE_DIR": str(work / "cache-process")}
+    command = [sys.executable, "-m", "summarizer", "run", str(folder), "--base-url", server.base_url, "--api-key", "sk-bench-not-a-key",
+               "--model", "gpt-4o-mini", "-c", str(args.concurrency), "-o", str(work / "process.md"), "--quiet"]
+    start = time.monotonic()  # the server stamps requests with the same (system-wide) monotonic clock
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, env=env)
+    end = time.monotonic()
+    sizes = server.ask("sizes")
+    briefs = sorted(s["time"] for s in sizes if s["kind"] == "brief")
+    if done.returncode not in (0, 2) or not briefs:
+        print(f"0. whole process: brief failed (exit {done.returncode}): {done.stderr.strip()[:400]}")
+        return
+    first = briefs[0] - start
+    phase = briefs[-1] + args.latency - briefs[0]
+    ideal = math.ceil(args.n / args.concurrency) * args.latency
+    tail = end - (briefs[-1] + args.latency)
+    print(f"0. whole process (python -m summarizer run, start-up included): {args.n} articles, latency {args.latency} s, concurrency {args.concurrency}")
+    print(f"   first request {first:.2f} s after launch (target <= 1.0 s) {'OK' if first <= 1.0 else 'MISSED'}; "
+          f"article phase {phase:.2f} s vs ideal {ideal:.2f} s -> {phase / ideal:.3f}x (target <= 1.10x) {'OK' if phase <= 1.10 * ideal else 'MISSED'}; "
+          f"after the last article {tail:.2f} s = {tail / args.latency:.1f} rounds of latency (target <= 2) {'OK' if tail <= 2 * args.latency else 'MISSED'}; "
+          f"total {end - start:.2f} s, {len(sizes) - len(briefs)} summary/analysis requests")
 
 
 def warm_up(server: Server, work: Path) -> None:
