@@ -192,8 +192,10 @@ class FakeOpenAI:
             return handler._send(429, _error("Rate limit reached", "rate_limit_exceeded"), {"retry-after": when})
         if name in ("500", "502", "503"):
             return handler._send(int(name), _error("The server had an error", "server_error"))
-        if name == "401-echo":  # a careless server that echoes the key back in its error
+        if name == "401-echo":  # a careless server that echoes the key back in its error ("401-echo:masked": half-masked, as OpenAI does)
             sent = handler.headers.get("Authorization", "").removeprefix("Bearer ")
+            if arg == "masked":
+                sent = f"{sent[:8]}{'*' * (len(sent) - 12)}{sent[-4:]}."
             return handler._send(401, _error(f"Incorrect API key provided: {sent}", "invalid_api_key"))
         if name == "401" or (self.api_key and handler.headers.get("authorization") != f"Bearer {self.api_key}"):
             return handler._send(401, _error("Incorrect API key provided", "invalid_api_key"))

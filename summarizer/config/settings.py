@@ -31,6 +31,7 @@ from .model import (  # noqa: F401  (re-exported: the settings API lives here)
     default_cache_dir,
     knobs,
     mask_secret,
+    redact_key,
     parse_duration,
     recordings_fingerprint,
     settings_rows,
@@ -38,7 +39,7 @@ from .model import (  # noqa: F401  (re-exported: the settings API lives here)
 
 __all__ = [
     "DEFAULT_MODEL", "MODES", "PRICE_KEYS", "Knob", "Settings", "bundled_fixtures_dir", "config_paths", "default_cache_dir",
-    "find_config_file", "mask_secret", "parse_duration", "read_config_file", "resolve_settings", "settings_rows",
+    "find_config_file", "mask_secret", "redact_key", "parse_duration", "read_config_file", "resolve_settings", "settings_rows",
 ]
 
 _SECRET_WORDS = ("key", "token", "secret", "password")

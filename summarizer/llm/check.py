@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field, ValidationError
 
-from ..config.settings import MODES, Settings, mask_secret
+from ..config.settings import MODES, Settings, mask_secret, redact_key
 from ..errors import AuthError, LLMError, ModelNotFoundError
 from .prompts import schema_hash, short_hash
 from ..config.providers import PROVIDERS
@@ -159,7 +159,16 @@ async def _list_models(s: Settings, transport: httpx.AsyncBaseTransport | None) 
 
 
 async def check_endpoint_async(settings: Settings, *, transport: httpx.AsyncBaseTransport | None = None) -> CheckReport:
-    """Check the configured endpoint with one tiny structured call; never raises for endpoint faults."""
+    """Check the configured endpoint with one tiny structured call; never raises for endpoint faults.
+
+    The key appears only masked, as `config show` masks it, even where a server echoes it back."""
+    report = await _check(settings, transport)
+    for step in report.steps:
+        step.detail, step.fix = redact_key(step.detail, settings.api_key), redact_key(step.fix, settings.api_key)
+    return report
+
+
+async def _check(settings: Settings, transport: httpx.AsyncBaseTransport | None) -> CheckReport:
     from .client import LLMClient
 
     s = settings.with_(max_attempts=1, max_reasks=0, use_cache=False, record_dir=None)

@@ -224,9 +224,10 @@ class LLMClient:
         return self.counter.replayed if self.counter else 0
 
     def redact(self, text: str) -> str:
-        """`text` with the API key blanked out (servers may echo it back in an error)."""
-        key = self.settings.api_key.get_secret_value() if self.settings.api_key else ""
-        return text.replace(key, "[redacted]") if len(key) >= 6 else text
+        """`text` with the API key blanked out (servers may echo it back in an error, whole or half-masked)."""
+        from ..config.settings import redact_key
+
+        return redact_key(text, self.settings.api_key, "[redacted]")
 
     def _build(self) -> Any:
         import httpx
