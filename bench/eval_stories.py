@@ -136,8 +136,8 @@ def scaled(records: list[dict], n: int) -> list[dict]:
     return out
 
 
-def merge_all(records: list[dict], stories) -> float:
-    """Time `merge_briefs` over each story's briefs (what a briefing per story does)."""
+def merge_all(records: list[dict], stories) -> tuple[float, tuple[int, int]]:
+    """Time `merge_briefs` over each story's briefs (what a briefing per story does); the largest prompts it leads to."""
     from summarizer.stages.grounding import GroundingReport
     from summarizer.stages.merge import merge_briefs
     from summarizer.models import Actor, Article, ArticleBrief, BriefingMeta, BriefResult, Event
@@ -157,7 +157,31 @@ def merge_all(records: list[dict], stories) -> float:
     start = time.perf_counter()
     for story in stories:
         merge_briefs([by_id[a] for a in story.article_ids], meta=meta)
-    return time.perf_counter() - start
+    took = time.perf_counter() - start
+    # A second, untimed pass for the prompt sizes (one story at a time, so memory stays per story).
+    merged = (merge_briefs([by_id[a] for a in story.article_ids], meta=meta) for story in stories if len(story.article_ids) > 1)
+    return took, largest_prompts(merged, by_id)
+
+
+def largest_prompts(briefings, by_id) -> tuple[int, int]:
+    """Characters of the largest summary and analysis prompts a briefing per story sends (messages, not the schema).
+
+    Each story's prompts hold only its own sources, numbered 1..k: the summary is asked over at
+    most CHUNK_SIZE briefs at a time, the analysis over the whole story (up to its input cap)."""
+    from summarizer.stages.analysis import MAX_INPUT_CHARS, analysis_messages
+    from summarizer.stages.synthesis import CHUNK_SIZE, summary_messages
+
+    summary = analysis = 0
+    for b in briefings:
+        if len(b.sources) < 2:
+            continue  # one source: no summary or analysis call
+        summaries = {s.ref: by_id[s.article_id].brief.summary for s in b.sources}
+        texts = {s.ref: by_id[s.article_id].article.text for s in b.sources}
+        refs = [s.ref for s in b.sources][:CHUNK_SIZE]
+        summary = max(summary, sum(len(m["content"]) for m in summary_messages(b, summaries, refs)))
+        size = sum(len(m["content"]) for m in analysis_messages(b, summaries, texts))
+        analysis = max(analysis, size if size <= MAX_INPUT_CHARS else 0)
+    return summary, analysis
 
 
 def main() -> int:
@@ -175,7 +199,7 @@ def main() -> int:
         start = time.perf_counter()
         stories = cluster_stories(docs)
         took = time.perf_counter() - start
-        merge_time = merge_all(big, stories)
+        merge_time, (summary_chars, analysis_chars) = merge_all(big, stories)
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         labels = {r["id"]: r["story"] for r in big}
         clusters = {a: s.id for s in stories for a in s.article_ids}
@@ -183,6 +207,8 @@ def main() -> int:
         print(f"\nscale: {len(big)} articles ({len({r['story'] for r in big})} labelled stories) -> {len(stories)} clusters; pairwise F1 {f:.3f} (P {p:.3f}, R {r:.3f})")
         print(f"  cluster_stories: {took:.2f} s; merge_briefs per story: {merge_time:.2f} s")
         print(f"  peak RSS of the whole process: {rss:.0f} MB (before clustering: {rss_before:.0f} MB)")
+        print(f"  largest prompt sent (messages, chars / 4 ~ tokens): summary {summary_chars // 4:,} tokens, "
+              f"cross-source analysis {analysis_chars // 4:,} tokens; each holds one story's sources only")
     if args.min_f1 is not None and pf < args.min_f1:
         print(f"pairwise F1 {pf:.3f} is below --min-f1 {args.min_f1}", file=sys.stderr)
         return 1
