@@ -116,10 +116,13 @@ def test_a_meeting_is_new_on_the_day_it_is_first_reported_and_not_after(backfill
 
 def test_an_undated_look_back_is_not_shown_as_new_in_a_digest(backfill: Path):
     markdown = (backfill / "2025-12-22.md").read_text(encoding="utf-8")
-    first, entry = [l for l in markdown.splitlines() if l.startswith("- **undated**") and "apologise" in l]
-    assert first.startswith("- **undated** *(no date given: not necessarily new)* Looking back")  # under 'First reported'
-    assert entry.endswith("· *first reported here, with no date: not necessarily new*")  # in the timeline
-    assert "**new**" not in entry
+    head, rest = markdown.split("\n## Sources\n")
+    stories, tail = rest.split("\n## Summary\n")
+    for part in (head + tail, stories):  # the whole day's sections, and the story's own
+        first, entry = [l for l in part.splitlines() if l.startswith("- **undated**") and "apologise" in l]
+        assert first.startswith("- **undated** *(no date given: not necessarily new)* Looking back")  # under 'First reported'
+        assert entry.endswith("· *first reported here, with no date: not necessarily new*")  # in the timeline
+        assert "**new**" not in entry
 
 
 def test_a_changed_position_is_a_stance_shift_against_the_latest_earlier_digest(backfill: Path):
@@ -192,11 +195,11 @@ def test_the_index_lists_digests_newest_first_one_line_each(backfill: Path):
 def test_rerunning_a_day_rewrites_the_same_digest_with_no_requests(tmp_path: Path, fake_openai):
     args = [str(SEEDS), "--date", "2025-09-03", "--out", str(tmp_path), "--base-url", fake_openai.base_url, "-q"]
     assert cli(*args).exit_code == 0
-    assert fake_openai.count == 2  # one brief per article, no executive-summary request
+    assert fake_openai.count == 3  # one brief per article and the story's comparison, no executive-summary request
     first = {p.name: p.read_text(encoding="utf-8") for p in tmp_path.glob("[!.]*")}
 
     assert cli(*args).exit_code == 0
-    assert fake_openai.count == 2  # everything from the cache
+    assert fake_openai.count == 3  # everything from the cache
     again = {p.name: p.read_text(encoding="utf-8") for p in tmp_path.glob("[!.]*")}
     assert sorted(again) == ["2025-09-03.json", "2025-09-03.md", "index.md"]
     assert {k: without_timestamp(v) for k, v in again.items()} == {k: without_timestamp(v) for k, v in first.items()}
@@ -205,11 +208,11 @@ def test_rerunning_a_day_rewrites_the_same_digest_with_no_requests(tmp_path: Pat
 def test_only_new_articles_cost_requests(seeds_copy: Path, tmp_path: Path, fake_openai):
     out = tmp_path / "digests"
     args = [str(seeds_copy), "--date", "2025-09-03", "--out", str(out), "--base-url", fake_openai.base_url, "-q"]
-    assert cli(*args).exit_code == 0 and fake_openai.count == 2
+    assert cli(*args).exit_code == 0 and fake_openai.count == 3  # two briefs, one comparison of the day's story
     (seeds_copy / "late.txt").write_text(" date 2025-09-03 A late report from the summit in China. Leaders met and talked for an hour.\n", encoding="utf-8")
 
     assert cli(*args).exit_code == 0
-    assert fake_openai.count == 3
+    assert fake_openai.count == 4  # the late article's brief; it is a story of its own, and the other story's comparison is cached
     assert {s.file for s in load(out, dt.date(2025, 9, 3)).sources} == SEED_DAYS[dt.date(2025, 9, 3)] | {"late.txt"}
 
 

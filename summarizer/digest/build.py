@@ -2,8 +2,13 @@
 
 A digest for day D covers the articles whose header date is D (undated articles are in no
 daily digest; each digest's notes name them). It is built by the same engine as the briefing
-(`pipeline` -> `merge`), without the executive-summary LLM call: its summary is each source's own
-brief summary, cited, so a digest costs only the briefs of articles not yet in the cache.
+(`pipeline` -> `merge` -> per-story sections), without the executive-summary LLM call: its summary,
+and each story's, is each source's own brief summary, cited. Each story of two or more sources
+gets the briefing's cross-source analysis (divergences, framing, corroborated, stance table),
+its LLM comparison asked through the same path and cache as a briefing's, so a digest costs the
+briefs of articles not yet in the cache plus one comparison per multi-source story not yet
+compared; a rerun costs nothing. With recordings (replay) a day's comparison is usually not
+recorded: it is skipped with a note and the deterministic sections are shown.
 
 "New since the previous digest" compares against the JSON of the earlier digests (date < D) in
 the out folder: an event is new when no earlier digest has a date-compatible, similar event
@@ -246,16 +251,18 @@ async def _build_day(
         )
         return DigestDay(day, digest)
 
-    run = await build_briefing_async([], settings, transport=transport, executive_summary=False, on_result=on_result,
+    run = await build_briefing_async([], settings, transport=transport, executive_summary=False, cross_source=True, on_result=on_result,
                                      articles=ArticleSet(articles=articles, rejected=list(loaded.rejected)))
     b = run.briefing
     by_id = {r.article.id: r for r in run.results if r.ok}
     summary = [SummaryParagraph(text=by_id[s.article_id].brief.summary, sources=[s.ref]) for s in b.sources]  # type: ignore[union-attr]
+    own = {p.sources[0]: p for p in summary}
+    stories = [story if story.summary else story.model_copy(update={"summary": [own[r] for r in story.sources if r in own]}) for story in b.stories]
     new, seen, shifts = compare_with_earlier(b.timeline, b.stances, earlier)
     digest = Digest(
         meta=DigestMeta(**meta, articles=b.meta.articles, briefs=b.meta.briefs, items_verified=b.meta.items_verified, items_unverified=b.meta.items_unverified),
         sources=b.sources, summary=summary, timeline=b.timeline, stances=b.stances, actors=b.actors, notes=b.notes + notes,
-        new_events=new, earlier_events=seen, stance_shifts=shifts, stories=carry_stories(day, b.stories, earlier, compare_with_earlier),
+        new_events=new, earlier_events=seen, stance_shifts=shifts, stories=carry_stories(day, stories, earlier, compare_with_earlier),
     )
     return DigestDay(day, digest, texts=run.source_texts(), failed=run.failed, requests=run.stats.requests, replayed=run.stats.replayed, cache_hits=run.stats.cache_hits, usage=run.stats.usage)
 

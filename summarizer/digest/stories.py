@@ -6,7 +6,7 @@ standing as one document: its title and lead, summary, actors and timeline. A st
 that falls in a cluster with earlier stories continues the one of the latest digest and takes its
 id (and the date it was first reported); if two of today's stories claim the same earlier one,
 the one with more sources keeps it and the other is new. What is new in a story since the
-earlier digests is decided as for the whole digest (`compare_with_earlier`).
+earlier digests (its new events and stance shifts) is decided as for the whole digest (`compare_with_earlier`).
 """
 
 from __future__ import annotations
@@ -60,7 +60,8 @@ def carry_stories(day: dt.date, stories: Sequence[StoryBriefing], earlier: Seque
         carried[winner.id] = (old.id, first)
     out = []
     for story in stories:
-        new_events, _, _ = compare(story.timeline, story.stances, earlier)
+        new_events, _, shifts = compare(story.timeline, story.stances, earlier)
         story_id, first = carried.get(story.id, (story.id, None))
-        out.append(DigestStory(**{**dict(story), "id": story_id}, new=story.id not in carried, first_reported=first, new_events=new_events))
+        out.append(DigestStory(**{**dict(story), "id": story_id}, new=story.id not in carried, first_reported=first,
+                               new_events=new_events, stance_shifts=shifts))
     return out

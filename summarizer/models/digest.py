@@ -13,7 +13,7 @@ from .responses import SummaryParagraph
 
 __all__ = ["DIGEST_VERSION", "NewEvent", "EarlierEvent", "StanceShift", "DigestMeta", "DigestStory", "Digest"]
 
-DIGEST_VERSION = "1.3"  # the digest format; its schema's $id is brief/digest/<this>
+DIGEST_VERSION = "1.4"  # the digest format; its schema's $id is brief/digest/<this>
 
 
 class NewEvent(_Model):
@@ -48,11 +48,16 @@ class StanceShift(_Model):
 
 
 class DigestStory(StoryBriefing):
-    """A story of the day. A story an earlier digest already had keeps that digest's story id."""
+    """A story of the day with a briefing story's sections (its summary: each source's own brief summary).
+
+    A story an earlier digest already had keeps that digest's story id; `new_events` and
+    `stance_shifts` are what is new in it since the earlier digests.
+    """
 
     new: bool = Field(description="True when no earlier digest has this story.")
     first_reported: dt.date | None = Field(default=None, description="Date of the earliest digest with this story id (null when new).")
     new_events: list[NewEvent] = Field(default_factory=list, description="Events of this story no earlier digest reports (timeline_index: position in this story's `timeline`).")
+    stance_shifts: list[StanceShift] = Field(default_factory=list, description="Stances of this story whose position differs from the latest earlier digest's.")
 
 
 class DigestMeta(_Model):
@@ -91,6 +96,9 @@ class Digest(_Model):
     @property
     def date(self) -> dt.date:
         return self.meta.date
+
+    def source(self, ref: int) -> Source:
+        return self.sources[ref - 1]
 
     def lead_headline(self) -> str | None:
         """Headline of the source cited by most new events (ties: the lowest number)."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from .stories import story_anchor, story_section
 from .markdown import cite, plural, endpoint_label, escape_md, own_voices, render_actors, render_notes, render_stances, render_timeline_entry
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -81,16 +82,52 @@ def _new_when(e) -> str:
 
 
 def _stories(d: Digest) -> list[str]:
-    """'Stories': each story of the day, new or continuing (with its id and first day), and what is new in it."""
+    """'Stories': the list of the day's stories (new or continuing, with id and first day), each linked to its section.
+
+    Each story's section (after the Sources table) has a briefing story's sections
+    (`render.stories.story_section`) and, first, what is new in it since the previous digest.
+    """
     if not d.stories:
         return []
     out = [f"## Stories ({len(d.stories)})", ""]
-    for story in d.stories:
-        status = "**new**" if story.new else f"continuing since {story.first_reported}"
+    for number, story in enumerate(d.stories, start=1):
         news = plural(len(story.new_events), "new event") if story.new_events else "no new events"
-        out.append(f"- {escape_md(story.title)} — {status} · story `{story.id}` · {plural(len(story.sources), 'source')} {cite(story.sources)} · {news}")
-        out += [f"  - {e.date or 'undated'} {escape_md(e.description)} {cite(e.sources)}" for e in story.new_events]
+        out.append(f"{number}. **[{escape_md(story.title)}](#{story_anchor(story)})** — {_status(story)} · story `{story.id}` · "
+                   f"{plural(len(story.sources), 'source')} {cite(story.sources)} · {news}")
     return out + [""]
+
+
+def _story_sections(d: Digest) -> list[str]:
+    out: list[str] = []
+    for number, story in enumerate(d.stories, start=1):
+        out += story_section(d, number, story, status=_status(story), news=_story_news(d, story), marks=_story_marks(story))
+    return out + [""] if out else []
+
+
+def _status(story) -> str:
+    return "**new**" if story.new else f"continuing since {story.first_reported}"
+
+
+def _story_news(d: Digest, story) -> list[str]:
+    """A story's 'new since the previous digest' lines: its first-reported events and stance shifts."""
+    if story.new and d.meta.previous_digest is None:
+        lead = "*No earlier digest in this folder: everything in this story is new.*"
+    elif story.new:
+        lead = "*A new story: no earlier digest has it.*"
+    else:
+        lead = f"*Continuing since the {story.first_reported} digest.*"
+    lines = [lead, ""]
+    if not story.new_events and not story.stance_shifts:
+        return lines + ["*Nothing new: every event was in an earlier digest and no stance changed.*"]
+    lines += [f"- {_new_when(e)} {escape_md(e.description)} {cite(e.sources)}" for e in story.new_events]
+    lines += [f"- **{escape_md(s.holder)}** → {escape_md(s.target)}: now **{s.position}** {cite([s.source])}, "
+              f"was **{s.previous_position}** in the {s.previous_digest} digest" for s in story.stance_shifts]
+    return lines
+
+
+def _story_marks(story) -> dict[int, str]:
+    """A story's timeline marks: new events marked new; an undated one first reported here may look back, so it is not called new."""
+    return {e.timeline_index: " · *first reported here, with no date: not necessarily new*" if e.date is None else " · **new**" for e in story.new_events}
 
 
 def render_digest_markdown(d: Digest) -> str:
@@ -112,6 +149,7 @@ def render_digest_markdown(d: Digest) -> str:
     for s in d.sources:
         files = escape_md(s.file) + "".join(f" (= {escape_md(a)})" for a in s.aliases)
         out.append(f"| [{s.ref}] | {files} | {s.date or 'unknown'} | {escape_md(s.language)} | {escape_md(s.headline)} |")
+    out += _story_sections(d)
 
     out += ["", "## Summary", "", "*Each source's own brief, not a synthesis across sources.*", ""]
     for p in d.summary:

@@ -202,9 +202,12 @@ def _render(template: str, page: BaseModel, texts: Mapping[int, str], **context:
     )
 
 
-def _story_views(b: Briefing) -> list[Any]:
-    """The stories of a briefing of several (one story reads as a plain briefing), their sources as Source objects."""
-    if len(b.stories) < 2:
+def _story_views(b: Briefing | Digest, at_least: int = 2) -> list[Any]:
+    """The stories of a briefing of several (one story reads as a plain briefing), their sources as Source objects.
+
+    A digest shows every story (`at_least=1`), each with its own sections.
+    """
+    if len(b.stories) < at_least:
         return []
     from types import SimpleNamespace
 
@@ -241,6 +244,7 @@ def render_digest_html(d: Digest, texts: Mapping[int, str] | None = None) -> str
     return _render(
         "digest.html", d, texts or {}, title=title, facts=facts,
         verified=(m.items_verified, m.items_verified + m.items_unverified),
+        stories=_story_views(d, at_least=1),
         new_index={e.timeline_index for e in d.new_events},
         earlier={e.timeline_index: e.first_reported for e in d.earlier_events},
         notes=list(d.notes),

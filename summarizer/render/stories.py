@@ -9,12 +9,19 @@ citations use the global numbers of the one Sources table.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from types import SimpleNamespace
+from typing import TYPE_CHECKING
+
 from ..models import Briefing, StoryBriefing
 from .markdown import (
     _cross_source, _header, cite, escape_md, notes_sections, own_voices, plural, render_actors, render_stances, render_timeline_entry, sources_table,
 )
 
-__all__ = ["render_stories_markdown", "front_page_line", "story_anchor", "story_facts"]
+if TYPE_CHECKING:  # pragma: no cover
+    from ..models import Digest
+
+__all__ = ["render_stories_markdown", "front_page_line", "story_anchor", "story_facts", "story_section"]
 
 
 def story_anchor(story: StoryBriefing) -> str:
@@ -47,12 +54,20 @@ def _demote(lines: list[str]) -> list[str]:
     return ["#" + line if line.startswith("## ") else line for line in lines]
 
 
-def _story_section(b: Briefing, number: int, story: StoryBriefing) -> list[str]:
-    view = b.model_copy(update={
-        "summary": story.summary, "timeline": story.timeline, "actors": story.actors, "stances": story.stances,
-        "divergences": story.divergences, "framing": story.framing, "stance_table": story.stance_table, "corroborated": story.corroborated,
-    })
-    out = ["", f'<a id="{story_anchor(story)}"></a>', "", f"## {number}. {escape_md(story.title)}", "", f"*{story_facts(story)} · sources {cite(story.sources)}*", ""]
+def story_section(b: Briefing | Digest, number: int, story: StoryBriefing, *, status: str = "", news: Sequence[str] = (), marks: Mapping[int, str] | None = None) -> list[str]:
+    """One story's sections (Summary, cross-source ones, Timeline, Who stands where, Actors), citing `b`'s Sources.
+
+    A digest passes the story's `status` (new or continuing), its 'new since the previous digest'
+    lines (`news`) and a mark per timeline position (`marks`).
+    """
+    view = SimpleNamespace(
+        sources=b.sources, source=b.source, summary=story.summary, timeline=story.timeline, actors=story.actors, stances=story.stances,
+        divergences=story.divergences, framing=story.framing, stance_table=story.stance_table, corroborated=story.corroborated,
+    )
+    facts = f"{status} · " if status else ""
+    out = ["", f'<a id="{story_anchor(story)}"></a>', "", f"## {number}. {escape_md(story.title)}", "", f"*{facts}{story_facts(story)} · sources {cite(story.sources)}*", ""]
+    if news:
+        out += ["### New since the previous digest", "", *news, ""]
     out += ["### Summary", ""]
     if story.summary:
         for p in story.summary:
@@ -64,8 +79,9 @@ def _story_section(b: Briefing, number: int, story: StoryBriefing) -> list[str]:
     if not story.timeline:
         body.append("*No verified events.*")
     published = {r: b.source(r).date for r in story.sources}
-    for e in story.timeline:
-        body += render_timeline_entry(e, f" · *{len(e.sources)} sources*" if len(e.sources) > 1 else "", published)
+    for i, e in enumerate(story.timeline):
+        mark = f" · *{len(e.sources)} sources*" if len(e.sources) > 1 else ""
+        body += render_timeline_entry(e, mark + (marks or {}).get(i, ""), published)
     body += render_stances(story.stances, published, own_voices([b.source(r) for r in story.sources]))
     body += render_actors(story.actors)
     return out + _demote(body)
@@ -79,7 +95,7 @@ def render_stories_markdown(b: Briefing) -> str:
         out.append(f"{number}. **[{escape_md(story.title)}](#{story_anchor(story)})** — {story_facts(story)}")
         out.append(f"   {escape_md(story.lead)} {cite(story.sources)}")
     for number, story in enumerate(b.stories, start=1):
-        out += _story_section(b, number, story)
+        out += story_section(b, number, story)
     out += [""] + sources_table(b)
     out += notes_sections(b)
     return "\n".join(out).rstrip() + "\n"
