@@ -93,7 +93,11 @@ def test_digest_shards_then_the_digest_costs_nothing(tmp_path: Path, fake_openai
     assert sum(brief_subjects(fake_openai).values()) == 16 == fake_openai.count, "only the articles of the two days, once each"
     final = runner.invoke(app, ["digest", str(folder), *days, *cache, *live(fake_openai), "--out", str(tmp_path / "d")])
     assert final.exit_code == 0, final.output
-    assert fake_openai.count == 16, "the digests are merged from the cache with zero requests"
+    assert sum(brief_subjects(fake_openai).values()) == 16, "the digests are merged from the cache: no article is briefed again"
+    kinds = [(r["headers"].get("X-Brief-Key") or r["headers"].get("x-brief-key") or "").split("/")[0] for r in fake_openai.requests[16:]]
+    assert set(kinds) <= {"analysis"} and len(kinds) <= 2, "the final run pays only for each day's story comparison"
+    again = runner.invoke(app, ["digest", str(folder), *days, *cache, *live(fake_openai), "--out", str(tmp_path / "d")])
+    assert again.exit_code == 0 and fake_openai.count == 16 + len(kinds), "rerun: zero requests"
     assert (tmp_path / "d" / "2025-10-10.md").is_file() and (tmp_path / "d" / "2025-10-11.md").is_file()
 
 
