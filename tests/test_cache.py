@@ -87,7 +87,7 @@ def test_values_are_stored_as_json_text(tmp_path: Path):
     cache.set(key, _brief())
     cache.close()
     with diskcache.Cache(str(tmp_path)) as raw:
-        assert raw.get(key) == _brief().model_dump_json()
+        assert raw.get(key) == _brief().model_dump_json(exclude_unset=True)  # fields the model left out stay out
 
 
 @pytest.mark.parametrize(
@@ -276,3 +276,19 @@ def test_cache_clear_asks_first_and_keeps_entries_on_no(tmp_path: Path):
     assert result.exit_code == 1
     assert "Delete all cached briefs" in result.output
     assert _run(tmp_path).briefing.meta.replayed == 0
+
+
+def test_a_cached_answer_still_tells_which_fields_the_model_left_out(tmp_path: Path):
+    """A divergence side the model left undated takes the date of what it quotes; a rerun from the
+    cache must date it the same way, so the cache keeps fields the model did not give unset."""
+    from summarizer.models import ClaimSide
+
+    fresh = ClaimSide.model_validate({"source": 2, "claim": "The ferry strike ended.", "quote": "the strike ended on Monday"})
+    cache = BriefCache(tmp_path / "cache")
+    try:
+        cache.set("side", fresh)
+        back = cache.get("side", ClaimSide)
+    finally:
+        cache.close()
+    assert back == fresh
+    assert back.model_fields_set == fresh.model_fields_set == {"source", "claim", "quote"}

@@ -70,7 +70,7 @@ def test_an_entry_that_fails_validation_is_a_miss_and_the_next_answer_replaces_i
     assert cache.get(key, ArticleBrief) is None
     cache.set(key, _brief())
     assert cache.get(key, ArticleBrief) == _brief()
-    assert _raw(redis_url).get(ENTRY + key) == _brief().model_dump_json().encode()  # the same JSON text as on disk
+    assert _raw(redis_url).get(ENTRY + key) == _brief().model_dump_json(exclude_unset=True).encode()  # the same JSON text as on disk
     cache.close()
 
 
@@ -232,3 +232,16 @@ def test_in_ci_a_missing_redis_server_fails_the_redis_tests_instead_of_skipping_
     with pytest.raises(pytest.skip.Exception):
         with rs.redis_server():
             pass
+
+
+def test_a_cached_answer_keeps_the_fields_the_model_left_out_unset_in_redis_too(redis_url: str):
+    from summarizer.models import ClaimSide
+
+    fresh = ClaimSide.model_validate({"source": 1, "claim": "Talks resumed.", "quote": "talks resumed in Geneva"})
+    cache = RedisCache(redis_url)
+    try:
+        cache.set("side-unset", fresh)
+        back = cache.get("side-unset", ClaimSide)
+    finally:
+        cache.close()
+    assert back is not None and back.model_fields_set == {"source", "claim", "quote"}

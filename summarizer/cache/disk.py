@@ -2,8 +2,9 @@
 
 Keys are built from everything that changes the answer: namespace (live or replay), model,
 prompt hash, response-schema hash and the content hash of the input. Values are stored as
-JSON (`model_dump_json`) and restored with `model_validate_json`; an entry that no longer
-validates is a miss, never a crash. Each result is written as soon as it arrives.
+JSON (`model_dump_json(exclude_unset=True)`, so a restored answer still tells which fields the
+model left out, exactly as a fresh one) and restored with `model_validate_json`; an entry that
+no longer validates is a miss, never a crash. Each result is written as soon as it arrives.
 
 Processes sharing the folder share leases too (see cache.base): a lease is an OS file lock on
 `leases/<hash of the key>.lock`, dropped by the OS when its process dies.
@@ -86,7 +87,7 @@ class BriefCache:
     def set(self, key: str, value: BaseModel) -> None:
         """Store `value` durably (diskcache commits each write)."""
         if self._cache is not None:
-            self._cache.set(key, value.model_dump_json(), expire=self.ttl)
+            self._cache.set(key, value.model_dump_json(exclude_unset=True), expire=self.ttl)
 
     def get_text(self, key: str) -> str | None:
         """A small cached string (e.g. a detected language), or None."""

@@ -104,7 +104,7 @@ class RedisCache:
             return None
 
     def set(self, key: str, value: BaseModel) -> None:
-        self.put_raw(key, value.model_dump_json())
+        self.put_raw(key, value.model_dump_json(exclude_unset=True))  # as the disk cache: what the model left out stays unset
 
     def get_text(self, key: str) -> str | None:
         raw = self._call(self._r.get, ENTRY + key)
