@@ -182,9 +182,16 @@ def _report(result, written: list[Path], kept: dict[Path, Path], *, quiet: bool 
 
 
 def _report_problems(result) -> None:  # type: ignore[no-untyped-def]
-    """One stderr line per failed or rejected file, and for a failed summary or analysis."""
+    """One stderr line per failed or rejected file (one for all that could not reach the endpoint), and for a failed summary or analysis."""
+    unreachable: dict[str, list[str]] = {}
     for r in result.failed:
-        err(f"  failed: {r.article.path}: {r.error}")
+        if getattr(r, "unreachable", False):
+            unreachable.setdefault(r.error or "", []).append(r.article.path)
+        else:
+            err(f"  failed: {r.article.path}: {r.error}")
+    for error, paths in unreachable.items():
+        shown = ", ".join(paths[:3]) + (f" and {len(paths) - 3} more" if len(paths) > 3 else "")
+        err(f"  failed: {shown}: {error}")
     for r in result.rejected:
         err(f"  rejected: {r.path}: {r.reason}")
     for note in result.briefing.notes:  # why a part (summary, comparison) was not written

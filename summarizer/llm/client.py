@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from ..config.providers import PROVIDERS
 from ..config.settings import Settings
 from ..errors import AuthError, LLMError, ModelNotFoundError, ReplayMissError
 from .replay import KEY_HEADER, CountingTransport, RecordingTransport, ReplayTransport, RequestKey
@@ -39,7 +40,7 @@ from ..models.base import VALIDATION_CONTEXT
 if TYPE_CHECKING:  # pragma: no cover
     import httpx
 
-__all__ = ["Completion", "EndpointError", "LLMClient", "NO_ENDPOINT_HINT", "LENGTH_REASK", "chat_request_body", "output_limit", "describe_error", "is_transient", "request_bound", "root_cause"]
+__all__ = ["Completion", "EndpointError", "EndpointUnreachableError", "LLMClient", "NO_ENDPOINT_HINT", "LENGTH_REASK", "chat_request_body", "output_limit", "describe_error", "is_transient", "request_bound", "root_cause"]
 
 T = TypeVar("T", bound=BaseModel)
 log = logging.getLogger(__name__)
@@ -48,6 +49,8 @@ NO_ENDPOINT_HINT = (
     "To summarize new articles, configure an endpoint: set OPENAI_API_KEY (OpenAI), or pass "
     "--base-url for a local server (Ollama http://127.0.0.1:11434/v1, vLLM, llama.cpp) with --model."
 )
+UNREACHABLE_ATTEMPTS = 2  # one quick retry for a connection that cannot be made to an endpoint not yet heard from
+UNREACHABLE_WAIT = 0.5  # seconds before that retry (at most)
 LENGTH_REASK = (
     "Your previous answer was cut off by the output token limit (finish_reason=length), so it is "
     "not valid JSON. Answer again, complete and shorter: fewer items, shorter sentences."
@@ -56,6 +59,44 @@ LENGTH_REASK = (
 
 class EndpointError(LLMError):
     """The endpoint kept failing (429, 5xx, timeouts, connection errors) until the retry policy gave up."""
+
+
+class EndpointUnreachableError(EndpointError):
+    """No connection could be made (refused, unknown host) to an endpoint that has not answered once this
+    run: a server not started or a wrong --base-url, so it was retried once, quickly, not with the full policy."""
+
+
+def _chain(exc: BaseException | None) -> list[BaseException]:
+    seen: list[BaseException] = []
+    while exc is not None and exc not in seen:
+        seen.append(exc)
+        exc = exc.__cause__ or exc.__context__
+    return seen
+
+
+def _cannot_connect(exc: BaseException) -> bool:
+    """The request never reached a server: connection refused, unknown host, or no answer to connect."""
+    import httpx
+
+    return any(isinstance(e, (httpx.ConnectError, httpx.ConnectTimeout)) for e in _chain(exc))
+
+
+def _connect_reason(exc: BaseException) -> str:
+    """'connection refused', 'unknown host (...)' or what the connection error says."""
+    import socket
+
+    import httpx
+
+    chain = _chain(exc)
+    if any(isinstance(e, ConnectionRefusedError) for e in chain):
+        return "connection refused"
+    unknown = next((e for e in chain if isinstance(e, socket.gaierror)), None)
+    if unknown is not None:
+        return f"unknown host: {unknown.strerror or unknown}"
+    if any(isinstance(e, httpx.ConnectTimeout) for e in chain):
+        return "no answer to the connection attempt"
+    first = next((e for e in chain if isinstance(e, httpx.ConnectError)), exc)
+    return str(first) or type(first).__name__
 
 
 def request_bound(settings: Settings) -> int:
@@ -223,6 +264,10 @@ class LLMClient:
         """Answers taken from recordings (--replay)."""
         return self.counter.replayed if self.counter else 0
 
+    def unreachable(self, exc: BaseException) -> bool:
+        """`exc` is a failure to connect to this client's endpoint, which has not answered once this run (see EndpointUnreachableError)."""
+        return self.counter is not None and self.counter.responses == 0 and _cannot_connect(exc)
+
     def redact(self, text: str) -> str:
         """`text` with the API key blanked out (servers may echo it back in an error, whole or half-masked)."""
         from ..config.settings import redact_key
@@ -312,7 +357,7 @@ class LLMClient:
                     log.info("%s: answer cut off by the output limit; re-asking (%d re-ask(s) left)", what, reasks)
                     chat = [*messages, {"role": "user", "content": LENGTH_REASK}]
 
-        retrying = self.retrying(what)
+        retrying = self.retrying(what, fail_fast=self.unreachable)
         try:
             async for attempt in retrying:
                 with attempt:
@@ -326,18 +371,32 @@ class LLMClient:
             raise self._translate(exc, tally) from None
         raise LLMError("no attempt was made")  # pragma: no cover - tenacity always makes one
 
-    def retrying(self, what: str) -> Any:
+    def retrying(self, what: str, *, fail_fast: Callable[[BaseException], bool] | None = None) -> Any:
         """The one transport retry policy (tenacity), for chat completions and the Batch API alike.
 
         Transient faults (429, 5xx, timeouts, connection errors) are retried with exponential
-        backoff and jitter, or after the server's Retry-After; the last error is re-raised.
+        backoff and jitter, or after the server's Retry-After; the last error is re-raised. A fault
+        `fail_fast` accepts (for chat completions: a connection that cannot be made to an endpoint
+        that has never answered this run, i.e. a server not started or a wrong --base-url) is
+        retried once, quickly, instead of for minutes.
         """
-        from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt, stop_before_delay
+        from tenacity import AsyncRetrying, RetryCallState, stop_after_attempt, stop_before_delay
 
         s = self.settings
 
+        def fast(exc: BaseException) -> bool:
+            return fail_fast is not None and fail_fast(exc)
+
+        def retry(state: RetryCallState) -> bool:
+            exc = state.outcome.exception() if state.outcome else None
+            if exc is None or not is_transient(exc, s):
+                return False
+            return state.attempt_number < UNREACHABLE_ATTEMPTS if fast(exc) else True
+
         def wait(state: RetryCallState) -> float:
             exc = state.outcome.exception() if state.outcome else None
+            if exc is not None and fast(exc):
+                return min(s.backoff_initial, UNREACHABLE_WAIT)
             root = root_cause(exc) if exc else None
             hinted = _retry_after(root, s.retry_after_max) if root is not None else None
             if hinted is not None:
@@ -349,13 +408,14 @@ class LLMClient:
             exc = state.outcome.exception() if state.outcome else None
             reason = self.redact(describe_error(root_cause(exc))) if exc else "?"
             sleep = state.upcoming_sleep
-            log.warning("%s: %s (attempt %d of %d); retrying in %.2f s", what, reason, state.attempt_number, s.max_attempts, sleep,
+            most = UNREACHABLE_ATTEMPTS if exc is not None and fast(exc) else s.max_attempts
+            log.warning("%s: %s (attempt %d of %d); retrying in %.2f s", what, reason, state.attempt_number, most, sleep,
                         extra={"brief_wait": sleep, "brief_reason": reason})
 
         return AsyncRetrying(
             stop=stop_after_attempt(max(s.max_attempts, 1)) | stop_before_delay(s.max_elapsed),
             wait=wait,
-            retry=retry_if_exception(lambda exc: is_transient(exc, s)),
+            retry=retry,
             before_sleep=before_sleep,
             reraise=True,
         )
@@ -402,6 +462,13 @@ class LLMClient:
 
             detail = short_error(root)[:400]
             return LLMError(self.redact(f"the model's answer failed validation after {self.settings.max_reasks} re-ask(s): {detail}"), attempts=attempts, usage=usage)
+        if self.unreachable(exc):
+            provider = PROVIDERS.get(self.settings.provider or "")
+            start = f"is {provider.title} running? {provider.start_hint}" if provider is not None and provider.start_hint else "start the server"
+            cause = _connect_reason(exc)
+            message = (f"cannot connect to {where} ({cause}), and nothing has answered there this run: {start}, "
+                       "or fix --base-url / OPENAI_BASE_URL (`brief check` diagnoses the endpoint)")
+            return EndpointUnreachableError(self.redact(message), attempts=attempts, usage=usage)
         kind = EndpointError if is_transient(root) else LLMError
         message = f"{describe_error(root)} after {attempts} request(s) to {where}"
         if isinstance(root, openai.APIConnectionError) and not isinstance(root, openai.APITimeoutError):

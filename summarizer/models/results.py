@@ -74,6 +74,7 @@ class BriefResult:
     usage: dict[str, int] = field(default_factory=dict)
     attempts: int = 0  # HTTP requests sent for it, failed ones included
     endpoint_down: bool = False  # failed because the endpoint kept failing (not because of the answer)
+    unreachable: bool = False  # failed because no connection could be made to an endpoint that never answered this run
     budget_stop: bool = False  # not sent: it would have taken the run past --max-cost / --max-tokens
     notes: list[str] = field(default_factory=list)  # what reading the answer fixed or left out, one line each
 

@@ -27,7 +27,7 @@ from ..llm.cost import Budget, budget_for
 from .ask import Question, ask
 from .grounding import verify_brief
 from .matching import escape_closing_tag
-from ..llm.client import EndpointError, LLMClient
+from ..llm.client import EndpointError, EndpointUnreachableError, LLMClient
 from ..llm.prompts import load_prompt, schema_hash
 from ..llm.replay import RequestKey
 from ..models import Article, ArticleBrief, BriefResult, CachedBrief, RunStats
@@ -105,22 +105,27 @@ async def _summarize_one(
         return BriefResult(article, error=answer.refused, budget_stop=True)
     if answer.value is None:
         exc = answer.error
-        return BriefResult(article, error=str(exc), usage=answer.usage, attempts=answer.attempts, endpoint_down=isinstance(exc, EndpointError))
+        return BriefResult(article, error=str(exc), usage=answer.usage, attempts=answer.attempts, endpoint_down=isinstance(exc, EndpointError),
+                           unreachable=isinstance(exc, EndpointUnreachableError))
     return BriefResult(article, answer.value, verify_brief(answer.value, article.text), from_cache=answer.from_cache, usage=answer.usage,
                        attempts=answer.attempts, notes=answer.notes)
 
 
 @dataclass
 class _Breaker:
-    """Stops sending once the endpoint has failed `limit` articles in a row (each after its full retry policy)."""
+    """Stops sending once the endpoint has failed `limit` articles in a row (each after its full retry policy),
+    or at once when it could not be connected to and has never answered (server not started, wrong --base-url)."""
 
     limit: int
     failures: int = 0
     last_error: str = ""
+    unreachable: bool = False
 
     def record(self, result: BriefResult) -> None:
         if result.ok:
             self.failures = 0
+        elif result.unreachable:
+            self.failures, self.unreachable, self.last_error = self.limit, True, result.error or ""
         elif result.endpoint_down:
             self.failures += 1
             self.last_error = result.error or ""
@@ -130,6 +135,8 @@ class _Breaker:
         return self.failures >= self.limit
 
     def skip(self, article: Article) -> BriefResult:
+        if self.unreachable:
+            return BriefResult(article, error=f"not sent: {self.last_error}", endpoint_down=True, unreachable=True)
         return BriefResult(article, error=(
             f"not sent: the endpoint failed the last {self.failures} articles in a row (last error: {self.last_error}); "
             "rerun later, articles already briefed are cached"
@@ -143,7 +150,8 @@ async def summarize_articles_async(
     """Summarize articles concurrently (at most `settings.concurrency` requests in flight), in input order.
 
     An article that fails is reported on its result; once the endpoint has failed
-    max(3, concurrency) articles in a row, the rest are reported failed without being sent.
+    max(3, concurrency) articles in a row, the rest are reported failed without being sent (at
+    once, when it could not be connected to and has not answered once this run).
     An auth or unknown-model error cancels everything and is raised.
     """
     own_client, own_cache = client is None, cache is None
