@@ -58,3 +58,13 @@ def test_a_timed_out_request_to_a_hosted_endpoint_is_retried(fake_openai, tmp_pa
     fake_openai.script("hang:3")
     [result] = summarize_articles(seed(), fast_settings(fake_openai, tmp_path, timeout=1.0))
     assert result.ok and fake_openai.count == 2
+
+
+def test_a_timed_out_request_resent_to_a_server_on_this_machine_says_it_may_queue_behind_the_abandoned_one(fake_openai, tmp_path, caplog):
+    """A llama.cpp server given by --base-url alone (no preset) keeps the hosted retry policy, but never silently."""
+    fake_openai.script("hang:3")
+    with caplog.at_level("WARNING", logger="summarizer.llm"):
+        [result] = summarize_articles(seed(), fast_settings(fake_openai, tmp_path, timeout=1.0))
+    assert result.ok and fake_openai.count == 2
+    [warning] = [r.getMessage() for r in caplog.records if "timed out" in r.getMessage()]
+    assert "may still be generating the abandoned answer" in warning and "--provider ollama|llamacpp|lmstudio|vllm" in warning

@@ -196,6 +196,29 @@ def is_transient(exc: BaseException, settings: Settings | None = None) -> bool:
     return isinstance(root, openai.APIStatusError) and (root.status_code in (408, 409, 429) or root.status_code >= 500)
 
 
+LOCAL_RESEND_NOTE = (
+    "; resending to the server on this machine, which may still be generating the abandoned answer, so the new "
+    "request can queue behind it: for a local model use --provider ollama|llamacpp|lmstudio|vllm (long timeout, "
+    "never resent) or raise --timeout"
+)
+
+
+def _timed_out_on_this_machine(root: BaseException, settings: Settings) -> bool:
+    """A timeout from a loopback server not known as a local preset (presets never resend a timed-out request)."""
+    import ipaddress
+    import openai
+
+    if not isinstance(root, openai.APITimeoutError) or settings.local_server or not settings.base_url:
+        return False
+    host = urllib.parse.urlsplit(settings.base_url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 def describe_error(exc: BaseException) -> str:
     import openai
 
@@ -407,9 +430,10 @@ class LLMClient:
         def before_sleep(state: RetryCallState) -> None:
             exc = state.outcome.exception() if state.outcome else None
             reason = self.redact(describe_error(root_cause(exc))) if exc else "?"
+            note = LOCAL_RESEND_NOTE if exc is not None and _timed_out_on_this_machine(root_cause(exc), s) else ""
             sleep = state.upcoming_sleep
             most = UNREACHABLE_ATTEMPTS if exc is not None and fast(exc) else s.max_attempts
-            log.warning("%s: %s (attempt %d of %d); retrying in %.2f s", what, reason, state.attempt_number, most, sleep,
+            log.warning("%s: %s%s (attempt %d of %d); retrying in %.2f s", what, reason, note, state.attempt_number, most, sleep,
                         extra={"brief_wait": sleep, "brief_reason": reason})
 
         return AsyncRetrying(
