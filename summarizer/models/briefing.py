@@ -16,6 +16,11 @@ __all__ = [
     "Divergence", "FramingRow", "StanceCell", "Corroboration", "BriefingMeta", "StoryBriefing", "Briefing",
 ]
 
+# Descriptions shared by every output row that records a voice or a reported date.
+_VOICE = "Whose statement it is: 'source' (the outlet's own voice), 'cited_outlet', 'named' (a person or body), 'unnamed'."
+_SAID_BY = "Who that voice is (a person, body or cited outlet, or how the source describes an unnamed one); null for the outlet's own voice."
+_DATE_BASIS = "'stated': the source gives `date`; 'inferred': worked out from a relative or indirect reference; 'publication': the source gives no date (`date` is null) and it is dated only by when it was reported."
+
 class Source(_Model):
     """A cited source: one article (or several identical files)."""
 
@@ -44,9 +49,9 @@ class Account(_Model):
     date: str | None
     description: str
     quote: Quote
-    date_basis: DateBasis = Field(default="publication", description="'stated': the source gives `date`; 'inferred': worked out from a relative or indirect reference; 'publication': the source gives no date (`date` is null) and it is dated only by when it was reported.")
-    voice: Voice = Field(default="source", description="Whose statement it is: 'source' (the outlet's own voice), 'cited_outlet', 'named' (a person or body), 'unnamed'.")
-    said_by: str | None = Field(default=None, description="Who that voice is (a person, body or cited outlet, or how the source describes an unnamed one); null for the outlet's own voice.")
+    date_basis: DateBasis = Field(default="publication", description=_DATE_BASIS)
+    voice: Voice = Field(default="source", description=_VOICE)
+    said_by: str | None = Field(default=None, description=_SAID_BY)
 
 
 class TimelineEntry(_Model):
@@ -62,7 +67,7 @@ class TimelineEntry(_Model):
     actors: list[str]
     sources: list[int]
     accounts: list[Account]
-    date_basis: DateBasis = Field(default="publication", description="'stated': the source gives `date`; 'inferred': worked out from a relative or indirect reference; 'publication': the source gives no date (`date` is null) and it is dated only by when it was reported.")
+    date_basis: DateBasis = Field(default="publication", description=_DATE_BASIS)
 
 
 class MergedActor(_Model):
@@ -84,10 +89,10 @@ class StanceRow(_Model):
     gist: str
     source: int
     quote: Quote
-    voice: Voice = Field(default="source", description="Whose statement it is: 'source' (the outlet's own voice), 'cited_outlet', 'named' (a person or body), 'unnamed'.")
-    said_by: str | None = Field(default=None, description="Who that voice is (a person, body or cited outlet, or how the source describes an unnamed one); null for the outlet's own voice.")
+    voice: Voice = Field(default="source", description=_VOICE)
+    said_by: str | None = Field(default=None, description=_SAID_BY)
     date: str | None = Field(default=None, description="When the stance was expressed, when the source says.")
-    date_basis: DateBasis = Field(default="publication", description="'stated': the source gives `date`; 'inferred': worked out from a relative or indirect reference; 'publication': the source gives no date (`date` is null) and it is dated only by when it was reported.")
+    date_basis: DateBasis = Field(default="publication", description=_DATE_BASIS)
 
 
 class Note(_Model):
@@ -106,9 +111,9 @@ class DivergenceSide(_Model):
     claim: str
     quote: Quote
     date: str | None = Field(default=None, description="When the stated thing happened, when the source gives it; null when it does not.")
-    date_basis: DateBasis = Field(default="publication", description="'stated': the source gives `date`; 'inferred': worked out from a relative or indirect reference; 'publication': the source gives no date (`date` is null) and it is dated only by when it was reported.")
-    voice: Voice = Field(default="source", description="Whose statement it is: 'source' (the outlet's own voice), 'cited_outlet', 'named' (a person or body), 'unnamed'.")
-    said_by: str | None = Field(default=None, description="Who that voice is (a person, body or cited outlet, or how the source describes an unnamed one); null for the outlet's own voice.")
+    date_basis: DateBasis = Field(default="publication", description=_DATE_BASIS)
+    voice: Voice = Field(default="source", description=_VOICE)
+    said_by: str | None = Field(default=None, description=_SAID_BY)
 
 
 class Divergence(_Model):
@@ -138,8 +143,8 @@ class FramingRow(_Model):
     tone: str
     frame: str
     quote: Quote
-    voice: Voice = Field(default="source", description="Whose statement it is: 'source' (the outlet's own voice), 'cited_outlet', 'named' (a person or body), 'unnamed'.")
-    said_by: str | None = Field(default=None, description="Who that voice is (a person, body or cited outlet, or how the source describes an unnamed one); null for the outlet's own voice.")
+    voice: Voice = Field(default="source", description=_VOICE)
+    said_by: str | None = Field(default=None, description=_SAID_BY)
 
 
 class StanceCell(_Model):
@@ -162,7 +167,7 @@ class Corroboration(_Model):
     count: int = Field(description="Number of sources reporting it.")
     basis: Literal["timeline", "stances"]
     accounts: list[Account]
-    date_basis: DateBasis = Field(default="publication", description="'stated': the source gives `date`; 'inferred': worked out from a relative or indirect reference; 'publication': the source gives no date (`date` is null) and it is dated only by when it was reported.")
+    date_basis: DateBasis = Field(default="publication", description=_DATE_BASIS)
 
 
 class BriefingMeta(_Model):
