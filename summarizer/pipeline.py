@@ -4,35 +4,44 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import importlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .stages.analysis import analyze_briefing
 from .util.aio import gather_or_cancel
-from .stages.articles import ArticleSet, Rejection, detect_language, load_articles
+from .stages.articles import ArticleSet, Rejection
+from .stages.reading import ArticleStream, read_articles
 from .cache import Cache, open_cache
 from .config.settings import Settings
 from .llm.cost import budget_for, cost_usd, price_for
 from .llm.client import LLMClient
-from .stages.merge import merge_briefs
-from .stages.story_briefings import group_results, remap_note, story_sections, with_stories
 from .llm.prompts import load_prompt, schema_hash
 from .models import ArticleBrief, Briefing, BriefingMeta, Note
 from .models import Article, BriefResult, Outcome, RunStats
 from .models.results import ProgressCallback, StatusCallback
 from .errors import ConfigError
-from .stages.shard import Shard, ShardRun
 from .stages.summarize import summarize_articles_async
-from .stages.synthesis import SummaryOutcome, write_summary
 
 if TYPE_CHECKING:  # pragma: no cover
     import httpx
 
+    from .stages.shard import Shard, ShardRun
+
 __all__ = ["BriefingRun", "LoadedCallback", "Outcome", "brief_shard", "brief_shard_async", "build_briefing", "build_briefing_async", "read_articles"]
 
-LoadedCallback = Callable[[ArticleSet], None]  # called once the articles are read, before any request
+LoadedCallback = Callable[[ArticleSet], None]  # called once every article is read (requests may have started)
+
+# The stages that run after the articles: imported while the article requests are in flight, not before the first one.
+_LATER_STAGES = ("stages.merge", "stages.synthesis", "stages.analysis", "stages.story_briefings")
+
+
+async def _import_later_stages() -> None:
+    """Import the later stages one module per turn of the event loop, so answers arriving meanwhile wait at most one import."""
+    for name in _LATER_STAGES:
+        await asyncio.sleep(0)
+        importlib.import_module(f".{name}", __package__)
 
 
 @dataclass
@@ -69,25 +78,6 @@ class BriefingRun:
         return 2 if self.outcome is Outcome.PARTIAL else 0
 
 
-def read_articles(paths: Sequence[str | Path], cache: Cache, *, detect: Callable[[str], bool] | None = None) -> ArticleSet:
-    """Load articles, remembering detected languages in the cache (the detector is slow to load).
-
-    With `detect`, only articles whose id it accepts get their language detected (the others 'und').
-    """
-
-    def language_of(article_id: str, text: str) -> str:
-        if detect is not None and not detect(article_id):
-            return "und"
-        key = f"lang|{article_id}"
-        known = cache.get_text(key)
-        if known is None:
-            known = detect_language(text)
-            cache.set_text(key, known)
-        return known
-
-    return load_articles(paths, language_of=language_of)
-
-
 async def build_briefing_async(
     paths: Sequence[str | Path], settings: Settings, *, on_result: ProgressCallback | None = None,
     transport: httpx.AsyncBaseTransport | None = None, on_loaded: LoadedCallback | None = None,
@@ -111,11 +101,18 @@ async def build_briefing_async(
     batch_usage: dict[str, int] = {}
     batch_requests = 0
     cache = open_cache(settings)
+    later: list[asyncio.Future[None]] = []
     try:
-        loaded = articles if articles is not None else read_articles(paths, cache)
-        if on_loaded:
-            on_loaded(loaded)
         client = LLMClient(settings, transport=transport)
+        stream: ArticleStream | None = None
+        if articles is not None or settings.batch:  # the batch path reads everything first
+            loaded = articles if articles is not None else read_articles(paths, cache)
+            if on_loaded:
+                on_loaded(loaded)
+            later.append(asyncio.ensure_future(_import_later_stages()))
+        else:
+            stream = ArticleStream(paths, cache, on_detect=client.warm, on_read=lambda: _read(stream.loaded, on_loaded, later))  # type: ignore[union-attr]
+            loaded = stream.loaded
         stats = RunStats()
         try:
             if settings.batch:
@@ -126,7 +123,13 @@ async def build_briefing_async(
                 )
                 batch_usage, batch_requests = batched.usage, batched.requests
             else:
-                results = await summarize_articles_async(loaded.articles, settings, client=client, cache=cache, stats=stats, on_result=on_result, budget=budget)
+                results = await summarize_articles_async(stream if stream is not None else loaded.articles, settings, client=client, cache=cache, stats=stats, on_result=on_result, budget=budget)
+            await asyncio.gather(*later)
+            from .stages.analysis import analyze_briefing
+            from .stages.merge import merge_briefs
+            from .stages.story_briefings import group_results, story_sections, with_stories
+            from .stages.synthesis import SummaryOutcome, write_summary
+
             meta = BriefingMeta(
                 generated_at=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
                 model=model_label(settings),
@@ -167,6 +170,8 @@ async def build_briefing_async(
             else:
                 briefing = await _story_briefings(briefing, groups, analyse, meta)
         finally:
+            for task in later:
+                task.cancel()
             stats.requests, stats.replayed = client.requests, client.replayed
             await client.aclose()
         briefing = briefing.model_copy(update={
@@ -179,6 +184,13 @@ async def build_briefing_async(
                            not_written=not_written)
     finally:
         cache.close()
+
+
+def _read(loaded: ArticleSet, on_loaded: LoadedCallback | None, later: list[asyncio.Future[None]]) -> None:
+    """Every article is read: the later stages load while the answers come in, and the caller hears the full set."""
+    later.append(asyncio.ensure_future(_import_later_stages()))
+    if on_loaded:
+        on_loaded(loaded)
 
 
 def _check_tpm(settings: Settings) -> None:
@@ -205,6 +217,9 @@ def _summaries(b: Briefing, done: dict[str, BriefResult]) -> dict[int, str]:
 
 async def _story_briefings(briefing: Briefing, groups, analyse, meta: BriefingMeta) -> Briefing:
     """One briefing per story, each numbered 1..k for its own prompts, mapped back to the global numbers."""
+    from .stages.merge import merge_briefs
+    from .stages.story_briefings import remap_note, story_sections, with_stories
+
     global_ref = {s.article_id: s.ref for s in briefing.sources}
 
     async def one(story, members):
@@ -238,22 +253,31 @@ async def brief_shard_async(
         check_batch_settings(settings)
     cache = open_cache(settings)
     try:
-        loaded = read_articles(paths, cache, detect=shard.contains_id)
-        mine = [a for a in loaded.articles if shard.contains(a) and (select is None or select(a))]
-        if on_loaded:
-            on_loaded(ArticleSet(articles=mine, rejected=loaded.rejected))
         client = LLMClient(settings, transport=transport)
+
+        def wanted(article: Article) -> bool:
+            return shard.contains(article) and (select is None or select(article))
+
+        def read() -> None:
+            if on_loaded:
+                on_loaded(ArticleSet(articles=stream.articles, rejected=loaded.rejected))
+
+        stream = ArticleStream(paths, cache, wanted=wanted, on_detect=client.warm, on_read=read)
+        loaded = stream.loaded
         stats = RunStats()
         try:
-            if settings.batch:
+            if settings.batch:  # the batch path reads everything first
                 from .stages.batch import summarize_with_batch
 
+                mine = [a async for a in stream]
                 results, _ = await summarize_with_batch(mine, settings, client=client, cache=cache, stats=stats, on_result=on_result, budget=budget, on_status=on_status)
             else:
-                results = await summarize_articles_async(mine, settings, client=client, cache=cache, stats=stats, on_result=on_result, budget=budget)
+                results = await summarize_articles_async(stream, settings, client=client, cache=cache, stats=stats, on_result=on_result, budget=budget)
         finally:
             stats.requests, stats.replayed = client.requests, client.replayed
             await client.aclose()
+        from .stages.shard import ShardRun
+
         total = sum(select is None or select(a) for a in loaded.articles)
         return ShardRun(shard=shard, total=total, results=results, rejected=len(loaded.rejected), stats=stats)
     finally:

@@ -47,7 +47,6 @@ def run(
 ) -> None:
     """Summarize articles and print (or write) one cited Markdown briefing."""
     from .. import pipeline
-    from ..render.markdown import render_json, render_markdown
 
     try:
         md_file, json_file, html_file = _output_files(output, json_out, html_out)  # before any request is paid for
@@ -65,10 +64,11 @@ def run(
                 raise ConfigError("--shard writes no briefing (only cache entries); drop -o/--json/--html, and pass them to the final run without --shard")
         with _Progress(enabled=not quiet and sys.stderr.isatty(), quiet=quiet) as progress:
 
-            def loaded(articles):  # type: ignore[no-untyped-def]  # paths are valid: now say where answers come from
+            def loaded(articles):  # type: ignore[no-untyped-def]  # every file is read (the first requests may be out)
                 if not quiet:
                     announce_replay(settings)
                 progress.start(articles)
+                from ..render import markdown  # noqa: F401  (loaded now, while the answers come in, not after the last one)
 
             try:
                 if shard is not None:
@@ -81,6 +81,8 @@ def run(
         if shard is not None:
             report_shard(done, quiet, f"`brief run {' '.join(str(p) for p in paths)}` (no --shard, same cache)")
             raise typer.Exit(exit_code_for(done.outcome))
+        from ..render.markdown import render_json, render_markdown
+
         markdown = render_markdown(result.briefing)
         files = [(md_file, markdown)] if md_file else []
         if json_file:
@@ -220,8 +222,10 @@ class _Progress:
         return self
 
     def start(self, loaded) -> None:  # type: ignore[no-untyped-def]
+        """Every article is read: show the bar with the total (answers may have arrived already)."""
         if self.bar is not None:
-            self.task = self.bar.add_task("Briefing", total=len(loaded.articles), info="")
+            done = self.briefed + self.failed
+            self.task = self.bar.add_task("Briefing", total=len(loaded.articles), completed=done, info=f"{self.cached} cached, {self.failed} failed")
 
     def stop(self) -> None:
         """Take the bar off the terminal (before a last message)."""

@@ -297,6 +297,11 @@ class LLMClient:
 
         return redact_key(text, self.settings.api_key, "[redacted]")
 
+    def warm(self) -> None:
+        """Build the SDK client now (openai and instructor take about a second to import), not on the first request."""
+        if self._client is None:
+            self._client = self._build()
+
     def _build(self) -> Any:
         import httpx
         import instructor
@@ -339,8 +344,7 @@ class LLMClient:
         from instructor.core.exceptions import IncompleteOutputException
         from instructor.core.hooks import Hooks
 
-        if self._client is None:
-            self._client = self._build()
+        self.warm()
         response_model = _wrapped(response_model)
         s = self.settings
         tally = _Tally()

@@ -24,6 +24,7 @@ from ..models import Article
 __all__ = [
     "Rejection",
     "ArticleSet",
+    "ArticleReader",
     "load_articles",
     "read_article",
     "parse_header",
@@ -201,33 +202,52 @@ def _expand(paths: Sequence[str | Path]) -> list[tuple[Path, str]]:
     return found
 
 
-def load_articles(paths: Sequence[str | Path], *, language_of: LanguageOf | None = None) -> ArticleSet:
-    """Read every file and folder in `paths` into an ArticleSet; bad files become rejections, duplicates aliases."""
-    result = ArticleSet()
-    by_id: dict[str, int] = {}
-    seen: set[Path] = set()
-    for path, display in _expand(paths):
+class ArticleReader:
+    """The files under `paths`, read one at a time into `loaded` (load_articles reads them all).
+
+    Bad *arguments* (no such path, a folder without .txt files) raise ArticleError here, before any
+    file is read. `read` then turns one file into a new article (appended to `loaded.articles`),
+    or records it as a rejection or as a duplicate of an earlier article (an alias, plus a note
+    when its date differs).
+    """
+
+    def __init__(self, paths: Sequence[str | Path]) -> None:
+        self.files = _expand(paths)
+        self.loaded = ArticleSet()
+        self._by_id: dict[str, int] = {}
+        self._seen: set[Path] = set()
+
+    def read(self, path: Path, display: str, *, language_of: LanguageOf | None = None) -> Article | None:
+        """The article in this file if it is new, else None (rejected, a duplicate, or a file already read)."""
         try:
             real = path.resolve()
         except (OSError, RuntimeError):  # a symlink loop; read_article reports it
             real = path.absolute()
-        if real in seen:  # the same file reached twice (e.g. a folder and a file inside it)
-            continue
-        seen.add(real)
+        if real in self._seen:  # the same file reached twice (e.g. a folder and a file inside it)
+            return None
+        self._seen.add(real)
         try:
             article = read_article(path, display, language_of=language_of)
         except ArticleError as exc:
-            result.rejected.append(Rejection(display, exc.reason))
-            continue
-        if article.id in by_id:
-            first = result.articles[by_id[article.id]]
+            self.loaded.rejected.append(Rejection(display, exc.reason))
+            return None
+        if article.id in self._by_id:
+            first = self.loaded.articles[self._by_id[article.id]]
             first.aliases.append(display)
             if article.date != first.date:
                 first.notes.append(f"duplicate {display} has date {article.date or 'unknown'}; kept {first.date or 'unknown'} from {first.path}")
-            continue
-        by_id[article.id] = len(result.articles)
-        result.articles.append(article)
-    return result
+            return None
+        self._by_id[article.id] = len(self.loaded.articles)
+        self.loaded.articles.append(article)
+        return article
+
+
+def load_articles(paths: Sequence[str | Path], *, language_of: LanguageOf | None = None) -> ArticleSet:
+    """Read every file and folder in `paths` into an ArticleSet; bad files become rejections, duplicates aliases."""
+    reader = ArticleReader(paths)
+    for path, display in reader.files:
+        reader.read(path, display, language_of=language_of)
+    return reader.loaded
 
 
 _DOMAIN = re.compile(r"(?:[a-z0-9-]+\.)+[a-z]{2,}")

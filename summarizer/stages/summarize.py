@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterable, Callable, Iterable
 from dataclasses import dataclass
 
 from .articles import content_id
-from ..util.aio import gather_or_cancel
+from ..util.aio import gather_or_cancel, gather_streamed
 from ..cache import Cache, cache_key, open_cache
 from ..cache.base import Claim, try_claim, wait_for_claim
 from ..config.settings import Settings
@@ -144,10 +144,13 @@ class _Breaker:
 
 
 async def summarize_articles_async(
-    articles: Sequence[Article], settings: Settings, *, client: LLMClient | None = None, cache: Cache | None = None,
+    articles: Iterable[Article] | AsyncIterable[Article], settings: Settings, *, client: LLMClient | None = None, cache: Cache | None = None,
     stats: RunStats | None = None, on_result: ProgressCallback | None = None, budget: Budget | None = None,
 ) -> list[BriefResult]:
     """Summarize articles concurrently (at most `settings.concurrency` requests in flight), in input order.
+
+    `articles` may be an async iterable (e.g. an ArticleStream): each article is started as soon
+    as it arrives, while the rest are still being read.
 
     An article that fails is reported on its result; once the endpoint has failed
     max(3, concurrency) articles in a row, the rest are reported failed without being sent (at
@@ -204,8 +207,21 @@ async def summarize_articles_async(
             on_result(result)
         return result
 
+    sent: list[Article] = []
+
+    def start(article: Article):  # type: ignore[no-untyped-def]
+        sent.append(article)
+        return run(article)
+
     try:
-        return await gather_or_cancel(run(a) for a in articles)
+        if isinstance(articles, AsyncIterable):
+            results = await gather_streamed(articles, start)
+        else:
+            results = await gather_or_cancel(start(a) for a in articles)
+        for result, article in zip(results, sent):
+            if result.article is not article:  # trimmed when sent: copy it again, with what reading found later (a duplicate's alias and note)
+                result.article = fit_article(article, settings.max_article_chars)
+        return results
     finally:
         if own_client:
             stats.requests += client.requests
@@ -216,6 +232,6 @@ async def summarize_articles_async(
             cache.close()
 
 
-def summarize_articles(articles: Sequence[Article], settings: Settings, **kwargs) -> list[BriefResult]:
+def summarize_articles(articles: Iterable[Article], settings: Settings, **kwargs) -> list[BriefResult]:
     """Synchronous wrapper of `summarize_articles_async`."""
     return asyncio.run(summarize_articles_async(articles, settings, **kwargs))

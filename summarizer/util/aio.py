@@ -3,16 +3,51 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Iterable
-from typing import Any
+from collections.abc import AsyncIterable, Awaitable, Callable, Iterable
+from typing import Any, TypeVar
 
-__all__ = ["gather_or_cancel"]
+__all__ = ["gather_or_cancel", "gather_streamed"]
+
+T = TypeVar("T")
 
 
 async def gather_or_cancel(awaitables: Iterable[Awaitable[Any]]) -> list[Any]:
     """Run awaitables concurrently; if one raises (auth, unknown model), cancel the rest, then re-raise."""
     tasks = [asyncio.ensure_future(a) for a in awaitables]
     try:
+        return list(await asyncio.gather(*tasks))
+    except BaseException:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        raise
+
+
+async def gather_streamed(items: AsyncIterable[T], start: Callable[[T], Awaitable[Any]]) -> list[Any]:
+    """`gather_or_cancel` over `start(item)` for items that arrive over time: each runs as soon as it
+    arrives; the first error stops the iteration, cancels the rest and is re-raised; results in item order."""
+    tasks: list[asyncio.Future[Any]] = []
+    failed: list[asyncio.Future[Any]] = []
+
+    def check(task: asyncio.Future[Any]) -> None:
+        if not task.cancelled() and task.exception() is not None:
+            failed.append(task)
+
+    try:
+        stream = aiter(items)
+        try:
+            async for item in stream:
+                if failed:
+                    break
+                task = asyncio.ensure_future(start(item))
+                task.add_done_callback(check)
+                tasks.append(task)
+        finally:
+            close = getattr(stream, "aclose", None)
+            if close is not None:
+                await close()  # an async generator's cleanup (e.g. the language detector) runs now, not at shutdown
+        if failed:
+            failed[0].result()
         return list(await asyncio.gather(*tasks))
     except BaseException:
         for task in tasks:
