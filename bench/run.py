@@ -150,21 +150,17 @@ def settings_for(base_url: str, cache_dir: Path, concurrency: int):  # type: ign
 
 
 def run_brief(folder: Path, settings) -> tuple[Any, dict[str, float]]:  # type: ignore[no-untyped-def]
-    """build_briefing over `folder`; timings of the whole run and of the article phase."""
+    """build_briefing over `folder`; timings (time.monotonic, the server's clock) of the whole run and of the last article result."""
     from summarizer.pipeline import build_briefing
 
     marks: dict[str, float] = {}
 
-    def loaded(_: Any) -> None:
-        marks["loaded"] = time.perf_counter()
-
     def result(_: Any) -> None:
-        marks["last_result"] = time.perf_counter()
+        marks["last_result"] = time.monotonic()
 
-    start = time.perf_counter()
-    run = build_briefing([folder], settings, on_loaded=loaded, on_result=result)
-    marks["total"] = time.perf_counter() - start
-    marks["articles"] = marks.get("last_result", marks["loaded"]) - marks["loaded"]
+    marks["start"] = time.monotonic()
+    run = build_briefing([folder], settings, on_result=result)
+    marks["total"] = time.monotonic() - marks["start"]
     return run, marks
 
 
@@ -213,11 +209,24 @@ def whole_process(args: argparse.Namespace, server: Server, work: Path) -> None:
     phase = briefs[-1] + args.latency - briefs[0]
     ideal = math.ceil(args.n / args.concurrency) * args.latency
     tail = end - (briefs[-1] + args.latency)
+    floor = sdk_floor()
     print(f"0. whole process (python -m summarizer run, start-up included): {args.n} articles, latency {args.latency} s, concurrency {args.concurrency}")
-    print(f"   first request {first:.2f} s after launch (target <= 1.0 s) {'OK' if first <= 1.0 else 'MISSED'}; "
+    print(f"   first request {first:.2f} s after launch (target <= 1.0 s; SDK floor here {floor:.2f} s) {'OK' if first <= 1.0 else 'MISSED'}; "
           f"article phase {phase:.2f} s vs ideal {ideal:.2f} s -> {phase / ideal:.3f}x (target <= 1.10x) {'OK' if phase <= 1.10 * ideal else 'MISSED'}; "
           f"after the last article {tail:.2f} s = {tail / args.latency:.1f} rounds of latency (target <= 2) {'OK' if tail <= 2 * args.latency else 'MISSED'}; "
           f"total {end - start:.2f} s, {len(sizes) - len(briefs)} summary/analysis requests")
+
+
+def sdk_floor() -> float:
+    """Seconds from launching a fresh Python that only imports openai and instructor and wraps an AsyncOpenAI client
+    (instructor.from_openai): the least any first request through the SDK can take on this machine."""
+    import subprocess
+
+    code = ("import time, instructor, openai; "
+            "instructor.from_openai(openai.AsyncOpenAI(api_key='sk-bench-not-a-key', base_url='http://127.0.0.1:9/v1')); print(time.monotonic())")
+    start = time.monotonic()
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return float(done.stdout) - start
 
 
 def warm_up(server: Server, work: Path) -> None:
@@ -238,6 +247,8 @@ def throughput(args: argparse.Namespace, server: Server, work: Path) -> None:
     sizes = server.ask("sizes")
     briefs = [s for s in sizes if s["kind"] == "brief"]
     ideal = math.ceil(args.n / args.concurrency) * args.latency
+    # from the first article request (the files are read while the first answers are awaited) to the last article's result
+    marks["articles"] = marks["last_result"] - min(s["time"] for s in briefs)
     ratio = marks["articles"] / ideal
     print(f"\n1. throughput: {args.n} articles, latency {args.latency} s, concurrency {args.concurrency}")
     print(f"   article requests: {marks['articles']:.2f} s vs ideal ceil({args.n}/{args.concurrency}) x {args.latency} = {ideal:.2f} s "
