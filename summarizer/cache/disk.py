@@ -7,12 +7,14 @@ model left out, exactly as a fresh one) and restored with `model_validate_json`;
 no longer validates is a miss, never a crash. Each result is written as soon as it arrives.
 
 Processes sharing the folder share leases too (see cache.base): a lease is an OS file lock on
-`leases/<hash of the key>.lock`, dropped by the OS when its process dies.
+`leases/<hash of the key>.lock`, dropped by the OS when its process dies. On POSIX it is one
+non-blocking `flock` on the file (a few system calls per article); elsewhere filelock's lock.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -22,7 +24,7 @@ from pydantic import BaseModel, ValidationError
 from ..errors import CacheError
 from .base import CacheStats, NoLease
 
-__all__ = ["cache_key", "BriefCache", "CacheStats", "DiskLease"]
+__all__ = ["cache_key", "BriefCache", "CacheStats", "DiskLease", "FlockLease"]
 
 T = TypeVar("T", bound=BaseModel)
 
@@ -32,8 +34,57 @@ def cache_key(kind: str, *, namespace: str, model: str, prompt_hash: str, schema
     return f"{kind}|{namespace}|{model}|p{prompt_hash}|s{schema_hash}|{subject}"
 
 
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: filelock's lock instead
+    fcntl = None  # type: ignore[assignment]
+
+_OPEN_FLAGS = os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0)
+
+
+class FlockLease:
+    """A non-blocking `flock` on one key's lock file (POSIX), removed again on release.
+
+    Closing the descriptor drops the lock, and so does the OS when the process dies.
+    """
+
+    def __init__(self, fd: int, path: Path) -> None:
+        self._fd: int | None = fd
+        self._path = path
+
+    @classmethod
+    def take(cls, path: Path) -> FlockLease | None:
+        """The lock on `path`, or None while another process (or task) holds it."""
+        while True:
+            try:
+                fd = os.open(path, _OPEN_FLAGS, 0o644)
+            except FileNotFoundError:  # the leases folder was removed meanwhile
+                path.parent.mkdir(parents=True, exist_ok=True)
+                fd = os.open(path, _OPEN_FLAGS, 0o644)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:  # held by someone else (EWOULDBLOCK)
+                os.close(fd)
+                return None
+            if os.fstat(fd).st_nlink:
+                return cls(fd, path)
+            # The holder released (and removed) this file between our open and our lock: a newer
+            # file may already be locked by a third worker, so lock the file that is there now.
+            os.close(fd)
+
+    def renew(self) -> bool:
+        return self._fd is not None  # the OS keeps it as long as the process lives
+
+    def release(self) -> None:
+        if self._fd is not None:
+            # Unlink while still holding it: whoever takes a fresh lock afterwards re-reads the entry first.
+            self._path.unlink(missing_ok=True)
+            os.close(self._fd)
+            self._fd = None
+
+
 class DiskLease:
-    """A non-blocking OS file lock on one key's lock file, removed again on release."""
+    """A non-blocking OS file lock on one key's lock file (filelock, where there is no `flock`), removed again on release."""
 
     def __init__(self, lock: Any, path: Path) -> None:
         self._lock, self._path = lock, path
@@ -60,6 +111,7 @@ class BriefCache:
         self.ttl = ttl
         self.lease_seconds = lease_seconds
         self._cache: Any = None
+        self._leases_ready = False  # leases/ exists
         if directory is not None:
             import diskcache
 
@@ -103,14 +155,18 @@ class BriefCache:
         if self._cache is not None:
             self._cache.set(key, value, expire=self.ttl)
 
-    def lease(self, key: str) -> DiskLease | NoLease | None:
+    def lease(self, key: str) -> FlockLease | DiskLease | NoLease | None:
         """The key's lease, or None while another process (or task) holds it."""
         if self._cache is None or self.directory is None:
             return NoLease()
+        path = self.directory / "leases" / (hashlib.sha256(key.encode("utf-8")).hexdigest()[:32] + ".lock")
+        if not self._leases_ready:
+            path.parent.mkdir(exist_ok=True)
+            self._leases_ready = True
+        if fcntl is not None:
+            return FlockLease.take(path)
         from filelock import FileLock, Timeout
 
-        path = self.directory / "leases" / (hashlib.sha256(key.encode("utf-8")).hexdigest()[:32] + ".lock")
-        path.parent.mkdir(exist_ok=True)
         lock = FileLock(str(path), thread_local=False)
         try:
             lock.acquire(blocking=False)

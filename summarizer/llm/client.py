@@ -256,6 +256,42 @@ def _last_json(completion: Any) -> str | None:
 
 
 _WRAPPED: dict[type, Any] = {}
+_CHECKED: set[Any] = set()  # response models instructor's async-validator check has passed
+
+
+def _check_async_validators_once() -> None:
+    """Make instructor check each response model for async validators once per process, not 7 times a request.
+
+    instructor (1.x, v2 core) calls `reject_async_validators(response_model)` seven times for every
+    request, and each call walks the model's whole class tree and every field's type: about a
+    third of brief's CPU per answer. The check depends only on the class, so a class that passed
+    once passes again; one that fails is checked (and raises) every time, as before. Done by
+    replacing the function where instructor looks it up; skipped if instructor moved it.
+    """
+    try:
+        from instructor.v2.core import patch
+        from instructor.v2.validation import async_validators
+    except ImportError:  # pragma: no cover - another instructor layout: it keeps its own check
+        return
+    original = getattr(async_validators, "reject_async_validators", None)
+    if original is None or getattr(original, "brief_once", False):
+        return
+
+    def reject_async_validators(response_model: Any) -> None:
+        check = reject_async_validators.__wrapped__  # type: ignore[attr-defined]
+        try:
+            if response_model in _CHECKED:
+                return
+        except TypeError:  # unhashable (e.g. a parametrized alias): check it every time
+            return check(response_model)
+        check(response_model)
+        _CHECKED.add(response_model)
+
+    reject_async_validators.brief_once = True  # type: ignore[attr-defined]
+    reject_async_validators.__wrapped__ = original  # type: ignore[attr-defined]
+    async_validators.reject_async_validators = reject_async_validators  # looked up at each call by instructor's core
+    if getattr(patch, "reject_async_validators", None) is original:
+        patch.reject_async_validators = reject_async_validators  # imported by name when instructor loaded
 
 
 def _wrapped(model: type[T]) -> type[T]:
@@ -327,6 +363,7 @@ class LLMClient:
         base_url = "http://replay.invalid/v1" if s.replay_dir is not None else s.base_url
         raw = openai.AsyncOpenAI(api_key=api_key, base_url=base_url, max_retries=0, timeout=s.timeout, http_client=http_client)
         mode = _instructor_mode(s.mode)
+        _check_async_validators_once()
         return instructor.from_openai(raw, mode=mode)
 
     async def aclose(self) -> None:

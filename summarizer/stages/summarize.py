@@ -28,7 +28,7 @@ from .ask import Question, ask
 from .grounding import verify_brief
 from .matching import escape_closing_tag
 from ..llm.client import EndpointError, EndpointUnreachableError, LLMClient
-from ..llm.prompts import load_prompt, schema_hash
+from ..llm.prompts import Prompt, load_prompt, schema_hash
 from ..llm.replay import RequestKey
 from ..models import Article, ArticleBrief, BriefResult, CachedBrief, RunStats
 from ..models.results import ProgressCallback
@@ -39,10 +39,10 @@ BREAKER_MIN = 3  # consecutive articles the endpoint must fail before the rest a
 _SENTENCE_END = re.compile(r"[.!?\u3002\u2026][\"'\u00bb\u201d)]*\s")
 
 
-def brief_messages(article: Article) -> list[dict[str, str]]:
-    """The chat messages for one article (article text fenced, so it stays data)."""
+def brief_messages(article: Article, prompt: Prompt | None = None) -> list[dict[str, str]]:
+    """The chat messages for one article (article text fenced, so it stays data); `prompt`: the brief prompt, if loaded already."""
     text = escape_closing_tag(article.text, "article")
-    return load_prompt("brief").render(
+    return (prompt or load_prompt("brief")).render(
         publication_date=article.date.isoformat() if article.date else "unknown",
         language=article.language,
         article_text=text,
@@ -71,11 +71,12 @@ def fit_article(article: Article, max_chars: int) -> Article:
     return article.model_copy(update={"text": kept, "notes": [*article.notes, note]})
 
 
-def brief_key(article: Article, settings: Settings) -> tuple[str, RequestKey]:
-    """(cache key, request key) for an article's brief under these settings (a trimmed article keys on what is sent)."""
+def brief_key(article: Article, settings: Settings, prompt: Prompt | None = None) -> tuple[str, RequestKey]:
+    """(cache key, request key) for an article's brief under these settings (a trimmed article keys on what is sent);
+    `prompt`: the brief prompt, if loaded already."""
     sent = fit_article(article, settings.max_article_chars)
     subject = article.id if sent is article else f"{article.id}-{content_id(sent.text)[:8]}"
-    prompt, schema = load_prompt("brief").hash, schema_hash(ArticleBrief)
+    prompt, schema = (prompt or load_prompt("brief")).hash, schema_hash(ArticleBrief)
     ckey = cache_key("brief", namespace=settings.namespace, model=settings.model, prompt_hash=prompt, schema_hash=schema, subject=subject)
     return ckey, RequestKey("brief", subject, settings.mode, prompt, schema, label=article.path)
 
@@ -89,13 +90,17 @@ def _ungrounded(brief: ArticleBrief, text: str) -> list[str]:
 
 async def _summarize_one(
     article: Article, settings: Settings, client: LLMClient, cache: Cache, stats: RunStats, budget: Budget | None = None,
-    on_response: Callable[[], None] | None = None, found: Claim | None = None,
+    on_response: Callable[[], None] | None = None, found: Claim | None = None, prompt: Prompt | None = None,
+    keys: tuple[str, RequestKey] | None = None,
 ) -> BriefResult:
-    """One article's brief: from the cache, or paid for under the article's lease (`found`: the claim already made)."""
-    ckey, rkey = brief_key(article, settings)
+    """One article's brief: from the cache, or paid for under the article's lease (`found`: the claim already made).
+
+    `prompt` and `keys` (its `brief_key`) are passed by callers that have them already, so they are made once per article."""
+    prompt = prompt or load_prompt("brief")
+    ckey, rkey = keys or brief_key(article, settings, prompt)
     article = fit_article(article, settings.max_article_chars)  # grounding checks quotes against the text actually sent
     question = Question(
-        ArticleBrief, brief_messages(article), ckey, rkey, what=f"brief of {article.path}", context={"language": article.language},
+        ArticleBrief, brief_messages(article, prompt), ckey, rkey, what=f"brief of {article.path}", context={"language": article.language},
         check=lambda brief: _ungrounded(brief, article.text), envelope=CachedBrief,
     )
     answer = await ask(question, settings, client, cache, budget, on_response=on_response, found=found)
@@ -165,11 +170,12 @@ async def summarize_articles_async(
     breaker = _Breaker(limit=max(BREAKER_MIN, settings.concurrency))
     budget = budget if budget is not None else budget_for(settings)
 
-    async def turn(article: Article) -> Claim | None:
-        """Take a slot, then the article's entry or lease; while another worker holds it, wait without a slot.
+    prompt = load_prompt("brief")  # once per run: every article of the run is asked with the same prompt
+
+    async def turn(ckey: str) -> Claim | None:
+        """Take a slot, then the article's entry (cache key `ckey`) or lease; while another worker holds it, wait without a slot.
 
         Returns None when the breaker opened meanwhile (the slot is held in every case)."""
-        ckey = brief_key(article, settings)[0]
         while True:
             await gate.acquire()
             if breaker.open:
@@ -187,7 +193,8 @@ async def summarize_articles_async(
     async def run(article: Article) -> BriefResult:
         # The slot is freed as soon as an answer arrives, so the next article is sent while this
         # one is parsed and checked (the client bounds requests in flight to `concurrency` too).
-        found = await turn(article)
+        keys = brief_key(article, settings, prompt)
+        found = await turn(keys[0])
         held = [True]
 
         def free() -> None:
@@ -199,7 +206,8 @@ async def summarize_articles_async(
             if found is None:
                 result = breaker.skip(fit_article(article, settings.max_article_chars))
             else:
-                result = await _summarize_one(article, settings, client, cache, stats, budget, on_response=free, found=found)
+                result = await _summarize_one(article, settings, client, cache, stats, budget, on_response=free, found=found,
+                                              prompt=prompt, keys=keys)
                 breaker.record(result)
         finally:
             free()
