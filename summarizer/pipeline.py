@@ -18,7 +18,7 @@ from .config.settings import Settings
 from .llm.cost import budget_for, cost_usd, price_for
 from .llm.client import LLMClient
 from .llm.prompts import load_prompt, schema_hash
-from .models import ArticleBrief, Briefing, BriefingMeta, Note
+from .models import ArticleBrief
 from .models import Article, BriefResult, Outcome, RunStats
 from .models.results import ProgressCallback, StatusCallback
 from .errors import ConfigError
@@ -27,6 +27,7 @@ from .stages.summarize import summarize_articles_async
 if TYPE_CHECKING:  # pragma: no cover
     import httpx
 
+    from .models import Briefing, BriefingMeta, Note
     from .stages.shard import Shard, ShardRun
 
 __all__ = ["BriefingRun", "LoadedCallback", "Outcome", "brief_shard", "brief_shard_async", "build_briefing", "build_briefing_async", "read_articles"]
@@ -34,7 +35,7 @@ __all__ = ["BriefingRun", "LoadedCallback", "Outcome", "brief_shard", "brief_sha
 LoadedCallback = Callable[[ArticleSet], None]  # called once every article is read (requests may have started)
 
 # The stages that run after the articles: imported while the article requests are in flight, not before the first one.
-_LATER_STAGES = ("stages.merge", "stages.synthesis", "stages.analysis", "stages.story_briefings")
+_LATER_STAGES = ("models.briefing", "stages.merge", "stages.synthesis", "stages.analysis", "stages.story_briefings")
 
 
 async def _import_later_stages() -> None:
@@ -125,6 +126,7 @@ async def build_briefing_async(
             else:
                 results = await summarize_articles_async(stream if stream is not None else loaded.articles, settings, client=client, cache=cache, stats=stats, on_result=on_result, budget=budget)
             await asyncio.gather(*later)
+            from .models import BriefingMeta
             from .stages.analysis import analyze_briefing
             from .stages.merge import merge_briefs
             from .stages.story_briefings import group_results, story_sections, with_stories

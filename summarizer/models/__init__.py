@@ -13,29 +13,33 @@ are generated from these classes (`brief schemas export`), never edited by hand.
 
 from __future__ import annotations
 
-from .article import Article
-from .base import SCHEMA_VERSION, VALIDATION_CONTEXT, validation_context
-from .brief import Actor, ArticleBrief, Event, Stance
-from .briefing import (
-    Account,
-    Briefing,
-    BriefingMeta,
-    Corroboration,
-    Divergence,
-    DivergenceSide,
-    FramingRow,
-    MergedActor,
-    Note,
-    Quote,
-    Source,
-    StoryBriefing,
-    StanceCell,
-    StanceRow,
-    TimelineEntry,
-)
-from .digest import DIGEST_VERSION, Digest, DigestMeta, DigestStory, EarlierEvent, NewEvent, StanceShift
-from .responses import ClaimSide, CrossSourceAnalysis, DivergenceClaim, ExecutiveSummary, FramingClaim, SummaryParagraph
-from .results import BriefResult, CachedAnswer, CachedBrief, GroundingReport, Outcome, RunStats
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .article import Article
+    from .base import SCHEMA_VERSION, VALIDATION_CONTEXT, validation_context
+    from .brief import Actor, ArticleBrief, Event, Stance
+    from .briefing import (
+        Account,
+        Briefing,
+        BriefingMeta,
+        Corroboration,
+        Divergence,
+        DivergenceSide,
+        FramingRow,
+        MergedActor,
+        Note,
+        Quote,
+        Source,
+        StoryBriefing,
+        StanceCell,
+        StanceRow,
+        TimelineEntry,
+    )
+    from .digest import DIGEST_VERSION, Digest, DigestMeta, DigestStory, EarlierEvent, NewEvent, StanceShift
+    from .responses import ClaimSide, CrossSourceAnalysis, DivergenceClaim, ExecutiveSummary, FramingClaim, SummaryParagraph
+    from .results import BriefResult, CachedAnswer, CachedBrief, GroundingReport, Outcome, RunStats
 
 __all__ = [
     "SCHEMA_VERSION", "VALIDATION_CONTEXT", "validation_context",
@@ -46,3 +50,28 @@ __all__ = [
     "DIGEST_VERSION", "NewEvent", "EarlierEvent", "StanceShift", "DigestMeta", "DigestStory", "Digest",
     "BriefResult", "CachedAnswer", "CachedBrief", "GroundingReport", "Outcome", "RunStats",
 ]
+
+# Names are loaded from their module on first use: a run imports the briefing and digest models
+# only when it gets to them, not before its first request.
+_HOME = {
+    **dict.fromkeys(['Article'], "article"),
+    **dict.fromkeys(['SCHEMA_VERSION', 'VALIDATION_CONTEXT', 'validation_context'], "base"),
+    **dict.fromkeys(['Actor', 'ArticleBrief', 'Event', 'Stance'], "brief"),
+    **dict.fromkeys(['Account', 'Briefing', 'BriefingMeta', 'Corroboration', 'Divergence', 'DivergenceSide', 'FramingRow', 'MergedActor', 'Note', 'Quote', 'Source', 'StoryBriefing', 'StanceCell', 'StanceRow', 'TimelineEntry'], "briefing"),
+    **dict.fromkeys(['DIGEST_VERSION', 'Digest', 'DigestMeta', 'DigestStory', 'EarlierEvent', 'NewEvent', 'StanceShift'], "digest"),
+    **dict.fromkeys(['ClaimSide', 'CrossSourceAnalysis', 'DivergenceClaim', 'ExecutiveSummary', 'FramingClaim', 'SummaryParagraph'], "responses"),
+    **dict.fromkeys(['BriefResult', 'CachedAnswer', 'CachedBrief', 'GroundingReport', 'Outcome', 'RunStats'], "results"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOME.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{home}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -12,6 +12,7 @@ asked: the same function, the same answer.
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 import signal
 import sys
@@ -56,6 +57,7 @@ class Languages:
         self._lines: asyncio.StreamReader | None = None
         self._pipe: asyncio.ReadTransport | None = None
         self._pid: int | None = None
+        self._frozen = False
 
     @classmethod
     async def start(cls, files: Sequence[tuple[Path, str]], wanted: Wanted | None = None, *, fork: bool | None = None) -> Languages:
@@ -64,7 +66,19 @@ class Languages:
         if not (can_fork() if fork is None else fork):
             return self
         read_end, write_end = os.pipe()
-        pid = os.fork()
+        # The objects alive now are shared with the child until it ends: keep the collector off them meanwhile,
+        # or every collection here writes to (and copies) the shared pages, which costs this process more than
+        # the detection it saves (Python's advice for fork without exec). Not if someone else froze objects.
+        self._frozen = gc.get_freeze_count() == 0
+        if self._frozen:
+            gc.freeze()
+        try:
+            pid = os.fork()
+        except OSError:  # out of processes or memory: detect here
+            os.close(read_end)
+            os.close(write_end)
+            self.close()
+            return self
         if pid == 0:  # the child: never returns, never touches the parent's loop, cache or files
             code = 1
             try:
@@ -102,7 +116,10 @@ class Languages:
         return self._known.pop(article.id, None) or detect_language(article.text)
 
     def close(self) -> None:
-        """Stop the child (if it is still detecting) and reap it."""
+        """Stop the child (if it is still detecting), reap it, and let the collector see every object again."""
+        if self._frozen:
+            self._frozen = False
+            gc.unfreeze()
         if self._pipe is not None:
             self._pipe.close()
             self._pipe = None
