@@ -237,3 +237,29 @@ def test_a_whole_process_run_sends_the_languages_an_in_process_run_sends(tmp_pat
 def _brief_prompts(requests) -> list[str]:  # type: ignore[no-untyped-def]
     """The user message of every brief request, in a stable order."""
     return sorted(m["content"] for r in requests if _is_brief(r) for m in r["body"]["messages"] if m["role"] == "user")
+
+
+@pytest.mark.parametrize("arguments", [["{folder}"], ["no/such/folder"], ["{folder}", "--shard", "1/2"]])
+def test_brief_run_pauses_the_collector_only_until_its_files_are_read(tmp_path, arguments):
+    """Start-up objects live for the whole run, so `brief run` pauses the cyclic collector while it starts; never for longer."""
+    from typer.testing import CliRunner
+
+    from summarizer.cli import app
+
+    folder = write_councils(tmp_path / "news", 6)
+    states = []
+    with FakeOpenAI(recordings=None) as server:
+        real = articles_module.read_article
+
+        def read_article(*args, **kwargs):  # type: ignore[no-untyped-def]
+            states.append(gc.isenabled())
+            return real(*args, **kwargs)
+
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(articles_module, "read_article", read_article)
+            result = CliRunner().invoke(app, ["run", *[a.replace("{folder}", str(folder)) for a in arguments], "--base-url", server.base_url,
+                                              "--api-key", "sk-test-not-a-real-key", "--cache-dir", str(tmp_path / "cache")])
+    assert result.exit_code in (0, 1), result.output
+    assert gc.isenabled()
+    if result.exit_code == 0:
+        assert states and not any(states), "paused while the files were read"

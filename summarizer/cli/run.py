@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from collections.abc import Callable
 from typing import Annotated, Optional
 
 import typer
@@ -46,9 +47,10 @@ def run(
     verbose: VerboseOpt = 0,
 ) -> None:
     """Summarize articles and print (or write) one cited Markdown briefing."""
-    from .. import pipeline
-
+    resume_collector = _pause_collector()
     try:
+        from .. import pipeline
+
         md_file, json_file, html_file = _output_files(output, json_out, html_out)  # before any request is paid for
         settings = settings_from(
             provider=provider, model=model, base_url=base_url, api_key=api_key, mode=mode, cache_dir=cache_dir, cache_url=cache_url, cache_ttl=cache_ttl, concurrency=concurrency, timeout=timeout, max_output_tokens=max_output_tokens,
@@ -68,6 +70,7 @@ def run(
                 if not quiet:
                     announce_replay(settings)
                 progress.start(articles)
+                resume_collector()
                 from ..render import markdown  # noqa: F401  (loaded now, while the answers come in, not after the last one)
 
             try:
@@ -99,6 +102,8 @@ def run(
             say(markdown, nl=False)
     except BriefError as exc:
         raise fail(exc) from None
+    finally:
+        resume_collector()
     _report(result, [kept.get(p, p) for p, _ in files], kept, quiet=quiet)
     code = exit_code_for(result.outcome)
     if code:
@@ -106,6 +111,27 @@ def run(
 
 
 NOTHING_BRIEFED = "nothing-briefed"
+
+
+def _pause_collector() -> Callable[[], None]:
+    """Pause Python's cyclic garbage collector until the returned function is called (idempotent).
+
+    Start-up (brief's modules, then openai and instructor) builds objects that live for the whole
+    run; the collector would walk them again and again, about 0.2 s of CPU before the first request.
+    `run` resumes it once every file is read, when the first requests are out.
+    """
+    import gc
+
+    paused = gc.isenabled()
+    gc.disable()
+
+    def resume() -> None:
+        nonlocal paused
+        if paused:
+            paused = False
+            gc.enable()
+
+    return resume
 
 
 def _is_stdout(path: Optional[Path]) -> bool:
