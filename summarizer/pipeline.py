@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .util.aio import gather_or_cancel
+from .util.aio import gather_or_cancel, run_sync
 from .stages.articles import ArticleSet, Rejection
 from .stages.reading import ArticleStream, read_articles
 from .cache import Cache, open_cache
@@ -288,7 +288,7 @@ async def brief_shard_async(
 
 def brief_shard(paths: Sequence[str | Path], settings: Settings, shard: Shard, **kwargs) -> ShardRun:
     """Synchronous `brief_shard_async`."""
-    return asyncio.run(brief_shard_async(paths, settings, shard, **kwargs))
+    return run_sync(brief_shard_async(paths, settings, shard, **kwargs))
 
 
 def _sum_usage(*usages: dict[str, int]) -> dict[str, int]:
@@ -325,4 +325,4 @@ def model_label(settings: Settings) -> str:
 
 def build_briefing(paths: Sequence[str | Path], settings: Settings, **kwargs) -> BriefingRun:
     """Synchronous `build_briefing_async`."""
-    return asyncio.run(build_briefing_async(paths, settings, **kwargs))
+    return run_sync(build_briefing_async(paths, settings, **kwargs))

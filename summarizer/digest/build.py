@@ -22,7 +22,6 @@ regenerated from the digests' JSON, newest first.
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -37,6 +36,7 @@ from ..stages.articles import ArticleSet, Rejection
 from ..cache import open_cache
 from ..config.settings import Settings
 from ..errors import BriefError, ConfigError
+from ..util.aio import run_sync
 from ..util.files import write_atomic
 from ..stages.matching import EVENT_MATCH, dates_compatible, event_similarity, normalize_name, same_actor, same_target, target_similarity
 from .stories import carry_stories
@@ -380,4 +380,4 @@ def _undo_out_dir(out_dir: Path, created: bool) -> None:
 
 def build_digests(paths: Sequence[str | Path], out_dir: Path, settings: Settings, **kwargs) -> DigestRun:
     """Synchronous `build_digests_async`."""
-    return asyncio.run(build_digests_async(paths, out_dir, settings, **kwargs))
+    return run_sync(build_digests_async(paths, out_dir, settings, **kwargs))

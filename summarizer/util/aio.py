@@ -3,12 +3,28 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterable, Awaitable, Callable, Iterable
+from collections.abc import AsyncIterable, Awaitable, Callable, Coroutine, Iterable
 from typing import Any, TypeVar
 
-__all__ = ["gather_or_cancel", "gather_streamed"]
+__all__ = ["gather_or_cancel", "gather_streamed", "run_sync"]
 
 T = TypeVar("T")
+
+
+def run_sync(coro: Coroutine[Any, Any, T]) -> T:
+    """`asyncio.run(coro)`, with the result handed out past the event loop, not as the main task's result.
+
+    On the way out `asyncio.run` calls `signal.getsignal(SIGINT)` (Python 3.11), which builds the
+    repr of its handler, a partial holding the finished main task, and so of the task's result: for
+    a whole briefing that repr took a quarter of a second, twice, after the work was done.
+    """
+    box: list[T] = []
+
+    async def main() -> None:
+        box.append(await coro)
+
+    asyncio.run(main())
+    return box[0]
 
 
 async def gather_or_cancel(awaitables: Iterable[Awaitable[Any]]) -> list[Any]:
