@@ -25,7 +25,7 @@ from rapidfuzz import fuzz, utils
 
 __all__ = [
     "ACTOR_MATCH", "EVENT_MATCH", "MIN_TEXT_SIMILARITY", "TARGET_MATCH",
-    "dates_compatible", "escape_closing_tag", "event_similarity", "normalize_name", "same_actor", "same_target", "target_similarity",
+    "dates_compatible", "escape_closing_tag", "event_similarity", "normalize_name", "processed_words", "same_actor", "same_target", "target_similarity",
 ]
 
 ACTOR_MATCH = 90.0  # fuzz.ratio of two normalised names
@@ -54,10 +54,25 @@ def dates_compatible(a: str | None, b: str | None) -> bool:
     return a.startswith(b) or b.startswith(a)
 
 
-def _without_names(description: str, names: set[str]) -> str:
+@lru_cache(maxsize=65536)
+def processed_words(text: str) -> tuple[str, ...]:
+    """The words of `text` as rapidfuzz's default_process leaves them (lowercase, no punctuation), remembered:
+    merging compares each event description with many others, and the story merges see them again."""
+    return tuple(utils.default_process(text).split())
+
+
+@lru_cache(maxsize=65536)
+def _name_words(name: str) -> frozenset[str]:
+    return frozenset(processed_words(name))
+
+
+def _without_names(description: str, names: set[str] | frozenset[str]) -> str:
     """The description with its actors' names (and their single words) taken out."""
-    words = {w for name in names for w in utils.default_process(name).split()}
-    return " ".join(w for w in utils.default_process(description).split() if w not in words)
+    return _strip(description, frozenset().union(*map(_name_words, names)))
+
+
+def _strip(description: str, words: frozenset[str]) -> str:
+    return " ".join(w for w in processed_words(description) if w not in words)
 
 
 def event_similarity(descriptions_a: Sequence[str], descriptions_b: Sequence[str], actors_a: set[str], actors_b: set[str]) -> float:
@@ -67,7 +82,9 @@ def event_similarity(descriptions_a: Sequence[str], descriptions_b: Sequence[str
     people ("met in Dushanbe", "spoke by phone") must not look alike because both name them.
     """
     names = actors_a | actors_b
-    text = max(fuzz.token_set_ratio(_without_names(x, names), _without_names(y, names)) for x in descriptions_a for y in descriptions_b)
+    words = frozenset().union(*map(_name_words, names))
+    stripped_b = [_strip(y, words) for y in descriptions_b]
+    text = max(fuzz.token_set_ratio(x, y) for x in (_strip(x, words) for x in descriptions_a) for y in stripped_b)
     if text < MIN_TEXT_SIMILARITY:
         return 0.0
     overlap = len(actors_a & actors_b) / len(names) if names else 0.0

@@ -16,14 +16,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rapidfuzz import fuzz, utils
+from rapidfuzz import fuzz
 
 from .articles import Rejection, outlet_of
 from ..models import Account, Briefing, BriefingMeta, MergedActor, Note, Quote, Source, StanceRow, SummaryParagraph, TimelineEntry
 from ..models import BriefResult
 from ..models.attribution import OWN_VOICE_HOLDERS, stance_voice
 from ..models.brief import date_precision
-from .matching import ACTOR_MATCH, EVENT_MATCH, dates_compatible, event_similarity, normalize_name
+from .matching import ACTOR_MATCH, EVENT_MATCH, dates_compatible, event_similarity, normalize_name, processed_words
 
 __all__ = ["merge_briefs", "event_similarity", "dates_compatible", "normalize_name", "reported_date", "EVENT_MATCH_THRESHOLD"]
 
@@ -155,7 +155,7 @@ def _candidate_pairs(singles: Sequence[_EventGroup]) -> set[tuple[int, int]]:
     for i, e in enumerate(singles):
         for name in set(e.actors):
             blocks[("actor", name)].append(i)
-        blocks[("words", frozenset(utils.default_process(e.accounts[0].description).split()))].append(i)
+        blocks[("words", frozenset(processed_words(e.accounts[0].description)))].append(i)
         if not e.actors:
             actorless.append(i)
     found: set[tuple[int, int]] = set()
