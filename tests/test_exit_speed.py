@@ -48,3 +48,32 @@ def test_the_console_entry_point_freezes_the_heap_before_interpreter_shutdown(mo
         assert gc.get_freeze_count() > 0  # shutdown's collections skip what is frozen
     finally:
         gc.unfreeze()
+
+
+def test_the_heap_is_frozen_while_the_briefing_is_assembled_and_left_as_found(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The garbage collector's full passes skip what the article phase left (all still in use); the caller's heap is restored."""
+    import summarizer.stages.merge as merge
+    from summarizer import Settings, bundled_fixtures_dir
+    from summarizer.pipeline import build_briefing
+
+    from .conftest import SEEDS
+
+    frozen_during: list[int] = []
+    merge_all = merge.merge_briefs
+
+    def watched(results, **kwargs):  # type: ignore[no-untyped-def]
+        frozen_during.append(gc.get_freeze_count())
+        return merge_all(results, **kwargs)
+
+    monkeypatch.setattr(merge, "merge_briefs", watched)
+    gc.unfreeze()
+    build_briefing([SEEDS], Settings(replay_dir=bundled_fixtures_dir(), use_cache=False))
+    assert frozen_during and all(n > 0 for n in frozen_during)
+    assert gc.get_freeze_count() == 0  # as it was
+
+    gc.freeze()  # a caller that froze its heap (e.g. before forking workers) keeps it frozen
+    try:
+        build_briefing([SEEDS], Settings(replay_dir=bundled_fixtures_dir(), use_cache=False))
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()

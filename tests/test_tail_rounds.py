@@ -1,8 +1,10 @@
-"""After the last article: every story's summary and cross-source analysis go out in one round.
+"""After the last article: every story's summary and cross-source analysis go out in one round,
+and the work that can wait (the whole run's merge) is done while their answers are on the way.
 
 Observed on the fake server, not timed: it holds every summary and analysis answer until all of
-the run's summary and analysis requests have arrived. A run that waited for one story's answer
-before sending another story's request would leave that answer held (the test fails on it).
+the run's summary and analysis requests have arrived (or until the test lets them go). A run that
+waited for one story's answer before sending another story's request would leave that answer
+held (the test fails on it).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ class HoldingServer(FakeOpenAI):
     """Answers summary and analysis requests only once `expected` of them have arrived (else gives up after `patience` s)."""
 
     expected: int = 0
+    gate: threading.Event | None = None  # if set: hold the answers until it is set instead
     patience: float = 30.0
     arrived: int = 0
     held_in_vain: list[str] = field(default_factory=list)  # answers released before all requests had arrived
@@ -42,8 +45,11 @@ class HoldingServer(FakeOpenAI):
             with self._arrivals:
                 self.arrived += 1
                 self._arrivals.notify_all()
-                if not self._arrivals.wait_for(lambda: self.arrived >= self.expected, timeout=self.patience):
-                    self.held_in_vain.append(key)
+                released = self._arrivals.wait_for(lambda: self.arrived >= self.expected, timeout=self.patience) if self.gate is None else True
+            if self.gate is not None:
+                released = self.gate.wait(timeout=self.patience)
+            if not released:
+                self.held_in_vain.append(key)
         return super().answer_for(body, key)
 
 
@@ -69,3 +75,70 @@ def test_every_storys_summary_and_analysis_requests_are_all_sent_before_any_is_a
     assert held.arrived == len(late)
     assert held.held_in_vain == []  # no answer was needed before every request had gone out
     assert [s.summary for s in second.briefing.stories] == [s.summary for s in first.briefing.stories]
+
+
+def test_the_whole_runs_merge_waits_until_the_stories_requests_are_written(tmp_path, monkeypatch):
+    """Merging every brief is needed only to assemble the result: it runs with every story's requests out, not before."""
+    import summarizer.stages.merge as merge
+    from summarizer.llm.ratelimit import LimitedTransport
+
+    briefs = _folder(tmp_path)
+    transports: list[LimitedTransport] = []
+    built = LimitedTransport.__init__
+
+    def keep(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        built(self, *args, **kwargs)
+        transports.append(self)
+
+    monkeypatch.setattr(LimitedTransport, "__init__", keep)
+    gate = threading.Event()
+    seen: list[tuple[int, int]] = []
+    merge_all = merge.merge_briefs
+
+    def watched(results, **kwargs):  # type: ignore[no-untyped-def]
+        if len(results) == 8:  # the whole run (5 seeds + 3 depot articles), not one story
+            seen.append((transports[0].in_flight, transports[0].unsent))
+            gate.set()  # the answers may come now
+        return merge_all(results, **kwargs)
+
+    monkeypatch.setattr(merge, "merge_briefs", watched)
+    with HoldingServer(briefs=briefs, gate=gate) as held:
+        run = build_briefing([tmp_path], Settings(base_url=held.base_url, api_key=SecretStr("sk-test"), use_cache=False))
+    assert len(run.briefing.stories) == 2 and held.held_in_vain == []
+    assert seen == [(4, 0)]  # both stories' summary and analysis in flight, all written out, none answered
+
+
+def test_a_request_is_unsent_until_its_body_is_written_or_its_answer_arrives():
+    import asyncio
+
+    import httpx
+
+    from summarizer.llm.ratelimit import LimitedTransport
+
+    during: list[int] = []
+
+    class Writes(httpx.AsyncBaseTransport):
+        """Reports the body written (as httpcore's trace extension does), then answers."""
+
+        async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+            during.append(outer.unsent)
+            await request.extensions["trace"]("http11.send_request_body.complete", {})
+            during.append(outer.unsent)
+            return httpx.Response(200, content=b"{}")
+
+    class Silent(httpx.AsyncBaseTransport):
+        """Says nothing about writing (a replay or mock transport)."""
+
+        async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+            during.append(outer.unsent)
+            return httpx.Response(200, content=b"{}")
+
+    async def send(transport: LimitedTransport) -> None:
+        async with httpx.AsyncClient(transport=transport) as client:
+            await client.post("http://127.0.0.1:9/v1/chat/completions", content=b"{}")
+
+    for inner, expected in ((Writes(), [1, 0]), (Silent(), [1])):
+        during.clear()
+        outer = LimitedTransport(inner, concurrency=4)
+        asyncio.run(send(outer))
+        assert during == expected and outer.unsent == 0 and outer.in_flight == 0

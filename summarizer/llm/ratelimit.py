@@ -19,6 +19,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
 
@@ -118,6 +119,7 @@ class LimitedTransport(httpx.AsyncBaseTransport):
         self.limiter = limiter
         self.slots = asyncio.Semaphore(concurrency) if concurrency else None
         self.in_flight = self.peak = 0  # for tests and reporting
+        self.unsent = 0  # in flight, not yet written out in full (see `sent`)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         if self.slots is not None:
@@ -129,8 +131,10 @@ class LimitedTransport(httpx.AsyncBaseTransport):
                     log.info("rate limit (--rpm/--tpm): held a request back %.1f s", waited)
             self.in_flight += 1
             self.peak = max(self.peak, self.in_flight)
+            sent = self._track_sending(request)
             try:
                 response = await self.inner.handle_async_request(request)
+                sent()
                 stream = response.stream  # the body is part of the request's time in flight: read it here, as sent
                 try:
                     body = b"".join([part async for part in stream])  # type: ignore[union-attr]
@@ -138,11 +142,35 @@ class LimitedTransport(httpx.AsyncBaseTransport):
                     await stream.aclose()  # type: ignore[union-attr]
                 response.stream = httpx.ByteStream(body)  # the client decodes it and times the response as usual
             finally:
+                sent()
                 self.in_flight -= 1
             return response
         finally:
             if self.slots is not None:
                 self.slots.release()
+
+    def _track_sending(self, request: httpx.Request) -> Callable[[], None]:
+        """Count `request` as unsent until httpcore reports its body written (its `trace` extension),
+        or, for transports that do not report it, until the response (or an error) arrives."""
+        self.unsent += 1
+        done = False
+
+        def sent() -> None:
+            nonlocal done
+            if not done:
+                done = True
+                self.unsent -= 1
+
+        outer = request.extensions.get("trace")
+
+        async def trace(name: str, info: dict[str, Any]) -> None:
+            if name.endswith("send_request_body.complete"):
+                sent()
+            if outer is not None:
+                await outer(name, info)
+
+        request.extensions = {**request.extensions, "trace": trace}
+        return sent
 
     async def aclose(self) -> None:
         await self.inner.aclose()

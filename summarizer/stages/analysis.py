@@ -16,10 +16,12 @@ in the notes, never shown. The publication dates, never the model, decide what i
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from rapidfuzz import fuzz, utils
 
@@ -31,6 +33,7 @@ from ..models.attribution import voice_note, when_note
 from .ask import Question, ask
 from ..models.evidence import normalize, quote_in_source
 from ..llm.client import LLMClient
+from ..util.aio import settled
 from .matching import ACTOR_MATCH, escape_closing_tag, normalize_name, same_target
 from .merge import reported_date
 from ..llm.prompts import load_prompt, schema_hash, short_hash
@@ -384,12 +387,17 @@ async def analyze_briefing(
     b: Briefing, source_texts: dict[int, str], brief_summaries: dict[int, str], settings: Settings, client: LLMClient, cache: Cache,
     *, use_llm: bool = True, budget: Budget | None = None,
 ) -> AnalysisResult:
-    """The deterministic analysis plus, for two or more sources, the checked LLM comparison."""
-    out = analyze_deterministic(b)
+    """The deterministic analysis plus, for two or more sources, the checked LLM comparison.
+
+    The request goes out first; the deterministic parts are worked out while it is on its way, once
+    the requests started alongside it (other stories, the summary) have gone out too.
+    """
     if len(b.sources) < 2 or not use_llm:
-        return out
+        return analyze_deterministic(b)
     messages = analysis_messages(b, brief_summaries, source_texts)
     if len(messages[1]["content"]) > MAX_INPUT_CHARS:
+        await requests_out(client)
+        out = analyze_deterministic(b)
         out.notes.append(Note(kind="info", message=(
             f"model comparison skipped (divergences on facts, framing by source): the briefs of {len(b.sources)} sources "
             f"exceed {MAX_INPUT_CHARS:,} characters for one call; brief fewer articles at a time (e.g. per day with `brief digest`). "
@@ -399,7 +407,13 @@ async def analyze_briefing(
     ckey, key = analysis_key(messages, settings)
     refs = [s.ref for s in b.sources]
     question = Question(CrossSourceAnalysis, messages, ckey, key, what="model comparison", context={"valid_sources": refs, "source_texts": source_texts})
-    answer = await ask(question, settings, client, cache, budget)
+    asking = asyncio.ensure_future(ask(question, settings, client, cache, budget))
+    try:
+        await requests_out(client)
+        out = analyze_deterministic(b)
+        answer = await asking
+    finally:
+        asking.cancel()  # nothing when done; when this was cancelled or raised, the request too
     out.from_cache, out.usage = answer.from_cache, answer.usage
     if answer.refused is not None:
         return out.failed(f"the budget ({budget.describe() if budget else ''}) would be exceeded; rerun with a larger budget")
@@ -412,6 +426,16 @@ async def analyze_briefing(
     out.divergences = divergences + [d for d in out.divergences if not _subsumed(d, divergences)]
     out.notes += notes
     return out
+
+
+async def requests_out(client: LLMClient) -> None:
+    """Until every request the run has started (and that has a concurrency slot) is written out (see `settled`)."""
+
+    def limits() -> Any:
+        return getattr(client, "limits", None)
+
+    await settled(lambda: (limits().in_flight, limits().unsent) if limits() is not None else None,
+                  until=lambda: limits() is None or limits().unsent == 0)
 
 
 def _not_written(out: AnalysisResult, exc: LLMError) -> AnalysisResult:

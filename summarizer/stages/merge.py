@@ -14,6 +14,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from rapidfuzz import fuzz
@@ -119,7 +120,14 @@ class _EventGroup:
 
 def _event_score(a: _EventGroup, b: _EventGroup) -> float:
     """How alike two single-account events are (see `event_similarity`)."""
-    return event_similarity([a.accounts[0].description], [b.accounts[0].description], set(a.actors), set(b.actors))
+    return _pair_score(a.accounts[0].description, b.accounts[0].description, frozenset(a.actors), frozenset(b.actors))
+
+
+@lru_cache(maxsize=1 << 16)
+def _pair_score(a: str, b: str, actors_a: frozenset[str], actors_b: frozenset[str]) -> float:
+    """`event_similarity` of two single events, remembered: a run merges each story and then the whole
+    run, so most pairs are scored twice (same descriptions, same canonical actors)."""
+    return event_similarity([a], [b], actors_a, actors_b)
 
 
 def _date_pairs(indices: Sequence[int], singles: Sequence[_EventGroup]) -> set[tuple[int, int]]:

@@ -70,3 +70,21 @@ async def gather_streamed(items: AsyncIterable[T], start: Callable[[T], Awaitabl
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         raise
+
+
+async def settled(probe: Callable[[], object], *, until: Callable[[], bool] = lambda: True, turns: int = 3, most: int = 1000) -> None:
+    """Yield to the event loop until `until()` holds and `probe()` has stayed the same for `turns` turns (at most `most` turns).
+
+    With `probe` counting requests in flight and `until` saying none is still being written:
+    tasks started just before have sent what they were about to send, so CPU work done next (a
+    merge, the deterministic analysis) does not hold their requests back; it is done while the
+    answers are on their way. A turn with nothing else to run costs microseconds.
+    """
+    seen, still = probe(), 0
+    for _ in range(most):
+        await asyncio.sleep(0)
+        now = probe()
+        still = still + 1 if now == seen else 0
+        seen = now
+        if still >= turns and until():
+            return
