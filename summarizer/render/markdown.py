@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from ..llm.cost import format_usd
 from ..models import Briefing, BriefingMeta, MergedActor, Note, Source, StanceCell, StanceRow, TimelineEntry
@@ -22,6 +23,7 @@ __all__ = [
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]|~#])")
 _SCHEME = re.compile(r"(?i)\b(javascript|vbscript|data|file)\s*:(?=\S)")  # a scheme, not prose like "empty file: ..."
+_URL = re.compile(r"(?i)\b(https?|ftp)://")
 _NOT_INCLUDED = {"rejected": "rejected", "failed": "failed"}  # listed under "Not included", not "Notes"
 _NOTE_TITLES = {
     "unverified": "Unverified (left out)",
@@ -31,14 +33,20 @@ _NOTE_TITLES = {
 }
 
 
+@lru_cache(maxsize=1 << 15)
 def escape_md(text: str) -> str:
-    """Escape untrusted text for inline Markdown: no HTML, links, images, emphasis or table breaks."""
+    """Escape untrusted text for inline Markdown: no HTML, links, images, emphasis or table breaks.
+
+    Remembered: a briefing repeats names, quotes and claims in several sections.
+    """
     text = " ".join(text.split())
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = _MD_SPECIAL.sub(r"\\\1", text)
+    if ":" not in text:  # both patterns below need one
+        return text
     text = _SCHEME.sub(lambda m: f"{m.group(1)}&#58;", text)
     # Bare URLs would autolink; break the scheme so nothing becomes clickable.
-    return re.sub(r"(?i)\b(https?|ftp)://", lambda m: f"{m.group(1)}&#58;//", text)
+    return _URL.sub(lambda m: f"{m.group(1)}&#58;//", text)
 
 
 def plural(n: int, word: str) -> str:
@@ -250,11 +258,11 @@ def _stance_table(b: Briefing, refs: Sequence[int] | None = None) -> list[str]:
     out = ["", "**Stances toward the main actors, by source** (holder: position, from *Who stands where*)", ""]
     out += ["| Source | " + " | ".join(escape_md(a) for a in shown) + " |", "|---" * (len(shown) + 1) + "|"]
     own = own_voices(b.sources)
+    by_cell: dict[tuple[int, str], list[StanceCell]] = {}  # (source, actor) -> its cells, in table order
+    for c in b.stance_table:
+        by_cell.setdefault((c.source, c.actor), []).append(c)
     for src in b.sources if refs is None else [b.source(r) for r in refs]:
-        cells = [
-            "; ".join(f"{_cell_holder(c, own)}: {c.position}" for c in b.stance_table if c.source == src.ref and c.actor == actor) or "–"
-            for actor in shown
-        ]
+        cells = ["; ".join(f"{_cell_holder(c, own)}: {c.position}" for c in by_cell.get((src.ref, actor), ())) or "–" for actor in shown]
         out.append(f"| {_dated(b, src.ref)} | " + " | ".join(cells) + " |")
     if rest:
         out += ["", f"*Also targeted, see Who stands where: {', '.join(escape_md(a) for a in rest)}.*"]
