@@ -6,6 +6,7 @@ import asyncio
 import datetime as dt
 import gc
 import importlib
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -126,7 +127,7 @@ async def build_briefing_async(
                 )
                 batch_usage, batch_requests = batched.usage, batched.requests
             else:
-                results = await summarize_articles_async(stream if stream is not None else loaded.articles, settings, client=client, cache=cache, stats=stats, on_result=on_result, budget=budget)
+                results = await summarize_articles_async(stream if stream is not None else loaded.articles, settings, client=client, cache=cache, stats=stats, on_result=_warming(on_result), budget=budget)
             await asyncio.gather(*later)
             frozen = _freeze_heap()
             from .models import BriefingMeta
@@ -191,6 +192,21 @@ async def build_briefing_async(
         cache.close()
         if frozen:
             gc.unfreeze()
+
+
+def _warming(on_result: ProgressCallback | None) -> ProgressCallback:
+    """`on_result`, after working out what grouping and merging need of that one brief (see
+    `story_briefings.warm`): done while the other answers are awaited, not after the last one.
+    Results that arrive before the later stages are imported are left for later."""
+
+    def each(result: BriefResult) -> None:
+        stories = sys.modules.get(f"{__package__}.stages.story_briefings")
+        if stories is not None and result.ok:
+            stories.warm(result)
+        if on_result is not None:
+            on_result(result)
+
+    return each
 
 
 def _freeze_heap() -> bool:

@@ -142,3 +142,23 @@ def test_a_request_is_unsent_until_its_body_is_written_or_its_answer_arrives():
         outer = LimitedTransport(inner, concurrency=4)
         asyncio.run(send(outer))
         assert during == expected and outer.unsent == 0 and outer.in_flight == 0
+
+
+def test_each_brief_is_warmed_for_grouping_as_it_arrives_and_the_caller_still_hears_every_result(tmp_path, monkeypatch):
+    import summarizer.stages.story_briefings as story_briefings
+
+    briefs = _folder(tmp_path)
+    warmed: list[str] = []
+    warm = story_briefings.warm
+
+    def counting(result):  # type: ignore[no-untyped-def]
+        warmed.append(result.article.id)
+        warm(result)
+
+    monkeypatch.setattr(story_briefings, "warm", counting)
+    heard: list[str] = []
+    with FakeOpenAI(briefs=briefs) as server:
+        run = build_briefing([tmp_path], Settings(base_url=server.base_url, api_key=SecretStr("sk-test"), use_cache=False),
+                             on_result=lambda r: heard.append(r.article.id))
+    assert sorted(heard) == sorted(r.article.id for r in run.results) and len(heard) == 8
+    assert len(warmed) == len(set(warmed)) and set(warmed) <= set(heard)  # once each, at most (the first may come before the stage is loaded)

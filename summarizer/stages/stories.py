@@ -56,6 +56,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .articles import outlet_of
 from .matching import normalize_name
@@ -110,8 +111,10 @@ def _stem(word: str) -> str:
     return word
 
 
-def _terms(text: str) -> list[str]:
-    return [_stem(w) for w in _WORD.findall(text.casefold()) if w not in _STOP and _stem(w) not in _STOP]
+@lru_cache(maxsize=1 << 16)
+def _terms(text: str) -> tuple[str, ...]:
+    """The text's terms (remembered: `warm` works them out as each brief arrives, before clustering needs them)."""
+    return tuple(_stem(w) for w in _WORD.findall(text.casefold()) if w not in _STOP and _stem(w) not in _STOP)
 
 
 @dataclass(frozen=True)
@@ -145,6 +148,15 @@ def story_doc(article: Article, brief: ArticleBrief) -> StoryDoc:
         headline=brief.headline, summary=brief.summary, actors=tuple((a.name, a.kind) for a in brief.actors),
         events=tuple((e.description, e.date) for e in brief.events),
     )
+
+
+def warm(doc: StoryDoc) -> None:
+    """Work out what clustering will need of one article and can know alone (its terms, its actors'
+    normalised names), e.g. while the other articles' answers are awaited; the result is the same."""
+    for text in (doc.headline, doc.summary, *(description for description, _ in doc.events)):
+        _terms(text)
+    for name, _ in doc.actors:
+        _terms(normalize_name(name))
 
 
 def story_id(article_id: str) -> str:
@@ -249,6 +261,7 @@ class _Cluster:
     first: dt.date | None = None
     last: dt.date | None = None
     keys: set[str] = field(default_factory=set)
+    _main: tuple[int, frozenset[str]] | None = field(default=None, repr=False)
 
     def add_vector(self, vec: dict[str, float]) -> None:
         c = self.centroid
@@ -272,9 +285,13 @@ class _Cluster:
             self.first = date if self.first is None else min(self.first, date)
             self.last = date if self.last is None else max(self.last, date)
 
-    def main_actors(self) -> set[str]:
-        least = max(1.0, MAIN_SHARE * len(self.members))
-        return {a for a, count in self.main.items() if count >= least}
+    def main_actors(self) -> frozenset[str]:
+        """Main actors of at least MAIN_SHARE of the members (remembered until the cluster changes: scoring asks often)."""
+        key = len(self.members)  # members only grow, and `main` changes only with them
+        if self._main is None or self._main[0] != key:
+            least = max(1.0, MAIN_SHARE * len(self.members))
+            self._main = (key, frozenset(a for a, count in self.main.items() if count >= least))
+        return self._main[1]
 
     def absorb(self, other: _Cluster) -> None:
         self.members += other.members

@@ -24,9 +24,11 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 from ..models import Briefing, BriefResult, Note, Source, StoryBriefing, SummaryParagraph
+from .matching import normalize_name, processed_words
 from .stories import Story, cluster_stories, story_doc
+from .stories import warm as warm_story
 
-__all__ = ["group_results", "remap_refs", "story_sections", "rank_stories", "lead_of", "with_stories", "LEAD_CHARS"]
+__all__ = ["group_results", "remap_refs", "story_sections", "rank_stories", "lead_of", "with_stories", "warm", "LEAD_CHARS"]
 
 M = TypeVar("M", bound=BaseModel)
 LEAD_CHARS = 320
@@ -40,6 +42,21 @@ def group_results(results: Sequence[BriefResult]) -> list[tuple[Story, list[Brie
     by_id = {r.article.id: r for r in ok}
     stories = cluster_stories([story_doc(r.article, r.brief) for r in ok])  # type: ignore[arg-type]
     return [(story, [by_id[a] for a in story.article_ids]) for story in stories]
+
+
+def warm(result: BriefResult) -> None:
+    """Work out what grouping and merging will need of this one brief alone (terms, normalised names,
+    processed words; all remembered), e.g. as its answer arrives while the others are awaited."""
+    brief = result.brief
+    if brief is None:
+        return
+    warm_story(story_doc(result.article, brief))
+    for actor in brief.actors:
+        processed_words(actor.name)
+    for event in brief.events:
+        processed_words(event.description)
+        for name in event.actors:
+            normalize_name(name)
 
 
 def _remap(value: Any, mapping: dict[int, int]) -> Any:
