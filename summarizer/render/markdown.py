@@ -33,7 +33,7 @@ _NOTE_TITLES = {
 }
 
 
-@lru_cache(maxsize=1 << 15)
+@lru_cache(maxsize=1 << 13)
 def escape_md(text: str) -> str:
     """Escape untrusted text for inline Markdown: no HTML, links, images, emphasis or table breaks.
 

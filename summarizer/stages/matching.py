@@ -54,14 +54,14 @@ def dates_compatible(a: str | None, b: str | None) -> bool:
     return a.startswith(b) or b.startswith(a)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=1 << 13)
 def processed_words(text: str) -> tuple[str, ...]:
     """The words of `text` as rapidfuzz's default_process leaves them (lowercase, no punctuation), remembered:
     merging compares each event description with many others, and the story merges see them again."""
     return tuple(utils.default_process(text).split())
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=1 << 12)
 def _name_words(name: str) -> frozenset[str]:
     return frozenset(processed_words(name))
 

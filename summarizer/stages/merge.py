@@ -123,7 +123,7 @@ def _event_score(a: _EventGroup, b: _EventGroup) -> float:
     return _pair_score(a.accounts[0].description, b.accounts[0].description, frozenset(a.actors), frozenset(b.actors))
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 13)
 def _pair_score(a: str, b: str, actors_a: frozenset[str], actors_b: frozenset[str]) -> float:
     """`event_similarity` of two single events, remembered: a run merges each story and then the whole
     run, so most pairs are scored twice (same descriptions, same canonical actors)."""

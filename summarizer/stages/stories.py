@@ -111,7 +111,7 @@ def _stem(word: str) -> str:
     return word
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 12)  # the texts of about 500 articles: bounded memory on big runs
 def _terms(text: str) -> tuple[str, ...]:
     """The text's terms (remembered: `warm` works them out as each brief arrives, before clustering needs them)."""
     return tuple(_stem(w) for w in _WORD.findall(text.casefold()) if w not in _STOP and _stem(w) not in _STOP)
