@@ -21,10 +21,10 @@ from .llm.cost import budget_for, cost_usd, price_for
 from .llm.client import LLMClient
 from .llm.prompts import load_prompt, schema_hash
 from .models import ArticleBrief
-from .models import Article, BriefResult, Outcome, RunStats
+from .models import Article, BriefResult, CachedBrief, Outcome, RunStats
 from .models.results import ProgressCallback, StatusCallback
 from .errors import ConfigError
-from .stages.summarize import summarize_articles_async
+from .stages.summarize import brief_key, summarize_articles_async
 
 if TYPE_CHECKING:  # pragma: no cover
     import httpx
@@ -115,7 +115,7 @@ async def build_briefing_async(
                 on_loaded(loaded)
             later.append(asyncio.ensure_future(_import_later_stages()))
         else:
-            stream = ArticleStream(paths, cache, on_detect=client.warm, on_read=lambda: _read(stream.loaded, on_loaded, later))  # type: ignore[union-attr]
+            stream = ArticleStream(paths, cache, on_detect=_warm_for(client, cache, settings), on_read=lambda: _read(stream.loaded, on_loaded, later))  # type: ignore[union-attr]
             loaded = stream.loaded
         stats = RunStats()
         try:
@@ -223,6 +223,17 @@ def _freeze_heap() -> bool:
     return True
 
 
+def _warm_for(client: LLMClient, cache: Cache, settings: Settings) -> Callable[[Article], None]:
+    """Build the SDK client while the language detector loads, unless this article's brief is cached
+    (a language missing from the cache almost always means the brief is missing too; a fully cached run never loads the SDK)."""
+
+    def warm(article: Article) -> None:
+        if cache.get(brief_key(article, settings)[0], CachedBrief) is None:
+            client.warm()
+
+    return warm
+
+
 def _read(loaded: ArticleSet, on_loaded: LoadedCallback | None, later: list[asyncio.Future[None]]) -> None:
     """Every article is read: the later stages load while the answers come in, and the caller hears the full set."""
     later.append(asyncio.ensure_future(_import_later_stages()))
@@ -313,7 +324,7 @@ async def brief_shard_async(
             if on_loaded:
                 on_loaded(ArticleSet(articles=stream.articles, rejected=loaded.rejected))
 
-        stream = ArticleStream(paths, cache, wanted=wanted, on_detect=client.warm, on_read=read)
+        stream = ArticleStream(paths, cache, wanted=wanted, on_detect=_warm_for(client, cache, settings), on_read=read)
         loaded = stream.loaded
         stats = RunStats()
         try:

@@ -263,3 +263,20 @@ def test_brief_run_pauses_the_collector_only_until_its_files_are_read(tmp_path, 
     assert gc.isenabled()
     if result.exit_code == 0:
         assert states and not any(states), "paused while the files were read"
+
+
+def test_a_run_whose_briefs_are_cached_loads_no_sdk_even_when_it_must_detect_languages(tmp_path):
+    """Languages not in the cache start the SDK's import early, but not when the article's brief is cached."""
+    folder = write_councils(tmp_path / "news", 5)
+    with FakeOpenAI(recordings=None) as server:
+        s = settings(server, tmp_path)
+        build_briefing([], s, articles=load_articles([folder]))  # fills the cache with every answer, but no language entries
+        sent = len(server.requests)
+        code = ("import sys; from pydantic import SecretStr; from summarizer.config.settings import Settings; from summarizer.pipeline import build_briefing; "
+                f"run = build_briefing([{str(folder)!r}], Settings(base_url={server.base_url!r}, api_key=SecretStr('sk-test-not-a-real-key'), "
+                f"cache_dir={str(tmp_path / 'cache')!r})); print(run.stats.requests, run.stats.cache_hits, 'openai' in sys.modules)")
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
+        assert out.returncode == 0, out.stderr
+        assert len(server.requests) == sent
+    requests, hits, sdk = out.stdout.split()
+    assert (requests, sdk) == ("0", "False") and int(hits) >= 5

@@ -52,13 +52,13 @@ class ArticleStream:
     Bad arguments raise ArticleError here, before anything is read or sent. Only articles that
     `wanted` accepts are yielded and get a language (the others stay 'und', as with
     `read_articles(detect=...)`); `loaded` holds every article read and every rejection, complete
-    once the iteration has ended, when `on_read` is called. `on_detect` is called once, just
-    before the first language that is not in the cache is detected: the detector then loads its
-    model (in a child process where possible) while the caller loads what the first request needs.
+    once the iteration has ended, when `on_read` is called. `on_detect(article)` is called once,
+    just before the first language that is not in the cache is detected: the detector then loads
+    its model (in a child process where possible) while the caller loads what the first request needs.
     """
 
     def __init__(self, paths: Sequence[str | Path], cache: Cache, *, wanted: Callable[[Article], bool] | None = None,
-                 on_detect: Callable[[], None] | None = None, on_read: Callable[[], None] | None = None, fork: bool | None = None) -> None:
+                 on_detect: Callable[[Article], None] | None = None, on_read: Callable[[], None] | None = None, fork: bool | None = None) -> None:
         self._reader = ArticleReader(paths)
         self.loaded = self._reader.loaded
         self.articles: list[Article] = []  # the ones yielded, in order
@@ -78,7 +78,7 @@ class ArticleStream:
                     if languages is None:
                         languages = await Languages.start(files[index:], self.wanted, fork=self.fork)
                         if self.on_detect is not None:
-                            self.on_detect()
+                            self.on_detect(article)
                     language = await languages.of(article)
                     self.cache.set_text(key, language)
                 article.language = language
