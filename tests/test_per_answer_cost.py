@@ -152,3 +152,36 @@ def test_a_lock_file_removed_by_its_releasing_holder_while_we_locked_it_is_not_t
     again.release()
     assert not list((tmp_path / "leases").glob("*.lock"))
     a.close(), b.close()
+
+
+# --------------------------------------------------------------------------- the Redis cache's claim
+
+
+def test_a_redis_claim_is_one_round_trip_with_the_same_outcomes_as_get_lease_get(redis_url: str):
+    from summarizer.cache.base import try_claim
+    from summarizer.cache.redis import RedisCache
+    from summarizer.models import ClaimSide
+
+    a, b = RedisCache(redis_url), RedisCache(redis_url)
+    try:
+        try_claim(a, "warm-up", ClaimSide).lease.release()  # redis-py loads the script into the server once
+        sent: list[str] = []
+        send = a._r.execute_command
+        a._r.execute_command = lambda *args, **kwargs: sent.append(str(args[0])) or send(*args, **kwargs)
+        mine = try_claim(a, "k1", ClaimSide)
+        a._r.execute_command = send
+        assert mine.lease is not None and mine.value is None, "no entry, nobody holding it: the lease"
+        assert sent == ["EVALSHA"], f"one round trip: {sent}"
+        assert try_claim(b, "k1", ClaimSide).busy, "held by the first worker"
+        entry = ClaimSide.model_validate({"source": 1, "claim": "Talks resumed.", "quote": "talks resumed in Geneva"})
+        a.set("k1", entry)
+        mine.lease.release()
+        found = try_claim(b, "k1", ClaimSide)
+        assert found.value == entry and found.lease is None and found.value.model_fields_set == entry.model_fields_set
+        a.put_raw("k2", '{"not": "a claim side"}')  # an entry that no longer validates is a miss
+        stale = try_claim(b, "k2", ClaimSide)
+        assert stale.value is None and stale.lease is not None
+        assert try_claim(a, "k2", ClaimSide).busy
+        stale.lease.release()
+    finally:
+        a.close(), b.close()

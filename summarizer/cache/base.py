@@ -85,7 +85,13 @@ class Claim:
 
 
 def try_claim(cache: Cache, key: str, model: type[T]) -> Claim:
-    """The entry if there is one; else the key's lease if nobody holds it; else a busy Claim. Never waits."""
+    """The entry if there is one; else the key's lease if nobody holds it; else a busy Claim. Never waits.
+
+    A backend that can do all of it in one step (Redis: one round trip) offers `get_or_lease(key, model)`."""
+    at_once = getattr(cache, "get_or_lease", None)
+    if at_once is not None:
+        value, lease = at_once(key, model)
+        return Claim(value=value, lease=lease)
     value = cache.get(key, model)
     if value is not None:
         return Claim(value=value)

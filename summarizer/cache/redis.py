@@ -7,7 +7,8 @@ prefix for everything brief writes (so `brief cache clear` deletes only that), v
 future layout change never reads these. Values are the same JSON strings as on disk; an entry
 that fails validation is a miss. An optional TTL makes entries expire.
 
-A lease is `SET NX PX` with a random token, renewed while its request is in flight and released
+A lease is `SET NX PX` with a random token (taken together with the look for the entry, in one
+Lua script), renewed while its request is in flight and released
 by compare-and-delete, so a worker never extends or frees another worker's lease; a worker
 that dies stops renewing and its leases expire after `lease_seconds`.
 
@@ -35,6 +36,12 @@ SCAN_BATCH = 500
 
 _RENEW = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end"
 _RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end"
+# The entry if there is one, else the lease if nobody holds it, else nothing: one round trip, atomic,
+# so nobody can write the entry between our look and our lease (cache.base.try_claim's three steps).
+_CLAIM = (
+    "local v = redis.call('get', KEYS[1]) if v then return {1, v} end "
+    "if redis.call('set', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then return {2} end return {0}"
+)
 
 
 class RedisLease:
@@ -79,6 +86,7 @@ class RedisCache:
             ) from None
         self._renew = self._r.register_script(_RENEW)
         self._release = self._r.register_script(_RELEASE)
+        self._claim = self._r.register_script(_CLAIM)
 
     def _clean(self, exc: BaseException) -> str:
         text = f"{type(exc).__name__}: {exc}"
@@ -141,6 +149,24 @@ class RedisCache:
                 continue
 
     # -- leases
+    def get_or_lease(self, key: str, model: type[T]) -> tuple[T | None, RedisLease | None]:
+        """(entry, None) when there is a valid entry; else (None, the key's lease), or (None, None) while another worker holds it.
+
+        One round trip (a Lua script over the entry and lease keys) instead of get, lease, get."""
+        token = secrets.token_hex(8)
+        found = self._call(self._claim, keys=[ENTRY + key, LEASE + key], args=[token, self._lease_ms])
+        if found[0] == 1:
+            try:
+                return model.model_validate_json(found[1]), None
+            except (ValidationError, ValueError):  # an entry that no longer validates is a miss: the three steps then
+                lease = self.lease(key)
+                value = self.get(key, model) if lease is not None else None
+                if value is not None and lease is not None:
+                    lease.release()
+                    return value, None
+                return None, lease
+        return None, RedisLease(self, key, token) if found[0] == 2 else None
+
     def lease(self, key: str) -> RedisLease | None:
         token = secrets.token_hex(8)
         if self._call(self._r.set, LEASE + key, token, nx=True, px=self._lease_ms):
