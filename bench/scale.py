@@ -16,8 +16,8 @@ of bench/run.py in a child process, writes N corpus articles, then measures whol
 2. the W workers at once on this machine (launch to the last exit) against
    ceil(N / (W x C)) x latency (target within 1.2x), the article phase alone (first to last
    brief request received), and the CPU seconds each worker, the fake server and Redis used
-   against the CPU this machine has in that time (nproc x wall): whether the wall time is
-   CPU-bound;
+   against the CPU this machine has in that time (nproc x wall), and how busy the machine's
+   CPUs were (/proc/stat, other work included): whether the wall time is CPU-bound;
 3. requests the server received for briefs (target N, each article once) and in all;
 4. the final merge's time, and its requests (briefs: must be 0; summary and analysis calls).
 
@@ -72,6 +72,16 @@ def process_cpu(pid: int) -> float | None:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def machine_ticks() -> tuple[int, int] | None:
+    """(busy, all) CPU ticks of the whole machine so far, from /proc/stat (Linux); None elsewhere."""
+    try:
+        fields = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    except (OSError, ValueError, IndexError):
+        return None
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)  # idle + iowait
+    return sum(fields) - idle, sum(fields)
+
+
 def redis_cpu(url: str) -> float:
     import redis
 
@@ -101,10 +111,17 @@ class Meter:
 
     def start(self) -> None:
         self.before = (process_cpu(self.server.process.pid), redis_cpu(self.redis_url))
+        self.ticks = machine_ticks()
 
     def stop(self) -> tuple[float | None, float]:
         server = process_cpu(self.server.process.pid)
+        ticks = machine_ticks()
+        self.busy = None if ticks is None or self.ticks is None else (ticks[0] - self.ticks[0]) / max(ticks[1] - self.ticks[1], 1)
         return (None if server is None or self.before[0] is None else server - self.before[0]), redis_cpu(self.redis_url) - self.before[1]
+
+    def machine(self) -> str:
+        """How busy the machine's CPUs were (by anything, other work included) between `start` and `stop`."""
+        return "n/a (no /proc/stat)" if self.busy is None else f"{100 * self.busy:.0f}%"
 
 
 def _brief_times(sizes: list[dict[str, Any]]) -> list[float]:
@@ -159,7 +176,7 @@ def main(argv: list[str] | None = None) -> int:
                   f"-> {wall / ideal:.2f}x (target <= 1.2x) {_verdict(wall / ideal, 1.2)}")
             print(f"   article phase, first to last brief request received + one latency: {phase:.2f} s -> {phase / ideal:.2f}x")
             print(f"   CPU: the worker {cpu:.2f} s ({1000 * cpu / max(len(times), 1):.1f} ms per article, start-up included), "
-                  f"fake server {_seconds(server_cpu)}, Redis {redis_used:.2f} s")
+                  f"fake server {_seconds(server_cpu)}, Redis {redis_used:.2f} s; the machine's CPUs were {meter.machine()} busy")
             server.ask("clear")
             rerun_wall, rerun_cpu = shard(1).wait()
             resent = len(_brief_times(server.ask("sizes")))
@@ -199,7 +216,7 @@ def main(argv: list[str] | None = None) -> int:
                   f"({1000 * sum(workers_cpu) / max(len(times), 1):.1f} ms per article, start-ups included), fake server "
                   f"{_seconds(server_cpu)}, Redis {redis_used:.2f} s; "
                   f"{total:.2f} CPU-s in all against {cpus} CPUs x {wall:.2f} s = {cpus * wall:.2f} CPU-s available "
-                  f"({100 * total / (cpus * wall):.0f}% busy)")
+                  f"({100 * total / (cpus * wall):.0f}%); the machine's CPUs were {meter.machine()} busy (other work included)")
             print(f"3. requests: {len(times)} for briefs (target {args.n}) {'OK' if len(times) == args.n else 'MISSED'}, {len(sizes)} in all")
 
             # 4. the final merge

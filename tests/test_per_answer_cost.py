@@ -164,7 +164,9 @@ def test_a_redis_claim_is_one_round_trip_with_the_same_outcomes_as_get_lease_get
 
     a, b = RedisCache(redis_url), RedisCache(redis_url)
     try:
-        try_claim(a, "warm-up", ClaimSide).lease.release()  # redis-py loads the script into the server once
+        entry = ClaimSide.model_validate({"source": 1, "claim": "Talks resumed.", "quote": "talks resumed in Geneva"})
+        try_claim(a, "warm-up", ClaimSide)
+        a.set("warm-up", entry)  # redis-py loads each script into the server once, at its first use
         sent: list[str] = []
         send = a._r.execute_command
         a._r.execute_command = lambda *args, **kwargs: sent.append(str(args[0])) or send(*args, **kwargs)
@@ -173,9 +175,13 @@ def test_a_redis_claim_is_one_round_trip_with_the_same_outcomes_as_get_lease_get
         assert mine.lease is not None and mine.value is None, "no entry, nobody holding it: the lease"
         assert sent == ["EVALSHA"], f"one round trip: {sent}"
         assert try_claim(b, "k1", ClaimSide).busy, "held by the first worker"
-        entry = ClaimSide.model_validate({"source": 1, "claim": "Talks resumed.", "quote": "talks resumed in Geneva"})
-        a.set("k1", entry)
-        mine.lease.release()
+        sent.clear()
+        a._r.execute_command = lambda *args, **kwargs: sent.append(str(args[0])) or send(*args, **kwargs)
+        a.set("k1", entry)  # the entry, and the end of the writer's lease on it
+        mine.lease.release()  # already ended: nothing more is sent
+        a._r.execute_command = send
+        assert sent == ["EVALSHA"], f"one round trip writes the entry and ends the lease: {sent}"
+        assert a._r.get("brief:v1:l:k1") is None
         found = try_claim(b, "k1", ClaimSide)
         assert found.value == entry and found.lease is None and found.value.model_fields_set == entry.model_fields_set
         a.put_raw("k2", '{"not": "a claim side"}')  # an entry that no longer validates is a miss
@@ -183,5 +189,26 @@ def test_a_redis_claim_is_one_round_trip_with_the_same_outcomes_as_get_lease_get
         assert stale.value is None and stale.lease is not None
         assert try_claim(a, "k2", ClaimSide).busy
         stale.lease.release()
+    finally:
+        a.close(), b.close()
+
+
+def test_writing_an_entry_never_ends_a_lease_another_worker_took_after_ours_expired(redis_url: str):
+    from summarizer.cache.base import try_claim
+    from summarizer.cache.redis import RedisCache
+    from summarizer.models import ClaimSide
+
+    a, b = RedisCache(redis_url, lease_seconds=0.2), RedisCache(redis_url)
+    try:
+        mine = try_claim(a, "k", ClaimSide)
+        assert mine.lease is not None
+        a._r.delete("brief:v1:l:k")  # our lease expired meanwhile ...
+        theirs = try_claim(b, "k", ClaimSide)
+        assert theirs.lease is not None  # ... and another worker took the key
+        a.set("k", ClaimSide.model_validate({"source": 1, "claim": "Talks resumed.", "quote": "talks resumed in Geneva"}))
+        assert a._r.get("brief:v1:l:k") is not None, "their lease stands"
+        theirs.lease.release()
+        assert a._r.get("brief:v1:l:k") is None
+        mine.lease.release()  # harmless
     finally:
         a.close(), b.close()

@@ -7,10 +7,11 @@ prefix for everything brief writes (so `brief cache clear` deletes only that), v
 future layout change never reads these. Values are the same JSON strings as on disk; an entry
 that fails validation is a miss. An optional TTL makes entries expire.
 
-A lease is `SET NX PX` with a random token (taken together with the look for the entry, in one
-Lua script), renewed while its request is in flight and released
+A lease is `SET NX PX` with a random token, renewed while its request is in flight and released
 by compare-and-delete, so a worker never extends or frees another worker's lease; a worker
-that dies stops renewing and its leases expire after `lease_seconds`.
+that dies stops renewing and its leases expire after `lease_seconds`. Looking for the entry and
+taking the lease are one round trip (a Lua script), and so are writing the entry and ending the
+writer's lease on it.
 
 The URL's password is treated like an API key: it is never logged or shown (`masked_url`).
 """
@@ -36,6 +37,11 @@ SCAN_BATCH = 500
 
 _RENEW = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end"
 _RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end"
+# Write an entry and end the writer's lease on it (if still its own): one round trip.
+_SET_RELEASE = (
+    "if ARGV[3] == '' then redis.call('set', KEYS[1], ARGV[1]) else redis.call('set', KEYS[1], ARGV[1], 'PX', ARGV[3]) end "
+    "if redis.call('get', KEYS[2]) == ARGV[2] then redis.call('del', KEYS[2]) end return 1"
+)
 # The entry if there is one, else the lease if nobody holds it, else nothing: one round trip, atomic,
 # so nobody can write the entry between our look and our lease (cache.base.try_claim's three steps).
 _CLAIM = (
@@ -48,18 +54,25 @@ class RedisLease:
     def __init__(self, cache: RedisCache, key: str, token: str) -> None:
         self._cache, self._key, self._token = cache, key, token
         self._held = True
+        cache._leases[key] = self  # writing the key's entry through this cache ends the lease in the same round trip
 
     def renew(self) -> bool:
         if not self._held:
             return False
         ok = bool(self._cache._call(self._cache._renew, keys=[LEASE + self._key], args=[self._token, self._cache._lease_ms]))
-        self._held = ok
+        if not ok:  # it expired (and may be someone else's now)
+            self._forget()
         return ok
 
     def release(self) -> None:
         if self._held:
-            self._held = False
+            self._forget()
             self._cache._call(self._cache._release, keys=[LEASE + self._key], args=[self._token])
+
+    def _forget(self) -> None:
+        self._held = False
+        if self._cache._leases.get(self._key) is self:
+            del self._cache._leases[self._key]
 
 
 class RedisCache:
@@ -87,6 +100,8 @@ class RedisCache:
         self._renew = self._r.register_script(_RENEW)
         self._release = self._r.register_script(_RELEASE)
         self._claim = self._r.register_script(_CLAIM)
+        self._set_release = self._r.register_script(_SET_RELEASE)
+        self._leases: dict[str, RedisLease] = {}  # leases this cache holds, by key
 
     def _clean(self, exc: BaseException) -> str:
         text = f"{type(exc).__name__}: {exc}"
@@ -125,8 +140,14 @@ class RedisCache:
         self.put_raw(key, value)
 
     def put_raw(self, key: str, raw: str) -> None:
+        """Store `raw` under `key`; a lease this cache holds on `key` ends with it (the entry is what it was for)."""
         px = int(self.ttl * 1000) if self.ttl else None
-        self._call(self._r.set, ENTRY + key, raw.encode("utf-8"), px=px)
+        lease = self._leases.get(key)
+        if lease is None:
+            self._call(self._r.set, ENTRY + key, raw.encode("utf-8"), px=px)
+            return
+        lease._forget()
+        self._call(self._set_release, keys=[ENTRY + key, LEASE + key], args=[raw.encode("utf-8"), lease._token, px or ""])
 
     def items(self) -> Iterator[tuple[str, str]]:
         keys: list[bytes] = []
