@@ -60,18 +60,22 @@ def warm(result: BriefResult) -> None:
 
 
 def _remap(value: Any, mapping: dict[int, int]) -> Any:
+    """`value` (a model dump) with every source number mapped; only dicts and lists are walked."""
     if isinstance(value, dict):
         out = {}
         for key, item in value.items():
-            if key in ("source", "ref") and isinstance(item, int):
+            if isinstance(item, (dict, list)):
+                if key in ("sources", "latest") and isinstance(item, list) and all(isinstance(x, int) for x in item):
+                    out[key] = sorted(mapping[x] for x in item)
+                else:
+                    out[key] = _remap(item, mapping)
+            elif key in ("source", "ref") and isinstance(item, int):
                 out[key] = mapping[item]
-            elif key in ("sources", "latest") and isinstance(item, list) and all(isinstance(x, int) for x in item):
-                out[key] = sorted(mapping[x] for x in item)
             else:
-                out[key] = _remap(item, mapping)
+                out[key] = item
         return out
     if isinstance(value, list):
-        return [_remap(item, mapping) for item in value]
+        return [_remap(item, mapping) if isinstance(item, (dict, list)) else item for item in value]
     return value
 
 
