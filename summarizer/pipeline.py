@@ -152,13 +152,23 @@ async def build_briefing_async(
             use_llm = executive_summary if cross_source is None else cross_source
             not_written: list[str] = []
 
-            async def analyse(b: Briefing) -> tuple[Briefing, list[Note]]:
-                """Summary and cross-source analysis of `b` (the whole run, or one story numbered on its own)."""
+            async def analyse(b: Briefing, on_analysed: Callable[[Briefing], None] | None = None) -> tuple[Briefing, list[Note]]:
+                """Summary and cross-source analysis of `b` (the whole run, or one story numbered on its own).
+
+                `on_analysed` hears `b` with its analysis as soon as that is done (the summary may take longer).
+                """
                 summaries = _summaries(b, done)
                 texts = {s.ref: done[s.article_id].article.text for s in b.sources}
+
+                async def analysed():  # type: ignore[no-untyped-def]
+                    result = await analyze_briefing(b, texts, summaries, settings, client, cache, use_llm=use_llm, budget=budget)
+                    if on_analysed is not None:
+                        on_analysed(result.apply(b))
+                    return result
+
                 summary, analysis = await gather_or_cancel((
                     write_summary(b, summaries, settings, client, cache, budget=budget) if executive_summary else _value(SummaryOutcome([], [], {}, 0)),
-                    analyze_briefing(b, texts, summaries, settings, client, cache, use_llm=use_llm, budget=budget),
+                    analysed(),
                 ))
                 stats.add_usage(summary.usage)
                 stats.add_usage(analysis.usage)
@@ -271,14 +281,18 @@ async def _story_briefings(results, rejected, groups, analyse, meta: BriefingMet
     assemble the result, is done while the answers are on their way.
     """
     from .stages.analysis import requests_out
-    from .stages.merge import merge_briefs
-    from .stages.story_briefings import remap_note, story_sections, with_stories
+    from .stages.merge import merge_briefs, source_numbers
+    from .stages.story_briefings import remap_note, story_parts, story_sections, with_stories
+
+    numbers = source_numbers(results)  # article id -> its number in the whole run's briefing
 
     async def one(members):
         local = merge_briefs(members, meta=meta)
         merged_notes = len(local.notes)  # the global merge has these
-        local, notes = await analyse(local)
-        return local, local.notes[merged_notes:] + notes
+        mapping = {s.ref: numbers[s.article_id] for s in local.sources}
+        parts: dict = {}  # the sections that do not wait for the summary, renumbered while it is awaited
+        local, notes = await analyse(local, on_analysed=lambda analysed: parts.update(story_parts(analysed, mapping)))
+        return local, local.notes[merged_notes:] + notes, mapping, parts
 
     async def whole() -> Briefing:
         await requests_out(client)  # the stories' requests are out
@@ -287,12 +301,10 @@ async def _story_briefings(results, rejected, groups, analyse, meta: BriefingMet
     largest_first = sorted(range(len(groups)), key=lambda i: -len(groups[i][1]))
     started = {i: asyncio.ensure_future(one(groups[i][1])) for i in largest_first}
     briefing, *outcomes = await gather_or_cancel([whole(), *(started[i] for i in range(len(groups)))])  # whole() starts after the stories
-    global_ref = {s.article_id: s.ref for s in briefing.sources}
     sections, notes = [], []
-    for (story, members), (local, story_notes) in zip(groups, outcomes):
-        mapping = {s.ref: global_ref[s.article_id] for s in local.sources}
+    for (story, members), (local, story_notes, mapping, parts) in zip(groups, outcomes):
         by_id = {m.article.id: m for m in members}
-        sections.append(story_sections(story, local, mapping, briefing.sources, _summaries(local, by_id)))
+        sections.append(story_sections(story, local, mapping, briefing.sources, _summaries(local, by_id), parts=parts or None))
         notes += [remap_note(n, mapping) for n in story_notes]
     return with_stories(briefing, sections, notes)
 

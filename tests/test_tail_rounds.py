@@ -32,6 +32,7 @@ class HoldingServer(FakeOpenAI):
 
     expected: int = 0
     gate: threading.Event | None = None  # if set: hold the answers until it is set instead
+    kinds: tuple[str, ...] = LATE  # the kinds of request held
     patience: float = 30.0
     arrived: int = 0
     held_in_vain: list[str] = field(default_factory=list)  # answers released before all requests had arrived
@@ -41,7 +42,7 @@ class HoldingServer(FakeOpenAI):
         self._arrivals = threading.Condition()
 
     def answer_for(self, body: dict[str, Any], key: str | None) -> dict[str, Any]:
-        if key and key.split("/")[0] in LATE:
+        if key and key.split("/")[0] in self.kinds:
             with self._arrivals:
                 self.arrived += 1
                 self._arrivals.notify_all()
@@ -162,3 +163,28 @@ def test_each_brief_is_warmed_for_grouping_as_it_arrives_and_the_caller_still_he
                              on_result=lambda r: heard.append(r.article.id))
     assert sorted(heard) == sorted(r.article.id for r in run.results) and len(heard) == 8
     assert len(warmed) == len(set(warmed)) and set(warmed) <= set(heard)  # once each, at most (the first may come before the stage is loaded)
+
+
+def test_a_storys_sections_are_renumbered_once_its_analysis_is_in_without_waiting_for_its_summary(tmp_path, monkeypatch):
+    """The sections that do not depend on the summary are worked out while the summary is awaited (a long one takes two rounds)."""
+    import summarizer.stages.story_briefings as story_briefings
+
+    briefs = _folder(tmp_path)
+    with FakeOpenAI(briefs=briefs) as plain:
+        first = build_briefing([tmp_path], Settings(base_url=plain.base_url, api_key=SecretStr("sk-test"), use_cache=False))
+
+    gate = threading.Event()
+    parts = story_briefings.story_parts
+    prepared: list[int] = []
+
+    def noted(local, mapping):  # type: ignore[no-untyped-def]
+        prepared.append(len(local.sources))
+        if len(prepared) == 2:  # both stories' parts are ready: the summaries may come now
+            gate.set()
+        return parts(local, mapping)
+
+    monkeypatch.setattr(story_briefings, "story_parts", noted)
+    with HoldingServer(briefs=briefs, gate=gate, kinds=("summary",)) as held:
+        second = build_briefing([tmp_path], Settings(base_url=held.base_url, api_key=SecretStr("sk-test"), use_cache=False))
+    assert held.held_in_vain == [] and sorted(prepared) == [3, 5]
+    assert second.briefing.model_dump(exclude={"meta"}) == first.briefing.model_dump(exclude={"meta"})

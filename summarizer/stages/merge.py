@@ -26,7 +26,7 @@ from ..models.attribution import OWN_VOICE_HOLDERS, stance_voice
 from ..models.brief import date_precision
 from .matching import ACTOR_MATCH, EVENT_MATCH, dates_compatible, event_similarity, normalize_name, processed_words
 
-__all__ = ["merge_briefs", "event_similarity", "dates_compatible", "normalize_name", "reported_date", "EVENT_MATCH_THRESHOLD"]
+__all__ = ["merge_briefs", "source_numbers", "event_similarity", "dates_compatible", "normalize_name", "reported_date", "EVENT_MATCH_THRESHOLD"]
 
 EVENT_MATCH_THRESHOLD = EVENT_MATCH  # the names merge has always exported
 ACTOR_MATCH_THRESHOLD = ACTOR_MATCH
@@ -236,6 +236,11 @@ def _sources(results: Sequence[BriefResult]) -> list[tuple[int, BriefResult]]:
     ok = [r for r in results if r.ok]
     ok.sort(key=lambda r: (r.article.date is None, r.article.date or dt.date.min, r.article.path))
     return list(enumerate(ok, start=1))
+
+
+def source_numbers(results: Sequence[BriefResult]) -> dict[str, int]:
+    """{article id: source number} as `merge_briefs` numbers the briefed ones among `results`."""
+    return {r.article.id: ref for ref, r in _sources(results)}
 
 
 def merge_briefs(

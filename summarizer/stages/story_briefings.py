@@ -28,7 +28,7 @@ from .matching import normalize_name, processed_words
 from .stories import Story, cluster_stories, story_doc
 from .stories import warm as warm_story
 
-__all__ = ["group_results", "remap_refs", "story_sections", "rank_stories", "lead_of", "with_stories", "warm", "LEAD_CHARS"]
+__all__ = ["group_results", "remap_refs", "story_parts", "story_sections", "rank_stories", "lead_of", "with_stories", "warm", "LEAD_CHARS"]
 
 M = TypeVar("M", bound=BaseModel)
 LEAD_CHARS = 320
@@ -111,8 +111,26 @@ def lead_of(summary: Sequence[SummaryParagraph], central_summary: str) -> str:
     return _first_sentences(summary[0].text if summary else central_summary)
 
 
-def story_sections(story: Story, local: Briefing, mapping: dict[int, int], global_sources: Sequence[Source], brief_summaries: dict[int, str]) -> StoryBriefing:
-    """The story's section from its own briefing `local` (numbered 1..k), in global numbers (`mapping`: local -> global)."""
+_PARTS = ("timeline", "actors", "stances", "divergences", "framing", "stance_table", "corroborated")
+
+
+def story_parts(local: Briefing, mapping: dict[int, int]) -> dict[str, list[Any]]:
+    """The story's sections that do not depend on its summary, in global numbers (`mapping`: local -> global).
+
+    Ready once its merge and analysis are: worked out while a long summary is still awaited.
+    """
+    return {name: remap_refs(getattr(local, name), mapping) for name in _PARTS}
+
+
+def story_sections(
+    story: Story, local: Briefing, mapping: dict[int, int], global_sources: Sequence[Source], brief_summaries: dict[int, str],
+    *, parts: dict[str, list[Any]] | None = None,
+) -> StoryBriefing:
+    """The story's section from its own briefing `local` (numbered 1..k), in global numbers (`mapping`: local -> global).
+
+    `parts`: `story_parts` of `local` (or of `local` before its summary), if already worked out.
+    """
+    parts = story_parts(local, mapping) if parts is None else parts
     central = _central(local)
     refs = sorted(mapping.values())
     mine = [global_sources[r - 1] for r in refs]
@@ -122,9 +140,7 @@ def story_sections(story: Story, local: Briefing, mapping: dict[int, int], globa
         id=story.id, title=central.headline, lead=lead_of(local.summary, brief_summaries.get(central.ref, "")),
         sources=refs, first_date=dates[0] if dates else None, last_date=dates[-1] if dates else None,
         languages=sorted({s.language for s in mine}), independent_sources=len(outlets),
-        summary=remap_refs(local.summary, mapping), timeline=remap_refs(local.timeline, mapping), actors=remap_refs(local.actors, mapping),
-        stances=remap_refs(local.stances, mapping), divergences=remap_refs(local.divergences, mapping), framing=remap_refs(local.framing, mapping),
-        stance_table=remap_refs(local.stance_table, mapping), corroborated=remap_refs(local.corroborated, mapping),
+        summary=remap_refs(local.summary, mapping), **parts,
     )
 
 
