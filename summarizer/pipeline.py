@@ -131,7 +131,7 @@ async def build_briefing_async(
             await asyncio.gather(*later)
             frozen = _freeze_heap()
             from .models import BriefingMeta
-            from .stages.analysis import analyze_briefing
+            from .stages.analysis import analyze_briefing, requests_out
             from .stages.merge import merge_briefs
             from .stages.story_briefings import group_results, story_sections, with_stories
             from .stages.synthesis import SummaryOutcome, write_summary
@@ -163,6 +163,7 @@ async def build_briefing_async(
                 async def analysed():  # type: ignore[no-untyped-def]
                     result = await analyze_briefing(b, texts, summaries, settings, client, cache, use_llm=use_llm, budget=budget)
                     if on_analysed is not None:
+                        await requests_out(client)  # CPU work that can wait: after the requests started alongside are written
                         on_analysed(result.apply(b))
                     return result
 
