@@ -107,6 +107,8 @@ class _EventGroup:
     date: str | None
     actors: list[str]
     accounts: list[Account] = field(default_factory=list)
+    text: str = ""  # as a single event, before merging: its description and actors, for scoring
+    names: frozenset[str] = frozenset()
 
     @property
     def sources(self) -> set[int]:
@@ -120,7 +122,7 @@ class _EventGroup:
 
 def _event_score(a: _EventGroup, b: _EventGroup) -> float:
     """How alike two single-account events are (see `event_similarity`)."""
-    return _pair_score(a.accounts[0].description, b.accounts[0].description, frozenset(a.actors), frozenset(b.actors))
+    return _pair_score(a.text, b.text, a.names, b.names)
 
 
 @lru_cache(maxsize=1 << 13)
@@ -190,13 +192,13 @@ def _merge_events(results: Sequence[tuple[int, BriefResult]], canonical: dict[st
             date, basis = reported_date(event.date, event.date_basis)
             account = Account(source=ref, date=date, date_basis=basis, description=event.description, quote=Quote(source=ref, text=event.evidence, verified=True),
                               voice=event.voice or "source", said_by=event.said_by)
-            singles.append(_EventGroup(date, actors, [account]))
+            singles.append(_EventGroup(date, actors, [account], text=event.description, names=frozenset(actors)))
 
     pairs: list[tuple[float, int, int]] = []
+    source = [e.accounts[0].source for e in singles]
     for i, j in _candidate_pairs(singles):
-        a, b = singles[i], singles[j]
-        if a.accounts[0].source != b.accounts[0].source:
-            score = _event_score(a, b)
+        if source[i] != source[j]:
+            score = _event_score(singles[i], singles[j])
             if score >= EVENT_MATCH_THRESHOLD:
                 pairs.append((score, min(i, j), max(i, j)))
     pairs.sort(key=lambda p: (-p[0], p[1], p[2]))
