@@ -50,13 +50,14 @@ class Worker:
 
     def __init__(self, log: Path, *args: str) -> None:
         self.log = log
-        self.started = time.perf_counter()
+        self.started = time.monotonic()  # the server stamps requests with the same (system-wide) monotonic clock
         with log.open("w", encoding="utf-8") as errors:  # a file, not a pipe: a chatty worker can never block on it
             self.process = subprocess.Popen([sys.executable, "-m", "summarizer", *args], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=errors)
 
     def wait(self) -> tuple[float, float]:
         _, status, usage = os.wait4(self.process.pid, 0)
-        wall = time.perf_counter() - self.started
+        self.ended = time.monotonic()
+        wall = self.ended - self.started
         self.process.returncode = code = os.waitstatus_to_exitcode(status)
         if code not in (0, 2):
             raise SystemExit(f"a brief process failed with exit {code}:\n{self.log.read_text(encoding='utf-8')[-2000:]}")
@@ -166,7 +167,8 @@ def main(argv: list[str] | None = None) -> int:
             # 1. one host: one worker alone on its shard
             server.ask("clear")
             meter.start()
-            wall, cpu = shard(1).wait()
+            alone = shard(1)
+            wall, cpu = alone.wait()
             server_cpu, redis_used = meter.stop()
             times = _brief_times(server.ask("sizes"))
             ideal = math.ceil(len(times) / c) * latency
@@ -174,7 +176,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"\n1. one host: 1 worker alone on shard 1/{w} ({len(times)} articles), concurrency {c}, latency {latency} s, over Redis")
             print(f"   wall time, launch to exit (start-up included): {wall:.2f} s vs ideal ceil({len(times)}/{c}) x {latency} = {ideal:.2f} s "
                   f"-> {wall / ideal:.2f}x (target <= 1.2x) {_verdict(wall / ideal, 1.2)}")
-            print(f"   article phase, first to last brief request received + one latency: {phase:.2f} s -> {phase / ideal:.2f}x")
+            print(f"   first request {times[0] - alone.started:.2f} s after launch; article phase, first to last brief request received + "
+                  f"one latency: {phase:.2f} s -> {phase / ideal:.2f}x; exit {alone.ended - times[-1] - latency:.2f} s after the last answer")
             print(f"   CPU: the worker {cpu:.2f} s ({1000 * cpu / max(len(times), 1):.1f} ms per article, start-up included), "
                   f"fake server {_seconds(server_cpu)}, Redis {redis_used:.2f} s; the machine's CPUs were {meter.machine()} busy")
             server.ask("clear")
@@ -197,10 +200,10 @@ def main(argv: list[str] | None = None) -> int:
             flush(redis_url)
             server.ask("clear")
             meter.start()
-            start = time.perf_counter()
+            start = time.monotonic()
             workers = [shard(k) for k in range(1, w + 1)]
             measured = [worker.wait() for worker in workers]
-            wall = time.perf_counter() - start
+            wall = time.monotonic() - start
             server_cpu, redis_used = meter.stop()
             sizes = server.ask("sizes")
             times = _brief_times(sizes)
