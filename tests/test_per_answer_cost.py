@@ -95,6 +95,23 @@ def test_a_run_loads_the_brief_prompt_once_and_asks_with_the_same_keys(monkeypat
     assert [brief_key(a, settings) for a in articles] == expected
 
 
+def test_each_fresh_answer_is_grounded_once_and_its_result_carries_that_same_verdict(monkeypatch: pytest.MonkeyPatch):
+    from summarizer.stages.grounding import verify_brief
+
+    calls: list[int] = []
+
+    def counting(brief, text):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        return verify_brief(brief, text)
+
+    monkeypatch.setattr(summarize_stage, "verify_brief", counting)
+    articles = _articles()
+    results = summarize_articles(articles, _replay_settings())
+    assert len(calls) == len(results) == len(articles), "the re-ask check's grounding is the result's grounding"
+    for result in results:
+        assert result.ok and result.grounding == verify_brief(result.brief, result.article.text)
+
+
 # --------------------------------------------------------------------------- the disk cache's lease
 
 

@@ -30,7 +30,7 @@ from .matching import escape_closing_tag
 from ..llm.client import EndpointError, EndpointUnreachableError, LLMClient
 from ..llm.prompts import Prompt, load_prompt, schema_hash
 from ..llm.replay import RequestKey
-from ..models import Article, ArticleBrief, BriefResult, CachedBrief, RunStats
+from ..models import Article, ArticleBrief, BriefResult, CachedBrief, GroundingReport, RunStats
 from ..models.results import ProgressCallback
 
 __all__ = ["ProgressCallback", "brief_messages", "brief_key", "fit_article", "summarize_articles", "summarize_articles_async"]
@@ -81,9 +81,8 @@ def brief_key(article: Article, settings: Settings, prompt: Prompt | None = None
     return ckey, RequestKey("brief", subject, settings.mode, prompt, schema, label=article.path)
 
 
-def _ungrounded(brief: ArticleBrief, text: str) -> list[str]:
+def _ungrounded(brief: ArticleBrief, report: GroundingReport) -> list[str]:
     """The stances and events whose quote is not in the article (they count against the answer, and merge leaves them out)."""
-    report = verify_brief(brief, text)
     return [f"stance {i} ({s.holder} on {s.target}): its evidence quote does not occur in the article" for i, (s, ok) in enumerate(zip(brief.stances, report.stances), 1) if not ok] + [
         f"event {i} ({e.description[:80]}): its evidence quote does not occur in the article" for i, (e, ok) in enumerate(zip(brief.events, report.events), 1) if not ok]
 
@@ -99,9 +98,15 @@ async def _summarize_one(
     prompt = prompt or load_prompt("brief")
     ckey, rkey = keys or brief_key(article, settings, prompt)
     article = fit_article(article, settings.max_article_chars)  # grounding checks quotes against the text actually sent
+    checked: list[tuple[ArticleBrief, GroundingReport]] = []
+
+    def check(brief: ArticleBrief) -> list[str]:
+        checked.append((brief, verify_brief(brief, article.text)))
+        return _ungrounded(brief, checked[-1][1])
+
     question = Question(
         ArticleBrief, brief_messages(article, prompt), ckey, rkey, what=f"brief of {article.path}", context={"language": article.language},
-        check=lambda brief: _ungrounded(brief, article.text), envelope=CachedBrief,
+        check=check, envelope=CachedBrief,
     )
     answer = await ask(question, settings, client, cache, budget, on_response=on_response, found=found)
     stats.add_usage(answer.usage)
@@ -112,7 +117,9 @@ async def _summarize_one(
         exc = answer.error
         return BriefResult(article, error=str(exc), usage=answer.usage, attempts=answer.attempts, endpoint_down=isinstance(exc, EndpointError),
                            unreachable=isinstance(exc, EndpointUnreachableError))
-    return BriefResult(article, answer.value, verify_brief(answer.value, article.text), from_cache=answer.from_cache, usage=answer.usage,
+    report = next((r for brief, r in checked if brief is answer.value), None)  # the kept answer was checked already
+    return BriefResult(article, answer.value, report if report is not None else verify_brief(answer.value, article.text),
+                       from_cache=answer.from_cache, usage=answer.usage,
                        attempts=answer.attempts, notes=answer.notes)
 
 
