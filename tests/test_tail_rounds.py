@@ -188,3 +188,35 @@ def test_a_storys_sections_are_renumbered_once_its_analysis_is_in_without_waitin
         second = build_briefing([tmp_path], Settings(base_url=held.base_url, api_key=SecretStr("sk-test"), use_cache=False))
     assert held.held_in_vain == [] and sorted(prepared) == [3, 5]
     assert second.briefing.model_dump(exclude={"meta"}) == first.briefing.model_dump(exclude={"meta"})
+
+
+def test_settled_waits_for_its_condition_and_a_steady_probe_and_gives_up_after_its_bound():
+    import asyncio
+
+    from summarizer.util.aio import settled
+
+    async def scenario() -> tuple[int, int]:
+        turns = {"n": 0}
+
+        async def ticker() -> None:  # another task making progress: one step per turn of the loop
+            for _ in range(10):
+                turns["n"] += 1
+                await asyncio.sleep(0)
+
+        task = asyncio.ensure_future(ticker())
+        await settled(lambda: turns["n"], until=lambda: turns["n"] >= 10)
+        done_at = turns["n"]
+        await task
+        stuck = 0
+
+        def never() -> bool:
+            nonlocal stuck
+            stuck += 1
+            return False
+
+        await settled(lambda: 0, until=never, turns=1, most=50)
+        return done_at, stuck
+
+    done_at, stuck = asyncio.run(scenario())
+    assert done_at == 10  # not before the other task had finished its steps
+    assert stuck <= 50  # bounded: it stops waiting after `most` turns

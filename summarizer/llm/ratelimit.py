@@ -119,7 +119,7 @@ class LimitedTransport(httpx.AsyncBaseTransport):
         self.limiter = limiter
         self.slots = asyncio.Semaphore(concurrency) if concurrency else None
         self.in_flight = self.peak = 0  # for tests and reporting
-        self.unsent = 0  # in flight, not yet written out in full (see `sent`)
+        self.unsent = 0  # in flight, not yet written out in full (see `_track_sending`)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         if self.slots is not None:

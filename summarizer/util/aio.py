@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import AsyncIterable, Awaitable, Callable, Coroutine, Iterable
 from typing import Any, TypeVar
 
-__all__ = ["gather_or_cancel", "gather_streamed", "run_sync"]
+__all__ = ["gather_or_cancel", "gather_streamed", "run_sync", "settled"]
 
 T = TypeVar("T")
 
