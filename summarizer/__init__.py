@@ -13,8 +13,9 @@ a minor bump only adds optional fields; a major bump renames, removes or retypes
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from .util.lazy import lazy_exports
 
 __all__ = [
     # the pipeline
@@ -106,14 +107,4 @@ if TYPE_CHECKING:  # pragma: no cover
     from .stages.summarize import summarize_articles, summarize_articles_async
 
 
-def __getattr__(name: str) -> Any:
-    home = _HOME.get(name)
-    if home is None:
-        raise AttributeError(f"module 'summarizer' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{home}", __name__), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = lazy_exports(__name__, _HOME, __all__)

@@ -53,7 +53,8 @@ def test_importing_the_api_does_not_import_the_llm_stack_or_the_cli():
     )
     result = _python(code)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines() == ["[]", "[]"]
+    # `import summarizer` loads nothing of brief but the helper that loads its names on first use
+    assert result.stdout.splitlines() == ["['summarizer.util', 'summarizer.util.lazy']", "[]"]
 
 
 def test_the_example_runs_offline_and_prints_the_briefs_and_the_timeline():
