@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .util.aio import gather_or_cancel, run_sync
+from .util.heap import freeze_heap
 from .stages.articles import ArticleSet, Rejection
 from .stages.reading import ArticleStream, read_articles
 from .cache import Cache, open_cache
@@ -129,7 +130,9 @@ async def build_briefing_async(
             else:
                 results = await summarize_articles_async(stream if stream is not None else loaded.articles, settings, client=client, cache=cache, stats=stats, on_result=_warming(on_result), budget=budget)
             await asyncio.gather(*later)
-            frozen = _freeze_heap()
+            # After 200 articles the heap holds ~200,000 objects (SDKs, briefs, answers), all still in use:
+            # one full collection over them took 0.15 s, and merging the stories set one off.
+            frozen = freeze_heap()
             from .models import BriefingMeta
             from .stages.analysis import analyze_briefing, requests_out
             from .stages.merge import merge_briefs
@@ -218,20 +221,6 @@ def _warming(on_result: ProgressCallback | None) -> ProgressCallback:
             on_result(result)
 
     return each
-
-
-def _freeze_heap() -> bool:
-    """Keep what the articles left on the heap out of the garbage collector's full passes while the briefing is assembled.
-
-    After 200 articles the heap holds ~200,000 objects (SDKs, briefs, answers): one full collection
-    over them took 0.15 s, and merging the stories set one off. Frozen objects are skipped (they
-    are all still in use); the caller's heap is unfrozen afterwards. Left alone when the caller
-    froze it already (e.g. before forking workers).
-    """
-    if gc.get_freeze_count():
-        return False
-    gc.freeze()
-    return True
 
 
 def _warm_for(client: LLMClient, cache: Cache, settings: Settings) -> Callable[[Article], None]:

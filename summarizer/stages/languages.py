@@ -22,7 +22,8 @@ from pathlib import Path
 
 from ..errors import ArticleError
 from ..models import Article
-from .articles import detect_language, read_article
+from ..util.heap import freeze_heap
+from .articles import detect_language, read_article, undetected
 
 __all__ = ["Languages", "can_fork"]
 
@@ -34,15 +35,11 @@ def can_fork() -> bool:
     return hasattr(os, "fork") and sys.platform != "darwin" and threading.active_count() == 1
 
 
-def _undetected(article_id: str, text: str) -> str:
-    return "und"
-
-
 def _detect_all(files: Sequence[tuple[Path, str]], wanted: Wanted | None, fd: int) -> None:
     """The child: the language of every readable (wanted) file, one `id language` line each."""
     for path, display in files:
         try:
-            article = read_article(path, display, language_of=_undetected)
+            article = read_article(path, display, language_of=undetected)
         except ArticleError:
             continue  # the parent reports it
         if wanted is None or wanted(article):
@@ -69,9 +66,7 @@ class Languages:
         # The objects alive now are shared with the child until it ends: keep the collector off them meanwhile,
         # or every collection here writes to (and copies) the shared pages, which costs this process more than
         # the detection it saves (Python's advice for fork without exec). Not if someone else froze objects.
-        self._frozen = gc.get_freeze_count() == 0
-        if self._frozen:
-            gc.freeze()
+        self._frozen = freeze_heap()
         try:
             pid = os.fork()
         except OSError:  # out of processes or memory: detect here

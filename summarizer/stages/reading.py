@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..cache import Cache
 from ..models import Article
-from .articles import ArticleReader, ArticleSet, detect_language, load_articles
+from .articles import ArticleReader, ArticleSet, detect_language, load_articles, undetected
 from .languages import Languages
 
 __all__ = ["ArticleStream", "read_articles"]
@@ -42,10 +42,6 @@ def read_articles(paths: Sequence[str | Path], cache: Cache, *, detect: Callable
     return load_articles(paths, language_of=language_of)
 
 
-def _undetected(article_id: str, text: str) -> str:
-    return "und"
-
-
 class ArticleStream:
     """The new articles under `paths`, as an async iterator: each one as soon as it is read.
 
@@ -69,7 +65,7 @@ class ArticleStream:
         files = self._reader.files
         try:
             for index, (path, display) in enumerate(files):
-                article = self._reader.read(path, display, language_of=_undetected)
+                article = self._reader.read(path, display, language_of=undetected)
                 if article is None or (self.wanted is not None and not self.wanted(article)):
                     continue
                 key = _language_key(article.id)
