@@ -134,7 +134,7 @@ async def build_briefing_async(
             # one full collection over them took 0.15 s, and merging the stories set one off.
             frozen = freeze_heap()
             from .models import BriefingMeta
-            from .stages.analysis import analyze_briefing, requests_out
+            from .stages.analysis import analyze_briefing
             from .stages.merge import merge_briefs
             from .stages.story_briefings import group_results, story_sections, with_stories
             from .stages.synthesis import SummaryOutcome, write_summary
@@ -166,7 +166,7 @@ async def build_briefing_async(
                 async def analysed():  # type: ignore[no-untyped-def]
                     result = await analyze_briefing(b, texts, summaries, settings, client, cache, use_llm=use_llm, budget=budget)
                     if on_analysed is not None:
-                        await requests_out(client)  # CPU work that can wait: after the requests started alongside are written
+                        await client.requests_written()  # CPU work that can wait: after the requests started alongside are written
                         on_analysed(result.apply(b))
                     return result
 
@@ -270,7 +270,6 @@ async def _story_briefings(results, rejected, groups, analyse, meta: BriefingMet
     story first (its summary may need a second round); the merge of the whole run, needed only to
     assemble the result, is done while the answers are on their way.
     """
-    from .stages.analysis import requests_out
     from .stages.merge import merge_briefs, source_numbers
     from .stages.story_briefings import remap_note, story_parts, story_sections, with_stories
 
@@ -285,7 +284,7 @@ async def _story_briefings(results, rejected, groups, analyse, meta: BriefingMet
         return local, local.notes[merged_notes:] + notes, mapping, parts
 
     async def whole() -> Briefing:
-        await requests_out(client)  # the stories' requests are out
+        await client.requests_written()  # the stories' requests are out
         return merge_briefs(results, rejected=rejected, meta=meta)
 
     largest_first = sorted(range(len(groups)), key=lambda i: -len(groups[i][1]))

@@ -36,6 +36,7 @@ from ..config.settings import Settings
 from ..errors import AuthError, LLMError, ModelNotFoundError, ReplayMissError
 from .replay import KEY_HEADER, CountingTransport, RecordingTransport, ReplayTransport, RequestKey
 from ..models.base import VALIDATION_CONTEXT
+from ..util.aio import settled
 
 if TYPE_CHECKING:  # pragma: no cover
     import httpx
@@ -337,6 +338,17 @@ class LLMClient:
         """Build the SDK client now (openai and instructor take about a second to import), not on the first request."""
         if self._client is None:
             self._client = self._build()
+
+    async def requests_written(self) -> None:
+        """Return once every request this client has started (and that holds a concurrency slot) is written out.
+
+        CPU work that can wait (a merge, the deterministic analysis) is done after this, while the
+        answers are on their way, so it does not hold back requests started just before (see `settled`).
+        """
+        limits = self.limits
+        if limits is None:  # not built yet, or replaying: nothing is being written
+            return
+        await settled(lambda: (limits.in_flight, limits.unsent), until=lambda: limits.unsent == 0)
 
     def _build(self) -> Any:
         import httpx

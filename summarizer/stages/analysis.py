@@ -21,7 +21,6 @@ import datetime as dt
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
 
 from rapidfuzz import fuzz, utils
 
@@ -33,7 +32,6 @@ from ..models.attribution import voice_note, when_note
 from .ask import Question, ask
 from ..models.evidence import normalize, quote_in_source
 from ..llm.client import LLMClient
-from ..util.aio import settled
 from .matching import ACTOR_MATCH, escape_closing_tag, normalize_name, same_target
 from .merge import reported_date
 from ..llm.prompts import load_prompt, schema_hash, short_hash
@@ -396,7 +394,7 @@ async def analyze_briefing(
         return analyze_deterministic(b)
     messages = analysis_messages(b, brief_summaries, source_texts)
     if len(messages[1]["content"]) > MAX_INPUT_CHARS:
-        await requests_out(client)
+        await client.requests_written()
         out = analyze_deterministic(b)
         out.notes.append(Note(kind="info", message=(
             f"model comparison skipped (divergences on facts, framing by source): the briefs of {len(b.sources)} sources "
@@ -409,7 +407,7 @@ async def analyze_briefing(
     question = Question(CrossSourceAnalysis, messages, ckey, key, what="model comparison", context={"valid_sources": refs, "source_texts": source_texts})
     asking = asyncio.ensure_future(ask(question, settings, client, cache, budget))
     try:
-        await requests_out(client)
+        await client.requests_written()
         out = analyze_deterministic(b)
         answer = await asking
     finally:
@@ -426,16 +424,6 @@ async def analyze_briefing(
     out.divergences = divergences + [d for d in out.divergences if not _subsumed(d, divergences)]
     out.notes += notes
     return out
-
-
-async def requests_out(client: LLMClient) -> None:
-    """Until every request the run has started (and that has a concurrency slot) is written out (see `settled`)."""
-
-    def limits() -> Any:
-        return getattr(client, "limits", None)
-
-    await settled(lambda: (limits().in_flight, limits().unsent) if limits() is not None else None,
-                  until=lambda: limits() is None or limits().unsent == 0)
 
 
 def _not_written(out: AnalysisResult, exc: LLMError) -> AnalysisResult:
