@@ -46,18 +46,24 @@ def depot_brief(language: str, quote: str, headline: str, summary: str) -> dict:
     }
 
 
-@pytest.fixture(scope="module")
-def mixed(tmp_path_factory):
-    """The seeds plus the three depot articles, briefed through the fake server (seeds from their recordings)."""
-    from tests.fake_openai import FakeOpenAI
-
-    root = tmp_path_factory.mktemp("mixed")
+def write_mixed_folder(root: Path) -> dict:
+    """The seeds and the three depot articles under `root`; returns the fake server's answers for the depot ones."""
     shutil.copytree(SEEDS, root / "seeds")
     briefs = {}
     for path, (date, language, quote, headline, summary) in DEPOT.items():
         (root / path).parent.mkdir(parents=True, exist_ok=True)
         (root / path).write_text(f" date {date} {quote}\n{summary}\n", encoding="utf-8")
         briefs[quote] = depot_brief(language, quote, headline, summary)
+    return briefs
+
+
+@pytest.fixture(scope="module")
+def mixed(tmp_path_factory):
+    """The seeds plus the three depot articles, briefed through the fake server (seeds from their recordings)."""
+    from tests.fake_openai import FakeOpenAI
+
+    root = tmp_path_factory.mktemp("mixed")
+    briefs = write_mixed_folder(root)
     with FakeOpenAI(briefs=briefs) as server:
         settings = Settings(base_url=server.base_url, api_key=SecretStr("sk-test"), use_cache=False)
         run = build_briefing([root], settings)

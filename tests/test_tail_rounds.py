@@ -9,7 +9,6 @@ held (the test fails on it).
 
 from __future__ import annotations
 
-import shutil
 import threading
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,9 +18,8 @@ from pydantic import SecretStr
 from summarizer import Settings
 from summarizer.pipeline import build_briefing
 
-from .conftest import SEEDS
 from .fake_openai import FakeOpenAI
-from .test_story_briefings import DEPOT, depot_brief
+from .test_story_briefings import write_mixed_folder
 
 LATE = ("summary", "analysis")
 
@@ -54,18 +52,8 @@ class HoldingServer(FakeOpenAI):
         return super().answer_for(body, key)
 
 
-def _folder(root):
-    shutil.copytree(SEEDS, root / "seeds")
-    briefs = {}
-    for path, (date, language, quote, headline, summary) in DEPOT.items():
-        (root / path).parent.mkdir(parents=True, exist_ok=True)
-        (root / path).write_text(f" date {date} {quote}\n{summary}\n", encoding="utf-8")
-        briefs[quote] = depot_brief(language, quote, headline, summary)
-    return briefs
-
-
 def test_every_storys_summary_and_analysis_requests_are_all_sent_before_any_is_answered(tmp_path):
-    briefs = _folder(tmp_path)
+    briefs = write_mixed_folder(tmp_path)
     with FakeOpenAI(briefs=briefs) as plain:
         first = build_briefing([tmp_path], Settings(base_url=plain.base_url, api_key=SecretStr("sk-test"), use_cache=False))
         late = [r for r in plain.requests if r["headers"].get("X-Brief-Key", "").split("/")[0] in LATE]
@@ -83,7 +71,7 @@ def test_the_whole_runs_merge_waits_until_the_stories_requests_are_written(tmp_p
     import summarizer.stages.merge as merge
     from summarizer.llm.ratelimit import LimitedTransport
 
-    briefs = _folder(tmp_path)
+    briefs = write_mixed_folder(tmp_path)
     transports: list[LimitedTransport] = []
     built = LimitedTransport.__init__
 
@@ -148,7 +136,7 @@ def test_a_request_is_unsent_until_its_body_is_written_or_its_answer_arrives():
 def test_each_brief_is_warmed_for_grouping_as_it_arrives_and_the_caller_still_hears_every_result(tmp_path, monkeypatch):
     import summarizer.stages.story_briefings as story_briefings
 
-    briefs = _folder(tmp_path)
+    briefs = write_mixed_folder(tmp_path)
     warmed: list[str] = []
     warm = story_briefings.warm
 
@@ -169,7 +157,7 @@ def test_a_storys_sections_are_renumbered_once_its_analysis_is_in_without_waitin
     """The sections that do not depend on the summary are worked out while the summary is awaited (a long one takes two rounds)."""
     import summarizer.stages.story_briefings as story_briefings
 
-    briefs = _folder(tmp_path)
+    briefs = write_mixed_folder(tmp_path)
     with FakeOpenAI(briefs=briefs) as plain:
         first = build_briefing([tmp_path], Settings(base_url=plain.base_url, api_key=SecretStr("sk-test"), use_cache=False))
 
