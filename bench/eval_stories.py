@@ -166,21 +166,26 @@ def merge_all(records: list[dict], stories) -> tuple[float, tuple[int, int]]:
 def largest_prompts(briefings, by_id) -> tuple[int, int]:
     """Characters of the largest summary and analysis prompts a briefing per story sends (messages, not the schema).
 
-    Each story's prompts hold only its own sources, numbered 1..k: the summary is asked over at
-    most CHUNK_SIZE briefs at a time, the analysis over the whole story (up to its input cap)."""
-    from summarizer.stages.analysis import MAX_INPUT_CHARS, analysis_messages
-    from summarizer.stages.synthesis import CHUNK_SIZE, summary_messages
+    Each story's prompts hold only its own sources, numbered 1..k. With the default model
+    (gpt-4o-mini, a 128k-token window) every story here fits one summary call and one analysis
+    call; a story that did not would be summarised in groups and its comparison skipped."""
+    from summarizer.config.settings import Settings
+    from summarizer.llm.context import input_room, prompt_tokens
+    from summarizer.models import CrossSourceAnalysis
+    from summarizer.stages.analysis import analysis_messages
+    from summarizer.stages.synthesis import summary_messages
 
+    room = input_room(Settings())
     summary = analysis = 0
     for b in briefings:
         if len(b.sources) < 2:
             continue  # one source: no summary or analysis call
         summaries = {s.ref: by_id[s.article_id].brief.summary for s in b.sources}
         texts = {s.ref: by_id[s.article_id].article.text for s in b.sources}
-        refs = [s.ref for s in b.sources][:CHUNK_SIZE]
-        summary = max(summary, sum(len(m["content"]) for m in summary_messages(b, summaries, refs)))
-        size = sum(len(m["content"]) for m in analysis_messages(b, summaries, texts))
-        analysis = max(analysis, size if size <= MAX_INPUT_CHARS else 0)
+        summary = max(summary, sum(len(m["content"]) for m in summary_messages(b, summaries)))
+        messages = analysis_messages(b, summaries, texts)
+        if prompt_tokens(messages, CrossSourceAnalysis) <= room:
+            analysis = max(analysis, sum(len(m["content"]) for m in messages))
     return summary, analysis
 
 

@@ -274,8 +274,8 @@ def overhead(briefs: list[dict[str, Any]]) -> None:
 
 
 def big(args: argparse.Namespace, server: Server, work: Path) -> None:
+    from summarizer.llm.context import context_window, input_room
     from summarizer.stages.merge import merge_briefs
-    from summarizer.stages.synthesis import CHUNK_SIZE
 
     folder = write_corpus(args.big, work / "big")
     settings = settings_for(server.base_url, work / "cache-big", args.concurrency)
@@ -314,8 +314,9 @@ def big(args: argparse.Namespace, server: Server, work: Path) -> None:
         by_id = {r.article.id: r for r in results if r.ok}
         summaries = {s.ref: by_id[s.article_id].brief.summary for s in briefing.sources}
         one_prompt = len(summary_input(briefing, summaries)) / 4
-        print(f"   executive summary: {len(summary)} calls of at most {CHUNK_SIZE} sources or part summaries each; largest prompt "
-              f"{max(s['body'] for s in summary) / 4:,.0f} tokens (all {len(briefing.sources)} briefs in one prompt: ~{one_prompt:,.0f} tokens)")
+        print(f"   executive summary: {len(summary)} call(s), each within {settings.model}'s input room of ~{input_room(settings):,} tokens "
+              f"({context_window(settings):,}-token window); largest prompt {max(s['body'] for s in summary) / 4:,.0f} tokens "
+              f"(all {len(briefing.sources)} briefs in one prompt: ~{one_prompt:,.0f} tokens)")
     if analysis:
         print(f"   cross-source analysis: {len(analysis)} call(s); largest prompt {max(s['body'] for s in analysis) / 4:,.0f} tokens")
     else:

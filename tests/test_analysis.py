@@ -466,11 +466,13 @@ def test_the_evaluation_script_runs_offline_on_the_seeds(capsys: pytest.CaptureF
 def test_a_comparison_too_large_for_one_call_is_skipped_with_a_note(monkeypatch: pytest.MonkeyPatch):
     from summarizer.stages import analysis
 
-    monkeypatch.setattr(analysis, "MAX_INPUT_CHARS", 1_000)
+    monkeypatch.setattr(analysis, "input_room", lambda settings: 1_000)  # as if the model read 1,000 tokens per call
     run = build_briefing([SEEDS], resolve_settings({"use_cache": False}, env={}))
     b = run.briefing
     assert b.framing == [] and b.corroborated and [d.basis for d in b.divergences] == ["stances"]
-    assert [n.kind for n in b.notes if "exceed 1,000 characters" in n.message] == ["info"]
+    [note] = [n for n in b.notes if n.message.startswith("model comparison skipped")]
+    assert note.kind == "info" and "exceed what one call to gpt-4o-mini may hold (about 1,000 of its 128,000-token context window)" in note.message
+    assert "set --context-window if the model reads more" in note.message
     assert run.briefing.meta.replayed == 6, "five briefs and the summary; no comparison call"
 
 

@@ -1,5 +1,5 @@
-"""Merging at scale: near-linear event and actor merging, and an executive summary whose context per
-call stays bounded however many briefs there are.
+"""Merging at scale: near-linear event and actor merging, and an executive summary whose calls
+fit the model's context window however many briefs there are.
 
 The briefs come from bench/corpus.py: articles over a shared world of stories, the way news
 overlaps (the same event in several outlets, the same people under variant spellings). Work is
@@ -24,7 +24,8 @@ from summarizer.stages.grounding import verify_brief
 from summarizer.llm.client import Completion
 from summarizer.models import Article, ArticleBrief, BriefingMeta, ExecutiveSummary, SummaryParagraph
 from summarizer.models import BriefResult
-from summarizer.stages.synthesis import CHUNK_SIZE, write_summary
+from summarizer.llm.context import input_room, prompt_tokens
+from summarizer.stages.synthesis import write_summary
 
 META = BriefingMeta(
     generated_at="2025-12-31 00:00 UTC", model="m", mode="tools", endpoint="test", prompt_hashes={}, schema_hash="s",
@@ -138,45 +139,68 @@ class SummaryStub:
     async def complete(self, response_model, messages, *, key, context=None, on_response=None):  # type: ignore[no-untyped-def]
         valid = context["valid_sources"]
         user = messages[1]["content"]
-        self.calls.append({"valid": list(valid), "chars": len(user), "items": len(re.findall(r"^(\[\d+\] published|Sources \d)", user, flags=re.M))})
+        self.calls.append({
+            "valid": list(valid), "tokens": prompt_tokens(messages, response_model),
+            "sources": [int(n) for n in re.findall(r"^\[(\d+)\] published", user, flags=re.M)],
+            "parts": len(re.findall(r"^Sources \d", user, flags=re.M)),
+        })
         paragraph = SummaryParagraph(text=f"Synthesis of {len(valid)} sources.", sources=[valid[0], valid[-1]])
         return Completion(value=ExecutiveSummary(paragraphs=[paragraph]), usage={"prompt_tokens": len(user) // 4, "completion_tokens": 20, "total_tokens": len(user) // 4 + 20})
 
 
-def summarize(n: int, chunk_size: int = CHUNK_SIZE):  # type: ignore[no-untyped-def]
+def summarize(n: int, settings: Settings | None = None, room: int | None = None):  # type: ignore[no-untyped-def]
     results = list(corpus_results(n))
     briefing = merge.merge_briefs(results, meta=META)
     by_id = {r.article.id: r for r in results}
     summaries = {s.ref: by_id[s.article_id].brief.summary for s in briefing.sources}
     stub = SummaryStub()
     paragraphs, notes, *_ = asyncio.run(write_summary(
-        briefing, summaries, Settings(use_cache=False), stub, BriefCache(None), chunk_size=chunk_size,  # type: ignore[arg-type]
+        briefing, summaries, settings or Settings(use_cache=False), stub, BriefCache(None), room=room,  # type: ignore[arg-type]
     ))
     return briefing, stub.calls, paragraphs, notes
 
 
-def test_a_few_sources_take_one_summary_call_as_before():
-    briefing, calls, paragraphs, notes = summarize(CHUNK_SIZE)
-    assert len(calls) == 1 and calls[0]["valid"] == [s.ref for s in briefing.sources] and calls[0]["items"] == CHUNK_SIZE
+def test_sources_that_fit_the_models_context_take_one_call():
+    settings = Settings(use_cache=False, model="gpt-4o-mini")  # a 128k-token window
+    briefing, calls, paragraphs, notes = summarize(200, settings)
+    assert len(calls) == 1 and calls[0]["valid"] == [s.ref for s in briefing.sources] and len(calls[0]["sources"]) == 200
+    assert calls[0]["tokens"] <= input_room(settings)
     assert paragraphs and not notes
 
 
-@pytest.mark.parametrize(("n", "chunk", "expected_calls"), [
-    (200, 25, 8 + 1),  # 8 groups of sources, then one call over the 8 group summaries
-    (150, 5, 30 + 6 + 2 + 1),  # 30 groups, 6 groups of those, 2 of those, then one
-])
-def test_many_sources_are_summarised_in_groups_with_bounded_context(n, chunk, expected_calls):
-    briefing, calls, paragraphs, notes = summarize(n, chunk)
-    groups = -(-n // chunk)
-    assert max(c["items"] for c in calls) <= chunk
-    assert len(calls) == expected_calls
-    assert [c["valid"] for c in calls[:groups]] == [list(range(i + 1, min(i + chunk, n) + 1)) for i in range(0, n, chunk)]
-    assert not notes
+@pytest.mark.parametrize("window", [8_192, 16_384])
+def test_a_small_context_window_gets_groups_that_fit_then_a_summary_of_the_groups(window: int):
+    settings = Settings(use_cache=False, model="qwen2.5:7b", context_window=window)
+    briefing, calls, paragraphs, notes = summarize(200, settings)
+    room = input_room(settings)
+    assert all(c["tokens"] <= room for c in calls), "every call fits the window, less the output limit"
+    groups = [c["sources"] for c in calls if c["sources"]]
+    assert [r for g in groups for r in g] == [s.ref for s in briefing.sources], "groups are consecutive and cover every source once"
+    assert len(groups) > 1 and max(map(len, groups)) <= 2 * min(map(len, groups)), "groups of about equal size"
+    assert [c["valid"] for c in calls[: len(groups)]] == groups
+    assert calls[-1]["parts"] == len(groups) and len(calls) == len(groups) + 1
     refs = {s.ref for s in briefing.sources}
     assert paragraphs and all(set(p.sources) <= refs for p in paragraphs), "citations resolve to real sources"
-    assert set(calls[-1]["valid"]) <= refs
+    assert not notes
+
+
+def test_a_bigger_window_takes_fewer_calls():
+    counts = [len(summarize(200, Settings(use_cache=False, model="local", context_window=w))[1]) for w in (8_192, 16_384, 65_536)]
+    assert counts[0] > counts[1] > counts[2] == 1
+
+
+def test_when_even_the_group_summaries_do_not_fit_they_are_summarised_in_levels():
+    briefing, calls, paragraphs, notes = summarize(150, room=1_600)
+    assert all(c["tokens"] <= 1_600 for c in calls)
+    first = [c for c in calls if c["sources"]]
+    second = [c for c in calls if c["parts"]][:-1]
+    assert len(second) >= 2 and all(c["parts"] >= 2 for c in second), "each call over group summaries takes two or more"
+    assert sum(c["parts"] for c in second) == len(first), "every group summary is read once at the next level"
+    assert calls[-1]["parts"] == len(second) and calls[-1]["valid"], "the last call reads the level below it"
+    assert paragraphs and set(paragraphs[0].sources) <= {s.ref for s in briefing.sources}
 
 
 def test_the_largest_summary_prompt_does_not_grow_with_the_number_of_sources():
-    largest = {n: max(c["chars"] for c in summarize(n)[1]) for n in (100, 400)}
-    assert largest[400] <= 1.3 * largest[100]
+    settings = Settings(use_cache=False, model="local", context_window=8_192)
+    largest = {n: max(c["tokens"] for c in summarize(n, settings)[1]) for n in (100, 400)}
+    assert largest[400] <= input_room(settings) and largest[100] <= input_room(settings)

@@ -189,6 +189,7 @@ ConfigOpt = Annotated[Optional[Path], typer.Option("--config", help="Config file
 ConcurrencyOpt = Annotated[Optional[int], typer.Option("--concurrency", "-c", help="Requests in flight at once. Env: BRIEF_CONCURRENCY. Default: 8.", show_default=False)]
 TimeoutOpt = Annotated[Optional[float], typer.Option("--timeout", help="Seconds to wait for each answer. Default: 60; 900 for the local presets (ollama, vllm, llamacpp, lmstudio), whose timed-out requests are not resent.", show_default=False)]
 MaxOutputTokensOpt = Annotated[Optional[int], typer.Option("--max-output-tokens", help="Output-token limit of every request; a longer (or looping) answer is cut off and re-asked shorter. Default: 4096.", show_default=False)]
+ContextWindowOpt = Annotated[Optional[int], typer.Option("--context-window", help="Tokens the model reads per request; summary and comparison calls are sized to it. Env: BRIEF_CONTEXT_WINDOW. Default: known for OpenAI's models, else 32768.", show_default=False)]
 NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the cache.")]
 ReplayOpt = Annotated[Optional[Path], typer.Option("--replay", help="Answer requests from recordings in this folder instead of an endpoint.", show_default=False)]
 RecordOpt = Annotated[Optional[Path], typer.Option("--record", help="Save every live response as a recording in this folder (for --replay and tests).", show_default=False)]

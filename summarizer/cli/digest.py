@@ -15,7 +15,7 @@ import typer
 
 from ..errors import BriefError, ConfigError
 from .logs import configure as configure_logging
-from ._common import announce_replay, ApiKeyOpt, app, BaseUrlOpt, CacheDirOpt, CacheTtlOpt, CacheUrlOpt, ConcurrencyOpt, ConfigOpt, err, exit_code_for, EXIT_USAGE, interrupted, MaxOutputTokensOpt, ModelOpt, ModeOpt, NoCacheOpt, ProviderOpt, RecordOpt, ReplayOpt, report_shard, say, settings_from, ShardOpt, TimeoutOpt, VerboseOpt
+from ._common import announce_replay, ApiKeyOpt, app, BaseUrlOpt, CacheDirOpt, CacheTtlOpt, CacheUrlOpt, ConcurrencyOpt, ConfigOpt, err, exit_code_for, EXIT_USAGE, interrupted, MaxOutputTokensOpt, ContextWindowOpt, ModelOpt, ModeOpt, NoCacheOpt, ProviderOpt, RecordOpt, ReplayOpt, report_shard, say, settings_from, ShardOpt, TimeoutOpt, VerboseOpt
 
 
 @app.command("digest")
@@ -40,6 +40,7 @@ def digest(
     concurrency: ConcurrencyOpt = None,
     timeout: TimeoutOpt = None,
     max_output_tokens: MaxOutputTokensOpt = None,
+    context_window: ContextWindowOpt = None,
     shard: ShardOpt = None,
     replay: ReplayOpt = None,
     record: RecordOpt = None,
@@ -65,7 +66,7 @@ def digest(
             raise ConfigError("--until needs --since (the first day of the backfill)")
         days = lib.days_between(first, last or today) if first is not None else [day or today]
         settings = settings_from(
-            provider=provider, model=model, base_url=base_url, api_key=api_key, mode=mode, cache_dir=cache_dir, cache_url=cache_url, cache_ttl=cache_ttl, concurrency=concurrency, timeout=timeout, max_output_tokens=max_output_tokens,
+            provider=provider, model=model, base_url=base_url, api_key=api_key, mode=mode, cache_dir=cache_dir, cache_url=cache_url, cache_ttl=cache_ttl, concurrency=concurrency, timeout=timeout, max_output_tokens=max_output_tokens, context_window=context_window,
             replay_dir=replay, record_dir=record, config=config, use_cache=False if no_cache else None,
         )
         configure_logging(verbose=verbose, secrets=settings.secrets)

@@ -12,7 +12,7 @@ import typer
 from ..llm.cost import format_usd
 from ..errors import BriefError, ConfigError
 from .logs import configure as configure_logging
-from ._common import announce_replay, ApiKeyOpt, app, BaseUrlOpt, CacheDirOpt, CacheTtlOpt, CacheUrlOpt, ConcurrencyOpt, ConfigOpt, err, exit_code_for, fail, interrupted, MaxOutputTokensOpt, ModelOpt, ModeOpt, NoCacheOpt, ProviderOpt, RecordOpt, ReplayOpt, report_shard, say, settings_from, ShardOpt, TimeoutOpt, VerboseOpt
+from ._common import announce_replay, ApiKeyOpt, app, BaseUrlOpt, CacheDirOpt, CacheTtlOpt, CacheUrlOpt, ConcurrencyOpt, ConfigOpt, err, exit_code_for, fail, interrupted, MaxOutputTokensOpt, ContextWindowOpt, ModelOpt, ModeOpt, NoCacheOpt, ProviderOpt, RecordOpt, ReplayOpt, report_shard, say, settings_from, ShardOpt, TimeoutOpt, VerboseOpt
 
 
 @app.command("run")
@@ -33,6 +33,7 @@ def run(
     concurrency: ConcurrencyOpt = None,
     timeout: TimeoutOpt = None,
     max_output_tokens: MaxOutputTokensOpt = None,
+    context_window: ContextWindowOpt = None,
     rpm: Annotated[Optional[int], typer.Option("--rpm", help="At most this many requests per minute (client-side, spread evenly), to stay under the account's quota.", show_default=False)] = None,
     tpm: Annotated[Optional[int], typer.Option("--tpm", help="At most this many tokens per minute (estimated: request characters / 4 plus the answer allowance).", show_default=False)] = None,
     max_cost: Annotated[Optional[float], typer.Option("--max-cost", help="Budget in USD: start no request that would take the run past it (needs the model's price). Exit 2 if articles were left.", show_default=False)] = None,
@@ -53,7 +54,7 @@ def run(
 
         md_file, json_file, html_file = _output_files(output, json_out, html_out)  # before any request is paid for
         settings = settings_from(
-            provider=provider, model=model, base_url=base_url, api_key=api_key, mode=mode, cache_dir=cache_dir, cache_url=cache_url, cache_ttl=cache_ttl, concurrency=concurrency, timeout=timeout, max_output_tokens=max_output_tokens,
+            provider=provider, model=model, base_url=base_url, api_key=api_key, mode=mode, cache_dir=cache_dir, cache_url=cache_url, cache_ttl=cache_ttl, concurrency=concurrency, timeout=timeout, max_output_tokens=max_output_tokens, context_window=context_window,
             replay_dir=replay, record_dir=record, config=config, use_cache=False if no_cache else None, max_article_chars=max_article_chars,
             rpm=rpm, tpm=tpm, max_cost=max_cost, max_tokens=max_tokens, batch=True if batch else None,
         )

@@ -27,7 +27,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, SecretStr
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, SecretStr, ValidationInfo, field_validator
 
 from ..errors import ConfigError
 from .providers import OPENAI_URL, PROVIDERS
@@ -244,6 +244,12 @@ def _show_prices(s: Settings) -> str:
     return f"{s.model}: in {price.input:g}, out {price.output:g} USD/Mtok (built in: OpenAI's list price)"
 
 
+def _show_window(s: Settings) -> str:
+    from ..llm.context import context_window, window_source
+
+    return f"{context_window(s):,} tokens ({window_source(s)})"
+
+
 Mode = Annotated[str, BeforeValidator(_mode)]
 FolderPath = Annotated[Path, BeforeValidator(_path)]
 Positive = Field(gt=0)
@@ -274,6 +280,7 @@ class Settings(BaseModel):
     # --- retries
     timeout: Annotated[float, Positive, Knob("--timeout", unit="s")] = 60.0  # seconds per request (local provider presets: LOCAL_TIMEOUT)
     max_output_tokens: Annotated[int, Field(ge=256), Knob("--max-output-tokens")] = 4096  # output-token limit of every request: a looping model is cut off here
+    context_window: Annotated[int | None, Field(ge=2048), Knob("--context-window", "BRIEF_CONTEXT_WINDOW", show=_show_window)] = None  # tokens the model reads per request: sizes summary and comparison calls (None: known for OpenAI's models, else 32768)
     max_attempts: Annotated[int, Field(ge=1), Knob()] = 5  # transport attempts per request (429/5xx/timeouts)
     max_reasks: Annotated[int, NotNegative, Knob()] = 2  # validation re-asks per request
     max_elapsed: Annotated[float, Positive, Knob()] = 300.0  # seconds, per request, across transport retries
@@ -300,6 +307,19 @@ class Settings(BaseModel):
     config_file: Path | None = None  # the config file the settings were read from
     problems: tuple[str, ...] = ()  # what is missing for a live run (only with resolve_settings(lenient=True))
     key_withheld: str | None = None  # why a key found in the environment is not sent to this endpoint
+
+    @field_validator("context_window")
+    @classmethod
+    def _leaves_room_for_input(cls, window: int | None, info: ValidationInfo) -> int | None:
+        from ..llm.context import MIN_INPUT_ROOM
+
+        output = info.data.get("max_output_tokens")
+        if window is not None and output is not None and window - output - window // 10 < MIN_INPUT_ROOM:
+            raise ValueError(
+                f"context_window {window} leaves no room for input after the output-token limit of {output} "
+                f"(max_output_tokens); raise it to at least {-(-(MIN_INPUT_ROOM + output) * 10 // 9)} or lower --max-output-tokens"
+            )
+        return window
 
     @property
     def endpoint(self) -> str:

@@ -26,6 +26,7 @@ from rapidfuzz import fuzz, utils
 
 from ..cache import Cache, cache_key
 from ..config.settings import Settings
+from ..llm.context import context_window, input_room, prompt_tokens
 from ..llm.cost import Budget
 from ..errors import LLMError, ReplayMissError
 from ..models.attribution import voice_note, when_note
@@ -55,7 +56,6 @@ __all__ = [
 
 POLARITY = {"supportive": 1, "conciliatory": 1, "neutral": 0, "mixed": 0, "critical": -1, "hostile": -1}
 ACCOUNT_MATCH = 60.0  # token_set_ratio of an account to its timeline entry's description
-MAX_INPUT_CHARS = 120_000  # about 30k tokens: one comparison call must fit a small model's context
 
 
 COMPARISON = "model comparison (divergences on facts, framing by source)"
@@ -393,13 +393,15 @@ async def analyze_briefing(
     if len(b.sources) < 2 or not use_llm:
         return analyze_deterministic(b)
     messages = analysis_messages(b, brief_summaries, source_texts)
-    if len(messages[1]["content"]) > MAX_INPUT_CHARS:
+    tokens, room = prompt_tokens(messages, CrossSourceAnalysis), input_room(settings)
+    if tokens > room:
         await client.requests_written()
         out = analyze_deterministic(b)
         out.notes.append(Note(kind="info", message=(
             f"model comparison skipped (divergences on facts, framing by source): the briefs of {len(b.sources)} sources "
-            f"exceed {MAX_INPUT_CHARS:,} characters for one call; brief fewer articles at a time (e.g. per day with `brief digest`). "
-            "Corroborated facts, stance changes and the stance table are shown."
+            f"(about {tokens:,} tokens) exceed what one call to {settings.model} may hold (about {room:,} of its "
+            f"{context_window(settings):,}-token context window); brief fewer articles at a time (e.g. per day with `brief digest`), "
+            "or set --context-window if the model reads more. Corroborated facts, stance changes and the stance table are shown."
         )))
         return out
     ckey, key = analysis_key(messages, settings)

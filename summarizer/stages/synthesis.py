@@ -4,39 +4,38 @@ The model sees only numbered, grounding-checked briefs and must cite their numbe
 are checked twice: by the response model's validator (so the model is re-asked) and again
 here, so a paragraph whose citations still do not resolve is dropped, never shown.
 
-Up to `CHUNK_SIZE` sources it is one call. Beyond that the context per call stays bounded: the
-sources are summarised in groups of `CHUNK_SIZE` (concurrently), then the groups' paragraphs,
-each led by the source numbers it cites, are summarised again, `CHUNK_SIZE` groups per call,
-until one call remains. Every level may cite only source numbers its input cites, so the final
-citations still resolve to real sources.
+When every brief fits the model's input room (`llm.context.input_room`: its context window less
+the output limit) it is one call. Beyond that the context per call stays bounded: the sources are
+summarised in groups that fit (concurrently, groups of about equal size, in source order), then
+the groups' paragraphs, each led by the source numbers it cites, are summarised again, as many
+groups per call as fit, until one call remains. Every level may cite only source numbers its
+input cites, so the final citations still resolve to real sources.
 """
 
 from __future__ import annotations
 
 import asyncio
-import re
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Sequence
+from itertools import accumulate
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from ..util.aio import gather_or_cancel
 from ..cache import Cache, cache_key
 from ..config.settings import Settings
+from ..llm.context import input_room, prompt_tokens, text_tokens
 from ..llm.cost import Budget
 from .ask import Question, ask
 from ..llm.client import LLMClient
 from ..llm.prompts import load_prompt, schema_hash, short_hash
 from ..llm.replay import RequestKey
-from ..models import Briefing, ExecutiveSummary, Note, SummaryParagraph
+from ..models import Briefing, ExecutiveSummary, Note, Source, SummaryParagraph
 from .matching import escape_closing_tag
 from ..models.attribution import voice_note, when_note
 
-__all__ = ["CHUNK_SIZE", "SummaryOutcome", "summary_input", "summary_messages", "write_summary"]
-
-CHUNK_SIZE = 25  # sources (or group summaries) per summary call
-
-
+__all__ = ["SummaryOutcome", "summary_input", "summary_messages", "write_summary"]
 
 _Index = tuple[dict[int, list[str]], dict[int, list[str]]]
 
@@ -53,18 +52,19 @@ def _index(briefing: Briefing) -> _Index:
     return events, stances
 
 
+def _source_block(src: Source, brief_summaries: dict[int, str], index: _Index) -> str:
+    """One source as the summary prompt shows it: header, brief summary, grounded events and stances."""
+    events, stances = index
+    head = f"[{src.ref}] published {src.date or 'date unknown'} · language {src.language} · {src.headline}"
+    body = [f"Summary: {brief_summaries[src.ref]}"] if src.ref in brief_summaries else []
+    return "\n".join([head, *body, *events[src.ref], *stances[src.ref]])
+
+
 def summary_input(briefing: Briefing, brief_summaries: dict[int, str], refs: Sequence[int] | None = None, *, index: _Index | None = None) -> str:
     """The numbered briefs (all, or those in `refs`) as the summary prompt shows them: only items that passed grounding."""
-    events, stances = index or _index(briefing)
+    index = index or _index(briefing)
     wanted = None if refs is None else set(refs)
-    blocks = []
-    for src in briefing.sources:
-        if wanted is not None and src.ref not in wanted:
-            continue
-        head = f"[{src.ref}] published {src.date or 'date unknown'} · language {src.language} · {src.headline}"
-        body = [f"Summary: {brief_summaries[src.ref]}"] if src.ref in brief_summaries else []
-        blocks.append("\n".join([head, *body, *events[src.ref], *stances[src.ref]]))
-    return "\n\n".join(blocks)
+    return "\n\n".join(_source_block(src, brief_summaries, index) for src in briefing.sources if wanted is None or src.ref in wanted)
 
 
 def _fence(text: str) -> str:
@@ -100,18 +100,47 @@ class _Part:
     paragraphs: list[SummaryParagraph]
 
 
+def _part_block(part: _Part) -> str:
+    """A group summary as the next level reads it: each paragraph led by the source numbers it cites."""
+    when = f", published {part.dates[0]} to {part.dates[1]}" if part.dates else ""
+    lines = [f"Sources {_span(part.refs)}{when}, summarised:"]
+    lines += ["".join(f"[{n}]" for n in p.sources) + " " + " ".join(p.text.split()) for p in part.paragraphs]
+    return "\n".join(lines)
+
+
 def _parts_messages(parts: Sequence[_Part]) -> tuple[list[dict[str, str]], list[int]]:
-    """Messages summarising group summaries: each paragraph is led by the source numbers it cites."""
-    blocks, cited = [], set()
-    for part in parts:
-        when = f", published {part.dates[0]} to {part.dates[1]}" if part.dates else ""
-        lines = [f"Sources {_span(part.refs)}{when}, summarised:"]
-        for p in part.paragraphs:
-            lines.append("".join(f"[{n}]" for n in p.sources) + " " + " ".join(p.text.split()))
-            cited.update(p.sources)
-        blocks.append("\n".join(lines))
-    valid = sorted(cited)
-    return load_prompt("summary").render(briefs=_fence("\n\n".join(blocks)), source_numbers=", ".join(map(str, valid))), valid
+    """Messages summarising group summaries, and the source numbers they may cite."""
+    valid = sorted({n for part in parts for p in part.paragraphs for n in p.sources})
+    text = "\n\n".join(_part_block(part) for part in parts)
+    return load_prompt("summary").render(briefs=_fence(text), source_numbers=", ".join(map(str, valid))), valid
+
+
+def _fixed_tokens() -> int:
+    """Estimated tokens of a summary call without its briefs: the prompt's text and the answer's schema."""
+    return prompt_tokens(load_prompt("summary").render(briefs="", source_numbers=""), ExecutiveSummary)
+
+
+def _numbers_tokens(numbers: Sequence[int]) -> int:
+    return text_tokens("".join(f"{n}, " for n in numbers))
+
+
+def _groups(sizes: Sequence[int], room: int, *, at_least: int = 1) -> list[range]:
+    """The fewest consecutive groups of items of about equal size, each within `room` tokens (unless it holds only `at_least` items)."""
+    n, total = len(sizes), sum(sizes)
+    prefix = [0, *accumulate(sizes)]
+    for count in range(max(1, -(-total // room)), n // at_least + 1):
+        cuts = [0]
+        for j in range(1, count):  # cut where the running total is nearest j/count of the whole
+            goal = total * j / count
+            i = bisect_left(prefix, goal)
+            if i > 0 and goal - prefix[i - 1] <= prefix[min(i, n)] - goal:
+                i -= 1
+            cuts.append(min(max(i, cuts[-1] + at_least), n - at_least * (count - j)))
+        cuts.append(n)
+        groups = [range(a, b) for a, b in zip(cuts, cuts[1:])]
+        if all(len(g) <= at_least or prefix[g.stop] - prefix[g.start] <= room for g in groups):
+            return groups
+    return [range(i, min(i + at_least, n)) for i in range(0, n, at_least)]
 
 
 @dataclass
@@ -176,22 +205,27 @@ def _add(total: dict[str, int], usage: dict[str, int]) -> None:
 
 async def write_summary(
     briefing: Briefing, brief_summaries: dict[int, str], settings: Settings, client: LLMClient, cache: Cache,
-    *, budget: Budget | None = None, chunk_size: int = CHUNK_SIZE,
+    *, budget: Budget | None = None, room: int | None = None,
 ) -> SummaryOutcome:
-    """The briefing's executive summary: paragraphs, notes, usage, calls answered from the cache, parts not written."""
+    """The briefing's executive summary: paragraphs, notes, usage, calls answered from the cache, parts not written.
+
+    `room`: estimated prompt tokens one call may hold (default: the model's, `llm.context.input_room`).
+    """
     if not briefing.sources:
         return SummaryOutcome([], [], {}, 0)
     if len(briefing.sources) == 1:  # nothing to synthesise: the one grounded brief is the summary
         ref = briefing.sources[0].ref
         return SummaryOutcome([SummaryParagraph(text=brief_summaries[ref], sources=[ref])] if ref in brief_summaries else [], [], {}, 0)
     tally = _Tally()
-    refs = [s.ref for s in briefing.sources]
-    chunk_size = max(2, chunk_size)  # each round must shrink the number of parts
-    if len(refs) <= chunk_size:
-        kept = await _ask(summary_messages(briefing, brief_summaries), refs, "executive summary", settings, client, cache, budget, tally)
+    index = _index(briefing)
+    sources = briefing.sources
+    space = (room if room is not None else input_room(settings)) - _fixed_tokens()  # for the briefs and their numbers
+    sizes = [text_tokens(_source_block(src, brief_summaries, index)) + _numbers_tokens([src.ref]) + 1 for src in sources]
+    if sum(sizes) <= space:
+        kept = await _ask(summary_messages(briefing, brief_summaries, index=index), [s.ref for s in sources], "executive summary", settings, client, cache, budget, tally)
         return tally.outcome(kept)
     gate = asyncio.Semaphore(settings.concurrency)
-    dates = {s.ref: s.date.isoformat() for s in briefing.sources if s.date}
+    dates = {s.ref: s.date.isoformat() for s in sources if s.date}
 
     async def part(group: list[int], messages: list[dict[str, str]], valid: list[int], what: str) -> _Part | None:
         async with gate:
@@ -199,14 +233,16 @@ async def write_summary(
         known = sorted(dates[r] for r in group if r in dates)
         return _Part(group, (known[0], known[-1]) if known else None, kept) if kept else None
 
-    groups = [refs[i : i + chunk_size] for i in range(0, len(refs), chunk_size)]
-    index = _index(briefing)
+    groups = [[sources[i].ref for i in g] for g in _groups(sizes, space)]
     parts = await gather_or_cancel([part(g, summary_messages(briefing, brief_summaries, g, index=index), g, f"executive summary of sources {_span(g)}") for g in groups])
     parts = [p for p in parts if p is not None]
-    while len(parts) > chunk_size:
-        batches = [parts[i : i + chunk_size] for i in range(0, len(parts), chunk_size)]
+    while True:
+        sizes = [text_tokens(_part_block(p)) + _numbers_tokens(sorted({n for q in p.paragraphs for n in q.sources})) + 1 for p in parts]
+        if len(parts) <= 1 or sum(sizes) <= space:
+            break
         calls = []
-        for batch in batches:
+        for g in _groups(sizes, space, at_least=2):  # two or more per call: every level has fewer parts
+            batch = [parts[i] for i in g]
             messages, valid = _parts_messages(batch)
             group = [r for p in batch for r in p.refs]
             calls.append(part(group, messages, valid, f"executive summary of sources {_span(group)}"))

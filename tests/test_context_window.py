@@ -1,0 +1,64 @@
+"""The context window: how much the model reads per request, which sizes the summary and comparison calls."""
+
+from __future__ import annotations
+
+import pytest
+from typer.testing import CliRunner
+
+from summarizer.cli import app
+from summarizer.config.settings import Settings, resolve_settings
+from summarizer.errors import ConfigError
+from summarizer.llm.context import DEFAULT_CONTEXT_WINDOW, context_window, input_room, text_tokens
+
+
+@pytest.mark.parametrize(("model", "window"), [
+    ("gpt-4o-mini", 128_000),
+    ("gpt-4o-mini-2024-07-18", 128_000),  # a dated snapshot takes its family's window
+    ("openai/gpt-4.1-mini", 1_047_576),  # behind a router
+    ("gpt-3.5-turbo", 16_385),
+    ("o4-mini", 200_000),
+    ("qwen2.5:7b", DEFAULT_CONTEXT_WINDOW),  # unknown: what local servers commonly load
+])
+def test_the_window_of_a_model_brief_knows_by_name_else_the_default(model: str, window: int):
+    assert context_window(Settings(model=model)) == window
+
+
+def test_the_setting_wins_over_the_known_window():
+    assert context_window(Settings(model="gpt-4o-mini", context_window=32_768)) == 32_768
+
+
+def test_the_input_room_leaves_the_output_limit_and_a_tenth_for_the_estimate():
+    settings = Settings(model="local", context_window=16_384, max_output_tokens=2_048)
+    assert input_room(settings) == 16_384 - 2_048 - 1_638
+
+
+def test_tokens_are_estimated_from_utf8_bytes_so_cyrillic_counts_more_than_latin():
+    assert text_tokens("a" * 400) == 100
+    assert text_tokens("я" * 400) == 200  # two bytes a letter: an overestimate, never an underestimate
+
+
+def test_a_window_too_small_for_the_output_limit_is_refused_naming_both_settings():
+    with pytest.raises(ConfigError) as info:
+        resolve_settings({"context_window": 4_096}, env={})
+    message = str(info.value)
+    assert "context_window 4096 leaves no room for input after the output-token limit of 4096" in message
+    assert "lower --max-output-tokens" in message and "--context-window" in message
+    assert context_window(resolve_settings({"context_window": 4_096, "max_output_tokens": 1_024}, env={})) == 4_096
+
+
+def test_config_show_says_where_the_window_comes_from(tmp_path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    shown = runner.invoke(app, ["config", "show", "--model", "qwen2.5:7b"], env={"BRIEF_CONTEXT_WINDOW": "32768"})
+    assert shown.exit_code == 0, shown.output
+    assert "32,768 tokens (set)" in shown.output and "env:BRIEF_CONTEXT_WINDOW" in shown.output
+    shown = runner.invoke(app, ["config", "show", "--model", "qwen2.5:7b"], env={})
+    assert "32,768 tokens (brief's default for a model it does not know)" in shown.output
+    shown = runner.invoke(app, ["config", "show"], env={})
+    assert "128,000 tokens (known for gpt-4o-mini)" in shown.output
+
+
+def test_run_refuses_a_window_that_leaves_no_room_before_reading_anything(tmp_path):
+    result = CliRunner().invoke(app, ["run", str(tmp_path), "--context-window", "3000"], env={})
+    assert result.exit_code == 1
+    assert "context_window 3000 leaves no room" in result.output and "fix --context-window" in result.output
