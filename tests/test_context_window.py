@@ -62,3 +62,42 @@ def test_run_refuses_a_window_that_leaves_no_room_before_reading_anything(tmp_pa
     result = CliRunner().invoke(app, ["run", str(tmp_path), "--context-window", "3000"], env={})
     assert result.exit_code == 1
     assert "context_window 3000 leaves no room" in result.output and "fix --context-window" in result.output
+
+
+def test_an_article_longer_than_the_window_leaves_room_for_is_cut_to_fit_with_a_note_naming_the_window(tmp_path):
+    from summarizer.models import ArticleBrief
+    from summarizer.llm.context import prompt_tokens
+    from tests.fake_openai import FakeOpenAI
+    from tests.test_faults import cli_args
+    from tests.test_hostile_input import PARAGRAPH, _fenced
+
+    folder = tmp_path / "news"
+    folder.mkdir()
+    text = PARAGRAPH * 10  # about 20,000 Cyrillic characters: about 10,000 tokens by the estimate
+    (folder / "long.txt").write_text(f" date 2025-10-13 Длинная статья.\n{text}", encoding="utf-8")
+    js = tmp_path / "b.json"
+    window = ["--context-window", "8192", "--max-output-tokens", "1024"]
+    with FakeOpenAI() as server:
+        result = CliRunner().invoke(app, [str(folder), "-q", "--json", str(js), *window, *cli_args(server, tmp_path)])
+        assert result.exit_code == 0, result.output
+        [request] = [r for r in server.requests if r["headers"]["X-Brief-Key"].startswith("brief/")]
+    sent = _fenced(request)
+    assert 1_000 < len(sent) < len(text) / 2 and f"Длинная статья.\n{text}".startswith(sent), "the start of the article, cut to fit"
+    room = input_room(Settings(context_window=8_192, max_output_tokens=1_024))
+    assert prompt_tokens(request["body"]["messages"], ArticleBrief) <= room, "the request fits the window, less the output limit"
+    [note] = [n["message"] for n in __import__("json").loads(js.read_text(encoding="utf-8"))["notes"] if n["message"].startswith("too long")]
+    assert "(what the model's 8,192-token context window leaves after the prompt and --max-output-tokens)" in note
+    assert note.endswith("Raise --context-window if the server loads a longer context, or lower --max-output-tokens")
+
+
+def test_a_window_with_no_room_for_an_article_is_refused_before_any_request(tmp_path):
+    from tests.fake_openai import FakeOpenAI
+    from tests.test_faults import cli_args
+    from tests.conftest import SEEDS
+
+    with FakeOpenAI() as server:
+        result = CliRunner().invoke(app, [str(SEEDS), "-q", "--context-window", "8192", *cli_args(server, tmp_path)])
+        assert server.requests == []
+    assert result.exit_code == 1
+    assert "the model's context window (8,192 tokens, set) leaves room for about" in result.output
+    assert "raise --context-window to what the server loads, or lower --max-output-tokens" in result.output

@@ -39,7 +39,7 @@ from ..llm.prompts import short_hash
 from ..models import Article, ArticleBrief
 from ..models import BriefResult, CachedBrief, RunStats
 from ..models.results import StatusCallback
-from .summarize import ProgressCallback, brief_key, brief_messages, fit_article, summarize_articles_async
+from .summarize import ProgressCallback, brief_key, brief_messages, sent_article, summarize_articles_async
 
 if TYPE_CHECKING:  # pragma: no cover
     import httpx
@@ -85,7 +85,7 @@ class BatchOutcome:
 def batch_line(article: Article, settings: Settings) -> dict[str, Any]:
     """The JSONL line for one article: the same chat request a live run sends, keyed by `custom_id`."""
     _, rkey = brief_key(article, settings)
-    sent = fit_article(article, settings.max_article_chars)
+    sent = sent_article(article, settings)
     body = chat_request_body(settings, ArticleBrief, brief_messages(sent))
     return {"custom_id": rkey.subject, "method": "POST", "url": "/v1/chat/completions", "body": body}
 
@@ -122,7 +122,7 @@ async def run_batch(
         ckey, rkey = brief_key(article, settings)
         if rkey.subject in todo or cache.get(ckey, CachedBrief) is not None:
             continue
-        todo[rkey.subject] = (fit_article(article, settings.max_article_chars), ckey)
+        todo[rkey.subject] = (sent_article(article, settings), ckey)
         batch_id = cache.get_text(_PENDING + ckey)
         if batch_id:
             pending.setdefault(batch_id, []).append(rkey.subject)

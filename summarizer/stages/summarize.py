@@ -3,8 +3,9 @@
 Each article's outcome is recorded on its own `BriefResult`: one failing article never sinks
 the others. A result is cached the moment it arrives, so a run killed half-way pays only for
 what it had not finished. Only an auth or unknown-model error stops the whole run at once.
-An article longer than `max_article_chars` is trimmed before it is sent, with a note saying
-what was left out; its quotes are checked against the text actually sent.
+An article longer than `max_article_chars`, or than the model's context window leaves room for
+(`llm.context`), is trimmed before it is sent, with a note saying what was left out and which
+limit cut it; its quotes are checked against the text actually sent.
 
 Workers sharing a cache (several processes, shards on several hosts over Redis) never pay twice
 for an article: before sending, a worker takes the article's lease (cache.base); a worker that
@@ -23,6 +24,8 @@ from ..util.aio import gather_or_cancel, gather_streamed
 from ..cache import Cache, cache_key, open_cache
 from ..cache.base import Claim, try_claim, wait_for_claim
 from ..config.settings import Settings
+from ..errors import ConfigError
+from ..llm.context import context_window, input_room, prompt_tokens, window_source
 from ..llm.cost import Budget, budget_for
 from .ask import Question, ask
 from .grounding import verify_brief
@@ -33,7 +36,7 @@ from ..llm.replay import RequestKey
 from ..models import Article, ArticleBrief, BriefResult, CachedBrief, GroundingReport, RunStats
 from ..models.results import ProgressCallback
 
-__all__ = ["ProgressCallback", "brief_messages", "brief_key", "fit_article", "summarize_articles", "summarize_articles_async"]
+__all__ = ["ProgressCallback", "brief_messages", "brief_key", "fit_article", "sent_article", "summarize_articles", "summarize_articles_async"]
 
 BREAKER_MIN = 3  # consecutive articles the endpoint must fail before the rest are not sent
 _SENTENCE_END = re.compile(r"[.!?\u3002\u2026][\"'\u00bb\u201d)]*\s")
@@ -49,8 +52,10 @@ def brief_messages(article: Article, prompt: Prompt | None = None) -> list[dict[
     )
 
 
-def fit_article(article: Article, max_chars: int) -> Article:
-    """The article as it will be sent: trimmed to `max_chars` (at a paragraph or sentence end) with a note, or unchanged."""
+def fit_article(article: Article, max_chars: int, *, limit: str | None = None, fix: str | None = None) -> Article:
+    """The article trimmed to `max_chars` (at a paragraph or sentence end) with a note, or unchanged.
+
+    `limit` names what set `max_chars` in the note (default: --max-article-chars) and `fix` what to change to send more."""
     text = article.text
     if len(text) <= max_chars:
         return article
@@ -64,17 +69,50 @@ def fit_article(article: Article, max_chars: int) -> Article:
     kept = text[: end if end > 0 else max_chars].rstrip()
     rest = text[len(kept):].strip()
     note = (
-        f"too long: only the first {len(kept):,} of {len(text):,} characters were summarized (--max-article-chars {max_chars:,}); "
+        f"too long: only the first {len(kept):,} of {len(text):,} characters were summarized ({limit or f'--max-article-chars {max_chars:,}'}); "
         f"the last {len(text) - len(kept):,} characters, from \u201c{' '.join(rest[:60].split())}\u2026\u201d, were left out. "
-        "Raise --max-article-chars if the model's context allows"
+        + (fix or "Raise --max-article-chars if the model's context allows")
     )
     return article.model_copy(update={"text": kept, "notes": [*article.notes, note]})
+
+
+MIN_ARTICLE_TOKENS = 500  # a window leaving less than this for the article is refused, not used to send fragments
+_prompt_overhead: dict[str, int] = {}
+
+
+def _article_room(settings: Settings, prompt: Prompt) -> int:
+    """Estimated tokens of article text one request may carry: the model's input room less the prompt and the answer's schema."""
+    overhead = _prompt_overhead.get(prompt.hash)
+    if overhead is None:
+        empty = prompt.render(publication_date="unknown", language="und", article_text="")
+        overhead = _prompt_overhead[prompt.hash] = prompt_tokens(empty, ArticleBrief)
+    room = input_room(settings) - overhead
+    if room < MIN_ARTICLE_TOKENS:
+        raise ConfigError(
+            f"the model's context window ({context_window(settings):,} tokens, {window_source(settings)}) leaves room for about {max(room, 0):,} "
+            f"tokens of article after the prompt (about {overhead:,}) and the output-token limit ({settings.max_output_tokens:,}); "
+            "raise --context-window to what the server loads, or lower --max-output-tokens"
+        )
+    return room
+
+
+def sent_article(article: Article, settings: Settings, prompt: Prompt | None = None) -> Article:
+    """The article as it will be sent: within --max-article-chars and within what the model's context window leaves for it."""
+    room = _article_room(settings, prompt or load_prompt("brief"))
+    encoded = article.text.encode("utf-8")
+    fits = len(article.text) if len(encoded) <= 4 * room else len(encoded[: 4 * room].decode("utf-8", "ignore"))  # tokens ~ UTF-8 bytes / 4
+    if fits < min(settings.max_article_chars, len(article.text)):
+        return fit_article(
+            article, fits, limit=f"what the model's {context_window(settings):,}-token context window leaves after the prompt and --max-output-tokens",
+            fix="Raise --context-window if the server loads a longer context, or lower --max-output-tokens",
+        )
+    return fit_article(article, settings.max_article_chars)
 
 
 def brief_key(article: Article, settings: Settings, prompt: Prompt | None = None) -> tuple[str, RequestKey]:
     """(cache key, request key) for an article's brief under these settings (a trimmed article keys on what is sent);
     `prompt`: the brief prompt, if loaded already."""
-    sent = fit_article(article, settings.max_article_chars)
+    sent = sent_article(article, settings, prompt)
     subject = article.id if sent is article else f"{article.id}-{content_id(sent.text)[:8]}"
     prompt, schema = (prompt or load_prompt("brief")).hash, schema_hash(ArticleBrief)
     ckey = cache_key("brief", namespace=settings.namespace, model=settings.model, prompt_hash=prompt, schema_hash=schema, subject=subject)
@@ -97,7 +135,7 @@ async def _summarize_one(
     `prompt` and `keys` (its `brief_key`) are passed by callers that have them already, so they are made once per article."""
     prompt = prompt or load_prompt("brief")
     ckey, rkey = keys or brief_key(article, settings, prompt)
-    article = fit_article(article, settings.max_article_chars)  # grounding checks quotes against the text actually sent
+    article = sent_article(article, settings, prompt)  # grounding checks quotes against the text actually sent
     checked: list[tuple[ArticleBrief, GroundingReport]] = []
 
     def check(brief: ArticleBrief) -> list[str]:
@@ -169,6 +207,8 @@ async def summarize_articles_async(
     once, when it could not be connected to and has not answered once this run).
     An auth or unknown-model error cancels everything and is raised.
     """
+    prompt = load_prompt("brief")  # once per run: every article of the run is asked with the same prompt
+    _article_room(settings, prompt)  # a context window with no room for an article is refused before anything starts
     own_client, own_cache = client is None, cache is None
     client = client or LLMClient(settings)
     cache = cache if cache is not None else open_cache(settings)
@@ -176,8 +216,6 @@ async def summarize_articles_async(
     gate = asyncio.Semaphore(settings.concurrency)
     breaker = _Breaker(limit=max(BREAKER_MIN, settings.concurrency))
     budget = budget if budget is not None else budget_for(settings)
-
-    prompt = load_prompt("brief")  # once per run: every article of the run is asked with the same prompt
 
     async def turn(ckey: str) -> Claim | None:
         """Take a slot, then the article's entry (cache key `ckey`) or lease; while another worker holds it, wait without a slot.
@@ -211,7 +249,7 @@ async def summarize_articles_async(
 
         try:
             if found is None:
-                result = breaker.skip(fit_article(article, settings.max_article_chars))
+                result = breaker.skip(sent_article(article, settings, prompt))
             else:
                 result = await _summarize_one(article, settings, client, cache, stats, budget, on_response=free, found=found,
                                               prompt=prompt, keys=keys)
@@ -235,7 +273,7 @@ async def summarize_articles_async(
             results = await gather_or_cancel(start(a) for a in articles)
         for result, article in zip(results, sent):
             if result.article is not article:  # trimmed when sent: copy it again, with what reading found later (a duplicate's alias and note)
-                result.article = fit_article(article, settings.max_article_chars)
+                result.article = sent_article(article, settings, prompt)
         return results
     finally:
         if own_client:
