@@ -68,6 +68,7 @@ class FakeOpenAI:
     default: str = "ok"
     requests: list[dict[str, Any]] = field(default_factory=list)
     models: tuple[str, ...] = ()  # if set, other model names get 404
+    max_model_len: int | None = None  # if set, GET /models reports it for each model, as vLLM does
     api_key: str | None = None  # if set, requests without "Authorization: Bearer <api_key>" get 401 (GET /models too)
     usage_sent: list[dict[str, int]] = field(default_factory=list)  # the `usage` of every 200 response, in order
     briefs: dict[str, dict[str, Any]] = field(default_factory=dict)  # an article containing the key is answered with this brief
@@ -108,7 +109,8 @@ class FakeOpenAI:
                 if server.api_key and self.headers.get("authorization") != f"Bearer {server.api_key}":
                     return self._send(401, _error("Incorrect API key provided", "invalid_api_key"))
                 names = server.models or ("fake-model",)
-                self._send(200, {"object": "list", "data": [{"id": n, "object": "model", "owned_by": "fake"} for n in names]})
+                extra = {"max_model_len": server.max_model_len} if server.max_model_len else {}
+                self._send(200, {"object": "list", "data": [{"id": n, "object": "model", "owned_by": "fake", **extra} for n in names]})
 
             def do_POST(self) -> None:
                 length = int(self.headers.get("content-length", 0))

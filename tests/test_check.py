@@ -27,7 +27,7 @@ def _steps(output: str) -> dict[str, str]:
     """step name -> ok | FAIL | skip, from the report lines."""
     found = {}
     for line in output.splitlines():
-        match = re.match(r"^\[(ok|FAIL|skip)\]\s+(endpoint|reachable|auth|model|structured output)\s", line)
+        match = re.match(r"^\[(ok|FAIL|skip)\]\s+(endpoint|reachable|auth|model|structured output|context window)\s", line)
         if match:
             found[match.group(2)] = match.group(1)
     return found
@@ -165,9 +165,30 @@ def test_a_wrong_base_url_is_suspected_when_models_is_not_found_either():
     settings = resolve_settings({"base_url": "http://127.0.0.1:9/api", "model": "m"}, env={})
     report = check_endpoint(settings, transport=httpx.MockTransport(not_found))
     assert [(s.name, s.status) for s in report.steps] == [
-        ("endpoint", "ok"), ("reachable", "ok"), ("auth", "ok"), ("model", "fail"), ("structured output", "skip"),
+        ("endpoint", "ok"), ("reachable", "ok"), ("auth", "ok"), ("model", "fail"), ("structured output", "skip"), ("context window", "skip"),
     ]
     assert report.step("model").fix.splitlines() == [
         "pass --model (env BRIEF_MODEL) with a model the endpoint serves (Azure: the deployment name)",
         "check --base-url (env OPENAI_BASE_URL): /models was not found there either; it usually ends in /v1",
     ]
+
+
+def test_a_server_that_loads_less_than_brief_assumes_fails_the_window_step_with_the_setting_to_pass(tmp_path):
+    empty = tmp_path / "brief.toml"
+    empty.write_text("", encoding="utf-8")
+    with FakeOpenAI(models=("qwen2.5-7b",), max_model_len=8192) as server:
+        args = ["check", "--base-url", server.base_url, "--model", "qwen2.5-7b", "--config", str(empty)]
+        result = CliRunner().invoke(app, args, env={})
+        assert result.exit_code == 1, result.output
+        assert _steps(result.output) == {**dict.fromkeys(STEPS[:-1], "ok"), "context window": "FAIL"}
+        assert "calls sized to 32,768 tokens (brief's default for a model it does not know), but the server loads 8,192 tokens for qwen2.5-7b" in result.output
+        assert _fixes(result.output) == ["pass --context-window 8192 (or context_window = 8192 in brief.toml, or BRIEF_CONTEXT_WINDOW)"]
+        fixed = CliRunner().invoke(app, args, env={"BRIEF_CONTEXT_WINDOW": "8192"})
+    assert fixed.exit_code == 0, fixed.output
+    assert "calls sized to 8,192 tokens (set); the server loads 8,192" in fixed.output
+
+
+def test_a_server_that_does_not_report_its_window_passes_with_advice(fake_openai):
+    report = check_endpoint(resolve_settings({"base_url": fake_openai.base_url, "model": "fake-model"}, env={}))
+    step = report.step("context window")
+    assert step.status == "ok" and "the server does not report how much it loads: if less, set --context-window to it" in step.detail

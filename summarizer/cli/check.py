@@ -34,7 +34,7 @@ def check(
     config: ConfigOpt = None,
     timeout: Annotated[float, typer.Option("--timeout", help="Seconds to wait for each answer.")] = 30.0,
 ) -> None:
-    """Make one tiny structured call to the endpoint and report what works (reachable, auth, model, structured output) and how to fix what does not."""
+    """Make one tiny structured call to the endpoint and report what works (reachable, auth, model, structured output, context window) and how to fix what does not."""
     from ..llm.check import check_endpoint
 
     try:

@@ -6,6 +6,8 @@ Steps, in order, each ok / fail / skip, and a failure stops the steps after it:
   auth               the key is accepted (401/403 on /models or on the call)
   model              the model is served (404 on the call; /models lists the alternatives)
   structured output  one chat call with a minimal response model parses in the chosen mode
+  context window     the window brief sizes its calls to is not more than the server loads
+                     (vLLM reports it as `max_model_len` on /models; other servers say nothing)
 
 The check never reads or writes the brief cache and never records or replays.
 """
@@ -30,7 +32,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["Pong", "Step", "CheckReport", "check_endpoint", "check_endpoint_async", "STEPS"]
 
-STEPS = ("endpoint", "reachable", "auth", "model", "structured output")
+STEPS = ("endpoint", "reachable", "auth", "model", "structured output", "context window")
 MODE_ALTERNATIVES = {"tools": ("json", "md_json"), "json": ("tools", "md_json"), "json_schema": ("json", "tools"), "md_json": ("json", "tools")}
 _MESSAGES = [
     {"role": "system", "content": "You answer connectivity checks. Reply with the requested JSON object only."},
@@ -59,6 +61,7 @@ class CheckReport:
     settings: Settings
     steps: list[Step] = field(default_factory=list)
     models: list[str] | None = None  # what GET /models listed, if it answered
+    windows: dict[str, int] = field(default_factory=dict)  # model -> context length the server reports loading (vLLM: max_model_len)
 
     @property
     def ok(self) -> bool:
@@ -138,8 +141,8 @@ def _is_timeout(exc: BaseException) -> bool:
     return any(isinstance(e, httpx.TimeoutException) or type(e).__name__ == "APITimeoutError" for e in _chain(exc))
 
 
-async def _list_models(s: Settings, transport: httpx.AsyncBaseTransport | None) -> tuple[int | None, list[str] | None, str]:
-    """(HTTP status or None if unreachable, model ids or None, error text) of GET /models."""
+async def _list_models(s: Settings, transport: httpx.AsyncBaseTransport | None) -> tuple[int | None, list[str] | None, str, dict[str, int]]:
+    """(HTTP status or None if unreachable, model ids or None, error text, context lengths reported) of GET /models."""
     import httpx
 
     headers = {"Authorization": f"Bearer {s.api_key.get_secret_value()}"} if s.api_key else {}
@@ -148,14 +151,16 @@ async def _list_models(s: Settings, transport: httpx.AsyncBaseTransport | None) 
         async with httpx.AsyncClient(transport=transport, timeout=s.timeout) as client:
             response = await client.get(url, headers=headers)
     except httpx.TransportError as exc:
-        return None, None, f"{type(exc).__name__}: {exc or 'no answer'}"
-    models = None
+        return None, None, f"{type(exc).__name__}: {exc or 'no answer'}", {}
+    models, windows = None, {}
     if response.status_code == 200:
         try:
-            models = [str(m["id"]) for m in response.json().get("data", [])]
+            data = response.json().get("data", [])
+            models = [str(m["id"]) for m in data]
+            windows = {str(m["id"]): m["max_model_len"] for m in data if isinstance(m.get("max_model_len"), int) and m["max_model_len"] > 0}
         except (ValueError, KeyError, TypeError, AttributeError):
             models = None
-    return response.status_code, models, response.text[:200]
+    return response.status_code, models, response.text[:200], windows
 
 
 async def check_endpoint_async(settings: Settings, *, transport: httpx.AsyncBaseTransport | None = None) -> CheckReport:
@@ -196,7 +201,7 @@ async def _check(settings: Settings, transport: httpx.AsyncBaseTransport | None)
         key += f"; {s.key_withheld}"
     steps.append(Step("endpoint", "ok", f"{s.endpoint} ({who}, {key})"))
 
-    status, models, text = await _list_models(s, transport)
+    status, models, text, report.windows = await _list_models(s, transport)
     report.models = models
     if status is None:
         steps.append(Step("reachable", "fail", f"cannot connect to {s.endpoint} ({text})", fix=_unreachable_fix(s)))
@@ -219,13 +224,29 @@ async def _check(settings: Settings, transport: httpx.AsyncBaseTransport | None)
         steps.append(Step("model", "fail", f"{s.model!r} is not served ({_http_detail(exc)})", fix=_model_fix(models, url_suspect=status == 404)))
         return rest("model not found")
     except LLMError as exc:
-        return _diagnose_call(report, exc, models, rest)
+        _diagnose_call(report, exc, models, rest)
+        return rest("needs a structured answer first")
     finally:
         await client.aclose()
     steps.append(Step("auth", "ok", "key accepted" if s.api_key else "no key needed"))
     steps.append(Step("model", "ok", f"{s.model} answered" + ("" if models is None or s.model in models else " (not listed by /models)")))
     steps.append(Step("structured output", "ok", f"mode {s.mode}: parsed {Pong.__name__}(reply={done.value.reply[:20]!r}); {done.usage.get('total_tokens', 0)} tokens"))
+    steps.append(_window_step(s, report.windows.get(s.model)))
     return report
+
+
+def _window_step(s: Settings, loaded: int | None) -> Step:
+    """Whether the window brief sizes summary, comparison and article requests to fits what the server loads."""
+    from .context import context_window, window_source
+
+    window = context_window(s)
+    mine = f"{window:,} tokens ({window_source(s)})"
+    if loaded is None:
+        return Step("context window", "ok", f"calls sized to {mine}; the server does not report how much it loads: if less, set --context-window to it")
+    if window > loaded:
+        return Step("context window", "fail", f"calls sized to {mine}, but the server loads {loaded:,} tokens for {s.model}; longer requests would be refused",
+                    fix=f"pass --context-window {loaded} (or context_window = {loaded} in brief.toml, or BRIEF_CONTEXT_WINDOW)")
+    return Step("context window", "ok", f"calls sized to {mine}; the server loads {loaded:,}")
 
 
 def _diagnose_call(report: CheckReport, exc: LLMError, models: list[str] | None, rest: Any) -> CheckReport:
