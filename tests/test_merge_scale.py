@@ -204,3 +204,13 @@ def test_the_largest_summary_prompt_does_not_grow_with_the_number_of_sources():
     settings = Settings(use_cache=False, model="local", context_window=8_192)
     largest = {n: max(c["tokens"] for c in summarize(n, settings)[1]) for n in (100, 400)}
     assert largest[400] <= input_room(settings) and largest[100] <= input_room(settings)
+
+
+def test_a_room_too_small_for_two_summaries_still_merges_them_pairwise_and_never_asks_for_one_twice():
+    briefing, calls, paragraphs, notes = summarize(12, room=10)  # less than one brief: every source alone, then pairs
+    first = [c for c in calls if c["sources"]]
+    over_parts = [c["parts"] for c in calls if c["parts"]]
+    assert [len(c["sources"]) for c in first] == [1] * 12
+    assert all(n >= 2 for n in over_parts), "no call re-summarises a single summary"
+    assert sum(n - 1 for n in over_parts) == len(first) - 1, "the levels end in exactly one summary"
+    assert paragraphs and set(paragraphs[0].sources) <= {s.ref for s in briefing.sources}

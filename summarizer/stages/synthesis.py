@@ -140,7 +140,10 @@ def _groups(sizes: Sequence[int], room: int, *, at_least: int = 1) -> list[range
         groups = [range(a, b) for a, b in zip(cuts, cuts[1:])]
         if all(len(g) <= at_least or prefix[g.stop] - prefix[g.start] <= room for g in groups):
             return groups
-    return [range(i, min(i + at_least, n)) for i in range(0, n, at_least)]
+    groups = [range(i, min(i + at_least, n)) for i in range(0, n, at_least)]  # as small as allowed; a short last group joins the one before
+    if len(groups) > 1 and len(groups[-1]) < at_least:
+        groups[-2:] = [range(groups[-2].start, n)]
+    return groups
 
 
 @dataclass
@@ -219,7 +222,7 @@ async def write_summary(
     tally = _Tally()
     index = _index(briefing)
     sources = briefing.sources
-    space = (room if room is not None else input_room(settings)) - _fixed_tokens()  # for the briefs and their numbers
+    space = max(1, (room if room is not None else input_room(settings)) - _fixed_tokens())  # for the briefs and their numbers
     sizes = [text_tokens(_source_block(src, brief_summaries, index)) + _numbers_tokens([src.ref]) + 1 for src in sources]
     if sum(sizes) <= space:
         kept = await _ask(summary_messages(briefing, brief_summaries, index=index), [s.ref for s in sources], "executive summary", settings, client, cache, budget, tally)
@@ -249,6 +252,8 @@ async def write_summary(
         parts = [p for p in await gather_or_cancel(calls) if p is not None]
     if not parts:
         return tally.outcome(None)
+    if len(parts) == 1:  # one summary over every group already: asking again would only reword it
+        return tally.outcome(parts[0].paragraphs)
     messages, valid = _parts_messages(parts)
     kept = await _ask(messages, valid, "executive summary", settings, client, cache, budget, tally)
     return tally.outcome(kept)
