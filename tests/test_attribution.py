@@ -188,3 +188,36 @@ def test_the_json_carries_voices_and_date_bases():
     assert set(defs["DivergenceSide"]["properties"]) >= {"date", "date_basis", "voice", "said_by"}
     assert defs["Account"]["properties"]["date_basis"]["enum"] == ["stated", "inferred", "publication"]
 
+
+
+# --------------------------------------------------------------------------- a year the model worked out
+
+
+def _dated(text: str, published: str, date: str, basis: str) -> Briefing:
+    import datetime as dt
+
+    from summarizer.models import Article, ArticleBrief, BriefingMeta, BriefResult
+    from summarizer.stages.grounding import verify_brief
+    from summarizer.stages.merge import merge_briefs
+
+    sentence = text.split(". ")[0] + "."
+    answer = {
+        "source_language": "en", "headline": "Crash inquiry", "summary": "The inquiry looks back at the crash.",
+        "actors": [{"name": "Ilham Aliyev", "name_in_source": "Aliyev", "kind": "person", "role": "president"}],
+        "stances": [], "events": [{"date": date, "date_basis": basis, "description": "Aliyev spoke of the crash.", "actors": ["Ilham Aliyev"], "evidence": sentence}],
+    }
+    brief = ArticleBrief.model_validate(answer)
+    article = Article(id="0123456789abcdef", path="a.txt", date=dt.date.fromisoformat(published), language="en", text=text)
+    meta = BriefingMeta(generated_at="2026-01-01 00:00 UTC", model="m", mode="tools", endpoint="test", prompt_hashes={}, schema_hash="s",
+                        articles=1, briefs=1, items_verified=1, items_unverified=0)
+    return merge_briefs([BriefResult(article, brief, verify_brief(brief, text))], meta=meta)
+
+
+@pytest.mark.parametrize(("text", "published", "date", "basis"), [
+    ("Aliyev spoke in December of the crash. The inquiry goes on.", "2025-01-10", "2024-12", "inferred"),  # the year is worked out
+    ("Aliyev spoke in December 2024 of the crash. The inquiry goes on.", "2025-01-10", "2024-12", "stated"),  # the text writes it
+    ("Aliyev spoke on 3 January of the crash. The inquiry goes on.", "2025-01-10", "2025-01-03", "stated"),  # the dateline's year
+])
+def test_a_stated_date_in_a_year_the_article_never_writes_is_inferred(text: str, published: str, date: str, basis: str):
+    (entry,) = _dated(text, published, date, "stated").timeline
+    assert (entry.date, entry.date_basis, entry.accounts[0].date_basis) == (date, basis, basis)

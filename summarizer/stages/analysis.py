@@ -319,7 +319,7 @@ def check_analysis(result: CrossSourceAnalysis, b: Briefing, source_texts: dict[
 
     divergences = []
     for claim in result.divergences:
-        sides = [_side(side, b) for side in claim.sides if resolves(side.source, side.quote, f"divergence side ({claim.fact})")]
+        sides = [_side(side, b, source_texts[side.source]) for side in claim.sides if resolves(side.source, side.quote, f"divergence side ({claim.fact})")]
         if len({s.source for s in sides}) < 2:
             notes.append(Note(kind="unverified", message=f"divergence dropped, fewer than two of its sources resolve: {claim.fact}"))
         elif _reports_both(claim, source_texts):
@@ -347,10 +347,10 @@ def _reports_both(claim: DivergenceClaim, source_texts: dict[int, str]) -> bool:
     )
 
 
-def _side(side: ClaimSide, b: Briefing) -> DivergenceSide:
+def _side(side: ClaimSide, b: Briefing, text: str) -> DivergenceSide:
     """A checked side, dated and voiced by the model's answer; what the answer leaves out is taken from
-    the source's own stance (else event) that the side quotes, and otherwise it is undated."""
-    date, basis = reported_date(side.date, side.date_basis)
+    the source's own stance (else event) that the side quotes, and otherwise it is undated. `text`: the side's source."""
+    date, basis = reported_date(side.date, side.date_basis, text, b.source(side.source).date)
     voice, said_by = side.voice, side.said_by
     answered = side.model_fields_set
     if "date" not in answered or "voice" not in answered:

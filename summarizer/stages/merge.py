@@ -40,16 +40,23 @@ def _more_precise(a: str | None, b: str | None) -> str | None:
     return a if len(a) >= len(b) else b
 
 
-def reported_date(date: str | None, basis: str | None) -> tuple[str | None, str]:
+def reported_date(date: str | None, basis: str | None, text: str | None = None, published: dt.date | None = None) -> tuple[str | None, str]:
     """(date, basis) of a reported thing: a date filled in from the publication is no date of its own.
 
     The model marks a date 'stated' or 'inferred'; without a mark a date reads as stated. No date,
     or one the model says it took from the publication, becomes (None, 'publication'): the thing is
-    dated only by when its source reported it.
+    dated only by when its source reported it. Given the source's `text` and publication date, a
+    'stated' date in another year than the publication's, a year the text never writes, is
+    inferred: the model worked the year out ('in December' in a January article).
     """
     if date is None or basis == "publication":
         return None, "publication"
-    return date, "inferred" if basis == "inferred" else "stated"
+    if basis == "inferred":
+        return date, "inferred"
+    year = date[:4]
+    if text is not None and published is not None and year != str(published.year) and year not in text:
+        return date, "inferred"
+    return date, "stated"
 
 
 def _entry_basis(date: str | None, accounts: Sequence[Account]) -> str:
@@ -189,7 +196,7 @@ def _merge_events(results: Sequence[tuple[int, BriefResult]], canonical: dict[st
             if not verified:
                 continue
             actors = [canonical.get(normalize_name(a), a) for a in event.actors]
-            date, basis = reported_date(event.date, event.date_basis)
+            date, basis = reported_date(event.date, event.date_basis, result.article.text, result.article.date)
             account = Account(source=ref, date=date, date_basis=basis, description=event.description, quote=Quote(source=ref, text=event.evidence, verified=True),
                               voice=event.voice or "source", said_by=event.said_by)
             singles.append(_EventGroup(date, actors, [account], text=event.description, names=frozenset(actors)))
@@ -274,7 +281,7 @@ def merge_briefs(
             if not own and voice in ("unnamed", "cited_outlet") and states.get(normalize_name(holder)) and stance.said_by:
                 holder = stance.said_by.strip()  # remarks an unnamed source or another outlet makes are theirs, never the state's position
             if ok:
-                date, basis = reported_date(stance.date, stance.date_basis)
+                date, basis = reported_date(stance.date, stance.date_basis, a.text, a.date)
                 stances.append(StanceRow(holder=holder, target=stance.target, position=stance.position, gist=stance.gist, source=ref,
                                          quote=Quote(source=ref, text=stance.evidence, verified=True), voice=voice,
                                          said_by=None if own else stance.said_by, date=date, date_basis=basis))
