@@ -192,6 +192,13 @@ class FakeOpenAI:
         if name == "429-date":
             when = email.utils.formatdate(time.time() + float(arg or 1), usegmt=True)
             return handler._send(429, _error("Rate limit reached", "rate_limit_exceeded"), {"retry-after": when})
+        if name == "context":  # vLLM refusing a request longer than its --max-model-len ("context:8192")
+            return handler._send(400, {"object": "error", "type": "BadRequestError", "param": None, "code": 400, "message": (
+                f"This model's maximum context length is {arg or 8192} tokens. However, you requested 12000 tokens "
+                "(7904 in the messages, 4096 in the completion). Please reduce the length of the messages or completion.")})
+        if name == "context-llamacpp":  # llama.cpp's server: the prompt does not fit the context it loaded ("context-llamacpp:4096")
+            return handler._send(400, {"error": {"code": 400, "type": "exceed_context_size_error", "n_prompt_tokens": 7904, "n_ctx": int(arg or 4096),
+                                                 "message": "the request exceeds the available context size, try increasing it"}})
         if name in ("500", "502", "503"):
             return handler._send(int(name), _error("The server had an error", "server_error"))
         if name == "401-echo":  # a careless server that echoes the key back in its error ("401-echo:masked": half-masked, as OpenAI does)

@@ -101,3 +101,24 @@ def test_a_window_with_no_room_for_an_article_is_refused_before_any_request(tmp_
     assert result.exit_code == 1
     assert "the model's context window (8,192 tokens, set) leaves room for about" in result.output
     assert "raise --context-window to what the server loads, or lower --max-output-tokens" in result.output
+
+
+@pytest.mark.parametrize(("fault", "named"), [("context:8192", "8,192"), ("context-llamacpp:4096", "4,096")])
+def test_a_server_refusing_a_request_too_long_for_its_context_fails_that_article_naming_the_window_to_pass(tmp_path, fault: str, named: str):
+    import json
+
+    from tests.conftest import SEEDS
+    from tests.fake_openai import FakeOpenAI
+    from tests.test_faults import cli_args
+
+    window = named.replace(",", "")
+    js = tmp_path / "b.json"
+    with FakeOpenAI() as server:
+        server.script(fault)  # the first request is refused as too long; the rest are answered
+        result = CliRunner().invoke(app, [str(SEEDS), "-q", "--json", str(js), "--concurrency", "1", *cli_args(server, tmp_path)])
+        refused = [r for r in server.requests if r["fault"] == fault]
+    assert result.exit_code == 2, result.output  # the briefing is written; one article failed
+    assert len(refused) == 1, "a request the server refuses as too long is not resent"
+    [failed] = [n["message"] for n in json.loads(js.read_text(encoding="utf-8"))["notes"] if n["kind"] == "failed"]
+    assert f"the request is longer than gpt-4o-mini's context window ({named} tokens, says the server)" in failed
+    assert f"Pass --context-window {window} (what the server loads), or lower --max-output-tokens or --max-article-chars" in failed

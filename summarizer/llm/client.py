@@ -23,6 +23,7 @@ import email.utils
 import json
 import logging
 import random
+import re
 import time
 import urllib.parse
 from dataclasses import dataclass, field
@@ -234,6 +235,29 @@ def describe_error(exc: BaseException) -> str:
         cause = exc.__cause__ or exc
         return f"connection failed ({str(cause) or type(cause).__name__})"
     return f"{type(exc).__name__}: {exc}"
+
+
+_CONTEXT_WORDS = re.compile(r"maximum context length|context length|context size|context window|context_length_exceeded", re.I)
+_CONTEXT_TOKENS = re.compile(r"maximum context length is (\d+)", re.I)
+
+
+def _context_overflow(exc: BaseException) -> int | None:
+    """When `exc` is an endpoint refusing a request too long for its context: the context length it names (0 if none); else None.
+
+    OpenAI and vLLM answer 400 'maximum context length is N tokens'; llama.cpp's server answers 400
+    `exceed_context_size_error` with `n_ctx`."""
+    import openai
+
+    if not isinstance(exc, openai.BadRequestError):
+        return None
+    body = exc.body if isinstance(exc.body, dict) else {}
+    detail = body.get("error", body) if isinstance(body.get("error", body), dict) else {}
+    text = " ".join(str(detail.get(k) or "") for k in ("message", "code", "type")) or str(exc)
+    if not _CONTEXT_WORDS.search(text) and detail.get("type") != "exceed_context_size_error":
+        return None
+    found = _CONTEXT_TOKENS.search(text)
+    n_ctx = detail.get("n_ctx")
+    return int(found.group(1)) if found else n_ctx if isinstance(n_ctx, int) and n_ctx > 0 else 0
 
 
 def _instructor_mode(name: str) -> Any:
@@ -529,6 +553,16 @@ class LLMClient:
         if isinstance(root, openai.NotFoundError):
             message = f"{where} has no model {self.settings.model!r} ({describe_error(root)}); pass --model with a model the endpoint serves, or check --base-url"
             return ModelNotFoundError(self.redact(message), attempts=attempts, usage=usage)
+        overflow = _context_overflow(root)
+        if overflow is not None:
+            from .context import context_window, window_source
+
+            loaded, s = overflow, self.settings
+            told = f" ({loaded:,} tokens, says the server)" if loaded else ""
+            message = (f"the request is longer than {s.model}'s context window{told}: brief sized it for {context_window(s):,} tokens "
+                       f"({window_source(s)}) with up to {s.max_output_tokens:,} output tokens. Pass --context-window {loaded or 'N'} "
+                       "(what the server loads), or lower --max-output-tokens or --max-article-chars")
+            return LLMError(self.redact(message), attempts=attempts, usage=usage)
         if isinstance(exc, IncompleteOutputException) or isinstance(root, IncompleteOutputException):
             message = (f"the model's answer was cut off by its output token limit (finish_reason=length) "
                        f"{1 + self.settings.max_reasks} time(s) (--max-output-tokens {self.settings.max_output_tokens}); a model that loops is cut off there too. "
