@@ -30,6 +30,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, SecretStr, ValidationInfo, field_validator
 
 from ..errors import ConfigError
+from .catalog import MIN_INPUT_ROOM, list_price, window_of
 from .providers import OPENAI_URL, PROVIDERS
 
 __all__ = [
@@ -236,18 +237,15 @@ def _show_prices(s: Settings) -> str:
     configured = "; ".join(f"{m}: in {p['input_per_mtok']:g}, out {p['output_per_mtok']:g} USD/Mtok" for m, p in s.prices.items())
     if configured:
         return configured
-    from ..llm.cost import price_for
-
-    price = price_for(s)
+    price = list_price(s.model, s.base_url)
     if price is None:
         return "(none)"
     return f"{s.model}: in {price.input:g}, out {price.output:g} USD/Mtok (built in: OpenAI's list price)"
 
 
 def _show_window(s: Settings) -> str:
-    from ..llm.context import context_window, window_source
-
-    return f"{context_window(s):,} tokens ({window_source(s)})"
+    window, source = window_of(s.model, s.context_window)
+    return f"{window:,} tokens ({source})"
 
 
 Mode = Annotated[str, BeforeValidator(_mode)]
@@ -311,8 +309,6 @@ class Settings(BaseModel):
     @field_validator("context_window")
     @classmethod
     def _leaves_room_for_input(cls, window: int | None, info: ValidationInfo) -> int | None:
-        from ..llm.context import MIN_INPUT_ROOM
-
         output = info.data.get("max_output_tokens")
         if window is not None and output is not None and window - output - window // 10 < MIN_INPUT_ROOM:
             raise ValueError(

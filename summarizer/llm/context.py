@@ -4,9 +4,9 @@ A summary or comparison call is sized to the model that reads it, not to a fixed
 sources: GPT-4o reads a 186-source story in one call, a local model loaded with an 8k context
 gets it in groups that fit. The window is `--context-window` (`context_window` in brief.toml,
 `BRIEF_CONTEXT_WINDOW`), else OpenAI's published window for a model brief knows by name,
-else `DEFAULT_CONTEXT_WINDOW`: the native length of most current small models (Qwen2.5,
-Mistral), and about what brief assumed before it was a setting. Ollama and LM Studio load 4096
-unless told more, which is too little for an article request as well.
+else `DEFAULT_CONTEXT_WINDOW` (`config.catalog` holds both): the native length of most current
+small models (Qwen2.5, Mistral), and about what brief assumed before it was a setting. Ollama and
+LM Studio load 4096 unless told more, which is too little for an article request as well.
 
 Every request also asks for up to `max_output_tokens` (endpoints such as vLLM and OpenAI reject
 a request whose prompt plus output limit exceeds the window), and tokens are estimated, not
@@ -22,45 +22,21 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
+from ..config.catalog import CONTEXT_WINDOWS, DEFAULT_CONTEXT_WINDOW, MIN_INPUT_ROOM, window_of
+
 if TYPE_CHECKING:  # pragma: no cover
     from ..config.settings import Settings
 
 __all__ = ["CONTEXT_WINDOWS", "DEFAULT_CONTEXT_WINDOW", "MIN_INPUT_ROOM", "context_window", "input_room", "prompt_tokens", "schema_tokens", "text_tokens", "window_source"]
 
-DEFAULT_CONTEXT_WINDOW = 32_768
-MIN_INPUT_ROOM = 1_024  # below this a summary call could not hold even a few briefs
-
-# Input tokens per request, from OpenAI's model pages. Longest matching prefix wins, so dated
-# snapshots ('gpt-4o-mini-2024-07-18') take their family's window unless listed themselves.
-CONTEXT_WINDOWS: dict[str, int] = {
-    "gpt-5": 272_000,  # 400k in all, of which up to 128k output
-    "gpt-4.1": 1_047_576,
-    "gpt-4o": 128_000,
-    "gpt-4-turbo": 128_000,
-    "gpt-3.5-turbo": 16_385,
-    "o1": 200_000,
-    "o1-mini": 128_000,
-    "o3": 200_000,
-    "o4-mini": 200_000,
-}
-
-
-def _known(model: str) -> int | None:
-    name = model.lower().rsplit("/", 1)[-1]  # 'openai/gpt-4o-mini' behind a router is still gpt-4o-mini
-    matches = [prefix for prefix in CONTEXT_WINDOWS if name == prefix or name.startswith(prefix + "-")]
-    return CONTEXT_WINDOWS[max(matches, key=len)] if matches else None
-
-
 def context_window(settings: Settings) -> int:
     """The model's context window in tokens: the setting, else the known window of the model, else the default."""
-    return settings.context_window or _known(settings.model) or DEFAULT_CONTEXT_WINDOW
+    return window_of(settings.model, settings.context_window)[0]
 
 
 def window_source(settings: Settings) -> str:
-    """Where `context_window` comes from, for `config show` and notes."""
-    if settings.context_window:
-        return "set"
-    return f"known for {settings.model}" if _known(settings.model) else "brief's default for a model it does not know"
+    """Where `context_window` comes from, for notes and errors."""
+    return window_of(settings.model, settings.context_window)[1]
 
 
 def input_room(settings: Settings) -> int:

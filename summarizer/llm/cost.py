@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
+from ..config.catalog import PRICES, Price, list_price
+
 if TYPE_CHECKING:  # pragma: no cover
     from ..config.settings import Settings
 
@@ -42,51 +44,12 @@ COMPLETION_ALLOWANCE = 2000  # tokens reserved for an answer when the request se
 BATCH_DISCOUNT = 0.5
 
 
-@dataclass(frozen=True)
-class Price:
-    """USD per million prompt (input) and completion (output) tokens."""
-
-    input: float
-    output: float
-    source: str = "brief's price table"
-
-
-# OpenAI list prices, standard tier, USD per 1M tokens. Longest matching prefix wins, so dated
-# snapshots ('gpt-4o-mini-2024-07-18') take their family's price unless listed themselves.
-PRICES: dict[str, Price] = {
-    "gpt-5": Price(1.25, 10.00),
-    "gpt-5-mini": Price(0.25, 2.00),
-    "gpt-5-nano": Price(0.05, 0.40),
-    "gpt-4.1": Price(2.00, 8.00),
-    "gpt-4.1-mini": Price(0.40, 1.60),
-    "gpt-4.1-nano": Price(0.10, 0.40),
-    "gpt-4o": Price(2.50, 10.00),
-    "gpt-4o-2024-05-13": Price(5.00, 15.00),
-    "gpt-4o-mini": Price(0.15, 0.60),
-    "gpt-4-turbo": Price(10.00, 30.00),
-    "gpt-3.5-turbo": Price(0.50, 1.50),
-    "o1": Price(15.00, 60.00),
-    "o1-mini": Price(1.10, 4.40),
-    "o3": Price(2.00, 8.00),
-    "o3-mini": Price(1.10, 4.40),
-    "o4-mini": Price(1.10, 4.40),
-}
-
-
-def _is_openai(base_url: str | None) -> bool:
-    return base_url is None or "api.openai.com" in base_url
-
-
 def price_for(settings: Settings) -> Price | None:
     """The price of `settings.model`: from the config file's [prices], else OpenAI's list price on OpenAI's endpoint, else None."""
     configured = settings.prices.get(settings.model)
     if configured:
         return Price(configured["input_per_mtok"], configured["output_per_mtok"], source=f"prices in {settings.config_file or 'the config file'}")
-    if not _is_openai(settings.base_url):
-        return None
-    model = settings.model.lower()
-    matches = [name for name in PRICES if model == name or model.startswith(name + "-")]
-    return PRICES[max(matches, key=len)] if matches else None
+    return list_price(settings.model, settings.base_url)
 
 
 def cost_usd(usage: dict[str, int], price: Price | None, *, batch: bool = False) -> float | None:
