@@ -137,7 +137,7 @@ EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
 
 def interrupted(briefs_cached: int | None) -> typer.Exit:
     """Say what a Ctrl-C left (what is cached is not paid again) and return the exit to raise."""
-    from ..render.markdown import plural
+    from ..render.sections import plural
 
     if briefs_cached is None:
         err("interrupted; nothing was cached (--no-cache): a rerun starts over")
@@ -155,7 +155,7 @@ def announce_replay(settings) -> None:  # type: ignore[no-untyped-def]
 
 def report_shard(run, quiet: bool, final: str) -> None:  # type: ignore[no-untyped-def]
     """A shard run's outcome on stderr (failures even with --quiet), and what to run once every shard is done."""
-    from ..render.markdown import requests_label
+    from ..render.sections import requests_label
 
     for r in run.failed:
         err(f"  failed: {r.article.path}: {r.error}")

@@ -104,7 +104,7 @@ class _Briefed:
 
 def _print_day(day) -> None:  # type: ignore[no-untyped-def]
     """One stdout line per digest written; skipped empty days are counted in the summary line instead."""
-    from ..render.markdown import plural
+    from ..render.sections import plural
 
     d = day.digest
     if d is None or day.kept:
@@ -132,7 +132,7 @@ def _report(run, quiet: bool) -> None:  # type: ignore[no-untyped-def]
     skipped = sum(d.digest is None for d in run.days)
     parts = [f"{written} digest(s) written" + (f", {kept} kept as they were" if kept else "")
              + (f", {skipped} empty day(s) skipped (--skip-empty)" if skipped else "")]
-    from ..render.markdown import requests_label
+    from ..render.sections import requests_label
 
     parts.append(requests_label(run.requests, run.replayed, run.cache_hits))
     if run.undated:

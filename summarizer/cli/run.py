@@ -180,7 +180,7 @@ def _write_all(files: list[tuple[Path, str]]) -> None:
 
 def _report(result, written: list[Path], kept: dict[Path, Path], *, quiet: bool = False) -> None:  # type: ignore[no-untyped-def]
     """The run's outcome on stderr; with --quiet only what went wrong (failed, rejected, not written)."""
-    from ..render.markdown import plural, requests_label
+    from ..render.sections import plural, requests_label
 
     for original, instead in kept.items():
         err(f"Nothing was briefed, so {original} was kept as it was; this run's output is in {instead}.")

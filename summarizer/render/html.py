@@ -30,7 +30,7 @@ from ..models import Briefing, BriefingMeta, Quote, Source
 from ..models.attribution import date_label
 from ..models.evidence import locate_quote
 from . import labels
-from .markdown import endpoint_label, own_voices, plural, requests_label
+from .sections import endpoint_label, own_voices, plural, requests_label
 
 if TYPE_CHECKING:  # pragma: no cover
     import jinja2

@@ -14,8 +14,8 @@ from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
 from ..models import Briefing, StoryBriefing
-from .markdown import (
-    _cross_source, _header, cite, escape_md, notes_sections, own_voices, plural, render_actors, render_stances, render_timeline_entry, sources_table,
+from .sections import (
+    cite, cross_source_sections, escape_md, header_lines, notes_sections, own_voices, plural, render_actors, render_stances, render_timeline_entry, sources_table,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -74,7 +74,7 @@ def story_section(b: Briefing | Digest, number: int, story: StoryBriefing, *, st
             out += [f"{escape_md(p.text)} {cite(p.sources)}", ""]
     else:
         out += [f"{escape_md(story.lead)} {cite(story.sources[:1])}", ""]
-    body = _cross_source(view, story.sources)
+    body = cross_source_sections(view, story.sources)
     body += ["", "## Timeline", ""]
     if not story.timeline:
         body.append("*No verified events.*")
@@ -89,7 +89,7 @@ def story_section(b: Briefing | Digest, number: int, story: StoryBriefing, *, st
 
 def render_stories_markdown(b: Briefing) -> str:
     """Front page, the stories' sections, the Sources table, Not included and Notes."""
-    out = _header(b)
+    out = header_lines(b)
     out += ["", f"## Front page: {len(b.stories)} stories", ""]
     for number, story in enumerate(b.stories, start=1):
         out.append(f"{number}. **[{escape_md(story.title)}](#{story_anchor(story)})** — {story_facts(story)}")
