@@ -16,13 +16,13 @@ overestimates Cyrillic and Latvian, plus a tenth of the window held back for the
 
 from __future__ import annotations
 
-import json
 from functools import cache
 from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
 from ..config.catalog import CONTEXT_WINDOWS, DEFAULT_CONTEXT_WINDOW, MIN_INPUT_ROOM, window_of
+from .prompts import schema_json
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..config.settings import Settings
@@ -53,7 +53,7 @@ def text_tokens(text: str) -> int:
 @cache
 def schema_tokens(response_model: type[BaseModel]) -> int:
     """Estimated tokens of the answer's JSON Schema, which every request carries (as tools or in the prompt)."""
-    return text_tokens(json.dumps(response_model.model_json_schema()))
+    return text_tokens(schema_json(response_model))
 
 
 def prompt_tokens(messages: list[dict[str, str]], response_model: type[BaseModel]) -> int:

@@ -20,7 +20,7 @@ from pydantic import BaseModel
 
 from ..errors import PromptError
 
-__all__ = ["Prompt", "load_prompt", "prompts_dir", "schema_hash", "short_hash"]
+__all__ = ["Prompt", "load_prompt", "prompts_dir", "schema_hash", "schema_json", "short_hash"]
 
 
 def prompts_dir() -> Path:
@@ -37,9 +37,15 @@ def short_hash(data: str | bytes, n: int = 12) -> str:
 
 
 @cache
+def schema_json(model: type[BaseModel]) -> str:
+    """A response model's JSON Schema, compact and sorted, as the model sees it (made once per model)."""
+    return json.dumps(model.model_json_schema(), sort_keys=True, separators=(",", ":"))
+
+
+@cache
 def schema_hash(model: type[BaseModel]) -> str:
-    """Hash of a response model's JSON Schema (compact, sorted), as the model sees it."""
-    return short_hash(json.dumps(model.model_json_schema(), sort_keys=True, separators=(",", ":")))
+    """Hash of a response model's JSON Schema (`schema_json`)."""
+    return short_hash(schema_json(model))
 
 
 @dataclass(frozen=True)
