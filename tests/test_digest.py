@@ -358,3 +358,33 @@ def test_a_refused_key_stops_the_run_with_exit_1(tmp_path: Path, fake_openai):
     assert result.stderr.startswith(f"Error: {fake_openai.base_url} refused the API key")
     assert "sk-wrong" not in result.stderr
     assert not (tmp_path / "2025-10-10.md").exists()
+
+
+def _row(position: str, date: str | None = None, basis: str = "publication"):
+    from summarizer.models import Quote, StanceRow
+
+    return StanceRow(holder="Vladimir Putin", target=PLANE_STANCE[1], position=position, gist=f"Putin is {position}.", source=1,
+                     quote=Quote(source=1, text="a quote long enough", verified=True), date=date, date_basis=basis)
+
+
+def _earlier(day: dt.date, *stances):  # type: ignore[no-untyped-def]
+    from types import SimpleNamespace
+
+    from summarizer.models import Source
+
+    source = Source(ref=1, article_id="0123456789abcdef", file="old.txt", date=day, language="ru", headline="Old")
+    return SimpleNamespace(date=day, stances=list(stances), sources=[source], timeline=[])
+
+
+@pytest.mark.parametrize(("date", "basis", "shift"), [
+    (None, "publication", True),  # today's stance, dated by today's article: a shift from October's
+    ("2025-12-20", "stated", True),  # dated after October's
+    ("2024-12", "inferred", False),  # a position from December 2024, recalled today: held before October's
+    ("2025-10", "stated", True),  # the same month as October's: not wholly before it
+])
+def test_a_stance_recalled_from_before_the_earlier_one_is_no_shift(date: str | None, basis: str, shift: bool):
+    from summarizer.digest.build import compare_with_earlier
+
+    october = _earlier(dt.date(2025, 10, 10), _row("conciliatory"))
+    _, _, shifts = compare_with_earlier([], [_row("hostile", date, basis)], [october], dt.date(2025, 12, 22))  # type: ignore[list-item]
+    assert bool(shifts) is shift

@@ -13,7 +13,8 @@ recorded: it is skipped with a note and the deterministic sections are shown.
 "New since the previous digest" compares against the JSON of the earlier digests (date < D) in
 the out folder: an event is new when no earlier digest has a date-compatible, similar event
 (the same test `merge` uses across sources); a stance shift is a stance whose holder and
-target match one in the latest earlier digest that has them, with a different position.
+target match one in the latest earlier digest that has them, with a different position, and that
+its source does not date before that one (a position recalled from the past is no shift).
 Only earlier digests count, so rewriting a day gives the same result whatever came later.
 
 Writes are atomic, the whole run holds a lock on the out folder, and `index.md` is
@@ -189,10 +190,28 @@ def _same_event(a: TimelineEntry, b: TimelineEntry) -> bool:
     return event_similarity(*descriptions, _actors(a.actors), _actors(b.actors)) >= EVENT_MATCH
 
 
+def _when(date: str | None, basis: str, digest_day: dt.date) -> tuple[str, str]:
+    """(earliest, latest) ISO day a stance can be from, for comparing: its own date ('2024-12' ->
+    '2024-12-00' to '2024-12-99'), else the day of the digest it is in."""
+    if date is None or basis == "publication":
+        date = digest_day.isoformat()
+    return date + "-00-00"[len(date) - 4 :], date + "-99-99"[len(date) - 4 :]
+
+
+def _older(stance: StanceRow, day: dt.date | None, old: StanceRow, old_day: dt.date) -> bool:
+    """True when `stance` is dated wholly before `old`: a position recalled from before the earlier one, not a shift."""
+    if day is None and (stance.date is None or stance.date_basis == "publication"):
+        return False
+    return _when(stance.date, stance.date_basis, day or old_day)[1] < _when(old.date, old.date_basis, old_day)[0]
+
+
 def compare_with_earlier(
-    timeline: Sequence[TimelineEntry], stances: Sequence[StanceRow], earlier: Sequence[Digest],
+    timeline: Sequence[TimelineEntry], stances: Sequence[StanceRow], earlier: Sequence[Digest], day: dt.date | None = None,
 ) -> tuple[list[NewEvent], list[EarlierEvent], list[StanceShift]]:
-    """What in (timeline, stances) is new against `earlier` digests (ascending by date)."""
+    """What in (timeline, stances) of the digest of `day` is new against `earlier` digests (ascending by date).
+
+    A stance dated (by its source) before the earlier digest's matching stance is a position
+    recalled from the past, not a shift: a shift compares positions in the order they were held."""
     new: list[NewEvent] = []
     seen: list[EarlierEvent] = []
     for i, entry in enumerate(timeline):
@@ -211,8 +230,8 @@ def compare_with_earlier(
             ]
             if not matches:
                 continue
-            if all(old.position != stance.position for _, old in matches):
-                best = max(matches, key=lambda m: m[0])[1]
+            best = max(matches, key=lambda m: m[0])[1]
+            if all(old.position != stance.position for _, old in matches) and not _older(stance, day, best, digest.date):
                 shifts.append(StanceShift(
                     holder=stance.holder, target=stance.target, position=stance.position, gist=stance.gist, source=stance.source,
                     previous_position=best.position, previous_target=best.target, previous_digest=digest.date,
@@ -258,7 +277,7 @@ async def _build_day(
     summary = [SummaryParagraph(text=by_id[s.article_id].brief.summary, sources=[s.ref]) for s in b.sources]  # type: ignore[union-attr]
     own = {p.sources[0]: p for p in summary}
     stories = [story if story.summary else story.model_copy(update={"summary": [own[r] for r in story.sources if r in own]}) for story in b.stories]
-    new, seen, shifts = compare_with_earlier(b.timeline, b.stances, earlier)
+    new, seen, shifts = compare_with_earlier(b.timeline, b.stances, earlier, day)
     digest = Digest(
         meta=DigestMeta(**meta, articles=b.meta.articles, briefs=b.meta.briefs, items_verified=b.meta.items_verified, items_unverified=b.meta.items_unverified),
         sources=b.sources, summary=summary, timeline=b.timeline, stances=b.stances, actors=b.actors, notes=b.notes + notes,

@@ -20,7 +20,7 @@ from ..stages.stories import StoryDoc, cluster_stories
 
 __all__ = ["carry_stories"]
 
-Compare = Callable[[Sequence[TimelineEntry], Sequence[StanceRow], Sequence[Digest]], tuple[list[NewEvent], list, list]]
+Compare = Callable[[Sequence[TimelineEntry], Sequence[StanceRow], Sequence[Digest], dt.date], tuple[list[NewEvent], list, list]]
 
 
 def _doc(key: str, story: StoryBriefing, fallback: dt.date) -> StoryDoc:
@@ -60,7 +60,7 @@ def carry_stories(day: dt.date, stories: Sequence[StoryBriefing], earlier: Seque
         carried[winner.id] = (old.id, first)
     out = []
     for story in stories:
-        new_events, _, shifts = compare(story.timeline, story.stances, earlier)
+        new_events, _, shifts = compare(story.timeline, story.stances, earlier, day)
         story_id, first = carried.get(story.id, (story.id, None))
         out.append(DigestStory(**{**dict(story), "id": story_id}, new=story.id not in carried, first_reported=first,
                                new_events=new_events, stance_shifts=shifts))
