@@ -184,8 +184,10 @@ def test_a_server_that_loads_less_than_brief_assumes_fails_the_window_step_with_
         assert "calls sized to 32,768 tokens (brief's default for a model it does not know), but the server loads 8,192 tokens for qwen2.5-7b" in result.output
         assert _fixes(result.output) == ["pass --context-window 8192 (or context_window = 8192 in brief.toml, or BRIEF_CONTEXT_WINDOW)"]
         fixed = CliRunner().invoke(app, args, env={"BRIEF_CONTEXT_WINDOW": "8192"})
+        flag = CliRunner().invoke(app, [*args, "--context-window", "8000"], env={})
     assert fixed.exit_code == 0, fixed.output
     assert "calls sized to 8,192 tokens (set); the server loads 8,192" in fixed.output
+    assert flag.exit_code == 0 and "calls sized to 8,000 tokens (set); the server loads 8,192" in flag.output
 
 
 def test_a_server_that_does_not_report_its_window_passes_with_advice(fake_openai):

@@ -13,6 +13,7 @@ from ._common import (
     ApiKeyOpt,
     BaseUrlOpt,
     ConfigOpt,
+    ContextWindowOpt,
     ModelOpt,
     ModeOpt,
     ProviderOpt,
@@ -31,6 +32,7 @@ def check(
     base_url: BaseUrlOpt = None,
     api_key: ApiKeyOpt = None,
     mode: ModeOpt = None,
+    context_window: ContextWindowOpt = None,
     config: ConfigOpt = None,
     timeout: Annotated[float, typer.Option("--timeout", help="Seconds to wait for each answer.")] = 30.0,
 ) -> None:
@@ -38,7 +40,7 @@ def check(
     from ..llm.check import check_endpoint
 
     try:
-        settings = settings_from(provider=provider, model=model, base_url=base_url, api_key=api_key, mode=mode, config=config, lenient=True)
+        settings = settings_from(provider=provider, model=model, base_url=base_url, api_key=api_key, mode=mode, context_window=context_window, config=config, lenient=True)
     except BriefError as exc:
         raise fail(exc) from None
     configure_logging(secrets=settings.secrets)
