@@ -9,17 +9,18 @@ figure brief prints from it is labelled an estimate.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 __all__ = [
-    "CONTEXT_WINDOWS", "DEFAULT_CONTEXT_WINDOW", "MIN_INPUT_ROOM", "PRICES", "Price", "is_openai", "known_window", "list_price", "window_of",
+    "CONTEXT_WINDOWS", "DEFAULT_CONTEXT_WINDOW", "MIN_INPUT_ROOM", "PRICES", "Price", "known_window", "list_price", "window_label", "window_of",
 ]
 
 DEFAULT_CONTEXT_WINDOW = 32_768
 MIN_INPUT_ROOM = 1_024  # below this a summary call could not hold even a few briefs
 
 
-def _longest_prefix(model: str, table: dict[str, object]) -> str | None:
+def _longest_prefix(model: str, table: Mapping[str, object]) -> str | None:
     name = model.lower().rsplit("/", 1)[-1]  # 'openai/gpt-4o-mini' behind a router is still gpt-4o-mini
     matches = [prefix for prefix in table if name == prefix or name.startswith(prefix + "-")]
     return max(matches, key=len) if matches else None
@@ -34,8 +35,7 @@ class Price:
     source: str = "brief's price table"
 
 
-# OpenAI list prices, standard tier, USD per 1M tokens. Longest matching prefix wins, so dated
-# snapshots ('gpt-4o-mini-2024-07-18') take their family's price unless listed themselves.
+# OpenAI list prices, standard tier, USD per 1M tokens.
 PRICES: dict[str, Price] = {
     "gpt-5": Price(1.25, 10.00),
     "gpt-5-mini": Price(0.25, 2.00),
@@ -56,23 +56,20 @@ PRICES: dict[str, Price] = {
 }
 
 
-
-
-def is_openai(base_url: str | None) -> bool:
+def _is_openai(base_url: str | None) -> bool:
     """True for OpenAI's own endpoint (no --base-url, or api.openai.com)."""
     return base_url is None or "api.openai.com" in base_url
 
 
 def list_price(model: str, base_url: str | None) -> Price | None:
     """OpenAI's list price of `model`, on OpenAI's own endpoint only (elsewhere the same name may cost anything)."""
-    if not is_openai(base_url) or "/" in model:
+    if not _is_openai(base_url) or "/" in model:
         return None
-    found = _longest_prefix(model, PRICES)  # type: ignore[arg-type]
+    found = _longest_prefix(model, PRICES)
     return PRICES[found] if found else None
 
 
-# Input tokens per request, from OpenAI's model pages. Longest matching prefix wins, so dated
-# snapshots ('gpt-4o-mini-2024-07-18') take their family's window unless listed themselves.
+# Input tokens per request, from OpenAI's model pages.
 CONTEXT_WINDOWS: dict[str, int] = {
     "gpt-5": 272_000,  # 400k in all, of which up to 128k output
     "gpt-4.1": 1_047_576,
@@ -88,7 +85,7 @@ CONTEXT_WINDOWS: dict[str, int] = {
 
 def known_window(model: str) -> int | None:
     """OpenAI's published input window of `model`, wherever it is served, or None for a model brief does not know."""
-    found = _longest_prefix(model, CONTEXT_WINDOWS)  # type: ignore[arg-type]
+    found = _longest_prefix(model, CONTEXT_WINDOWS)
     return CONTEXT_WINDOWS[found] if found else None
 
 
@@ -100,3 +97,9 @@ def window_of(model: str, setting: int | None) -> tuple[int, str]:
     if known:
         return known, f"known for {model}"
     return DEFAULT_CONTEXT_WINDOW, "brief's default for a model it does not know"
+
+
+def window_label(model: str, setting: int | None) -> str:
+    """'128,000 tokens (known for gpt-4o-mini)': the window and where it comes from, as `config show` and `brief check` say it."""
+    window, source = window_of(model, setting)
+    return f"{window:,} tokens ({source})"

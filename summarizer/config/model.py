@@ -30,7 +30,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, SecretStr, ValidationInfo, field_validator
 
 from ..errors import ConfigError
-from .catalog import MIN_INPUT_ROOM, list_price, window_of
+from .catalog import MIN_INPUT_ROOM, list_price, window_label
 from .providers import OPENAI_URL, PROVIDERS
 
 __all__ = [
@@ -243,11 +243,6 @@ def _show_prices(s: Settings) -> str:
     return f"{s.model}: in {price.input:g}, out {price.output:g} USD/Mtok (built in: OpenAI's list price)"
 
 
-def _show_window(s: Settings) -> str:
-    window, source = window_of(s.model, s.context_window)
-    return f"{window:,} tokens ({source})"
-
-
 Mode = Annotated[str, BeforeValidator(_mode)]
 FolderPath = Annotated[Path, BeforeValidator(_path)]
 Positive = Field(gt=0)
@@ -278,7 +273,7 @@ class Settings(BaseModel):
     # --- retries
     timeout: Annotated[float, Positive, Knob("--timeout", unit="s")] = 60.0  # seconds per request (local provider presets: LOCAL_TIMEOUT)
     max_output_tokens: Annotated[int, Field(ge=256), Knob("--max-output-tokens")] = 4096  # output-token limit of every request: a looping model is cut off here
-    context_window: Annotated[int | None, Field(ge=2048), Knob("--context-window", "BRIEF_CONTEXT_WINDOW", show=_show_window)] = None  # tokens the model reads per request: sizes summary and comparison calls (None: known for OpenAI's models, else 32768)
+    context_window: Annotated[int | None, Field(ge=2048), Knob("--context-window", "BRIEF_CONTEXT_WINDOW", show=lambda s: window_label(s.model, s.context_window))] = None  # tokens the model reads per request: sizes summary and comparison calls (None: known for OpenAI's models, else 32768)
     max_attempts: Annotated[int, Field(ge=1), Knob()] = 5  # transport attempts per request (429/5xx/timeouts)
     max_reasks: Annotated[int, NotNegative, Knob()] = 2  # validation re-asks per request
     max_elapsed: Annotated[float, Positive, Knob()] = 300.0  # seconds, per request, across transport retries

@@ -198,15 +198,14 @@ def _when(date: str | None, basis: str, digest_day: dt.date) -> tuple[str, str]:
     return date + "-00-00"[len(date) - 4 :], date + "-99-99"[len(date) - 4 :]
 
 
-def _older(stance: StanceRow, day: dt.date | None, old: StanceRow, old_day: dt.date) -> bool:
-    """True when `stance` is dated wholly before `old`: a position recalled from before the earlier one, not a shift."""
-    if day is None and (stance.date is None or stance.date_basis == "publication"):
-        return False
-    return _when(stance.date, stance.date_basis, day or old_day)[1] < _when(old.date, old.date_basis, old_day)[0]
+def _older(stance: StanceRow, day: dt.date, old: StanceRow, old_day: dt.date) -> bool:
+    """True when `stance` (in the digest of `day`) is dated wholly before `old` (in the digest of `old_day`):
+    a position recalled from before the earlier one, not a shift."""
+    return _when(stance.date, stance.date_basis, day)[1] < _when(old.date, old.date_basis, old_day)[0]
 
 
 def compare_with_earlier(
-    timeline: Sequence[TimelineEntry], stances: Sequence[StanceRow], earlier: Sequence[Digest], day: dt.date | None = None,
+    timeline: Sequence[TimelineEntry], stances: Sequence[StanceRow], earlier: Sequence[Digest], day: dt.date,
 ) -> tuple[list[NewEvent], list[EarlierEvent], list[StanceShift]]:
     """What in (timeline, stances) of the digest of `day` is new against `earlier` digests (ascending by date).
 

@@ -237,10 +237,10 @@ async def _check(settings: Settings, transport: httpx.AsyncBaseTransport | None)
 
 def _window_step(s: Settings, loaded: int | None) -> Step:
     """Whether the window brief sizes summary, comparison and article requests to fits what the server loads."""
-    from .context import context_window, window_source
+    from ..config.catalog import window_label
+    from .context import context_window
 
-    window = context_window(s)
-    mine = f"{window:,} tokens ({window_source(s)})"
+    window, mine = context_window(s), window_label(s.model, s.context_window)
     if loaded is None:
         return Step("context window", "ok", f"calls sized to {mine}; the server does not report how much it loads: if less, set --context-window to it")
     if window > loaded:

@@ -237,7 +237,7 @@ def describe_error(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
-_CONTEXT_WORDS = re.compile(r"maximum context length|context length|context size|context window|context_length_exceeded", re.I)
+_CONTEXT_WORDS = re.compile(r"context[ _](length|size|window)", re.I)  # 'maximum context length', context_length_exceeded, exceed_context_size_error
 _CONTEXT_TOKENS = re.compile(r"maximum context length is (\d+)", re.I)
 
 
@@ -253,7 +253,7 @@ def _context_overflow(exc: BaseException) -> int | None:
     body = exc.body if isinstance(exc.body, dict) else {}
     detail = body.get("error", body) if isinstance(body.get("error", body), dict) else {}
     text = " ".join(str(detail.get(k) or "") for k in ("message", "code", "type")) or str(exc)
-    if not _CONTEXT_WORDS.search(text) and detail.get("type") != "exceed_context_size_error":
+    if not _CONTEXT_WORDS.search(text):
         return None
     found = _CONTEXT_TOKENS.search(text)
     n_ctx = detail.get("n_ctx")

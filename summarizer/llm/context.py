@@ -29,6 +29,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["CONTEXT_WINDOWS", "DEFAULT_CONTEXT_WINDOW", "MIN_INPUT_ROOM", "context_window", "input_room", "prompt_tokens", "schema_tokens", "text_tokens", "window_source"]
 
+
 def context_window(settings: Settings) -> int:
     """The model's context window in tokens: the setting, else the known window of the model, else the default."""
     return window_of(settings.model, settings.context_window)[0]

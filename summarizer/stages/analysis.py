@@ -350,7 +350,8 @@ def _reports_both(claim: DivergenceClaim, source_texts: dict[int, str]) -> bool:
 def _side(side: ClaimSide, b: Briefing, text: str) -> DivergenceSide:
     """A checked side, dated and voiced by the model's answer; what the answer leaves out is taken from
     the source's own stance (else event) that the side quotes, and otherwise it is undated. `text`: the side's source."""
-    date, basis = reported_date(side.date, side.date_basis, text, b.source(side.source).date)
+    published = b.source(side.source).date
+    date, basis = reported_date(side.date, side.date_basis, text, published)
     voice, said_by = side.voice, side.said_by
     answered = side.model_fields_set
     if "date" not in answered or "voice" not in answered:
@@ -360,7 +361,7 @@ def _side(side: ClaimSide, b: Briefing, text: str) -> DivergenceSide:
                 date, basis = match.date, match.date_basis
             if "voice" not in answered:
                 voice, said_by = match.voice, match.said_by
-    return DivergenceSide(source=side.source, published=b.source(side.source).date, claim=side.claim, date=date, date_basis=basis,  # type: ignore[arg-type]
+    return DivergenceSide(source=side.source, published=published, claim=side.claim, date=date, date_basis=basis,  # type: ignore[arg-type]
                           voice=voice or "source", said_by=None if voice in (None, "source") else said_by,
                           quote=Quote(source=side.source, text=side.quote, verified=True))
 

@@ -18,6 +18,7 @@ import asyncio
 import re
 from collections.abc import AsyncIterable, Callable, Iterable
 from dataclasses import dataclass
+from functools import cache
 
 from .articles import content_id
 from ..util.aio import gather_or_cancel, gather_streamed
@@ -77,15 +78,17 @@ def fit_article(article: Article, max_chars: int, *, limit: str | None = None, f
 
 
 MIN_ARTICLE_TOKENS = 500  # a window leaving less than this for the article is refused, not used to send fragments
-_prompt_overhead: dict[str, int] = {}
+
+
+@cache
+def _prompt_overhead(prompt: Prompt) -> int:
+    """Estimated tokens of a brief request without its article: the prompt's text and the answer's schema."""
+    return prompt_tokens(prompt.render(publication_date="unknown", language="und", article_text=""), ArticleBrief)
 
 
 def _article_room(settings: Settings, prompt: Prompt) -> int:
     """Estimated tokens of article text one request may carry: the model's input room less the prompt and the answer's schema."""
-    overhead = _prompt_overhead.get(prompt.hash)
-    if overhead is None:
-        empty = prompt.render(publication_date="unknown", language="und", article_text="")
-        overhead = _prompt_overhead[prompt.hash] = prompt_tokens(empty, ArticleBrief)
+    overhead = _prompt_overhead(prompt)
     room = input_room(settings) - overhead
     if room < MIN_ARTICLE_TOKENS:
         raise ConfigError(
@@ -98,10 +101,10 @@ def _article_room(settings: Settings, prompt: Prompt) -> int:
 
 def sent_article(article: Article, settings: Settings, prompt: Prompt | None = None) -> Article:
     """The article as it will be sent: within --max-article-chars and within what the model's context window leaves for it."""
-    room = _article_room(settings, prompt or load_prompt("brief"))
-    encoded = article.text.encode("utf-8")
-    fits = len(article.text) if len(encoded) <= 4 * room else len(encoded[: 4 * room].decode("utf-8", "ignore"))  # tokens ~ UTF-8 bytes / 4
-    if fits < min(settings.max_article_chars, len(article.text)):
+    room = 4 * _article_room(settings, prompt or load_prompt("brief"))  # in UTF-8 bytes: tokens ~ bytes / 4
+    text = article.text
+    fits = len(text) if 4 * len(text) <= room else len(text.encode("utf-8")[:room].decode("utf-8", "ignore"))  # no char is over 4 bytes
+    if fits < min(settings.max_article_chars, len(text)):
         return fit_article(
             article, fits, limit=f"what the model's {context_window(settings):,}-token context window leaves after the prompt and --max-output-tokens",
             fix="Raise --context-window if the server loads a longer context, or lower --max-output-tokens",
