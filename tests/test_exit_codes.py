@@ -88,8 +88,8 @@ def exit_75(tmp_path, fake_openai):
 
 def exit_130(tmp_path, fake_openai):
     """Ctrl-C: what was briefed is cached and the message says how many (a real SIGINT to a real process)."""
-    fake_openai.latency = 1.0  # the signal must land while answers are still awaited, even on a loaded machine
-    command = [sys.executable, "-m", "summarizer", str(SEEDS), *cli_args(fake_openai, tmp_path), "-c", "1", "-o", str(tmp_path / "b.md")]
+    fake_openai.latency = 1.0  # the signal must land while answers are still awaited, even on a loaded machine (--timeout 10: none is resent)
+    command = [sys.executable, "-m", "summarizer", str(SEEDS), *cli_args(fake_openai, tmp_path), "-c", "1", "--timeout", "10", "-o", str(tmp_path / "b.md")]
     proc = subprocess.Popen(command, cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(ROOT)},
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 60
