@@ -2,13 +2,15 @@
 
     python bench/make_story_corpus.py            # writes bench/stories_corpus.jsonl (seed 13)
     python bench/make_story_corpus.py --seed 5 --out /tmp/other.jsonl
+    python bench/make_story_corpus.py --outlet delfi.lv --out /tmp/delfi.jsonl   # one outlet tells every story
 
 Each record is what brief's per-article brief holds (English headline, summary, actors with
 kinds, events with dates) plus the article's language, outlet, publication date and the story
 label. The facts are in `story_world.py` (hand-written, invented). How one article's brief is
 made from its story, with the seeded random generator:
 
-- the outlet is one of the 3-6 outlets covering the story (its language is the article's);
+- the outlet is one of the 3-6 outlets covering the story (its language is the article's), or
+  with `--outlet` always that one (the README's advice: each outlet's files in one folder);
 - the article reports one of the story's events as its news (the first event more often) and
   is published 0-2 days after it; it retells each earlier event with probability 0.6;
 - the headline is the event's headline or the first words of one of its two descriptions; the
@@ -63,12 +65,15 @@ def _date(start: dt.date, offset: int, rng: random.Random) -> str | None:
     return None if roll < 0.05 else day.isoformat()[:7] if roll < 0.20 else day.isoformat()
 
 
-def make_records(seed: int = 13) -> list[dict]:
+def make_records(seed: int = 13, only: str | None = None) -> list[dict]:
+    """The corpus; with `only` (an outlet), every article of every story is that outlet's (one folder of one outlet)."""
     rng = random.Random(seed)
     records = []
     for key, city, start_text, actors, context, events in STORIES:
         start = dt.date.fromisoformat(start_text)
         outlets = rng.sample(sorted(OUTLETS), rng.randint(3, 6))
+        if only is not None:
+            outlets = [only]
         roles = {name: (kind, role) for name, kind, role in actors}
         for n in range(rng.randint(7, 14)):
             outlet = outlets[n % len(outlets)] if n < len(outlets) else rng.choice(outlets)
@@ -119,8 +124,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--outlet", choices=sorted(OUTLETS), help="every article from this one outlet (its language and boilerplate)")
     args = parser.parse_args()
-    records = make_records(args.seed)
+    records = make_records(args.seed, args.outlet)
     args.out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
     stories = {r["story"] for r in records}
     languages = {r["language"] for r in records}

@@ -149,6 +149,12 @@ def test_one_story_reads_as_before_under_a_one_line_front_page():
     assert md.replace("\n\n" + front[0], "", 1) == before
 
 
+def test_the_seeds_kept_in_one_outlets_folder_as_the_readme_advises_are_still_one_story(tmp_path):
+    shutil.copytree(SEEDS, tmp_path / "day.az")
+    b = build_briefing([tmp_path], Settings(replay_dir=bundled_fixtures_dir(), use_cache=False)).briefing
+    assert [s.sources for s in b.stories] == [[1, 2, 3, 4, 5]]
+
+
 def test_front_page_order_is_independent_sources_then_languages_then_recency():
     def story(id: str, outlets: int, languages: list[str], last: str) -> StoryBriefing:
         return StoryBriefing(id=id, title=id, lead="", sources=[1], first_date=None, last_date=dt.date.fromisoformat(last),

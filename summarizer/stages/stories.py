@@ -9,9 +9,13 @@ Algorithm (single pass over the articles in publication order, then one cluster-
    summary and event descriptions; lowercased words of 3+ letters or numbers, English
    stopwords and news verbs dropped, a light plural stem) and a set of actors (canonical
    names, normalised as `merge` does). IDF is smoothed, `ln((N+1)/(df+1)) + 1`, so it works on
-   five articles as well as on ten thousand. A term or actor that occurs in two or more articles,
-   all from one known outlet, is outlet boilerplate ("Follow us on Telegram", the outlet's own
-   name): its weight is multiplied by `OUTLET_ONLY_WEIGHT`.
+   five articles as well as on ten thousand. Outlet boilerplate ("Follow us on Telegram", the
+   outlet's own name) is what an outlet repeats across unrelated stories: a term or actor that
+   occurs in two or more articles, all from one known outlet, whose articles a first pass (steps
+   2-5 with nothing discounted) puts in two or more stories, none holding more than half of them.
+   Its weight is multiplied by `OUTLET_ONLY_WEIGHT` and steps 2-5 run again. What one outlet's
+   articles about one story share (every file in one `day.az/` folder) is that story's vocabulary
+   and keeps its full weight.
 2. **Blocking.** A cluster is indexed under its members' actors and each member's
    `BLOCK_TERMS` highest-weighted terms. An article is scored only against clusters that share
    such a key with it; a key held by more than `MAX_CLUSTERS_PER_KEY` clusters is too common to
@@ -180,19 +184,31 @@ class _Features:
     keys: list[list[tuple[str, float]]]  # blocking keys with weights
 
 
-def _outlet_only(per_doc: Sequence[Iterable[str]], outlets: Sequence[str | None]) -> set[str]:
-    """Features seen in 2+ articles, all from the same known outlet."""
+def _outlet_only(per_doc: Sequence[Iterable[str]], outlets: Sequence[str | None]) -> dict[str, list[int]]:
+    """Features seen in 2+ articles, all from the same known outlet: feature -> those articles."""
     seen: dict[str, str | None] = {}
-    count: Counter[str] = Counter()
+    where: dict[str, list[int]] = defaultdict(list)
     mixed: set[str] = set()
-    for items, outlet in zip(per_doc, outlets):
+    for i, (items, outlet) in enumerate(zip(per_doc, outlets)):
         for item in set(items):
-            count[item] += 1
+            where[item].append(i)
             if outlet is None:
                 mixed.add(item)
             elif seen.setdefault(item, outlet) != outlet:
                 mixed.add(item)
-    return {item for item, n in count.items() if n >= 2 and item not in mixed}
+    return {item: docs for item, docs in where.items() if len(docs) >= 2 and item not in mixed}
+
+
+def _repeated_across_stories(candidates: dict[str, list[int]], story_of: Sequence[int]) -> set[str]:
+    """The candidates an outlet repeats across unrelated stories: their articles fall into two or more
+    first-pass stories, none of which holds more than half of them. What one outlet's articles about
+    one story have in common is that story's vocabulary, not boilerplate."""
+    boiler = set()
+    for item, docs in candidates.items():
+        per_story = Counter(story_of[i] for i in docs)
+        if len(per_story) >= 2 and 2 * max(per_story.values()) <= len(docs):
+            boiler.add(item)
+    return boiler
 
 
 def _actor_names(doc: StoryDoc) -> tuple[list[str], frozenset[str]]:
@@ -209,31 +225,42 @@ def _actor_names(doc: StoryDoc) -> tuple[list[str], frozenset[str]]:
     return names, frozenset(main)
 
 
-def _features(docs: Sequence[StoryDoc]) -> _Features:
-    n = len(docs)
-    outlets = [d.outlet for d in docs]
-    texts, actor_lists, mains = [], [], []
+@dataclass
+class _Bags:
+    """Each article's terms (counted) and actor names, main actors first; what the weights are computed from."""
+
+    texts: list[Counter]
+    actors: list[list[str]]
+    main: list[frozenset[str]]
+
+
+def _bags(docs: Sequence[StoryDoc]) -> _Bags:
+    bags = _Bags([], [], [])
     for d in docs:
         names, main = _actor_names(d)
-        actor_lists.append(names)
-        mains.append(main)
+        bags.actors.append(names)
+        bags.main.append(main)
         name_words = {w for name in names for w in _terms(name)}  # who is the actors' part; the text says what
         words = _terms(d.headline) * HEADLINE_WEIGHT + _terms(d.summary)
         for description, _ in d.events:
             words += _terms(description)
-        texts.append(Counter(w for w in words if w not in name_words))
+        bags.texts.append(Counter(w for w in words if w not in name_words))
+    return bags
 
-    def idf_table(per_doc: Sequence[Iterable[str]]) -> dict[str, float]:
-        df: Counter[str] = Counter()
-        for items in per_doc:
-            df.update(set(items))
-        boiler = _outlet_only(per_doc, outlets)
-        return {t: (math.log((n + 1) / (c + 1)) + 1.0) * (OUTLET_ONLY_WEIGHT if t in boiler else 1.0) for t, c in df.items()}
 
-    term_idf = idf_table(texts)
-    actor_idf = idf_table(actor_lists)
+def _idf(per_doc: Sequence[Iterable[str]], boiler: set[str]) -> dict[str, float]:
+    df: Counter[str] = Counter()
+    for items in per_doc:
+        df.update(set(items))
+    n = len(per_doc)
+    return {t: (math.log((n + 1) / (c + 1)) + 1.0) * (OUTLET_ONLY_WEIGHT if t in boiler else 1.0) for t, c in df.items()}
+
+
+def _features(docs: Sequence[StoryDoc], bags: _Bags, boiler_terms: set[str], boiler_actors: set[str]) -> _Features:
+    term_idf = _idf(bags.texts, boiler_terms)
+    actor_idf = _idf(bags.actors, boiler_actors)
     vectors, actors, dates, keys = [], [], [], []
-    for counts, names, doc in zip(texts, actor_lists, docs):
+    for counts, names, doc in zip(bags.texts, bags.actors, docs):
         vec = {t: (1.0 + math.log(c)) * term_idf[t] for t, c in counts.items()}
         norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
         vec = {t: v / norm for t, v in vec.items()}
@@ -244,7 +271,7 @@ def _features(docs: Sequence[StoryDoc]) -> _Features:
         top = sorted(vec.items(), key=lambda kv: (-kv[1], kv[0]))[:BLOCK_TERMS]
         strongest = max(weights.values(), default=1.0)
         keys.append([("t:" + t, w) for t, w in top] + [("a:" + a, w / strongest) for a, w in weights.items()])
-    return _Features(vectors, actors, mains, dates, keys)
+    return _Features(vectors, actors, bags.main, dates, keys)
 
 
 # --------------------------------------------------------------------------- clusters
@@ -402,7 +429,25 @@ def cluster_stories(docs: Sequence[StoryDoc]) -> list[Story]:
     if len(set(ids)) != len(ids):
         raise ValueError("cluster_stories: article ids must be unique")
     docs = sorted(docs, key=_order)
-    f = _features(docs)
+    bags = _bags(docs)
+    outlets = [d.outlet for d in docs]
+    term_candidates = _outlet_only(bags.texts, outlets)
+    actor_candidates = _outlet_only(bags.actors, outlets)
+    members = _link(docs, _features(docs, bags, set(), set()))
+    if term_candidates or actor_candidates:
+        story_of = [0] * len(docs)
+        for n, group in enumerate(members):
+            for i in group:
+                story_of[i] = n
+        boiler_terms = _repeated_across_stories(term_candidates, story_of)
+        boiler_actors = _repeated_across_stories(actor_candidates, story_of)
+        if boiler_terms or boiler_actors:
+            members = _link(docs, _features(docs, bags, boiler_terms, boiler_actors))
+    return [Story(id=story_id(docs[m[0]].id), article_ids=tuple(docs[i].id for i in m)) for m in members]
+
+
+def _link(docs: Sequence[StoryDoc], f: _Features) -> list[list[int]]:
+    """Steps 2-5 of the module docstring: the stories as lists of indexes into `docs`, earliest first."""
     clusters: dict[int, _Cluster] = {}
     index = _Index()
     for i, doc in enumerate(docs):
@@ -418,8 +463,7 @@ def cluster_stories(docs: Sequence[StoryDoc]) -> list[Story]:
         clusters[best].add(i, f, doc.date)
         index.add(best, (k for k, _ in f.keys[i]))
     _merge_pass(clusters, index, f)
-    ordered = sorted((sorted(c.members) for c in clusters.values()), key=lambda members: members[0])  # docs are in (date, id) order
-    return [Story(id=story_id(docs[m[0]].id), article_ids=tuple(docs[i].id for i in m)) for m in ordered]
+    return sorted((sorted(c.members) for c in clusters.values()), key=lambda members: members[0])  # docs are in (date, id) order
 
 
 def _aggregate(cluster: _Cluster) -> _Item:
