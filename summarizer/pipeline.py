@@ -18,7 +18,7 @@ from .stages.articles import ArticleSet, Rejection
 from .stages.reading import ArticleStream, read_articles
 from .cache import Cache, open_cache
 from .config.settings import Settings
-from .llm.cost import budget_for, cost_usd, price_for
+from .llm.cost import Budget, budget_for, cost_usd, price_for
 from .llm.client import LLMClient
 from .llm.prompts import load_prompt, schema_hash
 from .models import ArticleBrief
@@ -86,7 +86,7 @@ async def build_briefing_async(
     paths: Sequence[str | Path], settings: Settings, *, on_result: ProgressCallback | None = None,
     transport: httpx.AsyncBaseTransport | None = None, on_loaded: LoadedCallback | None = None,
     articles: ArticleSet | None = None, executive_summary: bool = True, cross_source: bool | None = None,
-    on_status: StatusCallback | None = None,
+    on_status: StatusCallback | None = None, budget: Budget | None = None,
 ) -> BriefingRun:
     """Read, summarize, merge and write the executive summary for everything under `paths`.
 
@@ -95,8 +95,10 @@ async def build_briefing_async(
     cross-source analysis always runs its deterministic parts; its LLM call runs when
     `cross_source` is true (None: whenever the executive summary is written), alongside the summary.
     With `settings.batch` the articles go through the OpenAI Batch API (`on_status` hears its progress).
+    `budget` is shared with other calls (a digest's days spend one budget); default: this run's own.
     """
-    budget = budget_for(settings)  # --max-cost / --max-tokens; raises if a cost budget has no price
+    if budget is None:
+        budget = budget_for(settings)  # --max-cost / --max-tokens; raises if a cost budget has no price
     _check_tpm(settings)
     if settings.batch:
         from .stages.batch import check_batch_settings

@@ -1,6 +1,6 @@
-"""The README's command reference is generated from the CLI's own help, so it cannot drift.
+"""The README's command reference (the CLI's own help) and settings table (the Settings model) are generated, so they cannot drift.
 
-Regenerate after changing an option:  python tests/test_readme.py --update
+Regenerate after changing an option or a setting:  python tests/test_readme.py --update
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
 START, END = "<!-- cli-reference:start -->", "<!-- cli-reference:end -->"
+SETTINGS_START, SETTINGS_END = "<!-- settings-table:start -->", "<!-- settings-table:end -->"
 
 
 def _commands() -> list[list[str]]:
@@ -44,15 +45,36 @@ def generate_reference() -> str:
     return "\n\n".join(blocks)
 
 
-def _section(text: str) -> str:
-    match = re.search(re.escape(START) + r"\n(.*?)\n?" + re.escape(END), text, flags=re.S)
-    assert match, "README lacks the cli-reference markers"
+def generate_settings_table() -> str:
+    """One row per user setting of config/model.py: its brief.toml key, flag, env var, default and description."""
+    from summarizer.config.model import Settings, default_label, knobs
+
+    rows = ["| setting (`brief.toml` key) | flag | env var | default | what it sets |", "|---|---|---|---|---|"]
+    for name, knob in knobs().items():
+        info = Settings.model_fields[name]
+        key = f"`{name}`" if knob.file else f"`{name}` (flag only, never in the file)"
+        flag = ", ".join(f"`{f}`" for f in (knob.short, knob.flag) if f)
+        default = default_label(name) or ("" if info.annotation is bool else "none")
+        cells = [key, flag, f"`{knob.env}`" if knob.env else "", default, info.description or ""]
+        rows.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
+    return "\n".join(rows)
+
+
+def _section(text: str, start: str = START, end: str = END) -> str:
+    match = re.search(re.escape(start) + r"\n(.*?)\n?" + re.escape(end), text, flags=re.S)
+    assert match, f"README lacks the {start} ... {end} markers"
     return match.group(1).strip()
 
 
 def test_readme_command_reference_matches_cli_help():
     assert _section(README.read_text(encoding="utf-8")) == generate_reference(), (
         "README command reference is stale; run: python tests/test_readme.py --update"
+    )
+
+
+def test_readme_settings_table_matches_the_settings_model():
+    assert _section(README.read_text(encoding="utf-8"), SETTINGS_START, SETTINGS_END) == generate_settings_table(), (
+        "README settings table is stale; run: python tests/test_readme.py --update"
     )
 
 
@@ -75,5 +97,7 @@ if __name__ == "__main__" and "--update" in sys.argv:
     text = README.read_text(encoding="utf-8")
     pattern = re.escape(START) + r".*?" + re.escape(END)
     new = re.sub(pattern, lambda _: f"{START}\n{generate_reference()}\n{END}", text, flags=re.S)
+    pattern = re.escape(SETTINGS_START) + r".*?" + re.escape(SETTINGS_END)
+    new = re.sub(pattern, lambda _: f"{SETTINGS_START}\n{generate_settings_table()}\n{SETTINGS_END}", new, flags=re.S)
     README.write_text(new, encoding="utf-8")
-    print("README command reference updated")
+    print("README command reference and settings table updated")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
@@ -176,21 +175,5 @@ def settings_from(*, lenient: bool = False, **flags):  # type: ignore[no-untyped
     return resolve_settings(flags, config_file=config, lenient=lenient)
 
 
-ProviderOpt = Annotated[Optional[str], typer.Option("--provider", help="Server preset: openai | azure | ollama | vllm | llamacpp | lmstudio | openrouter. Sets the default base URL, mode and key env var; explicit flags win. Env: BRIEF_PROVIDER.", show_default=False)]
-ModelOpt = Annotated[Optional[str], typer.Option("--model", "-m", help="Model name. Env: BRIEF_MODEL. Default: gpt-4o-mini.", show_default=False)]
-BaseUrlOpt = Annotated[Optional[str], typer.Option("--base-url", help="OpenAI-compatible endpoint, e.g. http://gpu-box:11434/v1. Env: OPENAI_BASE_URL. Default: the provider's, else OpenAI.", show_default=False)]
-ApiKeyOpt = Annotated[Optional[str], typer.Option("--api-key", help="API key for this endpoint; prefer the provider's env var (OPENAI_API_KEY, AZURE_OPENAI_API_KEY, OPENROUTER_API_KEY; each is sent only to its provider's host) or BRIEF_API_KEY (any endpoint). Never logged or cached.", show_default=False)]
-ModeOpt = Annotated[Optional[str], typer.Option("--mode", help="Structured-output mode: tools | json | md_json | json_schema. Env: BRIEF_MODE. Default: the provider's, else tools.", show_default=False)]
-CacheDirOpt = Annotated[Optional[Path], typer.Option("--cache-dir", help="Cache folder. Env: BRIEF_CACHE_DIR. Default: the user cache dir.", show_default=False)]
-CacheUrlOpt = Annotated[Optional[str], typer.Option("--cache-url", help="Shared Redis cache instead of the folder, e.g. redis://host:6379/0 (rediss:// for TLS); its password is never shown. Env: BRIEF_CACHE_URL.", show_default=False)]
-CacheTtlOpt = Annotated[Optional[str], typer.Option("--cache-ttl", help="Cache entries written now expire after this long: seconds, or 30m, 12h, 7d. Env: BRIEF_CACHE_TTL. Default: never.", show_default=False)]
 ShardOpt = Annotated[Optional[str], typer.Option("--shard", help="K/N: brief only shard K of N of the articles (split by content hash) into the cache and write nothing else; a final run without --shard over the same paths and cache merges them. Share the cache across hosts with --cache-url.", show_default=False)]
-ConfigOpt = Annotated[Optional[Path], typer.Option("--config", help="Config file (TOML). Default: ./brief.toml, then the user config dir.", show_default=False)]
-ConcurrencyOpt = Annotated[Optional[int], typer.Option("--concurrency", "-c", help="Requests in flight at once. Env: BRIEF_CONCURRENCY. Default: 8.", show_default=False)]
-TimeoutOpt = Annotated[Optional[float], typer.Option("--timeout", help="Seconds to wait for each answer. Default: 60; 900 for the local presets (ollama, vllm, llamacpp, lmstudio), whose timed-out requests are not resent.", show_default=False)]
-MaxOutputTokensOpt = Annotated[Optional[int], typer.Option("--max-output-tokens", help="Output-token limit of every request; a longer (or looping) answer is cut off and re-asked shorter. Default: 4096.", show_default=False)]
-ContextWindowOpt = Annotated[Optional[int], typer.Option("--context-window", help="Tokens the model reads per request; summary and comparison calls are sized to it. Env: BRIEF_CONTEXT_WINDOW. Default: known for OpenAI's models, else 32768.", show_default=False)]
-NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the cache.")]
-ReplayOpt = Annotated[Optional[Path], typer.Option("--replay", help="Answer requests from recordings in this folder instead of an endpoint.", show_default=False)]
-RecordOpt = Annotated[Optional[Path], typer.Option("--record", help="Save every live response as a recording in this folder (for --replay and tests).", show_default=False)]
 VerboseOpt = Annotated[int, typer.Option("--verbose", "-v", count=True, help="-v: log brief's retries, re-asks and validation errors to stderr; -vv: also the HTTP wire log (full prompts and article text). Keys are never logged.")]

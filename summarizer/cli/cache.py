@@ -7,28 +7,30 @@ from typing import Annotated
 import typer
 
 from ..errors import BriefError, ConfigError
-from ._common import EXIT_USAGE, CacheDirOpt, CacheTtlOpt, CacheUrlOpt, ConfigOpt, app, fail, settings_from
+from ._common import EXIT_USAGE, app, fail, settings_from
+from .options import SettingFlags, setting_option, settings_options
 
 cache_app = typer.Typer(help="Inspect, clear or copy the cache of answers (a folder, or Redis with --cache-url).", no_args_is_help=True)
 app.add_typer(cache_app, name="cache")
 
 
-def _open(cache_dir, cache_url, config):  # type: ignore[no-untyped-def]
+def _open(flags: SettingFlags):  # type: ignore[no-untyped-def]
     from ..cache import open_cache
 
-    settings = settings_from(cache_dir=cache_dir, cache_url=cache_url, config=config)
+    settings = settings_from(**flags)
     return settings, open_cache(settings)
 
 
 @cache_app.command("info")
-def cache_info(cache_dir: CacheDirOpt = None, cache_url: CacheUrlOpt = None, config: ConfigOpt = None) -> None:
+@settings_options("cache_dir", "cache_url")
+def cache_info(flags: SettingFlags) -> None:
     """Show where the cache is, how many entries it holds and its size."""
     try:
-        settings = settings_from(cache_dir=cache_dir, cache_url=cache_url, config=config)
+        settings = settings_from(**flags)
         if settings.cache_url is None and not settings.cache_dir.exists():  # looking does not create it
             typer.echo(f"Cache: {settings.cache_dir} (not created yet: the first run creates it)\nEntries: 0")
             return
-        _, cache = _open(cache_dir, cache_url, config)
+        _, cache = _open(flags)
         try:
             stats = cache.stats()
         finally:
@@ -43,15 +45,14 @@ def cache_info(cache_dir: CacheDirOpt = None, cache_url: CacheUrlOpt = None, con
 
 
 @cache_app.command("clear")
+@settings_options("cache_dir", "cache_url")
 def cache_clear(
-    cache_dir: CacheDirOpt = None,
-    cache_url: CacheUrlOpt = None,
-    config: ConfigOpt = None,
+    flags: SettingFlags,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
 ) -> None:
     """Delete every cached answer (the next run pays for them again). In Redis, only brief's keys (brief:v1:*) are deleted."""
     try:
-        settings, cache = _open(cache_dir, cache_url, config)
+        settings, cache = _open(flags)
     except BriefError as exc:
         raise fail(exc) from None
     try:
@@ -69,7 +70,7 @@ def cache_clear(
 def cache_copy(
     source: Annotated[str, typer.Option("--from", help="Copy entries from this cache: a folder or a Redis URL.", show_default=False)],
     target: Annotated[str, typer.Option("--to", help="Into this cache: a folder or a Redis URL (entries already there are overwritten with the same content).", show_default=False)],
-    cache_ttl: CacheTtlOpt = None,
+    cache_ttl: setting_option("cache_ttl") = None,
 ) -> None:
     """Copy every cached answer between caches, e.g. a laptop's folder into the team's Redis, or Redis into a folder for offline use.
 

@@ -2,49 +2,29 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
 import typer
 
 from ..errors import BriefError
 from .logs import configure as configure_logging
-from ._common import (
-    EXIT_USAGE,
-    ApiKeyOpt,
-    BaseUrlOpt,
-    ConfigOpt,
-    ContextWindowOpt,
-    ModelOpt,
-    ModeOpt,
-    ProviderOpt,
-    app,
-    fail,
-    settings_from,
-)
+from ._common import EXIT_USAGE, app, fail, settings_from
+from .options import ENDPOINT, SettingFlags, settings_options
 
 _MARK = {"ok": "[ok]  ", "fail": "[FAIL]", "skip": "[skip]"}
 
 
 @app.command("check")
-def check(
-    provider: ProviderOpt = None,
-    model: ModelOpt = None,
-    base_url: BaseUrlOpt = None,
-    api_key: ApiKeyOpt = None,
-    mode: ModeOpt = None,
-    context_window: ContextWindowOpt = None,
-    config: ConfigOpt = None,
-    timeout: Annotated[float, typer.Option("--timeout", help="Seconds to wait for each answer.")] = 30.0,
-) -> None:
+@settings_options(*ENDPOINT, "timeout", "max_output_tokens", "context_window", defaults={"timeout": 30.0},
+                  timeout={"help": "Seconds to wait for each answer.", "show_default": True})
+def check(flags: SettingFlags) -> None:
     """Make one tiny structured call to the endpoint and report what works (reachable, auth, model, structured output, context window) and how to fix what does not."""
     from ..llm.check import check_endpoint
 
     try:
-        settings = settings_from(provider=provider, model=model, base_url=base_url, api_key=api_key, mode=mode, context_window=context_window, config=config, lenient=True)
+        settings = settings_from(**flags, lenient=True)
     except BriefError as exc:
         raise fail(exc) from None
     configure_logging(secrets=settings.secrets)
-    report = check_endpoint(settings.with_(timeout=timeout))
+    report = check_endpoint(settings)
     s = report.settings
     typer.echo(f"brief check: model {s.model}, mode {s.mode} ({s.sources.get('mode', 'default')}), provider {s.provider or '(none)'}")
     for step in report.steps:

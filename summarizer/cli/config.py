@@ -4,22 +4,10 @@ from __future__ import annotations
 
 import typer
 
+from ..config.model import knobs
 from ..errors import BriefError
-from ._common import (
-    ApiKeyOpt,
-    BaseUrlOpt,
-    CacheDirOpt,
-    CacheTtlOpt,
-    CacheUrlOpt,
-    ConcurrencyOpt,
-    ConfigOpt,
-    ModelOpt,
-    ModeOpt,
-    ProviderOpt,
-    app,
-    fail,
-    settings_from,
-)
+from ._common import app, fail, settings_from
+from .options import ALL, ConfigOpt, SettingFlags, settings_options
 
 config_app = typer.Typer(help="Show the config files searched and the resolved settings.", no_args_is_help=True)
 app.add_typer(config_app, name="config")
@@ -43,26 +31,13 @@ def config_path(config: ConfigOpt = None) -> None:
 
 
 @config_app.command("show")
-def config_show(
-    provider: ProviderOpt = None,
-    model: ModelOpt = None,
-    base_url: BaseUrlOpt = None,
-    api_key: ApiKeyOpt = None,
-    mode: ModeOpt = None,
-    cache_dir: CacheDirOpt = None,
-    cache_url: CacheUrlOpt = None,
-    cache_ttl: CacheTtlOpt = None,
-    concurrency: ConcurrencyOpt = None,
-    config: ConfigOpt = None,
-) -> None:
+@settings_options(*(name for name in ALL if knobs()[name].show is not False))
+def config_show(flags: SettingFlags) -> None:
     """Print the resolved settings (key masked) and where each came from: flag, env, file, provider or default."""
     from ..config.settings import settings_rows
 
     try:
-        s = settings_from(
-            provider=provider, model=model, base_url=base_url, api_key=api_key, mode=mode, cache_dir=cache_dir, cache_url=cache_url, cache_ttl=cache_ttl,
-            concurrency=concurrency, config=config, lenient=True,
-        )
+        s = settings_from(**flags, lenient=True)
     except BriefError as exc:
         raise fail(exc) from None
     rows = settings_rows(s)

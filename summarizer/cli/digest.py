@@ -15,10 +15,12 @@ import typer
 
 from ..errors import BriefError, ConfigError
 from .logs import configure as configure_logging
-from ._common import announce_replay, ApiKeyOpt, app, BaseUrlOpt, CacheDirOpt, CacheTtlOpt, CacheUrlOpt, ConcurrencyOpt, ConfigOpt, err, exit_code_for, EXIT_USAGE, interrupted, MaxOutputTokensOpt, ContextWindowOpt, ModelOpt, ModeOpt, NoCacheOpt, ProviderOpt, RecordOpt, ReplayOpt, report_shard, say, settings_from, ShardOpt, TimeoutOpt, VerboseOpt
+from ._common import announce_replay, app, err, exit_code_for, EXIT_USAGE, interrupted, report_shard, say, settings_from, ShardOpt, VerboseOpt
+from .options import ALL, SettingFlags, settings_options
 
 
 @app.command("digest")
+@settings_options(*(name for name in ALL if name != "batch"))  # a day's digest is written now, not within 24 h
 def digest(
     paths: Annotated[list[Path], typer.Argument(help="Article files and folders (folders are read recursively for *.txt).", show_default=False)],
     out: Annotated[Path, typer.Option("--out", help="Folder for the digests (YYYY-MM-DD.md and .json, with --html also .html) and index.md.")] = Path("digests"),
@@ -28,23 +30,9 @@ def digest(
     skip_empty: Annotated[bool, typer.Option("--skip-empty", help="Write nothing for days without articles (default: a short digest saying so).")] = False,
     html: Annotated[bool, typer.Option("--html", help="Also write each day as one self-contained HTML page (YYYY-MM-DD.html, citations open the sources) and index.html.")] = False,
     wait: Annotated[float, typer.Option("--wait", help="Seconds to wait for another brief digest on the same --out to finish; then exit 75.")] = 60.0,
-    provider: ProviderOpt = None,
-    model: ModelOpt = None,
-    base_url: BaseUrlOpt = None,
-    api_key: ApiKeyOpt = None,
-    mode: ModeOpt = None,
-    cache_dir: CacheDirOpt = None,
-    cache_url: CacheUrlOpt = None,
-    cache_ttl: CacheTtlOpt = None,
-    no_cache: NoCacheOpt = False,
-    concurrency: ConcurrencyOpt = None,
-    timeout: TimeoutOpt = None,
-    max_output_tokens: MaxOutputTokensOpt = None,
-    context_window: ContextWindowOpt = None,
+    *,
+    flags: SettingFlags,  # the settings options (cli/options.py)
     shard: ShardOpt = None,
-    replay: ReplayOpt = None,
-    record: RecordOpt = None,
-    config: ConfigOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="For cron: nothing on stdout; only errors (failed articles, rejected files, a held lock) on stderr.")] = False,
     verbose: VerboseOpt = 0,
 ) -> None:
@@ -65,10 +53,7 @@ def digest(
         if last is not None and first is None:
             raise ConfigError("--until needs --since (the first day of the backfill)")
         days = lib.days_between(first, last or today) if first is not None else [day or today]
-        settings = settings_from(
-            provider=provider, model=model, base_url=base_url, api_key=api_key, mode=mode, cache_dir=cache_dir, cache_url=cache_url, cache_ttl=cache_ttl, concurrency=concurrency, timeout=timeout, max_output_tokens=max_output_tokens, context_window=context_window,
-            replay_dir=replay, record_dir=record, config=config, use_cache=False if no_cache else None,
-        )
+        settings = settings_from(**flags)
         configure_logging(verbose=verbose, secrets=settings.secrets)
         if shard is not None:
             from .. import pipeline

@@ -12,38 +12,20 @@ import typer
 from ..llm.cost import format_usd
 from ..errors import BriefError, ConfigError
 from .logs import configure as configure_logging
-from ._common import announce_replay, ApiKeyOpt, app, BaseUrlOpt, CacheDirOpt, CacheTtlOpt, CacheUrlOpt, ConcurrencyOpt, ConfigOpt, err, exit_code_for, fail, interrupted, MaxOutputTokensOpt, ContextWindowOpt, ModelOpt, ModeOpt, NoCacheOpt, ProviderOpt, RecordOpt, ReplayOpt, report_shard, say, settings_from, ShardOpt, TimeoutOpt, VerboseOpt
+from ._common import announce_replay, app, err, exit_code_for, fail, interrupted, report_shard, say, settings_from, ShardOpt, VerboseOpt
+from .options import ALL, SettingFlags, settings_options
 
 
 @app.command("run")
+@settings_options(*ALL)
 def run(
     paths: Annotated[list[Path], typer.Argument(help="Article files and folders (folders are read recursively for *.txt).", show_default=False)],
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the Markdown briefing here instead of stdout (- for stdout). Its folder must exist.", show_default=False)] = None,
     json_out: Annotated[Optional[Path], typer.Option("--json", help="Also write the briefing as JSON (schemas/briefing.schema.json); - for stdout (then the Markdown goes only to -o).", show_default=False)] = None,
     html_out: Annotated[Optional[Path], typer.Option("--html", help="Also write the briefing as one self-contained HTML page: click a citation to read the source, quote highlighted.", show_default=False)] = None,
-    provider: ProviderOpt = None,
-    model: ModelOpt = None,
-    base_url: BaseUrlOpt = None,
-    api_key: ApiKeyOpt = None,
-    mode: ModeOpt = None,
-    cache_dir: CacheDirOpt = None,
-    cache_url: CacheUrlOpt = None,
-    cache_ttl: CacheTtlOpt = None,
-    no_cache: NoCacheOpt = False,
-    concurrency: ConcurrencyOpt = None,
-    timeout: TimeoutOpt = None,
-    max_output_tokens: MaxOutputTokensOpt = None,
-    context_window: ContextWindowOpt = None,
-    rpm: Annotated[Optional[int], typer.Option("--rpm", help="At most this many requests per minute (client-side, spread evenly), to stay under the account's quota.", show_default=False)] = None,
-    tpm: Annotated[Optional[int], typer.Option("--tpm", help="At most this many tokens per minute (estimated: request characters / 4 plus the answer allowance).", show_default=False)] = None,
-    max_cost: Annotated[Optional[float], typer.Option("--max-cost", help="Budget in USD: start no request that would take the run past it (needs the model's price). Exit 2 if articles were left.", show_default=False)] = None,
-    max_tokens: Annotated[Optional[int], typer.Option("--max-tokens", help="Budget in tokens (prompt + answer), like --max-cost.", show_default=False)] = None,
-    batch: Annotated[bool, typer.Option("--batch", help="Send the articles through the OpenAI Batch API (half price, results within 24 h); rerunning resumes a pending batch.")] = False,
+    *,
+    flags: SettingFlags,  # the settings options (cli/options.py)
     shard: ShardOpt = None,
-    max_article_chars: Annotated[Optional[int], typer.Option("--max-article-chars", help="Trim longer articles to this many characters before sending them (the briefing notes what was left out). Default: 20000.", show_default=False)] = None,
-    replay: ReplayOpt = None,
-    record: RecordOpt = None,
-    config: ConfigOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary on stderr; errors only.")] = False,
     verbose: VerboseOpt = 0,
 ) -> None:
@@ -53,11 +35,7 @@ def run(
         from .. import pipeline
 
         md_file, json_file, html_file = _output_files(output, json_out, html_out)  # before any request is paid for
-        settings = settings_from(
-            provider=provider, model=model, base_url=base_url, api_key=api_key, mode=mode, cache_dir=cache_dir, cache_url=cache_url, cache_ttl=cache_ttl, concurrency=concurrency, timeout=timeout, max_output_tokens=max_output_tokens, context_window=context_window,
-            replay_dir=replay, record_dir=record, config=config, use_cache=False if no_cache else None, max_article_chars=max_article_chars,
-            rpm=rpm, tpm=tpm, max_cost=max_cost, max_tokens=max_tokens, batch=True if batch else None,
-        )
+        settings = settings_from(**flags)
         configure_logging(verbose=verbose, secrets=settings.secrets)
         if shard is not None:
             from ..stages.shard import parse_shard

@@ -40,6 +40,9 @@ __all__ = [
     "Knob",
     "Settings",
     "knobs",
+    "Help",
+    "default_label",
+    "option_help",
     "settings_rows",
     "bundled_fixtures_dir",
     "default_cache_dir",
@@ -55,13 +58,27 @@ PRICE_KEYS = ("input_per_mtok", "output_per_mtok")  # USD per million tokens
 
 @dataclass(frozen=True)
 class Knob:
-    """How a user sets one Settings field (the config-file key is the field's name)."""
+    """How a user sets one Settings field; the field's description is its help text.
 
-    flag: str | None = None  # the CLI flag, named in errors
+    The config-file key is the field's name. A field with a Knob is a user setting: `config show`
+    lists it, brief.toml may set it, and, with a `flag`, the commands it applies to take it as an
+    option generated from this Knob (summarizer/cli/options.py); the README's settings table is
+    generated from the same fields.
+    """
+
+    flag: str | None = None  # the CLI flag, named in errors; a bool field's flag switches it away from its default
     env: str | None = None  # the environment variable, if any
     file: bool = True  # may be set in brief.toml
     show: bool | Callable[[Settings], str] = True  # a `brief config show` row (a callable formats its value)
     unit: str = ""  # shown after the value, e.g. "s"
+    short: str | None = None  # a one-letter alias of the flag, e.g. "-m"
+    default_text: str | None = None  # the default as help and README say it, where the value alone would not tell
+    text: bool = False  # the flag takes text that the field's validator reads (e.g. a duration like 7d)
+
+
+def Help(text: str) -> Any:  # noqa: N802  (a marker beside Knob, like pydantic's Field)
+    """The field's description: the help of its flag, the README's settings table, the JSON schema."""
+    return Field(description=text)
 
 
 def default_cache_dir() -> Path:
@@ -259,39 +276,63 @@ class Settings(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     # --- the endpoint (provider, base_url, mode and api_key follow the preset rules above)
-    provider: Annotated[str | None, Knob("--provider", "BRIEF_PROVIDER")] = None  # preset name
-    model: Annotated[str, Knob("--model", "BRIEF_MODEL")] = DEFAULT_MODEL
-    base_url: Annotated[str | None, Knob("--base-url", "OPENAI_BASE_URL")] = None
-    api_key: Annotated[SecretStr | None, Knob("--api-key", file=False, show=_show_key)] = None  # env var: the provider's key_env
-    mode: Annotated[Mode, Knob("--mode", "BRIEF_MODE")] = "tools"
+    provider: Annotated[str | None, Knob("--provider", "BRIEF_PROVIDER"), Help(
+        "Server preset: openai | azure | ollama | vllm | llamacpp | lmstudio | openrouter. "
+        "Sets the default base URL, mode and key env var; explicit flags win.")] = None
+    model: Annotated[str, Knob("--model", "BRIEF_MODEL", short="-m"), Help("Model name.")] = DEFAULT_MODEL
+    base_url: Annotated[str | None, Knob("--base-url", "OPENAI_BASE_URL", default_text="the provider's, else OpenAI"), Help(
+        "OpenAI-compatible endpoint, e.g. http://gpu-box:11434/v1.")] = None
+    api_key: Annotated[SecretStr | None, Knob("--api-key", file=False, show=_show_key), Help(  # env var: the provider's key_env
+        "API key for this endpoint; prefer the provider's env var (OPENAI_API_KEY, AZURE_OPENAI_API_KEY, OPENROUTER_API_KEY; "
+        "each is sent only to its provider's host) or BRIEF_API_KEY (any endpoint). Never logged or cached.")] = None
+    mode: Annotated[Mode, Knob("--mode", "BRIEF_MODE", default_text="the provider's, else tools"), Help(
+        "Structured-output mode: tools | json | md_json | json_schema.")] = "tools"
     # --- the cache and the work
-    cache_dir: Annotated[FolderPath, Knob("--cache-dir", "BRIEF_CACHE_DIR", show=_show_cache_dir)] = Field(default_factory=default_cache_dir)
-    cache_url: Annotated[SecretStr | None, BeforeValidator(_redis_url), Knob("--cache-url", "BRIEF_CACHE_URL", show=lambda s: s.cache_location if s.cache_url else "(none)")] = None  # a shared Redis cache (redis://host:6379/0) instead of cache_dir; may hold a password
-    cache_ttl: Annotated[float | None, _duration("cache_ttl"), Knob("--cache-ttl", "BRIEF_CACHE_TTL", show=lambda s: "(never expires)" if s.cache_ttl is None else f"{s.cache_ttl:g}s")] = None  # seconds a cache entry lives (None: until `brief cache clear`)
-    cache_lease: Annotated[float, _duration("cache_lease"), Knob(env="BRIEF_CACHE_LEASE", unit="s")] = 30.0  # seconds a worker's claim on an article lasts unless renewed
-    concurrency: Annotated[int, Field(ge=1), Knob("--concurrency", "BRIEF_CONCURRENCY")] = 8
+    cache_dir: Annotated[FolderPath, Knob("--cache-dir", "BRIEF_CACHE_DIR", show=_show_cache_dir, default_text="the user cache dir"), Help(
+        "Cache folder.")] = Field(default_factory=default_cache_dir)
+    cache_url: Annotated[SecretStr | None, BeforeValidator(_redis_url), Knob("--cache-url", "BRIEF_CACHE_URL", show=lambda s: s.cache_location if s.cache_url else "(none)"), Help(
+        "Shared Redis cache instead of the folder, e.g. redis://host:6379/0 (rediss:// for TLS); its password is never shown.")] = None
+    cache_ttl: Annotated[float | None, _duration("cache_ttl"), Knob("--cache-ttl", "BRIEF_CACHE_TTL", text=True, default_text="never",
+                                                                    show=lambda s: "(never expires)" if s.cache_ttl is None else f"{s.cache_ttl:g}s"), Help(
+        "Cache entries written now expire after this long: seconds, or 30m, 12h, 7d.")] = None
+    use_cache: Annotated[bool, Knob("--no-cache", file=False, show=False), Help("Neither read nor write the cache.")] = True
+    cache_lease: Annotated[float, _duration("cache_lease"), Knob(env="BRIEF_CACHE_LEASE", unit="s"), Help(
+        "Seconds a worker's claim on an article lasts unless renewed (cache_url shared by several workers).")] = 30.0
+    concurrency: Annotated[int, Field(ge=1), Knob("--concurrency", "BRIEF_CONCURRENCY", short="-c"), Help("Requests in flight at once.")] = 8
     # --- retries
-    timeout: Annotated[float, Positive, Knob("--timeout", unit="s")] = 60.0  # seconds per request (local provider presets: LOCAL_TIMEOUT)
-    max_output_tokens: Annotated[int, Field(ge=256), Knob("--max-output-tokens")] = 4096  # output-token limit of every request: a looping model is cut off here
-    context_window: Annotated[int | None, Field(ge=2048), Knob("--context-window", "BRIEF_CONTEXT_WINDOW", show=lambda s: window_label(s.model, s.context_window))] = None  # tokens the model reads per request: sizes summary and comparison calls (None: known for OpenAI's models, else 32768)
-    max_attempts: Annotated[int, Field(ge=1), Knob()] = 5  # transport attempts per request (429/5xx/timeouts)
-    max_reasks: Annotated[int, NotNegative, Knob()] = 2  # validation re-asks per request
-    max_elapsed: Annotated[float, Positive, Knob()] = 300.0  # seconds, per request, across transport retries
-    backoff_initial: Annotated[float, NotNegative, Knob()] = 1.0  # seconds before the first retry; doubles each time, plus jitter
-    backoff_max: Annotated[float, NotNegative, Knob()] = 30.0  # cap on one backoff wait
-    retry_after_max: Annotated[float, NotNegative, Knob()] = 120.0  # cap on a server's Retry-After
+    timeout: Annotated[float, Positive, Knob("--timeout", unit="s", default_text=(
+        "60; 900 for the local presets (ollama, vllm, llamacpp, lmstudio), whose timed-out requests are not resent")), Help(
+        "Seconds to wait for each answer.")] = 60.0
+    max_output_tokens: Annotated[int, Field(ge=256), Knob("--max-output-tokens"), Help(
+        "Output-token limit of every request; a longer (or looping) answer is cut off and re-asked shorter.")] = 4096
+    context_window: Annotated[int | None, Field(ge=2048), Knob("--context-window", "BRIEF_CONTEXT_WINDOW", default_text="known for OpenAI's models, else 32768",
+                                                               show=lambda s: window_label(s.model, s.context_window)), Help(
+        "Tokens the model reads per request; summary and comparison calls are sized to it.")] = None
+    max_attempts: Annotated[int, Field(ge=1), Knob(), Help("Transport attempts per request (429, 5xx, timeouts).")] = 5
+    max_reasks: Annotated[int, NotNegative, Knob(), Help("Validation re-asks per request.")] = 2
+    max_elapsed: Annotated[float, Positive, Knob(), Help("Seconds per request, across transport retries.")] = 300.0
+    backoff_initial: Annotated[float, NotNegative, Knob(), Help("Seconds before the first retry; doubles each time, plus jitter.")] = 1.0
+    backoff_max: Annotated[float, NotNegative, Knob(), Help("Cap on one backoff wait, in seconds.")] = 30.0
+    retry_after_max: Annotated[float, NotNegative, Knob(), Help("Cap on a server's Retry-After, in seconds.")] = 120.0
     # --- limits and budgets
-    max_article_chars: Annotated[int, Field(ge=1000), Knob("--max-article-chars")] = 20_000  # longer articles are trimmed before sending
-    rpm: Annotated[int | None, Positive, Knob("--rpm")] = None  # client-side limit: requests per minute (None: no limit)
-    tpm: Annotated[int | None, Positive, Knob("--tpm")] = None  # client-side limit: estimated tokens per minute
-    max_cost: Annotated[float | None, Positive, Knob("--max-cost")] = None  # budget in USD: no new request once it would be exceeded
-    max_tokens: Annotated[int | None, Positive, Knob("--max-tokens")] = None  # budget in tokens (prompt + completion)
-    prices: Annotated[dict[str, dict[str, float]], BeforeValidator(_prices), Knob(show=_show_prices)] = Field(default_factory=dict)  # model -> {input_per_mtok, output_per_mtok}
+    max_article_chars: Annotated[int, Field(ge=1000), Knob("--max-article-chars"), Help(
+        "Trim longer articles to this many characters before sending them (the briefing notes what was left out).")] = 20_000
+    rpm: Annotated[int | None, Positive, Knob("--rpm"), Help(
+        "At most this many requests per minute (client-side, spread evenly), to stay under the account's quota.")] = None
+    tpm: Annotated[int | None, Positive, Knob("--tpm"), Help(
+        "At most this many tokens per minute (estimated: request characters / 4 plus the answer allowance).")] = None
+    max_cost: Annotated[float | None, Positive, Knob("--max-cost"), Help(
+        "Budget in USD: start no request that would take the run past it (needs the model's price). Exit 2 if articles were left.")] = None
+    max_tokens: Annotated[int | None, Positive, Knob("--max-tokens"), Help("Budget in tokens (prompt + answer), like --max-cost.")] = None
+    batch: Annotated[bool, Knob("--batch", file=False, show=False), Help(
+        "Send the articles through the OpenAI Batch API (half price, results within 24 h); rerunning resumes a pending batch.")] = False
+    prices: Annotated[dict[str, dict[str, float]], BeforeValidator(_prices), Knob(show=_show_prices, default_text="built in for OpenAI's models on OpenAI's endpoint"), Help(
+        'USD per million tokens per model, as [prices."<model>"] input_per_mtok = 0.15, output_per_mtok = 0.60.')] = Field(default_factory=dict)
     # --- set per run, not in the config file
-    use_cache: Annotated[bool, Knob("--no-cache", file=False, show=False)] = True
-    replay_dir: Annotated[Path | None, Knob("--replay", file=False, show=False)] = None
-    record_dir: Annotated[Path | None, Knob("--record", file=False, show=False)] = None
-    batch: Annotated[bool, Knob("--batch", file=False, show=False)] = False  # brief articles through the OpenAI Batch API
+    replay_dir: Annotated[Path | None, Knob("--replay", file=False, show=False), Help(
+        "Answer requests from recordings in this folder instead of an endpoint.")] = None
+    record_dir: Annotated[Path | None, Knob("--record", file=False, show=False), Help(
+        "Save every live response as a recording in this folder (for --replay and tests).")] = None
     batch_poll: float = 30.0  # seconds between batch status checks
     # --- derived by resolve_settings
     replay_is_default: bool = False  # True when no endpoint was configured and bundled recordings are used
@@ -367,6 +408,23 @@ def knobs() -> dict[str, Knob]:
         if knob is not None:
             found[name] = knob
     return found
+
+
+def default_label(name: str) -> str | None:
+    """The default of setting `name` as help and the README say it; None when there is nothing to say (no value, a switch)."""
+    knob, info = knobs()[name], Settings.model_fields[name]
+    if knob.default_text is not None:
+        return knob.default_text
+    if info.default is None or info.default_factory is not None or isinstance(info.default, bool):
+        return None
+    return (f"{info.default:g}" if isinstance(info.default, float) else str(info.default)) + knob.unit
+
+
+def option_help(name: str) -> str:
+    """The help of setting `name`'s flag: its description, then its env var and default."""
+    knob, description = knobs()[name], Settings.model_fields[name].description or ""
+    default = default_label(name)
+    return description + (f" Env: {knob.env}." if knob.env else "") + (f" Default: {default}." if default else "")
 
 
 def settings_rows(s: Settings) -> list[tuple[str, str, str]]:

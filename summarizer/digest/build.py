@@ -42,6 +42,7 @@ from ..util.files import write_atomic
 from ..stages.matching import EVENT_MATCH, dates_compatible, event_similarity, normalize_name, same_actor, same_target, target_similarity
 from .stories import carry_stories
 from ..pipeline import build_briefing_async, read_articles
+from ..llm.cost import Budget, budget_for
 from ..llm.prompts import load_prompt, schema_hash
 from ..render.digest_markdown import render_digest_json, render_digest_markdown, render_index
 from ..models import (
@@ -250,7 +251,7 @@ def _content(digest: Digest | None) -> object:
 
 async def _build_day(
     day: dt.date, loaded: ArticleSet, undated: list[str], earlier: Sequence[Digest], settings: Settings,
-    transport: httpx.AsyncBaseTransport | None, on_result=None,
+    transport: httpx.AsyncBaseTransport | None, on_result=None, budget: Budget | None = None,
 ) -> DigestDay:
     articles = [a for a in loaded.articles if a.date == day]
     notes = [Note(kind="undated", file=path, message="no date header, so it is in no daily digest; add ' date YYYY-MM-DD' to its first line") for path in undated]
@@ -269,7 +270,7 @@ async def _build_day(
         )
         return DigestDay(day, digest)
 
-    run = await build_briefing_async([], settings, transport=transport, executive_summary=False, cross_source=True, on_result=on_result,
+    run = await build_briefing_async([], settings, transport=transport, executive_summary=False, cross_source=True, on_result=on_result, budget=budget,
                                      articles=ArticleSet(articles=articles, rejected=list(loaded.rejected)))
     b = run.briefing
     by_id = {r.article.id: r for r in run.results if r.ok}
@@ -304,6 +305,7 @@ async def build_digests_async(
     from filelock import FileLock, Timeout
 
     out_dir = Path(out_dir)
+    budget = budget_for(settings)  # one --max-cost / --max-tokens for all the days; a cost budget without a price fails here
     cache = open_cache(settings)
     try:  # read-only, so before the lock: a bad path fails without touching --out
         loaded = read_articles(paths, cache)
@@ -338,7 +340,7 @@ async def build_digests_async(
         try:
             for day in todo:
                 earlier = [history[d] for d in sorted(history) if d < day]
-                result = await _build_day(day, loaded, undated, earlier, settings, transport, on_result)
+                result = await _build_day(day, loaded, undated, earlier, settings, transport, on_result, budget)
                 previous = history.get(day)
                 if result.digest is not None and not result.digest.sources and result.failed and previous is not None and previous.sources:
                     # nothing briefed this time (endpoint down?): the earlier digest of this day stays
