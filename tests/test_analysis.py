@@ -82,7 +82,7 @@ def test_putins_guilt_is_a_change_over_time_ordered_by_the_dates_of_what_each_so
     assert (dushanbe.date, dushanbe.date_basis) == ("2025-10-09", "stated")
     # the December article's line is an undated look back: it is ordered by its publication, never the latest
     assert d.latest == [ref(b, "004")]
-    text = section(render_markdown(b), "Divergences")
+    text = section(render_markdown(b, detail="full"), "Divergences")
     assert f"change over time; latest: [{ref(b, '004')}] 2025-10-09" in text
     assert f"reported on 2025-09-03 [{ref(b, '002')}] (earliest) The outlet states that Putin did not admit" in text
     assert f"2025-10-09 [{ref(b, '004')}] (latest) " in text
@@ -98,7 +98,7 @@ def test_different_figures_published_the_same_day_are_a_contradiction(seed_run: 
     quotes = {s.source: s.quote.text for s in d.sides}
     assert "близько 50" in quotes[ref(b, "001")] and "более 10" in quotes[ref(b, "002")]
     # the June raid (dated by 002) and 001's undated account of it: the dates do not make one later
-    text = section(render_markdown(b), "Divergences")
+    text = section(render_markdown(b, detail="full"), "Divergences")
     assert "accounts differ (neither is later: their dates do not order them)" in text
     assert f"reported on 2025-09-03 [{ref(b, '001')}] According to official information" in text
     assert "*(unnamed source: official information)*" in text
@@ -127,7 +127,7 @@ def test_each_outlets_frame_is_shown_with_its_own_words(seed_run: BriefingRun, s
     b = seed_run.briefing
     rows = [f for f in b.framing if fragment in f.quote.text]
     assert [(f.source, f.tone) for f in rows] == [(ref(b, stem), tone)]
-    assert fragment in section(render_markdown(b), "Framing")
+    assert fragment in section(render_markdown(b, detail="full"), "Framing")
 
 
 def test_the_source_by_actor_table_takes_its_positions_from_the_stance_rows(seed_run: BriefingRun):
@@ -136,7 +136,7 @@ def test_the_source_by_actor_table_takes_its_positions_from_the_stance_rows(seed
     assert b.stance_table
     assert all((c.source, c.holder, c.position) in rows for c in b.stance_table)
     assert any((c.source, c.actor, c.holder, c.position) == (ref(b, "004"), "Kremlin", "Sergei Danilov", "critical") for c in b.stance_table)
-    text = section(render_markdown(b), "Framing")
+    text = section(render_markdown(b, detail="full"), "Framing")
     assert "| Source | Russia | Vladimir Putin | Kremlin |" in text
     assert "Sergei Danilov: critical" in text
 
@@ -152,7 +152,7 @@ def test_the_dushanbe_meeting_is_corroborated_by_the_sources_that_report_it(seed
     assert c.date == "2025-10-09"
     for account in c.accounts:
         assert quote_in_source(account.quote.text, articles[account.source])
-    assert f"Ilham Aliyev and Vladimir Putin met in Dushanbe. — *corroborated by {c.count} sources*" in section(render_markdown(b), "Corroborated")
+    assert f"Ilham Aliyev and Vladimir Putin met in Dushanbe. — *corroborated by {c.count} sources*" in section(render_markdown(b, detail="full"), "Corroborated")
 
 
 def test_only_events_reported_by_two_or_more_sources_are_corroborated(seed_run: BriefingRun):
@@ -248,7 +248,7 @@ def test_a_fabricated_answer_from_the_endpoint_is_never_shown(tmp_path: Path):
     dropped = [n.message for n in b.notes if n.kind == "unverified" and "left out" in n.message]
     assert len(dropped) == 2 and all(m.startswith("model comparison: ") for m in dropped)
     assert run.briefing.meta.replayed == 7, "a structurally valid answer costs one request, however many items fail"
-    markdown = render_markdown(b)
+    markdown = render_markdown(b, detail="full")
     assert "invented" not in section(markdown, "Framing") and "[9]" not in section(markdown, "Divergences")
 
 
@@ -258,7 +258,7 @@ def test_a_fabricated_answer_from_the_endpoint_is_never_shown(tmp_path: Path):
 def test_without_a_recording_for_the_comparison_the_deterministic_parts_still_render(tmp_path: Path):
     fixtures = replay_dir(tmp_path, analysis=False)
     out = tmp_path / "briefing.md"
-    result = CliRunner().invoke(app, ["run", str(SEEDS), "--replay", str(fixtures), "--no-cache", "-q", "-o", str(out), "--json", str(tmp_path / "b.json")])
+    result = CliRunner().invoke(app, ["run", str(SEEDS), "--replay", str(fixtures), "--no-cache", "--detail", "full", "-q", "-o", str(out), "--json", str(tmp_path / "b.json")])
     assert result.exit_code == 0, result.output
     b = Briefing.model_validate_json((tmp_path / "b.json").read_text(encoding="utf-8"))
     assert b.framing == [] and b.corroborated
@@ -281,7 +281,7 @@ def test_a_single_source_gets_no_comparison_and_no_extra_request(tmp_path: Path,
     kinds = [r["headers"].get("X-Brief-Key", "").split("/")[0] for r in fake_openai.requests]
     assert kinds == ["brief"]  # one source: its own brief is the summary, and there is nothing to compare
     assert (run.briefing.divergences, run.briefing.corroborated, run.briefing.framing) == ([], [], [])
-    assert "## Divergences" not in render_markdown(run.briefing)
+    assert "## Divergences" not in render_markdown(run.briefing, detail="full")
 
 
 def test_the_comparison_is_cached_like_the_summary(tmp_path: Path):
@@ -500,6 +500,6 @@ def test_a_conflict_with_an_undated_source_is_not_called_same_day(seed_run: Brie
         "sources": [s.model_copy(update={"date": None}) if s.ref == 1 else s for s in b.sources],
         "divergences": [make_divergence("Detained", [_side(1, None), _side(2, SEP3)], "analysis")],
     })
-    text = section(render_markdown(undated), "Divergences")
+    text = section(render_markdown(undated, detail="full"), "Divergences")
     assert "accounts differ (neither is later: publication date unknown for [1])" in text
     assert "same day" not in text

@@ -30,7 +30,7 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Briefing]:
     home = tmp_path_factory.mktemp("attribution")
     with pytest.MonkeyPatch.context() as mp:
         _isolate(mp, home)
-        result = CliRunner().invoke(app, [str(SEEDS), "--json", str(home / "b.json"), "--no-cache"])
+        result = CliRunner().invoke(app, [str(SEEDS), "--detail", "full", "--json", str(home / "b.json"), "--no-cache"])
     assert result.exit_code == 0, result.output
     return result.stdout, Briefing.model_validate_json((home / "b.json").read_text(encoding="utf-8"))
 
@@ -114,7 +114,7 @@ def test_an_undated_look_back_is_never_shown_as_the_latest_development(run):
     assert f"change over time; latest: [{ref(b, '004')}] 2025-10-09" in text
     assert f"- reported on 2025-12-22 [{ref(b, '000')}] (no date given: not a later development) Looking back, without a date" in text
     (apology,) = [(d, t) for d, t, _ in timeline(markdown) if "apologise" in t]
-    assert apology[0] == "undated" and apology[1].startswith("*(reported on 2025-12-22)* Looking back, without a date")
+    assert apology[0] == "by 2025-12-22" and apology[1].startswith("Looking back, without a date")
 
 
 def test_the_summary_does_not_credit_the_december_article_with_what_it_does_not_give(run):
@@ -149,7 +149,7 @@ def test_a_dispute_that_both_sources_report_is_not_a_divergence(run):
 def test_a_date_no_source_gives_is_not_shown(run, fragment: str, reported: str):
     markdown, _ = run
     (entry,) = [(d, t) for d, t, _ in timeline(markdown) if fragment in t]
-    assert entry[0] == "undated" and entry[1].startswith(f"*(reported on {reported})* ")
+    assert entry[0] == f"by {reported}" and not re.match(r"\*\(", entry[1])
 
 
 def test_no_account_is_labelled_with_a_date_its_source_does_not_state(run):

@@ -44,19 +44,29 @@ def _isolate(mp: pytest.MonkeyPatch, home: Path) -> None:
 
 @pytest.fixture(scope="module")
 def seeds_runs(tmp_path_factory: pytest.TempPathFactory):
-    """`brief <repo>/seeds` twice on a fresh cache: (first run, second run)."""
+    """`brief <repo>/seeds` twice on a fresh cache, then `--detail full`: (first run, second run, full)."""
     home = tmp_path_factory.mktemp("cli-seeds")
     runner = CliRunner()
     with pytest.MonkeyPatch.context() as mp:
         _isolate(mp, home)
         first = runner.invoke(app, [str(SEEDS)])
         second = runner.invoke(app, [str(SEEDS)])
-    return first, second
+        full = runner.invoke(app, [str(SEEDS), "--detail", "full"])
+    return first, second, full
 
 
 @pytest.fixture(scope="module")
 def first(seeds_runs):
+    """The default briefing: the brief."""
     result = seeds_runs[0]
+    assert result.exit_code == 0, result.output
+    return result
+
+
+@pytest.fixture(scope="module")
+def full(seeds_runs):
+    """`--detail full`: every section with its evidence."""
+    result = seeds_runs[2]
     assert result.exit_code == 0, result.output
     return result
 
@@ -91,10 +101,10 @@ def notes(markdown: str) -> list[str]:
 
 
 def timeline(markdown: str) -> list[tuple[str, str, list[int]]]:
-    """(date or 'undated', text, cited sources) for each top-level timeline entry."""
+    """(date, 'by <day reported>' or 'undated', text, cited sources) for each top-level timeline entry."""
     entries = []
     for line in sections(markdown)["Timeline"]:
-        if match := re.match(r"^- \*\*(\S+)\*\* (.*)$", line):
+        if match := re.match(r"^- \*\*([^*]+)\*\* (.*)$", line):
             entries.append((match.group(1), match.group(2), [int(n) for n in CITE.findall(match.group(2))]))
     return entries
 
@@ -129,20 +139,23 @@ def test_every_seed_is_cited_with_its_date_in_the_sources_table(first):
     assert table["000_1a84d6854ee061ff.txt"][0] == 5
 
 
-def test_every_timeline_entry_cites_existing_sources(first):
-    entries = timeline(first.stdout)
+@pytest.mark.parametrize("view", ["first", "full"])
+def test_every_timeline_entry_cites_existing_sources(view, request):
+    out = request.getfixturevalue(view).stdout
+    entries = timeline(out)
     assert len(entries) >= 15
     for date, text, refs in entries:
         assert refs, f"timeline entry without a citation: {date} {text}"
         assert set(refs) <= {1, 2, 3, 4, 5}, text
-    # each account under an entry cites one of the entry's sources
-    for line in sections(first.stdout)["Timeline"]:
-        if line.startswith("  - "):
-            assert re.match(r"^  - \[[1-5]\] ", line), line
+    accounts = [line for line in sections(out)["Timeline"] if line.startswith("  - ")]
+    # each account under an entry cites one of the entry's sources; the brief shows none (they are evidence)
+    assert accounts if view == "full" else not accounts
+    for line in accounts:
+        assert re.match(r"^  - \[[1-5]\] ", line), line
 
 
-def test_every_summary_paragraph_cites_existing_sources(first):
-    paragraphs = sections(first.stdout)["Summary"]
+def test_every_summary_paragraph_cites_existing_sources(full):
+    paragraphs = sections(full.stdout)["Summary"]
     assert len(paragraphs) >= 2
     for paragraph in paragraphs:
         refs = re.search(r"((?:\[\d+\])+)$", paragraph)
@@ -152,10 +165,10 @@ def test_every_summary_paragraph_cites_existing_sources(first):
     assert cited == {1, 2, 3, 4, 5}, "the summary rests on every source"
 
 
-def test_every_stance_row_cites_a_source_and_its_date(first):
-    table = sources_table(first.stdout)
+def test_every_stance_row_cites_a_source_and_its_date(full):
+    table = sources_table(full.stdout)
     date_of = {ref: date for ref, date in table.values()}
-    rows = [line for line in sections(first.stdout)["Who stands where"] if line.startswith("| ") and not line.startswith("| Holder")]
+    rows = [line for line in sections(full.stdout)["Who stands where"] if line.startswith("| ") and not line.startswith("| Holder")]
     assert len(rows) >= 20
     for row in rows:
         match = re.search(r"\| \[(\d)\] (\d{4}-\d{2}-\d{2}) \|$", row)
@@ -163,16 +176,24 @@ def test_every_stance_row_cites_a_source_and_its_date(first):
         assert date_of[int(match.group(1))] == match.group(2)
 
 
-def test_the_timeline_is_in_date_order_with_undated_entries_last(first):
-    dates = [date for date, _, _ in timeline(first.stdout)]
-    dated = [d for d in dates if d != "undated"]
-    assert dates == dated + ["undated"] * (len(dates) - len(dated))
-    assert dated == sorted(dated)
-    # the December article dates nothing after October: its news and its look back are undated, reported on 2025-12-22
-    assert dated[0].startswith("2024") and dated[-1] == "2025-10-09"
+def _day(label: str) -> str:
+    """'by 2025-12-22' -> '2025-12-22', '2025-06 (inferred)' -> '2025-06'."""
+    return label.removeprefix("by ").split(" ")[0]
+
+
+@pytest.mark.parametrize("view", ["first", "full"])
+def test_the_timeline_is_in_date_order_with_undated_entries_at_the_day_they_were_reported(view, request):
+    labels = [date for date, _, _ in timeline(request.getfixturevalue(view).stdout)]
+    assert "undated" not in labels
+    days = [_day(d) for d in labels]
+    assert days == sorted(days)
+    # the December article dates nothing after October: its news and its look back are 'by 2025-12-22', last
+    assert days[0].startswith("2024") and labels[-1] == "by 2025-12-22"
+    assert max(d for d in labels if not d.startswith("by ")) == "2025-10-09"
 
 
 def test_the_dushanbe_meeting_is_one_entry_citing_every_source_that_reports_it(first):
+    # the brief counts the sources on the entry (their accounts are in --detail full)
     refs = {f[:3]: ref for f, (ref, _) in sources_table(first.stdout).items()}
     meetings = [(d, text, r) for d, text, r in timeline(first.stdout) if re.search(r"\bmet\b.*\bDushanbe\b", text)]
     assert len(meetings) == 1, meetings
@@ -189,15 +210,15 @@ def test_the_same_facts_are_merged_across_sources(first):
     assert by_text["Aliyev and Putin held no bilateral meeting at the SCO summit in China."] == [1, 2]
 
 
-def test_a_figure_only_one_source_gives_stays_with_that_source(first):
-    lines = sections(first.stdout)["Timeline"]
+def test_a_figure_only_one_source_gives_stays_with_that_source(full):
+    lines = sections(full.stdout)["Timeline"]
     (i,) = [n for n, line in enumerate(lines) if "Yekaterinburg" in line and line.startswith("- **2025-06**")]
     assert "50" not in lines[i]  # the merged entry
     assert "about 50 people" in lines[i + 1] and lines[i + 1].startswith("  - [1]")  # the Ukrainian source's own account
 
 
-def test_aliyev_is_one_actor_with_his_name_as_written_in_russian_ukrainian_and_latvian(first):
-    actors = sections(first.stdout)["Actors"]
+def test_aliyev_is_one_actor_with_his_name_as_written_in_russian_ukrainian_and_latvian(full):
+    actors = sections(full.stdout)["Actors"]
     (line,) = [a for a in actors if a.startswith("- **Ilham Aliyev**")]
     for name in ("Ильхам Алиев", "Ільхам Алієв", "Ilhams Alijevs"):
         assert name in line
@@ -205,12 +226,87 @@ def test_aliyev_is_one_actor_with_his_name_as_written_in_russian_ukrainian_and_l
     assert not [a for a in actors if re.match(r"- \*\*(Aliyev|Alijevs|Ilham Aliev)\*\*", a)]
 
 
+# --------------------------------------------------------------------------- the brief: layers, each fact once
+
+QUOTE = re.compile(r"“([^”]+)”")
+BRIEF_SECTIONS = ["Bottom line", "Key developments", "Where sources disagree", "How each outlet frames it", "Timeline", "Sources", "Notes"]
+
+
+def test_the_default_briefing_is_a_brief_that_opens_with_the_bottom_line(first):
+    out = first.stdout
+    assert len(out.split()) <= 1200, f"{len(out.split())} words"
+    assert list(sections(out)) == BRIEF_SECTIONS
+    (bottom,) = sections(out)["Bottom line"]
+    text, refs = re.fullmatch(r"(.*?) ((?:\[\d\])+)", bottom).groups()
+    assert len(text.split()) <= 60 and "Aliyev" in text
+    assert set(CITE.findall(refs)) <= {"1", "2", "3", "4", "5"}
+    # the evidence is one level down, and the brief says where
+    assert "`brief --detail full`" in out.splitlines()[4]
+    for evidence in ("## Who stands where", "## Actors", "## Corroborated", "## Summary", "<details>"):
+        assert evidence not in out
+
+
+def test_key_developments_are_a_few_dated_cited_bullets(first):
+    bullets = sections(first.stdout)["Key developments"]
+    assert 3 <= len(bullets) <= 5
+    for line in bullets:
+        assert re.match(r"^- \*\*(by )?\d{4}(-\d\d){0,2}\*\*( \*\(inferred\)\*)? .+ (\[[1-5]\])+$", line), line
+
+
+def test_each_divergence_is_one_line_with_every_side_and_its_date(first):
+    lines = sections(first.stdout)["Where sources disagree"]
+    assert len(lines) == 2 and all(line.startswith("- **") for line in lines)
+    guilt, detained = lines
+    assert "Putin" in guilt and "(change over time; latest [4])" in guilt
+    for side in ("[2] reported on 2025-09-03 (earliest):", "[4] 2025-10-09 (latest):", "[3] reported on 2025-10-10:", "[5] reported on 2025-12-22:"):
+        assert side in guilt
+    assert "(accounts differ)" in detained and "about 50" in detained and "More than 10" in detained
+    assert "“" not in guilt + detained, "each side's quote is evidence (--detail full)"
+
+
+def test_each_outlet_frames_the_story_in_one_line_with_one_short_quote(first):
+    lines = sections(first.stdout)["How each outlet frames it"]
+    assert [re.search(r"\[(\d)\]", line).group(1) for line in lines] == ["1", "2", "3", "4", "5"]
+    for line in lines:
+        (quote,) = QUOTE.findall(line)
+        assert len(quote.split()) <= 19
+        assert re.search(r" — (critical|supportive|neutral|hostile|conciliatory|mixed)", line), line
+    assert lines[1].startswith("- **moscowtimes.ru** [2] 2025-09-03 — ")
+
+
+def test_the_brief_repeats_no_quote(first):
+    quotes = QUOTE.findall(first.stdout)
+    assert quotes and len(quotes) == len(set(quotes))
+
+
+def test_the_timeline_counts_the_sources_of_each_entry_instead_of_repeating_them(first):
+    lines = sections(first.stdout)["Timeline"]
+    assert all(line.startswith("- **") for line in lines[:-1])
+    assert re.fullmatch(r"\*\d+ earlier events? reported by one source: `--detail full`\.\*", lines[-1])
+    for line in lines[:-1]:
+        refs = CITE.findall(line)
+        assert (f"· *{len(refs)} sources*" in line) == (len(refs) > 1), line
+
+
+def test_detail_full_keeps_every_section_with_its_evidence(full):
+    found = list(sections(full.stdout))
+    assert found == ["Summary", "Sources", "Divergences", "Framing", "Corroborated", "Timeline", "Who stands where", "Actors", "Notes"]
+    assert len(QUOTE.findall(full.stdout)) > 100
+    assert "<details><summary>Evidence for each stance</summary>" in full.stdout
+
+
+def test_an_unknown_detail_level_is_refused_naming_the_choices():
+    result = CliRunner().invoke(app, [str(SEEDS), "--detail", "medium"])
+    assert result.exit_code != 0 and result.stdout == ""
+    assert "'medium' is not one of 'brief', 'full'" in result.stderr
+
+
 def test_the_notes_report_nothing_wrong_for_the_seeds(first):
     assert sections(first.stdout)["Notes"] == ["*Nothing to report: every article was summarized and every quote verified.*"]
 
 
 def test_a_second_run_makes_no_llm_request(seeds_runs):
-    first, second = seeds_runs
+    first, second, _ = seeds_runs
     assert second.exit_code == 0
     requests = int(re.search(r"0 LLM requests, (\d+) answers? replayed, 0 cached", first.stderr).group(1))
     assert requests >= 6

@@ -169,11 +169,11 @@ def test_cost_is_in_the_metadata_the_header_and_on_stderr(fake_openai, seeds_cop
 def test_replayed_answers_cost_nothing(tmp_path, seeds_copy):
     run = build_briefing([seeds_copy], Settings(replay_dir=bundled_fixtures_dir(), cache_dir=tmp_path / "cache"))
     assert run.briefing.meta.usage["total_tokens"] > 0
-    assert run.briefing.meta.cost_usd is None and "≈ $" not in render_markdown(run.briefing)
+    assert run.briefing.meta.cost_usd is None and "≈ $" not in render_markdown(run.briefing, detail="full")
 
 
 def test_a_cached_run_shows_no_tokens(fake_openai, seeds_copy, tmp_path):
     s = Settings(base_url=fake_openai.base_url, api_key=SecretStr("sk-test"), cache_dir=tmp_path / "cache")
     build_briefing([seeds_copy], s)
     again = build_briefing([seeds_copy], s)
-    assert again.briefing.meta.usage == {} and " tokens" not in render_markdown(again.briefing).splitlines()[2]
+    assert again.briefing.meta.usage == {} and " tokens" not in render_markdown(again.briefing, detail="full").splitlines()[2]

@@ -178,12 +178,31 @@ def test_unverified_quotes_are_marked_and_never_styled_as_verified(briefing: Bri
 
 def test_sections_sources_and_entries_have_anchors_listed_in_the_navigation(elements, briefing: Briefing):
     nav = [e.attrs["href"] for e in elements if e.tag == "a" and "nav" in e.ancestors]
-    assert nav == ["#summary", "#sources", "#divergences", "#framing", "#corroborated", "#timeline", "#stances", "#actors", "#notes"]
+    assert nav == ["#bottom-line", "#key-developments", "#disagreements", "#outlets", "#timeline", "#sources", "#evidence", "#notes"]
     ids = [e.attrs["id"] for e in elements if "id" in e.attrs]
     assert len(ids) == len(set(ids)), "duplicate anchors"
     assert {h[1:] for h in nav} <= set(ids)
     assert {f"event-{i}" for i in range(1, len(briefing.timeline) + 1)} <= set(ids)
     assert {f"stance-{i}" for i in range(1, len(briefing.stances) + 1)} <= set(ids)
+
+
+def test_the_page_opens_with_the_brief_and_folds_the_evidence_one_click_away(elements, briefing: Briefing):
+    headings = [e.text.lstrip("#").strip() for e in elements if e.tag == "h2" and "details" not in e.ancestors]
+    assert [h.split(" ")[0] for h in headings[:5]] == ["Bottom", "Key", "Where", "How", "Timeline"]
+    folds = [e for e in elements if e.tag == "details" and "fold" in e.attrs.get("class", "").split()]
+    assert [f.attrs["id"] for f in folds] == ["summary-fold", "divergences-fold", "framing-fold", "corroborated-fold", "stances-fold", "actors-fold"]
+    assert not [f for f in folds if "open" in f.attrs]
+    # each evidence section sits in its fold: one click opens it
+    for section in ("summary", "divergences", "framing", "corroborated", "stances", "actors"):
+        (heading,) = [e for e in elements if e.tag == "h2" and e.attrs.get("id") == section]
+        assert heading.within(f"{section}-fold")
+    # the brief's layers are not folded, and every timeline entry is on the page
+    for section in ("bottom-line", "key-developments", "disagreements", "outlets", "timeline"):
+        (heading,) = [e for e in elements if e.attrs.get("id") == section]
+        assert "details" not in heading.ancestors
+    assert len([e for e in elements if e.tag == "li" and e.attrs.get("id", "").startswith("event-")]) == len(briefing.timeline)
+    (bottom,) = [e for e in elements if e.attrs.get("id") == "bottom-line-text"]
+    assert "Aliyev" in bottom.text and len(bottom.text.split()) <= 64
 
 
 def test_the_json_contract_is_unchanged_by_the_html_page(seeds_cli, isolated_env):

@@ -159,10 +159,16 @@ def test_a_citation_opens_its_source_beside_the_text_with_the_quote_highlighted_
     assert path.stat().st_size > 10_000
 
 
+def _unfold(driver) -> None:
+    """Open every folded Evidence section, as a reader's click on its title does."""
+    driver.execute_script("document.querySelectorAll('details.fold').forEach(function (d) { d.open = true; })")
+
+
 def test_the_last_quote_of_a_long_source_is_scrolled_into_view(driver, pages):
     from selenium.webdriver.common.by import By
 
     _open(driver, pages["seeds"])
+    _unfold(driver)
     links = driver.find_elements(By.CSS_SELECTOR, "a.cite[data-q]")
     last = max(links, key=lambda a: int(a.get_attribute("data-q").rsplit("-", 1)[1]))  # the quote furthest into its text
     _click(driver, last)
@@ -171,14 +177,14 @@ def test_the_last_quote_of_a_long_source_is_scrolled_into_view(driver, pages):
     assert driver.execute_script("return document.querySelector('#panel .panel-body').scrollTop") > 0
 
 
-def test_a_summary_citation_opens_the_source_without_a_highlight_and_escape_closes_it(driver, pages):
+def test_a_bottom_line_citation_opens_the_source_without_a_highlight_and_escape_closes_it(driver, pages):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
 
     _open(driver, pages["seeds"])
-    _click(driver, driver.find_element(By.CSS_SELECTOR, "#summary-1 a.cite"))
+    _click(driver, driver.find_element(By.CSS_SELECTOR, "#bottom-line-text a.cite"))
     assert _highlighted(driver) == []
-    assert pages["texts"][int(driver.find_element(By.CSS_SELECTOR, "#summary-1 a.cite").get_attribute("data-src"))][:40] in driver.find_element(By.CSS_SELECTOR, "#panel .panel-body").text
+    assert pages["texts"][int(driver.find_element(By.CSS_SELECTOR, "#bottom-line-text a.cite").get_attribute("data-src"))][:40] in driver.find_element(By.CSS_SELECTOR, "#panel .panel-body").text
     driver.find_element(By.TAG_NAME, "body").send_keys(Keys.ESCAPE)
     assert not driver.find_element(By.ID, "panel").is_displayed()
     assert _errors(driver) == []
@@ -188,6 +194,7 @@ def test_on_a_phone_the_source_covers_the_screen_with_the_quote_in_view(driver, 
     from selenium.webdriver.common.by import By
 
     _open(driver, pages["seeds"], size=(390, 844))
+    _unfold(driver)
     assert driver.execute_script("return document.documentElement.scrollWidth <= window.innerWidth + 1"), "the page scrolls sideways on a phone"
     _click(driver, driver.find_element(By.CSS_SELECTOR, "li[id^='stance-'] a.cite[data-q]"))
     marks = _highlighted(driver)
@@ -203,6 +210,7 @@ def test_the_page_logs_no_error_and_loads_nothing_from_the_network(driver, pages
     from selenium.webdriver.common.by import By
 
     _open(driver, pages["seeds"])
+    _unfold(driver)
     for link in driver.find_elements(By.CSS_SELECTOR, ".divergence a.cite[data-q]")[:6]:
         _click(driver, link)
         assert _highlighted(driver)
@@ -216,6 +224,7 @@ def test_script_injected_through_an_article_never_runs_and_shows_as_text(driver,
     from selenium.webdriver.common.by import By
 
     _open(driver, pages["hostile"])
+    _unfold(driver)
     assert driver.execute_script("return typeof window.__pwned") == "undefined"
     assert "<script>window.__pwned = 'headline'</script></textarea>{{ 7*7 }}" in driver.find_element(By.ID, "src-1").text
     _click(driver, driver.find_element(By.CSS_SELECTOR, "#stance-1 a.cite[data-q]"))
@@ -245,14 +254,28 @@ def test_printing_hides_the_navigation_and_panel_and_unfolds_every_quote(driver,
     assert _errors(driver) == []
 
 
+def test_a_link_into_the_folded_evidence_opens_its_fold(driver, pages):
+    import time
+
+    _open(driver, pages["seeds"])
+    assert driver.execute_script("return document.getElementById('stances-fold').open") is False
+    driver.execute_script("location.hash = '#stance-2'")
+    deadline = time.monotonic() + 5
+    while not driver.execute_script("return document.getElementById('stances-fold').open") and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert driver.execute_script("return document.getElementById('stances-fold').open") is True
+    assert driver.execute_script("return document.getElementById('actors-fold').open") is False
+    assert _errors(driver) == []
+
+
 def test_without_javascript_a_citation_still_leads_to_the_source_text(pages):
     from selenium.webdriver.common.by import By
 
     for browser in _chrome(javascript=False):
         browser.get(pages["seeds"].as_uri())
         assert not browser.find_element(By.CSS_SELECTOR, "#src-2 .source-text").is_displayed()
-        _click(browser, browser.find_element(By.CSS_SELECTOR, "#summary-5 a.cite"))
-        ref = browser.find_element(By.CSS_SELECTOR, "#summary-5 a.cite").get_attribute("data-src")
+        _click(browser, browser.find_element(By.CSS_SELECTOR, "#key-1 a.cite"))
+        ref = browser.find_element(By.CSS_SELECTOR, "#key-1 a.cite").get_attribute("data-src")
         assert browser.current_url.endswith(f"#src-{ref}")
         text = browser.find_element(By.CSS_SELECTOR, f"#src-{ref} .source-text")
         assert text.is_displayed() and pages["texts"][int(ref)][:40] in text.text

@@ -88,15 +88,15 @@ def test_the_not_included_section_is_absent_when_everything_made_it():
     meta = BriefingMeta(generated_at="now", model="m", mode="tools", endpoint="e", prompt_hashes={}, schema_hash="s",
                         articles=0, briefs=0, items_verified=0, items_unverified=0)
     clean = Briefing(meta=meta, sources=[], summary=[], timeline=[], actors=[], stances=[], notes=[])
-    assert "## Not included" not in render_markdown(clean)
-    assert "*No articles.*" in render_markdown(clean)
+    assert "## Not included" not in render_markdown(clean, detail="full")
+    assert "*No articles.*" in render_markdown(clean, detail="full")
     partial = clean.model_copy(update={"notes": [Note(kind="rejected", file="a.txt", message="empty file")]})
-    markdown = render_markdown(partial)
+    markdown = render_markdown(partial, detail="full")
     assert _not_included(markdown) == ["- `a.txt` rejected: empty file"]
     assert "*No article made it into this briefing; see Not included.*" in markdown
     source = Source(ref=1, article_id="x", file="b.txt", date=None, language="en", headline="h")
     with_one = partial.model_copy(update={"sources": [source]})
-    assert "*Nothing else to report: every other article was summarized and every quote verified.*" in render_markdown(with_one)
+    assert "*Nothing else to report: every other article was summarized and every quote verified.*" in render_markdown(with_one, detail="full")
 
 
 def test_json_output_lists_what_was_not_included(tmp_path):

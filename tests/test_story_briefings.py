@@ -116,7 +116,7 @@ def test_no_prompt_holds_more_than_one_story(mixed):
 
 def test_the_front_page_ranks_stories_and_links_to_their_sections(mixed):
     b = mixed[0].briefing
-    md = render_markdown(b)
+    md = render_markdown(b, detail="full")
     assert "## Front page: 2 stories" in md
     # the depot story has 3 outlets in 3 languages; the seeds 5 sources of unknown outlet: 5 independent ones, first
     assert [len(s.sources) for s in b.stories] == [5, 3]
@@ -141,8 +141,8 @@ def test_one_story_reads_as_before_under_a_one_line_front_page():
     story = b.stories[0]
     assert story.sources == [1, 2, 3, 4, 5]
     assert story.summary == b.summary and story.timeline == b.timeline and story.divergences == b.divergences
-    md = render_markdown(b)
-    before = render_markdown(b.model_copy(update={"stories": []}))
+    md = render_markdown(b, detail="full")
+    before = render_markdown(b.model_copy(update={"stories": []}), detail="full")
     lines = md.splitlines()
     front = [line for line in lines if line.startswith("**Front page: 1 story.**")]
     assert len(front) == 1 and "5 sources" in front[0] and "3 languages" in front[0]

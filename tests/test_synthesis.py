@@ -54,7 +54,7 @@ def test_an_answer_whose_paragraphs_mostly_cite_missing_sources_is_re_asked_nami
     assert "summary paragraph 1 (An invented claim resting on no source.)" in asked[1], "the re-ask names the failing paragraph"
     assert run.exit_code == 0
     assert [(p.text, p.sources) for p in run.briefing.summary] == [(REAL["text"], REAL["sources"])]
-    assert INVENTED["text"] not in render_markdown(run.briefing)
+    assert INVENTED["text"] not in render_markdown(run.briefing, detail="full")
 
 
 def test_a_paragraph_citing_a_missing_source_is_left_out_and_noted_without_a_re_ask(tmp_path: Path):
@@ -65,5 +65,5 @@ def test_a_paragraph_citing_a_missing_source_is_left_out_and_noted_without_a_re_
     assert [(p.text, p.sources) for p in run.briefing.summary] == [(REAL["text"], REAL["sources"])]
     dropped = [n.message for n in run.briefing.notes if n.kind == "unverified" and "summary paragraph" in n.message]
     assert dropped == [f"executive summary: summary paragraph 2 ({INVENTED['text']}) left out: sources: sources [9] do not exist; cite only numbers from [1, 2, 3, 4, 5]"]
-    summary = render_markdown(run.briefing).split("## Summary", 1)[1].split("\n## ", 1)[0]
+    summary = render_markdown(run.briefing, detail="full").split("## Summary", 1)[1].split("\n## ", 1)[0]
     assert "[9]" not in summary and INVENTED["text"] not in summary

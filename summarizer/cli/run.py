@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from enum import Enum
 from pathlib import Path
 from collections.abc import Callable
 from typing import Annotated, Optional
@@ -16,6 +17,11 @@ from ._common import announce_replay, app, err, exit_code_for, fail, interrupted
 from .options import ALL, SettingFlags, settings_options
 
 
+class Detail(str, Enum):
+    brief = "brief"
+    full = "full"
+
+
 @app.command("run")
 @settings_options(*ALL)
 def run(
@@ -23,6 +29,7 @@ def run(
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the Markdown briefing here instead of stdout (- for stdout). Its folder must exist.", show_default=False)] = None,
     json_out: Annotated[Optional[Path], typer.Option("--json", help="Also write the briefing as JSON (schemas/briefing.schema.json); - for stdout (then the Markdown goes only to -o).", show_default=False)] = None,
     html_out: Annotated[Optional[Path], typer.Option("--html", help="Also write the briefing as one self-contained HTML page: click a citation to read the source, quote highlighted.", show_default=False)] = None,
+    detail: Annotated[Detail, typer.Option("--detail", help="How much the Markdown shows: 'brief' (bottom line, key developments, disagreements, framing, timeline) or 'full' (every section with its evidence quotes, stances and actors). The JSON and HTML always hold everything.")] = Detail.brief,
     *,
     flags: SettingFlags,  # the settings options (cli/options.py)
     shard: ShardOpt = None,
@@ -65,7 +72,7 @@ def run(
             raise typer.Exit(exit_code_for(done.outcome))
         from ..render.markdown import render_json, render_markdown
 
-        markdown = render_markdown(result.briefing)
+        markdown = render_markdown(result.briefing, detail=detail.value)
         files = [(md_file, markdown)] if md_file else []
         if json_file:
             files.append((json_file, render_json(result.briefing)))

@@ -29,7 +29,7 @@ from ..llm.cost import format_usd
 from ..models import Briefing, BriefingMeta, Quote, Source
 from ..models.attribution import date_label
 from ..models.evidence import locate_quote
-from . import labels
+from . import labels, layers
 from .sections import endpoint_label, own_voices, plural, requests_label
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -184,6 +184,19 @@ def _sources_of(part: Any, by_ref: Mapping[int, Source]) -> list[Source]:
     return [s if isinstance(s, Source) else by_ref[s] for s in part.sources if isinstance(s, Source) or s in by_ref]
 
 
+def _layered(part: Any, sources: Sequence[Source]) -> Any:
+    """The default layers of a briefing or story (`render.layers`), for the page's top sections."""
+    from types import SimpleNamespace
+
+    published = {s.ref: s.date for s in sources}
+    refs = {r if isinstance(r, int) else r.ref for r in part.sources}
+    own = [s for s in sources if s.ref in refs]
+    return SimpleNamespace(
+        bottom=layers.bottom_line(part), key=layers.key_developments(part, published), disagreements=layers.disagreements(part),
+        outlets=layers.outlet_frames(part, own), order=layers.chronological(part.timeline, published),
+    )
+
+
 def _render(template: str, page: BaseModel, texts: Mapping[int, str], **context: Any) -> str:
     from markupsafe import Markup
 
@@ -194,7 +207,7 @@ def _render(template: str, page: BaseModel, texts: Mapping[int, str], **context:
     return _env().get_template(template).render(
         page=page, csp=content_security_policy(css, js), css=Markup(css), js=Markup(js),
         evidence=evidence, src=by_ref, quote_for=_quote_for, stance_actors=_stance_actors,
-        sources_of=lambda part: _sources_of(part, by_ref),
+        sources_of=lambda part: _sources_of(part, by_ref), layered=lambda part: _layered(part, sources),
         published={s.ref: s.date for s in sources}, own=own_voices(sources), date_label=date_label,
         when=labels.when, voice=labels.voice, holder=labels.holder, side_when=labels.side_when,
         divergence_how=labels.divergence_how, side_mark=labels.side_mark, note_titles=_NOTE_TITLES,

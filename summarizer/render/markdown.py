@@ -13,16 +13,30 @@ from ..models import Briefing
 from .sections import (
     cite, cross_source_sections, escape_md, header_lines, notes_sections, own_voices, render_actors, render_stances, render_timeline_entry, sources_table,
 )
+from .layers import chronological
 from .stories import front_page_line, render_stories_markdown
 
-__all__ = ["render_json", "render_markdown"]
+__all__ = ["DETAILS", "render_json", "render_markdown"]
 
 
-def render_markdown(b: Briefing) -> str:
-    """The briefing as Markdown that reads at a glance: summary, timeline, sources, actors, stances, notes.
+DETAILS = ("brief", "full")
 
-    With several stories: a front page, then one section per story (see `render.stories`).
+
+def render_markdown(b: Briefing, detail: str = "brief") -> str:
+    """The briefing as Markdown.
+
+    `detail="brief"` (the default): the layers a reader takes in at a glance, evidence one level
+    down (see `render.brief_view`). `detail="full"`: every section with its evidence: summary,
+    sources, divergences, framing, corroborated, timeline with each source's account, who stands
+    where, actors, notes; with several stories a front page, then one full section per story
+    (see `render.stories`).
     """
+    if detail not in DETAILS:
+        raise ValueError(f"detail must be one of {', '.join(DETAILS)}, not {detail!r}")
+    if detail == "brief":
+        from .brief_view import render_brief_markdown
+
+        return render_brief_markdown(b)
     if len(b.stories) > 1:
         return render_stories_markdown(b)
     out = header_lines(b)
@@ -42,8 +56,9 @@ def render_markdown(b: Briefing) -> str:
     if not b.timeline:
         out.append("*No verified events.*")
     published = {src.ref: src.date for src in b.sources}
-    for e in b.timeline:
-        out += render_timeline_entry(e, f" · *{len(e.sources)} sources*" if len(e.sources) > 1 else "", published)
+    for i in chronological(b.timeline, published):
+        e = b.timeline[i]
+        out += render_timeline_entry(e, f" · *{len(e.sources)} sources*" if len(e.sources) > 1 else "", published, by_day=True)
 
     out += render_stances(b.stances, published, own_voices(b.sources))
     out += render_actors(b.actors)

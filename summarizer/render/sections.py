@@ -254,12 +254,15 @@ def _published(refs: Sequence[int], published: dict[int, dt.date | None] | None)
     return min(dates) if dates else None
 
 
-def render_timeline_entry(e: TimelineEntry, mark: str = "", published: dict[int, dt.date | None] | None = None) -> list[str]:
+def render_timeline_entry(e: TimelineEntry, mark: str = "", published: dict[int, dt.date | None] | None = None, *, by_day: bool = False) -> list[str]:
     """One timeline entry and, beneath it, each source's own account (date, wording, voice, quote).
 
-    Inferred dates say so; an event no source dates reads 'undated; reported on <first publication>'.
+    Inferred dates say so; an event no source dates reads 'undated; reported on <first publication>',
+    or with `by_day` (a briefing's chronology, where it sits at that day) 'by <first publication>'.
     """
-    out = [f"- {_when(e.date, e.date_basis, _published(e.sources, published))} {escape_md(e.description)} {cite(e.sources)}{mark}"]
+    day = _published(e.sources, published)
+    when = f"**by {day}**" if by_day and day and (e.date is None or e.date_basis == "publication") else _when(e.date, e.date_basis, day)
+    out = [f"- {when} {escape_md(e.description)} {cite(e.sources)}{mark}"]
     for a in e.accounts:
         differs = (a.date, a.date_basis) != (e.date, e.date_basis) and len(e.accounts) > 1
         dated = f"({date_label(a.date, a.date_basis).replace(' (inferred)', ', inferred,')} in this source) " if differs else ""

@@ -14,6 +14,7 @@ from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
 from ..models import Briefing, StoryBriefing
+from .layers import chronological
 from .sections import (
     cite, cross_source_sections, escape_md, header_lines, notes_sections, own_voices, plural, render_actors, render_stances, render_timeline_entry, sources_table,
 )
@@ -54,7 +55,9 @@ def _demote(lines: list[str]) -> list[str]:
     return ["#" + line if line.startswith("## ") else line for line in lines]
 
 
-def story_section(b: Briefing | Digest, number: int, story: StoryBriefing, *, status: str = "", news: Sequence[str] = (), marks: Mapping[int, str] | None = None) -> list[str]:
+def story_section(
+    b: Briefing | Digest, number: int, story: StoryBriefing, *, status: str = "", news: Sequence[str] = (), marks: Mapping[int, str] | None = None, by_day: bool = False,
+) -> list[str]:
     """One story's sections (Summary, cross-source ones, Timeline, Who stands where, Actors), citing `b`'s Sources.
 
     A digest passes the story's `status` (new or continuing), its 'new since the previous digest'
@@ -79,9 +82,10 @@ def story_section(b: Briefing | Digest, number: int, story: StoryBriefing, *, st
     if not story.timeline:
         body.append("*No verified events.*")
     published = {r: b.source(r).date for r in story.sources}
-    for i, e in enumerate(story.timeline):
+    for i in chronological(story.timeline, published) if by_day else range(len(story.timeline)):
+        e = story.timeline[i]
         mark = f" · *{len(e.sources)} sources*" if len(e.sources) > 1 else ""
-        body += render_timeline_entry(e, mark + (marks or {}).get(i, ""), published)
+        body += render_timeline_entry(e, mark + (marks or {}).get(i, ""), published, by_day=by_day)
     body += render_stances(story.stances, published, own_voices([b.source(r) for r in story.sources]))
     body += render_actors(story.actors)
     return out + _demote(body)
@@ -95,7 +99,7 @@ def render_stories_markdown(b: Briefing) -> str:
         out.append(f"{number}. **[{escape_md(story.title)}](#{story_anchor(story)})** — {story_facts(story)}")
         out.append(f"   {escape_md(story.lead)} {cite(story.sources)}")
     for number, story in enumerate(b.stories, start=1):
-        out += story_section(b, number, story)
+        out += story_section(b, number, story, by_day=True)
     out += [""] + sources_table(b)
     out += notes_sections(b)
     return "\n".join(out).rstrip() + "\n"

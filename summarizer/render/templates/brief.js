@@ -2,6 +2,19 @@
   "use strict";
   // A citation [n] opens source n in the panel and highlights the quote it cites (data-q).
   // Without this script the same link jumps to the source in the Sources list, text shown.
+  // A link to a section or entry inside a folded Evidence section opens the fold first.
+  function reveal(id) {
+    var el = id ? document.getElementById(id) : null;
+    for (; el; el = el.parentElement) {
+      if (el.tagName === "DETAILS" && el.classList.contains("fold")) { el.open = true; }
+    }
+  }
+  function revealHash() {
+    try { reveal(decodeURIComponent(location.hash.slice(1))); } catch (e) { /* a malformed hash opens nothing */ }
+  }
+  window.addEventListener("hashchange", revealHash);
+  revealHash();
+
   var panel = document.getElementById("panel");
   if (!panel) { return; }
   var meta = panel.querySelector(".panel-meta");
@@ -68,7 +81,7 @@
   // Printing: every folded quote is printed, and folded back afterwards.
   var unfolded = [];
   window.addEventListener("beforeprint", function () {
-    var closed = document.querySelectorAll("details.evidence:not([open])");
+    var closed = document.querySelectorAll("details.evidence:not([open]), details.fold:not([open])");
     for (var i = 0; i < closed.length; i++) { closed[i].open = true; unfolded.push(closed[i]); }
   });
   window.addEventListener("afterprint", function () {
