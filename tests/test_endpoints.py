@@ -118,8 +118,12 @@ def test_text_from_articles_cannot_inject_html_links_or_images(fake_openai, tmp_
     out = tmp_path / "b.md"
     result = CliRunner().invoke(app, [str(folder), "--base-url", fake_openai.base_url, "--api-key", "sk-test", "--no-cache", "-o", str(out)])
     assert result.exit_code == 0, result.output
+    brief = out.read_text(encoding="utf-8")
+    result = CliRunner().invoke(app, [str(folder), "--base-url", fake_openai.base_url, "--api-key", "sk-test", "--detail", "full", "-o", str(out)])
+    assert result.exit_code == 0, result.output
     markdown = out.read_text(encoding="utf-8")
     assert "alert" in markdown, "the quote is shown (escaped), not dropped"
+    markdown += brief  # the brief shows the headline and the lead: the same rules hold
     assert "<script" not in markdown and "<img" not in markdown
     assert not re.search(r"(?<!\\)\]\(", markdown), "no Markdown link or image can open"
     assert not re.search(r"(?<!\\)!\[", markdown)
