@@ -12,6 +12,9 @@ __all__ = [
     "ModelNotFoundError",
     "ReplayMissError",
     "CacheError",
+    "FetchError",
+    "FetchRefused",
+    "FetchFailed",
 ]
 
 
@@ -61,3 +64,15 @@ class ReplayMissError(LLMError):
 
 class CacheError(BriefError):
     """The cache directory cannot be opened or written."""
+
+
+class FetchError(BriefError):
+    """`brief fetch` cannot start: a feed argument or the output folder is unusable."""
+
+
+class FetchRefused(BriefError):
+    """A URL `brief fetch` will not request: not http(s), or its host resolves to a loopback, private or link-local address."""
+
+
+class FetchFailed(BriefError):
+    """One feed or page could not be fetched or read (HTTP error, timeout, too large, not a feed, no text); the run goes on."""

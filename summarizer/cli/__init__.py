@@ -18,6 +18,7 @@ from . import cache as _cache  # noqa: E402,F401
 from . import config as _config  # noqa: E402,F401  (registers `brief config path|show`)
 from . import check as _check  # noqa: E402,F401  (registers `brief check`)
 from . import digest as _digest  # noqa: E402,F401  (registers `brief digest`)
+from . import fetch as _fetch  # noqa: E402,F401  (registers `brief fetch`)
 
 __all__ = ["app", "main"]
 
