@@ -25,6 +25,7 @@ from .models import ArticleBrief
 from .models import Article, BriefResult, CachedBrief, Outcome, RunStats
 from .models.results import ProgressCallback, StatusCallback
 from .errors import ConfigError
+from .stages.quality import run_verdict
 from .stages.summarize import brief_key, summarize_articles_async
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -71,9 +72,15 @@ class BriefingRun:
         return {s.ref: done[s.article_id] for s in self.briefing.sources if s.article_id in done}
 
     @property
+    def degraded(self) -> list[BriefResult]:
+        """Articles in the briefing but not counted as briefed: not in English, or nothing verified (see stages.quality)."""
+        return [r for r in self.results if r.ok and r.degraded]
+
+    @property
     def outcome(self) -> Outcome:
-        """COMPLETE when every article made it into the briefing and every part was written, else PARTIAL."""
-        partial = self.failed or self.rejected or not self.results or self.not_written
+        """COMPLETE when every article was briefed (English, something verified), every part was written and the model
+        did not look too weak; else PARTIAL."""
+        partial = self.failed or self.rejected or not self.results or self.not_written or self.degraded or self.briefing.meta.quality_warning
         return Outcome.PARTIAL if partial else Outcome.COMPLETE
 
     @property
@@ -135,7 +142,7 @@ async def build_briefing_async(
             # After 200 articles the heap holds ~200,000 objects (SDKs, briefs, answers), all still in use:
             # one full collection over them took 0.15 s, and merging the stories set one off.
             frozen = freeze_heap()
-            from .models import BriefingMeta
+            from .models import BriefingMeta, Note
             from .stages.analysis import analyze_briefing
             from .stages.merge import merge_briefs
             from .stages.story_briefings import group_results, story_sections, with_stories
@@ -164,16 +171,20 @@ async def build_briefing_async(
                 """
                 summaries = _summaries(b, done)
                 texts = {s.ref: done[s.article_id].article.text for s in b.sources}
+                established = bool(summaries) or not b.sources  # some source briefed: English, something verified
+                skipped = [] if established else [Note(kind="degraded", message=(
+                    f"no executive summary or comparison of sources {''.join(f'[{s.ref}]' for s in b.sources)}: none was briefed "
+                    "(in English, with a verified quote), so there is no established fact to summarise"))]
 
                 async def analysed():  # type: ignore[no-untyped-def]
-                    result = await analyze_briefing(b, texts, summaries, settings, client, cache, use_llm=use_llm, budget=budget)
+                    result = await analyze_briefing(b, texts, summaries, settings, client, cache, use_llm=use_llm and established, budget=budget)
                     if on_analysed is not None:
                         await client.requests_written()  # CPU work that can wait: after the requests started alongside are written
                         on_analysed(result.apply(b))
                     return result
 
                 summary, analysis = await gather_or_cancel((
-                    write_summary(b, summaries, settings, client, cache, budget=budget) if executive_summary else _value(SummaryOutcome([], [], {}, 0)),
+                    write_summary(b, summaries, settings, client, cache, budget=budget) if executive_summary and established else _value(SummaryOutcome([], skipped if executive_summary else [], {}, 0)),
                     analysed(),
                 ))
                 stats.add_usage(summary.usage)
@@ -200,6 +211,7 @@ async def build_briefing_async(
             "meta": briefing.meta.model_copy(update={
                 "llm_requests": stats.requests, "replayed": stats.replayed, "cache_hits": stats.cache_hits, "usage": _sum_usage(stats.usage, batch_usage),
                 "batch_requests": batch_requests, **_cost(settings, stats.usage, batch_usage),
+                "quality_warning": run_verdict(results, settings.min_verified_share, model_label(settings)),
             }),
         })
         return BriefingRun(briefing=briefing, results=results, rejected=loaded.rejected, stats=stats,
@@ -262,7 +274,8 @@ def _check_tpm(settings: Settings) -> None:
 
 
 def _summaries(b: Briefing, done: dict[str, BriefResult]) -> dict[int, str]:
-    return {s.ref: done[s.article_id].brief.summary for s in b.sources}  # type: ignore[union-attr]
+    """Each source's brief summary, for the executive summary and the comparison; a degraded brief's is no established fact: left out."""
+    return {s.ref: done[s.article_id].brief.summary for s in b.sources if not done[s.article_id].degraded}  # type: ignore[union-attr]
 
 
 async def _story_briefings(results, rejected, groups, analyse, meta: BriefingMeta, client: LLMClient) -> Briefing:

@@ -9,6 +9,7 @@ has `tools`, JSON in `content` otherwise (json, md_json, json_schema).
 Faults are scripted per request, in order: `server.script("429:2", "500", "ok")`. Known faults:
   ok | 429[:seconds] | 429-date[:seconds] | 500 | 502 | 503 | reset | hang[:seconds] | 401 | 401-echo | 404
   | broken_json | missing_field | wrong_type | length | bad_quote | sloppy[:slip] (one of SLIPS, or all)
+  | weak[:failure] (one of WEAK, or all: what a 1.5B model answers, see `weak`)
 After the script runs out, `server.default` (normally "ok") answers.
 """
 
@@ -214,6 +215,8 @@ class FakeOpenAI:
         answer = json.loads(json.dumps(self.answer_for(body, key)))
         if name == "sloppy":  # a well-formed but imperfect answer: the slips of small real models (see SLIPS)
             answer = sloppy(answer, (key or "").split("/")[0], arg or "all")
+        elif name == "weak":  # well-formed JSON that a too-small model writes (see WEAK)
+            answer = weak(answer, (key or "").split("/")[0], arg or "all", _article_of(body))
         finish = "tool_calls" if body.get("tools") else "stop"
         if name == "missing_field":
             answer.pop("summary", None) if "summary" in answer else answer.pop("paragraphs", None)
@@ -288,6 +291,49 @@ def sloppy(answer: dict[str, Any], kind: str, slip: str) -> dict[str, Any]:
         if "extra_keys" in kinds:
             for p in paragraphs:
                 p["confidence"] = "high"
+    return answer
+
+
+WEAK = ("foreign", "repeat", "no_evidence", "fenced", "invented")
+
+
+def _article_of(body: dict[str, Any]) -> str:
+    match = re.search(r"<article>\n(.*)\n</article>", _user_text(body), flags=re.S)
+    return match.group(1) if match else ""
+
+
+def weak(answer: dict[str, Any], kind: str, failure: str, article: str) -> dict[str, Any]:
+    """`answer` as a too-small local model writes it (seen from a 1.5B model on llama.cpp), one failure or all of them:
+
+    foreign: headline, summary and every other gist and description in the article's language (its own sentences);
+    repeat: the summary says its first sentence three times; no_evidence: every stance's "quote" says there is none;
+    fenced: every quote wrapped in the prompt's <article> tags (otherwise verbatim);
+    invented: every quote but the first event's is not in the article."""
+    if kind != "brief":
+        return answer
+    kinds = WEAK if failure == "all" else (failure,)
+    stances, events = answer.get("stances", []), answer.get("events", [])
+    sentences = [s.strip() for s in re.split(r"(?<=[.!?])\s+", article) if len(s.strip()) > 20] or [article.strip()[:200]]
+    if "foreign" in kinds:
+        answer["headline"] = " ".join(sentences[0].split()[:12])
+        answer["summary"] = " ".join(sentences[:3])
+        for item in stances[1::2]:
+            item["gist"] = item["evidence"]
+        for item in events[1::2]:
+            item["description"] = item["evidence"]
+    if "repeat" in kinds:
+        first = re.split(r"(?<=[.!?])\s+", answer["summary"])[0]
+        answer["summary"] = " ".join([first] * 3)
+    if "invented" in kinds:
+        for i, item in enumerate(events + stances):
+            if i:
+                item["evidence"] = f"The model wrote this sentence {i} itself; it is in no article."
+    if "no_evidence" in kinds:
+        for item in stances:
+            item["evidence"] = "The article does not provide evidence for this stance."
+    if "fenced" in kinds:
+        for item in events + stances:
+            item["evidence"] = f"<article>{item['evidence']}</article>"
     return answer
 
 

@@ -173,8 +173,10 @@ def _report(result, written: list[Path], kept: dict[Path, Path], *, quiet: bool 
         _report_problems(result)
         return
     m = result.briefing.meta
-    ok = sum(r.ok for r in result.results)
+    ok = sum(r.ok and not r.degraded for r in result.results)
     parts = [f"{ok} of {plural(len(result.results) + len(result.rejected), 'article')} briefed"]
+    if result.degraded:
+        parts.append(f"{len(result.degraded)} degraded")
     if result.failed:
         parts.append(f"{len(result.failed)} failed")
     if result.rejected:
@@ -208,9 +210,13 @@ def _report_problems(result) -> None:  # type: ignore[no-untyped-def]
         err(f"  failed: {shown}: {error}")
     for r in result.rejected:
         err(f"  rejected: {r.path}: {r.reason}")
+    for r in result.degraded:
+        err(f"  degraded: {r.article.path}: {r.degraded}")
     for note in result.briefing.notes:  # why a part (summary, comparison) was not written
         if note.kind == "failed" and not note.file:
             err(f"  failed: {note.message}")
+    if result.briefing.meta.quality_warning:
+        err(f"Warning: {result.briefing.meta.quality_warning}.")
 
 
 class _Progress:

@@ -324,6 +324,8 @@ class Settings(BaseModel):
     max_cost: Annotated[float | None, Positive, Knob("--max-cost"), Help(
         "Budget in USD: start no request that would take the run past it (needs the model's price). Exit 2 if articles were left.")] = None
     max_tokens: Annotated[int | None, Positive, Knob("--max-tokens"), Help("Budget in tokens (prompt + answer), like --max-cost.")] = None
+    min_verified_share: Annotated[float, Field(ge=0, le=1), Knob(env="BRIEF_MIN_VERIFIED_SHARE"), Help(
+        "Below this share of evidence quotes verified (or with most articles degraded), the run says the model looks too weak and exits 2; 0: never.")] = 0.5
     batch: Annotated[bool, Knob("--batch", file=False, show=False), Help(
         "Send the articles through the OpenAI Batch API (half price, results within 24 h); rerunning resumes a pending batch.")] = False
     prices: Annotated[dict[str, dict[str, float]], BeforeValidator(_prices), Knob(show=_show_prices, default_text="built in for OpenAI's models on OpenAI's endpoint"), Help(

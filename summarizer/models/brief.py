@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 from .attribution import DATE_BASIS_HELP, SAID_BY_HELP, VOICE_HELP, DateBasis, Voice, normalize_date_basis, normalize_voice, stance_voice
 from .base import ActorKind, Position, Precision, ResponseModel as _Model, asked_for, validation_context
 from .evidence import MIN_QUOTE_CHARS
-from .lenient import Repairs, cap, checked_date, date_value, enum_value, keep_valid, language_code, match_name
+from .lenient import Repairs, cap, checked_date, cut_repeats, date_value, enum_value, keep_valid, language_code, match_name, unwrap_quote
 
 __all__ = ["Actor", "Stance", "Event", "ArticleBrief", "MAX_ACTORS", "MAX_STANCES", "MAX_EVENTS"]
 
@@ -228,8 +228,35 @@ def _describe_event(number: int, item: Any) -> str:
     return f"event {number}"
 
 
+def _cut_loops(data: dict[str, Any], name: str, what: str, repairs: Repairs) -> None:
+    """`data[name]` without repeated sentences or looping words, with a note when some were cut."""
+    text = data.get(name)
+    if isinstance(text, str):
+        data[name], cut = cut_repeats(text)
+        if cut:
+            repairs.fix(f"{what}: the model repeated itself ({cut} repeat(s) of a sentence or phrase cut)")
+
+
+def _unloop_items(items: Any, fields: tuple[str, ...], describe: Any, repairs: Repairs) -> Any:
+    """Each item with its text fields cut of repeats and its evidence quote unwrapped of fence tags or quotation marks."""
+    if not isinstance(items, list):
+        return items
+    out = []
+    for number, item in enumerate(items, 1):
+        if isinstance(item, dict):
+            item = dict(item)
+            for name in fields:
+                _cut_loops(item, name, f"{describe(number, item)} {name}", repairs)
+            if isinstance(item.get("evidence"), str):
+                item["evidence"] = unwrap_quote(item["evidence"])
+        out.append(item)
+    return out
+
+
 def _prepare_brief(data: dict[str, Any], repairs: Repairs, context: dict[str, Any]) -> dict[str, Any]:
     """Normalize the answer and drop the items that fail on their own (see `lenient`)."""
+    _cut_loops(data, "headline", "headline", repairs)
+    _cut_loops(data, "summary", "summary", repairs)
     language = language_code(data.get("source_language"))
     if not (isinstance(language, str) and len(language) in (2, 3) and language.isalpha() and language.islower()):
         fallback = context.get("language")
@@ -244,6 +271,8 @@ def _prepare_brief(data: dict[str, Any], repairs: Repairs, context: dict[str, An
         elif isinstance(data[name], list):
             data[name] = [item.model_dump() if isinstance(item, BaseModel) else item for item in data[name]]
 
+    data["stances"] = _unloop_items(data["stances"], ("gist",), _describe_stance, repairs)
+    data["events"] = _unloop_items(data["events"], ("description",), _describe_event, repairs)
     actors = keep_valid(data["actors"], Actor, lambda n, a: f"actor {n} ({a.get('name', '?') if isinstance(a, dict) else a})", repairs)
     if isinstance(actors, list):
         seen: set[str] = set()

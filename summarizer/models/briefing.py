@@ -31,6 +31,7 @@ class Source(_Model):
     date: dt.date | None
     language: str
     headline: str
+    degraded: str | None = Field(default=None, description="Why this source is not counted as briefed (its brief is not in English, or none of its quotes is in the article); null when it is. Its summary is not used for the executive summary.")
     outlet: str | None = Field(default=None, description="The publishing outlet: as the article's text names it, else a domain-named folder of the file (e.g. 'lsm.lv/x.txt') or a URL on its first line; null when unknown (the file then names the source).")
 
 
@@ -98,7 +99,7 @@ class StanceRow(_Model):
 class Note(_Model):
     """Something the reader should know: rejected files, failures, unverified items."""
 
-    kind: Literal["rejected", "failed", "unverified", "duplicate", "undated", "info"]
+    kind: Literal["rejected", "failed", "degraded", "unverified", "duplicate", "undated", "info"]
     file: str | None = None
     message: str
 
@@ -189,6 +190,7 @@ class BriefingMeta(_Model):
     cost_usd: float | None = Field(default=None, description="Estimated USD cost of this run's requests (cached answers cost nothing); null when the model's price is unknown or the answers were replayed.")
     price: str | None = Field(default=None, description="The price the cost was estimated with, e.g. 'gpt-4o-mini: $0.15 in, $0.60 out per 1M tokens (brief's price table)'.")
     batch_requests: int = Field(default=0, description="Article requests answered through the OpenAI Batch API (at half price).")
+    quality_warning: str | None = Field(default=None, description="Set when the run's answers look too weak to trust (too few quotes verified, most articles degraded): the likely cause and the fix.")
 
 
 class StoryBriefing(_Model):

@@ -21,6 +21,7 @@ from pydantic import BaseModel, ValidationError
 
 __all__ = [
     "Repairs", "enum_value", "language_code", "date_value", "short_error", "keep_valid", "cap", "name_key", "match_name",
+    "cut_repeats", "unwrap_quote",
 ]
 
 _NULL_WORDS = {"", "unknown", "n/a", "na", "none", "null", "nil", "undated", "unspecified", "not specified", "not given", "-", "?", "tbd"}
@@ -192,3 +193,48 @@ def match_name(name: str, known: Iterable[str]) -> str | None:
     if best[0] >= FUZZY_NAME and sum(score >= FUZZY_NAME for score, _ in scored) == 1:
         return best[1]
     return None
+
+
+# ------------------------------------------------------------------ degenerate text: loops and fences
+
+_SENTENCE = re.compile(r"(?<=[.!?\u3002])\s+")
+_LOOP = re.compile(r"((?:\w[\w'\u2019-]*[\s,;:]+){1,8}?)\1{2,}", re.UNICODE)  # the same 1-8 words three or more times in a row
+_FENCE_OPEN = re.compile(r"^\s*<(article|briefs?|source)\b[^>]*>\s*", re.I)  # the prompts' own fence tags
+_FENCE_CLOSE = re.compile(r"\s*</(article|briefs?|source)>\s*$", re.I)
+_PAIRS = {'"': '"', "'": "'", "\u201c": "\u201d", "\u201e": "\u201c", "\u00ab": "\u00bb", "\u2018": "\u2019", "\u201a": "\u2018"}
+
+
+def _sentence_key(sentence: str) -> str:
+    return " ".join(re.sub(r"[^\w\s]", " ", sentence.casefold()).split())
+
+
+def cut_repeats(text: str) -> tuple[str, int]:
+    """`text` without a looping model's repeats, and how many were cut: a sentence said again, or a run of
+    the same words three or more times in a row ('and the and the and the' -> 'and the ')."""
+    cut = 0
+
+    def once(match: re.Match[str]) -> str:
+        nonlocal cut
+        cut += 1
+        return match.group(1)
+
+    text = _LOOP.sub(once, text)
+    seen: set[str] = set()
+    kept = []
+    for sentence in _SENTENCE.split(text.strip()):
+        key = _sentence_key(sentence)
+        if key and len(key) >= 12 and key in seen:
+            cut += 1
+            continue
+        seen.add(key)
+        kept.append(sentence)
+    return (" ".join(kept) if cut else text), cut
+
+
+def unwrap_quote(quote: str) -> str:
+    """A quote without the prompt's own fence tags (`<article>...</article>`) or one pair of quotation marks
+    around it: what the model meant to copy. Whether that occurs in the source is still checked as strictly."""
+    text = _FENCE_CLOSE.sub("", _FENCE_OPEN.sub("", quote)).strip()
+    if len(text) > 2 and _PAIRS.get(text[0]) == text[-1] and text[0] not in text[1:-1]:
+        text = text[1:-1].strip()
+    return text

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 from .base import Position, ResponseModel as _Model, asked_for, validation_context
 from .brief import POSITION_SYNONYMS
 from .evidence import MIN_QUOTE_CHARS, quote_in_source
-from .lenient import Repairs, cap, enum_value, keep_valid
+from .lenient import Repairs, cap, enum_value, keep_valid, unwrap_quote
 
 __all__ = ["SummaryParagraph", "ExecutiveSummary", "ClaimSide", "DivergenceClaim", "FramingClaim", "CrossSourceAnalysis"]
 
@@ -148,6 +148,7 @@ class ClaimSide(_Model):
 
     _voice = field_validator("voice", mode="before")(classmethod(lambda cls, v: normalize_voice(v)))
     _basis = field_validator("date_basis", mode="before")(classmethod(lambda cls, v: normalize_date_basis(v)))
+    _unwrap = field_validator("quote", mode="before")(classmethod(lambda cls, v: unwrap_quote(v) if isinstance(v, str) else v))
 
     @model_validator(mode="after")
     def _resolves(self, info: ValidationInfo) -> ClaimSide:
@@ -194,6 +195,7 @@ class FramingClaim(_Model):
     said_by: str | None = Field(default=None, description=SAID_BY_HELP)
 
     _voice = field_validator("voice", mode="before")(classmethod(lambda cls, v: normalize_voice(v)))
+    _unwrap = field_validator("quote", mode="before")(classmethod(lambda cls, v: unwrap_quote(v) if isinstance(v, str) else v))
 
     @field_validator("source", mode="before")
     @classmethod

@@ -77,10 +77,17 @@ class BriefResult:
     unreachable: bool = False  # failed because no connection could be made to an endpoint that never answered this run
     budget_stop: bool = False  # not sent: it would have taken the run past --max-cost / --max-tokens
     notes: list[str] = field(default_factory=list)  # what reading the answer fixed or left out, one line each
+    degraded: str | None = None  # why the brief is in the briefing but not counted as briefed (not English, nothing verified)
+    dropped: int = 0  # stances and events left out on review (no quote, not English): counted as not verified
 
     @property
     def ok(self) -> bool:
         return self.brief is not None
+
+    @property
+    def briefed(self) -> bool:
+        """In the briefing with English text and at least one verified item."""
+        return self.ok and self.degraded is None
 
 
 @dataclass

@@ -20,6 +20,7 @@ __all__ = ["render_digest_markdown", "render_digest_json", "render_index", "inde
 _NOTE_TITLES = {
     "failed": "Failed",
     "rejected": "Rejected",
+    "degraded": "Degraded (in the briefing, not verified)",
     "unverified": "Unverified (left out)",
     "duplicate": "Duplicates",
     "undated": "Undated (in no daily digest)",
@@ -44,7 +45,7 @@ def _header(d: Digest) -> list[str]:
     facts.append(f"digest {m.digest_version}")
     lines = [title, "", "*" + " · ".join(facts) + "*"]
     if m.items_unverified:
-        lines += ["", f"**{m.items_unverified} item(s) had a quote not found in their source and are left out; see Notes.**"]
+        lines += ["", f"**{m.items_unverified} item(s) are left out (a quote not found in their source, no quote, or not in English); see Notes.**"]
     return lines
 
 

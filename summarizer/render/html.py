@@ -44,6 +44,7 @@ _NOT_INCLUDED = ("rejected", "failed")
 _NOTE_TITLES = {
     "failed": "Failed",
     "rejected": "Rejected",
+    "degraded": "Degraded (in the briefing, not verified)",
     "unverified": "Unverified (left out)",
     "duplicate": "Duplicates",
     "undated": "Undated",

@@ -28,6 +28,7 @@ _SCHEME = re.compile(r"(?i)\b(javascript|vbscript|data|file)\s*:(?=\S)")  # a sc
 _URL = re.compile(r"(?i)\b(https?|ftp)://")
 _NOT_INCLUDED = {"rejected": "rejected", "failed": "failed"}  # listed under "Not included", not "Notes"
 _NOTE_TITLES = {
+    "degraded": "Degraded (in the briefing, not verified)",
     "unverified": "Unverified (left out)",
     "duplicate": "Duplicates",
     "undated": "Undated",
@@ -91,8 +92,13 @@ def header_lines(b: Briefing) -> list[str]:
         f"{requests_label(m.llm_requests, m.replayed, m.cache_hits)}{_spend(m)} · "
         f"prompts {', '.join(f'{k} {v}' for k, v in sorted(m.prompt_hashes.items()))} · schema {m.schema_version} ({m.schema_hash})*",
     ]
+    if m.quality_warning:
+        lines += ["", f"**Warning: {escape_md(m.quality_warning)}.**"]
+    degraded = [s.ref for s in b.sources if s.degraded]
+    if degraded:
+        lines += ["", f"**{plural(len(degraded), 'source')} not counted as briefed (degraded: not in English, or nothing verified): {cite(degraded)}; see Notes.**"]
     if m.items_unverified:
-        lines += ["", f"**{m.items_unverified} item(s) had a quote not found in their source and are left out; see Notes.**"]
+        lines += ["", f"**{m.items_unverified} item(s) are left out (a quote not found in their source, no quote, or not in English); see Notes.**"]
     return lines
 
 
@@ -101,7 +107,8 @@ def sources_table(b: Briefing) -> list[str]:
     out = ["## Sources", "", "| # | File | Published | Lang | Headline |", "|---|---|---|---|---|"]
     for s in b.sources:
         files = escape_md(s.file) + "".join(f" (= {escape_md(a)})" for a in s.aliases)
-        out.append(f"| [{s.ref}] | {files} | {s.date or 'unknown'} | {escape_md(s.language)} | {escape_md(s.headline)} |")
+        mark = " *(degraded)*" if s.degraded else ""
+        out.append(f"| [{s.ref}] | {files} | {s.date or 'unknown'} | {escape_md(s.language)} | {escape_md(s.headline)}{mark} |")
     return out
 
 

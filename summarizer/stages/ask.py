@@ -49,6 +49,7 @@ class Question(Generic[T]):
     what: str  # names the answer in notes and logs, e.g. "executive summary"
     context: dict[str, Any] = field(default_factory=dict)  # validation context (valid source numbers, source texts, language)
     check: Callable[[T], list[str]] | None = None  # failing items the models do not drop themselves (e.g. quotes not in the article)
+    vital: Callable[[T], list[str]] | None = None  # problems that alone are worth one re-ask (e.g. the headline is not in English)
     envelope: type[CachedAnswer[Any]] | None = None  # cache entry type; default CachedAnswer[model]
 
 
@@ -66,14 +67,18 @@ class Answer(Generic[T]):
     refused: str | None = None  # not sent: the budget would be exceeded (the refusal, naming the fix)
 
 
-def item_reask(failures: list[str], received: int) -> str:
-    """The re-ask message: only the failing items, each named, and what to do about them."""
+def item_reask(failures: list[str], received: int, vital: list[str] | None = None) -> str:
+    """The re-ask message: the vital problems (a field not in English), then only the failing items, each named, and what to do about them."""
+    head = "".join(f"Your {v}.\n" for v in vital or [])
+    if not failures:
+        return head + ("Answer again in full, with every field the schema describes as English written in English; keep names in "
+                       "`name_in_source` and the evidence quotes exactly as the article writes them.")
     lines = "\n".join(f"- {f}" for f in failures[:20])
     more = f"\n- and {len(failures) - 20} more" if len(failures) > 20 else ""
-    return (
+    return head + (
         f"{len(failures)} of the {received} items in your answer failed their checks and would be left out:\n{lines}{more}\n"
         "Answer again in full: fix these items (copy every quote character for character from the text it cites, cite only the "
-        "numbers given, name only listed actors) or leave them out. Keep the items that were fine as they were."
+        "numbers given, name only listed actors, write the English fields in English) or leave them out. Keep the items that were fine as they were."
     )
 
 
@@ -139,10 +144,12 @@ async def _from_model(
     _add(usage, done.usage)
     value, attempts, grounded = done.value, done.attempts, done.grounded
     failures, received = _failures(value, question.check)
-    if settings.max_reasks > 0 and len(failures) > REASK_SHARE * received:
-        log.info("%s: %d of %d items failed their checks; asking once more for them", question.what, len(failures), received)
+    vital = question.vital(value) if question.vital else []
+    if settings.max_reasks > 0 and (vital or len(failures) > REASK_SHARE * received):
+        log.info("%s: %d of %d items failed their checks%s; asking once more", question.what, len(failures), received, f", and {'; '.join(vital)}" if vital else "")
         previous = done.raw or value.model_dump_json()
-        messages = [*question.messages, {"role": "assistant", "content": previous}, {"role": "user", "content": item_reask(failures, received)}]
+        reask = item_reask(failures if len(failures) > REASK_SHARE * received else [], received, vital)
+        messages = [*question.messages, {"role": "assistant", "content": previous}, {"role": "user", "content": reask}]
         try:
             again = await client.complete(question.model, messages, key=key, context=question.context, on_response=on_response)
         except (AuthError, ModelNotFoundError):
@@ -155,7 +162,8 @@ async def _from_model(
             _add(usage, again.usage)
             attempts += again.attempts
             second, received2 = _failures(again.value, question.check)
-            if received2 - len(second) > received - len(failures):
+            vital2 = question.vital(again.value) if question.vital else []
+            if (len(vital2), -(received2 - len(second))) < (len(vital), -(received - len(failures))):  # fewer vital problems, then more good items
                 value, grounded = again.value, again.grounded
     settle()
     notes = [*value.repairs.fixed, *value.repairs.dropped]

@@ -33,7 +33,7 @@ from ..config.settings import Settings
 from ..llm.cost import Budget, Reservation, estimate_tokens
 from ..errors import ConfigError
 from ..llm.batch import BatchApi, BatchNotFound
-from .grounding import verify_brief
+from .quality import reviewed_result
 from ..llm.client import chat_request_body
 from ..llm.prompts import short_hash
 from ..models import Article, ArticleBrief
@@ -250,7 +250,7 @@ async def _collect(
             schema_hash=brief_key(article, settings)[1].schema_hash, created_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             grounded=True, usage=usage,
         ))
-        result = BriefResult(article, brief, verify_brief(brief, article.text), usage=usage, attempts=1, notes=notes)
+        result = reviewed_result(article, brief, usage=usage, attempts=1, notes=notes)
         outcome.results[article.id] = result
         answered.add(subject)
         if on_result:

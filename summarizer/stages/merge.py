@@ -266,7 +266,10 @@ def merge_briefs(
         a, b = r.article, r.brief
         assert b is not None and r.grounding is not None
         outlet = (b.outlet or "").strip() or outlet_of(a.path, a.text.split("\n", 1)[0])  # as the text names it, else its folder or URL
-        sources.append(Source(ref=ref, article_id=a.id, file=a.path, aliases=a.aliases, date=a.date, language=b.source_language, headline=b.headline, outlet=outlet))
+        sources.append(Source(ref=ref, article_id=a.id, file=a.path, aliases=a.aliases, date=a.date, language=b.source_language, headline=b.headline,
+                              outlet=outlet, degraded=r.degraded))
+        if r.degraded:
+            notes.append(Note(kind="degraded", file=a.path, message=f"[{ref}] not counted as briefed: {r.degraded}; its summary is not used for the executive summary"))
         for alias in a.aliases:
             notes.append(Note(kind="duplicate", file=alias, message=f"identical to {a.path}; cited as [{ref}]"))
         for text in a.notes:
@@ -292,6 +295,6 @@ def merge_briefs(
                 notes.append(Note(kind="unverified", file=a.path, message=f"event left out, its quote is not in the source: {event.description} (claimed quote: {event.evidence!r})"))
     stances.sort(key=lambda s: (normalize_name(s.holder), s.source))
     verified = sum(r.grounding.verified for _, r in numbered)  # type: ignore[union-attr]
-    total = sum(r.grounding.total for _, r in numbered)  # type: ignore[union-attr]
+    total = sum(r.grounding.total + r.dropped for _, r in numbered)  # type: ignore[union-attr]  # items left out on review (no quote, not English) were not verified either
     meta = meta.model_copy(update={"briefs": len(numbered), "items_verified": verified, "items_unverified": total - verified})
     return Briefing(meta=meta, sources=sources, summary=list(summary), timeline=_merge_events(numbered, canonical), actors=actors, stances=stances, notes=notes)

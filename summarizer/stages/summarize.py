@@ -30,6 +30,7 @@ from ..llm.context import context_window, input_room, prompt_tokens, window_sour
 from ..llm.cost import Budget, budget_for
 from .ask import Question, ask
 from .grounding import verify_brief
+from .quality import english_problems, reviewed_result
 from .matching import escape_closing_tag
 from ..llm.client import EndpointError, EndpointUnreachableError, LLMClient
 from ..llm.prompts import Prompt, load_prompt, schema_hash
@@ -143,11 +144,11 @@ async def _summarize_one(
 
     def check(brief: ArticleBrief) -> list[str]:
         checked.append((brief, verify_brief(brief, article.text)))
-        return _ungrounded(brief, checked[-1][1])
+        return _ungrounded(brief, checked[-1][1]) + english_problems(brief)[1]
 
     question = Question(
         ArticleBrief, brief_messages(article, prompt), ckey, rkey, what=f"brief of {article.path}", context={"language": article.language},
-        check=check, envelope=CachedBrief,
+        check=check, vital=lambda brief: english_problems(brief)[0], envelope=CachedBrief,
     )
     answer = await ask(question, settings, client, cache, budget, on_response=on_response, found=found)
     stats.add_usage(answer.usage)
@@ -159,9 +160,7 @@ async def _summarize_one(
         return BriefResult(article, error=str(exc), usage=answer.usage, attempts=answer.attempts, endpoint_down=isinstance(exc, EndpointError),
                            unreachable=isinstance(exc, EndpointUnreachableError))
     report = next((r for brief, r in checked if brief is answer.value), None)  # the kept answer was checked already
-    return BriefResult(article, answer.value, report if report is not None else verify_brief(answer.value, article.text),
-                       from_cache=answer.from_cache, usage=answer.usage,
-                       attempts=answer.attempts, notes=answer.notes)
+    return reviewed_result(article, answer.value, report, from_cache=answer.from_cache, usage=answer.usage, attempts=answer.attempts, notes=answer.notes)
 
 
 @dataclass
