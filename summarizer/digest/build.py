@@ -274,7 +274,7 @@ async def _build_day(
                                      articles=ArticleSet(articles=articles, rejected=list(loaded.rejected)))
     b = run.briefing
     by_id = {r.article.id: r for r in run.results if r.ok}
-    summary = [SummaryParagraph(text=by_id[s.article_id].brief.summary, sources=[s.ref]) for s in b.sources]  # type: ignore[union-attr]
+    summary = [SummaryParagraph(text=by_id[s.article_id].brief.summary, sources=[s.ref]) for s in b.sources if not s.degraded]  # type: ignore[union-attr]  # a degraded brief is no established fact
     own = {p.sources[0]: p for p in summary}
     stories = [story if story.summary else story.model_copy(update={"summary": [own[r] for r in story.sources if r in own]}) for story in b.stories]
     new, seen, shifts = compare_with_earlier(b.timeline, b.stances, earlier, day)

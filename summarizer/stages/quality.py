@@ -153,12 +153,14 @@ def run_verdict(results: Sequence[BriefResult], minimum: float, model: str) -> s
     verified, total = verified_share(done)
     degraded = [r for r in done if r.degraded]
     share = verified / total if total else 0.0
-    if share >= minimum and len(degraded) * 2 <= len(done):
+    found = []
+    if share < minimum:
+        found.append(f"only {verified} of {total} evidence quotes were found in their sources ({share:.0%}, below min_verified_share {minimum:.0%})")
+    if len(degraded) * 2 > len(done):
+        untranslated = sum("English" in (r.degraded or "") for r in degraded)
+        found.append(f"{len(degraded)} of {len(done)} articles are degraded" + (f" ({untranslated} not answered in English)" if untranslated else ""))
+    if not found:
         return None
-    untranslated = sum("English" in (r.degraded or "") for r in degraded)
-    found = [f"only {verified} of {total} evidence quotes were found in their sources ({share:.0%}, below min_verified_share {minimum:.0%})"]
-    if untranslated:
-        found.append(f"{untranslated} of {len(done)} articles were not answered in English")
-    return (f"the model looks too weak for brief: {'; '.join(found)}. Likely cause: {model} is too small or its answers are not "
-            "constrained; fix: use a larger model (7B or more), or a provider preset that sends the schema "
-            "(--provider llamacpp|ollama|vllm|lmstudio), and run `brief check` first")
+    return (f"the model looks too weak for brief: {'; '.join(found)}. Likely cause: {model} is too small for the task, or its answers "
+            "are not constrained to the schema; fix: use a larger model (7B or more), or a --provider preset that sends the schema "
+            "(llamacpp, ollama, vllm, lmstudio), and run `brief check` before a long run")
