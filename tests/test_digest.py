@@ -388,3 +388,19 @@ def test_a_stance_recalled_from_before_the_earlier_one_is_no_shift(date: str | N
     october = _earlier(dt.date(2025, 10, 10), _row("conciliatory"))
     _, _, shifts = compare_with_earlier([], [_row("hostile", date, basis)], [october], dt.date(2025, 12, 22))  # type: ignore[list-item]
     assert bool(shifts) is shift
+
+
+def test_rewriting_a_day_without_html_leaves_no_stale_page_behind_the_index(tmp_path: Path):
+    day = dt.date(2025, 9, 3)
+    one = tmp_path / "one"
+    one.mkdir()
+    shutil.copy(SEEDS / "001_dbcce7b43ab26e22.txt", one)
+    out = tmp_path / "dg"
+    digest_days(out, day, paths=(one,), html=True)
+    assert "1 source" in (out / f"{day}.html").read_text(encoding="utf-8")
+
+    digest_days(out, day)  # both articles of the day, without --html
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert f'href="{day}.html"' in index and "2 sources" in index
+    page = (out / f"{day}.html").read_text(encoding="utf-8")
+    assert "2 sources" in page and "1 source " not in page and "1 source<" not in page

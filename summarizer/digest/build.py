@@ -296,7 +296,8 @@ async def build_digests_async(
 ) -> DigestRun:
     """Write the digest of each of `days` (ascending) into `out_dir`, then regenerate its index.
 
-    With `html`, each day is also written as a self-contained page YYYY-MM-DD.html; `index.html`
+    With `html`, each day is also written as a self-contained page YYYY-MM-DD.html (a day that
+    already has a page gets it rewritten even without `html`, so no page is left stale); `index.html`
     is regenerated whenever this run writes pages or the folder already has one.
 
     Holds `out_dir/.brief-digest.lock` for the whole run; raises DigestLockedError if another run
@@ -352,7 +353,7 @@ async def build_digests_async(
                 elif result.digest is not None and (result.digest.sources or not skip_empty):
                     result.markdown_path = write_atomic(out_dir / f"{day}.md", render_digest_markdown(result.digest))
                     result.json_path = write_atomic(out_dir / f"{day}.json", render_digest_json(result.digest))
-                    if html:
+                    if html or (out_dir / f"{day}.html").exists():  # a page written before is rewritten, never left stale
                         from ..render.html import render_digest_html
 
                         result.html_path = write_atomic(out_dir / f"{day}.html", render_digest_html(result.digest, result.texts))
