@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from summarizer.cli import app
 from summarizer.errors import ConfigError
+from summarizer.models import Digest
 from summarizer.stages.articles import load_articles
 from summarizer.stages.shard import Shard, parse_shard
 
@@ -81,7 +82,9 @@ def test_four_shards_pay_once_per_article_and_the_final_run_only_merges(tmp_path
     assert rerun.exit_code == 0 and "0 LLM requests" in rerun.output
 
 
-def test_digest_shards_then_the_digest_costs_nothing(tmp_path: Path, fake_openai):
+def test_digest_shards_then_the_final_digest_pays_one_comparison_per_multi_source_story(tmp_path: Path, fake_openai):
+    """README, Scaling out: the shards brief every article; the final run briefs none and pays one
+    cross-source comparison per story of two or more sources (a story spans shards, so no shard can)."""
     folder = write_articles(tmp_path / "news")
     cache = ["--cache-dir", str(tmp_path / "cache")]
     days = ["--since", "2025-10-10", "--until", "2025-10-11"]  # two of the three days
@@ -95,7 +98,9 @@ def test_digest_shards_then_the_digest_costs_nothing(tmp_path: Path, fake_openai
     assert final.exit_code == 0, final.output
     assert sum(brief_subjects(fake_openai).values()) == 16, "the digests are merged from the cache: no article is briefed again"
     kinds = [(r["headers"].get("X-Brief-Key") or r["headers"].get("x-brief-key") or "").split("/")[0] for r in fake_openai.requests[16:]]
-    assert set(kinds) <= {"analysis"} and len(kinds) <= 2, "the final run pays only for each day's story comparison"
+    multi = [s for day in ("2025-10-10", "2025-10-11") for s in Digest.model_validate_json((tmp_path / "d" / f"{day}.json").read_text()).stories
+             if len(s.sources) >= 2]
+    assert kinds == ["analysis"] * len(multi) and multi, "the final run pays only each multi-source story's comparison"
     again = runner.invoke(app, ["digest", str(folder), *days, *cache, *live(fake_openai), "--out", str(tmp_path / "d")])
     assert again.exit_code == 0 and fake_openai.count == 16 + len(kinds), "rerun: zero requests"
     assert (tmp_path / "d" / "2025-10-10.md").is_file() and (tmp_path / "d" / "2025-10-11.md").is_file()
