@@ -43,7 +43,7 @@ def digest(
     """
     from ..digest import build as lib
 
-    configure_logging(verbose=verbose)
+    configure_logging(verbose=verbose, quiet=quiet)
     settings, briefed = None, _Briefed()
     try:
         today = dt.date.today()
@@ -54,7 +54,7 @@ def digest(
             raise ConfigError("--until needs --since (the first day of the backfill)")
         days = lib.days_between(first, last or today) if first is not None else [day or today]
         settings = settings_from(**flags)
-        configure_logging(verbose=verbose, secrets=settings.secrets)
+        configure_logging(verbose=verbose, quiet=quiet, secrets=settings.secrets)
         if shard is not None:
             from .. import pipeline
             from ..stages.shard import parse_shard

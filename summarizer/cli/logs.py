@@ -1,4 +1,4 @@
-"""One log handler for every command: stderr, quiet unless --verbose, secrets blanked out of every line.
+"""One log handler for every command: stderr, brief's own warnings only unless --verbose, secrets blanked out of every line.
 
 The app installs it around whichever command runs (`command_logging`); a command that resolves
 settings hands over their secrets (the API key, the cache URL's password) with `configure`, so no
@@ -34,12 +34,26 @@ class RedactingFormatter(logging.Formatter):
 _active: list[RedactingFormatter] = []
 
 
+class _StderrHandler(logging.StreamHandler):
+    """Writes to whatever sys.stderr is at the time, so a line logged under the progress bar
+    (rich redirects stderr while it draws) is printed above the bar instead of through it."""
+
+    @property  # type: ignore[override]
+    def stream(self):  # type: ignore[no-untyped-def]
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value) -> None:  # type: ignore[no-untyped-def]
+        pass
+
+
 OWN = "summarizer"  # brief's own loggers: retries, re-asks, rate limits, batch progress
 WIRE = ("openai", "httpx", "httpcore", "instructor")  # full requests and answers: prompts and article text
 
 
-def _levels(verbose: int) -> None:
-    """0: critical only; 1 (-v): brief's own events; 2 (-vv): also the wire log of openai/httpx/instructor."""
+def _levels(verbose: int, quiet: bool = False) -> None:
+    """0: brief's own warnings (a request resent, a batch failed), critical only with --quiet;
+    1 (-v): all of brief's own events; 2 (-vv): also the wire log of openai/httpx/instructor."""
     root = logging.getLogger()
     if verbose >= 2:
         root.setLevel(logging.DEBUG)
@@ -53,16 +67,16 @@ def _levels(verbose: int) -> None:
             logging.getLogger(name).setLevel(logging.WARNING if name != "instructor" else logging.CRITICAL + 1)
     else:
         root.setLevel(logging.CRITICAL)
-        logging.getLogger(OWN).setLevel(logging.NOTSET)
+        logging.getLogger(OWN).setLevel(logging.CRITICAL if quiet else logging.WARNING)  # a resend is never silent
         for name in WIRE:
             logging.getLogger(name).setLevel(logging.CRITICAL + 1 if name == "instructor" else logging.NOTSET)
 
 
 @contextlib.contextmanager
 def command_logging() -> Iterator[RedactingFormatter]:
-    """The handler for one command: on stderr as it is now, critical only until `configure(verbose=True)`."""
+    """The handler for one command: on stderr as it is now, brief's warnings only until `configure(verbose=...)`."""
     formatter = RedactingFormatter()
-    handler = logging.StreamHandler(sys.stderr)
+    handler = _StderrHandler()
     handler.setFormatter(formatter)
     root, instructor = logging.getLogger(), logging.getLogger("instructor")
     saved = root.level, instructor.level
@@ -81,10 +95,10 @@ def command_logging() -> Iterator[RedactingFormatter]:
             logging.getLogger(name).setLevel(level)
 
 
-def configure(*, verbose: int = 0, secrets: Iterable[str] = ()) -> None:
+def configure(*, verbose: int = 0, quiet: bool = False, secrets: Iterable[str] = ()) -> None:
     """Set the running command's verbosity and the secrets its log lines must never show (no-op outside a command)."""
     if not _active:
         return
-    _levels(int(verbose))
+    _levels(int(verbose), quiet=quiet and not verbose)
     for formatter in _active:
         formatter.secrets.update(s for s in secrets if s and len(s) >= 6)

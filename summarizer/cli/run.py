@@ -43,7 +43,7 @@ def run(
 
         md_file, json_file, html_file = _output_files(output, json_out, html_out)  # before any request is paid for
         settings = settings_from(**flags)
-        configure_logging(verbose=verbose, secrets=settings.secrets)
+        configure_logging(verbose=verbose, quiet=quiet, secrets=settings.secrets)
         if shard is not None:
             from ..stages.shard import parse_shard
 
