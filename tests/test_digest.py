@@ -404,3 +404,34 @@ def test_rewriting_a_day_without_html_leaves_no_stale_page_behind_the_index(tmp_
     assert f'href="{day}.html"' in index and "2 sources" in index
     page = (out / f"{day}.html").read_text(encoding="utf-8")
     assert "2 sources" in page and "1 source " not in page and "1 source<" not in page
+
+
+def test_ctrl_c_in_a_backfill_keeps_the_finished_days_says_so_and_the_index_lists_exactly_them(tmp_path: Path, fake_openai):
+    """Exit 130 (README table): a real SIGINT to a real process in the middle of a multi-day digest."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from tests.test_faults import cli_args
+    from .conftest import ROOT
+
+    out = tmp_path / "dg"
+    fake_openai.latency = 1.0
+    command = [sys.executable, "-m", "summarizer", "digest", str(SEEDS), "--since", "2025-09-03", "--until", "2025-12-22", "--skip-empty",
+               "--out", str(out), *cli_args(fake_openai, tmp_path), "-c", "1", "--timeout", "10"]
+    proc = subprocess.Popen(command, cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(ROOT)},
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not (out / "2025-09-03.md").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130, stderr
+    written = sorted(p.stem for p in out.glob("2025-*.md"))
+    assert written and "2025-12-22" not in written, stderr
+    assert re.search(rf"^kept the {len(written)} digest\(s\) finished before the interrupt \({written[0]}.*\) in {re.escape(str(out))}; its index lists them$",
+                     stderr, re.M), stderr
+    index = (out / "index.md").read_text(encoding="utf-8")
+    assert sorted(re.findall(r"\b(2025-\d\d-\d\d)\.md\b", index)) == written

@@ -64,10 +64,15 @@ def digest(
                                         on_loaded=None if quiet else lambda _: announce_replay(settings))
             report_shard(done, quiet, "the same `brief digest` without --shard")
             raise typer.Exit(exit_code_for(done.outcome))
-        run = lib.build_digests(paths, out, settings, days=days, skip_empty=skip_empty, wait=wait, html=html, on_day=None if quiet else _print_day,
+        run = lib.build_digests(paths, out, settings, days=days, skip_empty=skip_empty, wait=wait, html=html, on_day=briefed.day_done(quiet),
                                 on_result=briefed, on_loaded=None if quiet else lambda _: announce_replay(settings))
     except KeyboardInterrupt:
-        raise interrupted(briefed.count if settings is None or settings.use_cache else None) from None
+        exit_ = interrupted(briefed.count if settings is None or settings.use_cache else None)
+        if briefed.written:  # finished days are kept: they are whole, and the index lists exactly them
+            first, last = briefed.written[0], briefed.written[-1]
+            span = str(first) if first == last else f"{first} to {last}"
+            err(f"kept the {len(briefed.written)} digest(s) finished before the interrupt ({span}) in {out}; its index lists them")
+        raise exit_ from None
     except BriefError as exc:
         err(f"Error: {exc}")
         raise typer.Exit(exc.exit_code if exc.exit_code != 1 else EXIT_USAGE) from None
@@ -78,10 +83,19 @@ def digest(
 
 
 class _Briefed:
-    """Counts the articles briefed (and so cached) so far, for the Ctrl-C message."""
+    """Counts the articles briefed (and so cached) and the digests written so far, for the Ctrl-C message."""
 
     def __init__(self) -> None:
         self.count = 0
+        self.written: list[dt.date] = []
+
+    def day_done(self, quiet: bool):  # type: ignore[no-untyped-def]
+        def done(day) -> None:  # type: ignore[no-untyped-def]
+            if day.markdown_path is not None:
+                self.written.append(day.date)
+            if not quiet:
+                _print_day(day)
+        return done
 
     def __call__(self, result) -> None:  # type: ignore[no-untyped-def]
         self.count += bool(result.ok)
