@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import time
 from pathlib import Path
 
@@ -143,6 +145,22 @@ def test_a_password_in_the_config_file_is_refused_like_a_key(tmp_path: Path):
     with pytest.raises(ConfigError, match=r"BRIEF_CACHE_URL") as caught:
         resolve_settings({}, env={}, config_file=toml)
     assert "hunter2" not in str(caught.value)
+
+
+@pytest.mark.parametrize(("flags", "env"), [
+    ({}, {"BRIEF_CACHE_DIR": "/tmp/brief-cache"}),
+    ({"cache_dir": Path("/tmp/brief-cache")}, {}),
+    ({}, {"BRIEF_CACHE_URL": "redis://cache:6379/0"}),
+    ({"cache_url": "redis://cache:6379/0"}, {}),
+])
+def test_a_password_in_the_config_file_is_refused_whatever_else_is_set(tmp_path: Path, flags, env):
+    toml = tmp_path / "brief.toml"
+    toml.write_text('cache_url = "redis://:hunter2hunter2@cache:6379/0"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=rf"^{re.escape(str(toml))}: cache_url holds a password") as caught:
+        resolve_settings(flags, env=env, config_file=toml)
+    assert "hunter2" not in str(caught.value)
+    shown = CliRunner().invoke(app, ["config", "show", "--config", str(toml)], env=env)
+    assert shown.exit_code == 1 and "cache_url holds a password" in shown.stderr and "hunter2" not in shown.output
 
 
 # --------------------------------------------------------------------------- brief cache

@@ -177,6 +177,8 @@ def resolve_settings(
     env = os.environ if env is None else env
     file_values, file_path = read_config_file(config_file)
     levels = _Levels(flags, env, file_values, file_path)
+    if file_values.get("cache_url"):  # refused even when a flag, BRIEF_CACHE_URL or BRIEF_CACHE_DIR overrides it
+        _refuse_file_password(str(file_values["cache_url"]).strip(), f"file:{file_path}")
     all_knobs = knobs()
     values: dict[str, Any] = {}
     sources: dict[str, str] = {}
@@ -284,6 +286,13 @@ def _cache_rules(values: dict[str, Any], sources: dict[str, str]) -> None:
         values.pop("cache_url")
         sources["cache_url"] = "default"
         return
+    _refuse_file_password(url, origin)
+
+
+def _refuse_file_password(url: str, origin: str) -> None:
+    """A password in the config file's cache_url is refused like a key, whichever setting is in use."""
+    from ..util.urls import url_password
+
     if origin.startswith("file:") and url_password(url):
         raise ConfigError(f"{origin[5:]}: cache_url holds a password, and secrets do not belong in the config file; put the URL in "
                           "BRIEF_CACHE_URL (e.g. in an env file only you can read) and keep cache_url without the password, or remove it")
