@@ -278,3 +278,13 @@ def test_every_config_show_row_comes_from_a_setting_the_file_can_hold_or_the_key
             assert s.sources[name] == f"file:{config}", name
             accepted.append(name)
     assert {"concurrency", "timeout", "max_attempts", "rpm", "prices"} <= set(accepted)
+
+
+def test_a_brief_variable_that_is_no_setting_gets_a_warning_naming_what_does():
+    result = CliRunner().invoke(app, ["config", "show"], env={"BRIEF_TIMEOUT": "5", "BRIEF_MODLE": "gpt-4o", "BRIEF_MODEL": "gpt-4o-mini"})
+    assert result.exit_code == 0, result.output
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("Warning: BRIEF_")]
+    assert warnings == [
+        "Warning: BRIEF_MODLE is not a brief setting and changes nothing; did you mean BRIEF_MODE or BRIEF_MODEL?",
+        "Warning: BRIEF_TIMEOUT is not a brief setting and changes nothing; pass --timeout or set `timeout` in brief.toml",
+    ]

@@ -169,10 +169,13 @@ def report_shard(run, quiet: bool, final: str) -> None:  # type: ignore[no-untyp
 
 def settings_from(*, lenient: bool = False, **flags):  # type: ignore[no-untyped-def]
     """Resolve Settings from CLI flags (None = not given), env and config file."""
-    from ..config.settings import resolve_settings
+    from ..config.settings import resolve_settings, unknown_env_vars
 
     config = flags.pop("config", None)
-    return resolve_settings(flags, config_file=config, lenient=lenient)
+    settings = resolve_settings(flags, config_file=config, lenient=lenient)
+    for line in unknown_env_vars():  # a variable that is no setting would otherwise be ignored in silence
+        err(f"Warning: {line}")
+    return settings
 
 
 ShardOpt = Annotated[Optional[str], typer.Option("--shard", help="K/N: brief only shard K of N of the articles (split by content hash) into the cache and write nothing else; a final run without --shard over the same paths and cache merges them. Share the cache across hosts with --cache-url.", show_default=False)]

@@ -157,6 +157,30 @@ def _errors(exc: ValidationError, values: Mapping[str, Any], sources: Mapping[st
     return "\n".join(lines.values())
 
 
+DEV_ENV = ("BRIEF_UPDATE_RECORDINGS",)  # read by the test suite, not by brief
+
+
+def unknown_env_vars(env: Mapping[str, str] | None = None) -> list[str]:
+    """One line per BRIEF_* variable in `env` that is no setting (so it changes nothing), naming what does."""
+    import difflib
+
+    env = os.environ if env is None else env
+    all_knobs = knobs()
+    known = {k.env for k in all_knobs.values() if k.env} | {ENDPOINT_KEY_ENV, *DEV_ENV}
+    lines = []
+    for name in sorted(v for v in env if v.startswith("BRIEF_") and v not in known):
+        field = name[len("BRIEF_"):].lower()
+        knob = all_knobs.get(field)
+        if knob is not None:
+            ways = [w for w in (knob.flag and f"pass {knob.flag}", knob.file and f"set `{field}` in brief.toml") if w]
+            fix = " or ".join(ways) if ways else "it has no environment variable"
+        else:
+            close = difflib.get_close_matches(name, sorted(known - set(DEV_ENV)), n=2)
+            fix = f"did you mean {' or '.join(sorted(close))}?" if close else f"brief reads {', '.join(sorted(known - set(DEV_ENV)))}"
+        lines.append(f"{name} is not a brief setting and changes nothing; {fix}")
+    return lines
+
+
 def resolve_settings(
     flags: Mapping[str, Any] | None = None,
     env: Mapping[str, str] | None = None,
