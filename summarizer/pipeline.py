@@ -205,11 +205,11 @@ async def build_briefing_async(
         finally:
             for task in later:
                 task.cancel()
-            stats.requests, stats.replayed = client.requests, client.replayed
+            stats.requests, stats.replayed, stats.resent, stats.reasks = client.requests, client.replayed, client.resent, client.reasks
             await client.aclose()
         briefing = briefing.model_copy(update={
             "meta": briefing.meta.model_copy(update={
-                "llm_requests": stats.requests, "replayed": stats.replayed, "cache_hits": stats.cache_hits, "usage": _sum_usage(stats.usage, batch_usage),
+                "llm_requests": stats.requests, "resent": stats.resent, "reasks": stats.reasks, "replayed": stats.replayed, "cache_hits": stats.cache_hits, "usage": _sum_usage(stats.usage, batch_usage),
                 "batch_requests": batch_requests, **_cost(settings, stats.usage, batch_usage),
                 "quality_warning": run_verdict(results, settings.min_verified_share, model_label(settings)),
             }),
@@ -352,7 +352,7 @@ async def brief_shard_async(
             else:
                 results = await summarize_articles_async(stream, settings, client=client, cache=cache, stats=stats, on_result=on_result, budget=budget)
         finally:
-            stats.requests, stats.replayed = client.requests, client.replayed
+            stats.requests, stats.replayed, stats.resent, stats.reasks = client.requests, client.replayed, client.resent, client.reasks
             await client.aclose()
         from .stages.shard import ShardRun
 

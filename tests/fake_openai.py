@@ -11,11 +11,20 @@ Faults are scripted per request, in order: `server.script("429:2", "500", "ok")`
   | broken_json | missing_field | wrong_type | length | bad_quote | sloppy[:slip] (one of SLIPS, or all)
   | weak[:failure] (one of WEAK, or all: what a 1.5B model answers, see `weak`)
 After the script runs out, `server.default` (normally "ok") answers.
+
+Faults on a fixed schedule, whatever the timing: `FakeOpenAI(every={3: "429:0", 5: "500"})` throttles
+every 3rd request and fails every 5th (the first period that divides the request's number wins),
+where the script and `default` would have answered "ok". Counted over the whole run, or with
+`per_call=True` per request key (each call's n-th request), from an offset fixed by the key, so
+which request of which call meets a fault does not depend on how concurrent calls interleave.
+`needs_reasks=N` answers with broken JSON until the request carries N re-asks (N assistant turns):
+answers that always need re-asks, as some servers' do.
 """
 
 from __future__ import annotations
 
 import email.utils
+import hashlib
 import json
 import re
 import socket
@@ -74,12 +83,16 @@ class FakeOpenAI:
     usage_sent: list[dict[str, int]] = field(default_factory=list)  # the `usage` of every 200 response, in order
     briefs: dict[str, dict[str, Any]] = field(default_factory=dict)  # an article containing the key is answered with this brief
     loose_keys: bool = False  # answer a summary or analysis whose input changed with the one recording of its kind
+    every: dict[int, str] = field(default_factory=dict)  # period -> fault on every period-th request (see the module docstring)
+    per_call: bool = False  # count `every` per request key instead of over the run
+    needs_reasks: int = 0  # broken JSON until the request carries this many re-asks
 
     def __post_init__(self) -> None:
         self._script: deque[str] = deque()
         self._lock = threading.Lock()
         self._answers = _load_answers(self.recordings) if self.recordings else {}
         self._httpd: ThreadingHTTPServer | None = None
+        self._numbers: dict[str, int] = {}  # request key (or "" for the whole run) -> requests numbered so far
 
     # -- control
     def script(self, *faults: str) -> FakeOpenAI:
@@ -118,6 +131,10 @@ class FakeOpenAI:
                 body = json.loads(self.rfile.read(length) or b"{}")
                 with server._lock:
                     fault = server._script.popleft() if server._script else server.default
+                    if fault == "ok" and server.every:
+                        fault = server._scheduled(self.headers.get("X-Brief-Key") or "")
+                    if fault == "ok" and _reasks_in(body) < server.needs_reasks:
+                        fault = "broken_json"
                     server.requests.append({"path": self.path, "headers": dict(self.headers), "body": body, "fault": fault, "time": time.monotonic()})
                 if server.latency:
                     time.sleep(server.latency)
@@ -146,6 +163,13 @@ class FakeOpenAI:
         if self._httpd is not None:
             self._httpd.shutdown()
             self._httpd.server_close()
+
+    def _scheduled(self, key: str) -> str:
+        """The fault `every` gives this request ("ok" for none); called under the lock."""
+        scope = key if self.per_call else ""
+        first = int(hashlib.sha256(scope.encode()).hexdigest(), 16) % 60 if self.per_call else 0  # 60: every period up to 6 divides it
+        number = self._numbers[scope] = self._numbers.get(scope, first) + 1
+        return next((fault for period, fault in self.every.items() if number % period == 0), "ok")
 
     # -- answering
     def answer_for(self, body: dict[str, Any], key: str | None) -> dict[str, Any]:
@@ -335,6 +359,11 @@ def weak(answer: dict[str, Any], kind: str, failure: str, article: str) -> dict[
         for item in events + stances:
             item["evidence"] = f"<article>{item['evidence']}</article>"
     return answer
+
+
+def _reasks_in(body: dict[str, Any]) -> int:
+    """Re-asks a request carries: the model's earlier answers sent back to it (assistant turns)."""
+    return sum(1 for m in body.get("messages", []) if m.get("role") == "assistant")
 
 
 def _user_text(body: dict[str, Any]) -> str:

@@ -1,16 +1,20 @@
 """Endpoint faults, each through real HTTP against the fake server (tests/fake_openai.py).
 
-Retry policy under test (summarizer/llm/client.py): transport faults (429, 5xx, resets, timeouts) are
-retried with backoff and jitter, honouring Retry-After, at most `max_attempts` times and never
-past `max_elapsed`; validation failures are re-asked with the error, `max_reasks` times. One
-request for a brief therefore costs at most max_attempts x (1 + max_reasks) HTTP requests.
-Timeouts and waits are shrunk here (timeout 1 s, backoff 10-50 ms) so faults cost milliseconds.
+Retry policy under test (summarizer/llm/client.py): a transport fault (429, 5xx, reset, timeout)
+resends that one HTTP request, with backoff and jitter, honouring Retry-After, at most
+`max_attempts` times and never past `max_elapsed`; the re-ask chain it belongs to survives.
+Validation failures are re-asked with the error, `max_reasks` times; an answer cut off by the
+output limit is re-asked shorter, `max_length_reasks` times, from its own budget. One call for a
+brief therefore costs at most max_attempts x (1 + max_reasks + max_length_reasks) HTTP requests.
+Timeouts and waits are shrunk here (timeout 1 s, backoff 10-50 ms) so faults cost milliseconds;
+the whole-run mixes wait nothing at all (backoff 0, Retry-After capped at 0).
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import re
 import time
 from pathlib import Path
 
@@ -124,15 +128,43 @@ def test_a_request_stops_when_the_next_wait_would_pass_max_elapsed(fake_openai, 
     assert 2 <= fake_openai.count <= 6  # ~0.1-0.2 s per wait within 0.5 s, far below 100 attempts
 
 
-def test_requests_never_exceed_attempts_times_one_plus_reasks(fake_openai, tmp_path):
-    settings = fast_settings(fake_openai, tmp_path, max_attempts=3, max_reasks=2)
-    # the worst case: every transport attempt spends all its re-asks, then hits a transient error
-    fake_openai.script(*["broken_json", "broken_json", "500"] * 3)
+def test_requests_never_exceed_attempts_times_answers(fake_openai, tmp_path):
+    settings = fast_settings(fake_openai, tmp_path, max_attempts=3, max_reasks=2, max_length_reasks=1)
+    # the worst case: every answer is reached on its last attempt, each re-ask budget is spent, and the last answer never comes
+    fake_openai.script(*["500", "500", "broken_json"] * 2, "500", "500", "length", "500", "500", "500")
     [result] = summarize_articles(seed(), settings)
-    assert not result.ok and "HTTP 500" in result.error
-    assert fake_openai.count == request_bound(settings) == 9
-    assert result.attempts == 9
-    assert result.usage == summed(fake_openai.usage_sent)  # the six broken answers were paid for
+    assert not result.ok and result.error.startswith("HTTP 500: The server had an error after 12 request(s)")
+    assert fake_openai.count == request_bound(settings) == 3 * (1 + 2 + 1)
+    assert result.attempts == 12
+    assert result.usage == summed(fake_openai.usage_sent)  # the three answers that came were paid for
+
+
+def _turns(request: dict) -> int:
+    """The earlier answers a request sends back to the model (its re-asks so far)."""
+    return sum(m["role"] == "assistant" for m in request["body"]["messages"])
+
+
+def test_a_fault_during_a_reask_resends_that_request_and_keeps_the_chain(fake_openai, tmp_path, caplog):
+    fake_openai.script("broken_json", "429:0", "missing_field", "500", "ok")
+    with caplog.at_level(logging.WARNING, logger="summarizer.llm"):
+        [result] = summarize_articles(seed(), fast_settings(fake_openai, tmp_path, max_attempts=2, max_reasks=2))
+    assert result.ok, result.error
+    first, reask1, reask1_again, reask2, reask2_again = fake_openai.requests
+    assert [_turns(r) for r in fake_openai.requests] == [0, 1, 1, 2, 2]  # never back to the first request
+    assert reask1_again["body"] == reask1["body"] and reask2_again["body"] == reask2["body"]  # the same request, resent
+    assert result.attempts == 5 and result.usage == summed(fake_openai.usage_sent)
+    assert [r.brief_reason for r in caplog.records if hasattr(r, "brief_reason")] == ["HTTP 429: Rate limit reached", "HTTP 500: The server had an error"]
+
+
+def test_the_answers_a_call_needs_survive_faults_on_every_request_but_its_first(tmp_path):
+    # every answer needs two re-asks, and every request after a call's first is throttled once: the chain
+    # of three answers is never whole between two faults, so restarting it on a fault could never finish
+    with FakeOpenAI(needs_reasks=2) as server:
+        server.script("ok", "429:0", "ok", "503", "ok")
+        [result] = summarize_articles(seed(), fast_settings(server, tmp_path, max_attempts=2))
+    assert result.ok, result.error
+    assert [r["fault"] for r in server.requests] == ["broken_json", "429:0", "broken_json", "503", "ok"]
+    assert result.attempts == 5
 
 
 # --------------------------------------------------------------------------- validation re-asks
@@ -167,10 +199,38 @@ def test_a_bad_answer_is_reasked_with_the_error_and_its_tokens_are_counted(fake_
 ])
 def test_reasks_are_bounded_and_every_failed_answer_is_counted(fake_openai, tmp_path, fault, message):
     fake_openai.default = fault
-    [result] = summarize_articles(seed(), fast_settings(fake_openai, tmp_path, max_reasks=2, max_attempts=5))
+    [result] = summarize_articles(seed(), fast_settings(fake_openai, tmp_path, max_reasks=2, max_length_reasks=2, max_attempts=5))
     assert not result.ok and result.error.startswith(message)
     assert fake_openai.count == 3  # 1 + 2 re-asks; a bad answer is not a transport fault, so no transport retry
     assert result.usage == summed(fake_openai.usage_sent) and len(fake_openai.usage_sent) == 3
+
+
+@pytest.mark.parametrize(("max_reasks", "max_length_reasks", "script", "ok"), [
+    (2, 2, ["length", "broken_json", "length", "missing_field", "ok"], True),  # two of each: neither budget runs out
+    (0, 1, ["length", "ok"], True),  # a cut-off does not need a validation re-ask
+    (1, 0, ["broken_json", "ok"], True),  # nor a bad answer a cut-off re-ask
+    (2, 0, ["broken_json", "length"], False),  # the validation re-asks left do not pay for a cut-off
+    (0, 2, ["length", "broken_json"], False),  # nor the cut-off re-asks left for a bad answer
+])
+def test_cut_off_and_invalid_answers_spend_separate_budgets(fake_openai, tmp_path, max_reasks, max_length_reasks, script, ok):
+    fake_openai.script(*script)
+    settings = fast_settings(fake_openai, tmp_path, max_reasks=max_reasks, max_length_reasks=max_length_reasks)
+    [result] = summarize_articles(seed(), settings)
+    assert result.ok is ok, result.error
+    assert fake_openai.count == len(script)
+
+
+def test_a_cut_off_reask_asks_for_a_shorter_answer_and_keeps_the_validation_reasks(fake_openai, tmp_path):
+    fake_openai.script("broken_json", "length", "length", "ok")
+    [result] = summarize_articles(seed(), fast_settings(fake_openai, tmp_path, max_reasks=1, max_length_reasks=2))
+    assert result.ok, result.error
+    first, reask, shorter, again = (r["body"]["messages"] for r in fake_openai.requests)
+    assert reask[: len(first)] == first and "Invalid JSON" in json.dumps(reask[len(first):])
+    answer, error = shorter[len(first):]  # the validation re-ask kept (as text turns), the cut-off answer not sent back
+    assert answer["role"] == "assistant" and answer["content"] == reask[len(first)]["tool_calls"][0]["function"]["arguments"]
+    assert error["role"] == "user" and "Invalid JSON" in error["content"] and error["content"].endswith(LENGTH_REASK)
+    assert all(m["content"] for m in shorter), "no empty turn: OpenAI refuses an empty content list"
+    assert again == shorter  # cut off twice in a row: asked for a shorter answer once, not twice
 
 
 def test_a_run_counts_the_tokens_of_failed_attempts(fake_openai, tmp_path, seeds_copy):
@@ -254,3 +314,39 @@ def test_an_unknown_model_is_reported_with_the_model_name(tmp_path, seeds_copy):
         assert result.exit_code == 1
         assert f"Error: {server.base_url} has no model 'gpt-4o-mini' (HTTP 404: " in result.stderr
         assert server.count <= 2
+
+
+# --------------------------------------------------------------------------- a whole run under a fault mix
+
+MIXES = {
+    "429 every 3rd request, 500 every 5th": {3: "429:0", 5: "500"},
+    "every 4th answer cut off": {4: "length"},
+}
+RUNS = 20
+
+
+@pytest.mark.parametrize("every", list(MIXES.values()), ids=list(MIXES))
+def test_the_seeds_are_briefed_in_full_under_a_fault_mix_run_after_run(tmp_path, every):
+    # Every answer needs two re-asks, and the faults fall on a fixed schedule per call (its n-th request, from an
+    # offset fixed by its key), so what each call meets does not depend on how the two concurrent calls interleave.
+    config = tmp_path / "no-waits.toml"
+    config.write_text("backoff_initial = 0\nbackoff_max = 0\nretry_after_max = 0\ntimeout = 10\n", encoding="utf-8")
+    for run in range(RUNS):
+        with FakeOpenAI(every=every, per_call=True, needs_reasks=2) as server:
+            out = tmp_path / f"run{run}.md"
+            result = CliRunner().invoke(app, [str(SEEDS), "--concurrency", "2", "--base-url", server.base_url, "--api-key", KEY,
+                                              "--config", str(config), "--cache-dir", str(tmp_path / f"cache{run}"), "-o", str(out)])
+            assert result.exit_code == 0, f"run {run + 1}: {result.output}"
+            faults = [r["fault"] for r in server.requests]
+        briefing = out.read_text(encoding="utf-8")
+        summary = briefing.split("## Summary", 1)[1].split("## Sources", 1)[0]
+        assert "No executive summary" not in summary and re.search(r"\w.*\[\d+\]", summary), f"run {run + 1}: no executive summary"
+        assert all(f"\n## {section}\n" in briefing for section in ("Divergences", "Framing", "Corroborated")), f"run {run + 1}"
+        assert "## Not included" not in briefing
+        resent = sum(f not in ("ok", "broken_json", "length") for f in faults)
+        reasks = len(faults) - resent - 7  # five briefs, the executive summary and the comparison each asked once
+        assert len(faults) <= 7 * request_bound(Settings())
+        header = briefing.splitlines()[2]
+        expected = f"{len(faults)} LLM requests ({f'{resent} resent after a fault, ' if resent else ''}{reasks} re-asks), 0 cached"
+        assert expected in header, header
+    assert resent > 0 if "429:0" in every.values() else faults.count("length") > 0  # the mix was met

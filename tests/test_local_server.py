@@ -39,7 +39,7 @@ def test_every_request_carries_the_output_token_limit(fake_openai, tmp_path):
 
 def test_a_looping_model_is_cut_off_at_the_limit_and_handled_as_a_cut_off_answer(fake_openai, tmp_path):
     fake_openai.default = "length"  # every answer runs into the output limit
-    [result] = summarize_articles(seed(), fast_settings(fake_openai, tmp_path, max_reasks=1, max_output_tokens=2000))
+    [result] = summarize_articles(seed(), fast_settings(fake_openai, tmp_path, max_length_reasks=1, max_output_tokens=2000))
     assert not result.ok and fake_openai.count == 2, "cut off, re-asked shorter once, then reported: never endless"
     assert "(--max-output-tokens 2000); a model that loops is cut off there too" in result.error
     assert all(r["body"]["max_tokens"] == 2000 for r in fake_openai.requests)

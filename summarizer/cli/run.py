@@ -182,7 +182,7 @@ def _report(result, written: list[Path], kept: dict[Path, Path], *, quiet: bool 
     if result.rejected:
         parts.append(f"{len(result.rejected)} rejected")
     parts.append(f"{m.items_verified}/{m.items_verified + m.items_unverified} quotes verified")
-    parts.append(requests_label(m.llm_requests, m.replayed, m.cache_hits) + (f", {m.batch_requests} via the Batch API" if m.batch_requests else ""))
+    parts.append(requests_label(m.llm_requests, m.replayed, m.cache_hits, m.resent, m.reasks) + (f", {m.batch_requests} via the Batch API" if m.batch_requests else ""))
     if m.usage.get("total_tokens"):
         parts.append(f"{m.usage['total_tokens']:,} tokens" + (f" (prompt {m.usage.get('prompt_tokens', 0):,}, answers {m.usage.get('completion_tokens', 0):,})" if "prompt_tokens" in m.usage else ""))
     if m.cost_usd is not None:

@@ -308,9 +308,11 @@ class Settings(BaseModel):
     context_window: Annotated[int | None, Field(ge=2048), Knob("--context-window", "BRIEF_CONTEXT_WINDOW", default_text="known for OpenAI's models, else 32768",
                                                                show=lambda s: window_label(s.model, s.context_window)), Help(
         "Tokens the model reads per request; summary and comparison calls are sized to it.")] = None
-    max_attempts: Annotated[int, Field(ge=1), Knob(), Help("Transport attempts per request (429, 5xx, timeouts).")] = 5
-    max_reasks: Annotated[int, NotNegative, Knob(), Help("Validation re-asks per request.")] = 2
-    max_elapsed: Annotated[float, Positive, Knob(), Help("Seconds per request, across transport retries.")] = 300.0
+    max_attempts: Annotated[int, Field(ge=1), Knob(), Help("Transport attempts per HTTP request (429, 5xx, timeouts, dropped connections).")] = 5
+    max_reasks: Annotated[int, NotNegative, Knob(), Help("Validation re-asks per call.")] = 2
+    max_length_reasks: Annotated[int, NotNegative, Knob(), Help(
+        "Re-asks per call of an answer cut off by the output limit (apart from the validation re-asks).")] = 2
+    max_elapsed: Annotated[float, Positive, Knob(), Help("Seconds per HTTP request, across its transport retries.")] = 300.0
     backoff_initial: Annotated[float, NotNegative, Knob(), Help("Seconds before the first retry; doubles each time, plus jitter.")] = 1.0
     backoff_max: Annotated[float, NotNegative, Knob(), Help("Cap on one backoff wait, in seconds.")] = 30.0
     retry_after_max: Annotated[float, NotNegative, Knob(), Help("Cap on a server's Retry-After, in seconds.")] = 120.0

@@ -176,7 +176,7 @@ async def check_endpoint_async(settings: Settings, *, transport: httpx.AsyncBase
 async def _check(settings: Settings, transport: httpx.AsyncBaseTransport | None) -> CheckReport:
     from .client import LLMClient
 
-    s = settings.with_(max_attempts=1, max_reasks=0, use_cache=False, record_dir=None)
+    s = settings.with_(max_attempts=1, max_reasks=0, max_length_reasks=0, use_cache=False, record_dir=None)
     report = CheckReport(settings=s)
     steps = report.steps
 

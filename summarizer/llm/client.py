@@ -3,18 +3,25 @@
 The only module that imports openai, instructor or tenacity, and it imports them lazily (they
 cost over a second), so `brief --help` and fully cached runs never pay for them.
 
-Two bounded loops, never nested the other way round:
-- transport retries (tenacity): 429, 5xx, timeouts and connection errors, with exponential
-  backoff and jitter (capped at `backoff_max`), honouring Retry-After (capped at
-  `retry_after_max`); stops after `max_attempts` attempts, or when the next wait would pass
-  `max_elapsed` seconds. The openai client's own retries are off (max_retries=0).
-- validation re-asks (instructor): a response that fails the response model (broken JSON, a
+One call (`complete`) is a chain of answers: the first, then re-asks. Each answer is one HTTP
+request, and each request on its own is retried, so a fault costs that request, never the chain:
+- transport retries (tenacity, around the SDK's `chat.completions.create` that instructor calls):
+  429, 5xx, timeouts and connection errors resend that one request, with exponential backoff and
+  jitter (capped at `backoff_max`), honouring Retry-After (capped at `retry_after_max`); at most
+  `max_attempts` attempts, none once the next wait would pass `max_elapsed` seconds. The answers
+  the chain already received, and the re-asks they earned, survive the fault. The openai client's
+  own retries are off (max_retries=0).
+- validation re-asks (instructor): an answer that fails the response model (broken JSON, a
   missing field, a wrong type, an evidence quote missing from the source) is sent back with the
-  error, `max_reasks` times. An answer cut off by the output limit (finish_reason=length) is
-  re-asked from the same budget.
+  error, at most `max_reasks` times.
+- cut-off re-asks: an answer cut off by the output limit (finish_reason=length) is re-asked for a
+  shorter one, keeping the chain's earlier re-asks, at most `max_length_reasks` times. The two
+  budgets are separate: a cut-off never spends a validation re-ask, nor the other way round.
 
-So one `complete` call sends at most max_attempts x (1 + max_reasks) HTTP requests. The tokens
-of every response, failed ones included, are counted in its usage.
+So one `complete` call receives at most 1 + max_reasks + max_length_reasks answers and sends at
+most max_attempts x that many HTTP requests (`request_bound`). The tokens of every response,
+failed ones included, are counted in its usage; requests resent after a fault and re-asks are
+counted per call and per run (`LLMClient.resent`, `LLMClient.reasks`).
 """
 
 from __future__ import annotations
@@ -26,8 +33,9 @@ import random
 import re
 import time
 import urllib.parse
+from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -102,8 +110,8 @@ def _connect_reason(exc: BaseException) -> str:
 
 
 def request_bound(settings: Settings) -> int:
-    """The most HTTP requests one `complete` call can send: attempts x (1 + re-asks)."""
-    return settings.max_attempts * (1 + settings.max_reasks)
+    """The most HTTP requests one `complete` call can send: attempts x answers (the first, validation and cut-off re-asks)."""
+    return settings.max_attempts * (1 + settings.max_reasks + settings.max_length_reasks)
 
 
 @dataclass
@@ -118,15 +126,46 @@ class Completion(Generic[T]):
 
 
 @dataclass
-class _Tally:
-    """Every response one `complete` call received (via instructor's hooks) and its tokens."""
+class _Call:
+    """One `complete` call as its HTTP requests see it: what it is, what it sent and received, what that cost."""
 
-    requests: int = 0
-    responses: int = 0
+    what: str  # names the call in log lines, e.g. "brief of 001.txt"
+    reask: bool = False  # the whole call re-asks an earlier answer (its first request counts as a re-ask)
+    requests: int = 0  # HTTP requests sent, resent ones included
+    resent: int = 0  # of those, resent after a transient fault
+    reasks: int = 0  # of those, re-asks (validation or cut-off), first sendings only
+    responses: int = 0  # answers received (via instructor's hooks)
     usage: dict[str, int] = field(default_factory=dict)
+    chain_start: int | None = None  # messages in the first request of instructor's current chain
+    messages: list[Any] = field(default_factory=list)  # the messages of the last request sent
 
-    def sent(self, *args: Any, **kwargs: Any) -> None:
+    def sent(self, messages: list[Any], attempt: int) -> None:
+        """Count one HTTP request: `attempt` 1 is its first sending, more a resend after a fault."""
         self.requests += 1
+        if attempt > 1:
+            self.resent += 1
+            return
+        if self.reask or self.requests - self.resent > 1:  # every first sending but the call's first is a re-ask
+            self.reasks += 1
+        if self.chain_start is None:
+            self.chain_start = len(messages)
+        self.messages = list(messages)
+
+    def reask_turns(self) -> list[dict[str, Any]]:
+        """The re-ask turns instructor added to its current chain (earlier answers and their errors), as plain text turns.
+
+        A tool call becomes the assistant's text and its tool result a user turn: instructor would send
+        a carried tool-call turn's empty content as `[]`, which OpenAI refuses."""
+        turns: list[dict[str, Any]] = []
+        for m in self.messages[self.chain_start or 0 :] if self.chain_start is not None else []:
+            calls = m.get("tool_calls") if isinstance(m, dict) else None
+            if calls:
+                turns.append({"role": "assistant", "content": "\n".join(c["function"]["arguments"] for c in calls)})
+            elif isinstance(m, dict) and m.get("role") == "tool":
+                turns.append({"role": "user", "content": m.get("content") or ""})
+            else:
+                turns.append(m)
+        return turns
 
     def add(self, response: Any) -> None:
         self.responses += 1
@@ -328,6 +367,22 @@ def _wrapped(model: type[T]) -> type[T]:
     return _WRAPPED[model]
 
 
+def _shorter(chat: list[Any], turns: list[dict[str, Any]]) -> list[Any]:
+    """The messages that re-ask a cut-off answer: `chat`, the chain's re-ask turns (what validation taught; not the
+    cut-off answer), and the request for a shorter answer (in the last user turn, asked once if cut off again)."""
+    chat = [*chat, *turns]
+    last = chat[-1]
+    content = last.get("content") if isinstance(last, dict) else None
+    if isinstance(content, str) and content.endswith(LENGTH_REASK):
+        return chat
+    if last.get("role") == "user" and turns and isinstance(content, str):
+        return [*chat[:-1], {**last, "content": f"{content}\n\n{LENGTH_REASK}"}]
+    return [*chat, {"role": "user", "content": LENGTH_REASK}]
+
+
+_CALL: ContextVar[_Call | None] = ContextVar("brief_llm_call", default=None)  # the `complete` call a request belongs to
+
+
 class LLMClient:
     """One configured endpoint; `complete` returns a validated response model or raises LLMError."""
 
@@ -337,6 +392,8 @@ class LLMClient:
         self._client: Any = None
         self.counter: CountingTransport | None = None
         self.limits: Any = None  # the LimitedTransport (in flight, peak), once built
+        self.resent = 0  # HTTP requests resent after a transient fault, this client's whole life
+        self.reasks = 0  # HTTP requests that re-asked an answer (validation, cut-off or failing items)
 
     @property
     def requests(self) -> int:
@@ -398,9 +455,29 @@ class LLMClient:
         api_key = s.api_key.get_secret_value() if s.api_key else "not-needed"
         base_url = "http://replay.invalid/v1" if s.replay_dir is not None else s.base_url
         raw = openai.AsyncOpenAI(api_key=api_key, base_url=base_url, max_retries=0, timeout=s.timeout, http_client=http_client)
+        # The one transport retry layer wraps the SDK call instructor makes for each answer, so a fault resends
+        # one request and instructor's re-ask chain survives it (instructor does the same to patch a client).
+        completions = raw.chat.completions
+        completions.create = self._resending(completions.create)  # type: ignore[method-assign]
         mode = _instructor_mode(s.mode)
         _check_async_validators_once()
         return instructor.from_openai(raw, mode=mode)
+
+    def _resending(self, create: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
+        """`create` (one HTTP request) under the transport retry policy, counted on the `complete` call it serves."""
+
+        async def create_resending(*args: Any, **kwargs: Any) -> Any:
+            call = _CALL.get()
+            if call is None:  # pragma: no cover - every chat request goes through `complete`
+                return await create(*args, **kwargs)
+            async for attempt in self.retrying(call.what, fail_fast=self.unreachable):
+                with attempt:
+                    number = attempt.retry_state.attempt_number
+                    call.sent(kwargs.get("messages") or [], number)
+                    return await create(*args, **kwargs)
+            raise LLMError("no attempt was made")  # pragma: no cover - tenacity always makes one
+
+        return create_resending
 
     async def aclose(self) -> None:
         if self._client is not None:
@@ -408,11 +485,12 @@ class LLMClient:
 
     async def complete(
         self, response_model: type[T], messages: list[dict[str, str]], *, key: RequestKey, context: dict[str, Any] | None = None,
-        on_response: Callable[[], None] | None = None,
+        on_response: Callable[[], None] | None = None, reask: bool = False,
     ) -> Completion[T]:
-        """Ask for `response_model`; transport faults retried, validation errors re-asked, all bounded.
+        """Ask for `response_model`; each request retried on transport faults, bad and cut-off answers re-asked, all bounded.
 
-        `on_response` is called whenever an HTTP response arrives, before it is parsed.
+        `on_response` is called whenever an HTTP response arrives, before it is parsed. `reask`: these
+        messages re-ask an earlier answer (counted as re-asks in the run's header).
         """
         from instructor.core.exceptions import IncompleteOutputException
         from instructor.core.hooks import Hooks
@@ -420,22 +498,20 @@ class LLMClient:
         self.warm()
         response_model = _wrapped(response_model)
         s = self.settings
-        tally = _Tally()
+        what = f"{key.kind} of {key.label or key.subject}"
+        call = _Call(what, reask=reask)
         hooks = Hooks()
-        hooks.on("completion:kwargs", tally.sent)
-        hooks.on("completion:response", tally.add)
+        hooks.on("completion:response", call.add)
         if on_response is not None:
             hooks.on("completion:response", lambda *args, **kwargs: on_response())
         headers = {KEY_HEADER: str(key), "X-Brief-Label": urllib.parse.quote(key.label)}
-        what = f"{key.kind} of {key.label or key.subject}"
-
         raw: list[str | None] = [None]
 
         async def ask() -> T:
-            """One transport attempt: the request plus its validation re-asks (at most 1 + max_reasks responses)."""
-            chat, reasks = list(messages), s.max_reasks
+            """The chain: instructor's answer and validation re-asks, then a shorter re-ask after each cut-off answer."""
+            chat, reasks, cuts = list(messages), s.max_reasks, s.max_length_reasks
             while True:
-                before = tally.responses
+                before, call.chain_start = call.responses, None
                 try:
                     # The validation context travels in a ContextVar, not `context=`: given
                     # `context=`, instructor renders messages as Jinja templates, which would
@@ -451,25 +527,27 @@ class LLMClient:
                     raw[0] = _last_json(completion)
                     return value
                 except IncompleteOutputException:
-                    reasks -= tally.responses - before
-                    if reasks < 0:
+                    reasks -= call.responses - before - 1  # the answers before the cut-off one failed validation
+                    cuts -= 1
+                    if cuts < 0:
                         raise
-                    log.info("%s: answer cut off by the output limit; re-asking (%d re-ask(s) left)", what, reasks)
-                    chat = [*messages, {"role": "user", "content": LENGTH_REASK}]
+                    log.info("%s: answer cut off by the output limit; re-asking for a shorter one (%d such re-ask(s) left)", what, cuts)
+                    chat = _shorter(chat, call.reask_turns())
 
-        retrying = self.retrying(what, fail_fast=self.unreachable)
+        token = _CALL.set(call)
         try:
-            async for attempt in retrying:
-                with attempt:
-                    value = await ask()
-                    return Completion(value=value, usage=tally.usage, attempts=tally.requests, raw=raw[0])
+            value = await ask()
+            return Completion(value=value, usage=call.usage, attempts=call.requests, raw=raw[0])
         except Exception as exc:
             fallback = self._ungrounded_fallback(exc, response_model)
             if fallback is not None:
                 log.info("%s: quotes still not found in the source after %d re-ask(s); keeping the answer, its items unverified", what, s.max_reasks)
-                return Completion(value=fallback, usage=tally.usage, attempts=tally.requests, grounded=False)
-            raise self._translate(exc, tally) from None
-        raise LLMError("no attempt was made")  # pragma: no cover - tenacity always makes one
+                return Completion(value=fallback, usage=call.usage, attempts=call.requests, grounded=False)
+            raise self._translate(exc, call) from None
+        finally:
+            _CALL.reset(token)
+            self.resent += call.resent
+            self.reasks += call.reasks
 
     def retrying(self, what: str, *, fail_fast: Callable[[BaseException], bool] | None = None) -> Any:
         """The one transport retry policy (tenacity), for chat completions and the Batch API alike.
@@ -538,13 +616,13 @@ class LLMClient:
         except (ValueError, ValidationError):
             return None
 
-    def _translate(self, exc: Exception, tally: _Tally) -> LLMError:
+    def _translate(self, exc: Exception, call: _Call) -> LLMError:
         """The exception to show: one line, naming the fix, never the key."""
         import openai
         from instructor.core.exceptions import IncompleteOutputException
 
         root = root_cause(exc)
-        where, attempts, usage = self.settings.endpoint, tally.requests, tally.usage
+        where, attempts, usage = self.settings.endpoint, call.requests, call.usage
         if isinstance(root, ReplayMissError):
             return ReplayMissError(str(root), attempts=attempts, usage=usage)
         if isinstance(root, (openai.AuthenticationError, openai.PermissionDeniedError)):
@@ -565,7 +643,7 @@ class LLMClient:
             return LLMError(self.redact(message), attempts=attempts, usage=usage)
         if isinstance(exc, IncompleteOutputException) or isinstance(root, IncompleteOutputException):
             message = (f"the model's answer was cut off by its output token limit (finish_reason=length) "
-                       f"{1 + self.settings.max_reasks} time(s) (--max-output-tokens {self.settings.max_output_tokens}); a model that loops is cut off there too. "
+                       f"{1 + self.settings.max_length_reasks} time(s) (--max-output-tokens {self.settings.max_output_tokens}); a model that loops is cut off there too. "
                        "Raise --max-output-tokens if the answers are long, use a stronger model, or a shorter --max-article-chars")
             return LLMError(message, attempts=attempts, usage=usage)
         if not isinstance(root, openai.OpenAIError) and (hasattr(exc, "n_attempts") or isinstance(root, (ValidationError, json.JSONDecodeError))):

@@ -184,6 +184,8 @@ class BriefingMeta(_Model):
     items_verified: int
     items_unverified: int
     llm_requests: int = Field(default=0, description="HTTP requests sent to the endpoint (not replayed answers, not connections that failed before sending).")
+    resent: int = Field(default=0, description="Of llm_requests, those resent after a transient fault (429, 5xx, timeout, dropped connection): the request alone, not the answers before it.")
+    reasks: int = Field(default=0, description="Of llm_requests, those that re-asked an answer: it failed validation, was cut off by the output limit, or had too many failing items.")
     replayed: int = Field(default=0, description="Answers taken from recordings (--replay, or the bundled fixtures with no endpoint configured); nothing was sent for them.")
     cache_hits: int = 0
     usage: dict[str, int] = Field(default_factory=dict)

@@ -93,6 +93,8 @@ class BriefResult:
 @dataclass
 class RunStats:
     requests: int = 0  # HTTP requests sent to the endpoint
+    resent: int = 0  # of those, resent after a transient fault
+    reasks: int = 0  # of those, re-asks of an answer
     replayed: int = 0  # answers taken from recordings (nothing sent)
     cache_hits: int = 0
     usage: dict[str, int] = field(default_factory=dict)

@@ -151,7 +151,7 @@ def _span(sources: Sequence[Source]) -> str:
 def _facts(m: BriefingMeta) -> list[str]:
     """The header line's facts: when, which model where, requests, tokens and cost, hashes."""
     tokens = m.usage.get("total_tokens", 0)
-    spend = requests_label(m.llm_requests, m.replayed, m.cache_hits)
+    spend = requests_label(m.llm_requests, m.replayed, m.cache_hits, m.resent, m.reasks)
     if m.batch_requests:
         spend += f", {m.batch_requests} via the Batch API"
     if tokens:

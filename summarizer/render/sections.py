@@ -57,10 +57,14 @@ def plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-def requests_label(requests: int, replayed: int, cache_hits: int) -> str:
-    """'7 LLM requests, 0 cached', or '0 LLM requests, 7 answers replayed, 0 cached' for recordings."""
+def requests_label(requests: int, replayed: int, cache_hits: int, resent: int = 0, reasks: int = 0) -> str:
+    """'7 LLM requests, 0 cached', '9 LLM requests (1 resent after a fault, 1 re-ask), 0 cached', or
+    '0 LLM requests, 7 answers replayed, 0 cached' for recordings."""
     replay = f", {plural(replayed, 'answer')} replayed" if replayed else ""
-    return f"{plural(requests, 'LLM request')}{replay}, {cache_hits} cached"
+    extra = [f"{resent} resent after a fault"] if resent else []
+    extra += [plural(reasks, "re-ask")] if reasks else []
+    of_which = f" ({', '.join(extra)})" if extra else ""
+    return f"{plural(requests, 'LLM request')}{of_which}{replay}, {cache_hits} cached"
 
 
 def cite(refs: list[int]) -> str:
@@ -89,7 +93,7 @@ def header_lines(b: Briefing) -> list[str]:
         "",
         f"*Generated {m.generated_at} · model `{m.model}` via {escape_md(endpoint)} · "
         f"{m.items_verified} of {total} evidence quotes verified against their sources · "
-        f"{requests_label(m.llm_requests, m.replayed, m.cache_hits)}{_spend(m)} · "
+        f"{requests_label(m.llm_requests, m.replayed, m.cache_hits, m.resent, m.reasks)}{_spend(m)} · "
         f"prompts {', '.join(f'{k} {v}' for k, v in sorted(m.prompt_hashes.items()))} · schema {m.schema_version} ({m.schema_hash})*",
     ]
     if m.quality_warning:

@@ -151,7 +151,7 @@ async def _from_model(
         reask = item_reask(failures if len(failures) > REASK_SHARE * received else [], received, vital)
         messages = [*question.messages, {"role": "assistant", "content": previous}, {"role": "user", "content": reask}]
         try:
-            again = await client.complete(question.model, messages, key=key, context=question.context, on_response=on_response)
+            again = await client.complete(question.model, messages, key=key, context=question.context, on_response=on_response, reask=True)
         except (AuthError, ModelNotFoundError):
             raise
         except LLMError as exc:

@@ -280,6 +280,8 @@ async def summarize_articles_async(
     finally:
         if own_client:
             stats.requests += client.requests
+            stats.resent += client.resent
+            stats.reasks += client.reasks
             stats.replayed += client.replayed
         if own_client:
             await client.aclose()
