@@ -157,7 +157,7 @@ class _Call:
         A tool call becomes the assistant's text and its tool result a user turn: instructor would send
         a carried tool-call turn's empty content as `[]`, which OpenAI refuses."""
         turns: list[dict[str, Any]] = []
-        for m in self.messages[self.chain_start or 0 :] if self.chain_start is not None else []:
+        for m in self.messages[self.chain_start :] if self.chain_start is not None else []:
             calls = m.get("tool_calls") if isinstance(m, dict) else None
             if calls:
                 turns.append({"role": "assistant", "content": "\n".join(c["function"]["arguments"] for c in calls)})
