@@ -335,7 +335,7 @@ def test_the_seeds_are_briefed_in_full_under_a_fault_mix_run_after_run(tmp_path,
         with FakeOpenAI(every=every, per_call=True, needs_reasks=2) as server:
             out = tmp_path / f"run{run}.md"
             result = CliRunner().invoke(app, [str(SEEDS), "--concurrency", "2", "--base-url", server.base_url, "--api-key", KEY,
-                                              "--config", str(config), "--cache-dir", str(tmp_path / f"cache{run}"), "-o", str(out)])
+                                              "--config", str(config), "--cache-dir", str(tmp_path / f"cache{run}"), "-o", str(out), "--detail", "full"])
             assert result.exit_code == 0, f"run {run + 1}: {result.output}"
             faults = [r["fault"] for r in server.requests]
         briefing = out.read_text(encoding="utf-8")
@@ -346,7 +346,7 @@ def test_the_seeds_are_briefed_in_full_under_a_fault_mix_run_after_run(tmp_path,
         resent = sum(f not in ("ok", "broken_json", "length") for f in faults)
         reasks = len(faults) - resent - 7  # five briefs, the executive summary and the comparison each asked once
         assert len(faults) <= 7 * request_bound(Settings())
-        header = briefing.splitlines()[2]
+        [header] = [line for line in briefing.splitlines() if line.startswith("*Generated ")]
         expected = f"{len(faults)} LLM requests ({f'{resent} resent after a fault, ' if resent else ''}{reasks} re-asks), 0 cached"
         assert expected in header, header
     assert resent > 0 if "429:0" in every.values() else faults.count("length") > 0  # the mix was met
