@@ -28,11 +28,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from summarizer.stages.stories import StoryDoc, cluster_stories  # noqa: E402
+from summarizer.stages.stories import StoryDoc, cluster_stories
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from make_story_corpus import make_records  # noqa: E402
-from story_world import OUTLETS  # noqa: E402
+from make_story_corpus import make_records
+from story_world import OUTLETS
 
 CORPUS = Path(__file__).resolve().parent / "stories_corpus.jsonl"
 
@@ -121,7 +121,7 @@ def scaled(records: list[dict], n: int) -> list[dict]:
         shift = dt.timedelta(days=70 * copy)
         rename = _renamer(copy)
 
-        def moved(d: str | None) -> str | None:
+        def moved(d: str | None, shift: dt.timedelta = shift) -> str | None:
             if d is None:
                 return None
             full = dt.date.fromisoformat(d if len(d) == 10 else (d + "-01-01")[:10])

@@ -36,7 +36,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from story_world import ASIDES, OUTLETS, STORIES  # noqa: E402
+from story_world import ASIDES, OUTLETS, STORIES
 
 OUT = Path(__file__).resolve().parent / "stories_corpus.jsonl"
 SYNONYMS = [
@@ -82,7 +82,7 @@ def make_records(seed: int = 13, only: str | None = None) -> list[dict]:
             k = 0 if rng.random() < 0.45 else rng.randrange(len(events))
             told = [i for i in range(k) if rng.random() < 0.6] + [k]
             published = start + dt.timedelta(days=events[k][0] + rng.choice([0, 0, 1, 1, 2]))
-            offset, _, headline, desc_a, desc_b = events[k]
+            _offset, _, headline, desc_a, desc_b = events[k]
             if rng.random() < 0.5:
                 words = rng.choice([desc_a, desc_b]).rstrip(".").split()
                 headline = " ".join(words[: rng.randint(8, 13)])

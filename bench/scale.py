@@ -42,7 +42,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.run import Server, write_corpus  # noqa: E402
+from bench.run import Server, write_corpus
 
 
 class Worker:

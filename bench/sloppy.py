@@ -20,10 +20,10 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.corpus import make_corpus  # noqa: E402
-from summarizer.config.model import Settings  # noqa: E402
-from summarizer.pipeline import build_briefing  # noqa: E402
-from tests.fake_openai import SLIPS, FakeOpenAI, _user_text  # noqa: E402
+from bench.corpus import make_corpus
+from summarizer.config.model import Settings
+from summarizer.pipeline import build_briefing
+from tests.fake_openai import SLIPS, FakeOpenAI, _user_text
 
 _ARTICLE = re.compile(r"<article>\n(.*)\n</article>", re.S)
 

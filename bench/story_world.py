@@ -18,7 +18,7 @@ A story: key, city, start date, actors (name, kind, role), context sentences, an
 
 from __future__ import annotations
 
-P, S, B, O, M = "person", "state", "government_body", "organization", "media"
+P, S, B, O, M = "person", "state", "government_body", "organization", "media"  # noqa: E741  (O: organization, as the other kinds)
 
 # outlet -> (language, boilerplate sentence its briefs tend to carry, its name as an actor)
 OUTLETS = {

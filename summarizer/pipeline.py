@@ -125,7 +125,7 @@ async def build_briefing_async(
                 on_loaded(loaded)
             later.append(asyncio.ensure_future(_import_later_stages()))
         else:
-            stream = ArticleStream(paths, cache, on_detect=_warm_for(client, cache, settings), on_read=lambda: _read(stream.loaded, on_loaded, later))  # type: ignore[union-attr]
+            stream = ArticleStream(paths, cache, on_detect=_warm_for(client, cache, settings), on_read=lambda: _read(stream.loaded, on_loaded, later))  # type: ignore[union-attr]  # `stream` is set before the reader calls on_read
             loaded = stream.loaded
         stats = RunStats()
         try:
@@ -176,7 +176,7 @@ async def build_briefing_async(
                     f"no executive summary or comparison of sources {''.join(f'[{s.ref}]' for s in b.sources)}: none was briefed "
                     "(in English, with a verified quote), so there is no established fact to summarise"))]
 
-                async def analysed():  # type: ignore[no-untyped-def]
+                async def analysed():
                     result = await analyze_briefing(b, texts, summaries, settings, client, cache, use_llm=use_llm and established, budget=budget)
                     if on_analysed is not None:
                         await client.requests_written()  # CPU work that can wait: after the requests started alongside are written
@@ -275,7 +275,7 @@ def _check_tpm(settings: Settings) -> None:
 
 def _summaries(b: Briefing, done: dict[str, BriefResult]) -> dict[int, str]:
     """Each source's brief summary, for the executive summary and the comparison; a degraded brief's is no established fact: left out."""
-    return {s.ref: done[s.article_id].brief.summary for s in b.sources if not done[s.article_id].degraded}  # type: ignore[union-attr]
+    return {s.ref: done[s.article_id].brief.summary for s in b.sources if not done[s.article_id].degraded}  # type: ignore[union-attr]  # `done` holds briefed results only
 
 
 async def _story_briefings(results, rejected, groups, analyse, meta: BriefingMeta, client: LLMClient) -> Briefing:
@@ -385,7 +385,7 @@ def _cost(settings: Settings, live: dict[str, int], batch: dict[str, int]) -> di
     return {"cost_usd": round(total, 6), "price": label}
 
 
-async def _value(value):  # type: ignore[no-untyped-def]
+async def _value(value):
     return value
 
 

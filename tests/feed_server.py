@@ -40,7 +40,7 @@ class NewsServer:
             def log_message(self, *args: object) -> None:
                 pass
 
-            def do_GET(self) -> None:  # noqa: N802
+            def do_GET(self) -> None:
                 server.log.append((self.path, dict(self.headers)))
                 server.started.setdefault(self.path, []).append(time.monotonic())
                 with server._count:
@@ -58,7 +58,7 @@ class NewsServer:
                     route = Route(b"<html><body>Not found</body></html>", status=404)
                 if route.delay:
                     time.sleep(route.delay)
-                if route.etag and self.headers.get("If-None-Match") == route.etag or (
+                if (route.etag and self.headers.get("If-None-Match") == route.etag) or (
                         route.last_modified and self.headers.get("If-Modified-Since") == route.last_modified):
                     self.send_response(304)
                     self.send_header("Content-Length", "0")

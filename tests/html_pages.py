@@ -60,7 +60,7 @@ class Element:
     tag: str
     attrs: dict[str, str]
     text: str = ""
-    parents: list["Element"] = field(default_factory=list, repr=False)
+    parents: list[Element] = field(default_factory=list, repr=False)
 
     @property
     def ancestors(self) -> list[str]:

@@ -153,7 +153,7 @@ def test_windows_1251_russian(tmp_path: Path) -> None:
 
 
 def test_decode_bytes_prefers_strict_utf8() -> None:
-    assert decode_bytes("Żółć – ok\r\n".encode("utf-8")) == ("Żółć – ok\n", "utf-8")
+    assert decode_bytes("Żółć – ok\r\n".encode()) == ("Żółć – ok\n", "utf-8")
 
 
 @pytest.mark.parametrize(

@@ -155,7 +155,7 @@ def test_a_date_no_source_gives_is_not_shown(run, fragment: str, reported: str):
 def test_no_account_is_labelled_with_a_date_its_source_does_not_state(run):
     markdown, b = run
     lines = sections(markdown)["Timeline"]
-    assert not [line for line in lines if "(2025-09 in this source)" in line or "(2025-10 in this source)" in line and "[3]" in line]
+    assert not [line for line in lines if "(2025-09 in this source)" in line or ("(2025-10 in this source)" in line and "[3]" in line)]
     (sco,) = [i for i, line in enumerate(lines) if line.startswith("- **2025-09-01** *(inferred)* Aliyev and Putin held no bilateral meeting")]
     assert lines[sco + 1].startswith(f"  - [{ref(b, '001')}] (undated in this source) ")
 

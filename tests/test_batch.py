@@ -222,7 +222,7 @@ def test_batch_with_recordings_says_it_needs_an_endpoint(tmp_path):
 
 
 def test_batch_without_the_cache_is_refused(tmp_path):
-    with pytest.raises(ConfigError, match="--batch needs the cache .*; drop --no-cache"):
+    with pytest.raises(ConfigError, match=r"--batch needs the cache .*; drop --no-cache"):
         build_briefing([SEEDS], settings(tmp_path, use_cache=False))
 
 

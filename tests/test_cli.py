@@ -167,7 +167,7 @@ def test_every_summary_paragraph_cites_existing_sources(full):
 
 def test_every_stance_row_cites_a_source_and_its_date(full):
     table = sources_table(full.stdout)
-    date_of = {ref: date for ref, date in table.values()}
+    date_of = dict(table.values())
     rows = [line for line in sections(full.stdout)["Who stands where"] if line.startswith("| ") and not line.startswith("| Holder")]
     assert len(rows) >= 20
     for row in rows:
@@ -312,7 +312,8 @@ def test_a_second_run_makes_no_llm_request(seeds_runs):
     assert requests >= 6
     assert f"0 LLM requests, {requests} cached" in second.stderr
     assert f"0 LLM requests, {requests} cached" in second.stdout.splitlines()[2]
-    drop_header = lambda out: out.splitlines()[3:]
+    def drop_header(out):
+        return out.splitlines()[3:]
     assert drop_header(second.stdout) == drop_header(first.stdout)
 
 

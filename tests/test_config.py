@@ -6,6 +6,7 @@ from pathlib import Path
 
 
 import pytest
+import typer
 from typer.main import get_command
 from typer.testing import CliRunner
 
@@ -198,10 +199,10 @@ def test_config_show_for_a_local_provider_needs_no_key(tmp_path, monkeypatch):
 # --------------------------------------------------------------------------- --help
 
 
-def _all_commands() -> list[tuple[str, "typer.core.TyperCommand"]]:
+def _all_commands() -> list[tuple[str, typer.core.TyperCommand]]:
     found = []
 
-    def walk(cmd: "typer.core.TyperCommand", prefix: str) -> None:
+    def walk(cmd: typer.core.TyperCommand, prefix: str) -> None:
         found.append((prefix, cmd))
         for name, sub in getattr(cmd, "commands", {}).items():
             walk(sub, f"{prefix} {name}")
@@ -259,7 +260,7 @@ def test_unknown_settings_from_python_are_refused():
 def test_the_api_key_is_never_echoed_in_an_error(tmp_path):
     with pytest.raises(ConfigError) as info:
         resolve_settings({"api_key": LONG_KEY, "base_url": "http://127.0.0.1:9/v1", "concurrency": 0}, env={})
-    assert LONG_KEY not in str(info.value) and "concurrency must be at least 1, got 0 (from flag); fix --concurrency" == str(info.value)
+    assert LONG_KEY not in str(info.value) and str(info.value) == "concurrency must be at least 1, got 0 (from flag); fix --concurrency"
 
 
 def test_every_config_show_row_comes_from_a_setting_the_file_can_hold_or_the_key(tmp_path, monkeypatch):

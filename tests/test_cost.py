@@ -157,7 +157,7 @@ def test_cost_is_in_the_metadata_the_header_and_on_stderr(fake_openai, seeds_cop
     from summarizer.models import Briefing
 
     meta = Briefing.model_validate_json((tmp_path / "b.json").read_text(encoding="utf-8")).meta
-    sent = [u for u in fake_openai.usage_sent]
+    sent = list(fake_openai.usage_sent)
     prompt, completion = sum(u["prompt_tokens"] for u in sent), sum(u["completion_tokens"] for u in sent)
     assert meta.usage["prompt_tokens"] == prompt and meta.usage["completion_tokens"] == completion
     assert meta.cost_usd == pytest.approx((prompt * 0.15 + completion * 0.60) / 1e6, abs=1e-6)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -119,7 +118,7 @@ def test_an_undated_look_back_is_not_shown_as_new_in_a_digest(backfill: Path):
     head, rest = markdown.split("\n## Sources\n")
     stories, tail = rest.split("\n## Summary\n")
     for part in (head + tail, stories):  # the whole day's sections, and the story's own
-        first, entry = [l for l in part.splitlines() if l.startswith("- **undated**") and "apologise" in l]
+        first, entry = [line for line in part.splitlines() if line.startswith("- **undated**") and "apologise" in line]
         assert first.startswith("- **undated** *(no date given: not necessarily new)* Looking back")  # under 'First reported'
         assert entry.endswith("· *first reported here, with no date: not necessarily new*")  # in the timeline
         assert "**new**" not in entry
@@ -180,8 +179,8 @@ def test_the_same_meeting_on_another_date_is_new_again(tmp_path: Path):
 
 
 def test_the_index_lists_digests_newest_first_one_line_each(backfill: Path):
-    lines = [l for l in (backfill / "index.md").read_text(encoding="utf-8").splitlines() if l.startswith("- ")]
-    assert [l[3:13] for l in lines] == ["2025-12-22", "2025-10-17", "2025-10-10", "2025-09-03"]
+    lines = [line for line in (backfill / "index.md").read_text(encoding="utf-8").splitlines() if line.startswith("- ")]
+    assert [line[3:13] for line in lines] == ["2025-12-22", "2025-10-17", "2025-10-10", "2025-09-03"]
     oct10 = load(backfill, dt.date(2025, 10, 10))
     assert lines[2] == (
         f"- [2025-10-10](2025-10-10.md) · 1 source · {oct10.sources[0].headline} · {len(oct10.new_events)} new events, 1 stance shift"

@@ -77,7 +77,7 @@ def two_days(tmp_path_factory: pytest.TempPathFactory):
 
 
 def test_each_day_has_the_story_with_its_own_cross_source_sections(two_days):
-    out, first, _, asked, _ = two_days
+    out, _first, _, asked, _ = two_days
     assert asked == 6  # four briefs, one comparison per day's story, no executive summary
     for day in (MAR2, MAR3):
         digest = Digest.model_validate_json((out / f"{day}.json").read_text(encoding="utf-8"))

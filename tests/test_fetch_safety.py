@@ -97,7 +97,7 @@ def test_conditional_get_a_second_run_downloads_no_page(site: NewsServer, tmp_pa
     assert again.exit_code == 0
     later = site.log[before:]
     assert [p for p, _ in later] and all(p.endswith((".rss", ".atom", ".json")) for p, _ in later)  # feeds only, no page
-    sent = {p: h for p, h in later}
+    sent = dict(later)
     assert sent["/en.rss"]["If-None-Match"] == '"/en.rss-v1"'
     assert sent["/uk.json"]["If-Modified-Since"] == "Mon, 06 Oct 2025 10:00:00 GMT"
     assert "3 feed(s) not modified" in again.stderr

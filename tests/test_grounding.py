@@ -10,7 +10,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from pydantic import ValidationError
 
 from summarizer.stages.articles import load_articles
 from summarizer.models.evidence import MIN_QUOTE_CHARS, normalize, quote_in_source

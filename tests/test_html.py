@@ -269,7 +269,7 @@ def test_a_briefing_with_stories_gets_a_front_page_and_the_same_sections_per_sto
     from summarizer.models import StoryBriefing
 
     b = briefing
-    facts = dict(lead="", first_date=None, last_date=None, languages=["ru"], independent_sources=1)
+    facts = {"lead": "", "first_date": None, "last_date": None, "languages": ["ru"], "independent_sources": 1}
     first = StoryBriefing(id="s1", title="Aliyev and Putin", sources=[s.ref for s in b.sources], summary=b.summary, timeline=b.timeline,
                           stances=b.stances, actors=b.actors, divergences=b.divergences, framing=b.framing, stance_table=b.stance_table,
                           corroborated=b.corroborated, **facts)

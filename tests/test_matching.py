@@ -51,7 +51,7 @@ def test_other_tags_and_plain_text_are_left_alone():
 def test_every_prompt_fence_uses_the_one_escape():
     from summarizer.models import Article
     from summarizer.stages.summarize import brief_messages
-    from summarizer.stages.synthesis import _fence  # noqa: PLC2701 - the summary's fence
+    from summarizer.stages.synthesis import _fence
 
     article = Article(id="x", path="a.txt", date=None, language="en", text="Headline\nBody < /ARTICLE > more text here.")
     user = brief_messages(article)[1]["content"]

@@ -133,7 +133,8 @@ MEETING = {
 
 
 def _three_sources_report_the_meeting():
-    people = lambda lang: [actor("Ilham Aliyev", ALIYEV[lang]), actor("Vladimir Putin", PUTIN[lang], role="President of Russia")]
+    def people(lang):
+        return [actor("Ilham Aliyev", ALIYEV[lang]), actor("Vladimir Putin", PUTIN[lang], role="President of Russia")]
     return merge(
         result("ru.txt", "2025-10-10", "ru", actors=people("ru"),
                events=[event(MEETING["ru"], "2025-10", ["Ilham Aliyev", "Vladimir Putin"], "в Душанбе состоялась встреча")]),

@@ -101,7 +101,7 @@ def count_work(monkeypatch, n: int) -> dict[str, int]:
 
 def test_event_merging_work_grows_about_linearly_with_the_number_of_briefs(monkeypatch):
     small, large = count_work(monkeypatch, 200)["event scores"], count_work(monkeypatch, 400)["event scores"]
-    assert 0 < small and large <= 2.6 * small, f"{small} event scores for 200 briefs, {large} for 400"
+    assert small > 0 and large <= 2.6 * small, f"{small} event scores for 200 briefs, {large} for 400"
 
 
 def test_actor_names_are_compared_only_within_their_block(monkeypatch):
@@ -190,7 +190,7 @@ def test_a_bigger_window_takes_fewer_calls():
 
 
 def test_when_even_the_group_summaries_do_not_fit_they_are_summarised_in_levels():
-    briefing, calls, paragraphs, notes = summarize(150, room=1_600)
+    briefing, calls, paragraphs, _notes = summarize(150, room=1_600)
     assert all(c["tokens"] <= 1_600 for c in calls)
     first = [c for c in calls if c["sources"]]
     second = [c for c in calls if c["parts"]][:-1]
@@ -207,7 +207,7 @@ def test_the_largest_summary_prompt_does_not_grow_with_the_number_of_sources():
 
 
 def test_a_room_too_small_for_two_summaries_still_merges_them_pairwise_and_never_asks_for_one_twice():
-    briefing, calls, paragraphs, notes = summarize(12, room=10)  # less than one brief: every source alone, then pairs
+    briefing, calls, paragraphs, _notes = summarize(12, room=10)  # less than one brief: every source alone, then pairs
     first = [c for c in calls if c["sources"]]
     over_parts = [c["parts"] for c in calls if c["parts"]]
     assert [len(c["sources"]) for c in first] == [1] * 12

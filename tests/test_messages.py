@@ -27,7 +27,7 @@ def test_v_logs_brief_events_only_and_vv_adds_the_wire_log(fake_openai, tmp_path
     assert len(one.stderr) < 5000, "no prompts or article text"
     two = CliRunner().invoke(app, [ONE_SEED, "-vv", "--no-cache", "-o", str(tmp_path / "b.md"), *cli_args(fake_openai, tmp_path)])
     assert two.exit_code == 0, two.output
-    assert any(line.startswith("DEBUG openai") or line.startswith("DEBUG httpcore") for line in two.stderr.splitlines())
+    assert any(line.startswith(("DEBUG openai", "DEBUG httpcore")) for line in two.stderr.splitlines())
 
 
 def test_skip_empty_backfill_prints_one_summary_line_not_one_per_day(tmp_path):

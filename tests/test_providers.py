@@ -7,6 +7,8 @@ Each preset is resolved on its own (Settings) and then pointed at the fake serve
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from typer.testing import CliRunner
 
@@ -57,7 +59,7 @@ def test_a_hosted_provider_without_its_key_is_an_error_naming_the_variable(provi
 
 
 def test_azure_without_an_endpoint_names_azure_openai_endpoint():
-    with pytest.raises(ConfigError, match="set AZURE_OPENAI_ENDPOINT=https://<resource>.openai.azure.com"):
+    with pytest.raises(ConfigError, match=re.escape("set AZURE_OPENAI_ENDPOINT=https://<resource>.openai.azure.com")):
         resolve_settings({"provider": "azure", "api_key": "k"}, env={})
 
 

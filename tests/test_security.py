@@ -64,7 +64,7 @@ def test_invented_quotes_are_kept_out_of_the_briefing(fake_openai, tmp_path):
     assert len(unverified) == briefing["meta"]["items_unverified"]
     assert all(invented in n["message"] for n in unverified)
     markdown = out.read_text(encoding="utf-8")
-    body, notes = markdown.split("## Notes", 1)
+    body, _notes = markdown.split("## Notes", 1)
     assert invented not in body, "an invented quote appears only in Notes, as unverified"
     assert f"**{briefing['meta']['items_unverified']} item(s) are left out (a quote not found in their source, no quote, or not in English); see Notes.**" in body
 
@@ -106,7 +106,7 @@ def test_markup_from_articles_and_the_model_is_escaped_in_markdown_and_json(tmp_
     assert "javascript:" not in markdown.lower()
     assert not re.search(r"(?<!\\)\]\(", markdown) and "![" not in markdown, "no links or images: brackets are escaped"
     assert "https://" not in markdown and "http://" not in markdown, "no clickable URLs"
-    assert not any(line.startswith("## injected") or line.startswith("# not") for line in markdown.splitlines())
+    assert not any(line.startswith(("## injected", "# not")) for line in markdown.splitlines())
     raw_json = js.read_text(encoding="utf-8")
     assert "<" not in raw_json and ">" not in raw_json
     briefing = Briefing.model_validate_json(raw_json)

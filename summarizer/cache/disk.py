@@ -37,7 +37,7 @@ def cache_key(kind: str, *, namespace: str, model: str, prompt_hash: str, schema
 try:
     import fcntl
 except ImportError:  # pragma: no cover - Windows: filelock's lock instead
-    fcntl = None  # type: ignore[assignment]
+    fcntl = None  # type: ignore[assignment]  # no fcntl (Windows): leases fall back to lock files
 
 _OPEN_FLAGS = os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0)
 

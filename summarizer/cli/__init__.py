@@ -12,13 +12,13 @@ import gc
 
 from ._common import app
 
-from . import run as _run  # noqa: E402,F401  (registers `brief run`)
-from . import schemas as _schemas  # noqa: E402,F401
-from . import cache as _cache  # noqa: E402,F401
-from . import config as _config  # noqa: E402,F401  (registers `brief config path|show`)
-from . import check as _check  # noqa: E402,F401  (registers `brief check`)
-from . import digest as _digest  # noqa: E402,F401  (registers `brief digest`)
-from . import fetch as _fetch  # noqa: E402,F401  (registers `brief fetch`)
+from . import run as _run  # noqa: F401  (registers `brief run`)
+from . import schemas as _schemas  # noqa: F401
+from . import cache as _cache  # noqa: F401
+from . import config as _config  # noqa: F401  (registers `brief config path|show`)
+from . import check as _check  # noqa: F401  (registers `brief check`)
+from . import digest as _digest  # noqa: F401  (registers `brief digest`)
+from . import fetch as _fetch  # noqa: F401  (registers `brief fetch`)
 
 __all__ = ["app", "main"]
 

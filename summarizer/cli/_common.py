@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated, Optional
+from typing import Annotated, Any
 
 import typer
 from typer.core import TyperGroup
@@ -13,7 +13,7 @@ from ..errors import BriefError
 EXIT_OK, EXIT_USAGE, EXIT_PARTIAL = 0, 1, 2
 
 
-def exit_code_for(outcome) -> int:  # type: ignore[no-untyped-def]
+def exit_code_for(outcome) -> int:
     """The process exit code for a run's Outcome: 0 complete, 2 partial."""
     from ..models.results import Outcome
 
@@ -27,34 +27,33 @@ class _DefaultToRun(TyperGroup):
     exit-code table says, not click's 2: exit 2 means "written, but some files failed".
     """
 
-    def parse_args(self, ctx, args):  # type: ignore[no-untyped-def]
+    def parse_args(self, ctx, args):
         if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
             args = ["run", *args]
-        with _usage_exits_1():
+        with _UsageExits1():
             return super().parse_args(ctx, args)
 
-    def invoke(self, ctx):  # type: ignore[no-untyped-def]
+    def invoke(self, ctx):
         """Every command runs with the one redacting log handler (cli/logs.py)."""
         from .logs import command_logging
 
-        with command_logging(), _usage_exits_1():
+        with command_logging(), _UsageExits1():
             return super().invoke(ctx)
 
 
 # click's UsageError, wherever this typer takes click from (newer typers vendor it)
-_USAGE_ERROR = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "UsageError")
+_USAGE_ERROR: Any = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "UsageError")
 
 
-class _usage_exits_1:
+class _UsageExits1:
     """Give click's usage errors (parsing, bad values, missing arguments) exit status 1."""
 
     def __enter__(self) -> None:
         return None
 
-    def __exit__(self, kind, exc, tb) -> bool:  # type: ignore[no-untyped-def]
+    def __exit__(self, kind, exc, tb) -> None:
         if isinstance(exc, _USAGE_ERROR):
             exc.exit_code = EXIT_USAGE
-        return False
 
 
 app = typer.Typer(
@@ -145,14 +144,14 @@ def interrupted(briefs_cached: int | None) -> typer.Exit:
     return typer.Exit(EXIT_INTERRUPTED)
 
 
-def announce_replay(settings) -> None:  # type: ignore[no-untyped-def]
+def announce_replay(settings) -> None:
     """Say on stderr that bundled recordings answer because no endpoint is configured."""
     if settings.replay_is_default:
         err(f"No endpoint configured: using the recorded responses in {settings.replay_dir}. "
             "For live runs set OPENAI_API_KEY, or pass --provider (ollama, vllm, ...) or --base-url; `brief check` tests the endpoint.")
 
 
-def report_shard(run, quiet: bool, final: str) -> None:  # type: ignore[no-untyped-def]
+def report_shard(run, quiet: bool, final: str) -> None:
     """A shard run's outcome on stderr (failures even with --quiet), and what to run once every shard is done."""
     from ..render.sections import requests_label
 
@@ -167,7 +166,7 @@ def report_shard(run, quiet: bool, final: str) -> None:  # type: ignore[no-untyp
         + f". Nothing written: once every shard is done, {final} merges them from the cache.")
 
 
-def settings_from(*, lenient: bool = False, **flags):  # type: ignore[no-untyped-def]
+def settings_from(*, lenient: bool = False, **flags):
     """Resolve Settings from CLI flags (None = not given), env and config file."""
     from ..config.settings import resolve_settings, unknown_env_vars
 
@@ -178,5 +177,5 @@ def settings_from(*, lenient: bool = False, **flags):  # type: ignore[no-untyped
     return settings
 
 
-ShardOpt = Annotated[Optional[str], typer.Option("--shard", help="K/N: brief only shard K of N of the articles (split by content hash) into the cache and write nothing else; a final run without --shard over the same paths and cache merges them. Share the cache across hosts with --cache-url.", show_default=False)]
+ShardOpt = Annotated[str | None, typer.Option("--shard", help="K/N: brief only shard K of N of the articles (split by content hash) into the cache and write nothing else; a final run without --shard over the same paths and cache merges them. Share the cache across hosts with --cache-url.", show_default=False)]
 VerboseOpt = Annotated[int, typer.Option("--verbose", "-v", count=True, help="-v: log brief's retries, re-asks and validation errors to stderr; -vv: also the HTTP wire log (full prompts and article text). Keys are never logged.")]

@@ -8,13 +8,13 @@ import typer
 
 from ..errors import BriefError, ConfigError
 from ._common import EXIT_USAGE, app, fail, settings_from
-from .options import SettingFlags, setting_option, settings_options
+from .options import SettingFlags, settings_options
 
 cache_app = typer.Typer(help="Inspect, clear or copy the cache of answers (a folder, or Redis with --cache-url).", no_args_is_help=True)
 app.add_typer(cache_app, name="cache")
 
 
-def _open(flags: SettingFlags):  # type: ignore[no-untyped-def]
+def _open(flags: SettingFlags):
     from ..cache import open_cache
 
     settings = settings_from(**flags)
@@ -67,10 +67,11 @@ def cache_clear(
 
 
 @cache_app.command("copy")
+@settings_options("cache_ttl", config=False)
 def cache_copy(
     source: Annotated[str, typer.Option("--from", help="Copy entries from this cache: a folder or a Redis URL.", show_default=False)],
     target: Annotated[str, typer.Option("--to", help="Into this cache: a folder or a Redis URL (entries already there are overwritten with the same content).", show_default=False)],
-    cache_ttl: setting_option("cache_ttl") = None,
+    flags: SettingFlags,  # --cache-ttl: how long the copies live in the target
 ) -> None:
     """Copy every cached answer between caches, e.g. a laptop's folder into the team's Redis, or Redis into a folder for offline use.
 
@@ -82,6 +83,7 @@ def cache_copy(
     from ..config.settings import parse_duration
 
     try:
+        cache_ttl = flags["cache_ttl"]
         ttl = parse_duration(cache_ttl, "--cache-ttl", "--cache-ttl 7d") if cache_ttl is not None else None
         if source.strip() == target.strip():
             raise ConfigError("--from and --to name the same cache; give two different caches")

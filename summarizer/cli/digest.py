@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -24,9 +24,9 @@ from .options import ALL, SettingFlags, settings_options
 def digest(
     paths: Annotated[list[Path], typer.Argument(help="Article files and folders (folders are read recursively for *.txt).", show_default=False)],
     out: Annotated[Path, typer.Option("--out", help="Folder for the digests (YYYY-MM-DD.md and .json, with --html also .html) and index.md.")] = Path("digests"),
-    date: Annotated[Optional[str], typer.Option("--date", help="Digest of the articles published on this day: YYYY-MM-DD, today or yesterday (local time). Default: today.", show_default=False)] = None,
-    since: Annotated[Optional[str], typer.Option("--since", help="Backfill: one digest per day from this day (YYYY-MM-DD, or yesterday) to --until, oldest first.", show_default=False)] = None,
-    until: Annotated[Optional[str], typer.Option("--until", help="Last day of a --since backfill (YYYY-MM-DD). Default: today.", show_default=False)] = None,
+    date: Annotated[str | None, typer.Option("--date", help="Digest of the articles published on this day: YYYY-MM-DD, today or yesterday (local time). Default: today.", show_default=False)] = None,
+    since: Annotated[str | None, typer.Option("--since", help="Backfill: one digest per day from this day (YYYY-MM-DD, or yesterday) to --until, oldest first.", show_default=False)] = None,
+    until: Annotated[str | None, typer.Option("--until", help="Last day of a --since backfill (YYYY-MM-DD). Default: today.", show_default=False)] = None,
     skip_empty: Annotated[bool, typer.Option("--skip-empty", help="Write nothing for days without articles (default: a short digest saying so).")] = False,
     html: Annotated[bool, typer.Option("--html", help="Also write each day as one self-contained HTML page (YYYY-MM-DD.html, citations open the sources) and index.html.")] = False,
     wait: Annotated[float, typer.Option("--wait", help="Seconds to wait for another brief digest on the same --out to finish; then exit 75.")] = 60.0,
@@ -97,11 +97,11 @@ class _Briefed:
                 _print_day(day)
         return done
 
-    def __call__(self, result) -> None:  # type: ignore[no-untyped-def]
+    def __call__(self, result) -> None:
         self.count += bool(result.ok)
 
 
-def _print_day(day) -> None:  # type: ignore[no-untyped-def]
+def _print_day(day) -> None:
     """One stdout line per digest written; skipped empty days are counted in the summary line instead."""
     from ..render.sections import plural
 
@@ -115,7 +115,7 @@ def _print_day(day) -> None:  # type: ignore[no-untyped-def]
     say(f"{day.markdown_path}: {len(d.sources)} source(s), {len(d.new_events)} new event(s), {len(d.stance_shifts)} stance shift(s)")
 
 
-def _report(run, quiet: bool) -> None:  # type: ignore[no-untyped-def]
+def _report(run, quiet: bool) -> None:
     """Problems on stderr always (cron mails them); the summary only without --quiet."""
     for warning in run.warnings:
         err(f"Warning: {warning}")

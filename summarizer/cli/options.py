@@ -19,7 +19,7 @@ import types
 import typing
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, Optional, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import typer
 from pydantic import SecretStr
@@ -36,7 +36,7 @@ ENDPOINT = ("provider", "model", "base_url", "api_key", "mode")
 CACHE = ("cache_dir", "cache_url", "cache_ttl")
 ALL = tuple(name for name, knob in knobs().items() if knob.flag)  # every setting with a flag, in model order
 
-ConfigOpt = Annotated[Optional[Path], typer.Option("--config", help="Config file (TOML). Default: ./brief.toml, then the user config dir.", show_default=False)]
+ConfigOpt = Annotated[Path | None, typer.Option("--config", help="Config file (TOML). Default: ./brief.toml, then the user config dir.", show_default=False)]
 
 
 def _value_type(name: str) -> type:
@@ -62,7 +62,7 @@ def setting_option(name: str, **override: Any) -> Any:
     if _is_switch(name):
         return Annotated[bool, typer.Option(*names, help=option_help(name), **override)]
     options = {"help": option_help(name), "show_default": False, **override}
-    return Annotated[Optional[_value_type(name)], typer.Option(*names, **options)]  # type: ignore[misc]  # a runtime-built annotation
+    return Annotated[_value_type(name) | None, typer.Option(*names, **options)]  # a runtime-built annotation
 
 
 def settings_options(*names: str, config: bool = True, defaults: dict[str, Any] | None = None, **overrides: dict[str, Any]) -> Callable[[F], F]:

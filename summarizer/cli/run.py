@@ -6,7 +6,7 @@ import sys
 from enum import Enum
 from pathlib import Path
 from collections.abc import Callable
-from typing import Annotated, Optional
+from typing import Annotated, Any
 
 import typer
 
@@ -26,9 +26,9 @@ class Detail(str, Enum):
 @settings_options(*ALL)
 def run(
     paths: Annotated[list[Path], typer.Argument(help="Article files and folders (folders are read recursively for *.txt).", show_default=False)],
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the Markdown briefing here instead of stdout (- for stdout). Its folder must exist.", show_default=False)] = None,
-    json_out: Annotated[Optional[Path], typer.Option("--json", help="Also write the briefing as JSON (schemas/briefing.schema.json); - for stdout (then the Markdown goes only to -o).", show_default=False)] = None,
-    html_out: Annotated[Optional[Path], typer.Option("--html", help="Also write the briefing as one self-contained HTML page: click a citation to read the source, quote highlighted.", show_default=False)] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the Markdown briefing here instead of stdout (- for stdout). Its folder must exist.", show_default=False)] = None,
+    json_out: Annotated[Path | None, typer.Option("--json", help="Also write the briefing as JSON (schemas/briefing.schema.json); - for stdout (then the Markdown goes only to -o).", show_default=False)] = None,
+    html_out: Annotated[Path | None, typer.Option("--html", help="Also write the briefing as one self-contained HTML page: click a citation to read the source, quote highlighted.", show_default=False)] = None,
     detail: Annotated[Detail, typer.Option("--detail", help="How much the Markdown shows: 'brief' (bottom line, key developments, disagreements, framing, timeline) or 'full' (every section with its evidence quotes, stances and actors). The JSON and HTML always hold everything.")] = Detail.brief,
     *,
     flags: SettingFlags,  # the settings options (cli/options.py)
@@ -52,7 +52,7 @@ def run(
                 raise ConfigError("--shard writes no briefing (only cache entries); drop -o/--json/--html, and pass them to the final run without --shard")
         with _Progress(enabled=not quiet and sys.stderr.isatty(), quiet=quiet) as progress:
 
-            def loaded(articles):  # type: ignore[no-untyped-def]  # every file is read (the first requests may be out)
+            def loaded(articles):  # every file is read (the first requests may be out)
                 if not quiet:
                     announce_replay(settings)
                 progress.start(articles)
@@ -120,11 +120,11 @@ def _pause_collector() -> Callable[[], None]:
     return resume
 
 
-def _is_stdout(path: Optional[Path]) -> bool:
+def _is_stdout(path: Path | None) -> bool:
     return path is not None and str(path) == "-"
 
 
-def _output_files(output: Optional[Path], json_out: Optional[Path], html_out: Optional[Path] = None) -> tuple[Optional[Path], Optional[Path], Optional[Path]]:
+def _output_files(output: Path | None, json_out: Path | None, html_out: Path | None = None) -> tuple[Path | None, Path | None, Path | None]:
     """The files -o, --json and --html name (`-` is stdout for -o and --json), checked writable before anything is asked of the model."""
     from ..util.files import unwritable_reason
 
@@ -143,7 +143,7 @@ def _output_files(output: Optional[Path], json_out: Optional[Path], html_out: Op
     return files.get("-o"), files.get("--json"), files.get("--html")
 
 
-def _keep_good_outputs(files, result) -> dict[Path, Path]:  # type: ignore[no-untyped-def]
+def _keep_good_outputs(files, result) -> dict[Path, Path]:
     """A run that briefed nothing never replaces an existing output: it goes beside it (file -> where it goes instead)."""
     from ..util.files import beside
 
@@ -163,7 +163,7 @@ def _write_all(files: list[tuple[Path, str]]) -> None:
         raise BriefError(f"cannot write {where} ({exc.strerror or exc}); check that its folder is writable and has free space") from None
 
 
-def _report(result, written: list[Path], kept: dict[Path, Path], *, quiet: bool = False) -> None:  # type: ignore[no-untyped-def]
+def _report(result, written: list[Path], kept: dict[Path, Path], *, quiet: bool = False) -> None:
     """The run's outcome on stderr; with --quiet only what went wrong (failed, rejected, not written)."""
     from ..render.sections import plural, requests_label
 
@@ -197,7 +197,7 @@ def _report(result, written: list[Path], kept: dict[Path, Path], *, quiet: bool 
         err(f"Wrote {', '.join(str(p) for p in written)}.")
 
 
-def _report_problems(result) -> None:  # type: ignore[no-untyped-def]
+def _report_problems(result) -> None:
     """One stderr line per failed or rejected file (one for all that could not reach the endpoint), and for a failed summary or analysis."""
     unreachable: dict[str, list[str]] = {}
     for r in result.failed:
@@ -222,12 +222,12 @@ def _report_problems(result) -> None:  # type: ignore[no-untyped-def]
 class _Progress:
     """A rich progress bar on stderr when it is a terminal; silent otherwise."""
 
-    def __init__(self, enabled: bool, quiet: bool = False, console=None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, enabled: bool, quiet: bool = False, console=None) -> None:
         self.enabled = enabled
         self.quiet = quiet
         self.console = console  # default: stderr
-        self.bar = None
-        self.task = None
+        self.bar: Any = None  # a rich Progress once entered (rich is imported only for a terminal)
+        self.task: Any = None
         self.cached = self.failed = self.briefed = 0
 
     def __enter__(self) -> _Progress:
@@ -239,7 +239,7 @@ class _Progress:
             self.bar.__enter__()
         return self
 
-    def start(self, loaded) -> None:  # type: ignore[no-untyped-def]
+    def start(self, loaded) -> None:
         """Every article is read: show the bar with the total (answers may have arrived already)."""
         if self.bar is not None:
             done = self.briefed + self.failed
@@ -250,7 +250,7 @@ class _Progress:
         if self.bar is not None:
             self.bar.stop()
 
-    def advance(self, result) -> None:  # type: ignore[no-untyped-def]
+    def advance(self, result) -> None:
         self.briefed += bool(result.ok)
         self.cached += result.from_cache
         self.failed += not result.ok
@@ -264,6 +264,6 @@ class _Progress:
         elif not self.quiet:
             err(message)
 
-    def __exit__(self, *exc) -> None:  # type: ignore[no-untyped-def]
+    def __exit__(self, *exc) -> None:
         if self.bar is not None:
             self.bar.__exit__(*exc)

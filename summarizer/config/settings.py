@@ -239,7 +239,7 @@ def resolve_settings(
         if explicit is not None and (preset is None or _level(explicit[1]) >= provider_level):
             values[name], sources[name] = explicit
         elif preset is not None:
-            values[name], sources[name] = preset, f"provider:{provider.name}"  # type: ignore[union-attr]
+            values[name], sources[name] = preset, f"provider:{provider.name}"  # type: ignore[union-attr]  # a preset exists only with a provider
         else:
             sources[name] = "default"
 

@@ -27,7 +27,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
@@ -256,11 +256,11 @@ async def _build_day(
     articles = [a for a in loaded.articles if a.date == day]
     notes = [Note(kind="undated", file=path, message="no date header, so it is in no daily digest; add ' date YYYY-MM-DD' to its first line") for path in undated]
     generated = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    meta = dict(
-        date=day, generated_at=generated, model=model_label(settings), mode=settings.mode, endpoint=settings.endpoint,
-        prompt_hash=load_prompt("brief").hash, schema_hash=schema_hash(ArticleBrief),
-        previous_digest=earlier[-1].date if earlier else None, earlier_digests=len(earlier),
-    )
+    meta: dict[str, Any] = {
+        "date": day, "generated_at": generated, "model": model_label(settings), "mode": settings.mode, "endpoint": settings.endpoint,
+        "prompt_hash": load_prompt("brief").hash, "schema_hash": schema_hash(ArticleBrief),
+        "previous_digest": earlier[-1].date if earlier else None, "earlier_digests": len(earlier),
+    }
     if not articles:
         rejected = [Note(kind="rejected", file=r.path, message=r.reason) for r in loaded.rejected]
         digest = Digest(

@@ -61,7 +61,7 @@ def carry_stories(day: dt.date, stories: Sequence[StoryBriefing], earlier: Seque
     out = []
     for story in stories:
         new_events, _, shifts = compare(story.timeline, story.stances, earlier, day)
-        story_id, first = carried.get(story.id, (story.id, None))
-        out.append(DigestStory(**{**dict(story), "id": story_id}, new=story.id not in carried, first_reported=first,
+        story_id, first_reported = carried.get(story.id, (story.id, None))
+        out.append(DigestStory(**{**dict(story), "id": story_id}, new=story.id not in carried, first_reported=first_reported,
                                new_events=new_events, stance_shifts=shifts))
     return out

@@ -10,7 +10,7 @@ from __future__ import annotations
 __all__ = ["FetchOptions", "FetchRun", "Problem", "fetch_feeds", "feed_urls"]
 
 
-def __getattr__(name: str):  # type: ignore[no-untyped-def]
+def __getattr__(name: str):
     if name in ("FetchOptions", "FetchRun", "Problem", "fetch_feeds"):
         from . import run
 

@@ -36,7 +36,7 @@ def article_day(published: dt.datetime | None, page_date: dt.date | None, fetche
     if published is not None:
         local = published.astimezone(tz) if tz is not None else published
         day = local.date()
-        utc_day = published.astimezone(dt.timezone.utc).date()
+        utc_day = published.astimezone(dt.UTC).date()
         note = ""
         if day != utc_day:
             note = (f"published {local.isoformat(timespec='minutes')} on the outlet's clock: dated {day}, "

@@ -53,7 +53,7 @@ def parse_time(raw: str | None) -> dt.datetime | None:
         except ValueError:
             return None
     if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.timezone.utc)
+        value = value.replace(tzinfo=dt.UTC)
     return value
 
 
@@ -95,7 +95,7 @@ def _xml_entry(e: Any, language: str) -> Entry:
     if published is None:
         for key in ("published_parsed", "updated_parsed"):
             if e.get(key):
-                published = dt.datetime(*e[key][:6], tzinfo=dt.timezone.utc)
+                published = dt.datetime(*e[key][:6], tzinfo=dt.UTC)  # type: ignore[misc]  # a struct_time's first six fields: year to second
                 break
     full = ""
     for content in e.get("content") or []:

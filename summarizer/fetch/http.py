@@ -58,7 +58,7 @@ class _GuardedBackend(httpcore.AsyncNetworkBackend):
         self.policy = policy
         self.inner = AutoBackend()
 
-    async def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):  # type: ignore[no-untyped-def,override]
+    async def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
         import ipaddress
 
         try:
@@ -71,7 +71,7 @@ class _GuardedBackend(httpcore.AsyncNetworkBackend):
                 raise FetchRefused(_refused(host, kind, ip))
         return await self.inner.connect_tcp(str(addresses[0]), port, timeout=timeout, local_address=local_address, socket_options=socket_options)
 
-    async def connect_unix_socket(self, path, timeout=None, socket_options=None):  # type: ignore[no-untyped-def,override]  # pragma: no cover
+    async def connect_unix_socket(self, path, timeout=None, socket_options=None):  # pragma: no cover
         raise FetchRefused("unix sockets are not fetched")
 
     async def sleep(self, seconds: float) -> None:  # pragma: no cover

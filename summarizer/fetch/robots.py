@@ -50,7 +50,7 @@ class Robots:
         if response.status >= 500:
             return f"{site}/robots.txt answered HTTP {response.status}, so the site is left alone this run; rerun later"
         if response.status >= 400:
-            parser.allow_all = True
+            parser.allow_all = True  # type: ignore[attr-defined]  # RobotFileParser's own flag, missing from typeshed
             return parser
         parser.parse(response.content.decode("utf-8", errors="replace").splitlines())
         return parser
@@ -58,9 +58,9 @@ class Robots:
 
 def _rule(parser: RobotFileParser, path: str) -> str:
     """The Disallow line that matches `path` for brief's agent, as written in robots.txt."""
-    if parser.disallow_all:
+    if parser.disallow_all:  # type: ignore[attr-defined]  # RobotFileParser's own flag, missing from typeshed
         return "it disallows everything"
-    entries = [e for e in parser.entries if e.applies_to(AGENT)] or ([parser.default_entry] if parser.default_entry else [])
+    entries = [e for e in parser.entries if e.applies_to(AGENT)] or ([parser.default_entry] if parser.default_entry else [])  # type: ignore[attr-defined]  # parsed rules, missing from typeshed
     for entry in entries:
         for line in entry.rulelines:
             if not line.allowance and line.applies_to(path):

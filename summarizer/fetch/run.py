@@ -99,7 +99,7 @@ class _Job:
         self.store, self.fetcher, self.robots, self.options, self.say = store, fetcher, robots, options, on_event
         self.run = FetchRun()
         self.slots = asyncio.Semaphore(options.tasks)
-        self.now = dt.datetime.now(dt.timezone.utc)
+        self.now = dt.datetime.now(dt.UTC)
 
     async def feed(self, url: str) -> None:
         state = self.store.feeds.get(url, {})

@@ -48,7 +48,7 @@ def _urls_of(arg: str) -> list[str]:
     except OSError as exc:
         raise FetchError(f"{arg}: cannot read ({exc.strerror or exc}); check the file's permissions") from None
     head = data[:2048].lstrip().lower()
-    if head.startswith(b"<?xml") or head.startswith(b"<opml") or b"<opml" in head:
+    if head.startswith((b"<?xml", b"<opml")) or b"<opml" in head:
         return _opml_urls(arg, data)
     return _list_urls(arg, data)
 

@@ -45,7 +45,7 @@ class Store:
         self.hashes: dict[str, str] = {}
         self.records = 0
         self._load()
-        self._log = open(self.state / "seen.jsonl", "a", encoding="utf-8")
+        self._log = open(self.state / "seen.jsonl", "a", encoding="utf-8")  # noqa: SIM115  (open for the store's life; close() closes it)
         self.feeds: dict[str, dict[str, str]] = self._load_feeds()
 
     def close(self) -> None:

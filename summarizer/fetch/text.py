@@ -29,7 +29,7 @@ def html_to_text(fragment: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def _walk(node) -> list[str]:  # type: ignore[no-untyped-def]
+def _walk(node) -> list[str]:
     out: list[str] = []
     if isinstance(node.tag, str) and node.tag in _BLOCKS:
         out.append("\n")
@@ -55,7 +55,8 @@ def decode_page(data: bytes, content_type: str = "") -> str:
     """Page bytes as text: the charset the server names, else the page's <meta charset>, else UTF-8, else a guess."""
     for match in (_HEADER_CHARSET.search(content_type), _META_CHARSET.search(data[:4096])):
         if match:
-            name = match.group(1) if isinstance(match.group(1), str) else match.group(1).decode("ascii", "replace")
+            found = match.group(1)  # text from the header, bytes from the page
+            name = found if isinstance(found, str) else found.decode("ascii", "replace")
             try:
                 return data.decode(name)
             except (LookupError, UnicodeDecodeError):

@@ -69,7 +69,7 @@ class BatchApi:
         """GET /files/{id}/content: the output JSONL."""
         return await self._call(f"GET /files/{file_id}/content", lambda sdk: sdk.files.content(file_id), dump=lambda r: r.text)
 
-    async def _call(self, what: str, request: Callable[[Any], Awaitable[R]], *, dump: Callable[[R], Any] | None = None) -> Any:
+    async def _call(self, what: str, request: Callable[[Any], Awaitable[Any]], *, dump: Callable[[Any], Any] | None = None) -> Any:
         sdk, attempts = self._client(), 0
         try:
             async for attempt in self.llm.retrying(f"batch {what}"):
@@ -77,7 +77,7 @@ class BatchApi:
                     attempts += 1
                     response = await request(sdk)
                     return dump(response) if dump else response.model_dump(mode="json")
-        except Exception as exc:  # noqa: BLE001 - translated below, or re-raised as is
+        except Exception as exc:  # translated below, or re-raised as is
             raise self._translate(exc, what, attempts) from None
         raise LLMError("no attempt was made")  # pragma: no cover - tenacity always makes one
 

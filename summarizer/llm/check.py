@@ -71,7 +71,7 @@ class CheckReport:
         return next(s for s in self.steps if s.name == name)
 
 
-def _chain(exc: BaseException | None):  # type: ignore[no-untyped-def]
+def _chain(exc: BaseException | None):
     seen = set()
     while exc is not None and id(exc) not in seen:
         seen.add(id(exc))

@@ -170,7 +170,7 @@ class _Call:
     def add(self, response: Any) -> None:
         self.responses += 1
         usage = getattr(response, "usage", None)
-        data = usage if isinstance(usage, dict) else getattr(usage, "model_dump", lambda: {})()
+        data = usage if isinstance(usage, dict) else getattr(usage, "model_dump", dict)()
         for name in ("prompt_tokens", "completion_tokens", "total_tokens"):
             value = (data or {}).get(name)
             if isinstance(value, int):
@@ -181,7 +181,8 @@ def root_cause(exc: BaseException) -> BaseException:
     """Unwrap instructor's and openai's wrappers down to the error that matters."""
     import openai
 
-    chain, current = [], exc
+    chain: list[BaseException] = []
+    current: BaseException | None = exc
     while current is not None and current not in chain:
         chain.append(current)
         current = current.__cause__ or current.__context__
@@ -342,7 +343,7 @@ def _check_async_validators_once() -> None:
         return
 
     def reject_async_validators(response_model: Any) -> None:
-        check = reject_async_validators.__wrapped__  # type: ignore[attr-defined]
+        check = reject_async_validators.__wrapped__  # type: ignore[attr-defined]  # set by our patch below, on instructor's function
         try:
             if response_model in _CHECKED:
                 return
@@ -351,8 +352,8 @@ def _check_async_validators_once() -> None:
         check(response_model)
         _CHECKED.add(response_model)
 
-    reject_async_validators.brief_once = True  # type: ignore[attr-defined]
-    reject_async_validators.__wrapped__ = original  # type: ignore[attr-defined]
+    reject_async_validators.brief_once = True  # type: ignore[attr-defined]  # marks instructor's function as patched
+    reject_async_validators.__wrapped__ = original  # type: ignore[attr-defined]  # keeps instructor's original for the check
     async_validators.reject_async_validators = reject_async_validators  # looked up at each call by instructor's core
     if getattr(patch, "reject_async_validators", None) is original:
         patch.reject_async_validators = reject_async_validators  # imported by name when instructor loaded

@@ -104,7 +104,7 @@ def _checked_prompt(name: str, system: str, user: str) -> Prompt:
     try:
         prompt.variables  # noqa: B018 - surfaces malformed '$' usage at load time
         for text in parts.values():
-            string.Template(text).substitute({v: "" for v in prompt.variables})
+            string.Template(text).substitute(dict.fromkeys(prompt.variables, ""))
     except ValueError as exc:
         raise PromptError(f"prompt {name!r} is malformed ({exc}); write a literal dollar sign as $$") from exc
     return prompt

@@ -137,9 +137,9 @@ class LimitedTransport(httpx.AsyncBaseTransport):
                 sent()
                 stream = response.stream  # the body is part of the request's time in flight: read it here, as sent
                 try:
-                    body = b"".join([part async for part in stream])  # type: ignore[union-attr]
+                    body = b"".join([part async for part in stream])  # type: ignore[union-attr]  # an async transport's stream is async-iterable
                 finally:
-                    await stream.aclose()  # type: ignore[union-attr]
+                    await stream.aclose()  # type: ignore[union-attr]  # ...and closable
                 response.stream = httpx.ByteStream(body)  # the client decodes it and times the response as usual
             finally:
                 sent()

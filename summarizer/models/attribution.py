@@ -76,7 +76,7 @@ def normalize_date_basis(value: Any) -> Any:
     return slug if slug in ("stated", "inferred", "publication") else _BASIS_SYNONYMS.get(slug, value)
 
 
-def stance_voice(voice: str | None, holder: str) -> str:
+def stance_voice(voice: Voice | None, holder: str) -> Voice:
     """The voice of a stance whose answer may leave it out: the holder's own ('named') unless the holder is the outlet."""
     if voice is not None:
         return voice

@@ -76,7 +76,7 @@ class ResponseModel(StrictModel):
             return NotImplemented
         return type(self) is type(other) and self.__dict__ == other.__dict__
 
-    __hash__ = None  # type: ignore[assignment]
+    __hash__ = None  # type: ignore[assignment]  # equal by content and mutable: unhashable, as pydantic models are
 
     @property
     def repairs(self) -> Any:

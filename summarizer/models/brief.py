@@ -45,11 +45,11 @@ def _check_date(value: str | None) -> str | None:
 
 def _voice_field() -> Voice | None:
     """The voice of a stance or event: optional (a stance without it is its holder's; an event, the article's)."""
-    return Field(default=None, description=VOICE_HELP)  # type: ignore[return-value]
+    return Field(default=None, description=VOICE_HELP)
 
 
 def _said_by_field() -> str | None:
-    return Field(default=None, description=SAID_BY_HELP)  # type: ignore[return-value]
+    return Field(default=None, description=SAID_BY_HELP)
 
 
 _read_voice = field_validator("voice", mode="before")(classmethod(lambda cls, v: normalize_voice(v)))
@@ -80,7 +80,7 @@ class Actor(_Model):
         if isinstance(data, dict):
             data = dict(data)
             kind = enum_value(data.get("kind"), ActorKind, KIND_SYNONYMS)
-            data["kind"] = kind if kind in ActorKind.__args__ else "other"  # type: ignore[attr-defined]
+            data["kind"] = kind if kind in ActorKind.__args__ else "other"  # type: ignore[attr-defined]  # a Literal's members at run time
             if not data.get("name_in_source") and isinstance(data.get("name"), str):
                 data["name_in_source"] = data["name"]
             if data.get("role") is None:
@@ -123,9 +123,12 @@ class Stance(_Model):
         return data
 
 
-def date_precision(date: str | None) -> str:
+def date_precision(date: str | None) -> Precision:
     """The precision a partial ISO date has: '2025' year, '2025-10' month, '2025-10-09' day, None unknown."""
-    return {None: "unknown", 1: "year", 2: "month", 3: "day"}[None if date is None else len(date.split("-"))]
+    return _PRECISIONS[None if date is None else len(date.split("-"))]
+
+
+_PRECISIONS: dict[int | None, Precision] = {None: "unknown", 1: "year", 2: "month", 3: "day"}
 
 
 class Event(_Model):
@@ -155,7 +158,7 @@ class Event(_Model):
     @property
     def precision(self) -> Precision:
         """How precise `date` is, derived from its shape (never asked of the model)."""
-        return date_precision(self.date)  # type: ignore[return-value]
+        return date_precision(self.date)
 
     @model_validator(mode="before")
     @classmethod
@@ -276,7 +279,7 @@ def _prepare_brief(data: dict[str, Any], repairs: Repairs, context: dict[str, An
     actors = keep_valid(data["actors"], Actor, lambda n, a: f"actor {n} ({a.get('name', '?') if isinstance(a, dict) else a})", repairs)
     if isinstance(actors, list):
         seen: set[str] = set()
-        actors = [a for a in actors if not (a["name"].strip() in seen or seen.add(a["name"].strip()))]  # type: ignore[func-returns-value]
+        actors = [a for a in actors if not (a["name"].strip() in seen or seen.add(a["name"].strip()))]  # type: ignore[func-returns-value]  # set.add records each name as kept: first wins
         actors = cap(actors, MAX_ACTORS, "actors", repairs)
     if isinstance(data["events"], list):
         for number, event in enumerate(data["events"], 1):

@@ -42,7 +42,7 @@ class Repairs:
         self.dropped.append(message)
 
 
-def short_error(exc: ValidationError | Exception) -> str:
+def short_error(exc: BaseException) -> str:
     """One readable line for a validation error: field path and message, no pydantic boilerplate."""
     if isinstance(exc, ValidationError):
         parts = []

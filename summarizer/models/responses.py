@@ -242,7 +242,7 @@ def _prepare_analysis(data: dict[str, Any], repairs: Repairs, context: dict[str,
                 repairs.drop(f"divergence {number} left out: not an object")
                 continue
             fact = " ".join(str(claim.get("fact", "?")).split())[:100]
-            sides = keep_valid(claim.get("sides"), ClaimSide, lambda n, side: f"divergence side {n} of ({fact}) from source {side.get('source', '?') if isinstance(side, dict) else '?'}", repairs, context=context)
+            sides = keep_valid(claim.get("sides"), ClaimSide, lambda n, side: f"divergence side {n} of ({fact}) from source {side.get('source', '?') if isinstance(side, dict) else '?'}", repairs, context=context)  # noqa: B023  (keep_valid calls it now, in this iteration)
             if isinstance(sides, list):
                 sides = cap(sides, MAX_SIDES, f"sides of divergence ({fact})", repairs)
             claim = {**claim, "sides": sides}
@@ -250,7 +250,7 @@ def _prepare_analysis(data: dict[str, Any], repairs: Repairs, context: dict[str,
                 repairs.received += 1
                 repairs.drop(f"divergence ({fact}) left out: fewer than two sources left with a side that checks out")
                 continue
-            kept.extend(keep_valid([claim], DivergenceClaim, lambda n, c: f"divergence ({fact})", repairs, context=context))
+            kept.extend(keep_valid([claim], DivergenceClaim, lambda n, c: f"divergence ({fact})", repairs, context=context))  # noqa: B023  (called now, in this iteration)
         divergences = cap(kept, MAX_DIVERGENCES, "divergences", repairs)
     data["divergences"] = divergences
     framing = data.get("framing")

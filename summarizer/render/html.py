@@ -198,12 +198,12 @@ def _layered(part: Any, sources: Sequence[Source]) -> Any:
     )
 
 
-def _render(template: str, page: BaseModel, texts: Mapping[int, str], **context: Any) -> str:
+def _render(template: str, page: Briefing | Digest, texts: Mapping[int, str], **context: Any) -> str:
     from markupsafe import Markup
 
     css, js = _assets()
     evidence = Evidence(texts, _quotes(page))
-    sources: Sequence[Source] = getattr(page, "sources")
+    sources: Sequence[Source] = page.sources
     by_ref = {s.ref: s for s in sources}
     return _env().get_template(template).render(
         page=page, csp=content_security_policy(css, js), css=Markup(css), js=Markup(js),

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from ..llm.cost import format_usd
-from ..models import Briefing, BriefingMeta, MergedActor, Note, Source, StanceCell, StanceRow, TimelineEntry
+from ..models import Briefing, BriefingMeta, DigestMeta, MergedActor, Note, Source, StanceCell, StanceRow, TimelineEntry
 from ..models.attribution import date_label, voice_label
 
 __all__ = [
@@ -209,12 +209,12 @@ def _divergence(b: Briefing, d) -> list[str]:
     for i, side in enumerate(d.sides):
         mark = ""
         if d.kind == "change_over_time":
-            undated = side.date is None or side.date_basis == "publication"
+            side_undated = side.date is None or side.date_basis == "publication"
             if side.source in d.latest:
                 mark = " (latest)"
             elif i == 0:
                 mark = " (earliest)"
-            elif undated and own_dated:
+            elif side_undated and own_dated:
                 mark = " (no date given: not a later development)"
             else:
                 mark = " (later)"
@@ -337,7 +337,7 @@ def render_notes(notes: Sequence[Note], titles: dict[str, str] = _NOTE_TITLES) -
     return lines
 
 
-def endpoint_label(meta: BriefingMeta) -> str:
+def endpoint_label(meta: BriefingMeta | DigestMeta) -> str:
     """Where the answers came from, for a header line: an endpoint URL or the recordings used."""
     if meta.endpoint.startswith("replay:"):
         return "recorded responses (" + meta.endpoint.removeprefix("replay:") + ")"

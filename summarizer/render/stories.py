@@ -77,7 +77,7 @@ def story_section(
             out += [f"{escape_md(p.text)} {cite(p.sources)}", ""]
     else:
         out += [f"{escape_md(story.lead)} {cite(story.sources[:1])}", ""]
-    body = cross_source_sections(view, story.sources)
+    body = cross_source_sections(view, story.sources)  # type: ignore[arg-type]  # a view of the story with the Briefing fields these sections read
     body += ["", "## Timeline", ""]
     if not story.timeline:
         body.append("*No verified events.*")

@@ -17,8 +17,6 @@ in the notes, never shown. The publication dates, never the model, decide what i
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -135,9 +133,9 @@ def make_divergence(topic: str, sides: list[DivergenceSide], basis: str) -> Dive
         if len(dates) >= 2:
             kind, latest = "change_over_time", sorted({s.source for s in sides if s.published == max(dates)})
     elif any(_before(a, b) for a in sides for b in sides):
-        newest = max(_span(s)[0] for s in own)  # type: ignore[type-var]
-        kind, latest = "change_over_time", sorted({s.source for s in own if not any(_before(s, o) for o in own) and _span(s)[1] >= newest})  # type: ignore[operator]
-    return Divergence(kind=kind, topic=topic, sides=sides, sources=sorted({s.source for s in sides}), latest=latest, basis=basis)  # type: ignore[arg-type]
+        newest = max(_span(s)[0] for s in own)  # type: ignore[type-var]  # every side in `own` has a date, so its span starts somewhere
+        kind, latest = "change_over_time", sorted({s.source for s in own if not any(_before(s, o) for o in own) and _span(s)[1] >= newest})  # type: ignore[operator]  # dated sides: both ends of the span are set
+    return Divergence(kind=kind, topic=topic, sides=sides, sources=sorted({s.source for s in sides}), latest=latest, basis=basis)  # type: ignore[arg-type]  # kind and basis are the Literal values set above, inferred as str
 
 
 def _stance_groups(b: Briefing) -> list[list[StanceRow]]:
@@ -204,7 +202,7 @@ def find_corroborations(b: Briefing) -> list[Corroboration]:
 
 
 def _actor_index(b: Briefing) -> dict[str, str]:
-    index = {}
+    index: dict[str, str] = {}
     for actor in b.actors:
         for name in (actor.name, *actor.names_in_sources):
             index.setdefault(normalize_name(name), actor.name)
@@ -361,7 +359,7 @@ def _side(side: ClaimSide, b: Briefing, text: str) -> DivergenceSide:
                 date, basis = match.date, match.date_basis
             if "voice" not in answered:
                 voice, said_by = match.voice, match.said_by
-    return DivergenceSide(source=side.source, published=published, claim=side.claim, date=date, date_basis=basis,  # type: ignore[arg-type]
+    return DivergenceSide(source=side.source, published=published, claim=side.claim, date=date, date_basis=basis,
                           voice=voice or "source", said_by=None if voice in (None, "source") else said_by,
                           quote=Quote(source=side.source, text=side.quote, verified=True))
 

@@ -196,7 +196,7 @@ def _expand(paths: Sequence[str | Path]) -> list[tuple[Path, str]]:
             files = sorted(
                 (p.relative_to(root).as_posix(), p)
                 for p in root.rglob("*")
-                if p.suffix.lower() == ".txt" and (p.is_file() or p.is_symlink() and not p.exists())  # broken links are reported
+                if p.suffix.lower() == ".txt" and (p.is_file() or (p.is_symlink() and not p.exists()))  # broken links are reported
             )
             if not files:
                 raise ArticleError(str(arg), "no .txt files in this folder; article files must end in .txt")

@@ -94,7 +94,7 @@ def _add(total: dict[str, int], usage: dict[str, int]) -> None:
 
 def envelope_of(question: Question[Any]) -> type[CachedAnswer[Any]]:
     """The type of the question's cache entry."""
-    return question.envelope or CachedAnswer[question.model]  # type: ignore[name-defined]
+    return question.envelope or CachedAnswer[question.model]  # type: ignore[name-defined]  # a generic parametrized at run time by the question's model
 
 
 async def ask(
@@ -111,7 +111,7 @@ async def ask(
     if found is None:
         found = await wait_for_claim(cache, question.cache_key, envelope)  # another worker writing it: wait for its answer
     if found.value is not None:
-        cached: CachedAnswer[Any] = found.value  # type: ignore[assignment]
+        cached: CachedAnswer[Any] = found.value  # type: ignore[assignment]  # the claim holds what the question's envelope validated
         return Answer(cached.answer, notes=list(cached.notes), from_cache=True, grounded=cached.grounded)
     async with keep_alive(found.lease, cache.lease_seconds):  # released when done: the entry is written by then
         return await _from_model(question, envelope, settings, client, cache, budget, on_response)

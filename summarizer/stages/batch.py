@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from ..cache.disk import BriefCache
+from ..cache import Cache
 from ..config.settings import Settings
 from ..llm.cost import Budget, Reservation, estimate_tokens
 from ..errors import ConfigError
@@ -105,7 +105,7 @@ def _payload(body: dict[str, Any]) -> str | None:
 
 
 async def run_batch(
-    articles: Sequence[Article], settings: Settings, cache: BriefCache, *, budget: Budget | None = None,
+    articles: Sequence[Article], settings: Settings, cache: Cache, *, budget: Budget | None = None,
     on_status: StatusCallback | None = None, on_result: ProgressCallback | None = None, transport: httpx.AsyncBaseTransport | None = None,
     client: LLMClient | None = None,
 ) -> BatchOutcome:
@@ -181,7 +181,7 @@ async def run_batch(
     return outcome
 
 
-def _forget(cache: BriefCache, todo: dict[str, tuple[Article, str]], subjects: Sequence[str]) -> None:
+def _forget(cache: Cache, todo: dict[str, tuple[Article, str]], subjects: Sequence[str]) -> None:
     for subject in subjects:
         cache.set_text(_PENDING + todo[subject][1], "")
 
@@ -214,7 +214,7 @@ async def _wait(api: BatchApi, batch: dict[str, Any], settings: Settings, say: S
 
 async def _collect(
     api: BatchApi, batch: dict[str, Any], subjects: Sequence[str], todo: dict[str, tuple[Article, str]], settings: Settings,
-    cache: BriefCache, outcome: BatchOutcome, on_result: ProgressCallback | None,
+    cache: Cache, outcome: BatchOutcome, on_result: ProgressCallback | None,
 ) -> set[str]:
     """Validate and cache each answer of a finished batch; return the subjects answered."""
     answered: set[str] = set()
@@ -259,7 +259,7 @@ async def _collect(
 
 
 async def summarize_with_batch(
-    articles: Sequence[Article], settings: Settings, *, client: LLMClient, cache: BriefCache, stats: RunStats,
+    articles: Sequence[Article], settings: Settings, *, client: LLMClient, cache: Cache, stats: RunStats,
     on_result: ProgressCallback | None = None, budget: Budget | None = None, on_status: StatusCallback | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
 ) -> tuple[list[BriefResult], BatchOutcome]:

@@ -86,10 +86,10 @@ class Languages:
                 os._exit(code)
         os.close(write_end)
         self._pid = pid
-        self._lines = asyncio.StreamReader()
+        self._lines = lines = asyncio.StreamReader()
         loop = asyncio.get_running_loop()
         try:
-            self._pipe, _ = await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(self._lines), os.fdopen(read_end, "rb", buffering=0))
+            self._pipe, _ = await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(lines), os.fdopen(read_end, "rb", buffering=0))
         except BaseException:
             self.close()
             raise

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from functools import lru_cache
 
 from rapidfuzz import fuzz, utils
@@ -75,7 +76,7 @@ def _strip(description: str, words: frozenset[str]) -> str:
     return " ".join(w for w in processed_words(description) if w not in words)
 
 
-def event_similarity(descriptions_a: Sequence[str], descriptions_b: Sequence[str], actors_a: set[str], actors_b: set[str]) -> float:
+def event_similarity(descriptions_a: Sequence[str], descriptions_b: Sequence[str], actors_a: AbstractSet[str], actors_b: AbstractSet[str]) -> float:
     """How alike two events are: description words (75%, names aside) and shared actors (25%).
 
     Names are compared through the actors, not the words: two different events of the same two

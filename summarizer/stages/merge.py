@@ -22,7 +22,7 @@ from rapidfuzz import fuzz
 from .articles import Rejection, outlet_of
 from ..models import Account, Briefing, BriefingMeta, MergedActor, Note, Quote, Source, StanceRow, SummaryParagraph, TimelineEntry
 from ..models import BriefResult
-from ..models.attribution import OWN_VOICE_HOLDERS, stance_voice
+from ..models.attribution import OWN_VOICE_HOLDERS, DateBasis, stance_voice
 from ..models.brief import date_precision
 from .matching import ACTOR_MATCH, EVENT_MATCH, dates_compatible, event_similarity, normalize_name, processed_words
 
@@ -40,7 +40,7 @@ def _more_precise(a: str | None, b: str | None) -> str | None:
     return a if len(a) >= len(b) else b
 
 
-def reported_date(date: str | None, basis: str | None, text: str | None = None, published: dt.date | None = None) -> tuple[str | None, str]:
+def reported_date(date: str | None, basis: str | None, text: str | None = None, published: dt.date | None = None) -> tuple[str | None, DateBasis]:
     """(date, basis) of a reported thing: a date filled in from the publication is no date of its own.
 
     The model marks a date 'stated' or 'inferred'; without a mark a date reads as stated. No date,
@@ -59,7 +59,7 @@ def reported_date(date: str | None, basis: str | None, text: str | None = None, 
     return date, "stated"
 
 
-def _entry_basis(date: str | None, accounts: Sequence[Account]) -> str:
+def _entry_basis(date: str | None, accounts: Sequence[Account]) -> DateBasis:
     """The basis of a merged date: stated if any account giving exactly that date states it."""
     if date is None:
         return "publication"
@@ -85,7 +85,7 @@ def _merge_actors(results: Sequence[tuple[int, BriefResult]]) -> tuple[list[Merg
     by_key: dict[str, _ActorGroup] = {}
     blocks: dict[tuple[str, str], list[tuple[_ActorGroup, str]]] = defaultdict(list)
     for ref, result in results:
-        for actor in result.brief.actors:  # type: ignore[union-attr]
+        for actor in result.brief.actors:  # type: ignore[union-attr]  # only briefed results (brief set) are merged
             key = normalize_name(actor.name)
             group = by_key.get(key)
             block = blocks[(actor.kind, key[:1])]  # variants share kind and initial: compare within, not with every group
@@ -192,7 +192,7 @@ def _merge_events(results: Sequence[tuple[int, BriefResult]], canonical: dict[st
     """
     singles: list[_EventGroup] = []
     for ref, result in results:
-        for event, verified in zip(result.brief.events, result.grounding.events):  # type: ignore[union-attr]
+        for event, verified in zip(result.brief.events, result.grounding.events):  # type: ignore[union-attr]  # briefed results carry brief and grounding
             if not verified:
                 continue
             actors = [canonical.get(normalize_name(a), a) for a in event.actors]
@@ -212,7 +212,7 @@ def _merge_events(results: Sequence[tuple[int, BriefResult]], canonical: dict[st
 
     owner = list(range(len(singles)))  # index -> index of the group it belongs to
     members = {i: [i] for i in range(len(singles))}
-    groups = {i: g for i, g in enumerate(singles)}
+    groups = dict(enumerate(singles))
     for _, i, j in pairs:
         gi, gj = owner[i], owner[j]
         if gi == gj:
@@ -294,7 +294,7 @@ def merge_briefs(
             if not ok:
                 notes.append(Note(kind="unverified", file=a.path, message=f"event left out, its quote is not in the source: {event.description} (claimed quote: {event.evidence!r})"))
     stances.sort(key=lambda s: (normalize_name(s.holder), s.source))
-    verified = sum(r.grounding.verified for _, r in numbered)  # type: ignore[union-attr]
-    total = sum(r.grounding.total + r.dropped for _, r in numbered)  # type: ignore[union-attr]  # items left out on review (no quote, not English) were not verified either
+    verified = sum(r.grounding.verified for _, r in numbered if r.grounding)
+    total = sum(r.grounding.total + r.dropped for _, r in numbered if r.grounding)  # items left out on review (no quote, not English) were not verified either
     meta = meta.model_copy(update={"briefs": len(numbered), "items_verified": verified, "items_unverified": total - verified})
     return Briefing(meta=meta, sources=sources, summary=list(summary), timeline=_merge_events(numbered, canonical), actors=actors, stances=stances, notes=notes)

@@ -126,7 +126,7 @@ def degraded_reason(untranslated: Sequence[str], report: GroundingReport) -> str
     return "; ".join(reasons) or None
 
 
-def reviewed_result(article: Article, brief: ArticleBrief, report: GroundingReport | None = None, **kwargs) -> BriefResult:  # type: ignore[no-untyped-def]
+def reviewed_result(article: Article, brief: ArticleBrief, report: GroundingReport | None = None, **kwargs) -> BriefResult:
     """The article's result from its brief as read: reviewed (see the module docstring), grounded, degraded if it must be.
 
     `report`: the brief's grounding, if checked already (used when the review changed nothing)."""
@@ -141,8 +141,8 @@ def reviewed_result(article: Article, brief: ArticleBrief, report: GroundingRepo
 def verified_share(results: Sequence[BriefResult]) -> tuple[int, int]:
     """(items verified, items the model gave) over the briefed articles; items left out for having no quote or no English count as not verified."""
     done = [r for r in results if r.ok and r.grounding is not None]
-    verified = sum(r.grounding.verified for r in done)  # type: ignore[union-attr]
-    return verified, sum(r.grounding.total + r.dropped for r in done)  # type: ignore[union-attr]
+    verified = sum(r.grounding.verified for r in done if r.grounding)
+    return verified, sum(r.grounding.total + r.dropped for r in done if r.grounding)
 
 
 def run_verdict(results: Sequence[BriefResult], minimum: float, model: str) -> str | None:

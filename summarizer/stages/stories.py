@@ -192,9 +192,7 @@ def _outlet_only(per_doc: Sequence[Iterable[str]], outlets: Sequence[str | None]
     for i, (items, outlet) in enumerate(zip(per_doc, outlets)):
         for item in set(items):
             where[item].append(i)
-            if outlet is None:
-                mixed.add(item)
-            elif seen.setdefault(item, outlet) != outlet:
+            if outlet is None or seen.setdefault(item, outlet) != outlet:
                 mixed.add(item)
     return {item: docs for item, docs in where.items() if len(docs) >= 2 and item not in mixed}
 

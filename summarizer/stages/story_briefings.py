@@ -40,7 +40,7 @@ def group_results(results: Sequence[BriefResult]) -> list[tuple[Story, list[Brie
     """The briefed results grouped into stories (earliest story first); failed results are in none."""
     ok = [r for r in results if r.ok]
     by_id = {r.article.id: r for r in ok}
-    stories = cluster_stories([story_doc(r.article, r.brief) for r in ok])  # type: ignore[arg-type]
+    stories = cluster_stories([story_doc(r.article, r.brief) for r in ok])  # type: ignore[arg-type]  # `ok` results all carry a brief
     return [(story, [by_id[a] for a in story.article_ids]) for story in stories]
 
 
@@ -62,7 +62,7 @@ def warm(result: BriefResult) -> None:
 def _remap(value: Any, mapping: dict[int, int]) -> Any:
     """`value` (a model dump) with every source number mapped; only dicts and lists are walked."""
     if isinstance(value, dict):
-        out = {}
+        out: dict[str, Any] = {}
         for key, item in value.items():
             if isinstance(item, (dict, list)):
                 if key in ("sources", "latest") and isinstance(item, list) and all(isinstance(x, int) for x in item):

@@ -118,9 +118,9 @@ def brief_key(article: Article, settings: Settings, prompt: Prompt | None = None
     `prompt`: the brief prompt, if loaded already."""
     sent = sent_article(article, settings, prompt)
     subject = article.id if sent is article else f"{article.id}-{content_id(sent.text)[:8]}"
-    prompt, schema = (prompt or load_prompt("brief")).hash, schema_hash(ArticleBrief)
-    ckey = cache_key("brief", namespace=settings.namespace, model=settings.model, prompt_hash=prompt, schema_hash=schema, subject=subject)
-    return ckey, RequestKey("brief", subject, settings.mode, prompt, schema, label=article.path)
+    prompt_hash, schema = (prompt or load_prompt("brief")).hash, schema_hash(ArticleBrief)
+    ckey = cache_key("brief", namespace=settings.namespace, model=settings.model, prompt_hash=prompt_hash, schema_hash=schema, subject=subject)
+    return ckey, RequestKey("brief", subject, settings.mode, prompt_hash, schema, label=article.path)
 
 
 def _ungrounded(brief: ArticleBrief, report: GroundingReport) -> list[str]:
@@ -235,7 +235,8 @@ async def summarize_articles_async(
             if found.value is not None:
                 await gate.acquire()
                 return found
-            found.lease.release()  # the holder gave up (failed or died): take a slot before claiming it again  # type: ignore[union-attr]
+            if found.lease is not None:  # always, once no value came: the holder gave up (failed or died)
+                found.lease.release()  # take a slot before claiming it again
 
     async def run(article: Article) -> BriefResult:
         # The slot is freed as soon as an answer arrives, so the next article is sent while this
@@ -264,7 +265,7 @@ async def summarize_articles_async(
 
     sent: list[Article] = []
 
-    def start(article: Article):  # type: ignore[no-untyped-def]
+    def start(article: Article):
         sent.append(article)
         return run(article)
 
