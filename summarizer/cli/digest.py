@@ -89,8 +89,8 @@ class _Briefed:
         self.count = 0
         self.written: list[dt.date] = []
 
-    def day_done(self, quiet: bool):  # type: ignore[no-untyped-def]
-        def done(day) -> None:  # type: ignore[no-untyped-def]
+    def day_done(self, quiet: bool):
+        def done(day) -> None:
             if day.markdown_path is not None:
                 self.written.append(day.date)
             if not quiet:

@@ -38,12 +38,12 @@ class _StderrHandler(logging.StreamHandler):
     """Writes to whatever sys.stderr is at the time, so a line logged under the progress bar
     (rich redirects stderr while it draws) is printed above the bar instead of through it."""
 
-    @property  # type: ignore[override]
-    def stream(self):  # type: ignore[no-untyped-def]
+    @property
+    def stream(self):
         return sys.stderr
 
     @stream.setter
-    def stream(self, value) -> None:  # type: ignore[no-untyped-def]
+    def stream(self, value) -> None:
         pass
 
 

@@ -302,7 +302,6 @@ def _cache_rules(values: dict[str, Any], sources: dict[str, str]) -> None:
     and the URL's password is a secret: refused in the config file like a key."""
     if "cache_url" not in values:
         return
-    from ..util.urls import url_password
 
     raw = values["cache_url"]
     url, origin = str(raw.get_secret_value() if hasattr(raw, "get_secret_value") else raw).strip(), sources["cache_url"]

@@ -10,6 +10,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
+from typing import Any
 
 from ..errors import FetchFailed
 from .text import decode_page
@@ -36,7 +37,7 @@ def extract_page(data: bytes, url: str, content_type: str = "") -> Page:
     import trafilatura
 
     html = decode_page(data, content_type)
-    doc = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False, include_tables=False)
+    doc: Any = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False, include_tables=False)  # a Document (a dict only with as_dict=True)
     text = (doc.text or "") if doc is not None else ""
     if len(text.strip()) < MIN_TEXT_CHARS:
         raise FetchFailed(f"no article text found on the page ({len(text.strip())} characters of main text: a paywall, "
