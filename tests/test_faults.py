@@ -149,7 +149,7 @@ def test_a_fault_during_a_reask_resends_that_request_and_keeps_the_chain(fake_op
     with caplog.at_level(logging.WARNING, logger="summarizer.llm"):
         [result] = summarize_articles(seed(), fast_settings(fake_openai, tmp_path, max_attempts=2, max_reasks=2))
     assert result.ok, result.error
-    first, reask1, reask1_again, reask2, reask2_again = fake_openai.requests
+    _first, reask1, reask1_again, reask2, reask2_again = fake_openai.requests
     assert [_turns(r) for r in fake_openai.requests] == [0, 1, 1, 2, 2]  # never back to the first request
     assert reask1_again["body"] == reask1["body"] and reask2_again["body"] == reask2["body"]  # the same request, resent
     assert result.attempts == 5 and result.usage == summed(fake_openai.usage_sent)

@@ -459,7 +459,7 @@ class LLMClient:
         # The one transport retry layer wraps the SDK call instructor makes for each answer, so a fault resends
         # one request and instructor's re-ask chain survives it (instructor does the same to patch a client).
         completions = raw.chat.completions
-        completions.create = self._resending(completions.create)  # type: ignore[method-assign]
+        completions.create = self._resending(completions.create)  # type: ignore[method-assign, assignment]  # this client's create, wrapped in the retry layer
         mode = _instructor_mode(s.mode)
         _check_async_validators_once()
         return instructor.from_openai(raw, mode=mode)
