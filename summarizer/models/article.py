@@ -23,3 +23,4 @@ class Article(_Model):
     text: str = Field(description="Article text; the header's headline/lead is its first line.")
     encoding: str = Field(default="utf-8", description="Encoding the file was decoded from.")
     notes: list[str] = Field(default_factory=list, description="Problems found while reading.")
+    url: str | None = Field(default=None, description="The article's web page: an http(s) URL right after the header's date (as `brief fetch` writes it), else null.")

@@ -32,6 +32,7 @@ class Source(_Model):
     language: str
     headline: str
     degraded: str | None = Field(default=None, description="Why this source is not counted as briefed (its brief is not in English, or none of its quotes is in the article); null when it is. Its summary is not used for the executive summary.")
+    url: str | None = Field(default=None, description="The article's web page (an http(s) URL from its file's header, as `brief fetch` writes it); null for a file without one. Added in schema 1.6.")
     outlet: str | None = Field(default=None, description="The publishing outlet: as the article's text names it, else a domain-named folder of the file (e.g. 'lsm.lv/x.txt') or a URL on its first line; null when unknown (the file then names the source).")
 
 

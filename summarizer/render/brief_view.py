@@ -17,7 +17,7 @@ from typing import Any
 
 from ..models import Briefing, Source, StoryBriefing
 from . import layers
-from .sections import cite, escape_md, header_lines, notes_sections, plural
+from .sections import cite, escape_md, header_lines, notes_sections, plural, source_headline
 from .stories import front_page_line, story_anchor, story_facts
 
 __all__ = ["render_brief_markdown", "TIMELINE_LINES", "STORY_BRIEFS", "FRONT_PAGE_STORIES", "OUTLET_LINES", "MORE"]
@@ -120,7 +120,7 @@ def _cited_sources(b: Briefing, body: list[str]) -> list[str]:
     out = ["", "## Sources", "", "| # | File | Published | Lang | Headline | Outlet |", "|---|---|---|---|---|---|"]
     for s in rows:
         files = escape_md(s.file) + "".join(f" (= {escape_md(a)})" for a in s.aliases)
-        out.append(f"| [{s.ref}] | {files} | {s.date or 'unknown'} | {escape_md(s.language)} | {escape_md(s.headline)} | {escape_md(s.outlet or '–')} |")
+        out.append(f"| [{s.ref}] | {files} | {s.date or 'unknown'} | {escape_md(s.language)} | {source_headline(s)} | {escape_md(s.outlet or '–')} |")
     if len(rows) < len(b.sources):
         out += ["", f"*{plural(len(b.sources) - len(rows), 'more source')} not cited above: `--detail full`.*"]
     return out

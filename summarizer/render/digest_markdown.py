@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from .stories import story_anchor, story_section
-from .sections import cite, plural, endpoint_label, escape_md, own_voices, render_actors, render_notes, render_stances, render_timeline_entry
+from .sections import cite, plural, endpoint_label, escape_md, own_voices, render_actors, render_notes, render_stances, render_timeline_entry, source_headline
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..models.digest import Digest
@@ -149,7 +149,7 @@ def render_digest_markdown(d: Digest) -> str:
     out += ["## Sources", "", "| # | File | Published | Lang | Headline |", "|---|---|---|---|---|"]
     for s in d.sources:
         files = escape_md(s.file) + "".join(f" (= {escape_md(a)})" for a in s.aliases)
-        out.append(f"| [{s.ref}] | {files} | {s.date or 'unknown'} | {escape_md(s.language)} | {escape_md(s.headline)} |")
+        out.append(f"| [{s.ref}] | {files} | {s.date or 'unknown'} | {escape_md(s.language)} | {source_headline(s)} |")
     out += _story_sections(d)
 
     out += ["", "## Summary", "", "*Each source's own brief, not a synthesis across sources.*", ""]

@@ -19,6 +19,7 @@ from ..models import Briefing, BriefingMeta, DigestMeta, MergedActor, Note, Sour
 from ..models.attribution import date_label, voice_label
 
 __all__ = [
+    "source_headline",
     "cross_source_sections", "header_lines", "render_notes", "render_timeline_entry", "render_stances", "render_actors", "endpoint_label",
     "escape_md", "cite", "plural", "own_voices", "requests_label", "sources_table", "notes_sections",
 ]
@@ -51,6 +52,14 @@ def escape_md(text: str) -> str:
     # Bare URLs would autolink; break the scheme so nothing becomes clickable.
     return _URL.sub(lambda m: f"{m.group(1)}&#58;//", text)
 
+
+
+def source_headline(s: Source) -> str:
+    """A Sources-table headline cell: linked to the article's page when its file names one (`[headline](<url>)`)."""
+    text = escape_md(s.headline)
+    if not s.url:
+        return text
+    return f"[{text}](<{s.url.replace('|', '%7C').replace('<', '%3C').replace('>', '%3E')}>)"
 
 def plural(n: int, word: str) -> str:
     """'1 source', '2 sources'."""
@@ -112,7 +121,7 @@ def sources_table(b: Briefing) -> list[str]:
     for s in b.sources:
         files = escape_md(s.file) + "".join(f" (= {escape_md(a)})" for a in s.aliases)
         mark = " *(degraded)*" if s.degraded else ""
-        out.append(f"| [{s.ref}] | {files} | {s.date or 'unknown'} | {escape_md(s.language)} | {escape_md(s.headline)}{mark} |")
+        out.append(f"| [{s.ref}] | {files} | {s.date or 'unknown'} | {escape_md(s.language)} | {source_headline(s)}{mark} |")
     return out
 
 

@@ -1,7 +1,9 @@
 """Read article files and folders into `Article` objects: decoding, date header, language, duplicates.
 
 An article file is plain text whose first line is normally ` date YYYY-MM-DD <headline or lead>`.
-The rest of that first line is article text (the headline), not metadata. Bad files are collected
+The rest of that first line is article text (the headline), not metadata, except an http(s) URL
+right after the date (` date YYYY-MM-DD https://outlet/page <headline>`, as `brief fetch` writes
+it): that is the article's page, kept as `Article.url` and cited with the source. Bad files are collected
 as `Rejection`s with a reason that names the fix; only unusable *arguments* raise `ArticleError`.
 """
 
@@ -29,6 +31,7 @@ __all__ = [
     "load_articles",
     "read_article",
     "parse_header",
+    "split_url",
     "decode_bytes",
     "detect_language",
     "content_id",
@@ -137,6 +140,17 @@ def parse_header(first_line: str) -> tuple[dt.date | None, str]:
         raise ValueError(f"impossible date '{token}' in the header; write it as YYYY-MM-DD") from None
 
 
+_URL = re.compile(r"https?://[^\s<>\"]+", re.IGNORECASE)
+
+
+def split_url(rest: str) -> tuple[str | None, str]:
+    """'https://outlet/x Headline' -> ('https://outlet/x', 'Headline'): the page's URL when the header's text starts with one."""
+    match = _URL.match(rest)
+    if match is None:
+        return None, rest
+    return match.group(0), rest[match.end():].strip()
+
+
 def read_article(path: Path, display: str, *, language_of: LanguageOf | None = None) -> Article:
     """Read one article file; raise ArticleError(display, reason) if it cannot be used."""
     path = Path(path)
@@ -172,10 +186,12 @@ def read_article(path: Path, display: str, *, language_of: LanguageOf | None = N
     except ValueError as exc:
         raise ArticleError(display, str(exc)) from None
     notes: list[str] = []
+    url = None
     if date is None:
         text = decoded.strip()
         notes.append(NO_HEADER_NOTE)
     else:
+        url, rest = split_url(rest)
         text = f"{rest}\n{remainder}".strip()
         if not text:
             raise ArticleError(display, "header only: no article text after the date; add the text or remove the file")
@@ -184,7 +200,7 @@ def read_article(path: Path, display: str, *, language_of: LanguageOf | None = N
 
     article_id = content_id(text)
     language = language_of(article_id, text) if language_of else detect_language(text)
-    return Article(id=article_id, path=display, date=date, language=language, text=text, encoding=encoding, notes=notes)
+    return Article(id=article_id, path=display, date=date, language=language, text=text, encoding=encoding, notes=notes, url=url)
 
 
 def _expand(paths: Sequence[str | Path]) -> list[tuple[Path, str]]:

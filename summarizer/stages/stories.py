@@ -145,7 +145,7 @@ class Story:
 
 def story_doc(article: Article, brief: ArticleBrief) -> StoryDoc:
     """What clustering needs of one briefed article."""
-    first_line = article.text.split("\n", 1)[0]
+    first_line = article.url or article.text.split("\n", 1)[0]
     return StoryDoc(
         id=article.id, date=article.date, language=brief.source_language,
         outlet=outlet_of(article.path, first_line) or ((brief.outlet or "").strip().casefold() or None),
