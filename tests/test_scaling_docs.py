@@ -39,7 +39,7 @@ def _parses(args: list[str]):  # type: ignore[no-untyped-def]  # a click Context
 
 
 def test_the_examples_exist_and_the_readme_points_to_them():
-    assert {p.name for p in UNITS} == {"brief-shard@.service", "brief-merge.service"}
+    assert {p.name for p in UNITS} == {"brief-shard@.service", "brief-merge.service", "brief-daily.service"}
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "docs/systemd/brief-shard@.service" in readme and "docs/systemd/brief-merge.service" in readme
 
@@ -55,7 +55,7 @@ def test_each_unit_parses_and_keeps_secrets_in_an_environment_file(path: Path):
 
 
 def test_the_timers_start_their_service_every_morning():
-    assert {p.name for p in TIMERS} == {"brief-shard@.timer", "brief-merge.timer"}
+    assert {p.name for p in TIMERS} == {"brief-shard@.timer", "brief-merge.timer", "brief-daily.timer"}
     times = {}
     for path in TIMERS:
         timer = _unit(path)
