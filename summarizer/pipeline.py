@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import gc
-import importlib
-import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .util.aio import gather_or_cancel, run_sync
-from .util.heap import freeze_heap
+from .util.speed import freeze_heap, import_later, sdk_warmer, thaw_heap, warming
 from .stages.articles import ArticleSet, Rejection
 from .stages.reading import ArticleStream, read_articles
 from .cache import Cache, open_cache
@@ -37,17 +34,6 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["BriefingRun", "LoadedCallback", "Outcome", "brief_shard", "brief_shard_async", "build_briefing", "build_briefing_async", "read_articles"]
 
 LoadedCallback = Callable[[ArticleSet], None]  # called once every article is read (requests may have started)
-
-# The stages that run after the articles: imported while the article requests are in flight, not before the first one.
-_LATER_STAGES = ("models.briefing", "stages.merge", "stages.synthesis", "stages.analysis", "stages.story_briefings")
-
-
-async def _import_later_stages() -> None:
-    """Import the later stages one module per turn of the event loop, so answers arriving meanwhile wait at most one import."""
-    for name in _LATER_STAGES:
-        await asyncio.sleep(0)
-        importlib.import_module(f".{name}", __package__)
-
 
 @dataclass
 class BriefingRun:
@@ -123,9 +109,9 @@ async def build_briefing_async(
             loaded = articles if articles is not None else read_articles(paths, cache)
             if on_loaded:
                 on_loaded(loaded)
-            later.append(asyncio.ensure_future(_import_later_stages()))
+            later.append(asyncio.ensure_future(import_later()))
         else:
-            stream = ArticleStream(paths, cache, on_detect=_warm_for(client, cache, settings), on_read=lambda: _read(stream.loaded, on_loaded, later))  # type: ignore[union-attr]  # `stream` is set before the reader calls on_read
+            stream = ArticleStream(paths, cache, on_detect=_sdk_warmer(client, cache, settings), on_read=lambda: _read(stream.loaded, on_loaded, later))  # type: ignore[union-attr]  # `stream` is set before the reader calls on_read
             loaded = stream.loaded
         stats = RunStats()
         try:
@@ -137,7 +123,7 @@ async def build_briefing_async(
                 )
                 batch_usage, batch_requests = batched.usage, batched.requests
             else:
-                results = await summarize_articles_async(stream if stream is not None else loaded.articles, settings, client=client, cache=cache, stats=stats, on_result=_warming(on_result), budget=budget)
+                results = await summarize_articles_async(stream if stream is not None else loaded.articles, settings, client=client, cache=cache, stats=stats, on_result=warming(on_result), budget=budget)
             await asyncio.gather(*later)
             # After 200 articles the heap holds ~200,000 objects (SDKs, briefs, answers), all still in use:
             # one full collection over them took 0.15 s, and merging the stories set one off.
@@ -218,39 +204,17 @@ async def build_briefing_async(
                            not_written=not_written)
     finally:
         cache.close()
-        if frozen:
-            gc.unfreeze()
+        thaw_heap(frozen)
 
 
-def _warming(on_result: ProgressCallback | None) -> ProgressCallback:
-    """`on_result`, after working out what grouping and merging need of that one brief (see
-    `story_briefings.warm`): done while the other answers are awaited, not after the last one.
-    Results that arrive before the later stages are imported are left for later."""
-
-    def each(result: BriefResult) -> None:
-        stories = sys.modules.get(f"{__package__}.stages.story_briefings")
-        if stories is not None and result.ok:
-            stories.warm(result)
-        if on_result is not None:
-            on_result(result)
-
-    return each
-
-
-def _warm_for(client: LLMClient, cache: Cache, settings: Settings) -> Callable[[Article], None]:
-    """Build the SDK client while the language detector loads, unless this article's brief is cached
-    (a language missing from the cache almost always means the brief is missing too; a fully cached run never loads the SDK)."""
-
-    def warm(article: Article) -> None:
-        if cache.get(brief_key(article, settings)[0], CachedBrief) is None:
-            client.warm()
-
-    return warm
+def _sdk_warmer(client: LLMClient, cache: Cache, settings: Settings) -> Callable[[Article], None]:
+    """Build the SDK client while the language detector loads, unless this article's brief is cached (see util/speed.py)."""
+    return sdk_warmer(client, lambda article: cache.get(brief_key(article, settings)[0], CachedBrief) is not None)
 
 
 def _read(loaded: ArticleSet, on_loaded: LoadedCallback | None, later: list[asyncio.Future[None]]) -> None:
     """Every article is read: the later stages load while the answers come in, and the caller hears the full set."""
-    later.append(asyncio.ensure_future(_import_later_stages()))
+    later.append(asyncio.ensure_future(import_later()))
     if on_loaded:
         on_loaded(loaded)
 
@@ -340,7 +304,7 @@ async def brief_shard_async(
             if on_loaded:
                 on_loaded(ArticleSet(articles=stream.articles, rejected=loaded.rejected))
 
-        stream = ArticleStream(paths, cache, wanted=wanted, on_detect=_warm_for(client, cache, settings), on_read=read)
+        stream = ArticleStream(paths, cache, wanted=wanted, on_detect=_sdk_warmer(client, cache, settings), on_read=read)
         loaded = stream.loaded
         stats = RunStats()
         try:

@@ -8,8 +8,7 @@ Each command group lives in its own module and registers itself on `app` when im
 
 from __future__ import annotations
 
-import gc
-
+from ..util.speed import freeze_at_exit
 from ._common import app
 
 from . import run as _run  # noqa: F401  (registers `brief run`)
@@ -28,7 +27,4 @@ def main() -> None:
     try:
         app()
     finally:
-        # The process exits next. Interpreter shutdown runs full garbage collections over every
-        # object still alive (a 200-article run leaves ~200,000, half a second of collections);
-        # frozen objects are skipped, and nothing needs collecting at exit. Outputs are written by now.
-        gc.freeze()
+        freeze_at_exit()  # shutdown's collections skip what is alive now (util/speed.py)

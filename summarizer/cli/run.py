@@ -5,13 +5,13 @@ from __future__ import annotations
 import sys
 from enum import Enum
 from pathlib import Path
-from collections.abc import Callable
 from typing import Annotated, Any
 
 import typer
 
 from ..llm.cost import format_usd
 from ..errors import BriefError, ConfigError
+from ..util.speed import pause_collector
 from .logs import configure as configure_logging
 from ._common import announce_replay, app, err, exit_code_for, fail, interrupted, report_shard, say, settings_from, ShardOpt, VerboseOpt
 from .options import ALL, SettingFlags, settings_options
@@ -37,7 +37,7 @@ def run(
     verbose: VerboseOpt = 0,
 ) -> None:
     """Summarize articles and print (or write) one cited Markdown briefing."""
-    resume_collector = _pause_collector()
+    resume_collector = pause_collector()  # until every file is read (util/speed.py)
     try:
         from .. import pipeline
 
@@ -97,27 +97,6 @@ def run(
 
 
 NOTHING_BRIEFED = "nothing-briefed"
-
-
-def _pause_collector() -> Callable[[], None]:
-    """Pause Python's cyclic garbage collector until the returned function is called (idempotent).
-
-    Start-up (brief's modules, then openai and instructor) builds objects that live for the whole
-    run; the collector would walk them again and again, about 0.2 s of CPU before the first request.
-    `run` resumes it once every file is read, when the first requests are out.
-    """
-    import gc
-
-    paused = gc.isenabled()
-    gc.disable()
-
-    def resume() -> None:
-        nonlocal paused
-        if paused:
-            paused = False
-            gc.enable()
-
-    return resume
 
 
 def _is_stdout(path: Path | None) -> bool:

@@ -12,7 +12,6 @@ asked: the same function, the same answer.
 from __future__ import annotations
 
 import asyncio
-import gc
 import os
 import signal
 import sys
@@ -22,7 +21,7 @@ from pathlib import Path
 
 from ..errors import ArticleError
 from ..models import Article
-from ..util.heap import freeze_heap
+from ..util.speed import freeze_heap, thaw_heap
 from .articles import detect_language, read_article, undetected
 
 __all__ = ["Languages", "can_fork"]
@@ -112,9 +111,8 @@ class Languages:
 
     def close(self) -> None:
         """Stop the child (if it is still detecting), reap it, and let the collector see every object again."""
-        if self._frozen:
-            self._frozen = False
-            gc.unfreeze()
+        frozen, self._frozen = self._frozen, False
+        thaw_heap(frozen)
         if self._pipe is not None:
             self._pipe.close()
             self._pipe = None
