@@ -193,7 +193,9 @@ async def build_briefing_async(
                 task.cancel()
             stats.requests, stats.replayed, stats.resent, stats.reasks = client.requests, client.replayed, client.resent, client.reasks
             await client.aclose()
+        fallback = [Note(kind="info", message=client.fallback)] if client.fallback else []  # the server refused the schema: asked without it
         briefing = briefing.model_copy(update={
+            "notes": briefing.notes + fallback,
             "meta": briefing.meta.model_copy(update={
                 "llm_requests": stats.requests, "resent": stats.resent, "reasks": stats.reasks, "replayed": stats.replayed, "cache_hits": stats.cache_hits, "usage": _sum_usage(stats.usage, batch_usage),
                 "batch_requests": batch_requests, **_cost(settings, stats.usage, batch_usage),

@@ -86,6 +86,7 @@ class FakeOpenAI:
     every: dict[int, str] = field(default_factory=dict)  # period -> fault on every period-th request (see the module docstring)
     per_call: bool = False  # count `every` per request key instead of over the run
     needs_reasks: int = 0  # broken JSON until the request carries this many re-asks
+    refuses_schema: bool = False  # answer a `response_format` carrying a schema with HTTP 500, as an older server does
 
     def __post_init__(self) -> None:
         self._script: deque[str] = deque()
@@ -235,6 +236,10 @@ class FakeOpenAI:
             return handler._send(401, _error("Incorrect API key provided", "invalid_api_key"))
         if name == "404" or (self.models and body.get("model") not in self.models):
             return handler._send(404, _error(f"The model `{body.get('model')}` does not exist", "model_not_found"))
+        response_format = body.get("response_format") or {}
+        if self.refuses_schema and ("schema" in response_format or response_format.get("type") == "json_schema"):
+            return handler._send(500, _error("1 validation error for CreateChatCompletionRequest: response_format: "
+                                             "Input should be 'text' or 'json_object' and may carry no schema", "server_error"))
         key = handler.headers.get("X-Brief-Key")
         answer = json.loads(json.dumps(self.answer_for(body, key)))
         if name == "sloppy":  # a well-formed but imperfect answer: the slips of small real models (see SLIPS)

@@ -193,7 +193,7 @@ def test_config_show_for_a_local_provider_needs_no_key(tmp_path, monkeypatch):
     rows = _rows(CliRunner().invoke(app, ["config", "show"]).output)
     assert rows["provider"] == ("llamacpp", "env:BRIEF_PROVIDER")
     assert rows["api_key"] == ("(none; not needed)", "default")
-    assert rows["mode"] == ("json", "provider:llamacpp")
+    assert rows["mode"] == ("json_object_schema", "provider:llamacpp")
 
 
 # --------------------------------------------------------------------------- --help
@@ -240,7 +240,7 @@ def test_invalid_values_are_reported_one_line_per_setting_naming_where_to_fix_th
         "concurrency must be a whole number, got 'many' (from env:BRIEF_CONCURRENCY); fix or unset BRIEF_CONCURRENCY",
         f"timeout must be more than 0, got -1 (from file:{config}); fix `timeout` in {config}",
         f"max_attempts must be a whole number, got 2.5 (from file:{config}); fix `max_attempts` in {config}",
-        "mode must be one of: tools, json, md_json, json_schema, got 'XML' (from env:BRIEF_MODE); fix or unset BRIEF_MODE",
+        "mode must be one of: tools, json, md_json, json_schema, json_object_schema, got 'XML' (from env:BRIEF_MODE); fix or unset BRIEF_MODE",
         "rpm must be more than 0, got 0 (from flag); fix --rpm",
     ])
 

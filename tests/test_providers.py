@@ -16,6 +16,7 @@ from summarizer.cli import app
 from summarizer.config.settings import resolve_settings
 from summarizer.errors import ConfigError
 from summarizer.config.providers import PROVIDERS, azure_v1_url, preset_base_url
+from summarizer.models import ArticleBrief
 from tests.conftest import SEEDS
 
 OPENAI_KEY = "sk-openai-0000000000000000OPENAI"
@@ -86,7 +87,7 @@ def test_local_presets_need_no_key_but_accept_one_by_flag():
     ("flags", "env", "file", "expected"),
     [
         # an explicit flag wins over the preset
-        ({"provider": "ollama", "base_url": "http://gpu:11434/v1"}, {}, "", ("http://gpu:11434/v1", "json")),
+        ({"provider": "ollama", "base_url": "http://gpu:11434/v1"}, {}, "", ("http://gpu:11434/v1", "json_schema")),
         ({"provider": "llamacpp", "mode": "tools"}, {}, "", ("http://127.0.0.1:8080/v1", "tools")),
         # --provider beats a base URL or mode from the environment or the file
         ({"provider": "lmstudio"}, {"OPENAI_BASE_URL": "http://elsewhere/v1", "BRIEF_MODE": "md_json"}, "", ("http://127.0.0.1:1234/v1", "json_schema")),
@@ -95,7 +96,7 @@ def test_local_presets_need_no_key_but_accept_one_by_flag():
         ({}, {}, 'provider = "vllm"\nbase_url = "http://cluster:8000/v1"\n', ("http://cluster:8000/v1", "json_schema")),
         # env beats a preset chosen in the file
         ({}, {"BRIEF_MODE": "json"}, 'provider = "openrouter"\n', ("https://openrouter.ai/api/v1", "json")),
-        ({}, {"BRIEF_PROVIDER": "ollama"}, "", ("http://127.0.0.1:11434/v1", "json")),
+        ({}, {"BRIEF_PROVIDER": "ollama"}, "", ("http://127.0.0.1:11434/v1", "json_schema")),
     ],
 )
 def test_precedence_between_presets_and_explicit_values(tmp_path, flags, env, file, expected):
@@ -119,9 +120,9 @@ ENDPOINT_KEY = "sk-endpoint-3333333333333333"
 WIRE = [
     ("openai", "tools", f"Bearer {ENDPOINT_KEY}"),
     ("azure", "tools", f"Bearer {KEYS['AZURE_OPENAI_API_KEY']}"),
-    ("ollama", "json_object", "Bearer not-needed"),
+    ("ollama", "json_schema", "Bearer not-needed"),
     ("vllm", "json_schema", "Bearer not-needed"),
-    ("llamacpp", "json_object", "Bearer not-needed"),
+    ("llamacpp", "json_object+schema", "Bearer not-needed"),
     ("lmstudio", "json_schema", "Bearer not-needed"),
     ("openrouter", "tools", f"Bearer {ENDPOINT_KEY}"),
 ]
@@ -131,7 +132,13 @@ def _shape(body: dict) -> str:
     if "tools" in body:
         assert body["tool_choice"]["type"] == "function" and "response_format" not in body
         return "tools"
-    return body["response_format"]["type"]
+    response_format = body["response_format"]
+    if response_format["type"] == "json_schema":
+        assert response_format["json_schema"]["schema"]["type"] == "object", "the answer's schema is sent"
+    if response_format["type"] == "json_object" and "schema" in response_format:
+        assert response_format["schema"]["type"] == "object"
+        return "json_object+schema"
+    return response_format["type"]
 
 
 @pytest.mark.parametrize(("provider", "shape", "authorization"), WIRE)
@@ -165,7 +172,9 @@ def test_brief_run_with_a_provider_uses_its_mode_for_every_request(fake_openai, 
     result = CliRunner().invoke(app, ["run", str(seeds_copy), "--provider", "llamacpp", "--base-url", fake_openai.base_url, "--no-cache", "-q"])
     assert result.exit_code == 0, result.output
     assert fake_openai.count >= len(list(SEEDS.glob("*.txt")))
-    assert {_shape(r["body"]) for r in fake_openai.requests} == {"json_object"}
+    assert {_shape(r["body"]) for r in fake_openai.requests} == {"json_object+schema"}
+    briefs = [r["body"] for r in fake_openai.requests if r["headers"]["X-Brief-Key"].startswith("brief/")]
+    assert briefs and all(b["response_format"]["schema"] == ArticleBrief.model_json_schema() for b in briefs), "llama.cpp decodes only JSON fitting the brief's schema"
 
 
 @pytest.mark.parametrize(

@@ -35,6 +35,7 @@ from .providers import OPENAI_URL, PROVIDERS
 
 __all__ = [
     "MODES",
+    "SCHEMA_MODES",
     "DEFAULT_MODEL",
     "PRICE_KEYS",
     "Knob",
@@ -51,7 +52,8 @@ __all__ = [
     "parse_duration",
 ]
 
-MODES = ("tools", "json", "md_json", "json_schema")
+MODES = ("tools", "json", "md_json", "json_schema", "json_object_schema")
+SCHEMA_MODES = ("json_schema", "json_object_schema")  # modes that send the answer's JSON Schema: the server decodes only JSON fitting it
 DEFAULT_MODEL = "gpt-4o-mini"
 PRICE_KEYS = ("input_per_mtok", "output_per_mtok")  # USD per million tokens
 
@@ -286,7 +288,7 @@ class Settings(BaseModel):
         "API key for this endpoint; prefer the provider's env var (OPENAI_API_KEY, AZURE_OPENAI_API_KEY, OPENROUTER_API_KEY; "
         "each is sent only to its provider's host) or BRIEF_API_KEY (any endpoint). Never logged or cached.")] = None
     mode: Annotated[Mode, Knob("--mode", "BRIEF_MODE", default_text="the provider's, else tools"), Help(
-        "Structured-output mode: tools | json | md_json | json_schema.")] = "tools"
+        "Structured-output mode: tools | json | md_json | json_schema | json_object_schema.")] = "tools"
     # --- the cache and the work
     cache_dir: Annotated[FolderPath, Knob("--cache-dir", "BRIEF_CACHE_DIR", show=_show_cache_dir, default_text="the user cache dir"), Help(
         "Cache folder.")] = Field(default_factory=default_cache_dir)

@@ -4,11 +4,15 @@ A preset only fills in defaults; `--base-url`, `--mode` and `--api-key` (or thei
 config-file keys) still win. Modes follow what each server accepts:
 
 - OpenAI, Azure OpenAI, OpenRouter: `tools` (function calling; instructor's recommended mode).
-- Ollama: `json` (`response_format: json_object` plus the schema in the prompt), as instructor's
-  Ollama guide recommends; tool calling works only for some models.
-- vLLM: `json_schema` (guided decoding enforces the schema; no server flags needed, unlike tools).
-- llama.cpp's server: `json`; it rejects `response_format: json_schema` (HTTP 500).
-- LM Studio: `json_schema`; it rejects `response_format: json_object`.
+- Local servers get the answer's JSON Schema, so they decode only JSON that fits it (constrained
+  decoding: a small model cannot answer with broken or mis-shaped JSON, and answers faster):
+  - Ollama (0.5+), vLLM and LM Studio: `json_schema` (`response_format: {"type": "json_schema", ...}`;
+    LM Studio rejects `json_object`);
+  - llama.cpp: `json_object_schema` (`response_format: {"type": "json_object", "schema": {...}}`),
+    which both its C++ server (`llama-server`) and llama-cpp-python's server accept; the latter
+    rejects `json_schema` (HTTP 500).
+  A server that refuses the schema (HTTP 400/500 naming it: an older Ollama) is asked without it
+  from then on (`json`; LM Studio `md_json`), with a warning and a note (llm.client).
 
 Local servers (Ollama, vLLM, llama.cpp, LM Studio) often generate on a CPU or a small GPU: one
 brief can take minutes. Their presets wait `LOCAL_TIMEOUT` seconds per request instead of 60.
@@ -82,9 +86,9 @@ PROVIDERS: dict[str, Provider] = {
     for p in (
         Provider("openai", "OpenAI", OPENAI_URL, "tools", "OPENAI_API_KEY", True, key_hosts=(OPENAI_HOST,)),
         Provider("azure", "Azure OpenAI", None, "tools", "AZURE_OPENAI_API_KEY", True, base_url_env="AZURE_OPENAI_ENDPOINT"),
-        Provider("ollama", "Ollama", "http://127.0.0.1:11434/v1", "json", None, False, start_hint="start it with `ollama serve`", timeout=LOCAL_TIMEOUT),
+        Provider("ollama", "Ollama", "http://127.0.0.1:11434/v1", "json_schema", None, False, start_hint="start it with `ollama serve`", timeout=LOCAL_TIMEOUT),
         Provider("vllm", "vLLM", "http://127.0.0.1:8000/v1", "json_schema", "VLLM_API_KEY", False, start_hint="start it with `vllm serve MODEL`", timeout=LOCAL_TIMEOUT),
-        Provider("llamacpp", "llama.cpp server", "http://127.0.0.1:8080/v1", "json", None, False, start_hint="start it with `llama-server -m MODEL.gguf`", timeout=LOCAL_TIMEOUT),
+        Provider("llamacpp", "llama.cpp server", "http://127.0.0.1:8080/v1", "json_object_schema", None, False, start_hint="start it with `llama-server -m MODEL.gguf`", timeout=LOCAL_TIMEOUT),
         Provider("lmstudio", "LM Studio", "http://127.0.0.1:1234/v1", "json_schema", None, False, start_hint="start its server with `lms server start`", timeout=LOCAL_TIMEOUT),
         Provider("openrouter", "OpenRouter", "https://openrouter.ai/api/v1", "tools", "OPENROUTER_API_KEY", True, key_hosts=("openrouter.ai",)),
     )

@@ -33,7 +33,8 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["Pong", "Step", "CheckReport", "check_endpoint", "check_endpoint_async", "STEPS"]
 
 STEPS = ("endpoint", "reachable", "auth", "model", "structured output", "context window")
-MODE_ALTERNATIVES = {"tools": ("json", "md_json"), "json": ("tools", "md_json"), "json_schema": ("json", "tools"), "md_json": ("json", "tools")}
+MODE_ALTERNATIVES = {"tools": ("json", "md_json"), "json": ("tools", "md_json"), "json_schema": ("json", "tools"), "md_json": ("json", "tools"),
+                     "json_object_schema": ("json_schema", "json")}
 _MESSAGES = [
     {"role": "system", "content": "You answer connectivity checks. Reply with the requested JSON object only."},
     {"role": "user", "content": "This is a connectivity check. Set reply to the word pong."},
@@ -230,9 +231,20 @@ async def _check(settings: Settings, transport: httpx.AsyncBaseTransport | None)
         await client.aclose()
     steps.append(Step("auth", "ok", "key accepted" if s.api_key else "no key needed"))
     steps.append(Step("model", "ok", f"{s.model} answered" + ("" if models is None or s.model in models else " (not listed by /models)")))
-    steps.append(Step("structured output", "ok", f"mode {s.mode}: parsed {Pong.__name__}(reply={done.value.reply[:20]!r}); {done.usage.get('total_tokens', 0)} tokens"))
+    steps.append(Step("structured output", "ok", f"{_decoding(s.mode, client)}: parsed {Pong.__name__}(reply={done.value.reply[:20]!r}); {done.usage.get('total_tokens', 0)} tokens"))
     steps.append(_window_step(s, report.windows.get(s.model)))
     return report
+
+
+def _decoding(mode: str, client: Any) -> str:
+    """Which structured output is in use: the mode, whether the answer's schema is sent, and a fallback if the server refused it."""
+    from ..config.model import SCHEMA_MODES
+
+    if client.fallback:
+        return f"mode {client.mode}, without the schema (the server refused it in mode {mode}: update it for constrained decoding)"
+    if mode in SCHEMA_MODES:
+        return f"mode {mode}, schema sent (constrained decoding: the server produces only JSON that fits)"
+    return f"mode {mode}, schema in the prompt only (no constrained decoding)"
 
 
 def _window_step(s: Settings, loaded: int | None) -> Step:

@@ -50,7 +50,7 @@ from ..util.aio import settled
 if TYPE_CHECKING:  # pragma: no cover
     import httpx
 
-__all__ = ["Completion", "EndpointError", "EndpointUnreachableError", "LLMClient", "NO_ENDPOINT_HINT", "LENGTH_REASK", "chat_request_body", "output_limit", "describe_error", "is_transient", "request_bound", "root_cause"]
+__all__ = ["Completion", "EndpointError", "EndpointUnreachableError", "LLMClient", "NO_ENDPOINT_HINT", "LENGTH_REASK", "chat_request_body", "output_limit", "schema_request", "schema_refused", "describe_error", "is_transient", "request_bound", "root_cause"]
 
 T = TypeVar("T", bound=BaseModel)
 log = logging.getLogger(__name__)
@@ -304,7 +304,32 @@ def _instructor_mode(name: str) -> Any:
     """instructor's Mode for one of brief's --mode names."""
     import instructor
 
-    return {"tools": instructor.Mode.TOOLS, "json": instructor.Mode.JSON, "md_json": instructor.Mode.MD_JSON, "json_schema": instructor.Mode.JSON_SCHEMA}[name]
+    return {"tools": instructor.Mode.TOOLS, "json": instructor.Mode.JSON, "md_json": instructor.Mode.MD_JSON, "json_schema": instructor.Mode.JSON_SCHEMA,
+            "json_object_schema": instructor.Mode.JSON}[name]
+
+
+def schema_request(mode: str, response_model: type[BaseModel]) -> dict[str, Any]:
+    """What a mode adds to instructor's request: for `json_object_schema` (llama.cpp's servers), instructor's JSON mode
+    with the answer's JSON Schema in `response_format`, so the server decodes only JSON that fits it."""
+    if mode != "json_object_schema":
+        return {}
+    return {"extra_body": {"response_format": {"type": "json_object", "schema": response_model.model_json_schema()}}}
+
+
+_SCHEMA_WORDS = re.compile(r"response_format|json_schema|schema", re.I)
+
+
+def schema_refused(exc: BaseException, mode: str) -> str | None:
+    """The server's refusal of the schema in `response_format` (HTTP 400/422/500 naming it), for a mode that sends one; else None."""
+    import openai
+
+    from ..config.model import SCHEMA_MODES
+
+    root = root_cause(exc)
+    if mode not in SCHEMA_MODES or not isinstance(root, openai.APIStatusError) or root.status_code not in (400, 422, 500, 501):
+        return None
+    detail = describe_error(root)
+    return detail if _SCHEMA_WORDS.search(detail) else None
 
 
 def _last_json(completion: Any) -> str | None:
@@ -395,6 +420,8 @@ class LLMClient:
         self.limits: Any = None  # the LimitedTransport (in flight, peak), once built
         self.resent = 0  # HTTP requests resent after a transient fault, this client's whole life
         self.reasks = 0  # HTTP requests that re-asked an answer (validation, cut-off or failing items)
+        self.mode = settings.mode  # the structured-output mode in use: the setting's, until the server refuses a schema
+        self.fallback: str | None = None  # why the mode fell back, for the briefing's notes
 
     @property
     def requests(self) -> int:
@@ -460,7 +487,7 @@ class LLMClient:
         # one request and instructor's re-ask chain survives it (instructor does the same to patch a client).
         completions = raw.chat.completions
         completions.create = self._resending(completions.create)  # type: ignore[method-assign, assignment]  # this client's create, wrapped in the retry layer
-        mode = _instructor_mode(s.mode)
+        mode = _instructor_mode(self.mode)
         _check_async_validators_once()
         return instructor.from_openai(raw, mode=mode)
 
@@ -479,6 +506,17 @@ class LLMClient:
             raise LLMError("no attempt was made")  # pragma: no cover - tenacity always makes one
 
         return create_resending
+
+    def _fall_back(self, refusal: str, what: str) -> None:
+        """The server refused the schema in `response_format`: ask without it (JSON mode; LM Studio: md_json) from now on."""
+        import instructor
+
+        first = self.settings.mode
+        self.mode = "md_json" if self.settings.provider == "lmstudio" else "json"
+        self.fallback = (f"{self.settings.endpoint} refused the answer's schema in mode {first} ({refusal}); asked in --mode {self.mode} instead, "
+                         "without constrained decoding: update the server (llama.cpp, Ollama 0.5+, vLLM and LM Studio accept a schema), or pass --mode to choose")
+        log.warning("%s: %s", what, self.redact(self.fallback))
+        self._client = instructor.from_openai(self._client.client, mode=_instructor_mode(self.mode))
 
     async def aclose(self) -> None:
         if self._client is not None:
@@ -521,7 +559,7 @@ class LLMClient:
                     try:
                         value, completion = await self._client.chat.completions.create_with_completion(
                             model=s.model, messages=chat, response_model=response_model, max_retries=reasks,
-                            extra_headers=headers, hooks=hooks, **output_limit(s),
+                            extra_headers=headers, hooks=hooks, **output_limit(s), **schema_request(self.mode, response_model),
                         )
                     finally:
                         VALIDATION_CONTEXT.reset(token)
@@ -534,6 +572,11 @@ class LLMClient:
                         raise
                     log.info("%s: answer cut off by the output limit; re-asking for a shorter one (%d such re-ask(s) left)", what, cuts)
                     chat = _shorter(chat, call.reask_turns())
+                except Exception as exc:
+                    refusal = schema_refused(exc, self.mode)
+                    if refusal is None:
+                        raise
+                    self._fall_back(refusal, what)  # then the same request again, without the schema
 
         token = _CALL.set(call)
         try:
@@ -568,7 +611,7 @@ class LLMClient:
 
         def retry(state: RetryCallState) -> bool:
             exc = state.outcome.exception() if state.outcome else None
-            if exc is None or not is_transient(exc, s):
+            if exc is None or not is_transient(exc, s) or schema_refused(exc, self.mode):  # a refused schema is asked without it, not resent
                 return False
             return state.attempt_number < UNREACHABLE_ATTEMPTS if fast(exc) else True
 
@@ -677,4 +720,4 @@ def chat_request_body(settings: Settings, response_model: type[BaseModel], messa
 
     mode = _instructor_mode(settings.mode)
     _, kwargs = handle_response_model(response_model, mode=mode, messages=[dict(m) for m in messages])
-    return {"model": settings.model, **kwargs, **output_limit(settings)}
+    return {"model": settings.model, **kwargs, **output_limit(settings), **schema_request(settings.mode, response_model).get("extra_body", {})}
