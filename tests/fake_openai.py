@@ -54,6 +54,33 @@ def _load_answers(directory: Path) -> dict[tuple[str, str], dict[str, Any]]:
     return answers
 
 
+# What a capable model answers to `brief check`'s invented trial article (summarizer/stages/trial.py).
+TRIAL_ANSWER: dict[str, Any] = {
+    "source_language": "ru", "outlet": None,
+    "headline": "Tromsø opens a new ferry terminal; the dockworkers' union criticises its cost",
+    "summary": "Tromsø mayor Ingrid Hansen opened a new ferry terminal in the city's northern harbour on Wednesday, saying it would halve "
+               "summer ferry queues. The dockworkers' union criticised the project: its chairman Olof Berg said construction cost "
+               "40 million kroner more than planned and that the promised jobs never appeared.",
+    "actors": [
+        {"name": "Ingrid Hansen", "name_in_source": "Ингрид Хансен", "kind": "person", "role": "Mayor of Tromsø"},
+        {"name": "Olof Berg", "name_in_source": "Улофа Берга", "kind": "person", "role": "chairman of the dockworkers' union"},
+    ],
+    "stances": [
+        {"holder": "Ingrid Hansen", "target": "the new ferry terminal", "position": "supportive", "voice": "named", "said_by": None,
+         "gist": "Ingrid Hansen says the terminal will halve summer ferry queues.", "evidence": "Терминал сократит летние очереди на паромы вдвое",
+         "date": None, "date_basis": None},
+        {"holder": "Olof Berg", "target": "the ferry terminal project", "position": "critical", "voice": "named", "said_by": None,
+         "gist": "Olof Berg says construction ran 40 million kroner over plan and created no jobs.",
+         "evidence": "строительство обошлось на 40 миллионов крон дороже плана", "date": None, "date_basis": None},
+    ],
+    "events": [
+        {"date": "2024-03-13", "date_basis": "inferred", "description": "Mayor Ingrid Hansen opened a new ferry terminal in Tromsø's northern harbour.",
+         "voice": None, "said_by": None, "actors": ["Ingrid Hansen"],
+         "evidence": "Мэр Тромсё Ингрид Хансен в среду открыла новый паромный терминал в северной гавани города"},
+    ],
+}
+
+
 def synthetic_brief(article_text: str) -> dict[str, Any]:
     """A valid, grounded ArticleBrief for any article: it quotes the article's first sentence."""
     sentence = re.split(r"(?<=[.!?])\s", article_text.strip(), maxsplit=1)[0][:300]
@@ -188,6 +215,8 @@ class FakeOpenAI:
                 return {"divergences": [], "framing": []}
             if kind == "check":  # `brief check`'s connectivity ping
                 return {"reply": "pong"}
+            if kind == "brief" and subject == "check-trial":  # `brief check`'s quality step, answered as a careful model would
+                return TRIAL_ANSWER
         text = _user_text(body)
         match = re.search(r"<article>\n(.*)\n</article>", text, flags=re.S)
         article = match.group(1) if match else text

@@ -147,7 +147,7 @@ def test_each_preset_sends_its_mode_and_its_key_to_the_server(fake_openai, monke
         monkeypatch.setenv(name, value)
     if provider in ("openai", "openrouter"):
         monkeypatch.setenv("BRIEF_API_KEY", ENDPOINT_KEY)
-    result = CliRunner().invoke(app, ["check", "--provider", provider, "--base-url", fake_openai.base_url, "--model", "fake-model"])
+    result = CliRunner().invoke(app, ["check", "--provider", provider, "--base-url", fake_openai.base_url, "--model", "fake-model", "--no-quality"])
     assert result.exit_code == 0, result.output
     assert fake_openai.count == 1
     request = fake_openai.requests[0]
