@@ -352,7 +352,8 @@ def sloppy(answer: dict[str, Any], kind: str, slip: str) -> dict[str, Any]:
     return answer
 
 
-WEAK = ("foreign", "repeat", "no_evidence", "fenced", "invented")
+WEAK = ("foreign", "repeat", "no_evidence", "fenced", "invented", "foreign_summary")
+_RUSSIAN = "Источники по-разному оценивают встречу президентов и её последствия для двусторонних отношений."
 
 
 def _article_of(body: dict[str, Any]) -> str:
@@ -366,10 +367,22 @@ def weak(answer: dict[str, Any], kind: str, failure: str, article: str) -> dict[
     foreign: headline, summary and every other gist and description in the article's language (its own sentences);
     repeat: the summary says its first sentence three times; no_evidence: every stance's "quote" says there is none;
     fenced: every quote wrapped in the prompt's <article> tags (otherwise verbatim);
-    invented: every quote but the first event's is not in the article."""
+    invented: every quote but the first event's is not in the article;
+    foreign_summary: the executive summary's first paragraph, the comparison's framing frames and divergence claims in Russian."""
+    kinds = WEAK if failure == "all" else (failure,)
+    if kind == "summary" and "foreign_summary" in kinds:
+        for paragraph in answer.get("paragraphs", [])[:1]:
+            paragraph["text"] = _RUSSIAN
+        return answer
+    if kind == "analysis" and "foreign_summary" in kinds:
+        for row in answer.get("framing", []):
+            row["frame"] = _RUSSIAN
+        for divergence in answer.get("divergences", []):
+            for side in divergence.get("sides", []):
+                side["claim"] = _RUSSIAN
+        return answer
     if kind != "brief":
         return answer
-    kinds = WEAK if failure == "all" else (failure,)
     stances, events = answer.get("stances", []), answer.get("events", [])
     sentences = [s.strip() for s in re.split(r"(?<=[.!?])\s+", article) if len(s.strip()) > 20] or [article.strip()[:200]]
     if "foreign" in kinds:

@@ -110,6 +110,10 @@ def test_each_weak_answer_is_caught_and_nothing_foreign_is_shown_as_english(kind
     if kind == "invented":
         assert not degraded, "one verified event each: briefed"
         assert b.meta.items_verified == 5 and WEAK_LINE in b.meta.quality_warning
+    if kind == "foreign_summary":
+        assert not degraded and run.exit_code == 0, "the briefs are fine: only the comparison's and summary's foreign text is left out"
+        assert len(b.summary) == len(clean.briefing.summary) - 1 and b.framing == [] and b.divergences == [d for d in b.divergences if d.basis == "stances"]
+        assert sum("not English" in m and m.startswith(("framing of", "divergence side", "summary paragraph dropped")) for m in notes) >= len(clean.briefing.framing)
     if kind == "all":
         assert b.meta.items_verified == 5
 

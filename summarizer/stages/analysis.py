@@ -31,6 +31,7 @@ from ..models.attribution import voice_note, when_note
 from .ask import Question, ask
 from ..models.evidence import normalize, quote_in_source
 from ..llm.client import LLMClient
+from .english import foreign_language, in_language as language_label
 from .matching import ACTOR_MATCH, escape_closing_tag, normalize_name, same_target
 from .merge import reported_date
 from ..llm.prompts import load_prompt, schema_hash, short_hash
@@ -306,7 +307,11 @@ def check_analysis(result: CrossSourceAnalysis, b: Briefing, source_texts: dict[
     refs = {s.ref for s in b.sources}
     notes: list[Note] = []
 
-    def resolves(source: int, quote: str, what: str) -> bool:
+    def resolves(source: int, quote: str, what: str, english: str = "") -> bool:
+        language = foreign_language(english)
+        if language:
+            notes.append(Note(kind="unverified", message=f"{what} dropped, it is {language_label(language)}, not English: {english[:120]!r}"))
+            return False
         if source not in refs or source not in source_texts:
             notes.append(Note(kind="unverified", message=f"{what} dropped, source [{source}] does not exist: {quote[:120]!r}"))
             return False
@@ -317,7 +322,10 @@ def check_analysis(result: CrossSourceAnalysis, b: Briefing, source_texts: dict[
 
     divergences = []
     for claim in result.divergences:
-        sides = [_side(side, b, source_texts[side.source]) for side in claim.sides if resolves(side.source, side.quote, f"divergence side ({claim.fact})")]
+        if foreign_language(claim.fact):
+            notes.append(Note(kind="unverified", message=f"divergence dropped, its fact is {language_label(foreign_language(claim.fact))}, not English: {claim.fact[:120]!r}"))
+            continue
+        sides = [_side(side, b, source_texts[side.source]) for side in claim.sides if resolves(side.source, side.quote, f"divergence side ({claim.fact})", side.claim)]
         if len({s.source for s in sides}) < 2:
             notes.append(Note(kind="unverified", message=f"divergence dropped, fewer than two of its sources resolve: {claim.fact}"))
         elif _reports_both(claim, source_texts):
@@ -330,7 +338,7 @@ def check_analysis(result: CrossSourceAnalysis, b: Briefing, source_texts: dict[
     framing = [
         FramingRow(source=f.source, actor=_actor_for(f.actor, b, index) or f.actor, tone=f.tone, frame=f.frame, quote=Quote(source=f.source, text=f.quote, verified=True),
                    voice=f.voice or "source", said_by=None if f.voice in (None, "source") else f.said_by)
-        for f in result.framing if resolves(f.source, f.quote, f"framing of {f.actor}")
+        for f in result.framing if resolves(f.source, f.quote, f"framing of {f.actor}", f.frame)
     ]
     framing.sort(key=lambda r: r.source)
     return divergences, framing, notes

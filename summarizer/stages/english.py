@@ -21,7 +21,7 @@ import unicodedata
 from functools import cache
 from typing import Any
 
-__all__ = ["foreign_language", "language_name", "MIN_LETTERS", "MIN_CONFIDENCE"]
+__all__ = ["foreign_language", "in_language", "language_name", "MIN_LETTERS", "MIN_CONFIDENCE"]
 
 MIN_LETTERS = 20  # fewer letters in Latin script: not judged (detector noise)
 MIN_SCRIPT_LETTERS = 4  # a non-Latin script is judged from this many letters
@@ -45,6 +45,11 @@ _NAMES = {"lv": "Latvian", "ru": "Russian", "uk": "Ukrainian", "lt": "Lithuanian
 def language_name(code: str) -> str:
     """'lv' -> 'Latvian'; a script name or unknown code as it is."""
     return _NAMES.get(code, code)
+
+
+def in_language(code: str) -> str:
+    """'lv' -> 'in Latvian'; 'Cyrillic' -> 'in Cyrillic script'."""
+    return f"in {language_name(code)}" if len(code) <= 3 else f"in {code} script"
 
 
 def _script(ch: str) -> str:

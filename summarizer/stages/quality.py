@@ -25,7 +25,7 @@ from collections.abc import Sequence
 
 from ..models import Article, ArticleBrief, BriefResult, GroundingReport
 from ..models.evidence import quote_in_source
-from .english import foreign_language, language_name
+from .english import foreign_language, in_language as _in, language_name
 from .grounding import verify_brief
 
 __all__ = ["UNTRANSLATED", "english_problems", "is_no_evidence", "review_brief", "reviewed_result", "run_verdict", "verified_share"]
@@ -49,10 +49,6 @@ def is_no_evidence(quote: str, source: str) -> bool:
     if re.fullmatch(r"\W*(n/?a|none|null|no quote|no evidence|not applicable|unknown)\W*", text, re.I):
         return True
     return bool(_NO_EVIDENCE.search(text) and _META.search(text))
-
-
-def _in(language: str) -> str:
-    return f"in {language_name(language)}" if len(language) <= 3 else f"in {language} script"
 
 
 def english_problems(brief: ArticleBrief) -> tuple[list[str], list[str]]:

@@ -27,6 +27,7 @@ from ..cache import Cache, cache_key
 from ..config.settings import Settings
 from ..llm.context import input_room, prompt_tokens, text_tokens
 from ..llm.cost import Budget
+from .english import foreign_language, in_language
 from .ask import Question, ask
 from ..llm.client import LLMClient
 from ..llm.prompts import load_prompt, schema_hash, short_hash
@@ -194,8 +195,11 @@ async def _ask(
     kept = []
     for paragraph in answer.value.paragraphs:  # checked again: the cache may hold an answer read without the context
         bad = sorted(set(paragraph.sources) - set(valid))
+        language = foreign_language(paragraph.text)
         if bad or not paragraph.sources:
             tally.notes.append(Note(kind="unverified", message=f"summary paragraph dropped, its citations {bad or '[]'} do not resolve: {paragraph.text[:120]}"))
+        elif language:
+            tally.notes.append(Note(kind="unverified", message=f"summary paragraph dropped, it is {in_language(language)}, not English: {paragraph.text[:120]}"))
         else:
             kept.append(paragraph)
     return kept
