@@ -199,7 +199,7 @@ async def build_briefing_async(
             "meta": briefing.meta.model_copy(update={
                 "llm_requests": stats.requests, "resent": stats.resent, "reasks": stats.reasks, "replayed": stats.replayed, "cache_hits": stats.cache_hits, "usage": _sum_usage(stats.usage, batch_usage),
                 "batch_requests": batch_requests, **_cost(settings, stats.usage, batch_usage),
-                "quality_warning": run_verdict(results, settings.min_verified_share, model_label(settings)),
+                "quality_warning": run_verdict(results, settings.min_verified_share, model_label(settings), settings.mode),
             }),
         })
         return BriefingRun(briefing=briefing, results=results, rejected=loaded.rejected, stats=stats,

@@ -144,3 +144,14 @@ def test_a_replayed_seed_run_is_complete_and_says_nothing_of_weakness():
 
     result = Runner().invoke(app, [str(SEEDS), "-q"])
     assert result.exit_code == 0 and WEAK_LINE not in result.output and "degraded" not in result.output
+
+
+def test_a_digest_names_its_degraded_articles_and_exits_2(tmp_path, monkeypatch):
+    with FakeOpenAI(default="weak:foreign", loose_keys=True) as server:
+        monkeypatch.setenv("BRIEF_API_KEY", KEY)
+        result = CliRunner().invoke(app, ["digest", str(SEEDS), "--date", "2025-09-03", "--out", str(tmp_path / "digests"),
+                                          "--base-url", server.base_url, "--config", str(fast_config(tmp_path))])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.count("2025-09-03: degraded: ") == 2 and "the model did not write it in English (headline in " in result.stderr
+    digest = (tmp_path / "digests" / "2025-09-03.md").read_text(encoding="utf-8")
+    assert "[untranslated, " in digest.replace("\\[", "[").replace("\\]", "]")

@@ -122,6 +122,8 @@ def _report(run, quiet: bool) -> None:
     for day in run.days:
         for r in day.failed:
             err(f"{day.date}: failed: {r.article.path}: {r.error}")
+        for r in day.degraded:
+            err(f"{day.date}: degraded: {r.article.path}: {r.degraded}")
     for r in run.rejected:
         err(f"rejected: {r.path}: {r.reason}")
     if quiet:

@@ -92,6 +92,7 @@ class DigestDay:
     html_path: Path | None = None
     texts: dict[int, str] = field(default_factory=dict, repr=False)  # source number -> article text, for the HTML page
     failed: list[BriefResult] = field(default_factory=list)
+    degraded: list[BriefResult] = field(default_factory=list)  # in the digest, not counted as briefed (not English, nothing verified)
     requests: int = 0
     replayed: int = 0
     cache_hits: int = 0
@@ -126,8 +127,8 @@ class DigestRun:
 
     @property
     def outcome(self) -> Outcome:
-        """COMPLETE when every article of the digested days was briefed; PARTIAL when some failed or files were rejected."""
-        return Outcome.PARTIAL if self.rejected or any(d.failed for d in self.days) else Outcome.COMPLETE
+        """COMPLETE when every article of the digested days was briefed; PARTIAL when some failed or were degraded, or files were rejected."""
+        return Outcome.PARTIAL if self.rejected or any(d.failed or d.degraded for d in self.days) else Outcome.COMPLETE
 
     @property
     def exit_code(self) -> int:
@@ -283,7 +284,7 @@ async def _build_day(
         sources=b.sources, summary=summary, timeline=b.timeline, stances=b.stances, actors=b.actors, notes=b.notes + notes,
         new_events=new, earlier_events=seen, stance_shifts=shifts, stories=carry_stories(day, stories, earlier, compare_with_earlier),
     )
-    return DigestDay(day, digest, texts=run.source_texts(), failed=run.failed, requests=run.stats.requests, replayed=run.stats.replayed, cache_hits=run.stats.cache_hits, usage=run.stats.usage)
+    return DigestDay(day, digest, texts=run.source_texts(), failed=run.failed, degraded=run.degraded, requests=run.stats.requests, replayed=run.stats.replayed, cache_hits=run.stats.cache_hits, usage=run.stats.usage)
 
 
 # --------------------------------------------------------------------------- the run

@@ -141,8 +141,10 @@ def verified_share(results: Sequence[BriefResult]) -> tuple[int, int]:
     return verified, sum(r.grounding.total + r.dropped for r in done if r.grounding)
 
 
-def run_verdict(results: Sequence[BriefResult], minimum: float, model: str) -> str | None:
+def run_verdict(results: Sequence[BriefResult], minimum: float, model: str, mode: str = "json_schema") -> str | None:
     """One line when the run's answers look too weak to trust (verified share below `minimum`, or most articles degraded), else None."""
+    from ..config.model import SCHEMA_MODES
+
     done = [r for r in results if r.ok]
     if not done or minimum <= 0:
         return None
@@ -157,6 +159,9 @@ def run_verdict(results: Sequence[BriefResult], minimum: float, model: str) -> s
         found.append(f"{len(degraded)} of {len(done)} articles are degraded" + (f" ({untranslated} not answered in English)" if untranslated else ""))
     if not found:
         return None
-    return (f"the model looks too weak for brief: {'; '.join(found)}. Likely cause: {model} is too small for the task, or its answers "
-            "are not constrained to the schema; fix: use a larger model (7B or more), or a --provider preset that sends the schema "
-            "(llamacpp, ollama, vllm, lmstudio), and run `brief check` before a long run")
+    if mode in SCHEMA_MODES:
+        cause, fix = f"{model} is too small for the task (its answers already fit the schema)", "use a larger model (7B or more)"
+    else:
+        cause = f"{model} is too small for the task, or its answers are not constrained to the schema (--mode {mode})"
+        fix = "use a larger model (7B or more), or a --provider preset that sends the schema (llamacpp, ollama, vllm, lmstudio)"
+    return f"the model looks too weak for brief: {'; '.join(found)}. Likely cause: {cause}; fix: {fix}, and run `brief check` before a long run"
