@@ -33,8 +33,8 @@ def _settings(server: FakeOpenAI, cache: Path) -> Settings:
 
 def main() -> int:
     started = time.monotonic()
-    print("| failure | briefed | degraded | items verified / given | requests | exit | run verdict | brief check |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("| failure | briefed | degraded | items verified / given | notes: not English / no quote / loop cut | requests | exit | run verdict | brief check |")
+    print("|---|---|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as tmp:
         for kind in ("none", *WEAK, "all"):
             fault = "ok" if kind == "none" else f"weak:{kind}"
@@ -47,7 +47,9 @@ def main() -> int:
             degraded = len(run.degraded)
             briefed = sum(r.ok for r in run.results) - degraded
             verdict = "too weak" if m.quality_warning else "ok"
-            print(f"| {kind} | {briefed}/{len(run.results)} | {degraded} | {m.items_verified} / {m.items_verified + m.items_unverified} | "
+            notes = [n.message for n in run.briefing.notes]
+            counts = " / ".join(str(sum(word in n for n in notes)) for word in ("not English", "says there is no evidence", "repeated itself"))
+            print(f"| {kind} | {briefed}/{len(run.results)} | {degraded} | {m.items_verified} / {m.items_verified + m.items_unverified} | {counts} | "
                   f"{requests} | {run.exit_code} | {verdict} | {trial.verdict} |")
     print(f"\n{time.monotonic() - started:.1f} s in all (fake server on 127.0.0.1; no real model)")
     return 0
