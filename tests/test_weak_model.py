@@ -155,3 +155,12 @@ def test_a_digest_names_its_degraded_articles_and_exits_2(tmp_path, monkeypatch)
     assert result.stderr.count("2025-09-03: degraded: ") == 2 and "the model did not write it in English (headline in " in result.stderr
     digest = (tmp_path / "digests" / "2025-09-03.md").read_text(encoding="utf-8")
     assert "[untranslated, " in digest.replace("\\[", "[").replace("\\]", "]")
+
+
+def test_the_html_page_carries_the_warning_and_marks_degraded_sources(tmp_path):
+    from summarizer.render.html import render_html
+
+    run, _ = _run("all", tmp_path)
+    page = render_html(run.briefing, run.source_texts())
+    assert f"Warning: {WEAK_LINE}" in page
+    assert page.count('<span class="tag differ" title="the model did not write it in English') == 5

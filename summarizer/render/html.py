@@ -239,7 +239,7 @@ def render_html(b: Briefing, texts: Mapping[int, str] | None = None) -> str:
     return _render(
         "briefing.html", b, texts or {},
         title=f"Briefing: {plural(len(b.sources), 'source')}, {_span(b.sources)}",
-        facts=_facts(b.meta), verified=(b.meta.items_verified, total),
+        facts=_facts(b.meta), verified=(b.meta.items_verified, total), warning=b.meta.quality_warning,
         stories=_story_views(b),
         not_included=[n for n in b.notes if n.kind in _NOT_INCLUDED],
         notes=[n for n in b.notes if n.kind not in _NOT_INCLUDED],
