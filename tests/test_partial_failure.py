@@ -29,7 +29,7 @@ def _not_included(markdown: str) -> list[str]:
 
 @pytest.mark.parametrize(("args", "code", "stderr"), [
     ([str(SEEDS)], 0, "5 of 5 articles briefed;"),
-    ([str(SEEDS), "--mode", "xml"], 1, "Error: mode must be one of: tools, json, md_json, json_schema, got 'xml' (from flag); fix --mode"),
+    ([str(SEEDS), "--mode", "xml"], 1, "Error: mode must be one of: tools, json, md_json, json_schema, json_object_schema, got 'xml' (from flag); fix --mode"),
     (["no/such/folder"], 1, "Error: no/such/folder: no such file or folder; check the path"),
     ([str(SEEDS), "--max-article-chars", "10"], 1, "Error: max_article_chars must be at least 1000, got 10 (from flag); fix --max-article-chars"),
     ([str(SEEDS), "{empty}"], 2, "5 of 6 articles briefed; 1 rejected;"),
