@@ -20,10 +20,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from summarizer.config.model import Settings  # noqa: E402
-from summarizer.pipeline import build_briefing  # noqa: E402
-from summarizer.stages.trial import trial_model  # noqa: E402
-from tests.fake_openai import WEAK, FakeOpenAI  # noqa: E402
+from summarizer.config.model import Settings
+from summarizer.pipeline import build_briefing
+from summarizer.stages.trial import trial_model
+from tests.fake_openai import WEAK, FakeOpenAI
 
 
 def _settings(server: FakeOpenAI, cache: Path) -> Settings:

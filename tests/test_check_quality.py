@@ -13,7 +13,7 @@ from summarizer.cli import app
 from summarizer.stages.english import foreign_language
 from summarizer.stages.trial import TRIAL_ARTICLE
 from tests.conftest import SEEDS
-from tests.fake_openai import WEAK, FakeOpenAI
+from tests.fake_openai import FakeOpenAI
 
 
 def _check(default: str, *args: str):

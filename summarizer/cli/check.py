@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from ..config.settings import Settings
 from ..errors import BriefError
 from .logs import configure as configure_logging
 from ._common import EXIT_PARTIAL, EXIT_USAGE, app, fail, settings_from
@@ -43,7 +44,7 @@ def check(
     typer.echo("All good: `brief PATH` will use this endpoint.")
 
 
-def _quality(settings, flags: SettingFlags) -> None:  # type: ignore[no-untyped-def]
+def _quality(settings: Settings, flags: SettingFlags) -> None:
     """The quality step: one line with the verdict, what went wrong and the fix; exit 2 (weak) or 1 (unusable)."""
     from ..stages.trial import trial_model
 

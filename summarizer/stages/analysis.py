@@ -322,8 +322,9 @@ def check_analysis(result: CrossSourceAnalysis, b: Briefing, source_texts: dict[
 
     divergences = []
     for claim in result.divergences:
-        if foreign_language(claim.fact):
-            notes.append(Note(kind="unverified", message=f"divergence dropped, its fact is {language_label(foreign_language(claim.fact))}, not English: {claim.fact[:120]!r}"))
+        fact_language = foreign_language(claim.fact)
+        if fact_language:
+            notes.append(Note(kind="unverified", message=f"divergence dropped, its fact is {language_label(fact_language)}, not English: {claim.fact[:120]!r}"))
             continue
         sides = [_side(side, b, source_texts[side.source]) for side in claim.sides if resolves(side.source, side.quote, f"divergence side ({claim.fact})", side.claim)]
         if len({s.source for s in sides}) < 2:

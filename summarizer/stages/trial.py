@@ -19,6 +19,7 @@ import asyncio
 import datetime as dt
 import time
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from ..config.model import SCHEMA_MODES
 from ..config.settings import Settings
@@ -30,6 +31,9 @@ from ..models import Article, ArticleBrief
 from .grounding import verify_brief
 from .quality import english_problems, is_no_evidence
 from .summarize import brief_messages
+
+if TYPE_CHECKING:  # pragma: no cover
+    import httpx
 
 __all__ = ["TRIAL_ARTICLE", "Trial", "trial_model", "trial_model_async"]
 
@@ -90,7 +94,7 @@ def judge(brief: ArticleBrief, settings: Settings, seconds: float) -> Trial:
     return Trial(verdict, seconds, findings, summary, "" if verdict == "usable" else _fix(settings))
 
 
-async def trial_model_async(settings: Settings, *, transport=None) -> Trial:  # type: ignore[no-untyped-def]
+async def trial_model_async(settings: Settings, *, transport: httpx.AsyncBaseTransport | None = None) -> Trial:
     """Brief the trial article once (no cache, no re-ask) and judge the answer."""
     s = settings.with_(max_attempts=1, max_reasks=0, use_cache=False, record_dir=None)
     prompt = load_prompt("brief")
@@ -108,6 +112,6 @@ async def trial_model_async(settings: Settings, *, transport=None) -> Trial:  # 
     return judge(done.value, s, time.monotonic() - started)
 
 
-def trial_model(settings: Settings, **kwargs) -> Trial:  # type: ignore[no-untyped-def]
+def trial_model(settings: Settings, **kwargs: Any) -> Trial:
     """Synchronous `trial_model_async`."""
     return asyncio.run(trial_model_async(settings, **kwargs))
