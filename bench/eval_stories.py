@@ -3,6 +3,7 @@
     python bench/eval_stories.py                       # bench/stories_corpus.jsonl, then the 10,000-article run
     python bench/eval_stories.py --scale 0             # quality only
     python bench/eval_stories.py --min-f1 0.90         # exit 1 if pairwise F1 is below 0.90
+    python bench/eval_stories.py --fetched 9 --scale 0 # every outlet's corpus also fetched from a local feed (default 3)
 
 Quality: pairwise precision/recall/F1 (over all pairs of articles: a pair is positive when both
 are in the same story) and BCubed precision/recall/F1 (per article: the share of its cluster
@@ -224,11 +225,16 @@ def main() -> int:
     parser.add_argument("corpus", nargs="?", type=Path, default=CORPUS)
     parser.add_argument("--scale", type=int, default=10_000, help="articles in the timing run (0: skip)")
     parser.add_argument("--min-f1", type=float, default=None, help="exit 1 if pairwise F1 is below this")
+    parser.add_argument("--fetched", type=int, default=3, help="outlets whose one-outlet corpus is also fetched by brief fetch from a local feed and scored (bench/fetched_stories.py; 0: skip)")
     args = parser.parse_args()
     records = load(args.corpus)
     pf = quality(records)[2]
     if args.corpus == CORPUS:
         pf = min(pf, one_outlet())
+        if args.fetched:
+            from fetched_stories import fetched_one_outlet
+
+            pf = min(pf, fetched_one_outlet(args.fetched))
     if args.scale:
         big = scaled(records, args.scale)
         docs = [to_doc(r) for r in big]
