@@ -197,3 +197,39 @@ def test_a_late_evening_article_keeps_the_outlets_calendar_day(site: NewsServer,
     assert "en.test/2025-10-07/ferry.txt" in articles_in(tmp_path / "riga")  # 06:30 on 7 October in Riga
     bad = CliRunner().invoke(app, ["fetch", at(site, "en.test", "/ny.rss"), "--tz", "Mars/Olympus", "--out", str(tmp_path / "x")])
     assert bad.exit_code == 1 and "--tz 'Mars/Olympus' is not a time zone; give an IANA name such as Europe/Riga" in bad.stderr
+
+
+def test_ctrl_c_leaves_whole_files_only_and_a_rerun_finishes_the_job(site: NewsServer, tmp_path: Path) -> None:
+    """A real `brief fetch` process interrupted half-way: exit 130, no temp or partial file; the rerun writes the rest, nothing twice."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    keys = ["en-bridge", "en-ferry", "ru-port", "uk-metro", "lv-school"]
+    for i, key in enumerate(keys):
+        site.add(f"/p{i}", page(key), delay=0.0 if i == 0 else 1.5)
+    feed = site.add("/slow.rss", rss("slow", [{"title": f"Story {i}", "link": site.url(f"/p{i}"), "pubDate": "Mon, 06 Oct 2025 09:15:00 +0100"}
+                                              for i in range(len(keys))]), content_type="application/rss+xml")
+    out = tmp_path / "news"
+    args = [sys.executable, "-m", "summarizer", "fetch", feed, "--out", str(out), "--allow-network", "127.0.0.1", "--delay", "0", "--per-host", "1"]
+    process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    deadline = time.monotonic() + 60
+    while not list(out.rglob("*.txt")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130, stderr
+    assert "interrupted; the articles written so far stay in" in stderr
+    first = articles_in(out)
+    assert 1 <= len(first) < len(keys)
+    assert all(text.startswith(" date 2025-10-06 ") and text.endswith("\n") for text in first.values())
+    assert not [p for p in out.rglob("*") if p.name.endswith(".tmp")]
+    for i in range(len(keys)):
+        site.routes[f"/p{i}"].delay = 0.0
+    again = fetch(feed, "--out", str(out))
+    assert again.exit_code == 0, again.stderr
+    final = articles_in(out)
+    assert len(final) == len(set(final.values())) == len(keys)  # each article once
+    assert {k: v for k, v in final.items() if k in first} == first
