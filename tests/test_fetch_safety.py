@@ -130,3 +130,13 @@ def test_requests_name_brief_and_keep_to_the_per_host_limit_and_delay(site: News
     # the client starts one request to the host every 0.2 s at most; arrival times jitter a little on a busy machine
     assert starts[-1] - starts[0] >= 0.2 * (len(starts) - 1) - 0.1
     assert all(h["User-Agent"].startswith("brief/") for _, h in site.log)
+
+
+def test_a_crawl_delay_in_robots_txt_spaces_the_pages_of_that_host(site: NewsServer, tmp_path: Path) -> None:  # noqa: F811
+    site.add("/robots.txt", "User-agent: brief\nCrawl-delay: 1\n", content_type="text/plain")
+    for i, key in enumerate(["en-bridge", "en-ferry", "ru-port"]):
+        site.add(f"/c{i}", page(key))
+    result = fetch(feed_of(site, "en.test", [at(site, "en.test", f"/c{i}") for i in range(3)]), "--out", str(tmp_path / "news"))
+    assert result.exit_code == 0, result.stderr
+    starts = sorted(t for path, times in site.started.items() if path.startswith("/c") for t in times)
+    assert len(starts) == 3 and starts[-1] - starts[0] >= 2 * 1.0 - 0.1

@@ -33,7 +33,7 @@ def user_agent() -> str:
         number = version("brief")
     except PackageNotFoundError:  # pragma: no cover - a plain checkout on sys.path
         number = "dev"
-    return f"brief/{number} (news feed fetcher; +https://pypi.org/project/brief/)"
+    return f"brief/{number} (news feed fetcher)"
 
 
 def host_key(url: str) -> str:
@@ -94,6 +94,7 @@ class Fetcher:
         self.requests = 0
         self._slots: dict[str, asyncio.Semaphore] = {}
         self._next: dict[str, float] = {}
+        self.host_delay: dict[str, float] = {}  # a longer delay a host asks for (robots.txt Crawl-delay)
         transport = httpx.AsyncHTTPTransport(retries=0, trust_env=False)
         transport._pool = httpcore.AsyncConnectionPool(  # the same pool httpx builds, with the checking backend
             ssl_context=httpx.create_ssl_context(), max_connections=64, max_keepalive_connections=32, keepalive_expiry=5.0,
@@ -166,7 +167,7 @@ class _HostSlot:
         f = self.fetcher
         now = time.monotonic()
         start = max(now, f._next.get(self.host, now))
-        f._next[self.host] = start + f.delay
+        f._next[self.host] = start + f.host_delay.get(self.host, f.delay)
         if start > now:
             await asyncio.sleep(start - now)
 

@@ -1,6 +1,7 @@
 """robots.txt, read once per site and run: which article pages brief may fetch.
 
-The rules for the user agent `brief` apply (else those for `*`). As RFC 9309 says: a robots.txt
+The rules for the user agent `brief` apply (else those for `*`), and its Crawl-delay (at most
+30 s) when longer than `--delay`. As RFC 9309 says: a robots.txt
 that is missing (4xx) allows everything; one that cannot be fetched (5xx, timeout) disallows the
 site for this run. A refusal names the rule that made it.
 """
@@ -12,12 +13,13 @@ from urllib.parse import quote, unquote, urlsplit
 from urllib.robotparser import RobotFileParser
 
 from ..errors import BriefError
-from .http import Fetcher
+from .http import Fetcher, host_key
 
 __all__ = ["Robots", "AGENT"]
 
 AGENT = "brief"
 MAX_ROBOTS_BYTES = 500_000  # RFC 9309: at least 500 KiB must be parsed
+MAX_CRAWL_DELAY = 30.0  # a longer Crawl-delay is taken as this many seconds
 
 
 class Robots:
@@ -53,6 +55,10 @@ class Robots:
             parser.allow_all = True  # type: ignore[attr-defined]  # RobotFileParser's own flag, missing from typeshed
             return parser
         parser.parse(response.content.decode("utf-8", errors="replace").splitlines())
+        asked = parser.crawl_delay(AGENT)
+        if asked:
+            key = host_key(site)
+            self.fetcher.host_delay[key] = max(self.fetcher.delay, min(float(asked), MAX_CRAWL_DELAY))
         return parser
 
 
