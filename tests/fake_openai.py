@@ -18,7 +18,7 @@ where the script and `default` would have answered "ok". Counted over the whole 
 `per_call=True` per request key (each call's n-th request), from an offset fixed by the key, so
 which request of which call meets a fault does not depend on how concurrent calls interleave.
 `needs_reasks=N` answers with broken JSON until the request carries N re-asks (N assistant turns):
-answers that always need re-asks, as some servers' do.
+answers that always need re-asks, as some servers' do (`needs_reasks_of=("summary",)`: only those of that kind).
 """
 
 from __future__ import annotations
@@ -114,6 +114,7 @@ class FakeOpenAI:
     per_call: bool = False  # count `every` per request key instead of over the run
     needs_reasks: int = 0  # broken JSON until the request carries this many re-asks
     refuses_schema: bool = False  # answer a `response_format` carrying a schema with HTTP 500, as an older server does
+    needs_reasks_of: tuple[str, ...] = ()  # only for these kinds of request ("brief", "summary", "analysis"); () for all
 
     def __post_init__(self) -> None:
         self._script: deque[str] = deque()
@@ -161,7 +162,9 @@ class FakeOpenAI:
                     fault = server._script.popleft() if server._script else server.default
                     if fault == "ok" and server.every:
                         fault = server._scheduled(self.headers.get("X-Brief-Key") or "")
-                    if fault == "ok" and _reasks_in(body) < server.needs_reasks:
+                    kind = (self.headers.get("X-Brief-Key") or "").split("/")[0]
+                    needs = server.needs_reasks if not server.needs_reasks_of or kind in server.needs_reasks_of else 0
+                    if fault == "ok" and _reasks_in(body) < needs:
                         fault = "broken_json"
                     server.requests.append({"path": self.path, "headers": dict(self.headers), "body": body, "fault": fault, "time": time.monotonic()})
                 if server.latency:

@@ -241,6 +241,7 @@ def test_a_run_counts_the_tokens_of_failed_attempts(fake_openai, tmp_path, seeds
     assert run.exit_code == 0
     assert run.briefing.meta.usage == summed(fake_openai.usage_sent)
     assert run.briefing.meta.llm_requests == fake_openai.count
+    assert (run.briefing.meta.resent, run.briefing.meta.reasks) == (0, 3)  # each bad answer re-asked once, nothing resent
 
 
 # --------------------------------------------------------------------------- an endpoint that is down
@@ -350,3 +351,12 @@ def test_the_seeds_are_briefed_in_full_under_a_fault_mix_run_after_run(tmp_path,
         expected = f"{len(faults)} LLM requests ({f'{resent} resent after a fault, ' if resent else ''}{reasks} re-asks), 0 cached"
         assert expected in header, header
     assert resent > 0 if "429:0" in every.values() else faults.count("length") > 0  # the mix was met
+
+
+def test_a_digest_says_what_it_resent_and_re_asked(tmp_path, fake_openai):
+    fake_openai.script("429:0", "broken_json")  # the day's first request throttled, its resent answer broken: re-asked
+    args = ["digest", str(SEEDS), "--date", "2025-09-03", "--out", str(tmp_path / "digests"), *cli_args(fake_openai, tmp_path)]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert fake_openai.count == 5  # two briefs and the story's comparison, one resend, one re-ask
+    assert "5 LLM requests (1 resent after a fault, 1 re-ask), 0 cached" in result.stderr

@@ -135,7 +135,7 @@ def _report(run, quiet: bool) -> None:
              + (f", {skipped} empty day(s) skipped (--skip-empty)" if skipped else "")]
     from ..render.sections import requests_label
 
-    parts.append(requests_label(run.requests, run.replayed, run.cache_hits))
+    parts.append(requests_label(run.requests, run.replayed, run.cache_hits, run.resent, run.reasks))
     if run.undated:
         parts.append(f"{len(run.undated)} undated article(s) in no digest")
     err("; ".join(parts) + f". Index: {run.index_path}" + (f" and {run.html_index_path}" if run.html_index_path else ""))

@@ -94,6 +94,8 @@ class DigestDay:
     failed: list[BriefResult] = field(default_factory=list)
     degraded: list[BriefResult] = field(default_factory=list)  # in the digest, not counted as briefed (not English, nothing verified)
     requests: int = 0
+    resent: int = 0  # of the requests, resent after a transient fault
+    reasks: int = 0  # of the requests, re-asks of an answer
     replayed: int = 0
     cache_hits: int = 0
     usage: dict[str, int] = field(default_factory=dict)
@@ -116,6 +118,14 @@ class DigestRun:
     @property
     def requests(self) -> int:
         return sum(d.requests for d in self.days)
+
+    @property
+    def resent(self) -> int:
+        return sum(d.resent for d in self.days)
+
+    @property
+    def reasks(self) -> int:
+        return sum(d.reasks for d in self.days)
 
     @property
     def replayed(self) -> int:
@@ -284,7 +294,7 @@ async def _build_day(
         sources=b.sources, summary=summary, timeline=b.timeline, stances=b.stances, actors=b.actors, notes=b.notes + notes,
         new_events=new, earlier_events=seen, stance_shifts=shifts, stories=carry_stories(day, stories, earlier, compare_with_earlier),
     )
-    return DigestDay(day, digest, texts=run.source_texts(), failed=run.failed, degraded=run.degraded, requests=run.stats.requests, replayed=run.stats.replayed, cache_hits=run.stats.cache_hits, usage=run.stats.usage)
+    return DigestDay(day, digest, texts=run.source_texts(), failed=run.failed, degraded=run.degraded, requests=run.stats.requests, resent=run.stats.resent, reasks=run.stats.reasks, replayed=run.stats.replayed, cache_hits=run.stats.cache_hits, usage=run.stats.usage)
 
 
 # --------------------------------------------------------------------------- the run
