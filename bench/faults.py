@@ -24,12 +24,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from typer.testing import CliRunner  # noqa: E402
+from typer.testing import CliRunner
 
-from summarizer.cli import app  # noqa: E402
-from summarizer.config.model import Settings  # noqa: E402
-from summarizer.llm.client import request_bound  # noqa: E402
-from tests.fake_openai import FakeOpenAI  # noqa: E402
+from summarizer.cli import app
+from summarizer.config.model import Settings
+from summarizer.llm.client import request_bound
+from tests.fake_openai import FakeOpenAI
 
 MIXES = {"429 every 3rd + 500 every 5th": {3: "429:0", 5: "500"}, "cut off every 4th": {4: "length"}}
 NEEDS = {"summary": ("summary",), "every answer": ()}
