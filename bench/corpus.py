@@ -6,6 +6,11 @@ a shared world of stories (about n/2 of them, spread over four months, some only
 month, a few undated) among a cast of about n/4 named actors, so that sources overlap the way
 real news does: the same event in several outlets, the same people under slightly different
 spellings. Deterministic for a given n and seed.
+
+`crowded=True` adds what makes merging hard in real folders: a few states ('Russia',
+'Ukraine', 'European Union') named in about a third of the events, and one or two incidents
+per article that name no actor (a drone attack, a flood), a third of them undated, drawn from a
+pool of about n/4. Without it the corpus is the same as it always was.
 """
 
 from __future__ import annotations
@@ -28,6 +33,11 @@ _TOPICS = ["over gas transit", "about the border dispute", "on grain exports", "
 _PLACES = ["Riga", "Kyiv", "Baku", "Moscow", "Vilnius", "Tallinn", "Warsaw", "Berlin", "Tbilisi", "Yerevan", "Minsk", "Chisinau"]
 _POSITIONS = ["supportive", "conciliatory", "neutral", "mixed", "critical", "hostile"]
 _START = dt.date(2025, 6, 1)
+_STATES = ["Russia", "Ukraine", "European Union"]
+_INCIDENTS = ["A drone attack damaged an apartment block", "Heavy rain flooded the main roads", "A fire broke out at a grain warehouse",
+              "Power was cut to thousands of homes", "Protesters gathered outside the parliament building", "A cargo train derailed near the station",
+              "Air raid sirens sounded for three hours", "Hackers took the customs website offline", "A bridge was closed for urgent repairs",
+              "Doctors went on strike over unpaid wages", "A gas leak forced the evacuation of a school", "Farmers blocked the highway with tractors"]
 
 
 @dataclass(frozen=True)
@@ -49,9 +59,16 @@ def _variant(name: str, rng: random.Random) -> str:
     return f"{first} {last}s" if rng.random() < 0.5 else name
 
 
-def make_corpus(n: int, *, seed: int = 7) -> list[CorpusArticle]:
-    """n distinct articles over a shared world of stories, with the brief of each."""
+def make_corpus(n: int, *, seed: int = 7, crowded: bool = False) -> list[CorpusArticle]:
+    """n distinct articles over a shared world of stories, with the brief of each (`crowded`: see the module docstring)."""
     rng = random.Random(seed)
+    extra = random.Random(seed + 1)  # a stream of its own, so crowded=False draws exactly what it always did
+    incidents = []
+    for k in range(max(10, n // 4) if crowded else 0):
+        day = _START + dt.timedelta(days=extra.randrange(120))
+        roll = extra.random()
+        incidents.append({"date": None if roll < 0.3 else day.isoformat()[:7] if roll < 0.45 else day.isoformat(), "day": day,
+                          "what": extra.choice(_INCIDENTS), "place": extra.choice(_PLACES), "n": k})
     cast = sorted({f"{rng.choice(_FIRST)} {rng.choice(_LAST)}" for _ in range(max(40, n // 3))})
     stories = []
     for i in range(max(10, n // 2)):
@@ -76,12 +93,22 @@ def make_corpus(n: int, *, seed: int = 7) -> list[CorpusArticle]:
             detail = rng.choice(["", f" in {story['place']}", f", according to officials in {story['place']}", ", the outlet reports"])
             sentence = f"{written_a} {story['verb']} {b} {story['topic']}{when}{detail} (report {i}-{story['n']})."
             sentences.append(sentence)
+            states = [_STATES[story["n"] % 3]] if crowded and story["n"] % 3 == 0 else []
             events.append({
                 "date": story["date"], "precision": {None: "unknown", 7: "month", 10: "day"}[len(story["date"]) if story["date"] else None],
-                "description": f"{written_a} {story['verb']} {b} {story['topic']}{detail}.", "actors": [written_a, b], "evidence": sentence,
+                "description": f"{written_a} {story['verb']} {b} {story['topic']}{detail}.", "actors": [written_a, b, *states], "evidence": sentence,
             })
+            for state in states:
+                actors.setdefault(state, {"name": state, "name_in_source": state, "kind": "state", "role": "state"})
             if len(stances) < 2 and rng.random() < 0.5:
                 stances.append({"holder": written_a, "target": b, "position": rng.choice(_POSITIONS), "gist": f"{written_a} {story['verb']} {b}.", "evidence": sentence})
+        for incident in extra.sample(incidents, k=extra.randint(1, 2)) if incidents else ():
+            when = f" on {incident['day']:%d %B %Y}" if incident["date"] and len(incident["date"]) == 10 else f" in {incident['day']:%B %Y}" if incident["date"] else ""
+            detail = extra.choice(["", ", witnesses said", ", local media reported"])
+            sentence = f"{incident['what']} in {incident['place']}{when}{detail} (report {i}-i{incident['n']})."
+            sentences.append(sentence)
+            events.append({"date": incident["date"], "precision": {None: "unknown", 7: "month", 10: "day"}[len(incident["date"]) if incident["date"] else None],
+                           "description": f"{incident['what']} in {incident['place']}{detail}.", "actors": [], "evidence": sentence})
         headline = f"Report {i}: {told[0]['actors'][0]} {told[0]['verb']} {told[0]['actors'][1]}"
         body = f"{headline}\n" + " ".join(sentences) + f"\nFiled by correspondent {i} for the synthetic wire."
         brief = {

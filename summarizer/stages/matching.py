@@ -26,7 +26,7 @@ from rapidfuzz import fuzz, utils
 
 __all__ = [
     "ACTOR_MATCH", "EVENT_MATCH", "MIN_TEXT_SIMILARITY", "TARGET_MATCH",
-    "dates_compatible", "escape_closing_tag", "event_similarity", "normalize_name", "processed_words", "same_actor", "same_target", "target_similarity",
+    "dates_compatible", "escape_closing_tag", "event_similarity", "name_words", "normalize_name", "processed_words", "same_actor", "same_target", "target_similarity",
 ]
 
 ACTOR_MATCH = 90.0  # fuzz.ratio of two normalised names
@@ -63,13 +63,14 @@ def processed_words(text: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=1 << 12)
-def _name_words(name: str) -> frozenset[str]:
+def name_words(name: str) -> frozenset[str]:
+    """The words of an actor's name, as `processed_words` gives them (taken out of descriptions before comparing them)."""
     return frozenset(processed_words(name))
 
 
 def _without_names(description: str, names: set[str] | frozenset[str]) -> str:
     """The description with its actors' names (and their single words) taken out."""
-    return _strip(description, frozenset().union(*map(_name_words, names)))
+    return _strip(description, frozenset().union(*map(name_words, names)))
 
 
 def _strip(description: str, words: frozenset[str]) -> str:
@@ -83,7 +84,7 @@ def event_similarity(descriptions_a: Sequence[str], descriptions_b: Sequence[str
     people ("met in Dushanbe", "spoke by phone") must not look alike because both name them.
     """
     names = actors_a | actors_b
-    words = frozenset().union(*map(_name_words, names))
+    words = frozenset().union(*map(name_words, names))
     stripped_b = [_strip(y, words) for y in descriptions_b]
     text = max(fuzz.token_set_ratio(x, y) for x in (_strip(x, words) for x in descriptions_a) for y in stripped_b)
     if text < MIN_TEXT_SIMILARITY:
