@@ -2,22 +2,32 @@
 the blocked merge in summarizer/stages/timeline.py must agree with (tests/test_timeline_blocking.py).
 
 Copied from summarizer/stages/merge.py at 38c94a4; only the imports differ. Quadratic on large
-folders: use it on test-sized corpora only.
+folders: use it on test-sized corpora only, and record its timelines of the 1,000-article
+benchmark corpora with `python tests/merge_reference.py --record` (minutes).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import json
+import sys
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # run as a script
+    sys.path.insert(0, str(ROOT))
 
 from summarizer.models import Account, BriefResult, Quote, TimelineEntry
 from summarizer.models.brief import date_precision
 from summarizer.stages.matching import EVENT_MATCH as EVENT_MATCH_THRESHOLD, dates_compatible, event_similarity, normalize_name, processed_words
 from summarizer.stages.merge import reported_date
 
-__all__ = ["reference_merge_events"]
+__all__ = ["reference_merge_events", "corpus_results", "subsets", "numbered", "fingerprint", "RECORDED", "RECORDED_SIZE", "SHAPES"]
 
 
 def _more_precise(a: str | None, b: str | None) -> str | None:
@@ -162,3 +172,60 @@ def reference_merge_events(results: Sequence[tuple[int, BriefResult]], canonical
                       accounts=sorted(g.accounts, key=lambda a: a.source), date_basis=_entry_basis(g.date, g.accounts))
         for g in sorted(groups.values(), key=order)
     ]
+
+
+# --------------------------------------------------------------------------- the benchmark corpora and their recorded timelines
+
+RECORDED = ROOT / "fixtures" / "merge" / "old-merge-timelines.json"
+RECORDED_SIZE = 1000
+SHAPES = ("giant", "crowded", "small")
+
+
+def corpus_results(shape: str, n: int) -> list[BriefResult]:
+    """The BriefResults of a benchmark corpus (bench/growth.py's shapes), as the pipeline would make them from the server's answers."""
+    from bench.growth import corpus
+    from summarizer.models import Article, ArticleBrief
+    from summarizer.stages.articles import content_id
+    from summarizer.stages.grounding import verify_brief
+
+    out = []
+    for item in corpus(shape, n):
+        article = Article(id=content_id(item.body), path=item.path, date=dt.date.fromisoformat(item.file_text.split()[1]), language="en", text=item.body)
+        brief = ArticleBrief.model_validate(item.brief, context={"source_text": item.body})
+        out.append(BriefResult(article, brief, verify_brief(brief, item.body)))
+    return out
+
+
+def subsets(results: Sequence[BriefResult]) -> dict[str, list[BriefResult]]:
+    """The sets of briefs each corpus is merged in: all, the first half, every third (each numbered on its own)."""
+    return {"all": list(results), "first half": list(results[: len(results) // 2]), "every third": list(results[::3])}
+
+
+def numbered(results: Sequence[BriefResult]) -> tuple[list[tuple[int, BriefResult]], dict[str, str]]:
+    """(numbered sources, canonical actor names) as merge_briefs works them out."""
+    from summarizer.stages import merge
+
+    sources = merge._sources(results)
+    return sources, merge._merge_actors(sources)[1]
+
+
+def fingerprint(timeline: Sequence[TimelineEntry]) -> dict[str, object]:
+    data = json.dumps([e.model_dump(mode="json") for e in timeline], sort_keys=True, ensure_ascii=False)
+    return {"entries": len(timeline), "sha256": hashlib.sha256(data.encode()).hexdigest()}
+
+
+def record() -> None:
+    """Write the old merge's timelines of each shape at RECORDED_SIZE articles (takes minutes: the old merge is quadratic)."""
+    out = {}
+    for shape in SHAPES:
+        for name, results in subsets(corpus_results(shape, RECORDED_SIZE)).items():
+            out[f"{shape} {RECORDED_SIZE} {name}"] = fingerprint(reference_merge_events(*numbered(results)))
+            print(shape, name, out[f"{shape} {RECORDED_SIZE} {name}"], flush=True)
+    RECORDED.parent.mkdir(parents=True, exist_ok=True)
+    RECORDED.write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] != ["--record"]:
+        raise SystemExit("usage: python tests/merge_reference.py --record   (rewrites fixtures/merge/old-merge-timelines.json)")
+    record()

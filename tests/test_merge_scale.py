@@ -16,6 +16,7 @@ from functools import cache
 import pytest
 
 import summarizer.stages.merge as merge
+import summarizer.stages.timeline as timeline
 from bench.corpus import make_corpus
 from summarizer.stages.articles import content_id
 from summarizer.cache.disk import BriefCache
@@ -47,9 +48,9 @@ def story(quote: str) -> str:
     return re.search(r"\(report \d+-(\d+)\)\.$", quote).group(1)
 
 
-def brute_force_pairs(singles):  # type: ignore[no-untyped-def]
-    """Every pair with compatible dates: what blocking must not change."""
-    return {(i, j) for i in range(len(singles)) for j in range(i + 1, len(singles)) if merge.dates_compatible(singles[i].date, singles[j].date)}
+def brute_force_pairs(keys, dates):  # type: ignore[no-untyped-def]
+    """Every pair of event groups with compatible dates: what blocking must not change."""
+    return [(a, b) for a in range(len(keys)) for b in range(a, len(keys)) if merge.dates_compatible(dates[a], dates[b])]
 
 
 # --------------------------------------------------------------------------- events
@@ -58,7 +59,7 @@ def brute_force_pairs(singles):  # type: ignore[no-untyped-def]
 def test_blocking_finds_the_same_timeline_as_comparing_every_pair(monkeypatch):
     results = list(corpus_results(120))
     blocked = merge.merge_briefs(results, meta=META)
-    monkeypatch.setattr(merge, "_candidate_pairs", brute_force_pairs)
+    monkeypatch.setattr(timeline, "_candidates", brute_force_pairs)
     everything = merge.merge_briefs(results, meta=META)
     assert blocked.timeline == everything.timeline
     assert len(blocked.timeline) > 40
@@ -76,7 +77,7 @@ def test_each_story_told_by_many_outlets_is_one_timeline_entry():
 
 def count_work(monkeypatch, n: int) -> dict[str, int]:
     counts = {"event scores": 0, "actor comparisons": 0}
-    score, ratio = merge._event_score, merge.fuzz.ratio
+    score, ratio = timeline._score, merge.fuzz.ratio
 
     def counted_score(*args):  # type: ignore[no-untyped-def]
         counts["event scores"] += 1
@@ -92,7 +93,7 @@ def count_work(monkeypatch, n: int) -> dict[str, int]:
             return ratio(*args, **kwargs)
 
     monkeypatch.setattr(merge, "rapidfuzz_fuzz", merge.fuzz, raising=False)
-    monkeypatch.setattr(merge, "_event_score", counted_score)
+    monkeypatch.setattr(timeline, "_score", counted_score)
     monkeypatch.setattr(merge, "fuzz", CountingFuzz())
     merge.merge_briefs(list(corpus_results(n)), meta=META)
     monkeypatch.undo()

@@ -162,12 +162,13 @@ def render_digest_markdown(d: Digest) -> str:
         out.append("*No verified events.*")
     new = {e.timeline_index for e in d.new_events}
     earlier = {e.timeline_index: e.first_reported for e in d.earlier_events}
+    published = {s.ref: s.date for s in d.sources}
     for i, e in enumerate(d.timeline):
         if i in new and e.date is None:  # an undated look back is no new development
             mark = " · *first reported here, with no date: not necessarily new*"
         else:
             mark = " · **new**" if i in new else (f" · *in the {earlier[i]} digest*" if i in earlier else "")
-        out += render_timeline_entry(e, mark, {s.ref: s.date for s in d.sources})
+        out += render_timeline_entry(e, mark, published)
 
     out += render_stances(d.stances, own=own_voices(d.sources))
     out += render_actors(d.actors)

@@ -182,8 +182,9 @@ def cross_source_sections(b: Briefing, refs: Sequence[int] | None = None) -> lis
     out.append("")
     if not b.corroborated:
         out.append("*No fact is reported by more than one source.*")
+    published = {x.ref: x.date for x in b.sources} if b.corroborated else {}  # once, not per fact: a story's view holds every source of the run
     for c in b.corroborated:
-        when = _when(c.date, c.date_basis, _published(c.sources, {x.ref: x.date for x in b.sources})) if c.basis == "timeline" else "**stance**"
+        when = _when(c.date, c.date_basis, _published(c.sources, published)) if c.basis == "timeline" else "**stance**"
         out.append(f"- {when} {escape_md(c.description)} — *corroborated by {c.count} sources* {cite(c.sources)}")
         for a in c.accounts:
             own = f"*{escape_md(a.description)}* " if a.description != c.description else ""
@@ -242,11 +243,12 @@ def _stance_table(b: Briefing, refs: Sequence[int] | None = None) -> list[str]:
     shown, rest = actors[:STANCE_TABLE_ACTORS], actors[STANCE_TABLE_ACTORS:]
     out = ["", "**Stances toward the main actors, by source** (holder: position, from *Who stands where*)", ""]
     out += ["| Source | " + " | ".join(escape_md(a) for a in shown) + " |", "|---" * (len(shown) + 1) + "|"]
-    own = own_voices(b.sources)
+    rows = b.sources if refs is None else [b.source(r) for r in refs]
+    own = own_voices(rows)  # the table's sources only: a story's view holds every source of the run
     by_cell: dict[tuple[int, str], list[StanceCell]] = {}  # (source, actor) -> its cells, in table order
     for c in b.stance_table:
         by_cell.setdefault((c.source, c.actor), []).append(c)
-    for src in b.sources if refs is None else [b.source(r) for r in refs]:
+    for src in rows:
         cells = ["; ".join(f"{_cell_holder(c, own)}: {c.position}" for c in by_cell.get((src.ref, actor), ())) or "–" for actor in shown]
         out.append(f"| {_dated(b, src.ref)} | " + " | ".join(cells) + " |")
     if rest:
