@@ -184,7 +184,7 @@ async def build_briefing_async(
                 briefing = merge_briefs(results, rejected=loaded.rejected, meta=meta)
                 briefing, notes = await analyse(briefing)
                 briefing = briefing.model_copy(update={"notes": briefing.notes + notes})
-                stories = [story_sections(story, briefing, {s.ref: s.ref for s in briefing.sources}, briefing.sources, _summaries(briefing, done)) for story, _ in groups]
+                stories = [story_sections(story, briefing, {s.ref: s.ref for s in briefing.sources}, _summaries(briefing, done)) for story, _ in groups]
                 briefing = with_stories(briefing, stories)
             else:
                 briefing = await _story_briefings(results, loaded.rejected, groups, analyse, meta, client)
@@ -256,27 +256,25 @@ async def _story_briefings(results, rejected, groups, analyse, meta: BriefingMet
 
     numbers = source_numbers(results)  # article id -> its number in the whole run's briefing
 
-    async def one(members):
+    async def one(story, members):
+        """The story's section and notes, in the run's numbers; its own briefing is dropped as soon as they are made."""
         local = merge_briefs(members, meta=meta)
         merged_notes = len(local.notes)  # the global merge has these
         mapping = {s.ref: numbers[s.article_id] for s in local.sources}
         parts: dict = {}  # the sections that do not wait for the summary, renumbered while it is awaited
         local, notes = await analyse(local, on_analysed=lambda analysed: parts.update(story_parts(analysed, mapping)))
-        return local, local.notes[merged_notes:] + notes, mapping, parts
+        by_id = {m.article.id: m for m in members}
+        section = story_sections(story, local, mapping, _summaries(local, by_id), parts=parts or None)
+        return section, [remap_note(n, mapping) for n in local.notes[merged_notes:] + notes]
 
     async def whole() -> Briefing:
         await client.requests_written()  # the stories' requests are out
         return merge_briefs(results, rejected=rejected, meta=meta)
 
     largest_first = sorted(range(len(groups)), key=lambda i: -len(groups[i][1]))
-    started = {i: asyncio.ensure_future(one(groups[i][1])) for i in largest_first}
+    started = {i: asyncio.ensure_future(one(*groups[i])) for i in largest_first}
     briefing, *outcomes = await gather_or_cancel([whole(), *(started[i] for i in range(len(groups)))])  # whole() starts after the stories
-    sections, notes = [], []
-    for (story, members), (local, story_notes, mapping, parts) in zip(groups, outcomes):
-        by_id = {m.article.id: m for m in members}
-        sections.append(story_sections(story, local, mapping, briefing.sources, _summaries(local, by_id), parts=parts or None))
-        notes += [remap_note(n, mapping) for n in story_notes]
-    return with_stories(briefing, sections, notes)
+    return with_stories(briefing, [section for section, _ in outcomes], [note for _, notes in outcomes for note in notes])
 
 
 async def brief_shard_async(

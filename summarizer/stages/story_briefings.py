@@ -123,8 +123,7 @@ def story_parts(local: Briefing, mapping: dict[int, int]) -> dict[str, list[Any]
 
 
 def story_sections(
-    story: Story, local: Briefing, mapping: dict[int, int], global_sources: Sequence[Source], brief_summaries: dict[int, str],
-    *, parts: dict[str, list[Any]] | None = None,
+    story: Story, local: Briefing, mapping: dict[int, int], brief_summaries: dict[int, str], *, parts: dict[str, list[Any]] | None = None,
 ) -> StoryBriefing:
     """The story's section from its own briefing `local` (numbered 1..k), in global numbers (`mapping`: local -> global).
 
@@ -133,7 +132,7 @@ def story_sections(
     parts = story_parts(local, mapping) if parts is None else parts
     central = _central(local)
     refs = sorted(mapping.values())
-    mine = [global_sources[r - 1] for r in refs]
+    mine = local.sources  # the story's sources: dates, outlets and languages are the article's, whatever its number
     dates = sorted(s.date for s in mine if s.date is not None)
     outlets = {s.outlet or f"#{s.ref}" for s in mine}
     return StoryBriefing(
