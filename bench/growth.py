@@ -29,7 +29,6 @@ figure: the machine is shared.
 from __future__ import annotations
 
 import argparse
-import json
 import multiprocessing as mp
 import os
 import platform

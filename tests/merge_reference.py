@@ -22,10 +22,10 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # run as a script
     sys.path.insert(0, str(ROOT))
 
-from summarizer.models import Account, BriefResult, Quote, TimelineEntry
-from summarizer.models.brief import date_precision
-from summarizer.stages.matching import EVENT_MATCH as EVENT_MATCH_THRESHOLD, dates_compatible, event_similarity, normalize_name, processed_words
-from summarizer.stages.merge import reported_date
+from summarizer.models import Account, BriefResult, Quote, TimelineEntry  # noqa: E402
+from summarizer.models.brief import date_precision  # noqa: E402
+from summarizer.stages.matching import EVENT_MATCH as EVENT_MATCH_THRESHOLD, dates_compatible, event_similarity, normalize_name, processed_words  # noqa: E402
+from summarizer.stages.merge import reported_date  # noqa: E402
 
 __all__ = ["reference_merge_events", "corpus_results", "subsets", "numbered", "fingerprint", "RECORDED", "RECORDED_SIZE", "SHAPES"]
 
@@ -148,7 +148,7 @@ def reference_merge_events(results: Sequence[tuple[int, BriefResult]], canonical
 
     owner = list(range(len(singles)))  # index -> index of the group it belongs to
     members = {i: [i] for i in range(len(singles))}
-    groups = {i: g for i, g in enumerate(singles)}
+    groups = dict(enumerate(singles))
     for _, i, j in pairs:
         gi, gj = owner[i], owner[j]
         if gi == gj:

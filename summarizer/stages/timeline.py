@@ -190,10 +190,10 @@ def merge_events(singles: Sequence[Single]) -> list[TimelineEntry]:
     scored: dict[tuple[int, int], float] = {}
     for a, b in _candidates(keys, dates):
         ka, kb = keys[a], keys[b]
-        ident = (id(ka), id(kb))
-        score = scored.get(ident)
+        pair = (id(ka), id(kb))
+        score = scored.get(pair)
         if score is None:
-            score = scored[ident] = _score(ka, kb)
+            score = scored[pair] = _score(ka, kb)
         if score < EVENT_MATCH:
             continue
         for x, i in enumerate(members[a]):
