@@ -177,7 +177,8 @@ async def build_briefing_async(
                 stats.add_usage(analysis.usage)
                 stats.cache_hits += summary.cached + analysis.from_cache
                 not_written.extend(summary.not_written + analysis.not_written)
-                return analysis.apply(b).model_copy(update={"summary": summary.paragraphs}), summary.notes
+                update = {"summary": summary.paragraphs, "bottom_line": summary.bottom_line, "key_developments": summary.key_developments}
+                return analysis.apply(b).model_copy(update=update), summary.notes
 
             groups = group_results(results)
             if len(groups) <= 1:  # one story: the briefing as it always was, and its one story

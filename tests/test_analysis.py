@@ -449,7 +449,7 @@ def test_the_evaluation_counts_a_country_given_reported_speech_and_a_made_up_dat
     holders, dates = report["holders"], report["dates"]
     assert (holders["right"], holders["checked"]) == (21, 22) and holders["precision"] < 1.0
     assert [r["holder"] for r in holders["rows"] if not r["ok"]] == ["Azerbaijan"]
-    assert (dates["right"], dates["checked"]) == (17, 18)
+    assert (dates["right"], dates["checked"]) == (18, 19)
     assert [(r["date"], r["want"]) for r in dates["rows"] if not r["ok"]] == [("2025-06", None)]
 
 
@@ -457,7 +457,7 @@ def test_the_evaluation_script_runs_offline_on_the_seeds(capsys: pytest.CaptureF
     code = _eval_module().main([str(SEEDS), str(LABELS), "--min-recall", "0.8", "--min-precision", "1.0"])
     out = capsys.readouterr().out
     assert code == 0, out
-    assert out.startswith("divergences: recall 1.00 (2/2), precision 1.00 (2/2)\n")
+    assert out.startswith("divergences: recall 1.00 (3/3), precision 1.00 (3/3)\n")
     assert "ok   putin-guilt: " in out and "[kind ok, latest ok]" in out
     assert "\nholders: precision 1.00 (22/22 labelled items right), 17/17 labels found\n" in out
     assert "\ndates: precision 1.00 (18/18 labelled items right), 16/16 labels found\n" in out

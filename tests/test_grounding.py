@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from summarizer.stages.articles import load_articles
-from summarizer.models.evidence import MIN_QUOTE_CHARS, normalize, quote_in_source
+from summarizer.models.evidence import MIN_QUOTE_CHARS, locate_quote, mark_cuts, normalize, quote_in_source
 from summarizer.models import GroundingReport
 from summarizer.stages.grounding import verify_brief
 from summarizer.models import ArticleBrief
@@ -183,7 +183,7 @@ def test_reading_an_answer_never_verifies_a_quote_grounding_does():
 
 
 def test_the_seed_recordings_are_fully_grounded():
-    # Every quote in the bundled answers occurs in its seed: 67 of 67, as the briefing header says.
+    # Every quote in the bundled answers occurs in its seed: 67 of 67 (the brief items; the header counts the distinct quotes shown).
     import json
 
     authored = Path(__file__).resolve().parent.parent / "fixtures" / "authored"
@@ -193,3 +193,31 @@ def test_the_seed_recordings_are_fully_grounded():
         report = verify_brief(ArticleBrief.model_validate(json.loads(path.read_text(encoding="utf-8"))), text)
         verified, total = verified + report.verified, total + report.total
     assert verified == total == 67
+
+
+# --------------------------------------------------------------------------- a quote across a paragraph break
+
+
+PARAGRAPHS = "Перший абзац закінчується тут.\n\nДругий абзац починається так і триває далі.\nТретій рядок."
+
+
+def test_a_quote_running_into_the_next_paragraph_is_shown_with_the_cut_marked():
+    joined = "абзац закінчується тут. Другий абзац починається так"
+    assert quote_in_source(joined, PARAGRAPHS), "whitespace is folded: the check alone cannot see the break"
+    marked = mark_cuts(joined, PARAGRAPHS)
+    assert marked == "абзац закінчується тут. […] Другий абзац починається так"
+    assert quote_in_source(marked, PARAGRAPHS)
+    start, end = locate_quote(marked, PARAGRAPHS)
+    assert PARAGRAPHS[start:end] == "абзац закінчується тут.\n\nДругий абзац починається так"
+    assert mark_cuts("Другий абзац починається так", PARAGRAPHS) == "Другий абзац починається так", "within one paragraph: unchanged"
+
+
+@pytest.mark.parametrize("quote", [
+    "Перший абзац […] тут",  # words skipped inside a paragraph
+    "Перший абзац закінчується […] Другий абзац",  # the first part does not end its paragraph
+    "закінчується тут. […] абзац починається так",  # the next part does not start its paragraph
+    "закінчується тут. […] Третій рядок",  # a whole paragraph skipped
+    "закінчується ту […] Другий абзац",  # a part ending inside a word
+])
+def test_a_cut_mark_never_hides_skipped_words(quote: str):
+    assert not quote_in_source(quote, PARAGRAPHS)

@@ -297,9 +297,9 @@ def test_who_says_it_and_how_each_date_is_known_read_as_in_the_markdown(elements
     for i, e in enumerate(briefing.timeline, 1):
         text = " ".join(by_id[f"event-{i}"].text.split())
         if e.date_basis == "inferred":
-            assert f"{e.date}inferred" in text.replace(" ", ""), text
-        elif e.date_basis == "publication" or e.date is None:
-            assert text.startswith(f"undated reported on {min(published[r] for r in e.sources)}"), text
+            assert f"{'after' + e.after if e.after else e.date}inferred" in text.replace(" ", ""), text
+        elif e.date_basis == "publication" or e.date is None:  # in the chronology at the day it was first reported
+            assert text.startswith(f"by {min(published[r] for r in e.sources)}"), text
         else:
             assert text.startswith(e.date) and "inferred" not in text.split(e.description)[0]
         kinds.add(e.date_basis)

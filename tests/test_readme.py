@@ -1,4 +1,4 @@
-"""The README's command reference (the CLI's own help) and settings table (the Settings model) are generated, so they cannot drift.
+"""The README's command reference (the CLI's own help), settings table (the Settings model) and excerpt of the seeds' brief (a real run) are generated, so they cannot drift.
 
 Regenerate after changing an option or a setting:  python tests/test_readme.py --update
 """
@@ -15,6 +15,7 @@ ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
 START, END = "<!-- cli-reference:start -->", "<!-- cli-reference:end -->"
 SETTINGS_START, SETTINGS_END = "<!-- settings-table:start -->", "<!-- settings-table:end -->"
+EXCERPT_START, EXCERPT_END = "<!-- seeds-brief:start -->", "<!-- seeds-brief:end -->"
 
 
 def _commands() -> list[list[str]]:
@@ -60,6 +61,18 @@ def generate_settings_table() -> str:
     return "\n".join(rows)
 
 
+def generate_seeds_excerpt() -> str:
+    """The default briefing of seeds/ (offline, on the recordings) from its front page to its timeline, as `brief seeds/` prints it."""
+    from summarizer.config.settings import resolve_settings
+    from summarizer.pipeline import build_briefing
+    from summarizer.render.markdown import render_markdown
+
+    settings = resolve_settings({"replay_dir": str(ROOT / "fixtures"), "use_cache": False}, env={})
+    markdown = render_markdown(build_briefing([ROOT / "seeds"], settings).briefing)
+    start = markdown.index("**Front page")
+    return "```markdown\n" + markdown[start:markdown.index("\n## Timeline", start)].strip() + "\n```"
+
+
 def _section(text: str, start: str = START, end: str = END) -> str:
     match = re.search(re.escape(start) + r"\n(.*?)\n?" + re.escape(end), text, flags=re.S)
     assert match, f"README lacks the {start} ... {end} markers"
@@ -75,6 +88,12 @@ def test_readme_command_reference_matches_cli_help():
 def test_readme_settings_table_matches_the_settings_model():
     assert _section(README.read_text(encoding="utf-8"), SETTINGS_START, SETTINGS_END) == generate_settings_table(), (
         "README settings table is stale; run: python tests/test_readme.py --update"
+    )
+
+
+def test_readme_shows_a_real_excerpt_of_the_seeds_brief():
+    assert _section(README.read_text(encoding="utf-8"), EXCERPT_START, EXCERPT_END) == generate_seeds_excerpt(), (
+        "README excerpt of `brief seeds/` is stale; run: python tests/test_readme.py --update"
     )
 
 
@@ -99,5 +118,7 @@ if __name__ == "__main__" and "--update" in sys.argv:
     new = re.sub(pattern, lambda _: f"{START}\n{generate_reference()}\n{END}", text, flags=re.S)
     pattern = re.escape(SETTINGS_START) + r".*?" + re.escape(SETTINGS_END)
     new = re.sub(pattern, lambda _: f"{SETTINGS_START}\n{generate_settings_table()}\n{SETTINGS_END}", new, flags=re.S)
+    pattern = re.escape(EXCERPT_START) + r".*?" + re.escape(EXCERPT_END)
+    new = re.sub(pattern, lambda _: f"{EXCERPT_START}\n{generate_seeds_excerpt()}\n{EXCERPT_END}", new, flags=re.S)
     README.write_text(new, encoding="utf-8")
     print("README command reference and settings table updated")

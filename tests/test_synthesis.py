@@ -67,3 +67,40 @@ def test_a_paragraph_citing_a_missing_source_is_left_out_and_noted_without_a_re_
     assert dropped == [f"executive summary: summary paragraph 2 ({INVENTED['text']}) left out: sources: sources [9] do not exist; cite only numbers from [1, 2, 3, 4, 5]"]
     summary = render_markdown(run.briefing, detail="full").split("## Summary", 1)[1].split("\n## ", 1)[0]
     assert "[9]" not in summary and INVENTED["text"] not in summary
+
+
+@dataclass
+class _LayeredSummary(FakeOpenAI):
+    """Answers the executive summary with a bottom line and key developments, one of them citing [9] and one misdated."""
+
+    def answer_for(self, body, key):  # type: ignore[no-untyped-def]
+        if key and key.startswith("summary/"):
+            return {
+                "bottom_line": {"text": "Aliyev and Putin met in Dushanbe after months of strain.", "sources": [3, 4]},
+                "key_developments": [
+                    {"text": "Aliyev and Putin met in Dushanbe.", "date": "2025-10-09", "sources": [3, 4]},
+                    INVENTED | {"date": "2025-11-01"},
+                    {"text": "Aliyev declined the summit in Saint Petersburg.", "date": "9 December", "sources": [5]},
+                ],
+                "paragraphs": [REAL],
+            }
+        return super().answer_for(body, key)
+
+
+def test_the_bottom_line_and_key_developments_are_checked_item_by_item(tmp_path: Path):
+    with _LayeredSummary() as server:
+        run = build_briefing([SEEDS], fast_settings(server, tmp_path, max_reasks=2))
+        asked = _summary_requests(server)
+    assert len(asked) == 1, "one bad key development of three: the answer stands"
+    b = run.briefing
+    assert (b.bottom_line.text, b.bottom_line.sources) == ("Aliyev and Putin met in Dushanbe after months of strain.", [3, 4])
+    assert [(k.text, k.date, k.sources) for k in b.key_developments] == [
+        ("Aliyev and Putin met in Dushanbe.", "2025-10-09", [3, 4]),
+        ("Aliyev declined the summit in Saint Petersburg.", None, [5]),  # a date in another shape is no date
+    ]
+    assert any("key development 2 (An invented claim resting on no source.) left out" in n.message for n in b.notes)
+    brief = render_markdown(b)
+    assert brief.split("## Bottom line\n\n", 1)[1].startswith("Aliyev and Putin met in Dushanbe after months of strain. [3][4]")
+    assert "- **2025-10-09** Aliyev and Putin met in Dushanbe. [3][4]" in brief
+    assert "- **by 2025-12-22** Aliyev declined the summit in Saint Petersburg. [5]" in brief, "undated: at the day it was reported"
+    assert INVENTED["text"] not in brief.split("## Notes", 1)[0], "only the note that it was left out names it"

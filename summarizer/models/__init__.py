@@ -39,13 +39,13 @@ if TYPE_CHECKING:  # pragma: no cover
         TimelineEntry,
     )
     from .digest import DIGEST_VERSION, Digest, DigestMeta, DigestStory, EarlierEvent, NewEvent, StanceShift
-    from .responses import ClaimSide, CrossSourceAnalysis, DivergenceClaim, ExecutiveSummary, FramingClaim, SummaryParagraph
+    from .responses import ClaimSide, CrossSourceAnalysis, DivergenceClaim, ExecutiveSummary, FramingClaim, KeyDevelopment, SummaryParagraph
     from .results import BriefResult, CachedAnswer, CachedBrief, GroundingReport, Outcome, RunStats
 
 __all__ = [
     "SCHEMA_VERSION", "VALIDATION_CONTEXT", "validation_context",
     "Article", "Actor", "Stance", "Event", "ArticleBrief",
-    "SummaryParagraph", "ExecutiveSummary", "ClaimSide", "DivergenceClaim", "FramingClaim", "CrossSourceAnalysis",
+    "SummaryParagraph", "KeyDevelopment", "ExecutiveSummary", "ClaimSide", "DivergenceClaim", "FramingClaim", "CrossSourceAnalysis",
     "Source", "Quote", "Account", "TimelineEntry", "MergedActor", "StanceRow", "Note", "DivergenceSide", "Divergence",
     "FramingRow", "StanceCell", "Corroboration", "BriefingMeta", "StoryBriefing", "Briefing",
     "DIGEST_VERSION", "NewEvent", "EarlierEvent", "StanceShift", "DigestMeta", "DigestStory", "Digest",
@@ -60,7 +60,7 @@ _HOME = {
     **dict.fromkeys(['Actor', 'ArticleBrief', 'Event', 'Stance'], "brief"),
     **dict.fromkeys(['Account', 'Briefing', 'BriefingMeta', 'Corroboration', 'Divergence', 'DivergenceSide', 'FramingRow', 'MergedActor', 'Note', 'Quote', 'Source', 'StoryBriefing', 'StanceCell', 'StanceRow', 'TimelineEntry'], "briefing"),
     **dict.fromkeys(['DIGEST_VERSION', 'Digest', 'DigestMeta', 'DigestStory', 'EarlierEvent', 'NewEvent', 'StanceShift'], "digest"),
-    **dict.fromkeys(['ClaimSide', 'CrossSourceAnalysis', 'DivergenceClaim', 'ExecutiveSummary', 'FramingClaim', 'SummaryParagraph'], "responses"),
+    **dict.fromkeys(['ClaimSide', 'CrossSourceAnalysis', 'DivergenceClaim', 'ExecutiveSummary', 'FramingClaim', 'KeyDevelopment', 'SummaryParagraph'], "responses"),
     **dict.fromkeys(['BriefResult', 'CachedAnswer', 'CachedBrief', 'GroundingReport', 'Outcome', 'RunStats'], "results"),
 }
 

@@ -9,7 +9,7 @@ from pydantic import Field
 
 from .attribution import DateBasis, Voice
 from .base import SCHEMA_VERSION, Precision, StrictModel as _Model
-from .responses import SummaryParagraph
+from .responses import KeyDevelopment, SummaryParagraph
 
 __all__ = [
     "Source", "Quote", "Account", "TimelineEntry", "MergedActor", "StanceRow", "Note", "DivergenceSide",
@@ -70,6 +70,7 @@ class TimelineEntry(_Model):
     sources: list[int]
     accounts: list[Account]
     date_basis: DateBasis = Field(default="publication", description=_DATE_BASIS)
+    after: str | None = Field(default=None, description="For a date no finer than a year or month: the latest finer date in that period among the events its sources tell before it; it happened after that, and sorts and reads so ('after 2025-07').")
 
 
 class MergedActor(_Model):
@@ -203,7 +204,7 @@ class StoryBriefing(_Model):
     """
 
     id: str = Field(description="Stable story id: 's' + the article id of its earliest source; `brief digest` carries it across days.")
-    title: str = Field(description="The headline of the story's most central source (the one sharing most actors with the others).")
+    title: str = Field(description="The headline of the story's latest source: its latest development (ties: the most central source, sharing most actors with the others).")
     lead: str = Field(description="One or two sentences: the start of the story's summary, else of its central source's brief.")
     sources: list[int] = Field(description="Numbers of the story's sources (see the top-level `sources`).")
     first_date: dt.date | None = Field(description="Earliest publication date among its sources.")
@@ -211,6 +212,8 @@ class StoryBriefing(_Model):
     languages: list[str] = Field(description="Languages of its sources.")
     independent_sources: int = Field(description="Distinct outlets among its sources (a source of unknown outlet counts as one).")
     summary: list[SummaryParagraph] = Field(default_factory=list)
+    bottom_line: SummaryParagraph | None = Field(default=None, description="The story's bottom line (at most ~60 words), from its summary call; null when none was written.")
+    key_developments: list[KeyDevelopment] = Field(default_factory=list, description="The story's key developments, from its summary call, most important first.")
     timeline: list[TimelineEntry] = Field(default_factory=list)
     actors: list[MergedActor] = Field(default_factory=list)
     stances: list[StanceRow] = Field(default_factory=list)
@@ -233,6 +236,8 @@ class Briefing(_Model):
     sources: list[Source]
     summary: list[SummaryParagraph]
     timeline: list[TimelineEntry]
+    bottom_line: SummaryParagraph | None = Field(default=None, description="The bottom line (at most ~60 words): what happened, what changed, why it matters; from the summary call. With several stories, each story has its own.")
+    key_developments: list[KeyDevelopment] = Field(default_factory=list, description="Key developments from the summary call, most important first, each dated and cited. With several stories, each story has its own.")
     actors: list[MergedActor]
     stances: list[StanceRow]
     notes: list[Note]

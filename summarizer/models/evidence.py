@@ -2,7 +2,9 @@
 
 Tolerant of whitespace, quote marks, apostrophes, dashes, letter case and Unicode
 normalisation; intolerant of any changed, added or dropped word (a span must start and end on
-word boundaries, so a truncated word does not pass).
+word boundaries, so a truncated word does not pass). A quote that runs across a paragraph break
+is shown with the cut marked: its paragraphs joined by " […] " (`mark_cuts`); such a quote passes
+when its parts occur in the source in that order.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-__all__ = ["normalize", "quote_in_source", "locate_quote", "MIN_QUOTE_CHARS"]
+__all__ = ["normalize", "quote_in_source", "locate_quote", "mark_cuts", "CUT", "MIN_QUOTE_CHARS"]
 
 MIN_QUOTE_CHARS = 12
 
@@ -21,6 +23,9 @@ _QUOTES.update({ord("\u00a0"): " ", ord("\u202f"): " ", ord("\u2009"): " ", ord(
 _SPACE = re.compile(r"\s+")
 _WORD = re.compile(r"\w")
 _EDGE = " \"'.,;:!?-()[]"
+CUT = " […] "  # marks where a quote skips a paragraph break
+_CUT = re.compile(r"\s*\[(?:…|\.\.\.)\]\s*")
+_BREAK = re.compile(r"\s*\n\s*")  # a line break ends a paragraph
 
 
 def normalize(text: str) -> str:
@@ -30,7 +35,12 @@ def normalize(text: str) -> str:
 
 
 def quote_in_source(quote: str, source: str, *, normalized_source: str | None = None) -> bool:
-    """True when `quote`, trimmed of surrounding quote marks and punctuation, occurs verbatim in `source`."""
+    """True when `quote`, trimmed of surrounding quote marks and punctuation, occurs verbatim in `source`.
+
+    A quote with marked cuts ("[…]") passes when each part does, in that order.
+    """
+    if "[" in quote and _CUT.search(quote):
+        return _parts_in_order(quote, source, normalized_source)
     needle = normalize(quote).strip(_EDGE)
     if len(needle) < MIN_QUOTE_CHARS:
         return False
@@ -40,6 +50,51 @@ def quote_in_source(quote: str, source: str, *, normalized_source: str | None = 
         return True
     bare = _SPACE.sub(" ", needle.replace('"', "")).strip(_EDGE)
     return len(bare) >= MIN_QUOTE_CHARS and _occurs_as_words(bare, _SPACE.sub(" ", haystack.replace('"', "")))
+
+
+def _parts_in_order(quote: str, source: str, normalized_source: str | None) -> bool:
+    """The parts of a quote with marked cuts run on from one paragraph into the next: the first ends a
+    paragraph, the middle ones are whole paragraphs, the last starts the next (a cut marks a paragraph
+    break, never skipped words)."""
+    wanted = [normalize(p).strip(_EDGE) for p in _CUT.split(quote)]
+    if len(wanted) < 2 or not all(wanted) or len("".join(wanted)) < MIN_QUOTE_CHARS:
+        return False
+    for drop in (False, True):
+        fold = (lambda t: _SPACE.sub(" ", t.replace('"', "")).strip(_EDGE)) if drop else (lambda t: t)
+        parts = [fold(p) for p in wanted]
+        paragraphs = [fold(p).strip(_EDGE) for p in _paragraphs(source)]
+        last = len(parts) - 1
+        for k in range(len(paragraphs) - last):
+            first, end = paragraphs[k], paragraphs[k + last]
+            if not (first.endswith(parts[0]) and end.startswith(parts[-1])):
+                continue
+            before = first[: len(first) - len(parts[0])]
+            after = end[len(parts[-1]):]
+            if before and _WORD.match(before[-1]) or after and _WORD.match(after[0]):
+                continue  # a part starts or ends inside a word
+            if all(paragraphs[k + i] == parts[i] for i in range(1, last)):
+                return True
+    return False
+
+
+@functools.lru_cache(maxsize=16)
+def _paragraphs(source: str) -> tuple[str, ...]:
+    return tuple(normalize(p) for p in _BREAK.split(source) if p.strip())
+
+
+def mark_cuts(quote: str, source: str) -> str:
+    """`quote` as the source has it: when it runs across a paragraph break, its paragraphs joined by " […] "; else unchanged."""
+    if "\n" not in source or _CUT.search(quote):
+        return quote
+    needle = normalize(quote).strip(_EDGE)
+    bare = _SPACE.sub(" ", needle.replace('"', "")).strip(_EDGE)
+    if any(needle in p or bare in p.replace('"', "") for p in _paragraphs(source)):
+        return quote
+    span = locate_quote(quote, source)
+    if span is None:
+        return quote
+    pieces = [" ".join(p.split()) for p in _BREAK.split(source[span[0]:span[1]]) if p.strip()]
+    return CUT.join(pieces) if len(pieces) > 1 else quote
 
 
 def _occurs_as_words(needle: str, haystack: str) -> bool:
@@ -78,8 +133,12 @@ def locate_quote(quote: str, source: str) -> tuple[int, int] | None:
     tolerance of `quote_in_source` (spacing, quote marks, dashes, case); None when it is not found.
 
     For showing the evidence in place (the HTML briefing highlights it); the verdict on a quote
-    stays `quote_in_source`'s.
+    stays `quote_in_source`'s. A quote with marked cuts spans from its first part to its last.
     """
+    if "[" in quote and _CUT.search(quote):
+        parts = [p for p in _CUT.split(quote) if p.strip(_EDGE)]
+        first, last = (locate_quote(parts[0], source), locate_quote(parts[-1], source)) if parts else (None, None)
+        return (first[0], last[1]) if first and last and last[1] > first[0] else None
     needle = normalize(quote).strip(_EDGE)
     for drop in (False, True):
         if drop:

@@ -16,9 +16,9 @@ from .brief import POSITION_SYNONYMS
 from .evidence import MIN_QUOTE_CHARS, quote_in_source
 from .lenient import Repairs, cap, enum_value, keep_valid, unwrap_quote
 
-__all__ = ["SummaryParagraph", "ExecutiveSummary", "ClaimSide", "DivergenceClaim", "FramingClaim", "CrossSourceAnalysis"]
+__all__ = ["SummaryParagraph", "KeyDevelopment", "ExecutiveSummary", "ClaimSide", "DivergenceClaim", "FramingClaim", "CrossSourceAnalysis"]
 
-MAX_PARAGRAPHS, MAX_DIVERGENCES, MAX_FRAMING, MAX_SIDES = 6, 10, 20, 6  # longer lists are cut to these, with a note
+MAX_PARAGRAPHS, MAX_DIVERGENCES, MAX_FRAMING, MAX_SIDES, MAX_KEY_DEVELOPMENTS = 6, 10, 20, 6, 6  # longer lists are cut to these, with a note
 
 
 def _source_number(value: Any) -> Any:
@@ -76,13 +76,34 @@ class SummaryParagraph(_Model):
         return sorted(set(value))
 
 
+_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
+
+
+class KeyDevelopment(SummaryParagraph):
+    """One key development: what happened, when, and the sources that report it."""
+
+    text: str = Field(description="One plain sentence, at most 25 words: what happened (who did what). Only what the cited briefs say.")
+    date: str | None = Field(default=None, description="When it happened, as the cited briefs date it: 'YYYY-MM-DD', 'YYYY-MM' or 'YYYY'; null when no brief dates it (never the publication date).")
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _date(cls, value: Any) -> Any:
+        """A date in another shape is no date: null (the reader sees the day it was reported)."""
+        if isinstance(value, str) and _DATE.fullmatch(value.strip()):
+            return value.strip()
+        return None
+
+
 class ExecutiveSummary(_Model):
     """An executive summary for an analyst, written only from the numbered source briefs given.
-    Lead with the most important development. Note where sources disagree on a fact, or where a
-    later development updates an earlier one, ordered by when things happened (an undated mention
-    is no new development). Say who says what. Never add facts that are not in the briefs."""
+    Bottom line first, then the key developments, then the context. Note where sources disagree
+    on a fact, or where a later development updates an earlier one, ordered by when things
+    happened (an undated mention is no new development). Say who says what. Never add facts that
+    are not in the briefs, and tell each fact once."""
 
-    paragraphs: list[SummaryParagraph] = Field(description="2 to 5 paragraphs, most important first.", min_length=1, max_length=MAX_PARAGRAPHS)
+    bottom_line: SummaryParagraph | None = Field(default=None, description="The bottom line, at most 60 words in one to three sentences: what happened, what changed and why it matters. Cite its sources.")
+    key_developments: list[KeyDevelopment] = Field(default_factory=list, description="3 to 5 key developments, most important first, each one dated sentence with its sources.", max_length=MAX_KEY_DEVELOPMENTS)
+    paragraphs: list[SummaryParagraph] = Field(description="2 to 5 paragraphs of context, most important first: background, what each outlet stresses, what is contested. Do not repeat the key developments.", min_length=1, max_length=MAX_PARAGRAPHS)
 
     @model_validator(mode="wrap")
     @classmethod
@@ -99,6 +120,16 @@ def _prepare_summary(data: dict[str, Any], repairs: Repairs, context: dict[str, 
     if paragraphs == [] and repairs.dropped:  # nothing left to keep: the answer is re-asked, naming each failure
         raise ValueError("no paragraph checks out: " + "; ".join(repairs.dropped))
     data["paragraphs"] = cap(paragraphs, MAX_PARAGRAPHS, "summary paragraphs", repairs)
+    if data.get("bottom_line") is not None:
+        (kept,) = keep_valid([data["bottom_line"]], SummaryParagraph, lambda n, item: "the bottom line", repairs, context=context) or [None]
+        data["bottom_line"] = kept
+    if data.get("key_developments") is not None:
+        def development(number: int, item: Any) -> str:
+            text = " ".join(str(item.get("text", "")).split())[:100] if isinstance(item, dict) else ""
+            return f"key development {number} ({text})" if text else f"key development {number}"
+
+        kept_keys = keep_valid(data["key_developments"], KeyDevelopment, development, repairs, context=context)
+        data["key_developments"] = cap(kept_keys, MAX_KEY_DEVELOPMENTS, "key developments", repairs)
     return data
 
 

@@ -22,7 +22,7 @@ from .stories import front_page_line, story_anchor, story_facts
 
 __all__ = ["render_brief_markdown", "TIMELINE_LINES", "STORY_BRIEFS", "FRONT_PAGE_STORIES", "OUTLET_LINES", "MORE"]
 
-TIMELINE_LINES = 18  # per story: the events most sources report (then the latest), in date order
+TIMELINE_LINES = 10  # per story: the events most sources report (then the latest), in date order
 OUTLET_LINES = 12  # per story
 DISAGREEMENT_LINES = 8  # per story
 STORY_BRIEFS = 8  # stories briefed in full on a front page of several; the rest are front-page lines
@@ -100,7 +100,9 @@ def _timeline(part: Any, published: Mapping[int, dt.date | None], level: int) ->
             count = f" · *{len(e.sources)} sources*" if len(e.sources) > 1 else ""
             out.append(f"- {_when(layers.entry_when(e, published))} {escape_md(e.description)} {cite(e.sources)}{count}")
     if len(timeline) > len(shown):
-        out.append(f"*{plural(len(timeline) - len(shown), 'earlier event')} reported by one source: `--detail full`.*")
+        hidden = [timeline[i] for i in range(len(timeline)) if i not in shown]
+        which = ", each reported by one source" if all(len(e.sources) == 1 for e in hidden) else ""
+        out.append(f"*{plural(len(hidden), 'more event')}{which}: `--detail full`.*")
     return out
 
 

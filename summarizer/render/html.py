@@ -30,7 +30,7 @@ from ..models import Briefing, BriefingMeta, Quote, Source
 from ..models.attribution import date_label
 from ..models.evidence import locate_quote
 from . import labels, layers
-from .sections import endpoint_label, own_voices, plural, requests_label
+from .sections import endpoint_label, own_voices, plural, quote_counts, requests_label
 
 if TYPE_CHECKING:  # pragma: no cover
     import jinja2
@@ -235,11 +235,10 @@ def render_html(b: Briefing, texts: Mapping[int, str] | None = None) -> str:
     `BriefingRun.source_texts()`); without it the page still opens each source's details but
     cannot show the original text.
     """
-    total = b.meta.items_verified + b.meta.items_unverified
     return _render(
         "briefing.html", b, texts or {},
         title=f"Briefing: {plural(len(b.sources), 'source')}, {_span(b.sources)}",
-        facts=_facts(b.meta), verified=(b.meta.items_verified, total), warning=b.meta.quality_warning,
+        facts=_facts(b.meta), verified=quote_counts(b), left_out=b.meta.items_unverified, warning=b.meta.quality_warning,
         stories=_story_views(b),
         not_included=[n for n in b.notes if n.kind in _NOT_INCLUDED],
         notes=[n for n in b.notes if n.kind not in _NOT_INCLUDED],

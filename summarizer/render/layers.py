@@ -30,7 +30,7 @@ __all__ = [
 
 BOTTOM_LINE_WORDS = 60  # the bottom line: what happened, what changed, why it matters
 KEY_DEVELOPMENTS = 5  # a few dated, cited bullets (at most 4 when worked out from the timeline)
-SHORT_QUOTE_WORDS = 18  # an outlet's quote in the default view: a verbatim, contiguous part of it
+SHORT_QUOTE_WORDS = 12  # an outlet's quote in the default view: a verbatim, contiguous part of it
 _SENTENCE = re.compile(r"(?<=[.!?])[\"”»']?\s+(?=[A-Z0-9\"“«(])")
 
 
@@ -117,7 +117,10 @@ def _reported(refs: Sequence[int], published: Mapping[int, dt.date | None]) -> d
 
 
 def entry_when(e: Any, published: Mapping[int, dt.date | None]) -> str:
-    """'2025-10-09', '2025 (inferred)', or 'by 2025-12-22' for an event no source dates (the day it was first reported)."""
+    """'2025-10-09', '2025 (inferred)', 'after 2025-07' (a coarse date its source tells after that), or 'by 2025-12-22'
+    for an event no source dates (the day it was first reported)."""
+    if getattr(e, "after", None):
+        return f"after {e.after}" + (" (inferred)" if e.date_basis == "inferred" else "")
     if e.date is None or e.date_basis == "publication":
         day = _reported(e.sources, published)
         return f"by {day}" if day else "undated"
@@ -125,9 +128,12 @@ def entry_when(e: Any, published: Mapping[int, dt.date | None]) -> str:
 
 
 def sort_day(e: Any, published: Mapping[int, dt.date | None]) -> str:
+    """The key an entry sorts by: its date; just after `after` ('2025-07~' sorts after every day of July 2025); or the day it was reported."""
+    if getattr(e, "after", None):
+        return e.after + "~"
     if e.date is None or e.date_basis == "publication":
         day = _reported(e.sources, published)
-        return str(day) if day else "9999"
+        return f"{day}~" if day else "9999"
     return e.date
 
 
@@ -140,7 +146,16 @@ def key_developments(part: Any, published: Mapping[int, dt.date | None], limit: 
     """The answer's key developments when it wrote them, else the latest events of the timeline (newest first, each dated and cited)."""
     own = getattr(part, "key_developments", None) or []
     if own:
-        return [Line(k.date or "undated", k.text, list(k.sources)) for k in own[:limit]]
+        out = []
+        for k in own[:limit]:
+            day = _reported(k.sources, published)
+            latest = max((d for r in k.sources if (d := published.get(r)) is not None), default=None)
+            if k.date and (latest is None or k.date <= str(latest)):  # a source cannot report what happens after it
+                when = k.date
+            else:
+                when = f"by {day}" if day else "undated"
+            out.append(Line(when, k.text, list(k.sources)))
+        return out
     timeline: Sequence[TimelineEntry] = getattr(part, "timeline", [])
     ranked = sorted(range(len(timeline)), key=lambda i: (sort_day(timeline[i], published), len(timeline[i].sources), -i), reverse=True)
     picked: dict[str, int] = {}  # one event a day: the one most sources report

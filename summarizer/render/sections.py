@@ -11,17 +11,20 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 
+from pydantic import BaseModel
+
 from ..llm.cost import format_usd
-from ..models import Briefing, BriefingMeta, DigestMeta, MergedActor, Note, Source, StanceCell, StanceRow, TimelineEntry
+from ..models import Briefing, BriefingMeta, DigestMeta, MergedActor, Note, Quote, Source, StanceCell, StanceRow, TimelineEntry
+from ..models.evidence import normalize
 from ..models.attribution import date_label, voice_label
 
 __all__ = [
     "source_headline",
     "cross_source_sections", "header_lines", "render_notes", "render_timeline_entry", "render_stances", "render_actors", "endpoint_label",
-    "escape_md", "cite", "plural", "own_voices", "requests_label", "sources_table", "notes_sections",
+    "escape_md", "cite", "plural", "own_voices", "requests_label", "sources_table", "notes_sections", "iter_quotes", "quote_counts",
 ]
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]|~#])")
@@ -91,17 +94,38 @@ def _spend(m: BriefingMeta) -> str:
     return f"{batch} · {tokens:,} tokens{cost}"
 
 
+def iter_quotes(value: object) -> Iterator[Quote]:
+    """Every Quote in a model, however deep (stories included)."""
+    if isinstance(value, Quote):
+        yield value
+    elif isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            yield from iter_quotes(getattr(value, name))
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from iter_quotes(item)
+
+
+def quote_counts(b: Briefing) -> tuple[int, int]:
+    """(verified, all): the distinct evidence quotes the briefing holds (a quote shown in several sections counts once)."""
+    seen: dict[tuple[int, str], bool] = {}
+    for q in iter_quotes(b):
+        key = (q.source, normalize(q.text))
+        seen[key] = seen.get(key, False) or q.verified
+    return sum(seen.values()), len(seen)
+
+
 def header_lines(b: Briefing) -> list[str]:
     dates = sorted(s.date.isoformat() for s in b.sources if s.date)
     span = f"{dates[0]} to {dates[-1]}" if dates and dates[0] != dates[-1] else (dates[0] if dates else "undated")
     m = b.meta
     endpoint = endpoint_label(m)
-    total = m.items_verified + m.items_unverified
+    verified, total = quote_counts(b)
     lines = [
         f"# Briefing: {len(b.sources)} source{'s' if len(b.sources) != 1 else ''}, {span}",
         "",
         f"*Generated {m.generated_at} · model `{m.model}` via {escape_md(endpoint)} · "
-        f"{m.items_verified} of {total} evidence quotes verified against their sources · "
+        f"{verified} of {total} evidence quotes verified against their sources · "
         f"{requests_label(m.llm_requests, m.replayed, m.cache_hits, m.resent, m.reasks)}{_spend(m)} · "
         f"prompts {', '.join(f'{k} {v}' for k, v in sorted(m.prompt_hashes.items()))} · schema {m.schema_version} ({m.schema_hash})*",
     ]
@@ -283,7 +307,12 @@ def render_timeline_entry(e: TimelineEntry, mark: str = "", published: dict[int,
     or with `by_day` (a briefing's chronology, where it sits at that day) 'by <first publication>'.
     """
     day = _published(e.sources, published)
-    when = f"**by {day}**" if by_day and day and (e.date is None or e.date_basis == "publication") else _when(e.date, e.date_basis, day)
+    if e.after:
+        when = f"**after {e.after}**" + (" *(inferred)*" if e.date_basis == "inferred" else "")
+    elif by_day and day and (e.date is None or e.date_basis == "publication"):
+        when = f"**by {day}**"
+    else:
+        when = _when(e.date, e.date_basis, day)
     out = [f"- {when} {escape_md(e.description)} {cite(e.sources)}{mark}"]
     for a in e.accounts:
         differs = (a.date, a.date_basis) != (e.date, e.date_basis) and len(e.accounts) > 1

@@ -21,6 +21,8 @@ from .articles import Rejection, outlet_of
 from ..models import Account, Briefing, BriefingMeta, MergedActor, Note, Quote, Source, StanceRow, SummaryParagraph, TimelineEntry
 from ..models import BriefResult
 from ..models.attribution import OWN_VOICE_HOLDERS, DateBasis, stance_voice
+from ..models.evidence import mark_cuts
+from .chronology import place_coarse_dates
 from .matching import ACTOR_MATCH, EVENT_MATCH, dates_compatible, event_similarity, normalize_name
 from .timeline import Single, merge_events
 
@@ -100,7 +102,7 @@ def _merge_events(results: Sequence[tuple[int, BriefResult]], canonical: dict[st
                 continue
             actors = [canonical.get(normalize_name(a), a) for a in event.actors]
             date, basis = reported_date(event.date, event.date_basis, result.article.text, result.article.date)
-            account = Account(source=ref, date=date, date_basis=basis, description=event.description, quote=Quote(source=ref, text=event.evidence, verified=True),
+            account = Account(source=ref, date=date, date_basis=basis, description=event.description, quote=Quote(source=ref, text=mark_cuts(event.evidence, result.article.text), verified=True),
                               voice=event.voice or "source", said_by=event.said_by)
             singles.append(Single(ref, date, actors, account))
     return merge_events(singles)
@@ -154,7 +156,7 @@ def merge_briefs(
             if ok:
                 date, basis = reported_date(stance.date, stance.date_basis, a.text, a.date)
                 stances.append(StanceRow(holder=holder, target=stance.target, position=stance.position, gist=stance.gist, source=ref,
-                                         quote=Quote(source=ref, text=stance.evidence, verified=True), voice=voice,
+                                         quote=Quote(source=ref, text=mark_cuts(stance.evidence, a.text), verified=True), voice=voice,
                                          said_by=None if own else stance.said_by, date=date, date_basis=basis))
             else:
                 notes.append(Note(kind="unverified", file=a.path, message=f"stance left out, its quote is not in the source: {holder} on {stance.target}: {stance.gist} (claimed quote: {stance.evidence!r})"))
@@ -165,4 +167,5 @@ def merge_briefs(
     verified = sum(r.grounding.verified for _, r in numbered if r.grounding)
     total = sum(r.grounding.total + r.dropped for _, r in numbered if r.grounding)  # items left out on review (no quote, not English) were not verified either
     meta = meta.model_copy(update={"briefs": len(numbered), "items_verified": verified, "items_unverified": total - verified})
-    return Briefing(meta=meta, sources=sources, summary=list(summary), timeline=_merge_events(numbered, canonical), actors=actors, stances=stances, notes=notes)
+    timeline = place_coarse_dates(_merge_events(numbered, canonical), numbered)
+    return Briefing(meta=meta, sources=sources, summary=list(summary), timeline=timeline, actors=actors, stances=stances, notes=notes)

@@ -9,9 +9,10 @@ through the top-level Sources. A run with one story skips all this: its briefing
 always was, and the story's sections are the briefing's (same prompts, same recordings).
 
 Title, lead and front-page order are deterministic:
-- title: the headline of the most central source (sharing most actors with the story's other
-  sources; ties: the latest, then the lowest number);
-- lead: the first one or two sentences of the story's summary, else of that source's brief;
+- title: the headline of the latest source, the story's latest development (ties: the most
+  central, sharing most actors with the story's other sources, then the lowest number);
+- lead: the first one or two sentences of the story's bottom line, else of its summary, else of
+  its most central source's brief;
 - order: independent sources (distinct outlets), then languages, then the latest date.
 """
 
@@ -97,13 +98,24 @@ def _first_sentences(text: str, limit: int = LEAD_CHARS) -> str:
     return lead if len(lead) <= limit else lead[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
-def _central(local: Briefing) -> Source:
-    """The source sharing most actors with the story's other sources (ties: latest, then lowest number)."""
+def _weights(local: Briefing) -> dict[int, int]:
     weight = {s.ref: 0 for s in local.sources}
     for actor in local.actors:
         for ref in actor.sources:
             weight[ref] += len(actor.sources) - 1
+    return weight
+
+
+def _central(local: Briefing) -> Source:
+    """The source sharing most actors with the story's other sources (ties: latest, then lowest number)."""
+    weight = _weights(local)
     return max(local.sources, key=lambda s: (weight[s.ref], s.date.toordinal() if s.date else 0, -s.ref))
+
+
+def _latest(local: Briefing) -> Source:
+    """The story's latest source, whose headline is its latest development (ties: the most central, then the lowest number)."""
+    weight = _weights(local)
+    return max(local.sources, key=lambda s: (s.date.toordinal() if s.date else 0, weight[s.ref], -s.ref))
 
 
 def lead_of(summary: Sequence[SummaryParagraph], central_summary: str) -> str:
@@ -136,10 +148,12 @@ def story_sections(
     dates = sorted(s.date for s in mine if s.date is not None)
     outlets = {s.outlet or f"#{s.ref}" for s in mine}
     return StoryBriefing(
-        id=story.id, title=central.headline, lead=lead_of(local.summary, brief_summaries.get(central.ref, "")),
+        id=story.id, title=_latest(local).headline,
+        lead=lead_of([local.bottom_line] if local.bottom_line else local.summary, brief_summaries.get(central.ref, "")),
         sources=refs, first_date=dates[0] if dates else None, last_date=dates[-1] if dates else None,
         languages=sorted({s.language for s in mine}), independent_sources=len(outlets),
-        summary=remap_refs(local.summary, mapping), **parts,
+        summary=remap_refs(local.summary, mapping), bottom_line=(remap_refs([local.bottom_line], mapping)[0] if local.bottom_line else None),
+        key_developments=remap_refs(local.key_developments, mapping), **parts,
     )
 
 

@@ -32,7 +32,7 @@ from .ask import Question, ask
 from ..llm.client import LLMClient
 from ..llm.prompts import load_prompt, schema_hash, short_hash
 from ..llm.replay import RequestKey
-from ..models import Briefing, ExecutiveSummary, Note, Source, SummaryParagraph
+from ..models import Briefing, ExecutiveSummary, KeyDevelopment, Note, Source, SummaryParagraph
 from .matching import escape_closing_tag
 from ..models.attribution import voice_note, when_note
 
@@ -99,6 +99,7 @@ class _Part:
     refs: list[int]
     dates: tuple[str, str] | None
     paragraphs: list[SummaryParagraph]
+    answer: _Answer | None = None
 
 
 def _part_block(part: _Part) -> str:
@@ -106,12 +107,14 @@ def _part_block(part: _Part) -> str:
     when = f", published {part.dates[0]} to {part.dates[1]}" if part.dates else ""
     lines = [f"Sources {_span(part.refs)}{when}, summarised:"]
     lines += ["".join(f"[{n}]" for n in p.sources) + " " + " ".join(p.text.split()) for p in part.paragraphs]
+    if part.answer is not None:
+        lines += ["Key development " + "".join(f"[{n}]" for n in k.sources) + f" ({k.date or 'no date given'}) " + " ".join(k.text.split()) for k in part.answer.key_developments]
     return "\n".join(lines)
 
 
 def _parts_messages(parts: Sequence[_Part]) -> tuple[list[dict[str, str]], list[int]]:
     """Messages summarising group summaries, and the source numbers they may cite."""
-    valid = sorted({n for part in parts for p in part.paragraphs for n in p.sources})
+    valid = sorted({n for part in parts for p in part.paragraphs for n in p.sources} | {n for part in parts if part.answer for k in part.answer.key_developments for n in k.sources})
     text = "\n\n".join(_part_block(part) for part in parts)
     return load_prompt("summary").render(briefs=_fence(text), source_numbers=", ".join(map(str, valid))), valid
 
@@ -158,8 +161,18 @@ class _Tally:
         self.not_written.append(what)
         self.notes.append(Note(kind="failed", message=f"{what} not written: {why}"))
 
-    def outcome(self, paragraphs: list[SummaryParagraph] | None) -> SummaryOutcome:
-        return SummaryOutcome(paragraphs or [], self.notes, self.usage, self.cached, self.not_written)
+    def outcome(self, answer: _Answer | None) -> SummaryOutcome:
+        if answer is None:
+            return SummaryOutcome([], self.notes, self.usage, self.cached, self.not_written)
+        return SummaryOutcome(answer.paragraphs, self.notes, self.usage, self.cached, self.not_written, answer.bottom_line, answer.key_developments)
+
+
+class _Answer(NamedTuple):
+    """A summary call's parts whose citations resolve."""
+
+    paragraphs: list[SummaryParagraph]
+    bottom_line: SummaryParagraph | None = None
+    key_developments: list[KeyDevelopment] = []
 
 
 class SummaryOutcome(NamedTuple):
@@ -170,13 +183,15 @@ class SummaryOutcome(NamedTuple):
     usage: dict[str, int]
     cached: int  # calls answered from the cache
     not_written: list[str] = []  # parts that could not be written (also in `notes` as "failed")
+    bottom_line: SummaryParagraph | None = None  # the final call's bottom line
+    key_developments: list[KeyDevelopment] = []  # the final call's key developments
 
 
 async def _ask(
     messages: list[dict[str, str]], valid: list[int], what: str, settings: Settings, client: LLMClient, cache: Cache,
     budget: Budget | None, tally: _Tally,
-) -> list[SummaryParagraph] | None:
-    """One summary call (cached): its paragraphs whose citations resolve, or None when it could not be written."""
+) -> _Answer | None:
+    """One summary call (cached): its parts whose citations resolve, or None when it could not be written."""
     prompt = load_prompt("summary")
     subject = short_hash(messages[1]["content"], 16)
     shash = schema_hash(ExecutiveSummary)
@@ -192,17 +207,21 @@ async def _ask(
         tally.failed(what, str(answer.error))
         return None
     tally.notes += [Note(kind="unverified" if " left out: " in text else "info", message=f"{what}: {text}") for text in answer.notes]
-    kept = []
-    for paragraph in answer.value.paragraphs:  # checked again: the cache may hold an answer read without the context
-        bad = sorted(set(paragraph.sources) - set(valid))
-        language = foreign_language(paragraph.text)
-        if bad or not paragraph.sources:
-            tally.notes.append(Note(kind="unverified", message=f"summary paragraph dropped, its citations {bad or '[]'} do not resolve: {paragraph.text[:120]}"))
-        elif language:
-            tally.notes.append(Note(kind="unverified", message=f"summary paragraph dropped, it is {in_language(language)}, not English: {paragraph.text[:120]}"))
-        else:
-            kept.append(paragraph)
-    return kept
+    def resolves(item: SummaryParagraph, what: str) -> bool:  # checked again: the cache may hold an answer read without the context
+        bad = sorted(set(item.sources) - set(valid))
+        language = foreign_language(item.text)
+        if bad or not item.sources:
+            tally.notes.append(Note(kind="unverified", message=f"{what} dropped, its citations {bad or '[]'} do not resolve: {item.text[:120]}"))
+            return False
+        if language:
+            tally.notes.append(Note(kind="unverified", message=f"{what} dropped, it is {in_language(language)}, not English: {item.text[:120]}"))
+            return False
+        return True
+
+    value = answer.value
+    bottom = value.bottom_line if value.bottom_line is not None and resolves(value.bottom_line, "bottom line") else None
+    keys = [k for k in value.key_developments if resolves(k, "key development")]
+    return _Answer([p for p in value.paragraphs if resolves(p, "summary paragraph")], bottom, keys)
 
 
 def _add(total: dict[str, int], usage: dict[str, int]) -> None:
@@ -238,7 +257,7 @@ async def write_summary(
         async with gate:
             kept = await _ask(messages, valid, what, settings, client, cache, budget, tally)
         known = sorted(dates[r] for r in group if r in dates)
-        return _Part(group, (known[0], known[-1]) if known else None, kept) if kept else None
+        return _Part(group, (known[0], known[-1]) if known else None, kept.paragraphs, kept) if kept and kept.paragraphs else None
 
     groups = [[sources[i].ref for i in g] for g in _groups(sizes, space)]
     parts = await gather_or_cancel([part(g, summary_messages(briefing, brief_summaries, g, index=index), g, f"executive summary of sources {_span(g)}") for g in groups])
@@ -257,7 +276,7 @@ async def write_summary(
     if not parts:
         return tally.outcome(None)
     if len(parts) == 1:  # one summary over every group already: asking again would only reword it
-        return tally.outcome(parts[0].paragraphs)
+        return tally.outcome(parts[0].answer)
     messages, valid = _parts_messages(parts)
     kept = await _ask(messages, valid, "executive summary", settings, client, cache, budget, tally)
     return tally.outcome(kept)
