@@ -29,6 +29,13 @@ STORY_BRIEFS = 8  # stories briefed in full on a front page of several; the rest
 FRONT_PAGE_STORIES = 40
 MORE = "*The evidence (quotes, each source's account, who stands where, actors, full summary): `brief --detail full`, `--html` (folded) or `--json`.*"
 _CITED = re.compile(r"(?<!\\)\[(\d+)\]")
+MAX_CITES = 4  # per line; the rest are counted ("+12"), so the Sources table of a large folder stays bounded
+
+
+def _cite(refs: Sequence[int]) -> str:
+    """Citation marks for a line: up to MAX_CITES sources (the earliest numbers), the rest counted."""
+    refs = sorted(set(refs))
+    return cite(refs[:MAX_CITES]) + (f" +{len(refs) - MAX_CITES}" if len(refs) > MAX_CITES else "")
 
 
 def _when(text: str) -> str:
@@ -45,14 +52,14 @@ def _section(title: str, level: int) -> list[str]:
 def _bottom_line(part: Any, level: int) -> list[str]:
     found = layers.bottom_line(part)
     out = _section("Bottom line", level)
-    return out + ([f"{escape_md(found[0])} {cite(found[1])}"] if found else ["*No executive summary (see Notes).*"])
+    return out + ([f"{escape_md(found[0])} {_cite(found[1])}"] if found else ["*No executive summary (see Notes).*"])
 
 
 def _key_developments(part: Any, published: Mapping[int, dt.date | None], level: int) -> list[str]:
     lines = layers.key_developments(part, published)
     if not lines:
         return []
-    return _section("Key developments", level) + [f"- {_when(k.when)} {escape_md(k.text)} {cite(k.sources)}" for k in lines]
+    return _section("Key developments", level) + [f"- {_when(k.when)} {escape_md(k.text)} {_cite(k.sources)}" for k in lines]
 
 
 def _disagreements(part: Any, level: int) -> list[str]:
@@ -62,7 +69,7 @@ def _disagreements(part: Any, level: int) -> list[str]:
         return out + ["*No conflicting statements found.*"]
     for d in found[:DISAGREEMENT_LINES]:
         sides = " · ".join(
-            f"{cite([s.source])} {escape_md(s.when)}{' (' + s.mark + ')' if s.mark in ('latest', 'earliest') else ''}: "
+            f"{_cite([s.source])} {escape_md(s.when)}{' (' + s.mark + ')' if s.mark in ('latest', 'earliest') else ''}: "
             f"{escape_md(s.claim)}{' *(' + escape_md(s.voice) + ')*' if s.voice else ''}"
             for s in d.sides
         )
@@ -80,7 +87,7 @@ def _outlets(part: Any, sources: Sequence[Source], level: int) -> list[str]:
     date = {s.ref: s.date for s in sources}
     for f in found[:OUTLET_LINES]:
         voice = f" *({escape_md(f.voice)})*" if f.voice else ""
-        out.append(f"- **{escape_md(f.name)}** {cite([f.source])} {date.get(f.source) or 'date unknown'} — {escape_md(f.slant)}: "
+        out.append(f"- **{escape_md(f.name)}** {_cite([f.source])} {date.get(f.source) or 'date unknown'} — {escape_md(f.slant)}: "
                    f"{escape_md(f.frame)}{voice} “{escape_md(f.short)}”")
     if len(found) > OUTLET_LINES:
         out.append(f"- *{len(found) - OUTLET_LINES} more outlets in `--detail full`.*")
@@ -98,7 +105,7 @@ def _timeline(part: Any, published: Mapping[int, dt.date | None], level: int) ->
         if i in shown:
             e = timeline[i]
             count = f" · *{len(e.sources)} sources*" if len(e.sources) > 1 else ""
-            out.append(f"- {_when(layers.entry_when(e, published))} {escape_md(e.description)} {cite(e.sources)}{count}")
+            out.append(f"- {_when(layers.entry_when(e, published))} {escape_md(e.description)} {_cite(e.sources)}{count}")
     if len(timeline) > len(shown):
         hidden = [timeline[i] for i in range(len(timeline)) if i not in shown]
         which = ", each reported by one source" if all(len(e.sources) == 1 for e in hidden) else ""
@@ -141,7 +148,7 @@ def render_brief_markdown(b: Briefing) -> str:
         for number, story in enumerate(b.stories[:FRONT_PAGE_STORIES], start=1):
             link = f"[{escape_md(story.title)}](#{story_anchor(story)})" if number <= STORY_BRIEFS else escape_md(story.title)
             body.append(f"{number}. **{link}** — {story_facts(story)}")
-            body.append(f"   {escape_md(story.lead)} {cite(story.sources[:6])}{'…' if len(story.sources) > 6 else ''}")
+            body.append(f"   {escape_md(story.lead)} {_cite(story.sources)}")
         if len(b.stories) > FRONT_PAGE_STORIES:
             body += ["", f"*{len(b.stories) - FRONT_PAGE_STORIES} more stories: `--detail full`.*"]
         for number, story in enumerate(b.stories[:STORY_BRIEFS], start=1):
