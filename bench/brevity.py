@@ -35,10 +35,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from eval_analysis import Finding, _name, pair  # noqa: E402
+from eval_analysis import Finding, pair
 
-from summarizer.models import Briefing  # noqa: E402
-from summarizer.models.evidence import normalize  # noqa: E402
+from summarizer.models import Briefing
+from summarizer.models.evidence import normalize
 
 QUOTE = re.compile(r"“([^”]+)”")
 CITE = re.compile(r"(?<!\\)\[(\d+)\]")

@@ -70,7 +70,7 @@ def _parts_in_order(quote: str, source: str, normalized_source: str | None) -> b
                 continue
             before = first[: len(first) - len(parts[0])]
             after = end[len(parts[-1]):]
-            if before and _WORD.match(before[-1]) or after and _WORD.match(after[0]):
+            if (before and _WORD.match(before[-1])) or (after and _WORD.match(after[0])):
                 continue  # a part starts or ends inside a word
             if all(paragraphs[k + i] == parts[i] for i in range(1, last)):
                 return True
@@ -137,8 +137,8 @@ def locate_quote(quote: str, source: str) -> tuple[int, int] | None:
     """
     if "[" in quote and _CUT.search(quote):
         parts = [p for p in _CUT.split(quote) if p.strip(_EDGE)]
-        first, last = (locate_quote(parts[0], source), locate_quote(parts[-1], source)) if parts else (None, None)
-        return (first[0], last[1]) if first and last and last[1] > first[0] else None
+        head, tail = (locate_quote(parts[0], source), locate_quote(parts[-1], source)) if parts else (None, None)
+        return (head[0], tail[1]) if head and tail and tail[1] > head[0] else None
     needle = normalize(quote).strip(_EDGE)
     for drop in (False, True):
         if drop:

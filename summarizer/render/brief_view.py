@@ -129,7 +129,8 @@ def _cited_sources(b: Briefing, body: list[str]) -> list[str]:
     out = ["", "## Sources", "", "| # | File | Published | Lang | Headline | Outlet |", "|---|---|---|---|---|---|"]
     for s in rows:
         files = escape_md(s.file) + "".join(f" (= {escape_md(a)})" for a in s.aliases)
-        out.append(f"| [{s.ref}] | {files} | {s.date or 'unknown'} | {escape_md(s.language)} | {source_headline(s)} | {escape_md(s.outlet or '–')} |")
+        mark = " *(degraded)*" if s.degraded else ""
+        out.append(f"| [{s.ref}] | {files} | {s.date or 'unknown'} | {escape_md(s.language)} | {source_headline(s)}{mark} | {escape_md(s.outlet or '–')} |")
     if len(rows) < len(b.sources):
         out += ["", f"*{plural(len(b.sources) - len(rows), 'more source')} not cited above: `--detail full`.*"]
     return out

@@ -150,10 +150,8 @@ def key_developments(part: Any, published: Mapping[int, dt.date | None], limit: 
         for k in own[:limit]:
             day = _reported(k.sources, published)
             latest = max((d for r in k.sources if (d := published.get(r)) is not None), default=None)
-            if k.date and (latest is None or k.date <= str(latest)):  # a source cannot report what happens after it
-                when = k.date
-            else:
-                when = f"by {day}" if day else "undated"
+            reportable = k.date and (latest is None or k.date <= str(latest))  # a source cannot report what happens after it
+            when = k.date if reportable else (f"by {day}" if day else "undated")
             out.append(Line(when, k.text, list(k.sources)))
         return out
     timeline: Sequence[TimelineEntry] = getattr(part, "timeline", [])
