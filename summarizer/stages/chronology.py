@@ -37,14 +37,17 @@ def place_coarse_dates(timeline: Sequence[TimelineEntry], numbered: Sequence[tup
                 dated[a.source].append((position[(a.source, a.description)], a.date))
     out = []
     for e in timeline:
-        after = None
-        if _coarse(e):
-            for a in e.accounts:
-                here = position.get((a.source, a.description))
-                if here is None:
-                    continue
-                for place, date in dated[a.source]:
-                    if place < here and len(date) > len(e.date) and date.startswith(e.date) and (after is None or date > after):  # type: ignore[arg-type]
-                        after = date
+        after: str | None = None
+        coarse = e.date if _coarse(e) else None
+        if coarse is None:
+            out.append(e)
+            continue
+        for a in e.accounts:
+            here = position.get((a.source, a.description))
+            if here is None:
+                continue
+            for place, date in dated[a.source]:
+                if place < here and len(date) > len(coarse) and date.startswith(coarse) and (after is None or date > after):
+                    after = date
         out.append(e.model_copy(update={"after": after}) if after else e)
     return out
