@@ -362,3 +362,11 @@ def test_a_digest_says_what_it_resent_and_re_asked(tmp_path, fake_openai):
     assert result.exit_code == 0, result.output
     assert fake_openai.count == 5  # two briefs and the story's comparison, one resend, one re-ask
     assert "5 LLM requests (1 resent after a fault, 1 re-ask), 0 cached" in result.stderr
+
+
+def test_a_shard_says_what_it_resent_and_re_asked(tmp_path, fake_openai):
+    fake_openai.script("500", "missing_field")  # the first request fails, its resent answer lacks a field: re-asked
+    result = CliRunner().invoke(app, ["run", str(SEEDS), "--shard", "1/1", *cli_args(fake_openai, tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert fake_openai.count == 7  # the five briefs, one resend, one re-ask (a shard writes no summary)
+    assert "7 LLM requests (1 resent after a fault, 1 re-ask), 0 cached" in result.stderr

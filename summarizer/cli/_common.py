@@ -162,7 +162,7 @@ def report_shard(run, quiet: bool, final: str) -> None:
     ok = sum(r.ok for r in run.results)
     cached = sum(r.from_cache for r in run.results)
     err(f"Shard {run.shard}: {ok} of {len(run.results)} articles briefed (of {run.total} in all shards); "
-        f"{requests_label(run.stats.requests, run.stats.replayed, cached)}" + (f", {len(run.failed)} failed" if run.failed else "")
+        f"{requests_label(run.stats.requests, run.stats.replayed, cached, run.stats.resent, run.stats.reasks)}" + (f", {len(run.failed)} failed" if run.failed else "")
         + f". Nothing written: once every shard is done, {final} merges them from the cache.")
 
 
