@@ -193,6 +193,11 @@ def test_a_late_evening_article_keeps_the_outlets_calendar_day(site: NewsServer,
     assert (f"note: {at(site, 'en.test', '/evening')}: published 2025-10-06T23:30-05:00 on the outlet's clock: dated 2025-10-06, "
             "although it was already 2025-10-07 in UTC") in result.stderr
     assert f"note: {at(site, 'en.test', '/undated')}: no publication date in the feed or on the page: dated by the fetch" in result.stderr
+    undated = tmp_path / "news" / "en.test" / today / "bridge.txt"
+    assert undated.read_text(encoding="utf-8").startswith(f" date {today} {at(site, 'en.test', '/undated')} [date: fetched] Bridge\n")
+    article = load_articles([undated]).articles[0]
+    assert article.text.startswith("Bridge\n") and article.url == at(site, "en.test", "/undated")
+    assert "dated by the day it was fetched: neither its feed nor its page gives a publication date" in article.notes
     CliRunner().invoke(app, ["fetch", *ALLOW, at(site, "en.test", "/ny.rss"), "--tz", "Europe/Riga", "--out", str(tmp_path / "riga")], catch_exceptions=False)
     assert "en.test/2025-10-07/ferry.txt" in articles_in(tmp_path / "riga")  # 06:30 on 7 October in Riga
     bad = CliRunner().invoke(app, ["fetch", at(site, "en.test", "/ny.rss"), "--tz", "Mars/Olympus", "--out", str(tmp_path / "x")])

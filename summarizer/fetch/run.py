@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 from ..errors import BriefError, FetchFailed
 from ..models.results import Outcome
-from ..stages.articles import content_id
+from ..stages.articles import FETCH_DATED, content_id
 from .addresses import AddressPolicy
 from .dates import article_day
 from .feeds import Entry, parse_feed
@@ -68,10 +68,14 @@ class FetchRun:
         return Outcome.PARTIAL if self.problems else Outcome.COMPLETE
 
 
-def article_text(day: dt.date, url: str, title: str, body: str) -> str:
-    """An article file as brief reads it: ' date YYYY-MM-DD URL headline', a blank line, the text."""
+def article_text(day: dt.date, url: str, title: str, body: str, *, fetch_dated: bool = False) -> str:
+    """An article file as brief reads it: ' date YYYY-MM-DD URL headline', a blank line, the text.
+
+    `fetch_dated`: the date is only the day of the fetch, marked `[date: fetched]` after the URL
+    (brief notes it with the source)."""
     headline = " ".join(title.split())
-    return f" date {day.isoformat()} {url} {headline}".rstrip() + "\n\n" + body.strip() + "\n"
+    mark = f" {FETCH_DATED}" if fetch_dated else ""
+    return f" date {day.isoformat()} {url}{mark} {headline}".rstrip() + "\n\n" + body.strip() + "\n"
 
 
 def fetch_feeds(feeds: Sequence[str], out: Path, options: FetchOptions | None = None, *, on_event: EventCallback | None = None) -> FetchRun:
@@ -176,7 +180,7 @@ class _Job:
             return True
         dated = article_day(entry.published, page_date, self.now, self.options.tz)
         domain = _outlet(canonical) or _outlet(feed) or "unknown"
-        path = self.store.write_article(domain, dated.day.isoformat(), slugify(title or text[:80]), article_text(dated.day, canonical, title, text))
+        path = self.store.write_article(domain, dated.day.isoformat(), slugify(title or text[:80]), article_text(dated.day, canonical, title, text, fetch_dated=dated.source == "fetched"))
         self.store.remember({**record, "path": path.as_posix(), "day": dated.day.isoformat(), "dated_by": dated.source,
                              **({"date_note": dated.note} if dated.note else {}), "fetched": self.now.isoformat(timespec="seconds")})
         self.run.written.append(path)

@@ -3,7 +3,8 @@
 An article file is plain text whose first line is normally ` date YYYY-MM-DD <headline or lead>`.
 The rest of that first line is article text (the headline), not metadata, except an http(s) URL
 right after the date (` date YYYY-MM-DD https://outlet/page <headline>`, as `brief fetch` writes
-it): that is the article's page, kept as `Article.url` and cited with the source. Bad files are collected
+it): that is the article's page, kept as `Article.url` and cited with the source. After it,
+`[date: fetched]` says the date is only the day it was fetched (a note says so). Bad files are collected
 as `Rejection`s with a reason that names the fix; only unusable *arguments* raise `ArticleError`.
 """
 
@@ -36,6 +37,7 @@ __all__ = [
     "detect_language",
     "content_id",
     "NO_HEADER_NOTE",
+    "FETCH_DATED",
     "outlet_of",
 ]
 
@@ -47,6 +49,8 @@ def undetected(article_id: str, text: str) -> str:
     return "und"
 
 NO_HEADER_NOTE = "no ' date YYYY-MM-DD' header on the first line; publication date unknown"
+FETCH_DATED = "[date: fetched]"  # after the header's date (and URL): the date is the day brief fetch fetched it
+FETCH_DATED_NOTE = "dated by the day it was fetched: neither its feed nor its page gives a publication date"
 MIN_LETTERS = 20  # below this many letters, language detection is guesswork: 'und'
 MAX_FILE_BYTES = 50 * 10**6  # larger files are not articles (and would be trimmed to --max-article-chars anyway)
 LANGUAGE_SAMPLE = 20_000  # characters read by language detection
@@ -192,6 +196,9 @@ def read_article(path: Path, display: str, *, language_of: LanguageOf | None = N
         notes.append(NO_HEADER_NOTE)
     else:
         url, rest = split_url(rest)
+        if rest.startswith(FETCH_DATED):
+            rest = rest[len(FETCH_DATED):].strip()
+            notes.append(FETCH_DATED_NOTE)
         text = f"{rest}\n{remainder}".strip()
         if not text:
             raise ArticleError(display, "header only: no article text after the date; add the text or remove the file")
