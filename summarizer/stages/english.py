@@ -52,6 +52,7 @@ def in_language(code: str) -> str:
     return f"in {language_name(code)}" if len(code) <= 3 else f"in {code} script"
 
 
+@cache  # a text's letters are few distinct characters: look each up once per run
 def _script(ch: str) -> str:
     name = unicodedata.name(ch, "")
     if name.startswith("LATIN"):
@@ -74,11 +75,14 @@ def foreign_language(text: str | None) -> str | None:
     letters = [ch for ch in text if ch.isalpha()]
     if len(letters) < MIN_SCRIPT_LETTERS:
         return None
-    scripts: dict[str, int] = {}
-    for ch in letters:
-        script = _script(ch)
-        scripts[script] = scripts.get(script, 0) + 1
-    script, count = max(scripts.items(), key=lambda kv: kv[1])
+    if text.isascii():  # every ASCII letter is Latin: the usual English field needs no per-letter look-up
+        script, count = "Latin", len(letters)
+    else:
+        scripts: dict[str, int] = {}
+        for ch in letters:
+            script = _script(ch)
+            scripts[script] = scripts.get(script, 0) + 1
+        script, count = max(scripts.items(), key=lambda kv: kv[1])
     if script not in ("Latin", "other") and count * 2 > len(letters):
         if len(letters) >= MIN_LETTERS:  # name the language when the detector is sure (Russian or Ukrainian), else the script
             language, confidence = _identifier().classify(text)

@@ -24,7 +24,7 @@ import re
 from collections.abc import Sequence
 
 from ..models import Article, ArticleBrief, BriefResult, GroundingReport
-from ..models.evidence import quote_in_source
+from ..models.evidence import normalize, quote_in_source
 from .english import foreign_language, in_language as _in, language_name
 from .grounding import verify_brief
 
@@ -40,11 +40,13 @@ _NO_EVIDENCE = re.compile(
 _META = re.compile(r"\b(article|text|source|report|stance|event|passage)\b", re.I)
 
 
-def is_no_evidence(quote: str, source: str) -> bool:
+def is_no_evidence(quote: str, source: str, *, normalized_source: str | None = None) -> bool:
     """True when `quote` is the model saying it has no evidence ('The article does not provide evidence for this
-    stance.', 'N/A'), not a span of `source` (a verbatim span that happens to say so is a real quote)."""
+    stance.', 'N/A'), not a span of `source` (a verbatim span that happens to say so is a real quote).
+
+    `normalized_source`: `evidence.normalize(source)`, when the caller checks several quotes of one source."""
     text = " ".join(quote.split())
-    if quote_in_source(text, source):
+    if quote_in_source(text, source, normalized_source=normalized_source):
         return False
     if re.fullmatch(r"\W*(n/?a|none|null|no quote|no evidence|not applicable|unknown)\W*", text, re.I):
         return True
@@ -79,10 +81,11 @@ def review_brief(brief: ArticleBrief, source: str) -> tuple[ArticleBrief, list[s
             update[name] = UNTRANSLATED.format(language=label) + text
             untranslated.append(f"{name} {_in(language)}")
             notes.append(f"{name} is {_in(language)}, not English: shown marked untranslated; its summary is not used for the executive summary")
+    haystack = normalize(source) if brief.stances or brief.events else ""  # once for every quote, not once per quote
     stances = []
     for i, s in enumerate(brief.stances, 1):
         what = f"stance {i} ({s.holder} on {s.target})"
-        if is_no_evidence(s.evidence, source):
+        if is_no_evidence(s.evidence, source, normalized_source=haystack):
             notes.append(f"{what} left out: its quote says there is no evidence ({' '.join(s.evidence.split())[:80]!r}), so it has none")
         elif language := foreign_language(s.gist):
             notes.append(f"{what} left out: its gist is {_in(language)}, not English")
@@ -91,7 +94,7 @@ def review_brief(brief: ArticleBrief, source: str) -> tuple[ArticleBrief, list[s
     events = []
     for i, e in enumerate(brief.events, 1):
         what = f"event {i}"
-        if is_no_evidence(e.evidence, source):
+        if is_no_evidence(e.evidence, source, normalized_source=haystack):
             notes.append(f"{what} left out: its quote says there is no evidence ({' '.join(e.evidence.split())[:80]!r}), so it has none")
         elif language := foreign_language(e.description):
             notes.append(f"{what} ({' '.join(e.description.split())[:60]}) left out: its description is {_in(language)}, not English")

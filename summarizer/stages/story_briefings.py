@@ -61,28 +61,38 @@ def warm(result: BriefResult) -> None:
 
 
 def _remap(value: Any, mapping: dict[int, int]) -> Any:
-    """`value` (a model dump) with every source number mapped; only dicts and lists are walked."""
-    if isinstance(value, dict):
-        out: dict[str, Any] = {}
-        for key, item in value.items():
-            if isinstance(item, (dict, list)):
+    """`value` (a model, or a list or dict of them) with every source number mapped (fields source, ref, sources, latest).
+
+    Models that hold a number are copied (`model_copy`, no re-validation: their other values are valid
+    already); everything else is shared with `value`, so a story's renumbered sections cost little
+    memory beyond their own numbers (a dump and `model_validate` made a copy of every string).
+    """
+    if isinstance(value, BaseModel):
+        update: dict[str, Any] = {}
+        for key in type(value).model_fields:
+            item = getattr(value, key)
+            if isinstance(item, (BaseModel, dict, list)):
                 if key in ("sources", "latest") and isinstance(item, list) and all(isinstance(x, int) for x in item):
-                    out[key] = sorted(mapping[x] for x in item)
+                    update[key] = sorted(mapping[x] for x in item)
                 else:
-                    out[key] = _remap(item, mapping)
+                    new = _remap(item, mapping)
+                    if new is not item:
+                        update[key] = new
             elif key in ("source", "ref") and isinstance(item, int):
-                out[key] = mapping[item]
-            else:
-                out[key] = item
-        return out
+                update[key] = mapping[item]
+        return value.model_copy(update=update) if update else value
     if isinstance(value, list):
-        return [_remap(item, mapping) if isinstance(item, (dict, list)) else item for item in value]
+        items = [_remap(item, mapping) if isinstance(item, (BaseModel, dict, list)) else item for item in value]
+        return value if all(x is y for x, y in zip(items, value)) else items
+    if isinstance(value, dict):
+        mapped = {key: _remap(item, mapping) if isinstance(item, (BaseModel, dict, list)) else item for key, item in value.items()}
+        return value if all(mapped[key] is item for key, item in value.items()) else mapped
     return value
 
 
 def remap_refs(items: Sequence[M], mapping: dict[int, int]) -> list[M]:
     """Copies of `items` with every source number (fields source, ref, sources, latest) mapped through `mapping`."""
-    return [type(item).model_validate(_remap(item.model_dump(), mapping)) for item in items]
+    return [_remap(item, mapping) for item in items]
 
 
 def remap_note(note: Note, mapping: dict[int, int]) -> Note:
