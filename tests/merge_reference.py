@@ -210,7 +210,12 @@ def numbered(results: Sequence[BriefResult]) -> tuple[list[tuple[int, BriefResul
 
 
 def fingerprint(timeline: Sequence[TimelineEntry]) -> dict[str, object]:
-    data = json.dumps([e.model_dump(mode="json") for e in timeline], sort_keys=True, ensure_ascii=False)
+    """What merging decides of a timeline (fields added to the models later do not change it), hashed."""
+    data = json.dumps([
+        [e.date, e.precision, e.description, e.actors, e.sources, e.date_basis,
+         [[a.source, a.date, a.date_basis, a.description, a.quote.text, a.voice, a.said_by] for a in e.accounts]]
+        for e in timeline
+    ], ensure_ascii=False)
     return {"entries": len(timeline), "sha256": hashlib.sha256(data.encode()).hexdigest()}
 
 
