@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
-from ..llm.cost import format_usd
+from ..render.money import format_usd
 from ..errors import BriefError, ConfigError
 from ..util.speed import pause_collector
 from .logs import configure as configure_logging

@@ -36,7 +36,6 @@ __all__ = [
     "budget_for",
     "cost_usd",
     "estimate_tokens",
-    "format_usd",
     "price_for",
 ]
 
@@ -58,11 +57,6 @@ def cost_usd(usage: dict[str, int], price: Price | None, *, batch: bool = False)
         return None
     total = (usage.get("prompt_tokens", 0) * price.input + usage.get("completion_tokens", 0) * price.output) / 1_000_000
     return total * (BATCH_DISCOUNT if batch else 1.0)
-
-
-def format_usd(value: float) -> str:
-    """$0.0123 for small amounts, $12.35 for large ones."""
-    return f"${value:.4f}" if value < 1 else f"${value:,.2f}"
 
 
 @cache
@@ -129,6 +123,8 @@ class Budget:
 
     def describe(self) -> str:
         """The limit, as the user set it: '--max-cost $0.50' or '--max-tokens 100000'."""
+        from ..render.money import format_usd  # the one money format (render/ owns it; render/__init__ imports nothing)
+
         parts = []
         if self.max_cost is not None:
             parts.append(f"--max-cost {format_usd(self.max_cost)}")

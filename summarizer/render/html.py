@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
-from ..llm.cost import format_usd
+from .money import format_usd
 from ..models import Briefing, BriefingMeta, Quote, Source
 from ..models.attribution import date_label
 from ..models.evidence import locate_quote

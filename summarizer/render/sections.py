@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from pydantic import BaseModel
 
-from ..llm.cost import format_usd
+from .money import format_usd
 from ..models import Briefing, BriefingMeta, DigestMeta, MergedActor, Note, Quote, Source, StanceCell, StanceRow, TimelineEntry
 from ..models.evidence import normalize
 from ..models.attribution import date_label, voice_label
