@@ -6,7 +6,7 @@ which no interleaving changes) and each kind of answer that needs two validation
 executive summary's, as in the issue, or every answer), runs the seeds N times with no backoff
 waits and prints: runs that exited 0 with the executive summary, HTTP requests per run, and the most requests one call's key received
 against the bound max_attempts x (1 + max_reasks + max_length_reasks) (x2 when an item re-ask
-follows; tests/test_faults.py pins the bound of one call).
+follows; tests/llm/test_faults.py pins the bound of one call).
 
     python bench/faults.py            # 20 runs of each row
     python bench/faults.py --runs 5

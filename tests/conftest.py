@@ -34,6 +34,21 @@ def pytest_configure(config: pytest.Config) -> None:
         update_recordings()
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Markers for the fast subset (`-m "not slow and not browser and not redis"`): `slow` from tests/slow_tests.txt,
+    `browser` for the Chromium tests, `redis` for every test that uses the Redis server."""
+    slow = {line.strip() for line in (ROOT / "tests" / "slow_tests.txt").read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.startswith("#")}
+    for item in items:
+        name = getattr(item, "originalname", item.name)
+        if f"{item.path.name}::{name}" in slow:
+            item.add_marker(pytest.mark.slow)
+        if item.path.name == "test_html_browser.py":
+            item.add_marker(pytest.mark.browser)
+        if {"redis_url", "redis_server_url"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.redis)
+
+
 def update_recordings(fixtures: Path = FIXTURES, inputs: Path | None = None, *, quiet: bool = False) -> None:
     """Rebuild the seed recordings (fixtures/authored/build.py) and the Batch API exchange (fixtures/batch/build.py)."""
     import json

@@ -1,0 +1,1 @@
+"""Tests of the commands (cli/): messages, exit codes, logging."""

@@ -1,0 +1,1 @@
+"""Tests of settings (config/): resolution, providers, key scope, the generated options."""

@@ -1,0 +1,1 @@
+"""Tests of daily digests (digest/)."""

@@ -1,0 +1,1 @@
+"""Tests of whole runs and processes: crashes, hostile input, secrets, scale-out, the API, the wheel."""

@@ -1,0 +1,79 @@
+"""What a finished run leaves to do on its way out: no costly repr of the result, no collections at exit."""
+
+from __future__ import annotations
+
+import gc
+
+import pytest
+
+from summarizer.util.aio import run_sync
+
+
+class _Result:
+    """A result whose repr is noted (a whole briefing's repr is slow)."""
+
+    reprs = 0
+
+    def __repr__(self) -> str:
+        type(self).reprs += 1
+        return "_Result()"
+
+
+def test_run_sync_returns_the_coroutine_result_without_building_its_repr() -> None:
+    async def work() -> _Result:
+        return _Result()
+
+    _Result.reprs = 0
+    result = run_sync(work())
+    assert isinstance(result, _Result)
+    assert _Result.reprs == 0  # asyncio.run (3.11) builds the finished main task's repr, result included, on the way out
+
+
+def test_run_sync_raises_what_the_coroutine_raises() -> None:
+    async def boom() -> None:
+        raise ValueError("no")
+
+    with pytest.raises(ValueError, match="no"):
+        run_sync(boom())
+
+
+def test_the_console_entry_point_freezes_the_heap_before_interpreter_shutdown(monkeypatch: pytest.MonkeyPatch) -> None:
+    from summarizer import cli
+
+    monkeypatch.setattr("sys.argv", ["brief", "--help"])
+    gc.unfreeze()
+    try:
+        with pytest.raises(SystemExit):
+            cli.main()
+        assert gc.get_freeze_count() > 0  # shutdown's collections skip what is frozen
+    finally:
+        gc.unfreeze()
+
+
+def test_the_heap_is_frozen_while_the_briefing_is_assembled_and_left_as_found(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The garbage collector's full passes skip what the article phase left (all still in use); the caller's heap is restored."""
+    import summarizer.stages.merge as merge
+    from summarizer import Settings, bundled_fixtures_dir
+    from summarizer.pipeline import build_briefing
+
+    from tests.conftest import SEEDS
+
+    frozen_during: list[int] = []
+    merge_all = merge.merge_briefs
+
+    def watched(results, **kwargs):  # type: ignore[no-untyped-def]
+        frozen_during.append(gc.get_freeze_count())
+        return merge_all(results, **kwargs)
+
+    monkeypatch.setattr(merge, "merge_briefs", watched)
+    gc.unfreeze()
+    build_briefing([SEEDS], Settings(replay_dir=bundled_fixtures_dir(), use_cache=False))
+    assert frozen_during and all(n > 0 for n in frozen_during)
+    assert gc.get_freeze_count() == 0  # as it was
+
+    gc.freeze()  # a caller that froze its heap (e.g. before forking workers) keeps it frozen
+    try:
+        build_briefing([SEEDS], Settings(replay_dir=bundled_fixtures_dir(), use_cache=False))
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()

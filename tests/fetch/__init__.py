@@ -1,0 +1,1 @@
+"""Tests of brief fetch (fetch/): feeds and pages."""

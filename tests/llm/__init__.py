@@ -1,0 +1,1 @@
+"""Tests of the one path that asks the model (llm/): client, retries, replay and recordings, limits, cost, brief check."""

@@ -1,0 +1,1 @@
+"""Tests of the contract (models/): answers read leniently, schemas."""

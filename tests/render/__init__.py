@@ -1,0 +1,1 @@
+"""Tests of Markdown, JSON and HTML output (render/)."""

@@ -1,0 +1,1 @@
+"""Tests of the pipeline's steps (stages/): reading, grounding, stories, merge, analysis, synthesis, shards."""

@@ -1,0 +1,175 @@
+"""A briefing per story: a folder mixing the seeds with another story gives a front page and one
+section per story; a folder of one story (the seeds) reads as before under a one-line front page."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from pydantic import SecretStr
+
+from summarizer import Settings, bundled_fixtures_dir
+from summarizer.models import Account, Quote, StoryBriefing, SummaryParagraph, TimelineEntry
+from summarizer.pipeline import build_briefing
+from summarizer.render.markdown import render_json, render_markdown
+from summarizer.stages.story_briefings import rank_stories, remap_refs
+from summarizer.stages.stories import story_id
+
+from tests.conftest import SEEDS
+
+# Three outlets, three languages, one event (invented): a drone strike on a Kharkiv tram depot.
+DEPOT = {
+    "delfi.lv/tramvaji.txt": ("2025-06-03", "lv", "Krievijas droni trāpīja Harkivas tramvaju depo, četri bojāgājušie.",
+                              "Russian drones hit Kharkiv tram depot, four dead",
+                              "A Russian drone attack on a tram depot in Kharkiv killed four people and injured eleven, mayor Ihor Terekhov said."),
+    "meduza.io/depo.txt": ("2025-06-02", "ru", "Беспилотники атаковали трамвайное депо в Харькове, погибли четыре человека.",
+                           "Four killed as drones strike Kharkiv tram depot",
+                           "Drones attacked the tram depot in Kharkiv overnight; four people died and 11 were wounded, according to Terekhov."),
+    "ukrinform.ua/depo.txt": ("2025-06-02", "uk", "Внаслідок удару по трамвайному депо в Харкові загинули четверо людей.",
+                              "Terekhov: strike on Kharkiv depot destroyed a third of the trams",
+                              "Kharkiv lost about a third of its trams in the overnight strike on the tram depot that killed four, Terekhov said."),
+}
+
+
+def depot_brief(language: str, quote: str, headline: str, summary: str) -> dict:
+    return {
+        "source_language": language, "headline": headline, "summary": summary,
+        "actors": [{"name": "Ihor Terekhov", "name_in_source": "Terekhov", "kind": "person", "role": "Mayor of Kharkiv"},
+                   {"name": "Russia", "name_in_source": "Russia", "kind": "state", "role": "state"}],
+        "stances": [],
+        "events": [{"date": "2025-06-02", "precision": "day", "description": "A drone strike on the Kharkiv tram depot killed four people.",
+                    "actors": ["Ihor Terekhov"], "evidence": quote}],
+    }
+
+
+def write_mixed_folder(root: Path) -> dict:
+    """The seeds and the three depot articles under `root`; returns the fake server's answers for the depot ones."""
+    shutil.copytree(SEEDS, root / "seeds")
+    briefs = {}
+    for path, (date, language, quote, headline, summary) in DEPOT.items():
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_text(f" date {date} {quote}\n{summary}\n", encoding="utf-8")
+        briefs[quote] = depot_brief(language, quote, headline, summary)
+    return briefs
+
+
+@pytest.fixture(scope="module")
+def mixed(tmp_path_factory):
+    """The seeds plus the three depot articles, briefed through the fake server (seeds from their recordings)."""
+    from tests.fake_openai import FakeOpenAI
+
+    root = tmp_path_factory.mktemp("mixed")
+    briefs = write_mixed_folder(root)
+    with FakeOpenAI(briefs=briefs) as server:
+        settings = Settings(base_url=server.base_url, api_key=SecretStr("sk-test"), use_cache=False)
+        run = build_briefing([root], settings)
+        yield run, server
+
+
+def test_a_folder_of_two_stories_gives_two_stories_with_the_seeds_in_one(mixed):
+    run, _ = mixed
+    b = run.briefing
+    assert len(b.sources) == 8 and len(b.stories) == 2
+    by_file = {s.ref: s.file for s in b.sources}
+    groups = [{Path(by_file[r]).parent.name for r in story.sources} for story in b.stories]
+    assert {"seeds"} in groups
+    assert {"delfi.lv", "meduza.io", "ukrinform.ua"} in groups
+
+
+def test_every_citation_in_a_story_is_one_of_its_own_sources_in_global_numbers(mixed):
+    b = mixed[0].briefing
+    assert sorted(r for s in b.stories for r in s.sources) == [s.ref for s in b.sources]
+    for story in b.stories:
+        cited = set()
+        for part in (story.summary, story.timeline, story.actors, story.corroborated, story.divergences):
+            for item in part:
+                cited |= set(item.sources)
+        cited |= {f.source for f in story.framing} | {s.source for s in story.stances} | {c.source for c in story.stance_table}
+        assert cited and cited <= set(story.sources)
+
+
+def test_the_seed_story_gets_its_cross_source_analysis_from_the_recordings_renumbered(mixed):
+    b = mixed[0].briefing
+    seeds = next(s for s in b.stories if len(s.sources) == 5)
+    assert seeds.divergences and seeds.framing and seeds.summary
+    # the recorded analysis quotes each seed by its own number; renumbered, the quote is still in that source's file
+    for d in seeds.divergences:
+        for side in d.sides:
+            text = (SEEDS / Path(b.source(side.source).file).name).read_text(encoding="utf-8")
+            assert side.quote.text.split()[0] in text
+    assert seeds.id == story_id(min((b.source(r) for r in seeds.sources), key=lambda s: (s.date, s.article_id)).article_id)
+    assert seeds.languages == ["lv", "ru", "uk"]
+
+
+def test_no_prompt_holds_more_than_one_story(mixed):
+    run, server = mixed
+    sizes = sorted(len(s.sources) for s in run.briefing.stories)
+    for request in server.requests:
+        text = "\n".join(m.get("content") or "" for m in request.get("messages", []) if m.get("role") == "user")
+        numbered = set(re.findall(r"^\[(\d+)\] published", text, flags=re.M))
+        assert len(numbered) <= max(sizes)
+
+
+def test_the_front_page_ranks_stories_and_links_to_their_sections(mixed):
+    b = mixed[0].briefing
+    md = render_markdown(b, detail="full")
+    assert "## Front page: 2 stories" in md
+    # the depot story has 3 outlets in 3 languages; the seeds 5 sources of unknown outlet: 5 independent ones, first
+    assert [len(s.sources) for s in b.stories] == [5, 3]
+    for number, story in enumerate(b.stories, start=1):
+        assert f'<a id="story-{story.id}"></a>' in md
+        assert f"(#story-{story.id})" in md
+        assert f"## {number}. " in md
+    assert md.index("## Front page") < md.index("## 1. ") < md.index("## 2. ") < md.index("## Sources")
+    assert "### Timeline" in md and "### Divergences" in md
+    assert "3 sources from 3 outlets" not in md and "3 sources · 3 languages (lv, ru, uk)" in md
+
+
+def test_the_json_carries_the_stories(mixed):
+    data = json.loads(render_json(mixed[0].briefing))
+    assert [set(s) >= {"id", "title", "sources", "lead", "first_date", "last_date", "languages", "independent_sources", "timeline"} for s in data["stories"]] == [True, True]
+    assert tuple(map(int, data["meta"]["schema_version"].split("."))) >= (1, 3), "stories came with schema 1.3"
+
+
+def test_one_story_reads_as_before_under_a_one_line_front_page():
+    b = build_briefing([SEEDS], Settings(replay_dir=bundled_fixtures_dir(), use_cache=False)).briefing
+    assert len(b.stories) == 1
+    story = b.stories[0]
+    assert story.sources == [1, 2, 3, 4, 5]
+    assert story.summary == b.summary and story.timeline == b.timeline and story.divergences == b.divergences
+    md = render_markdown(b, detail="full")
+    before = render_markdown(b.model_copy(update={"stories": []}), detail="full")
+    lines = md.splitlines()
+    front = [line for line in lines if line.startswith("**Front page: 1 story.**")]
+    assert len(front) == 1 and "5 sources" in front[0] and "3 languages" in front[0]
+    assert md.replace("\n\n" + front[0], "", 1) == before
+
+
+def test_the_seeds_kept_in_one_outlets_folder_as_the_readme_advises_are_still_one_story(tmp_path):
+    shutil.copytree(SEEDS, tmp_path / "day.az")
+    b = build_briefing([tmp_path], Settings(replay_dir=bundled_fixtures_dir(), use_cache=False)).briefing
+    assert [s.sources for s in b.stories] == [[1, 2, 3, 4, 5]]
+
+
+def test_front_page_order_is_independent_sources_then_languages_then_recency():
+    def story(id: str, outlets: int, languages: list[str], last: str) -> StoryBriefing:
+        return StoryBriefing(id=id, title=id, lead="", sources=[1], first_date=None, last_date=dt.date.fromisoformat(last),
+                             languages=languages, independent_sources=outlets)
+
+    ranked = rank_stories([story("a", 2, ["lv"], "2025-01-05"), story("b", 3, ["lv"], "2025-01-01"),
+                           story("c", 2, ["lv", "ru"], "2025-01-01"), story("d", 2, ["lv"], "2025-01-06")])
+    assert [s.id for s in ranked] == ["b", "c", "d", "a"]
+
+
+def test_remapping_renumbers_every_citation_in_nested_items():
+    quote = Quote(source=2, text="a verbatim quote", verified=True)
+    entry = TimelineEntry(date="2025-01-01", precision="day", description="x", actors=[], sources=[1, 2],
+                          accounts=[Account(source=2, date=None, description="x", quote=quote)])
+    (moved,) = remap_refs([entry], {1: 7, 2: 4})
+    assert moved.sources == [4, 7] and moved.accounts[0].source == 4 and moved.accounts[0].quote.source == 4
+    (paragraph,) = remap_refs([SummaryParagraph(text="t", sources=[1])], {1: 3})
+    assert paragraph.sources == [3]
