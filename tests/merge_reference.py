@@ -1,5 +1,5 @@
 """The timeline merge as it was before issue 26 (every old candidate pair scored), kept as the reference
-the blocked merge in summarizer/stages/timeline.py must agree with (tests/test_timeline_blocking.py).
+the blocked merge in summarizer/stages/timeline.py must agree with (tests/stages/test_timeline_blocking.py).
 
 Copied from summarizer/stages/merge.py at 38c94a4; only the imports differ. Quadratic on large
 folders: use it on test-sized corpora only, and record its timelines of the 1,000-article

@@ -15,7 +15,7 @@ reach the threshold are scored (`_candidates`):
 - and only pairs with compatible dates (one a prefix of the other, or either unknown).
 
 Each event's words are worked out once, and events with the same description, actors and date
-are scored once for all their sources. `tests/test_timeline_blocking.py` checks that the
+are scored once for all their sources. `tests/stages/test_timeline_blocking.py` checks that the
 result is the timeline that scoring every old candidate pair gives, on the benchmark corpora.
 """
 

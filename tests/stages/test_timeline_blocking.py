@@ -83,7 +83,7 @@ def test_the_fast_score_is_event_similarity(a: str, b: str):
 
 def test_events_described_only_by_names_and_function_words_still_merge():
     """'Putin was there.' has no word to block on once the name is out: it meets every event of its actor, as before."""
-    from tests.test_merge import event, result
+    from tests.stages.test_merge import event, result
 
     putin = ["Vladimir Putin"]
     briefs = [
