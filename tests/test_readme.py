@@ -1,4 +1,6 @@
-"""The README's command reference (the CLI's own help), settings table (the Settings model) and excerpt of the seeds' brief (a real run) are generated, so they cannot drift.
+"""Generated text cannot drift: the command reference (docs/cli.md, the CLI's own help), the settings table
+(docs/configuration.md, the Settings model) and the README's excerpt of the seeds' brief (a real run). The README
+starts with the two newcomer commands, stays short, and every link of it, docs/ and CONTRIBUTING.md resolves.
 
 Regenerate after changing an option or a setting:  python tests/test_readme.py --update
 """
@@ -13,6 +15,8 @@ from typer.testing import CliRunner
 
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
+CLI_PAGE = ROOT / "docs" / "cli.md"  # the generated command reference
+SETTINGS_PAGE = ROOT / "docs" / "configuration.md"  # the generated settings table
 START, END = "<!-- cli-reference:start -->", "<!-- cli-reference:end -->"
 SETTINGS_START, SETTINGS_END = "<!-- settings-table:start -->", "<!-- settings-table:end -->"
 EXCERPT_START, EXCERPT_END = "<!-- seeds-brief:start -->", "<!-- seeds-brief:end -->"
@@ -80,14 +84,14 @@ def _section(text: str, start: str = START, end: str = END) -> str:
 
 
 def test_readme_command_reference_matches_cli_help():
-    assert _section(README.read_text(encoding="utf-8")) == generate_reference(), (
-        "README command reference is stale; run: python tests/test_readme.py --update"
+    assert _section(CLI_PAGE.read_text(encoding="utf-8")) == generate_reference(), (
+        "docs/cli.md command reference is stale; run: python tests/test_readme.py --update"
     )
 
 
 def test_readme_settings_table_matches_the_settings_model():
-    assert _section(README.read_text(encoding="utf-8"), SETTINGS_START, SETTINGS_END) == generate_settings_table(), (
-        "README settings table is stale; run: python tests/test_readme.py --update"
+    assert _section(SETTINGS_PAGE.read_text(encoding="utf-8"), SETTINGS_START, SETTINGS_END) == generate_settings_table(), (
+        "docs/configuration.md settings table is stale; run: python tests/test_readme.py --update"
     )
 
 
@@ -97,8 +101,8 @@ def test_readme_shows_a_real_excerpt_of_the_seeds_brief():
     )
 
 
-def test_every_command_is_in_the_readme():
-    text = README.read_text(encoding="utf-8")
+def test_every_command_is_in_the_cli_page():
+    text = CLI_PAGE.read_text(encoding="utf-8")
     for args in _commands()[1:]:
         assert f"### `brief {' '.join(args)}`" in text
 
@@ -111,14 +115,22 @@ def test_readme_starts_with_the_two_newcomer_commands():
     assert block[1] in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
 
 
+def test_the_readme_is_short_and_its_links_resolve():
+    text = README.read_text(encoding="utf-8")
+    assert len(text.splitlines()) <= 220, "the README fits on a screen or three; move detail into docs/"
+    for page in [README, *sorted((ROOT / "docs").glob("*.md")), ROOT / "CONTRIBUTING.md"]:
+        for target in re.findall(r"\]\(((?!https?://|#|<)[^)#]+)(?:#[^)]*)?\)", page.read_text(encoding="utf-8")):
+            assert (page.parent / target).exists(), f"{page.relative_to(ROOT)} links to {target}, which does not exist"
+
+
+def _update(path: Path, start: str, end: str, text: str) -> None:
+    pattern = re.escape(start) + r".*?" + re.escape(end)
+    path.write_text(re.sub(pattern, lambda _: f"{start}\n{text}\n{end}", path.read_text(encoding="utf-8"), flags=re.S), encoding="utf-8")
+
+
 if __name__ == "__main__" and "--update" in sys.argv:
     sys.path.insert(0, str(ROOT))
-    text = README.read_text(encoding="utf-8")
-    pattern = re.escape(START) + r".*?" + re.escape(END)
-    new = re.sub(pattern, lambda _: f"{START}\n{generate_reference()}\n{END}", text, flags=re.S)
-    pattern = re.escape(SETTINGS_START) + r".*?" + re.escape(SETTINGS_END)
-    new = re.sub(pattern, lambda _: f"{SETTINGS_START}\n{generate_settings_table()}\n{SETTINGS_END}", new, flags=re.S)
-    pattern = re.escape(EXCERPT_START) + r".*?" + re.escape(EXCERPT_END)
-    new = re.sub(pattern, lambda _: f"{EXCERPT_START}\n{generate_seeds_excerpt()}\n{EXCERPT_END}", new, flags=re.S)
-    README.write_text(new, encoding="utf-8")
-    print("README command reference and settings table updated")
+    _update(CLI_PAGE, START, END, generate_reference())
+    _update(SETTINGS_PAGE, SETTINGS_START, SETTINGS_END, generate_settings_table())
+    _update(README, EXCERPT_START, EXCERPT_END, generate_seeds_excerpt())
+    print("updated: docs/cli.md command reference, docs/configuration.md settings table, README excerpt of the seeds' brief")

@@ -38,10 +38,10 @@ def _parses(args: list[str]):  # type: ignore[no-untyped-def]  # a click Context
     return command.make_context(name, rest)
 
 
-def test_the_examples_exist_and_the_readme_points_to_them():
+def test_the_examples_exist_and_the_scaling_page_points_to_them():
     assert {p.name for p in UNITS} == {"brief-shard@.service", "brief-merge.service", "brief-daily.service"}
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert "docs/systemd/brief-shard@.service" in readme and "docs/systemd/brief-merge.service" in readme
+    page = (ROOT / "docs" / "cost-and-scale.md").read_text(encoding="utf-8")
+    assert "](systemd/brief-shard@.service)" in page and "](systemd/brief-merge.service)" in page
 
 
 @pytest.mark.parametrize("path", UNITS, ids=lambda p: p.name)

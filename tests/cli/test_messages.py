@@ -97,7 +97,7 @@ def test_no_endpoint_banner_is_not_printed_before_a_path_error(tmp_path):
 def test_user_systemd_unit_does_not_wait_for_a_system_target():
     from tests.conftest import ROOT
 
-    for doc in ("README.md", "docs/scheduling.md"):
+    for doc in ("docs/digests.md", "docs/scheduling.md"):
         text = (ROOT / doc).read_text(encoding="utf-8")
         unit = text.split("brief-digest.service", 1)[1].split("[Service]", 1)[0]
         assert "Wants=network-online.target" not in unit and "After=network-online.target" not in unit, doc

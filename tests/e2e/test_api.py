@@ -76,10 +76,10 @@ def test_the_example_runs_offline_and_prints_the_briefs_and_the_timeline():
     assert len(expected) >= 10 and any(len(e.sources) >= 3 for e in briefing.timeline)
 
 
-def test_readme_contains_the_example_verbatim():
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+def test_the_api_page_contains_the_example_verbatim():
+    page = (ROOT / "docs" / "api.md").read_text(encoding="utf-8")
     code = EXAMPLE.read_text(encoding="utf-8").strip()
-    assert f"```python\n{code}\n```" in readme, "paste examples/api_example.py into README.md as a ```python block"
+    assert f"```python\n{code}\n```" in page, "paste examples/api_example.py into docs/api.md as a ```python block"
 
 
 # --------------------------------------------------------------------------- schema versions
