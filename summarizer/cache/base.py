@@ -141,6 +141,9 @@ async def keep_alive(lease: Lease | None, seconds: float) -> AsyncIterator[None]
         yield
     finally:
         task.cancel()
-        with contextlib.suppress(asyncio.CancelledError, Exception):
-            await task
-        lease.release()
+        try:
+            # the renewer's own end is a result here; a cancellation of this task (Ctrl-C) arriving meanwhile
+            # still propagates (contextlib.suppress(CancelledError) swallowed it, and the run went on to exit 0)
+            await asyncio.gather(task, return_exceptions=True)
+        finally:
+            lease.release()
