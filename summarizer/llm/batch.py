@@ -23,6 +23,9 @@ __all__ = ["BatchApi", "BatchNotFound"]
 R = TypeVar("R")
 
 
+NO_BATCH_API_STATUS = (400, 404, 405, 415, 422, 501)  # how servers without /files or /batches answer an upload or a batch
+
+
 class BatchNotFound(LLMError):
     """HTTP 404: no Batch API at this endpoint, or a batch or file id it does not know."""
 
@@ -92,6 +95,11 @@ class BatchApi:
         if isinstance(root, (openai.AuthenticationError, openai.PermissionDeniedError)):
             key_env = self.settings.key_env or "OPENAI_API_KEY"
             return AuthError(self.llm.redact(f"{where} refused the API key ({problem}); set a valid key in {key_env} or pass --api-key"))
+        status = getattr(root, "status_code", None)
+        if what in ("POST /files", "POST /batches") and status in NO_BATCH_API_STATUS:
+            return LLMError(self.llm.redact(
+                f"{self.settings.endpoint} has no OpenAI Batch API: {what} was answered {problem} (local servers such as llama.cpp, "
+                "Ollama and vLLM, and most OpenAI-compatible services, have none); drop --batch, or use an endpoint with a Batch API (OpenAI, Azure OpenAI)"))
         if isinstance(root, openai.NotFoundError):
             return BatchNotFound(self.llm.redact(f"{where} found no such resource ({problem}); if this endpoint has no Batch API, drop --batch"))
         if is_transient(root):

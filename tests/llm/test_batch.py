@@ -269,3 +269,36 @@ def test_batch_calls_give_up_after_max_attempts_naming_the_endpoint(tmp_path):
         with pytest.raises(LLMError, match=r"https://api.openai.com/v1 \(POST /files\) failed after 2 attempt\(s\): HTTP 500: boom"):
             asyncio.run(run_batch(load_articles([SEEDS]).articles, s, BriefCache(s.cache_dir)))
     assert route.call_count == 2
+
+
+def test_batch_against_a_server_without_a_batch_api_says_so_and_names_the_fix(tmp_path):
+    """llama.cpp's server answers an upload to /v1/files with HTTP 400 'bad json'."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class NoBatchApi(BaseHTTPRequestHandler):
+        def log_message(self, *args):  # type: ignore[no-untyped-def]  # keep test output clean
+            pass
+
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("content-length", 0)))
+            body = json.dumps({"error": {"code": 400, "message": "bad json", "type": "invalid_request_error"}}).encode()
+            self.send_response(400)
+            self.send_header("content-type", "application/json")
+            self.send_header("content-length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), NoBatchApi)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/v1"
+        result = CliRunner().invoke(app, [str(SEEDS), "--batch", "--base-url", url, "--api-key", "sk-test-not-real", "--cache-dir", str(tmp_path / "c"),
+                                          "-o", str(tmp_path / "b.md")])
+    finally:
+        server.shutdown()
+    assert result.exit_code == 1, result.output
+    assert result.stderr.splitlines()[-1] == (
+        f"Error: {url} has no OpenAI Batch API: POST /files was answered HTTP 400: bad json (local servers such as llama.cpp, Ollama and vLLM, "
+        "and most OpenAI-compatible services, have none); drop --batch, or use an endpoint with a Batch API (OpenAI, Azure OpenAI)")
+    assert not (tmp_path / "b.md").exists()
