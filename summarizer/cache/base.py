@@ -22,18 +22,39 @@ from typing import Protocol, TypeVar
 
 from pydantic import BaseModel
 
-__all__ = ["Cache", "CacheStats", "Claim", "Lease", "NoLease", "claim", "keep_alive", "try_claim", "wait_for_claim", "WAIT_POLL"]
+__all__ = ["Cache", "CacheStats", "Counts", "LANGUAGE_PREFIX", "Claim", "Lease", "NoLease", "claim", "keep_alive", "try_claim", "wait_for_claim", "WAIT_POLL"]
 
 T = TypeVar("T", bound=BaseModel)
 WAIT_POLL = 0.1  # seconds between looks at a key another worker holds (plus jitter)
 
 
+LANGUAGE_PREFIX = "lang|"  # a remembered language detection, not an answer
+
+
+@dataclass(frozen=True)
+class Counts:
+    """What `brief cache info`, `clear` and `copy` count alike: answers, and language detections apart."""
+
+    entries: int = 0
+    detections: int = 0
+
+    def add(self, key: str) -> Counts:
+        if key.startswith(LANGUAGE_PREFIX):
+            return Counts(self.entries, self.detections + 1)
+        return Counts(self.entries + 1, self.detections)
+
+    def __str__(self) -> str:
+        more = f" (plus {self.detections} remembered language detection(s))" if self.detections else ""
+        return f"{self.entries} entries{more}"
+
+
 @dataclass(frozen=True)
 class CacheStats:
     location: str  # a folder, or a Redis URL with its password masked
-    entries: int
+    entries: int  # answers (expired ones not counted)
     size_bytes: int | None  # None when the backend cannot tell the size of brief's entries alone
     detail: str = ""
+    detections: int = 0  # remembered language detections, not answers
 
 
 class Lease(Protocol):
@@ -68,7 +89,7 @@ class Cache(Protocol):
     def items(self) -> Iterator[tuple[str, str]]: ...
     def put_raw(self, key: str, raw: str) -> None: ...
     def stats(self) -> CacheStats: ...
-    def clear(self) -> int: ...
+    def clear(self) -> Counts: ...
     def close(self) -> None: ...
 
 

@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from ..errors import CacheError
-from .base import CacheStats, NoLease
+from .base import CacheStats, Counts, NoLease
 
 __all__ = ["cache_key", "BriefCache", "CacheStats", "DiskLease", "FlockLease"]
 
@@ -191,18 +191,27 @@ class BriefCache:
         if self._cache is not None:
             self._cache.set(key, raw, expire=self.ttl)
 
+    def _counts(self) -> Counts:
+        """Live entries only (an expired entry is gone for every run), answers and detections apart."""
+        assert self._cache is not None
+        counts = Counts()
+        for key in self._cache.iterkeys():
+            if isinstance(key, str) and key in self._cache:
+                counts = counts.add(key)
+        return counts
+
     def stats(self) -> CacheStats:
         if self._cache is None or self.directory is None:
             raise CacheError("caching is off (--no-cache); nothing to report")
-        keys = [str(k) for k in self._cache.iterkeys()]
-        detections = sum(k.startswith("lang|") for k in keys)  # detected languages are not answers
-        detail = f"(plus {detections} remembered language detection(s), not counted)" if detections else ""
-        return CacheStats(str(self.directory), len(keys) - detections, int(self._cache.volume()), detail)
+        counts = self._counts()
+        return CacheStats(str(self.directory), counts.entries, int(self._cache.volume()), detections=counts.detections)
 
-    def clear(self) -> int:
+    def clear(self) -> Counts:
         if self._cache is None:
-            return 0
-        return int(self._cache.clear())
+            return Counts()
+        counts = self._counts()
+        self._cache.clear()
+        return counts
 
     def close(self) -> None:
         if self._cache is not None:

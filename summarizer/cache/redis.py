@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from ..errors import CacheError
-from .base import CacheStats
+from .base import CacheStats, Counts
 from ..util.urls import SCHEMES, is_redis_url, masked_url, url_password  # noqa: F401  (re-exported)
 
 __all__ = ["PREFIX", "RedisCache", "RedisLease", "masked_url", "is_redis_url"]
@@ -204,18 +204,21 @@ class RedisCache:
                 return
 
     def stats(self) -> CacheStats:
-        entries = sum(1 for _ in self._keys(ENTRY + "*"))
+        counts = Counts()
+        for key in self._keys(ENTRY + "*"):
+            counts = counts.add(key.decode("utf-8", "replace")[len(ENTRY):])
         info = self._call(self._r.info, "memory")
         server = self._call(self._r.info, "server")
         detail = f"Redis {server.get('redis_version', '?')}, server memory in use {info.get('used_memory_human', '?')}"
-        return CacheStats(self.location, entries, None, detail)
+        return CacheStats(self.location, counts.entries, None, detail, detections=counts.detections)
 
-    def clear(self) -> int:
+    def clear(self) -> Counts:
         """Delete brief's entries and leases (keys under `brief:v1:`), nothing else in the database."""
-        removed, batch = 0, []
+        removed, batch = Counts(), []
         for key in self._keys(PREFIX + "*"):
             batch.append(key)
-            removed += key.startswith(ENTRY.encode())
+            if key.startswith(ENTRY.encode()):
+                removed = removed.add(key.decode("utf-8", "replace")[len(ENTRY):])
             if len(batch) >= SCAN_BATCH:
                 self._call(self._r.delete, *batch)
                 batch = []

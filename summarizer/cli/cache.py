@@ -37,7 +37,8 @@ def cache_info(flags: SettingFlags) -> None:
             cache.close()
     except BriefError as exc:
         raise fail(exc) from None
-    typer.echo(f"Cache: {stats.location}\nEntries: {stats.entries}")
+    more = f" (plus {stats.detections} remembered language detection(s), not counted)" if stats.detections else ""
+    typer.echo(f"Cache: {stats.location}\nEntries: {stats.entries}{more}")
     if stats.size_bytes is not None:
         typer.echo(f"Size: {stats.size_bytes / 1024:.1f} KiB")
     if stats.detail:
@@ -63,7 +64,7 @@ def cache_clear(
         raise fail(exc) from None
     finally:
         cache.close()
-    typer.echo(f"Removed {removed} entries from {settings.cache_location}.")
+    typer.echo(f"Removed {removed} from {settings.cache_location}.")
 
 
 @cache_app.command("copy")
@@ -79,6 +80,7 @@ def cache_copy(
     A password in a Redis URL is better given through an env var: --to "$BRIEF_CACHE_URL".
     """
     from ..cache import open_cache_at
+    from ..cache.base import Counts
     from ..cache.redis import masked_url
     from ..config.settings import parse_duration
 
@@ -96,14 +98,14 @@ def cache_copy(
         try:
             dst = open_cache_at(target, ttl=ttl)
             try:
-                copied = 0
+                copied = Counts()
                 for key, raw in src.items():
                     dst.put_raw(key, raw)
-                    copied += 1
+                    copied = copied.add(key)
             finally:
                 dst.close()
         finally:
             src.close()
     except BriefError as exc:
         raise fail(exc) from None
-    typer.echo(f"Copied {copied} entries from {masked_url(source)} to {masked_url(target)}.")
+    typer.echo(f"Copied {copied} from {masked_url(source)} to {masked_url(target)}.")

@@ -208,6 +208,14 @@ def parse_duration(value: Any, what: str, example: str) -> float:
         raise ConfigError(f"{what} must be {exc}, got {value!r}; e.g. {example}{leave}") from None
 
 
+def format_duration(seconds: float) -> str:
+    """A duration as one would write it: 2592000 -> '30d', 5400 -> '90m', 90 -> '90s' (never '2.592e+06s')."""
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds >= size and float(seconds / size).is_integer():
+            return f"{int(seconds // size)}{unit}"
+    return f"{int(seconds)}s" if float(seconds).is_integer() else f"{seconds:.3f}".rstrip("0") + "s"
+
+
 def _duration(name: str) -> BeforeValidator:
     def validate(value: Any) -> Any:
         if value is None:
@@ -295,7 +303,7 @@ class Settings(BaseModel):
     cache_url: Annotated[SecretStr | None, BeforeValidator(_redis_url), Knob("--cache-url", "BRIEF_CACHE_URL", show=lambda s: s.cache_location if s.cache_url else "(none)"), Help(
         "Shared Redis cache instead of the folder, e.g. redis://host:6379/0 (rediss:// for TLS); its password is never shown.")] = None
     cache_ttl: Annotated[float | None, _duration("cache_ttl"), Knob("--cache-ttl", "BRIEF_CACHE_TTL", text=True, default_text="never",
-                                                                    show=lambda s: "(never expires)" if s.cache_ttl is None else f"{s.cache_ttl:g}s"), Help(
+                                                                    show=lambda s: "(never expires)" if s.cache_ttl is None else format_duration(s.cache_ttl)), Help(
         "Cache entries written now expire after this long: seconds, or 30m, 12h, 7d.")] = None
     use_cache: Annotated[bool, Knob("--no-cache", file=False, show=False), Help("Neither read nor write the cache.")] = True
     cache_lease: Annotated[float, _duration("cache_lease"), Knob(env="BRIEF_CACHE_LEASE", unit="s"), Help(

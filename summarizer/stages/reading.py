@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from pathlib import Path
 
 from ..cache import Cache
+from ..cache.base import LANGUAGE_PREFIX
 from ..models import Article
 from .articles import ArticleReader, ArticleSet, detect_language, load_articles, undetected
 from .languages import Languages
@@ -20,7 +21,7 @@ __all__ = ["ArticleStream", "read_articles"]
 
 
 def _language_key(article_id: str) -> str:
-    return f"lang|{article_id}"
+    return f"{LANGUAGE_PREFIX}{article_id}"
 
 
 def read_articles(paths: Sequence[str | Path], cache: Cache, *, detect: Callable[[str], bool] | None = None) -> ArticleSet:

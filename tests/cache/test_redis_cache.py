@@ -60,7 +60,8 @@ def test_every_key_is_under_the_versioned_prefix_and_clear_deletes_only_those(re
     cache = open_cache(_settings(redis_url))
     removed = cache.clear()
     cache.close()
-    assert removed == len(ours)
+    entries = [k for k in ours if k.startswith(ENTRY)]
+    assert (removed.entries + removed.detections) == len(entries) and removed.detections == sum(k.startswith(ENTRY + "lang|") for k in entries)
     assert raw.keys("*") == [b"someone-elses-key"]
 
 
@@ -168,14 +169,17 @@ def test_a_password_in_the_config_file_is_refused_whatever_else_is_set(tmp_path:
 
 def test_cache_info_and_clear_speak_redis(redis_url: str):
     build_briefing([SEEDS], _settings(redis_url))
-    entries = sum(1 for _ in _raw(redis_url).scan_iter(ENTRY + "*"))
+    keys = [k.decode() for k in _raw(redis_url).scan_iter(ENTRY + "*")]
+    detections = sum(k.startswith(ENTRY + "lang|") for k in keys)
+    entries = len(keys) - detections
     runner = CliRunner()
     info = runner.invoke(app, ["cache", "info", "--cache-url", redis_url])
     assert info.exit_code == 0, info.output
-    assert f"Cache: {redis_url}" in info.output and f"Entries: {entries}" in info.output and "Redis 7" in info.output
+    assert f"Cache: {redis_url}" in info.output and "Redis 7" in info.output
+    assert f"Entries: {entries} (plus {detections} remembered language detection(s), not counted)" in info.output
     cleared = runner.invoke(app, ["cache", "clear", "--yes"], env={"BRIEF_CACHE_URL": redis_url})
     assert cleared.exit_code == 0, cleared.output
-    assert f"Removed {entries} entries from {redis_url}" in cleared.output
+    assert f"Removed {entries} entries (plus {detections} remembered language detection(s)) from {redis_url}" in cleared.output
     assert build_briefing([SEEDS], _settings(redis_url)).briefing.meta.replayed >= SEED_BRIEFS
 
 
@@ -185,8 +189,9 @@ def test_cache_copy_moves_entries_from_disk_to_redis_and_back(redis_url: str, tm
     runner = CliRunner()
     up = runner.invoke(app, ["cache", "copy", "--from", str(disk), "--to", redis_url])
     assert up.exit_code == 0, up.output
-    copied = len(list(BriefCache(disk).items()))
-    assert f"Copied {copied} entries" in up.output
+    keys = [k for k, _ in BriefCache(disk).items()]
+    detections = sum(k.startswith("lang|") for k in keys)
+    assert f"Copied {len(keys) - detections} entries (plus {detections} remembered language detection(s))" in up.output
     assert build_briefing([SEEDS], _settings(redis_url)).briefing.meta.replayed == 0, "the team's runs pay nothing for copied entries"
     down = runner.invoke(app, ["cache", "copy", "--from", redis_url, "--to", str(tmp_path / "offline")])
     assert down.exit_code == 0, down.output

@@ -289,3 +289,10 @@ def test_a_brief_variable_that_is_no_setting_gets_a_warning_naming_what_does():
         "Warning: BRIEF_MODLE is not a brief setting and changes nothing; did you mean BRIEF_MODE or BRIEF_MODEL?",
         "Warning: BRIEF_TIMEOUT is not a brief setting and changes nothing; pass --timeout or set `timeout` in brief.toml",
     ]
+
+
+@pytest.mark.parametrize(("written", "shown"), [("30d", "30d"), ("12h", "12h"), ("90m", "90m"), ("45", "45s"), ("2592000", "30d")])
+def test_config_show_prints_a_duration_as_written_not_in_float_seconds(written, shown, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("BRIEF_CACHE_TTL", written)
+    assert _rows(CliRunner().invoke(app, ["config", "show"]).output)["cache_ttl"] == (shown, "env:BRIEF_CACHE_TTL")
