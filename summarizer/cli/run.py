@@ -160,7 +160,7 @@ def _report(result, written: list[Path], kept: dict[Path, Path], *, quiet: bool 
         parts.append(f"{len(result.failed)} failed")
     if result.rejected:
         parts.append(f"{len(result.rejected)} rejected")
-    parts.append(f"{m.items_verified}/{m.items_verified + m.items_unverified} quotes verified")
+    parts.append(f"{m.items_verified}/{m.items_verified + m.items_unverified} article quotes verified")  # the briefs' own; the header counts every distinct quote shown
     parts.append(requests_label(m.llm_requests, m.replayed, m.cache_hits, m.resent, m.reasks) + (f", {m.batch_requests} via the Batch API" if m.batch_requests else ""))
     if m.usage.get("total_tokens"):
         parts.append(f"{m.usage['total_tokens']:,} tokens" + (f" (prompt {m.usage.get('prompt_tokens', 0):,}, answers {m.usage.get('completion_tokens', 0):,})" if "prompt_tokens" in m.usage else ""))

@@ -117,7 +117,7 @@ def test_brief_seeds_prints_a_briefing_on_stdout_and_a_summary_on_stderr(first):
     assert "using the recorded responses in" in first.stderr
     assert str(ROOT / "fixtures") in first.stderr
     assert "5 of 5 articles briefed" in first.stderr
-    assert "67/67 quotes verified" in first.stderr
+    assert "67/67 article quotes verified" in first.stderr
     assert "# Briefing" not in first.stderr
 
 

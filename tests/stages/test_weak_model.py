@@ -124,7 +124,7 @@ def test_the_cli_names_every_degraded_article_exits_2_and_says_the_model_looks_t
         result = CliRunner().invoke(app, [str(SEEDS), "--base-url", server.base_url, "--config", str(fast_config(tmp_path)), "-o", str(tmp_path / "b.md")])
     assert result.exit_code == 2, result.output
     err = result.stderr
-    assert "0 of 5 articles briefed; 5 degraded;" in err and "5/67 quotes verified" in err
+    assert "0 of 5 articles briefed; 5 degraded;" in err and "5/67 article quotes verified" in err
     for path in sorted(p.name for p in SEEDS.glob("*.txt")):
         assert f"  degraded: {path}: the model did not write it in English (headline in " in err
     warning = [line for line in err.splitlines() if WEAK_LINE in line]
