@@ -29,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from summarizer.stages.stories import StoryDoc, cluster_stories
+from summarizer.stories.clustering import StoryDoc, cluster_stories
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from make_story_corpus import make_records
@@ -143,7 +143,7 @@ def scaled(records: list[dict], n: int) -> list[dict]:
 
 def merge_all(records: list[dict], stories) -> tuple[float, tuple[int, int]]:
     """Time `merge_briefs` over each story's briefs (what a briefing per story does); the largest prompts it leads to."""
-    from summarizer.stages.grounding import GroundingReport
+    from summarizer.models import GroundingReport
     from summarizer.stages.merge import merge_briefs
     from summarizer.models import Actor, Article, ArticleBrief, BriefingMeta, BriefResult, Event
 

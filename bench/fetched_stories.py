@@ -107,8 +107,8 @@ def fetched_outlet(outlet: str, seed: int = 13) -> tuple[int, int, int, int, tup
 
     from eval_stories import pairwise, to_doc
     from summarizer.fetch.run import FetchOptions, fetch_feeds
-    from summarizer.stages.articles import load_articles, outlet_of
-    from summarizer.stages.stories import cluster_stories
+    from summarizer.ingest.articles import load_articles, outlet_of
+    from summarizer.stories.clustering import cluster_stories
 
     records = make_records(seed, outlet)
     host = f"{outlet}.test"

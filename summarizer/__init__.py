@@ -65,9 +65,9 @@ _HOME = {
     "build_briefing": "pipeline",
     "build_briefing_async": "pipeline",
     "BriefingRun": "pipeline",
-    "load_articles": "stages.articles",
-    "ArticleSet": "stages.articles",
-    "Rejection": "stages.articles",
+    "load_articles": "ingest.articles",
+    "ArticleSet": "ingest.articles",
+    "Rejection": "ingest.articles",
     "summarize_articles": "stages.summarize",
     "summarize_articles_async": "stages.summarize",
     "BriefResult": "models",
@@ -94,7 +94,7 @@ _HOME = {
 }
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .stages.articles import ArticleSet, Rejection, load_articles
+    from .ingest.articles import ArticleSet, Rejection, load_articles
     from .llm.check import check_endpoint
     from .config.settings import Settings, bundled_fixtures_dir, resolve_settings
     from .errors import ArticleError, AuthError, BriefError, CacheError, ConfigError, LLMError, ModelNotFoundError, PromptError, ReplayMissError

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 
 from .util.aio import gather_or_cancel, run_sync
 from .util.speed import freeze_heap, import_later, sdk_warmer, thaw_heap, warming
-from .stages.articles import ArticleSet, Rejection
-from .stages.reading import ArticleStream, read_articles
+from .ingest.articles import ArticleSet, Rejection
+from .ingest.reading import ArticleStream, read_articles
 from .cache import Cache, open_cache
 from .config.settings import Settings
 from .llm.cost import Budget, budget_for, cost_usd, price_for
@@ -131,7 +131,7 @@ async def build_briefing_async(
             from .models import BriefingMeta, Note
             from .stages.analysis import analyze_briefing
             from .stages.merge import merge_briefs
-            from .stages.story_briefings import group_results, story_sections, with_stories
+            from .stories.briefings import group_results, story_sections, with_stories
             from .stages.synthesis import SummaryOutcome, write_summary
 
             meta = BriefingMeta(
@@ -253,7 +253,7 @@ async def _story_briefings(results, rejected, groups, analyse, meta: BriefingMet
     assemble the result, is done while the answers are on their way.
     """
     from .stages.merge import merge_briefs, source_numbers
-    from .stages.story_briefings import remap_note, story_parts, story_sections, with_stories
+    from .stories.briefings import remap_note, story_parts, story_sections, with_stories
 
     numbers = source_numbers(results)  # article id -> its number in the whole run's briefing
 

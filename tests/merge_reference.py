@@ -24,7 +24,7 @@ if str(ROOT) not in sys.path:  # run as a script
 
 from summarizer.models import Account, BriefResult, Quote, TimelineEntry  # noqa: E402
 from summarizer.models.brief import date_precision  # noqa: E402
-from summarizer.stages.matching import EVENT_MATCH as EVENT_MATCH_THRESHOLD, dates_compatible, event_similarity, normalize_name, processed_words  # noqa: E402
+from summarizer.models.matching import EVENT_MATCH as EVENT_MATCH_THRESHOLD, dates_compatible, event_similarity, normalize_name, processed_words  # noqa: E402
 from summarizer.stages.merge import reported_date  # noqa: E402
 
 __all__ = ["reference_merge_events", "corpus_results", "subsets", "numbered", "fingerprint", "RECORDED", "RECORDED_SIZE", "SHAPES"]
@@ -185,8 +185,8 @@ def corpus_results(shape: str, n: int) -> list[BriefResult]:
     """The BriefResults of a benchmark corpus (bench/growth.py's shapes), as the pipeline would make them from the server's answers."""
     from bench.growth import corpus
     from summarizer.models import Article, ArticleBrief
-    from summarizer.stages.articles import content_id
-    from summarizer.stages.grounding import verify_brief
+    from summarizer.ingest.articles import content_id
+    from summarizer.stages.quality import verify_brief
 
     out = []
     for item in corpus(shape, n):

@@ -33,13 +33,13 @@ from pydantic import ValidationError
 
 
 from ..pipeline import model_label
-from ..stages.articles import ArticleSet, Rejection
+from ..ingest.articles import ArticleSet, Rejection
 from ..cache import open_cache
 from ..config.settings import Settings
 from ..errors import BriefError, ConfigError
 from ..util.aio import run_sync
 from ..util.files import write_atomic
-from ..stages.matching import EVENT_MATCH, dates_compatible, event_similarity, normalize_name, same_actor, same_target, target_similarity
+from ..models.matching import EVENT_MATCH, dates_compatible, event_similarity, normalize_name, same_actor, same_target, target_similarity
 from .stories import carry_stories
 from ..pipeline import build_briefing_async, read_articles
 from ..llm.cost import Budget, budget_for

@@ -1,7 +1,7 @@
 """Stories across days: a story that continues keeps the id an earlier digest gave it.
 
 Today's stories and the stories of the earlier digests (latest first) are clustered together
-with the same deterministic algorithm that groups articles (`stages.stories`), each story
+with the same deterministic algorithm that groups articles (`stories.clustering`), each story
 standing as one document: its title and lead, summary, actors and timeline. A story of today
 that falls in a cluster with earlier stories continues the one of the latest digest and takes its
 id (and the date it was first reported); if two of today's stories claim the same earlier one,
@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 
 from ..models import Digest, DigestStory, NewEvent, StanceRow, StoryBriefing, TimelineEntry
-from ..stages.stories import StoryDoc, cluster_stories
+from ..stories.clustering import StoryDoc, cluster_stories
 
 __all__ = ["carry_stories"]
 

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 from ..errors import BriefError, FetchFailed
 from ..models.results import Outcome
-from ..stages.articles import FETCH_DATED, content_id
+from ..ingest.articles import FETCH_DATED, content_id
 from .addresses import AddressPolicy
 from .dates import article_day
 from .feeds import Entry, parse_feed

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import string
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,7 @@ from pydantic import BaseModel
 
 from ..errors import PromptError
 
-__all__ = ["Prompt", "load_prompt", "prompts_dir", "schema_hash", "schema_json", "short_hash"]
+__all__ = ["Prompt", "escape_closing_tag", "load_prompt", "prompts_dir", "schema_hash", "schema_json", "short_hash"]
 
 
 def prompts_dir() -> Path:
@@ -108,3 +109,13 @@ def _checked_prompt(name: str, system: str, user: str) -> Prompt:
     except ValueError as exc:
         raise PromptError(f"prompt {name!r} is malformed ({exc}); write a literal dollar sign as $$") from exc
     return prompt
+
+
+@lru_cache(maxsize=16)
+def _closing(tag: str) -> re.Pattern[str]:
+    return re.compile(rf"<(\s*)/(\s*{re.escape(tag)})", re.IGNORECASE)
+
+
+def escape_closing_tag(text: str, tag: str) -> str:
+    """Neutralise every spelling of `</tag>` in untrusted text put inside a <tag> fence ('</article' -> '<\\/article')."""
+    return _closing(tag).sub(r"<\1\\/\2", text)

@@ -1,2 +1,3 @@
-"""The pipeline's stages, in order: read articles, summarize each (and ground its quotes),
-merge the briefs, group them into stories (stories.py), analyse across sources, write the executive summary."""
+"""The pipeline's steps, in order: summarize each article (and check its quotes, `quality`), or `batch`;
+`shard` picks a worker's share; merge the briefs (`timeline`, `chronology`); analyse across sources;
+write the executive summary (`synthesis`). `trial` is `brief check`'s quality step."""

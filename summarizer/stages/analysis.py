@@ -28,11 +28,12 @@ from ..llm.context import context_window, input_room, prompt_tokens
 from ..llm.cost import Budget
 from ..errors import LLMError, ReplayMissError
 from ..models.attribution import voice_note, when_note
-from .ask import Question, ask
+from ..llm.ask import Question, ask
 from ..models.evidence import normalize, quote_in_source
 from ..llm.client import LLMClient
-from .english import foreign_language, in_language as language_label
-from .matching import ACTOR_MATCH, escape_closing_tag, normalize_name, same_target
+from ..ingest.english import foreign_language, in_language as language_label
+from ..models.matching import ACTOR_MATCH, normalize_name, same_target
+from ..llm.prompts import escape_closing_tag
 from .merge import reported_date
 from ..llm.prompts import load_prompt, schema_hash, short_hash
 from ..llm.replay import RequestKey

@@ -17,13 +17,13 @@ from pathlib import Path
 
 from rapidfuzz import fuzz
 
-from .articles import Rejection, outlet_of
+from ..ingest.articles import Rejection, outlet_of
 from ..models import Account, Briefing, BriefingMeta, MergedActor, Note, Quote, Source, StanceRow, SummaryParagraph, TimelineEntry
 from ..models import BriefResult
 from ..models.attribution import OWN_VOICE_HOLDERS, DateBasis, stance_voice
 from ..models.evidence import mark_cuts
 from .chronology import place_coarse_dates
-from .matching import ACTOR_MATCH, EVENT_MATCH, dates_compatible, event_similarity, normalize_name
+from ..models.matching import ACTOR_MATCH, EVENT_MATCH, dates_compatible, event_similarity, normalize_name
 from .timeline import Single, merge_events
 
 __all__ = ["merge_briefs", "source_numbers", "event_similarity", "dates_compatible", "normalize_name", "reported_date", "EVENT_MATCH_THRESHOLD"]

@@ -1,14 +1,17 @@
-"""Answers a reader cannot trust as they are: text that is not English, "quotes" that are no quotes,
-articles with nothing verified, and a run whose model looks too weak for brief.
+"""Answers a reader cannot trust as they are: quotes not in their article, text that is not English,
+"quotes" that are no quotes, articles with nothing verified, and a run whose model looks too weak for brief.
+
+`verify_brief` checks every evidence quote of a brief against the article it came from (the
+grounding report every later step rests on).
 
 Each article's brief is reviewed after it is read (`review_brief`), the same way whether it came
 from the model, the cache or a batch:
 
 - every field the schema calls English (headline, summary, actor roles, stance gists, event
-  descriptions) is checked by `english.foreign_language`. A stance or event whose text is not in
+  descriptions) is checked by `ingest.english.foreign_language`. A stance or event whose text is not in
   English is left out with a note; a role is blanked; a headline or summary that is not is kept
   but marked "[untranslated, Latvian]" and the article is degraded. (Before that, `english_problems`
-  lets `ask` re-ask the model once, naming the fields.)
+  lets `llm.ask` re-ask the model once, naming the fields.)
 - a "quote" that says there is no evidence ("The article does not provide evidence for this
   stance.") and is not in the article is no quote: its item is left out with a note.
 
@@ -25,10 +28,9 @@ from collections.abc import Sequence
 
 from ..models import Article, ArticleBrief, BriefResult, GroundingReport
 from ..models.evidence import normalize, quote_in_source
-from .english import foreign_language, in_language as _in, language_name
-from .grounding import verify_brief
+from ..ingest.english import foreign_language, in_language as _in, language_name
 
-__all__ = ["UNTRANSLATED", "english_problems", "is_no_evidence", "review_brief", "reviewed_result", "run_verdict", "verified_share"]
+__all__ = ["UNTRANSLATED", "english_problems", "verify_brief", "is_no_evidence", "review_brief", "reviewed_result", "run_verdict", "verified_share"]
 
 UNTRANSLATED = "[untranslated, {language}] "  # the mark on a headline or summary the model left in another language
 _NO_EVIDENCE = re.compile(
@@ -38,6 +40,15 @@ _NO_EVIDENCE = re.compile(
     re.I,
 )
 _META = re.compile(r"\b(article|text|source|report|stance|event|passage)\b", re.I)
+
+
+def verify_brief(brief: ArticleBrief, source: str) -> GroundingReport:
+    """Check every stance and event quote of `brief` against the article text."""
+    haystack = normalize(source)
+    return GroundingReport(
+        stances=tuple(quote_in_source(s.evidence, source, normalized_source=haystack) for s in brief.stances),
+        events=tuple(quote_in_source(e.evidence, source, normalized_source=haystack) for e in brief.events),
+    )
 
 
 def is_no_evidence(quote: str, source: str, *, normalized_source: str | None = None) -> bool:

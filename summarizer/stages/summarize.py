@@ -20,7 +20,7 @@ from collections.abc import AsyncIterable, Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 
-from .articles import content_id
+from ..ingest.articles import content_id
 from ..util.aio import gather_or_cancel, gather_streamed
 from ..cache import Cache, cache_key, open_cache
 from ..cache.base import Claim, try_claim, wait_for_claim
@@ -28,10 +28,9 @@ from ..config.settings import Settings
 from ..errors import ConfigError
 from ..llm.context import context_window, input_room, prompt_tokens, window_source
 from ..llm.cost import Budget, budget_for
-from .ask import Question, ask
-from .grounding import verify_brief
-from .quality import english_problems, reviewed_result
-from .matching import escape_closing_tag
+from ..llm.ask import Question, ask
+from .quality import english_problems, reviewed_result, verify_brief
+from ..llm.prompts import escape_closing_tag
 from ..llm.client import EndpointError, EndpointUnreachableError, LLMClient
 from ..llm.prompts import Prompt, load_prompt, schema_hash
 from ..llm.replay import RequestKey

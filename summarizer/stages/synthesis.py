@@ -27,13 +27,13 @@ from ..cache import Cache, cache_key
 from ..config.settings import Settings
 from ..llm.context import input_room, prompt_tokens, text_tokens
 from ..llm.cost import Budget
-from .english import foreign_language, in_language
-from .ask import Question, ask
+from ..ingest.english import foreign_language, in_language
+from ..llm.ask import Question, ask
 from ..llm.client import LLMClient
 from ..llm.prompts import load_prompt, schema_hash, short_hash
 from ..llm.replay import RequestKey
 from ..models import Briefing, ExecutiveSummary, KeyDevelopment, Note, Source, SummaryParagraph
-from .matching import escape_closing_tag
+from ..llm.prompts import escape_closing_tag
 from ..models.attribution import voice_note, when_note
 
 __all__ = ["SummaryOutcome", "summary_input", "summary_messages", "write_summary"]

@@ -30,7 +30,7 @@ from rapidfuzz import fuzz
 from ..models import Account, TimelineEntry
 from ..models.attribution import DateBasis
 from ..models.brief import date_precision
-from .matching import EVENT_MATCH, MIN_TEXT_SIMILARITY, name_words, processed_words
+from ..models.matching import EVENT_MATCH, MIN_TEXT_SIMILARITY, name_words, processed_words
 
 __all__ = ["Single", "merge_events", "KEY_CHARS", "FUNCTION_WORDS"]
 

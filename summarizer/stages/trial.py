@@ -28,8 +28,7 @@ from ..llm.client import LLMClient
 from ..llm.prompts import load_prompt, schema_hash
 from ..llm.replay import RequestKey
 from ..models import Article, ArticleBrief
-from .grounding import verify_brief
-from .quality import english_problems, is_no_evidence
+from .quality import english_problems, is_no_evidence, verify_brief
 from .summarize import brief_messages
 
 if TYPE_CHECKING:  # pragma: no cover

@@ -6,10 +6,10 @@ concurrency 16, whole process) unless marked otherwise; where they were taken is
 | trick | where it is used | what it saves |
 |---|---|---|
 | `pause_collector` | `brief run`, from start-up until every file is read | the cyclic collector's passes over objects that live for the whole run: 420 collections and 0.21 s of CPU before the first request without it, 67 and 0.014 s with it |
-| `freeze_heap` around the language worker | `stages/languages.py`, while the forked detector runs | copy-on-write faults in the shared pages: the SDK import was about 0.2 s slower without it |
+| `freeze_heap` around the language worker | `ingest/languages.py`, while the forked detector runs | copy-on-write faults in the shared pages: the SDK import was about 0.2 s slower without it |
 | `freeze_heap` after the articles | `pipeline.build_briefing_async`, from the last brief to the result | one full collection over the ~200,000 objects a 200-article run holds took 0.15 s, and merging the stories set one off |
 | `freeze_at_exit` | `summarizer.cli.main`, after the command | interpreter shutdown's collections over everything still alive: about 0.5 s for 200 articles; the exit now takes about 50 ms |
-| `import_later` | `pipeline`, once every file is read | the later stages load while answers are awaited, not before the first request: 0.14-0.20 s of imports (models.briefing, merge, synthesis, analysis, story_briefings; measured at load average 10 with `python -c`, three runs) |
+| `import_later` | `pipeline`, once every file is read | the later stages load while answers are awaited, not before the first request: 0.14-0.20 s of imports (models.briefing, merge, synthesis, analysis, stories.briefings; measured at load average 10 with `python -c`, three runs) |
 | `warming` | `pipeline`, on each brief as it arrives | each brief's story terms and names are worked out while the other answers are awaited: grouping after the last answer takes ~40-60 ms |
 | `sdk_warmer` | `pipeline`, when the first language is detected | the SDK import (1.1-1.5 s, the floor of the first request) starts while the language worker loads its model on the other core, and never in a fully cached run |
 
@@ -31,7 +31,7 @@ __all__ = ["LATER_STAGES", "freeze_at_exit", "freeze_heap", "import_later", "pau
 T = TypeVar("T")
 
 # The modules a run needs only after the articles are briefed (relative to the package).
-LATER_STAGES = ("models.briefing", "stages.merge", "stages.synthesis", "stages.analysis", "stages.story_briefings")
+LATER_STAGES = ("models.briefing", "stages.merge", "stages.synthesis", "stages.analysis", "stories.briefings")
 _PACKAGE = __name__.rsplit(".", 2)[0]  # "summarizer"
 
 
@@ -85,13 +85,13 @@ async def import_later(names: Sequence[str] = LATER_STAGES) -> None:
 
 
 def warming(on_result: Callable[[T], None] | None) -> Callable[[T], None]:
-    """`on_result`, after working out what grouping and merging need of that one result (`story_briefings.warm`).
+    """`on_result`, after working out what grouping and merging need of that one result (`stories.briefings.warm`).
 
     Results that arrive before the later stages are imported (`import_later`) are left for later.
     """
 
     def each(result: T) -> None:
-        stories = sys.modules.get(f"{_PACKAGE}.stages.story_briefings")
+        stories = sys.modules.get(f"{_PACKAGE}.stories.briefings")
         if stories is not None and getattr(result, "ok", False):
             stories.warm(result)
         if on_result is not None:

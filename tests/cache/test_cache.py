@@ -51,7 +51,7 @@ def test_the_key_is_deterministic_and_separates_kinds():
 
 def test_a_briefs_key_is_made_of_model_prompt_hash_schema_hash_and_article_hash(tmp_path: Path):
     settings = resolve_settings({"cache_dir": tmp_path}, env={})
-    from summarizer.stages.articles import load_articles
+    from summarizer.ingest.articles import load_articles
 
     article = load_articles([SEEDS / "000_1a84d6854ee061ff.txt"]).articles[0]
     ckey, rkey = brief_key(article, settings)

@@ -16,7 +16,7 @@ import pytest
 from typer.testing import CliRunner
 
 from summarizer.cli import app
-from summarizer.stages.articles import load_articles
+from summarizer.ingest.articles import load_articles
 from tests.feed_server import NewsServer
 from tests.news_pages import ARTICLES, atom, full_text_html, json_feed, opml, page, rss
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from summarizer.cli import app
-from summarizer.stages.articles import read_article
+from summarizer.ingest.articles import read_article
 from tests.feed_server import NewsServer
 from tests.fetch.test_fetch import at, fetch, four_outlets, site  # noqa: F401  (the site fixture)
 

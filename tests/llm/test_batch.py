@@ -19,7 +19,7 @@ import respx
 from pydantic import SecretStr
 from typer.testing import CliRunner
 
-from summarizer.stages.articles import load_articles
+from summarizer.ingest.articles import load_articles
 from summarizer.stages.batch import batch_line, run_batch
 from summarizer.cache.disk import BriefCache
 from summarizer.cli import app

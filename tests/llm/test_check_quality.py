@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from summarizer.cli import app
-from summarizer.stages.english import foreign_language
+from summarizer.ingest.english import foreign_language
 from summarizer.stages.trial import TRIAL_ARTICLE
 from tests.conftest import SEEDS
 from tests.fake_openai import FakeOpenAI

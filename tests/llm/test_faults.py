@@ -22,7 +22,7 @@ import pytest
 from pydantic import SecretStr
 from typer.testing import CliRunner
 
-from summarizer.stages.articles import load_articles
+from summarizer.ingest.articles import load_articles
 from summarizer.cli import app
 from summarizer.config.settings import Settings
 from summarizer.llm.client import LENGTH_REASK, request_bound

@@ -13,7 +13,7 @@ from pydantic import BaseModel
 
 from summarizer.cache import BriefCache, cache_key
 from summarizer.config.settings import resolve_settings
-from summarizer.stages.articles import load_articles
+from summarizer.ingest.articles import load_articles
 from summarizer.stages import summarize as summarize_stage
 from summarizer.stages.summarize import brief_key, summarize_articles
 
@@ -96,7 +96,7 @@ def test_a_run_loads_the_brief_prompt_once_and_asks_with_the_same_keys(monkeypat
 
 
 def test_each_fresh_answer_is_grounded_once_and_its_result_carries_that_same_verdict(monkeypatch: pytest.MonkeyPatch):
-    from summarizer.stages.grounding import verify_brief
+    from summarizer.stages.quality import verify_brief
 
     calls: list[int] = []
 

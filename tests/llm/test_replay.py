@@ -20,7 +20,7 @@ import pytest
 import respx
 from pydantic import SecretStr
 
-from summarizer.stages.articles import load_articles
+from summarizer.ingest.articles import load_articles
 from summarizer.config.settings import Settings, resolve_settings
 from summarizer.errors import ReplayMissError
 from summarizer.llm.client import NO_ENDPOINT_HINT

@@ -197,7 +197,7 @@ def _dated(text: str, published: str, date: str, basis: str) -> Briefing:
     import datetime as dt
 
     from summarizer.models import Article, ArticleBrief, BriefingMeta, BriefResult
-    from summarizer.stages.grounding import verify_brief
+    from summarizer.stages.quality import verify_brief
     from summarizer.stages.merge import merge_briefs
 
     sentence = text.split(". ")[0] + "."

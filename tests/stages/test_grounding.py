@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from summarizer.stages.articles import load_articles
+from summarizer.ingest.articles import load_articles
 from summarizer.models.evidence import MIN_QUOTE_CHARS, locate_quote, mark_cuts, normalize, quote_in_source
 from summarizer.models import GroundingReport
-from summarizer.stages.grounding import verify_brief
+from summarizer.stages.quality import verify_brief
 from summarizer.models import ArticleBrief
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"

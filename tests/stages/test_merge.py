@@ -9,7 +9,7 @@ import datetime as dt
 
 import pytest
 
-from summarizer.stages.articles import Rejection
+from summarizer.ingest.articles import Rejection
 from summarizer.models import GroundingReport
 from summarizer.stages.merge import dates_compatible, merge_briefs, normalize_name
 from summarizer.models import Actor, Article, ArticleBrief, BriefingMeta, Event, Stance

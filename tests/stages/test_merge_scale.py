@@ -18,10 +18,10 @@ import pytest
 import summarizer.stages.merge as merge
 import summarizer.stages.timeline as timeline
 from bench.corpus import make_corpus
-from summarizer.stages.articles import content_id
+from summarizer.ingest.articles import content_id
 from summarizer.cache.disk import BriefCache
 from summarizer.config.settings import Settings
-from summarizer.stages.grounding import verify_brief
+from summarizer.stages.quality import verify_brief
 from summarizer.llm.client import Completion
 from summarizer.models import Article, ArticleBrief, BriefingMeta, ExecutiveSummary, SummaryParagraph
 from summarizer.models import BriefResult

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from summarizer.cli import app
 from summarizer.errors import ConfigError
 from summarizer.models import Digest
-from summarizer.stages.articles import load_articles
+from summarizer.ingest.articles import load_articles
 from summarizer.stages.shard import Shard, parse_shard
 
 N = 24

@@ -19,7 +19,7 @@ from summarizer import Settings
 from summarizer.pipeline import build_briefing
 
 from tests.fake_openai import FakeOpenAI
-from tests.stages.test_story_briefings import write_mixed_folder
+from tests.stories.test_story_briefings import write_mixed_folder
 
 LATE = ("summary", "analysis")
 
@@ -134,7 +134,7 @@ def test_a_request_is_unsent_until_its_body_is_written_or_its_answer_arrives():
 
 
 def test_each_brief_is_warmed_for_grouping_as_it_arrives_and_the_caller_still_hears_every_result(tmp_path, monkeypatch):
-    import summarizer.stages.story_briefings as story_briefings
+    import summarizer.stories.briefings as story_briefings
 
     briefs = write_mixed_folder(tmp_path)
     warmed: list[str] = []
@@ -155,7 +155,7 @@ def test_each_brief_is_warmed_for_grouping_as_it_arrives_and_the_caller_still_he
 
 def test_a_storys_sections_are_renumbered_once_its_analysis_is_in_without_waiting_for_its_summary(tmp_path, monkeypatch):
     """The sections that do not depend on the summary are worked out while the summary is awaited (a long one takes two rounds)."""
-    import summarizer.stages.story_briefings as story_briefings
+    import summarizer.stories.briefings as story_briefings
 
     briefs = write_mixed_folder(tmp_path)
     with FakeOpenAI(briefs=briefs) as plain:

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from summarizer.cli import app
 from summarizer.models.lenient import cut_repeats, unwrap_quote
 from summarizer.pipeline import build_briefing
-from summarizer.stages.english import foreign_language
+from summarizer.ingest.english import foreign_language
 from summarizer.stages.quality import UNTRANSLATED, is_no_evidence
 from tests.conftest import SEEDS
 from tests.fake_openai import WEAK, FakeOpenAI

@@ -62,8 +62,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .articles import outlet_of
-from .matching import normalize_name
+from ..ingest.articles import outlet_of
+from ..models.matching import normalize_name
 from ..models import Article, ArticleBrief
 
 __all__ = [

@@ -11,7 +11,7 @@ import random
 
 import pytest
 
-from summarizer.stages.stories import Story, StoryDoc, cluster_stories, outlet_of, story_doc, story_id
+from summarizer.stories.clustering import Story, StoryDoc, cluster_stories, outlet_of, story_doc, story_id
 
 from tests.conftest import ROOT
 

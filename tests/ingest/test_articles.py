@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from summarizer.stages.articles import (
+from summarizer.ingest.articles import (
     NO_HEADER_NOTE,
     ArticleSet,
     Rejection,
@@ -360,7 +360,7 @@ def test_module_import_does_not_load_the_language_model() -> None:
     import subprocess
     import sys
 
-    code = "import sys, summarizer.stages.articles; print('py3langid' in sys.modules, 'charset_normalizer' in sys.modules)"
+    code = "import sys, summarizer.ingest.articles; print('py3langid' in sys.modules, 'charset_normalizer' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=Path(__file__).resolve().parents[2])
     assert out.stdout.split() == ["False", "False"]

@@ -24,9 +24,9 @@ from ..cache import Cache
 from ..cache.base import Claim, keep_alive, wait_for_claim
 from ..config.settings import Settings
 from ..errors import AuthError, LLMError, ModelNotFoundError
-from ..llm.client import LLMClient
-from ..llm.cost import Budget, estimate_tokens
-from ..llm.replay import RequestKey
+from .client import LLMClient
+from .cost import Budget, estimate_tokens
+from .replay import RequestKey
 from ..models import CachedAnswer
 from ..models.base import ResponseModel
 

@@ -21,9 +21,9 @@ from pydantic import SecretStr
 from summarizer.config.settings import Settings
 from summarizer.errors import AuthError
 from summarizer.pipeline import brief_shard, build_briefing
-from summarizer.stages import articles as articles_module
-from summarizer.stages.articles import ArticleReader, detect_language, load_articles
-from summarizer.stages.languages import Languages
+from summarizer.ingest import articles as articles_module
+from summarizer.ingest.articles import ArticleReader, detect_language, load_articles
+from summarizer.ingest.languages import Languages
 from summarizer.stages.shard import Shard
 from tests.conftest import ROOT, SEEDS
 from tests.fake_openai import FakeOpenAI
@@ -205,8 +205,8 @@ def test_a_detector_that_dies_leaves_the_rest_to_this_process(tmp_path):
 
 def test_the_pipeline_module_leaves_the_later_stages_unloaded():
     """What runs after the articles is imported while their answers come in, not before the first request."""
-    later = ["summarizer.stages.analysis", "summarizer.stages.merge", "summarizer.stages.synthesis", "summarizer.stages.story_briefings",
-             "summarizer.stages.stories", "summarizer.models.briefing", "summarizer.models.digest", "summarizer.render.markdown",
+    later = ["summarizer.stages.analysis", "summarizer.stages.merge", "summarizer.stages.synthesis", "summarizer.stories.briefings",
+             "summarizer.stories.clustering", "summarizer.models.briefing", "summarizer.models.digest", "summarizer.render.markdown",
              "openai", "instructor", "py3langid"]
     code = f"import sys, summarizer.cli, summarizer.pipeline; print([m for m in {later!r} if m in sys.modules])"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)

@@ -1,4 +1,4 @@
-"""When two things are the same: names, events, stance targets; and the fence around quoted input.
+"""When two things are the same: names, events, stance targets.
 
 merge (one briefing), analysis (stance changes, account checks) and digest (what is new since
 earlier days) ask the same questions, so they share these answers and thresholds:
@@ -16,7 +16,6 @@ earlier days) ask the same questions, so they share these answers and thresholds
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
@@ -26,7 +25,7 @@ from rapidfuzz import fuzz, utils
 
 __all__ = [
     "ACTOR_MATCH", "EVENT_MATCH", "MIN_TEXT_SIMILARITY", "TARGET_MATCH",
-    "dates_compatible", "escape_closing_tag", "event_similarity", "name_words", "normalize_name", "processed_words", "same_actor", "same_target", "target_similarity",
+    "dates_compatible", "event_similarity", "name_words", "normalize_name", "processed_words", "same_actor", "same_target", "target_similarity",
 ]
 
 ACTOR_MATCH = 90.0  # fuzz.ratio of two normalised names
@@ -102,12 +101,3 @@ def same_target(a: str, b: str) -> bool:
     """Whether two stance targets are the same topic (see TARGET_MATCH)."""
     return target_similarity(a, b) >= TARGET_MATCH
 
-
-@lru_cache(maxsize=16)
-def _closing(tag: str) -> re.Pattern[str]:
-    return re.compile(rf"<(\s*)/(\s*{re.escape(tag)})", re.IGNORECASE)
-
-
-def escape_closing_tag(text: str, tag: str) -> str:
-    """Neutralise every spelling of `</tag>` in untrusted text put inside a <tag> fence ('</article' -> '<\\/article')."""
-    return _closing(tag).sub(r"<\1\\/\2", text)

@@ -16,8 +16,8 @@ from summarizer import Settings, bundled_fixtures_dir
 from summarizer.models import Account, Quote, StoryBriefing, SummaryParagraph, TimelineEntry
 from summarizer.pipeline import build_briefing
 from summarizer.render.markdown import render_json, render_markdown
-from summarizer.stages.story_briefings import rank_stories, remap_refs
-from summarizer.stages.stories import story_id
+from summarizer.stories.briefings import rank_stories, remap_refs
+from summarizer.stories.clustering import story_id
 
 from tests.conftest import SEEDS
 

@@ -1,6 +1,6 @@
 """Stories -> a briefing per story: each story's briefs merged, summarized and compared on their own.
 
-`group_results` clusters the briefed articles into stories (`stories.cluster_stories`, no LLM
+`group_results` clusters the briefed articles into stories (`clustering.cluster_stories`, no LLM
 call). `brief_story` runs, for one story, what the pipeline runs for a whole folder: merge (with
 the story's own numbering 1..k, so every prompt holds only that story's sources and no prompt
 grows with the number of stories), the executive summary and the cross-source analysis; then
@@ -25,9 +25,9 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 from ..models import Briefing, BriefResult, Note, Source, StoryBriefing, SummaryParagraph
-from .matching import normalize_name, processed_words
-from .stories import Story, cluster_stories, story_doc
-from .stories import warm as warm_story
+from ..models.matching import normalize_name, processed_words
+from .clustering import Story, cluster_stories, story_doc
+from .clustering import warm as warm_story
 
 __all__ = ["group_results", "remap_refs", "story_parts", "story_sections", "rank_stories", "lead_of", "with_stories", "warm", "LEAD_CHARS"]
 

@@ -2,7 +2,7 @@
 
 A streamed run sends its first article while the rest are still being read: `ArticleStream`
 yields each new article as soon as it is read and its language known (from the cache, else
-detected, see stages/languages.py), with the same rejections and duplicates as `load_articles`.
+detected, see ingest/languages.py), with the same rejections and duplicates as `load_articles`.
 """
 
 from __future__ import annotations

@@ -7,7 +7,8 @@ import re
 import pytest
 
 from summarizer.models.brief import date_precision
-from summarizer.stages.matching import escape_closing_tag, same_actor, same_target
+from summarizer.llm.prompts import escape_closing_tag
+from summarizer.models.matching import same_actor, same_target
 
 
 @pytest.mark.parametrize(("a", "b", "same"), [

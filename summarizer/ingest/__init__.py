@@ -1,0 +1,1 @@
+"""Articles in: one file read (articles), all of a run's files read or streamed (reading), their languages detected ahead of need (languages), and whether a text is English (english, the check every English field of an answer passes). Untrusted input ends here."""

@@ -1,0 +1,1 @@
+"""A run's briefs grouped into stories (clustering) and each story's briefing parts (briefings)."""
