@@ -115,6 +115,15 @@ def test_readme_starts_with_the_two_newcomer_commands():
     assert block[1] in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
 
 
+def test_readme_says_what_brief_is_and_which_python_it_needs_before_any_command():
+    text = README.read_text(encoding="utf-8")
+    before = text[: text.index("```")]
+    assert "turns news articles in any language into one English intelligence briefing" in before
+    needed = re.search(r'requires-python = ">=(\d+\.\d+)"', (ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert needed and f"Python {needed.group(1)} or newer" in before
+    assert "pytest" not in before and " CI" not in before, "tests and CI come after what brief does"
+
+
 def test_the_readme_is_short_and_its_links_resolve():
     text = README.read_text(encoding="utf-8")
     assert len(text.splitlines()) <= 220, "the README fits on a screen or three; move detail into docs/"
