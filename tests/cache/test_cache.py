@@ -293,3 +293,17 @@ def test_a_cached_answer_still_tells_which_fields_the_model_left_out(tmp_path: P
         cache.close()
     assert back == fresh
     assert back.model_fields_set == fresh.model_fields_set == {"source", "claim", "quote"}
+
+
+def test_a_briefing_answered_wholly_from_the_cache_says_so_instead_of_naming_a_dead_endpoint(tmp_path: Path):
+    from tests.fake_openai import FakeOpenAI
+
+    with FakeOpenAI() as server:
+        args = [str(SEEDS), "--cache-dir", str(tmp_path / "cache"), "--base-url", server.base_url, "--api-key", "sk-test-0123456789"]
+        assert CliRunner().invoke(app, [*args, "-o", str(tmp_path / "live.md")]).exit_code == 0
+    # the server is gone now; every answer is in the cache
+    again = CliRunner().invoke(app, [*args, "-o", str(tmp_path / "cached.md")])
+    assert again.exit_code == 0, again.stderr
+    header = (tmp_path / "cached.md").read_text(encoding="utf-8").splitlines()[2]
+    assert f"via the cache (every answer from an earlier run; nothing sent to `{server.base_url}`)" in header
+    assert f"via `{server.base_url}`" in (tmp_path / "live.md").read_text(encoding="utf-8").splitlines()[2]

@@ -59,7 +59,7 @@ def test_a_failed_and_a_rejected_file_leave_a_briefing_of_the_others(fake_openai
     lines = _not_included(markdown)
     assert len(lines) == 2
     assert lines[0] == "- `zz_header_only.txt` rejected: header only: no article text after the date; add the text or remove the file"
-    assert lines[1].startswith(f"- `{SEED_FILES[0]}` failed: HTTP 500: The server had an error after 3 request(s) to http&#58;//127.0.0.1:")
+    assert lines[1].startswith(f"- `{SEED_FILES[0]}` failed: HTTP 500: The server had an error after 3 request(s) to `http://127.0.0.1:")
     briefing = Briefing.model_validate_json(js.read_text(encoding="utf-8"))
     assert [s.file for s in briefing.sources] != [] and SEED_FILES[0] not in {s.file for s in briefing.sources}
     assert {(n.kind, n.file) for n in briefing.notes if n.kind in ("failed", "rejected")} == {

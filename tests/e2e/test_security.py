@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from summarizer.cli import app
@@ -105,7 +106,9 @@ def test_markup_from_articles_and_the_model_is_escaped_in_markdown_and_json(tmp_
     assert set(re.findall(r"<\s*/?\s*([a-zA-Z]+)", markdown)) <= {"details", "summary"}, "no HTML from the source"
     assert "javascript:" not in markdown.lower()
     assert not re.search(r"(?<!\\)\]\(", markdown) and "![" not in markdown, "no links or images: brackets are escaped"
-    assert "https://" not in markdown and "http://" not in markdown, "no clickable URLs"
+    outside_code = re.sub(r"`[^`]*`", "", markdown)
+    assert "https://" not in outside_code and "http://" not in outside_code, "no clickable URLs: a URL is shown in a code span"
+    assert "`https://evil.example/p.png`" in markdown
     assert not any(line.startswith(("## injected", "# not")) for line in markdown.splitlines())
     raw_json = js.read_text(encoding="utf-8")
     assert "<" not in raw_json and ">" not in raw_json
@@ -162,3 +165,18 @@ def test_the_key_is_redacted_from_errors_raised_to_library_callers(tmp_path):
             assert exc.__cause__ is None and exc.__suppress_context__, "no chained exception carries the key"
         else:
             raise AssertionError("a 401 must raise AuthError")
+
+
+@pytest.mark.parametrize(("text", "markdown"), [
+    ("set OPENAI_BASE_URL or run `brief check`", "set OPENAI_BASE_URL or run `brief check`"),
+    ("cannot connect to http://127.0.0.1:18799/v1 (refused).", "cannot connect to `http://127.0.0.1:18799/v1` (refused)."),
+    ("001_dbcce7b43ab26e22.txt", "001_dbcce7b43ab26e22.txt"),
+    ("_stressed_ and *bold* a|b [x](y) <b>", r"\_stressed\_ and \*bold\* a\|b \[x\](y) &lt;b&gt;"),
+    ("# not a heading, #1 of 2", r"\# not a heading, #1 of 2"),
+    ("![px](https://evil.example/p.png)", r"!\[px\](`https://evil.example/p.png`)"),
+    ("`javascript:alert(1)` and javascript:alert(2)", r"\`javascript&#58;alert(1)\` and javascript&#58;alert(2)"),
+])
+def test_markdown_escapes_only_what_would_change_its_meaning(text, markdown):
+    from summarizer.render.sections import escape_md
+
+    assert escape_md(text) == markdown
