@@ -269,7 +269,7 @@ def test_an_endpoint_failing_every_request_fails_each_article_fast_and_loses_not
     assert all("HTTP 500: The server had an error" in line for line in failed)
     assert "1 of 5 articles briefed; 4 failed;" in down.stderr
     briefing = (tmp_path / "briefing.md").read_text(encoding="utf-8")
-    assert f"| [1] | {SEED_FILES[0].replace('_', chr(92) + '_')} |" in briefing
+    assert f"| [1] | {SEED_FILES[0]} |" in briefing  # an underscore inside a name is no emphasis: shown as written
     not_included = briefing.split("## Not included", 1)[1].split("## Notes", 1)[0]
     assert all(f"`{name}` failed: " in not_included for name in SEED_FILES[1:])
 
