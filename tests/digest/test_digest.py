@@ -418,9 +418,9 @@ def test_ctrl_c_in_a_backfill_keeps_the_finished_days_says_so_and_the_index_list
     from tests.conftest import ROOT
 
     out = tmp_path / "dg"
-    fake_openai.latency = 1.0
+    fake_openai.latency = 3.0  # the days after 2025-09-03 still take 9 s of answers: the signal lands in them even on a loaded machine
     command = [sys.executable, "-m", "summarizer", "digest", str(SEEDS), "--since", "2025-09-03", "--until", "2025-12-22", "--skip-empty",
-               "--out", str(out), *cli_args(fake_openai, tmp_path), "-c", "1", "--timeout", "10"]
+               "--out", str(out), *cli_args(fake_openai, tmp_path), "-c", "1", "--timeout", "30"]
     proc = subprocess.Popen(command, cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(ROOT)},
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 60
