@@ -422,7 +422,8 @@ def test_ctrl_c_in_a_backfill_keeps_the_finished_days_says_so_and_the_index_list
     command = [sys.executable, "-m", "summarizer", "digest", str(SEEDS), "--since", "2025-09-03", "--until", "2025-12-22", "--skip-empty",
                "--out", str(out), *cli_args(fake_openai, tmp_path), "-c", "1", "--timeout", "30"]
     proc = subprocess.Popen(command, cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(ROOT)},
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # as a shell starts it, whatever the test runner ignores
     deadline = time.monotonic() + 60
     while not (out / "2025-09-03.md").exists() and time.monotonic() < deadline:
         time.sleep(0.05)
