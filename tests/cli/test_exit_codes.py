@@ -91,7 +91,8 @@ def exit_130(tmp_path, fake_openai):
     fake_openai.latency = 1.0  # the signal must land while answers are still awaited, even on a loaded machine (--timeout 10: none is resent)
     command = [sys.executable, "-m", "summarizer", str(SEEDS), *cli_args(fake_openai, tmp_path), "-c", "1", "--timeout", "10", "-o", str(tmp_path / "b.md")]
     proc = subprocess.Popen(command, cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(ROOT)},
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # as a shell starts it, whatever the test runner ignores
     deadline = time.monotonic() + 60
     while fake_openai.count < 3 and time.monotonic() < deadline:
         time.sleep(0.05)
