@@ -28,7 +28,7 @@ from typer.testing import CliRunner
 
 from summarizer.cli import app
 from summarizer.config.model import Settings
-from summarizer.llm.client import request_bound
+from summarizer.llm.chain import request_bound
 from tests.fake_openai import FakeOpenAI
 
 MIXES = {"429 every 3rd + 500 every 5th": {3: "429:0", 5: "500"}, "cut off every 4th": {4: "length"}}

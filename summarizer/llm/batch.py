@@ -13,7 +13,8 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..errors import AuthError, LLMError
-from .client import EndpointError, LLMClient, describe_error, is_transient, root_cause
+from .client import LLMClient
+from .faults import EndpointError, describe_error, is_transient, root_cause
 
 if TYPE_CHECKING:  # pragma: no cover
     import httpx

@@ -34,7 +34,7 @@ from ..llm.cost import Budget, Reservation, estimate_tokens
 from ..errors import ConfigError
 from ..llm.batch import BatchApi, BatchNotFound
 from .quality import reviewed_result
-from ..llm.client import chat_request_body
+from ..llm.modes import chat_request_body
 from ..llm.prompts import short_hash
 from ..models import Article, ArticleBrief
 from ..models import BriefResult, CachedBrief, RunStats

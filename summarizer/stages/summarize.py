@@ -31,7 +31,8 @@ from ..llm.cost import Budget, budget_for
 from ..llm.ask import Question, ask
 from .quality import english_problems, reviewed_result, verify_brief
 from ..llm.prompts import escape_closing_tag
-from ..llm.client import EndpointError, EndpointUnreachableError, LLMClient
+from ..llm.client import LLMClient
+from ..llm.faults import EndpointError, EndpointUnreachableError
 from ..llm.prompts import Prompt, load_prompt, schema_hash
 from ..llm.replay import RequestKey
 from ..models import Article, ArticleBrief, BriefResult, CachedBrief, GroundingReport, RunStats

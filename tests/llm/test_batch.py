@@ -25,7 +25,7 @@ from summarizer.cache.disk import BriefCache
 from summarizer.cli import app
 from summarizer.config.settings import Settings, bundled_fixtures_dir
 from summarizer.errors import ConfigError, LLMError
-from summarizer.llm.client import chat_request_body
+from summarizer.llm.modes import chat_request_body
 from summarizer.pipeline import build_briefing
 from summarizer.llm.replay import KEY_HEADER, load_recordings
 from summarizer.models import ArticleBrief

@@ -1,6 +1,6 @@
 """Endpoint faults, each through real HTTP against the fake server (tests/fake_openai.py).
 
-Retry policy under test (summarizer/llm/client.py): a transport fault (429, 5xx, reset, timeout)
+Retry policy under test (summarizer/llm/retry.py, summarizer/llm/client.py): a transport fault (429, 5xx, reset, timeout)
 resends that one HTTP request, with backoff and jitter, honouring Retry-After, at most
 `max_attempts` times and never past `max_elapsed`; the re-ask chain it belongs to survives.
 Validation failures are re-asked with the error, `max_reasks` times; an answer cut off by the
@@ -25,7 +25,7 @@ from typer.testing import CliRunner
 from summarizer.ingest.articles import load_articles
 from summarizer.cli import app
 from summarizer.config.settings import Settings
-from summarizer.llm.client import LENGTH_REASK, request_bound
+from summarizer.llm.chain import LENGTH_REASK, request_bound
 from summarizer.stages.summarize import summarize_articles
 from tests.conftest import SEED_FILES, SEEDS
 from tests.fake_openai import FakeOpenAI

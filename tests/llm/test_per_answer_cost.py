@@ -35,9 +35,9 @@ def _articles():
 def test_instructor_walks_each_response_model_for_async_validators_once_not_on_every_request(monkeypatch: pytest.MonkeyPatch):
     from instructor.v2.validation import async_validators
 
-    from summarizer.llm import client as client_module
+    from summarizer.llm import modes as client_module
 
-    client_module._check_async_validators_once()
+    client_module.check_async_validators_once()
     check = async_validators.reject_async_validators
     assert getattr(check, "brief_once", False), "instructor's check is replaced where instructor looks it up"
     walks: Counter[object] = Counter()
@@ -59,9 +59,9 @@ def test_a_response_model_with_an_instructor_async_validator_is_still_refused_on
     from instructor.v2.validation import async_validators
     from instructor.v2.validation.async_validators import async_field_validator
 
-    from summarizer.llm import client as client_module
+    from summarizer.llm import modes as client_module
 
-    client_module._check_async_validators_once()
+    client_module.check_async_validators_once()
 
     class Checked(BaseModel):
         name: str

@@ -22,7 +22,7 @@ from summarizer.ingest.articles import content_id
 from summarizer.cache.disk import BriefCache
 from summarizer.config.settings import Settings
 from summarizer.stages.quality import verify_brief
-from summarizer.llm.client import Completion
+from summarizer.llm.chain import Completion
 from summarizer.models import Article, ArticleBrief, BriefingMeta, ExecutiveSummary, SummaryParagraph
 from summarizer.models import BriefResult
 from summarizer.llm.context import input_room, prompt_tokens
