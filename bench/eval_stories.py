@@ -29,7 +29,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from summarizer.stories.clustering import StoryDoc, cluster_stories
+from summarizer.stories.clustering import cluster_stories
+from summarizer.stories.features import StoryDoc
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from make_story_corpus import make_records

@@ -16,7 +16,8 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 
 from ..models import Digest, DigestStory, NewEvent, StanceRow, StoryBriefing, TimelineEntry
-from ..stories.clustering import StoryDoc, cluster_stories
+from ..stories.clustering import cluster_stories
+from ..stories.features import StoryDoc
 
 __all__ = ["carry_stories"]
 

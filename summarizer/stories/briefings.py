@@ -26,8 +26,9 @@ from pydantic import BaseModel
 
 from ..models import Briefing, BriefResult, Note, Source, StoryBriefing, SummaryParagraph
 from ..models.matching import normalize_name, processed_words
-from .clustering import Story, cluster_stories, story_doc
-from .clustering import warm as warm_story
+from .clustering import Story, cluster_stories
+from .features import story_doc
+from .features import warm as warm_story
 
 __all__ = ["group_results", "remap_refs", "story_parts", "story_sections", "rank_stories", "lead_of", "with_stories", "warm", "LEAD_CHARS"]
 
