@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from summarizer.stages.analysis import analyze_deterministic, check_analysis, make_divergence
+from summarizer.stages.agreement import make_divergence
+from summarizer.stages.analysis import analyze_deterministic, check_analysis
 from summarizer.cli import app
 from summarizer.config.settings import resolve_settings
 from summarizer.models.evidence import quote_in_source
