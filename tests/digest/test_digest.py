@@ -383,7 +383,7 @@ def _earlier(day: dt.date, *stances):  # type: ignore[no-untyped-def]
     ("2025-10", "stated", True),  # the same month as October's: not wholly before it
 ])
 def test_a_stance_recalled_from_before_the_earlier_one_is_no_shift(date: str | None, basis: str, shift: bool):
-    from summarizer.digest.build import compare_with_earlier
+    from summarizer.digest.compare import compare_with_earlier
 
     october = _earlier(dt.date(2025, 10, 10), _row("conciliatory"))
     _, _, shifts = compare_with_earlier([], [_row("hostile", date, basis)], [october], dt.date(2025, 12, 22))  # type: ignore[list-item]
