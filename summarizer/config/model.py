@@ -20,18 +20,20 @@ or BRIEF_API_KEY.
 from __future__ import annotations
 
 import hashlib
-import re
-from collections.abc import Callable
-from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, SecretStr, ValidationInfo, field_validator
 
-from ..errors import ConfigError
 from .catalog import MIN_INPUT_ROOM, list_price, window_label
+from .knobs import Help, Knob
 from .providers import OPENAI_URL, PROVIDERS
+from .secrets import mask_secret, redact_key
+from .values import (
+    MODES, PRICE_KEYS, SCHEMA_MODES, FolderPath, Mode, NotNegative, Positive, format_duration, parse_duration, read_duration, read_prices,
+    read_redis_url, without_userinfo,
+)
 
 __all__ = [
     "MODES",
@@ -52,35 +54,7 @@ __all__ = [
     "parse_duration",
 ]
 
-MODES = ("tools", "json", "md_json", "json_schema", "json_object_schema")
-SCHEMA_MODES = ("json_schema", "json_object_schema")  # modes that send the answer's JSON Schema: the server decodes only JSON fitting it
 DEFAULT_MODEL = "gpt-4o-mini"
-PRICE_KEYS = ("input_per_mtok", "output_per_mtok")  # USD per million tokens
-
-
-@dataclass(frozen=True)
-class Knob:
-    """How a user sets one Settings field; the field's description is its help text.
-
-    The config-file key is the field's name. A field with a Knob is a user setting: `config show`
-    lists it, brief.toml may set it, and, with a `flag`, the commands it applies to take it as an
-    option generated from this Knob (summarizer/cli/options.py); the README's settings table is
-    generated from the same fields.
-    """
-
-    flag: str | None = None  # the CLI flag, named in errors; a bool field's flag switches it away from its default
-    env: str | None = None  # the environment variable, if any
-    file: bool = True  # may be set in brief.toml
-    show: bool | Callable[[Settings], str] = True  # a `brief config show` row (a callable formats its value)
-    unit: str = ""  # shown after the value, e.g. "s"
-    short: str | None = None  # a one-letter alias of the flag, e.g. "-m"
-    default_text: str | None = None  # the default as help and README say it, where the value alone would not tell
-    text: bool = False  # the flag takes text that the field's validator reads (e.g. a duration like 7d)
-
-
-def Help(text: str) -> Any:  # noqa: N802  (a marker beside Knob, like pydantic's Field)
-    """The field's description: the help of its flag, the README's settings table, the JSON schema."""
-    return Field(description=text)
 
 
 def default_cache_dir() -> Path:
@@ -96,38 +70,6 @@ def bundled_fixtures_dir() -> Path:
     return packaged if packaged.is_dir() else Path(__file__).parents[2] / "fixtures"
 
 
-def mask_secret(value: str | SecretStr | None) -> str:
-    """'sk-proj-abcd…7890' -> 'sk-…7890'; short values become '********'; None -> '(none)'."""
-    if value is None:
-        return "(none)"
-    raw = value.get_secret_value() if isinstance(value, SecretStr) else value
-    return f"{raw[:3]}…{raw[-4:]}" if len(raw) >= 16 else "********"
-
-
-_KEYLIKE = re.compile(r"[A-Za-z0-9_\-*.]{8,}")
-
-
-def redact_key(text: str, key: str | SecretStr | None, replacement: str | None = None) -> str:
-    """`text` with the key replaced (by `mask_secret(key)` unless `replacement` is given), whether a
-    server echoes it whole or half-masked as OpenAI does ('sk-proj-abc*********wxyz')."""
-    raw = key.get_secret_value() if isinstance(key, SecretStr) else key
-    if not raw or len(raw) < 6:
-        return text
-    shown = mask_secret(raw) if replacement is None else replacement
-
-    def hide(match: re.Match[str]) -> str:
-        token = match.group(0).rstrip(".")
-        if raw in token:
-            return match.group(0).replace(raw, shown)
-        if "*" in token:
-            head, tail = token.split("*", 1)[0], token.rsplit("*", 1)[1]
-            if len(head) + len(tail) >= 4 and raw.startswith(head) and raw.endswith(tail):
-                return shown + match.group(0)[len(token):]
-        return match.group(0)
-
-    return _KEYLIKE.sub(hide, text.replace(raw, shown))
-
-
 def recordings_fingerprint(directory: Path) -> str:
     """A hash of every recording in `directory`: editing or re-recording one changes it."""
     digest = hashlib.sha256()
@@ -138,108 +80,6 @@ def recordings_fingerprint(directory: Path) -> str:
         except OSError:
             continue
     return digest.hexdigest()[:12]
-
-
-def _without_userinfo(url: str) -> str:
-    """Drop `user:password@` from a URL so it can be shown and logged."""
-    from urllib.parse import urlsplit, urlunsplit
-
-    parts = urlsplit(url)
-    if "@" not in parts.netloc:
-        return url
-    return urlunsplit(parts._replace(netloc="***@" + parts.netloc.rsplit("@", 1)[1]))
-
-
-# ------------------------------------------------------------------ validators of single fields
-
-
-def _mode(value: Any) -> Any:
-    text = str(value).strip().lower()
-    if text not in MODES:
-        raise ValueError(f"mode must be one of: {', '.join(MODES)}")
-    return text
-
-
-def _path(value: Any) -> Any:
-    return Path(value).expanduser() if isinstance(value, (str, Path)) else value
-
-
-def _prices(raw: Any) -> dict[str, dict[str, float]]:
-    example = '[prices."gpt-4o-mini"] input_per_mtok = 0.15, output_per_mtok = 0.60'
-    if not isinstance(raw, dict):
-        raise ValueError(f"prices must be a table per model, e.g. {example}")
-    prices: dict[str, dict[str, float]] = {}
-    for model, entry in raw.items():
-        if not isinstance(entry, dict) or set(entry) != set(PRICE_KEYS):
-            got = sorted(entry) if isinstance(entry, dict) else type(entry).__name__
-            raise ValueError(f"prices for {model!r} need exactly {' and '.join(PRICE_KEYS)} (USD per million tokens), got {got}; e.g. {example}")
-        for name, value in entry.items():
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-                raise ValueError(f"prices.{model}.{name} must be a number >= 0 (USD per million tokens), got {value!r}")
-        prices[model] = {name: float(entry[name]) for name in PRICE_KEYS}
-    return prices
-
-
-_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
-
-
-def _seconds(value: Any) -> float:
-    """Seconds from a number or '90s', '30m', '12h', '7d'; ValueError saying what a duration is otherwise."""
-    import re
-
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        seconds = float(value)
-    else:
-        match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*", str(value).lower())
-        if match is None:
-            raise ValueError("a duration like 3600, 90s, 30m, 12h or 7d")
-        seconds = float(match.group(1)) * _UNITS[match.group(2)]
-    if seconds <= 0:
-        raise ValueError("more than 0")
-    return seconds
-
-
-def parse_duration(value: Any, what: str, example: str) -> float:
-    """Seconds from a number or '90s', '30m', '12h', '7d'; ConfigError naming `example` otherwise."""
-    try:
-        return _seconds(value)
-    except ValueError as exc:
-        leave = ", or leave it out" if str(exc) == "more than 0" else ""
-        raise ConfigError(f"{what} must be {exc}, got {value!r}; e.g. {example}{leave}") from None
-
-
-def format_duration(seconds: float) -> str:
-    """A duration as one would write it: 2592000 -> '30d', 5400 -> '90m', 90 -> '90s' (never '2.592e+06s')."""
-    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
-        if seconds >= size and float(seconds / size).is_integer():
-            return f"{int(seconds // size)}{unit}"
-    return f"{int(seconds)}s" if float(seconds).is_integer() else f"{seconds:.3f}".rstrip("0") + "s"
-
-
-def _duration(name: str) -> BeforeValidator:
-    def validate(value: Any) -> Any:
-        if value is None:
-            return None
-        try:
-            return _seconds(value)
-        except ValueError as exc:
-            raise ValueError(f"{name} must be {exc}") from None
-
-    return BeforeValidator(validate)
-
-
-def _redis_url(value: Any) -> Any:
-    """A Redis URL for the shared cache ('' means none); the message never shows its password."""
-    if value is None or isinstance(value, SecretStr):
-        return value
-    from ..util.urls import is_redis_url, masked_url
-
-    url = str(value).strip()
-    if not url:
-        return None
-    if not is_redis_url(url):
-        raise ValueError(f"cache_url {masked_url(url)!r} is not a Redis URL; write it as redis://host:6379/0 (rediss:// for TLS), or use --cache-dir for a folder")
-    return url
 
 
 def _show_cache_dir(s: Settings) -> str:
@@ -270,12 +110,6 @@ def _show_prices(s: Settings) -> str:
     return f"{s.model}: in {price.input:g}, out {price.output:g} USD/Mtok (built in: OpenAI's list price)"
 
 
-Mode = Annotated[str, BeforeValidator(_mode)]
-FolderPath = Annotated[Path, BeforeValidator(_path)]
-Positive = Field(gt=0)
-NotNegative = Field(ge=0)
-
-
 class Settings(BaseModel):
     """Everything a run needs to know about the endpoint, the cache and the limits.
 
@@ -300,13 +134,13 @@ class Settings(BaseModel):
     # --- the cache and the work
     cache_dir: Annotated[FolderPath, Knob("--cache-dir", "BRIEF_CACHE_DIR", show=_show_cache_dir, default_text="the user cache dir"), Help(
         "Cache folder.")] = Field(default_factory=default_cache_dir)
-    cache_url: Annotated[SecretStr | None, BeforeValidator(_redis_url), Knob("--cache-url", "BRIEF_CACHE_URL", show=lambda s: s.cache_location if s.cache_url else "(none)"), Help(
+    cache_url: Annotated[SecretStr | None, BeforeValidator(read_redis_url), Knob("--cache-url", "BRIEF_CACHE_URL", show=lambda s: s.cache_location if s.cache_url else "(none)"), Help(
         "Shared Redis cache instead of the folder, e.g. redis://host:6379/0 (rediss:// for TLS); its password is never shown.")] = None
-    cache_ttl: Annotated[float | None, _duration("cache_ttl"), Knob("--cache-ttl", "BRIEF_CACHE_TTL", text=True, default_text="never",
+    cache_ttl: Annotated[float | None, read_duration("cache_ttl"), Knob("--cache-ttl", "BRIEF_CACHE_TTL", text=True, default_text="never",
                                                                     show=lambda s: "(never expires)" if s.cache_ttl is None else format_duration(s.cache_ttl)), Help(
         "Cache entries written now expire after this long: seconds, or 30m, 12h, 7d.")] = None
     use_cache: Annotated[bool, Knob("--no-cache", file=False, show=False), Help("Neither read nor write the cache.")] = True
-    cache_lease: Annotated[float, _duration("cache_lease"), Knob(env="BRIEF_CACHE_LEASE", unit="s"), Help(
+    cache_lease: Annotated[float, read_duration("cache_lease"), Knob(env="BRIEF_CACHE_LEASE", unit="s"), Help(
         "Seconds a worker's claim on an article lasts unless renewed (cache_url shared by several workers).")] = 30.0
     concurrency: Annotated[int, Field(ge=1), Knob("--concurrency", "BRIEF_CONCURRENCY", short="-c"), Help("Requests in flight at once.")] = 8
     # --- retries
@@ -340,7 +174,7 @@ class Settings(BaseModel):
         "Below this share of evidence quotes verified (or with most articles degraded), the run says the model looks too weak and exits 2; 0: never.")] = 0.5
     batch: Annotated[bool, Knob("--batch", file=False, show=False), Help(
         "Send the articles through the OpenAI Batch API (half price, results within 24 h); rerunning resumes a pending batch.")] = False
-    prices: Annotated[dict[str, dict[str, float]], BeforeValidator(_prices), Knob(show=_show_prices, default_text="built in for OpenAI's models on OpenAI's endpoint"), Help(
+    prices: Annotated[dict[str, dict[str, float]], BeforeValidator(read_prices), Knob(show=_show_prices, default_text="built in for OpenAI's models on OpenAI's endpoint"), Help(
         'USD per million tokens per model, as [prices."<model>"] input_per_mtok = 0.15, output_per_mtok = 0.60.')] = Field(default_factory=dict)
     # --- set per run, not in the config file
     replay_dir: Annotated[Path | None, Knob("--replay", file=False, show=False), Help(
@@ -374,7 +208,7 @@ class Settings(BaseModel):
             if self.replay_is_default:
                 return "replay:bundled fixtures/"
             return f"replay:{self.replay_dir}"
-        return _without_userinfo(self.base_url) if self.base_url else OPENAI_URL
+        return without_userinfo(self.base_url) if self.base_url else OPENAI_URL
 
     @property
     def local_server(self) -> bool:

@@ -20,7 +20,7 @@ from pydantic import ValidationError
 
 from ..errors import ConfigError
 from .providers import ENDPOINT_KEY_ENV, OPENAI_HOST, Provider, get_provider, key_allowed_for, preset_base_url
-from .model import _without_userinfo  # the URL as it may be shown
+from .values import without_userinfo  # the URL as it may be shown
 from .model import (  # noqa: F401  (re-exported: the settings API lives here)
     DEFAULT_MODEL,
     MODES,
@@ -260,7 +260,7 @@ def resolve_settings(
     key_withheld = None
     if key_env and not key_allowed_for(key_hosts, values.get("base_url")):
         if env.get(key_env):
-            key_withheld = (f"{key_env} is set but only ever sent to {' or '.join(key_hosts)}, not to {_without_userinfo(values['base_url'])}; "
+            key_withheld = (f"{key_env} is set but only ever sent to {' or '.join(key_hosts)}, not to {without_userinfo(values['base_url'])}; "
                             f"to use a key there pass --api-key or set {ENDPOINT_KEY_ENV}")
         key_env = ENDPOINT_KEY_ENV
     if "api_key" in flags:
