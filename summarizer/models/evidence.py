@@ -30,8 +30,8 @@ _BREAK = re.compile(r"\s*\n\s*")  # a line break ends a paragraph
 
 def normalize(text: str) -> str:
     """Fold the differences a faithful copy may still have: case, quotes, dashes, spacing."""
-    text = unicodedata.normalize("NFKC", text).translate(_QUOTES).casefold()
-    return _SPACE.sub(" ", text).strip()
+    # split() splits on exactly what the regex \s+ matches (str.isspace): one space between words, none at the edges
+    return " ".join(unicodedata.normalize("NFKC", text).translate(_QUOTES).casefold().split())
 
 
 def quote_in_source(quote: str, source: str, *, normalized_source: str | None = None) -> bool:
@@ -82,9 +82,24 @@ def _paragraphs(source: str) -> tuple[str, ...]:
     return tuple(normalize(p) for p in _BREAK.split(source) if p.strip())
 
 
+def _verbatim_in_a_line(quote: str, source: str) -> bool:
+    """`quote` occurs character for character within one line of `source`, and starts and ends on ASCII characters.
+
+    Then its normalised form is inside that line's: no paragraph break to mark. ASCII characters never
+    compose with their neighbours under NFKC, so the quote normalises alone as it does within its line;
+    case folding and space folding work character by character. The common case, decided without
+    normalising the quote or the source's paragraphs.
+    """
+    start = source.find(quote)
+    if start == -1 or not quote or "\n" in quote:
+        return False
+    end = start + len(quote)
+    return quote[0].isascii() and (end == len(source) or source[end].isascii())
+
+
 def mark_cuts(quote: str, source: str) -> str:
     """`quote` as the source has it: when it runs across a paragraph break, its paragraphs joined by " […] "; else unchanged."""
-    if "\n" not in source or _CUT.search(quote):
+    if "\n" not in source or _CUT.search(quote) or _verbatim_in_a_line(quote, source):
         return quote
     needle = normalize(quote).strip(_EDGE)
     bare = _SPACE.sub(" ", needle.replace('"', "")).strip(_EDGE)

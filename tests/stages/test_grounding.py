@@ -7,12 +7,15 @@ passages with an ellipsis. The tables below use real sentences from the seed art
 
 from __future__ import annotations
 
+import re
+import sys
+import unicodedata
 from pathlib import Path
 
 import pytest
 
 from summarizer.ingest.articles import load_articles
-from summarizer.models.evidence import MIN_QUOTE_CHARS, locate_quote, mark_cuts, normalize, quote_in_source
+from summarizer.models.evidence import _QUOTES as QUOTE_FOLDS, MIN_QUOTE_CHARS, locate_quote, mark_cuts, normalize, quote_in_source
 from summarizer.models import GroundingReport
 from summarizer.stages.quality import verify_brief
 from summarizer.models import ArticleBrief
@@ -131,6 +134,15 @@ def test_normalize_folds_only_cosmetic_differences(raw: str, normal: str):
     assert normalize(raw) == normal
 
 
+def test_normalize_folds_every_kind_of_space_as_a_regex_would():
+    spaces = [chr(c) for c in range(sys.maxunicode + 1) if re.fullmatch(r"\s", chr(c))]
+    assert len(spaces) > 20  # tab, newline, no-break, ideographic, line separator ...
+    for space in spaces:
+        raw = f"{space}Один{space}{space}two\u00a0{space}три{space}"
+        reference = re.sub(r"\s+", " ", unicodedata.normalize("NFKC", raw).translate(QUOTE_FOLDS).casefold()).strip()
+        assert normalize(raw) == reference == "один two три", repr(space)
+
+
 # --------------------------------------------------------------------------- whole briefs
 
 
@@ -221,3 +233,25 @@ def test_a_quote_running_into_the_next_paragraph_is_shown_with_the_cut_marked():
 ])
 def test_a_cut_mark_never_hides_skipped_words(quote: str):
     assert not quote_in_source(quote, PARAGRAPHS)
+
+
+def test_marking_cuts_takes_a_shortcut_only_where_it_gives_the_same_answer(monkeypatch: pytest.MonkeyPatch):
+    """A quote found verbatim within one line needs no cut mark (issue 26: the timeline merge marks every quote):
+    the shortcut must agree with the full check on every span of the seeds, in every script, and where
+    normalisation joins a letter with the accent after it."""
+    import random
+
+    import summarizer.models.evidence as evidence
+
+    rng = random.Random(26)
+    cases = [(q, PARAGRAPHS) for q in ("абзац закінчується тут. Другий абзац починається так", "Другий абзац починається так", "Третій рядок.")]
+    cases += [("cafe", "un cafe\u0301 noir\nsuite"), ("cafe\u0301", "un cafe\u0301 noir\nsuite"), ("\u0301 noir", "un cafe\u0301 noir\nsuite"),
+              ("Ligature \ufb01ne", "A Ligature \ufb01ne day\nnext"), ("two  spaces", "has two  spaces\nx"), ("end", "the end")]
+    for text in TEXTS.values():
+        for _ in range(300):
+            start = rng.randrange(len(text))
+            cases.append((text[start:start + rng.randrange(1, 160)], text))
+    assert sum("\n" in q for q, _ in cases) > 50 and sum(evidence._verbatim_in_a_line(q, t) for q, t in cases) > 150
+    fast = [mark_cuts(q, t) for q, t in cases]
+    monkeypatch.setattr(evidence, "_verbatim_in_a_line", lambda quote, source: False)
+    assert fast == [mark_cuts(q, t) for q, t in cases]

@@ -13,7 +13,7 @@ import pytest
 from pydantic import SecretStr
 
 from summarizer import Settings, bundled_fixtures_dir
-from summarizer.models import Account, Quote, StoryBriefing, SummaryParagraph, TimelineEntry
+from summarizer.models import Account, Note, Quote, StoryBriefing, SummaryParagraph, TimelineEntry
 from summarizer.pipeline import build_briefing
 from summarizer.render.markdown import render_json, render_markdown
 from summarizer.stories.briefings import rank_stories, remap_refs
@@ -173,3 +173,39 @@ def test_remapping_renumbers_every_citation_in_nested_items():
     assert moved.sources == [4, 7] and moved.accounts[0].source == 4 and moved.accounts[0].quote.source == 4
     (paragraph,) = remap_refs([SummaryParagraph(text="t", sources=[1])], {1: 3})
     assert paragraph.sources == [3]
+
+
+def _renumbered(value, mapping):
+    """The reference: a dumped model with every source number mapped (fields source, ref, sources, latest), by walking plain data."""
+    if isinstance(value, dict):
+        out = {}
+        for key, item in value.items():
+            if key in ("source", "ref") and isinstance(item, int):
+                out[key] = mapping[item]
+            elif key in ("sources", "latest") and isinstance(item, list) and all(isinstance(x, int) for x in item):
+                out[key] = sorted(mapping[x] for x in item)
+            else:
+                out[key] = _renumbered(item, mapping)
+        return out
+    if isinstance(value, list):
+        return [_renumbered(item, mapping) for item in value]
+    return value
+
+
+def test_renumbering_a_story_changes_its_source_numbers_and_nothing_else():
+    b = build_briefing([SEEDS], Settings(replay_dir=bundled_fixtures_dir(), use_cache=False)).briefing
+    mapping = {s.ref: 100 + 7 * (len(b.sources) - s.ref) for s in b.sources}  # reverses the order: lists must be re-sorted
+    sections = ("timeline", "actors", "stances", "divergences", "framing", "stance_table", "corroborated", "summary", "key_developments")
+    for name in sections:
+        items = getattr(b, name)
+        assert items, f"the seeds' briefing has no {name}: the check below would be empty"
+        moved = remap_refs(items, mapping)
+        assert [m.model_dump() for m in moved] == [_renumbered(i.model_dump(), mapping) for i in items], name
+        for old, new in zip(items, moved):
+            assert type(new) is type(old) and new.model_fields_set == old.model_fields_set
+            assert getattr(new, "__pydantic_private__", None) == getattr(old, "__pydantic_private__", None)  # e.g. what reading the answer repaired
+    actor = b.actors[0]
+    (moved_actor,) = remap_refs([actor], mapping)
+    assert moved_actor.roles is actor.roles and moved_actor.names_in_sources is actor.names_in_sources  # shared, not copied
+    untouched = Note(kind="info", message="no source number here")
+    assert remap_refs([untouched], mapping)[0] is untouched
