@@ -11,7 +11,9 @@ cheap and errs toward English, since a field flagged wrongly costs an item or a 
   for another language (`MIN_CONFIDENCE`) flags it. Short strings and names are left alone:
   the detector is guesswork on them.
 
-Names and quotes are never checked (they are in the source's language by design).
+Names and quotes are never checked (they are in the source's language by design). What the
+detector said of a text can be remembered (`Detections`, kept in the cache beside the answer's
+entry, see stages/summarize.py): a rerun over cached answers then loads no detector (~0.5 s).
 """
 
 from __future__ import annotations
@@ -19,9 +21,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import cache
+from importlib.metadata import version
 from typing import Any
 
-__all__ = ["foreign_language", "in_language", "language_name", "MIN_LETTERS", "MIN_CONFIDENCE"]
+__all__ = ["DETECTOR", "Detections", "foreign_language", "in_language", "language_name", "MIN_LETTERS", "MIN_CONFIDENCE"]
+
+DETECTOR = "py3langid-" + version("py3langid")  # whose verdicts `Detections` remember: another version may judge otherwise
+Detections = dict[str, tuple[str, float]]  # text -> (language, normalized probability), as the detector gave them
 
 MIN_LETTERS = 20  # fewer letters in Latin script: not judged (detector noise)
 MIN_SCRIPT_LETTERS = 4  # a non-Latin script is judged from this many letters
@@ -68,8 +74,21 @@ def _identifier() -> Any:
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 
-def foreign_language(text: str | None) -> str | None:
-    """The language (ISO code, or a script such as 'Cyrillic') `text` is written in when it is confidently not English, else None."""
+def _classify(text: str, detected: Detections | None) -> tuple[str, float]:
+    """The detector's (language, confidence) for `text`: remembered in `detected` if given, else worked out (and remembered there)."""
+    if detected is not None and (known := detected.get(text)) is not None:
+        return known
+    language, confidence = _identifier().classify(text)
+    found = (str(language), float(confidence))
+    if detected is not None:
+        detected[text] = found
+    return found
+
+
+def foreign_language(text: str | None, detected: Detections | None = None) -> str | None:
+    """The language (ISO code, or a script such as 'Cyrillic') `text` is written in when it is confidently not English, else None.
+
+    `detected`: the detector's verdicts on texts seen before (see `Detections`), used and added to."""
     if not text:
         return None
     letters = [ch for ch in text if ch.isalpha()]
@@ -85,7 +104,7 @@ def foreign_language(text: str | None) -> str | None:
         script, count = max(scripts.items(), key=lambda kv: kv[1])
     if script not in ("Latin", "other") and count * 2 > len(letters):
         if len(letters) >= MIN_LETTERS:  # name the language when the detector is sure (Russian or Ukrainian), else the script
-            language, confidence = _identifier().classify(text)
+            language, confidence = _classify(text, detected)
             if language != "en" and confidence >= MIN_CONFIDENCE:
                 return str(language)
         return script
@@ -94,7 +113,7 @@ def foreign_language(text: str | None) -> str | None:
     words = [w.casefold() for w in _WORDS.findall(text)]
     if words and sum(w in _ENGLISH for w in words) >= ENGLISH_SHARE * len(words):
         return None
-    language, confidence = _identifier().classify(text)
+    language, confidence = _classify(text, detected)
     if language != "en" and confidence >= MIN_CONFIDENCE:
         return str(language)
     return None

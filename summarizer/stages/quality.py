@@ -28,7 +28,7 @@ from collections.abc import Sequence
 
 from ..models import Article, ArticleBrief, BriefResult, GroundingReport
 from ..models.evidence import normalize, quote_in_source
-from ..ingest.english import foreign_language, in_language as _in, language_name
+from ..ingest.english import Detections, foreign_language, in_language as _in, language_name
 
 __all__ = ["UNTRANSLATED", "english_problems", "verify_brief", "is_no_evidence", "review_brief", "reviewed_result", "run_verdict", "verified_share"]
 
@@ -64,29 +64,31 @@ def is_no_evidence(quote: str, source: str, *, normalized_source: str | None = N
     return bool(_NO_EVIDENCE.search(text) and _META.search(text))
 
 
-def english_problems(brief: ArticleBrief) -> tuple[list[str], list[str]]:
+def english_problems(brief: ArticleBrief, detected: Detections | None = None) -> tuple[list[str], list[str]]:
     """(headline/summary problems, item problems): each English field the model wrote in another language, named.
 
-    For the re-ask policy: the first kind alone is worth a re-ask; the second counts among the failing items."""
+    For the re-ask policy: the first kind alone is worth a re-ask; the second counts among the failing items.
+    `detected`: the language detector's remembered verdicts (`english.Detections`), used and added to."""
     vital = [f"{name} is {_in(lang)}, not English: write it in English" for name in ("headline", "summary")
-             if (lang := foreign_language(getattr(brief, name)))]
+             if (lang := foreign_language(getattr(brief, name), detected))]
     items = [f"stance {i} ({s.holder} on {s.target}): its gist is {_in(lang)}, not English" for i, s in enumerate(brief.stances, 1)
-             if (lang := foreign_language(s.gist))]
+             if (lang := foreign_language(s.gist, detected))]
     items += [f"event {i}: its description is {_in(lang)}, not English" for i, e in enumerate(brief.events, 1)
-              if (lang := foreign_language(e.description))]
+              if (lang := foreign_language(e.description, detected))]
     return vital, items
 
 
-def review_brief(brief: ArticleBrief, source: str) -> tuple[ArticleBrief, list[str], list[str]]:
+def review_brief(brief: ArticleBrief, source: str, detected: Detections | None = None) -> tuple[ArticleBrief, list[str], list[str]]:
     """(the brief as it may be shown, notes on what was changed or left out, the untranslated fields with their language).
 
-    Names and quotes are never language-checked; a quote's grounding is `verify_brief`'s."""
+    Names and quotes are never language-checked; a quote's grounding is `verify_brief`'s. `detected`: the language
+    detector's remembered verdicts (`english.Detections`), used and added to."""
     notes: list[str] = []
     untranslated: list[str] = []
     update: dict[str, object] = {}
     for name in ("headline", "summary"):
         text = getattr(brief, name)
-        language = foreign_language(text)
+        language = foreign_language(text, detected)
         if language:
             label = language_name(language)
             update[name] = UNTRANSLATED.format(language=label) + text
@@ -98,7 +100,7 @@ def review_brief(brief: ArticleBrief, source: str) -> tuple[ArticleBrief, list[s
         what = f"stance {i} ({s.holder} on {s.target})"
         if is_no_evidence(s.evidence, source, normalized_source=haystack):
             notes.append(f"{what} left out: its quote says there is no evidence ({' '.join(s.evidence.split())[:80]!r}), so it has none")
-        elif language := foreign_language(s.gist):
+        elif language := foreign_language(s.gist, detected):
             notes.append(f"{what} left out: its gist is {_in(language)}, not English")
         else:
             stances.append(s)
@@ -107,13 +109,13 @@ def review_brief(brief: ArticleBrief, source: str) -> tuple[ArticleBrief, list[s
         what = f"event {i}"
         if is_no_evidence(e.evidence, source, normalized_source=haystack):
             notes.append(f"{what} left out: its quote says there is no evidence ({' '.join(e.evidence.split())[:80]!r}), so it has none")
-        elif language := foreign_language(e.description):
+        elif language := foreign_language(e.description, detected):
             notes.append(f"{what} ({' '.join(e.description.split())[:60]}) left out: its description is {_in(language)}, not English")
         else:
             events.append(e)
     actors = []
     for a in brief.actors:
-        if a.role and (language := foreign_language(a.role)):
+        if a.role and (language := foreign_language(a.role, detected)):
             notes.append(f"role of {a.name} is {_in(language)}, not English: left out")
             a = a.model_copy(update={"role": ""})
         actors.append(a)
@@ -136,11 +138,13 @@ def degraded_reason(untranslated: Sequence[str], report: GroundingReport) -> str
     return "; ".join(reasons) or None
 
 
-def reviewed_result(article: Article, brief: ArticleBrief, report: GroundingReport | None = None, **kwargs) -> BriefResult:
+def reviewed_result(article: Article, brief: ArticleBrief, report: GroundingReport | None = None, *, detected: Detections | None = None,
+                    **kwargs) -> BriefResult:
     """The article's result from its brief as read: reviewed (see the module docstring), grounded, degraded if it must be.
 
-    `report`: the brief's grounding, if checked already (used when the review changed nothing)."""
-    shown, notes, untranslated = review_brief(brief, article.text)
+    `report`: the brief's grounding, if checked already (used when the review changed nothing); `detected`: the
+    language detector's remembered verdicts (`english.Detections`), used and added to."""
+    shown, notes, untranslated = review_brief(brief, article.text, detected)
     if report is None or shown is not brief:
         report = verify_brief(shown, article.text)
     dropped = len(brief.stances) + len(brief.events) - len(shown.stances) - len(shown.events)

@@ -15,6 +15,7 @@ finds it taken gives its concurrency slot back and waits for the holder's entry.
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 from collections.abc import AsyncIterable, Callable, Iterable
 from dataclasses import dataclass
@@ -23,12 +24,13 @@ from functools import cache
 from ..ingest.articles import content_id
 from ..util.aio import gather_or_cancel, gather_streamed
 from ..cache import Cache, cache_key, open_cache
-from ..cache.base import Claim, try_claim, wait_for_claim
+from ..cache.base import LANGUAGE_PREFIX, Claim, try_claim, wait_for_claim
 from ..config.settings import Settings
 from ..errors import ConfigError
 from ..llm.context import context_window, input_room, prompt_tokens, window_source
 from ..llm.cost import Budget, budget_for
 from ..llm.ask import Question, ask
+from ..ingest.english import DETECTOR, Detections
 from .quality import english_problems, reviewed_result, verify_brief
 from ..llm.prompts import escape_closing_tag
 from ..llm.client import LLMClient
@@ -141,14 +143,16 @@ async def _summarize_one(
     ckey, rkey = keys or brief_key(article, settings, prompt)
     article = sent_article(article, settings, prompt)  # grounding checks quotes against the text actually sent
     checked: list[tuple[ArticleBrief, GroundingReport]] = []
+    detected = _remembered_detections(cache, ckey)
+    remembered = len(detected)
 
     def check(brief: ArticleBrief) -> list[str]:
         checked.append((brief, verify_brief(brief, article.text)))
-        return _ungrounded(brief, checked[-1][1]) + english_problems(brief)[1]
+        return _ungrounded(brief, checked[-1][1]) + english_problems(brief, detected)[1]
 
     question = Question(
         ArticleBrief, brief_messages(article, prompt), ckey, rkey, what=f"brief of {article.path}", context={"language": article.language},
-        check=check, vital=lambda brief: english_problems(brief)[0], envelope=CachedBrief,
+        check=check, vital=lambda brief: english_problems(brief, detected)[0], envelope=CachedBrief,
     )
     answer = await ask(question, settings, client, cache, budget, on_response=on_response, found=found)
     stats.add_usage(answer.usage)
@@ -160,7 +164,26 @@ async def _summarize_one(
         return BriefResult(article, error=str(exc), usage=answer.usage, attempts=answer.attempts, endpoint_down=isinstance(exc, EndpointError),
                            unreachable=isinstance(exc, EndpointUnreachableError))
     report = next((r for brief, r in checked if brief is answer.value), None)  # the kept answer was checked already
-    return reviewed_result(article, answer.value, report, from_cache=answer.from_cache, usage=answer.usage, attempts=answer.attempts, notes=answer.notes)
+    result = reviewed_result(article, answer.value, report, detected=detected, from_cache=answer.from_cache, usage=answer.usage,
+                             attempts=answer.attempts, notes=answer.notes)
+    if len(detected) > remembered:
+        cache.set_text(_detections_key(ckey), json.dumps(detected, ensure_ascii=False))
+    return result
+
+
+def _detections_key(ckey: str) -> str:
+    """Where the language detector's verdicts on the English fields of the answer under `ckey` are remembered."""
+    return f"{LANGUAGE_PREFIX}english|{DETECTOR}|{ckey}"
+
+
+def _remembered_detections(cache: Cache, ckey: str) -> Detections:
+    """The detector's remembered verdicts on the answer's texts (`english.Detections`): a rerun over a cached answer then
+    loads no detector (~0.5 s). An entry that does not read as verdicts is no entry."""
+    try:
+        raw = json.loads(cache.get_text(_detections_key(ckey)) or "{}")
+        return {str(text): (str(language), float(confidence)) for text, (language, confidence) in raw.items()}
+    except (ValueError, TypeError, AttributeError):
+        return {}
 
 
 @dataclass

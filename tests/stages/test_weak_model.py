@@ -164,3 +164,28 @@ def test_the_html_page_carries_the_warning_and_marks_degraded_sources(tmp_path):
     page = render_html(run.briefing, run.source_texts())
     assert f"Warning: {WEAK_LINE}" in page
     assert page.count('<span class="tag differ" title="the model did not write it in English') == 5
+
+
+def test_a_rerun_over_cached_answers_remembers_what_the_language_detector_said(tmp_path, monkeypatch):
+    """The detector's verdicts on an answer's fields are kept beside its cache entry: a rerun judges every field
+    as the first run did (a Latvian or Russian headline marked so) without loading the detector (issue 26)."""
+    import summarizer.stages.english as english
+
+    first, _ = _run("foreign", tmp_path)
+    headlines = [s.headline for s in first.briefing.sources]
+    assert all(h.startswith("[untranslated, ") for h in headlines) and any(h.startswith("[untranslated, Latvian] ") for h in headlines)
+
+    def no_detector():  # type: ignore[no-untyped-def]
+        raise AssertionError("the language detector was loaded for answers it had judged before")
+
+    monkeypatch.setattr(english, "_identifier", no_detector)
+    again, server = _run("foreign", tmp_path)
+    assert server.count == 0 and again.stats.cache_hits >= 5
+    assert again.briefing.model_dump(exclude={"meta"}) == first.briefing.model_dump(exclude={"meta"})
+    assert [r.degraded for r in again.results] == [r.degraded for r in first.results]
+
+    import shutil
+
+    shutil.rmtree(tmp_path / "cache")  # nothing remembered: the detector is needed again
+    with pytest.raises(AssertionError, match="language detector was loaded"):
+        _run("foreign", tmp_path)
