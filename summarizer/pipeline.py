@@ -211,9 +211,9 @@ async def build_briefing_async(
                            not_written=not_written)
     finally:
         cache.close()
+        thaw_heap(frozen)
         if resume_collector is not None:
             resume_collector()
-        thaw_heap(frozen)
 
 
 def _sdk_warmer(client: LLMClient, cache: Cache, settings: Settings) -> Callable[[Article], None]:
