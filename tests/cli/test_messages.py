@@ -77,7 +77,8 @@ def test_cache_info_counts_answers_only_and_does_not_create_the_folder(tmp_path)
     assert not missing.exists()
     assert _replay(ONE_SEED, "--cache-dir", str(tmp_path / "c"), "-q").exit_code == 0
     info = CliRunner().invoke(app, ["cache", "info", "--cache-dir", str(tmp_path / "c")])
-    assert "Entries: 1 (plus 1 remembered language detection(s), not counted)\n" in info.stdout, "one article briefed: one answer; its language detection is not an answer"
+    assert "Entries: 1 (plus 2 remembered language detection(s), not counted)\n" in info.stdout, \
+        "one article briefed: one answer; its language and the detector's verdicts on its brief's fields are no answers"
 
 
 def test_config_show_names_the_built_in_price(monkeypatch):
