@@ -64,6 +64,9 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 _ALLOWED_CONTROLS = set("\t\n\r\f\v")
+# Unicode's control characters (category Cc: U+0000-U+001F, U+007F-U+009F) less the allowed ones, found by one regex
+# instead of a category look-up per character (most of reading's CPU at 10,000 articles)
+_CONTROLS = re.compile("[" + "".join(re.escape(chr(c)) for c in (*range(0x20), *range(0x7F, 0xA0)) if chr(c) not in _ALLOWED_CONTROLS) + "]")
 
 
 @dataclass(frozen=True)
@@ -121,7 +124,7 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
 
 def _plausible(text: str) -> str:
     """Normalise newlines and refuse text that is mostly control characters (a binary file in disguise)."""
-    controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in _ALLOWED_CONTROLS)
+    controls = len(_CONTROLS.findall(text))
     if controls * 100 > len(text):
         raise ValueError("binary file, not text: it is full of control characters; give a plain-text article saved as UTF-8")
     return _NEWLINES.sub("\n", text)

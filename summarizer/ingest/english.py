@@ -91,24 +91,28 @@ def foreign_language(text: str | None, detected: Detections | None = None) -> st
     `detected`: the detector's verdicts on texts seen before (see `Detections`), used and added to."""
     if not text:
         return None
-    letters = [ch for ch in text if ch.isalpha()]
-    if len(letters) < MIN_SCRIPT_LETTERS:
-        return None
-    if text.isascii():  # every ASCII letter is Latin: the usual English field needs no per-letter look-up
-        script, count = "Latin", len(letters)
+    if text.isascii():  # every ASCII letter is Latin: the usual English field needs no per-letter look-up or list
+        script = "Latin"
+        count = letters = sum(map(str.isalpha, text))
+        if letters < MIN_SCRIPT_LETTERS:
+            return None
     else:
+        alpha = [ch for ch in text if ch.isalpha()]
+        letters = len(alpha)
+        if letters < MIN_SCRIPT_LETTERS:
+            return None
         scripts: dict[str, int] = {}
-        for ch in letters:
+        for ch in alpha:
             script = _script(ch)
             scripts[script] = scripts.get(script, 0) + 1
         script, count = max(scripts.items(), key=lambda kv: kv[1])
-    if script not in ("Latin", "other") and count * 2 > len(letters):
-        if len(letters) >= MIN_LETTERS:  # name the language when the detector is sure (Russian or Ukrainian), else the script
+    if script not in ("Latin", "other") and count * 2 > letters:
+        if letters >= MIN_LETTERS:  # name the language when the detector is sure (Russian or Ukrainian), else the script
             language, confidence = _classify(text, detected)
             if language != "en" and confidence >= MIN_CONFIDENCE:
                 return str(language)
         return script
-    if len(letters) < MIN_LETTERS:
+    if letters < MIN_LETTERS:
         return None
     words = [w.casefold() for w in _WORDS.findall(text)]
     if words and sum(w in _ENGLISH for w in words) >= ENGLISH_SHARE * len(words):

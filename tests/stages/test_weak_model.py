@@ -169,7 +169,7 @@ def test_the_html_page_carries_the_warning_and_marks_degraded_sources(tmp_path):
 def test_a_rerun_over_cached_answers_remembers_what_the_language_detector_said(tmp_path, monkeypatch):
     """The detector's verdicts on an answer's fields are kept beside its cache entry: a rerun judges every field
     as the first run did (a Latvian or Russian headline marked so) without loading the detector (issue 26)."""
-    import summarizer.stages.english as english
+    import summarizer.ingest.english as english
 
     first, _ = _run("foreign", tmp_path)
     headlines = [s.headline for s in first.briefing.sources]
