@@ -270,7 +270,8 @@ def main(argv: list[str] | None = None) -> int:
             for small_n, big_n in zip(sizes, sizes[1:]):
                 (c1, w1), (c2, w2) = rows[small_n], rows[big_n]
                 x = big_n / small_n
-                parts = [f"warm time {w2.wall / w1.wall:.1f}x, warm peak memory {w2.peak_mb / w1.peak_mb:.1f}x, words {w2.words / max(w1.words, 1):.1f}x"]
+                parts = [f"warm time {w2.wall / w1.wall:.1f}x, warm CPU {w2.cpu / w1.cpu:.1f}x, warm peak memory {w2.peak_mb / w1.peak_mb:.1f}x, "
+                         f"words {w2.words / max(w1.words, 1):.1f}x"]
                 if c1 and c2:
                     parts.append(f"cold time {c2.wall / c1.wall:.1f}x, cold CPU {c2.cpu / c1.cpu:.1f}x")
                 print(f"   {shape} {small_n:,} -> {big_n:,} articles ({x:g}x): " + "; ".join(parts))
