@@ -79,9 +79,12 @@ async def build_briefing_async(
     paths: Sequence[str | Path], settings: Settings, *, on_result: ProgressCallback | None = None,
     transport: httpx.AsyncBaseTransport | None = None, on_loaded: LoadedCallback | None = None,
     articles: ArticleSet | None = None, executive_summary: bool = True, cross_source: bool | None = None,
-    on_status: StatusCallback | None = None, budget: Budget | None = None,
+    on_status: StatusCallback | None = None, budget: Budget | None = None, on_phase: StatusCallback | None = None,
 ) -> BriefingRun:
     """Read, summarize, merge and write the executive summary for everything under `paths`.
+
+    `on_phase` hears a short label when the run moves on from briefing articles (e.g. "summary and
+    comparison of 3 stories"), for progress displays.
 
     `articles` replaces reading `paths` (e.g. one day's articles for a digest); with
     `executive_summary=False` the summary LLM call is skipped and `summary` stays empty. The
@@ -185,6 +188,10 @@ async def build_briefing_async(
                 return analysis.apply(b).model_copy(update=update), summary.notes
 
             groups = group_results(results)
+            if on_phase is not None:
+                story_word = "story" if len(groups) == 1 else "stories"
+                on_phase(f"{'summary and comparison' if executive_summary else 'comparison'} of {len(groups)} {story_word}" if use_llm
+                         else f"merging {len(groups)} {story_word}")
             if len(groups) <= 1:  # one story: the briefing as it always was, and its one story
                 briefing = merge_briefs(results, rejected=loaded.rejected, meta=meta)
                 briefing, notes = await analyse(briefing)

@@ -65,7 +65,7 @@ def digest(
             report_shard(done, quiet, "the same `brief digest` without --shard")
             raise typer.Exit(exit_code_for(done.outcome))
         run = lib.build_digests(paths, out, settings, days=days, skip_empty=skip_empty, wait=wait, html=html, on_day=briefed.day_done(quiet),
-                                on_result=briefed, on_loaded=None if quiet else lambda _: announce_replay(settings))
+                                on_result=briefed, on_loaded=briefed.watch(quiet, days, settings))
     except KeyboardInterrupt:
         exit_ = interrupted(briefed.count if settings is None or settings.use_cache else None)
         if briefed.written:  # finished days are kept: they are whole, and the index lists exactly them
@@ -88,6 +88,20 @@ class _Briefed:
     def __init__(self) -> None:
         self.count = 0
         self.written: list[dt.date] = []
+        self.progress = None  # plain progress lines while a day's articles are briefed (set once --quiet is known)
+
+    def watch(self, quiet: bool, days, settings):  # type: ignore[no-untyped-def]  # the on_loaded callback
+        """Progress lines for a digest that takes a while (rate-limited, also without a terminal; none with --quiet)."""
+        from .run import _Progress
+
+        self.progress = _Progress(enabled=False, quiet=quiet, label="Digest")
+        wanted = set(days)
+
+        def loaded(articles) -> None:  # type: ignore[no-untyped-def]
+            if not quiet:
+                announce_replay(settings)
+            self.progress.total = sum(a.date in wanted for a in articles.articles)  # type: ignore[union-attr]
+        return loaded
 
     def day_done(self, quiet: bool):
         def done(day) -> None:
@@ -99,6 +113,8 @@ class _Briefed:
 
     def __call__(self, result) -> None:
         self.count += bool(result.ok)
+        if self.progress is not None:
+            self.progress.advance(result)
 
 
 def _print_day(day) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
@@ -63,7 +64,7 @@ def run(
                 if shard is not None:
                     done = pipeline.brief_shard(paths, settings, part, on_result=progress.advance, on_loaded=loaded, on_status=progress.status)
                 else:
-                    result = pipeline.build_briefing(paths, settings, on_result=progress.advance, on_loaded=loaded, on_status=progress.status)
+                    result = pipeline.build_briefing(paths, settings, on_result=progress.advance, on_loaded=loaded, on_status=progress.status, on_phase=progress.phase)
             except KeyboardInterrupt:
                 progress.stop()
                 raise interrupted(progress.briefed if settings.use_cache else None) from None
@@ -198,16 +199,24 @@ def _report_problems(result) -> None:
         err(f"Warning: {result.briefing.meta.quality_warning}.")
 
 
-class _Progress:
-    """A rich progress bar on stderr when it is a terminal; silent otherwise."""
+PLAIN_EVERY = 10.0  # seconds: without a terminal, a progress line once a run has taken this long, then at most one per interval
 
-    def __init__(self, enabled: bool, quiet: bool = False, console=None) -> None:
+
+class _Progress:
+    """A rich progress bar on stderr when it is a terminal (the phase after briefing named after
+    the bar); without a terminal, plain progress lines for a run that takes a while (rate-limited);
+    nothing with --quiet."""
+
+    def __init__(self, enabled: bool, quiet: bool = False, console=None, label: str = "Briefing") -> None:
         self.enabled = enabled
         self.quiet = quiet
         self.console = console  # default: stderr
+        self.label = label
         self.bar: Any = None  # a rich Progress once entered (rich is imported only for a terminal)
         self.task: Any = None
         self.cached = self.failed = self.briefed = 0
+        self.total: int | None = None
+        self.started = self.last = time.monotonic()
 
     def __enter__(self) -> _Progress:
         if self.enabled:
@@ -220,9 +229,10 @@ class _Progress:
 
     def start(self, loaded) -> None:
         """Every article is read: show the bar with the total (answers may have arrived already)."""
+        self.total = len(loaded.articles)
         if self.bar is not None:
             done = self.briefed + self.failed
-            self.task = self.bar.add_task("Briefing", total=len(loaded.articles), completed=done, info=f"{self.cached} cached, {self.failed} failed")
+            self.task = self.bar.add_task(self.label, total=len(loaded.articles), completed=done, info=f"{self.cached} cached, {self.failed} failed")
 
     def stop(self) -> None:
         """Take the bar off the terminal (before a last message)."""
@@ -235,6 +245,24 @@ class _Progress:
         self.failed += not result.ok
         if self.bar is not None and self.task is not None:
             self.bar.update(self.task, advance=1, info=f"{self.cached} cached, {self.failed} failed")
+        else:
+            self._plain()
+
+    def _plain(self, phase: str = "") -> None:
+        """A plain progress line (no terminal): once the run has taken PLAIN_EVERY seconds, at most one per PLAIN_EVERY."""
+        now = time.monotonic()
+        if self.bar is not None or self.quiet or now - self.started < PLAIN_EVERY or (not phase and now - self.last < PLAIN_EVERY):
+            return
+        self.last = now
+        of = f" of {self.total}" if self.total is not None else ""
+        err(f"{self.label}: {self.briefed + self.failed}{of} articles done ({self.cached} cached, {self.failed} failed)" + (f"; now {phase}" if phase else ""))
+
+    def phase(self, label: str) -> None:
+        """The run moved on from briefing (summaries, comparisons): named after the bar, or in a plain line."""
+        if self.bar is not None and self.task is not None:
+            self.bar.update(self.task, info=f"{self.cached} cached, {self.failed} failed · {label}")
+        else:
+            self._plain(label)
 
     def status(self, message: str) -> None:
         """A one-line status (e.g. a batch's progress): above the bar on a terminal, plain on stderr otherwise; none with --quiet."""

@@ -102,3 +102,55 @@ def test_user_systemd_unit_does_not_wait_for_a_system_target():
         text = (ROOT / doc).read_text(encoding="utf-8")
         unit = text.split("brief-digest.service", 1)[1].split("[Service]", 1)[0]
         assert "Wants=network-online.target" not in unit and "After=network-online.target" not in unit, doc
+
+
+# --------------------------------------------------------------------------- progress
+
+
+def test_without_a_terminal_a_slow_run_prints_plain_progress_lines_and_its_phases(monkeypatch, tmp_path):
+    import summarizer.cli.run as run
+
+    monkeypatch.setattr(run, "PLAIN_EVERY", 0.0)  # every run counts as slow here; the real interval is 10 s
+    result = _replay(str(SEEDS), "-o", str(tmp_path / "b.md"))
+    assert result.exit_code == 0, result.stderr
+    lines = result.stderr.splitlines()
+    assert "Briefing: 5 of 5 articles done (0 cached, 0 failed)" in lines
+    assert "Briefing: 5 of 5 articles done (0 cached, 0 failed); now summary and comparison of 1 story" in lines
+    assert not any("articles done" in line for line in _replay(str(SEEDS), "-q", "-o", str(tmp_path / "q.md")).stderr.splitlines())
+
+
+def test_a_fast_run_without_a_terminal_prints_no_progress_lines(tmp_path):
+    result = _replay(str(SEEDS), "-o", str(tmp_path / "b.md"))
+    assert not any("articles done" in line for line in result.stderr.splitlines())
+
+
+def test_on_a_terminal_the_phase_after_briefing_is_named_after_the_bar():
+    import io
+
+    from rich.console import Console
+
+    from summarizer.cli.run import _Progress
+
+    class Loaded:
+        articles = [object()] * 2
+
+    class Done:
+        ok, from_cache = True, False
+
+    screen = io.StringIO()
+    with _Progress(enabled=True, console=Console(file=screen, force_terminal=True, width=140)) as progress:
+        progress.start(Loaded())
+        progress.advance(Done())
+        progress.advance(Done())
+        progress.phase("summary and comparison of 2 stories")
+        progress.bar.refresh()
+        assert "2/2" in screen.getvalue() and "summary and comparison of 2 stories" in screen.getvalue()
+
+
+def test_a_slow_digest_prints_plain_progress_within_a_day(monkeypatch, tmp_path):
+    import summarizer.cli.run as run
+
+    monkeypatch.setattr(run, "PLAIN_EVERY", 0.0)
+    result = CliRunner().invoke(app, ["digest", str(SEEDS), "--date", "2025-09-03", "--out", str(tmp_path / "d"), "--replay", str(FIXTURES)])
+    assert result.exit_code == 0, result.stderr
+    assert "Digest: 2 of 2 articles done (0 cached, 0 failed)" in result.stderr.splitlines()
