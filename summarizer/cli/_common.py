@@ -6,7 +6,7 @@ import sys
 from typing import Annotated, Any
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperArgument, TyperGroup
 
 from ..errors import BriefError
 
@@ -18,6 +18,22 @@ def exit_code_for(outcome) -> int:
     from ..models.results import Outcome
 
     return {Outcome.COMPLETE: EXIT_OK, Outcome.PARTIAL: EXIT_PARTIAL}[outcome]
+
+
+def _argument_name(self: TyperArgument) -> str:
+    """An argument as help shows it: PATH... (typer would show '{paths}...' in the usage line and 'paths... <list[Path]>')."""
+    name = (self.metavar or self.name or "ARG").upper()
+    return name + ("..." if self.nargs != 1 else "")
+
+
+def _argument_usage(self: TyperArgument) -> str:
+    return _argument_name(self) if self.required else f"[{_argument_name(self)}]"
+
+
+# typer formats arguments in these two methods; its type label (<list[Path]>) says nothing the name does not
+TyperArgument._rich_display_name = _argument_name  # type: ignore[method-assign]  # help's argument column
+TyperArgument._usage_display_name = _argument_usage  # type: ignore[method-assign]  # the usage line
+TyperArgument.display_type_rich = lambda self, ctx: None  # type: ignore[method-assign]  # no <list[Path]> after the name
 
 
 class _DefaultToRun(TyperGroup):

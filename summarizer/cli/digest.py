@@ -9,11 +9,18 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from ..config.settings import Settings
+    from ..ingest.articles import ArticleSet
+
 from ..errors import BriefError, ConfigError
+from .run import _Progress
 from .logs import configure as configure_logging
 from ._common import announce_replay, app, err, exit_code_for, EXIT_USAGE, interrupted, report_shard, say, settings_from, ShardOpt, VerboseOpt
 from .options import ALL, SettingFlags, settings_options
@@ -22,7 +29,7 @@ from .options import ALL, SettingFlags, settings_options
 @app.command("digest")
 @settings_options(*(name for name in ALL if name != "batch"))  # a day's digest is written now, not within 24 h
 def digest(
-    paths: Annotated[list[Path], typer.Argument(help="Article files and folders (folders are read recursively for *.txt).", show_default=False)],
+    paths: Annotated[list[Path], typer.Argument(metavar="PATH", help="Article files and folders (folders are read recursively for *.txt).", show_default=False)],
     out: Annotated[Path, typer.Option("--out", help="Folder for the digests (YYYY-MM-DD.md and .json, with --html also .html) and index.md.")] = Path("digests"),
     date: Annotated[str | None, typer.Option("--date", help="Digest of the articles published on this day: YYYY-MM-DD, today or yesterday (local time). Default: today.", show_default=False)] = None,
     since: Annotated[str | None, typer.Option("--since", help="Backfill: one digest per day from this day (YYYY-MM-DD, or yesterday) to --until, oldest first.", show_default=False)] = None,
@@ -88,19 +95,17 @@ class _Briefed:
     def __init__(self) -> None:
         self.count = 0
         self.written: list[dt.date] = []
-        self.progress = None  # plain progress lines while a day's articles are briefed (set once --quiet is known)
+        self.progress: _Progress | None = None  # plain progress lines while a day's articles are briefed (set once --quiet is known)
 
-    def watch(self, quiet: bool, days, settings):  # type: ignore[no-untyped-def]  # the on_loaded callback
-        """Progress lines for a digest that takes a while (rate-limited, also without a terminal; none with --quiet)."""
-        from .run import _Progress
-
-        self.progress = _Progress(enabled=False, quiet=quiet, label="Digest")
+    def watch(self, quiet: bool, days: list[dt.date], settings: Settings) -> Callable[[ArticleSet], None]:
+        """Progress lines for a digest that takes a while (rate-limited, also without a terminal; none with --quiet); the on_loaded callback."""
+        progress = self.progress = _Progress(enabled=False, quiet=quiet, label="Digest")
         wanted = set(days)
 
-        def loaded(articles) -> None:  # type: ignore[no-untyped-def]
+        def loaded(articles: ArticleSet) -> None:
             if not quiet:
                 announce_replay(settings)
-            self.progress.total = sum(a.date in wanted for a in articles.articles)  # type: ignore[union-attr]
+            progress.total = sum(a.date in wanted for a in articles.articles)
         return loaded
 
     def day_done(self, quiet: bool):

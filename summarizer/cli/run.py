@@ -26,7 +26,7 @@ class Detail(str, Enum):
 @app.command("run")
 @settings_options(*ALL)
 def run(
-    paths: Annotated[list[Path], typer.Argument(help="Article files and folders (folders are read recursively for *.txt).", show_default=False)],
+    paths: Annotated[list[Path], typer.Argument(metavar="PATH", help="Article files and folders (folders are read recursively for *.txt).", show_default=False)],
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the Markdown briefing here instead of stdout (- for stdout). Its folder must exist.", show_default=False)] = None,
     json_out: Annotated[Path | None, typer.Option("--json", help="Also write the briefing as JSON (schemas/briefing.schema.json); - for stdout (then the Markdown goes only to -o).", show_default=False)] = None,
     html_out: Annotated[Path | None, typer.Option("--html", help="Also write the briefing as one self-contained HTML page: click a citation to read the source, quote highlighted.", show_default=False)] = None,

@@ -154,3 +154,12 @@ def test_a_slow_digest_prints_plain_progress_within_a_day(monkeypatch, tmp_path)
     result = CliRunner().invoke(app, ["digest", str(SEEDS), "--date", "2025-09-03", "--out", str(tmp_path / "d"), "--replay", str(FIXTURES)])
     assert result.exit_code == 0, result.stderr
     assert "Digest: 2 of 2 articles done (0 cached, 0 failed)" in result.stderr.splitlines()
+
+
+def test_help_names_arguments_plainly():
+    for command, usage, argument in (("run", "PATH...", "PATH...  Article files and folders"), ("digest", "PATH...", "PATH...  Article files and folders"),
+                                     ("fetch", "FEED...", "FEED...  Feed URLs")):
+        shown = CliRunner().invoke(app, [command, "-h"]).stdout
+        assert shown.splitlines()[0] == f"Usage: brief {command} [OPTIONS] {usage}"
+        assert f"\n  {argument}" in shown
+        assert "{" not in shown.splitlines()[0] and "<list[" not in shown, "a type label says nothing the name does not"
