@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from .labels import verification
 from .stories import story_anchor, story_section
 from .sections import cite, plural, endpoint_label, escape_md, own_voices, render_actors, render_notes, render_stances, render_timeline_entry, source_headline
 
@@ -40,12 +41,12 @@ def _header(d: Digest) -> list[str]:
     facts = [f"Articles published {m.date}", f"generated {m.generated_at}"]
     if d.sources:
         total = m.items_verified + m.items_unverified
-        facts += [f"model `{m.model}` via {escape_md(endpoint)}", f"{m.items_verified} of {total} evidence quotes verified against their sources",
-                  f"prompt brief {m.prompt_hash}", f"schema {m.schema_hash}"]
+        checked = [] if m.items_unverified else [verification(m.items_verified, total, 0)]  # else in bold below, with what was left out
+        facts += [f"model `{m.model}` via {escape_md(endpoint)}", *checked, f"prompt brief {m.prompt_hash}", f"schema {m.schema_hash}"]
     facts.append(f"digest {m.digest_version}")
     lines = [title, "", "*" + " · ".join(facts) + "*"]
     if m.items_unverified:
-        lines += ["", f"**{m.items_unverified} item(s) are left out (a quote not found in their source, no quote, or not in English); see Notes.**"]
+        lines += ["", f"**{verification(m.items_verified, m.items_verified, m.items_unverified)}.**"]
     return lines
 
 

@@ -64,6 +64,7 @@ def _env() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.globals["plural"] = plural
+    env.globals["verification"] = labels.verification
     return env
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from ..models.attribution import date_label, voice_label
 
-__all__ = ["when", "voice", "holder", "side_when", "divergence_how", "side_mark"]
+__all__ = ["when", "voice", "holder", "side_when", "divergence_how", "side_mark", "verification"]
 
 
 def when(date: str | None, basis: str | None, refs: Sequence[int] = (), published: Mapping[int, dt.date | None] | None = None) -> tuple[str, str]:
@@ -22,6 +22,22 @@ def when(date: str | None, basis: str | None, refs: Sequence[int] = (), publishe
         dates = [d for r in refs if (d := (published or {}).get(r)) is not None]
         return "undated", f"reported on {min(dates)}" if dates else ""
     return date, "inferred" if basis == "inferred" else ""
+
+
+def verification(verified: int, total: int, left_out: int) -> str:
+    """The header's one sentence on evidence: a run that left items out says so first, in the same sentence.
+
+    '73 of 73 evidence quotes verified against their sources', or 'Incomplete: 31 items left out
+    (...); the 34 evidence quotes shown are verified against their sources': never 'verified'
+    alone when the model's answer lost items on the way.
+    """
+    shown = f"{verified} of {total} evidence quotes verified against their sources"
+    if not left_out:
+        return shown
+    items = f"{left_out} item{'' if left_out == 1 else 's'}"
+    kept = (f"the {total} evidence quote{'' if total == 1 else 's'} shown {'is' if total == 1 else 'are'} verified against their sources"
+            if verified == total else f"{verified} of the {total} evidence quotes shown are verified against their sources")
+    return f"Incomplete: {items} left out (a quote not found in its source, no quote, or not in English; see Notes); {kept}"
 
 
 def voice(item: Any, holder_name: str | None = None) -> str:

@@ -21,6 +21,7 @@ from .money import format_usd
 from ..models import Briefing, BriefingMeta, DigestMeta, MergedActor, Note, Quote, Source, StanceCell, StanceRow, TimelineEntry
 from ..models.evidence import normalize
 from ..models.attribution import date_label, voice_label
+from .labels import verification
 
 __all__ = [
     "source_headline",
@@ -164,11 +165,12 @@ def header_lines(b: Briefing) -> list[str]:
     m = b.meta
     endpoint = endpoint_label(m)
     verified, total = quote_counts(b)
+    checked = "" if m.items_unverified else f"{verification(verified, total, 0)} · "  # else said in bold below, in one sentence with what was left out
     lines = [
         f"# Briefing: {len(b.sources)} source{'s' if len(b.sources) != 1 else ''}, {span}",
         "",
         f"*Generated {m.generated_at} · model `{m.model}` via {escape_md(endpoint)} · "
-        f"{verified} of {total} evidence quotes verified against their sources · "
+        f"{checked}"
         f"{requests_label(m.llm_requests, m.replayed, m.cache_hits, m.resent, m.reasks)}{_spend(m)} · "
         f"prompts {', '.join(f'{k} {v}' for k, v in sorted(m.prompt_hashes.items()))} · schema {m.schema_version} ({m.schema_hash})*",
     ]
@@ -178,7 +180,7 @@ def header_lines(b: Briefing) -> list[str]:
     if degraded:
         lines += ["", f"**{plural(len(degraded), 'source')} not counted as briefed (degraded: not in English, or nothing verified): {cite(degraded)}; see Notes.**"]
     if m.items_unverified:
-        lines += ["", f"**{m.items_unverified} item(s) are left out (a quote not found in their source, no quote, or not in English); see Notes.**"]
+        lines += ["", f"**{verification(verified, total, m.items_unverified)}.**"]
     return lines
 
 

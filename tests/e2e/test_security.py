@@ -67,7 +67,7 @@ def test_invented_quotes_are_kept_out_of_the_briefing(fake_openai, tmp_path):
     markdown = out.read_text(encoding="utf-8")
     body, _notes = markdown.split("## Notes", 1)
     assert invented not in body, "an invented quote appears only in Notes, as unverified"
-    assert f"**{briefing['meta']['items_unverified']} item(s) are left out (a quote not found in their source, no quote, or not in English); see Notes.**" in body
+    assert f"**Incomplete: {briefing['meta']['items_unverified']} items left out (a quote not found in its source, no quote, or not in English; see Notes); " in body
 
 
 # --------------------------------------------------------------------------- escaping

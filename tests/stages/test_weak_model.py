@@ -189,3 +189,22 @@ def test_a_rerun_over_cached_answers_remembers_what_the_language_detector_said(t
     shutil.rmtree(tmp_path / "cache")  # nothing remembered: the detector is needed again
     with pytest.raises(AssertionError, match="language detector was loaded"):
         _run("foreign", tmp_path)
+
+
+def test_a_run_that_left_items_out_never_reads_as_verified_in_the_header(tmp_path):
+    """'34 of 34 verified' on one line and '31 items left out' on another reads as a verified run: one sentence says both, the left-out first."""
+    from summarizer.render.html import render_html
+    from summarizer.render.markdown import render_markdown
+
+    run, _ = _run("no_evidence", tmp_path)
+    b = run.briefing
+    left_out = b.meta.items_unverified
+    assert left_out > 0
+    md = render_markdown(b)
+    head = md.split("## ", 1)[0]
+    facts = head.splitlines()[2]
+    assert "verified against their sources" not in facts, "the italic facts line does not call the run verified"
+    (sentence,) = [line for line in head.splitlines() if "verified against their sources" in line]
+    assert sentence.startswith(f"**Incomplete: {left_out} items left out (") and "; the " in sentence and "evidence quotes shown are verified" in sentence
+    page = render_html(b, run.source_texts())
+    assert f"Incomplete: {left_out} items left out (" in page
