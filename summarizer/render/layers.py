@@ -145,16 +145,20 @@ def chronological(timeline: Sequence[Any], published: Mapping[int, dt.date | Non
 def key_developments(part: Any, published: Mapping[int, dt.date | None], limit: int = KEY_DEVELOPMENTS) -> list[Line]:
     """The answer's key developments when it wrote them, else the latest events of the timeline (newest first, each dated and cited)."""
     own = getattr(part, "key_developments", None) or []
+    timeline: Sequence[TimelineEntry] = getattr(part, "timeline", [])
     if own:
         out = []
         for k in own[:limit]:
+            entry = _entry_of(k, timeline)
+            if entry is not None:  # the timeline's date of the same event: 'after 2025-07', not the answer's '2025'
+                out.append((sort_day(entry, published), Line(entry_when(entry, published), k.text, list(k.sources))))
+                continue
             day = _reported(k.sources, published)
             latest = max((d for r in k.sources if (d := published.get(r)) is not None), default=None)
             reportable = k.date and (latest is None or k.date <= str(latest))  # a source cannot report what happens after it
             when = k.date if reportable else (f"by {day}" if day else "undated")
-            out.append(Line(when, k.text, list(k.sources)))
-        return out
-    timeline: Sequence[TimelineEntry] = getattr(part, "timeline", [])
+            out.append((k.date if reportable else (f"{day}~" if day else "9999"), Line(when, k.text, list(k.sources))))
+        return [line for _, line in sorted(out, key=lambda x: x[0], reverse=True)]  # newest first, in the timeline's order
     ranked = sorted(range(len(timeline)), key=lambda i: (sort_day(timeline[i], published), len(timeline[i].sources), -i), reverse=True)
     picked: dict[str, int] = {}  # one event a day: the one most sources report
     for i in ranked:
@@ -162,6 +166,27 @@ def key_developments(part: Any, published: Mapping[int, dt.date | None], limit: 
         if len(picked) == min(limit, KEY_DEVELOPMENTS - 1):
             break
     return [Line(when, timeline[i].description, list(timeline[i].sources)) for when, i in picked.items()]
+
+
+KEY_MATCH = 55.0  # token_set_ratio of a key development to the timeline entry it tells
+
+
+def _entry_of(k: Any, timeline: Sequence[TimelineEntry]) -> TimelineEntry | None:
+    """The timeline entry a key development tells: from its sources, dated alike (the same date, else one more precise
+    within it: '2025-10' finds '2025-10-09', never '2025' a '2025-07'), the closest in wording; None if none is close."""
+    from rapidfuzz import fuzz, utils
+
+    refs = set(k.sources)
+    own = [(i, e) for i, e in enumerate(timeline) if refs & set(e.sources)]
+    day = [(i, e, None if e.date_basis == "publication" else e.date) for i, e in own]
+    same = [(i, e) for i, e, d in day if d == k.date]
+    if not same and k.date:
+        same = [(i, e) for i, e, d in day if d and d.startswith(k.date)]
+    found = [(fuzz.token_set_ratio(k.text, e.description, processor=utils.default_process), -i, e) for i, e in same]
+    if not found:
+        return None
+    score, _, entry = max(found, key=lambda x: (x[0], x[1]))
+    return entry if score >= KEY_MATCH else None
 
 
 def disagreements(part: Any) -> list[Disagreement]:

@@ -255,7 +255,7 @@ def test_key_developments_are_a_few_dated_cited_bullets(first):
     bullets = sections(first.stdout)["Key developments"]
     assert 3 <= len(bullets) <= 5
     for line in bullets:
-        assert re.match(r"^- \*\*(by )?\d{4}(-\d\d){0,2}\*\*( \*\(inferred\)\*)? .+ (\[[1-5]\])+$", line), line
+        assert re.match(r"^- \*\*(by |after )?\d{4}(-\d\d){0,2}\*\*( \*\(inferred\)\*)? .+ (\[[1-5]\])+$", line), line
 
 
 def test_each_divergence_is_one_line_with_every_side_and_its_date(first):
@@ -483,6 +483,19 @@ def test_coarse_dates_stay_after_what_their_source_tells_before_them(full):
     assert raid < july < socar[0]
     z = next(d for d, text, _ in entries if "Z-channels" in text)
     assert z == "after 2025-10-09"
+
+
+def test_a_key_development_carries_its_timeline_date_and_the_timeline_order(first, full):
+    """The SOCAR strikes are 'after 2025-07' in the timeline: the key development telling them says the same, not the answer's '2025'."""
+    keys = [re.match(r"^- \*\*([^*]+)\*\*( \*\(inferred\)\*)? (.*)$", line).groups() for line in sections(first.stdout)["Key developments"]]
+    socar = [date + (" (inferred)" if inferred else "") for date, inferred, text in keys if "SOCAR" in text]
+    assert socar == ["after 2025-07 (inferred)"], keys
+    full_socar = [line for line in sections(full.stdout)["Timeline"] if "SOCAR" in line and line.startswith("- ")]
+    assert full_socar and all(line.startswith("- **after 2025-07** *(inferred)*") for line in full_socar), full_socar
+    no_meeting = [date + (" (inferred)" if inferred else "") for date, inferred, text in keys if "no bilateral meeting" in text]
+    assert no_meeting == ["2025-09-01 (inferred)"], "inferred in the timeline, inferred here"
+    # newest first, by the timeline's order: 'after 2025-07' sorts after every day of July, before September
+    assert [d for d, _, _ in keys] == ["by 2025-12-22", "2025-10-09", "2025-09-01", "after 2025-07", "2025-06"]
 
 
 def test_a_quote_across_a_paragraph_break_marks_the_cut(full, tmp_path: Path):
