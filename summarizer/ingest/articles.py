@@ -210,7 +210,10 @@ def read_article(path: Path, display: str, *, language_of: LanguageOf | None = N
 
     article_id = content_id(text)
     language = language_of(article_id, text) if language_of else detect_language(text)
-    return Article(id=article_id, path=display, date=date, language=language, text=text, encoding=encoding, notes=notes, url=url)
+    shown = len(Path(display).parts)  # the folders the display path shows, and the folder given on the command line above them
+    folders = "/".join(path.absolute().parts[-shown - 1:])
+    outlet = outlet_of(folders, url or first_line)
+    return Article(id=article_id, path=display, date=date, language=language, text=text, encoding=encoding, notes=notes, url=url, outlet=outlet)
 
 
 def _expand(paths: Sequence[str | Path]) -> list[tuple[Path, str]]:

@@ -24,3 +24,5 @@ class Article(_Model):
     encoding: str = Field(default="utf-8", description="Encoding the file was decoded from.")
     notes: list[str] = Field(default_factory=list, description="Problems found while reading.")
     url: str | None = Field(default=None, description="The article's web page: an http(s) URL right after the header's date (as `brief fetch` writes it), else null.")
+    outlet: str | None = Field(default=None, description="The outlet its folder names (the nearest folder named like a domain, 'rbc.ru/', the folder given on "
+                               "the command line included) or the host of its URL; null when neither does.")

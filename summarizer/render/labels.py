@@ -11,9 +11,11 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from ..models import Source
 from ..models.attribution import date_label, voice_label
+from ..ingest.english import language_name
 
-__all__ = ["when", "voice", "holder", "side_when", "divergence_how", "side_mark", "verification"]
+__all__ = ["when", "voice", "holder", "side_when", "divergence_how", "side_mark", "verification", "outlet_name", "OwnVoice"]
 
 
 def when(date: str | None, basis: str | None, refs: Sequence[int] = (), published: Mapping[int, dt.date | None] | None = None) -> tuple[str, str]:
@@ -22,6 +24,24 @@ def when(date: str | None, basis: str | None, refs: Sequence[int] = (), publishe
         dates = [d for r in refs if (d := (published or {}).get(r)) is not None]
         return "undated", f"reported on {min(dates)}" if dates else ""
     return date, "inferred" if basis == "inferred" else ""
+
+
+def outlet_name(s: Source) -> str:
+    """A name a reader knows for a source: its outlet when the article or its folder names it ('moscowtimes.ru'),
+    else the language it is written in ('Ukrainian-language source'; its [n] tells it apart). File names stay in the Sources table."""
+    return s.outlet or f"{language_name(s.language)}-language source"
+
+
+class OwnVoice(str):
+    """The holder name a source's own-voice stances carry (its outlet, else its file's name: how the JSON and the
+    checks tell it apart), with `shown`, the name a reader sees (`outlet_name`)."""
+
+    shown: str
+
+    def __new__(cls, identity: str, shown: str) -> OwnVoice:
+        value = super().__new__(cls, identity)
+        value.shown = shown
+        return value
 
 
 def verification(verified: int, total: int, left_out: int) -> str:
@@ -49,7 +69,8 @@ def voice(item: Any, holder_name: str | None = None) -> str:
 def holder(item: Any, own: Mapping[int, str]) -> tuple[str, str]:
     """(holder, note) of a stance or stance-table cell: the outlet itself, per the outlet, or who says it."""
     if item.voice == "source":
-        return item.holder, "the outlet itself" if own.get(item.source) == item.holder else "per the outlet"
+        mine = own.get(item.source)
+        return (getattr(mine, "shown", item.holder), "the outlet itself") if mine == item.holder else (item.holder, "per the outlet")
     return item.holder, voice_label(item.voice, item.said_by, item.holder)
 
 

@@ -202,9 +202,7 @@ def disagreements(part: Any) -> list[Disagreement]:
     return out
 
 
-def outlet_name(s: Source) -> str:
-    """The outlet's name when the article or its folder gives it, else the file's name."""
-    return s.outlet or s.file.replace("\\", "/").rsplit("/", 1)[-1]
+outlet_name = labels.outlet_name  # a name a reader knows: the outlet, else '<Language>-language source'
 
 
 def short_quote(text: str, limit: int = SHORT_QUOTE_WORDS) -> str:

@@ -21,7 +21,7 @@ from .money import format_usd
 from ..models import Briefing, BriefingMeta, DigestMeta, MergedActor, Note, Quote, Source, StanceCell, StanceRow, TimelineEntry
 from ..models.evidence import normalize
 from ..models.attribution import date_label, voice_label
-from .labels import verification
+from .labels import OwnVoice, outlet_name, verification
 
 __all__ = [
     "source_headline",
@@ -368,14 +368,16 @@ def render_timeline_entry(e: TimelineEntry, mark: str = "", published: dict[int,
 
 
 def own_voices(sources: Sequence[Source]) -> dict[int, str]:
-    """Source number -> the holder name its own-voice stances carry (the outlet's name, else the file's name)."""
-    return {s.ref: s.outlet or s.file.replace("\\", "/").rsplit("/", 1)[-1] for s in sources}
+    """Source number -> the holder name its own-voice stances carry (the outlet's name, else the file's name),
+    which shows as a name a reader knows (`labels.outlet_name`: the outlet, else '<Language>-language source')."""
+    return {s.ref: OwnVoice(s.outlet or s.file.replace("\\", "/").rsplit("/", 1)[-1], outlet_name(s)) for s in sources}
 
 
 def _holder(s: StanceRow | StanceCell, own: dict[int, str]) -> str:
     """The holder cell: '<outlet or file> (the outlet itself)', or the holder and who says it ('per the outlet' when it is the outlet)."""
     if s.voice == "source":
-        return f"{escape_md(s.holder)} *(the outlet itself)*" if own.get(s.source) == s.holder else f"{escape_md(s.holder)} *(per the outlet)*"
+        mine = own.get(s.source)
+        return f"{escape_md(getattr(mine, 'shown', s.holder))} *(the outlet itself)*" if mine == s.holder else f"{escape_md(s.holder)} *(per the outlet)*"
     return escape_md(s.holder) + _voice(s.voice, s.said_by, s.holder)
 
 

@@ -135,7 +135,7 @@ def merge_briefs(
     for ref, r in numbered:
         a, b = r.article, r.brief
         assert b is not None and r.grounding is not None
-        outlet = (b.outlet or "").strip() or outlet_of(a.path, a.url or a.text.split("\n", 1)[0])  # as the text names it, else its folder or URL
+        outlet = (b.outlet or "").strip() or a.outlet or outlet_of(a.path, a.url or a.text.split("\n", 1)[0])  # as the text names it, else its folder or URL
         sources.append(Source(ref=ref, article_id=a.id, file=a.path, aliases=a.aliases, date=a.date, language=b.source_language, headline=b.headline,
                               outlet=outlet, degraded=r.degraded, url=a.url))
         if r.degraded:

@@ -78,7 +78,7 @@ def story_doc(article: Article, brief: ArticleBrief) -> StoryDoc:
     first_line = article.url or article.text.split("\n", 1)[0]
     return StoryDoc(
         id=article.id, date=article.date, language=brief.source_language,
-        outlet=outlet_of(article.path, first_line) or ((brief.outlet or "").strip().casefold() or None),
+        outlet=article.outlet or outlet_of(article.path, first_line) or ((brief.outlet or "").strip().casefold() or None),
         headline=brief.headline, summary=brief.summary, actors=tuple((a.name, a.kind) for a in brief.actors),
         events=tuple((e.description, e.date) for e in brief.events),
     )

@@ -283,6 +283,29 @@ def test_each_outlet_frames_the_story_in_one_line_with_one_short_quote(first):
     assert lines[1].startswith("- **moscowtimes.ru** [2] 2025-09-03 — ")
 
 
+def test_outlets_and_holders_go_by_names_a_reader_knows_and_file_names_stay_in_the_sources_table(first, full):
+    """The outlet when the article names it (002's '(moscowtimes.ru)'), else the language it is written in; never a file name."""
+    names = [re.match(r"^- \*\*([^*]+)\*\* \[(\d)\]", line).group(1) for line in sections(first.stdout)["How each outlet frames it"]]
+    assert names == ["Ukrainian-language source", "moscowtimes.ru", "Russian-language source", "Russian-language source", "Latvian-language source"]
+    for view in (first.stdout, full.stdout):
+        body = [line for title, lines in sections(view).items() if title not in ("Sources", "Notes") for line in lines]
+        assert not [line for line in body if re.search(r"\d{3}\\?_[0-9a-f]{16}\.txt", line)]
+    assert "| Latvian-language source *(the outlet itself)* | Kremlin | critical |" in full.stdout
+
+
+def test_a_folder_named_like_a_domain_names_the_outlet(tmp_path: Path):
+    folder = tmp_path / "news" / "day.az"
+    folder.mkdir(parents=True)
+    for f in SEEDS.glob("*.txt"):
+        (folder / f.name).write_bytes(f.read_bytes())
+    js = tmp_path / "b.json"
+    result = CliRunner().invoke(app, [str(folder), "-q", "--json", str(js), "-o", str(tmp_path / "b.md")])
+    assert result.exit_code == 2, "the outlets go into the summary's input, which no recording answers"
+    outlets = {s["file"]: s["outlet"] for s in json.loads(js.read_text(encoding="utf-8"))["sources"]}
+    assert outlets.pop("002_1c8b09136a5d4e87.txt") == "moscowtimes.ru", "002 names its outlet in its text"
+    assert set(outlets.values()) == {"day.az"}, "the folder given on the command line names the others'"
+
+
 def test_the_brief_repeats_no_quote(first):
     quotes = QUOTE.findall(first.stdout)
     assert quotes and len(quotes) == len(set(quotes))
