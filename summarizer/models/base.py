@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationInfo
 
 __all__ = ["SCHEMA_VERSION", "VALIDATION_CONTEXT", "validation_context", "ActorKind", "Position", "Precision", "StrictModel", "ResponseModel", "asked_for"]
 
-SCHEMA_VERSION = "1.6"
+SCHEMA_VERSION = "1.7"
 
 
 # Validation context (source text, valid citations) for the response models. Passed either as

@@ -168,7 +168,8 @@ class Corroboration(_Model):
     description: str
     sources: list[int]
     count: int = Field(description="Number of sources reporting it.")
-    basis: Literal["timeline", "stances"]
+    basis: Literal["timeline", "stances", "analysis"] = Field(description="'timeline': one merged event; 'stances': one holder's same position; "
+                                                                "'analysis': the model's comparison paired items of different kinds (an event and a stance, or a source's lead), each checked.")
     accounts: list[Account]
     date_basis: DateBasis = Field(default="publication", description=_DATE_BASIS)
 

@@ -13,7 +13,7 @@ from .responses import SummaryParagraph
 
 __all__ = ["DIGEST_VERSION", "NewEvent", "EarlierEvent", "StanceShift", "DigestMeta", "DigestStory", "Digest"]
 
-DIGEST_VERSION = "1.5"  # the digest format; its schema's $id is brief/digest/<this>
+DIGEST_VERSION = "1.6"  # the digest format; its schema's $id is brief/digest/<this>
 
 
 class NewEvent(_Model):

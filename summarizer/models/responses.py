@@ -16,9 +16,10 @@ from .brief import POSITION_SYNONYMS
 from .evidence import MIN_QUOTE_CHARS, quote_in_source
 from .lenient import Repairs, cap, enum_value, keep_valid, unwrap_quote
 
-__all__ = ["SummaryParagraph", "KeyDevelopment", "ExecutiveSummary", "ClaimSide", "DivergenceClaim", "FramingClaim", "CrossSourceAnalysis"]
+__all__ = ["SummaryParagraph", "KeyDevelopment", "ExecutiveSummary", "ClaimSide", "DivergenceClaim", "AgreementSide", "AgreementClaim", "FramingClaim", "CrossSourceAnalysis"]
 
 MAX_PARAGRAPHS, MAX_DIVERGENCES, MAX_FRAMING, MAX_SIDES, MAX_KEY_DEVELOPMENTS = 6, 10, 20, 6, 6  # longer lists are cut to these, with a note
+MAX_AGREEMENTS = 6
 
 
 def _source_number(value: Any) -> Any:
@@ -208,6 +209,47 @@ class DivergenceClaim(_Model):
         return self
 
 
+class AgreementSide(_Model):
+    """How one source reports a fact that other sources report too, shown by a quote from that source."""
+
+    source: int = Field(description="Number of the source.")
+
+    @field_validator("source", mode="before")
+    @classmethod
+    def _number(cls, value: Any) -> Any:
+        return _source_number(value)
+    account: str = Field(description="What this source says about the fact, one plain English sentence, attributed as the source attributes it.")
+    quote: str = Field(
+        description="Verbatim quote that shows it: from the lead or one of the evidence quotes given for THIS source number "
+        "(whole or a contiguous part), copied character for character in its original language.",
+        min_length=MIN_QUOTE_CHARS,
+    )
+    voice: Voice | None = Field(default=None, description=VOICE_HELP)
+    said_by: str | None = Field(default=None, description=SAID_BY_HELP)
+
+    _voice = field_validator("voice", mode="before")(classmethod(lambda cls, v: normalize_voice(v)))
+    _unwrap = field_validator("quote", mode="before")(classmethod(lambda cls, v: unwrap_quote(v) if isinstance(v, str) else v))
+
+    @model_validator(mode="after")
+    def _resolves(self, info: ValidationInfo) -> AgreementSide:
+        _check_cited_quote(self.source, self.quote, info, "agreement side")
+        return self
+
+
+class AgreementClaim(_Model):
+    """A fact two or more sources report in different forms (an event in one brief, a stance or only the lead in
+    another), so that their items would not be matched with each other."""
+
+    fact: str = Field(description="The fact the sources agree on, one short English sentence, e.g. 'The minister had said talks were likely'.")
+    sides: list[AgreementSide] = Field(description="Each source's account, one side per source, at least two different sources.", min_length=2, max_length=MAX_SIDES)
+
+    @model_validator(mode="after")
+    def _two_sources(self) -> AgreementClaim:
+        if len({side.source for side in self.sides}) < 2:
+            raise ValueError("an agreement needs sides from at least two different sources")
+        return self
+
+
 class FramingClaim(_Model):
     """How one source frames one of the main actors: its tone and the frame it uses, shown by a quote."""
 
@@ -249,9 +291,11 @@ class CrossSourceAnalysis(_Model):
     source frames the main actors. Work only from the briefs given and invent nothing. Every quote is
     copied from the evidence quotes shown for the same source number."""
 
-    model_config = ConfigDict(json_schema_extra=asked_for("divergences", "framing"))
+    model_config = ConfigDict(json_schema_extra=asked_for("divergences", "agreements", "framing"))
 
     divergences: list[DivergenceClaim] = Field(default_factory=list, description="Facts on which the sources disagree with each other (not disputes they all report), most important first (at most 8). Empty if none.", max_length=MAX_DIVERGENCES)
+    agreements: list[AgreementClaim] = Field(default_factory=list, description="Facts two or more sources report in different forms "
+                                             "(an event in one brief, a stance or only the lead in another), at most 6. Empty if none.", max_length=MAX_AGREEMENTS)
     framing: list[FramingClaim] = Field(default_factory=list, description="For each source, its tone toward the main actors and its frame, one or two rows per source (at most 15).", max_length=MAX_FRAMING)
 
     @model_validator(mode="wrap")
@@ -284,6 +328,25 @@ def _prepare_analysis(data: dict[str, Any], repairs: Repairs, context: dict[str,
             kept.extend(keep_valid([claim], DivergenceClaim, lambda n, c: f"divergence ({fact})", repairs, context=context))  # noqa: B023  (called now, in this iteration)
         divergences = cap(kept, MAX_DIVERGENCES, "divergences", repairs)
     data["divergences"] = divergences
+    agreements = data.get("agreements")
+    if isinstance(agreements, list):
+        kept = []
+        for number, claim in enumerate(agreements, 1):
+            if not isinstance(claim, dict):
+                repairs.received += 1
+                repairs.drop(f"agreement {number} left out: not an object")
+                continue
+            fact = " ".join(str(claim.get("fact", "?")).split())[:100]
+            sides = keep_valid(claim.get("sides"), AgreementSide, lambda n, side: f"agreement side {n} of ({fact}) from source {side.get('source', '?') if isinstance(side, dict) else '?'}", repairs, context=context)  # noqa: B023  (called now, in this iteration)
+            if isinstance(sides, list):
+                sides = cap(sides, MAX_SIDES, f"sides of agreement ({fact})", repairs)
+            if isinstance(sides, list) and len({side.get("source") for side in sides}) < 2:
+                repairs.received += 1
+                repairs.drop(f"agreement ({fact}) left out: fewer than two sources left with a side that checks out")
+                continue
+            kept.extend(keep_valid([{**claim, "sides": sides}], AgreementClaim, lambda n, c: f"agreement ({fact})", repairs, context=context))  # noqa: B023  (called now, in this iteration)
+        agreements = cap(kept, MAX_AGREEMENTS, "agreements", repairs)
+    data["agreements"] = [] if agreements is None else agreements
     framing = data.get("framing")
     framing = [] if framing is None else framing
     data["framing"] = cap(keep_valid(framing, FramingClaim, lambda n, f: f"framing row {n} ({f.get('actor', '?') if isinstance(f, dict) else '?'}, source {f.get('source', '?') if isinstance(f, dict) else '?'})", repairs, context=context), MAX_FRAMING, "framing rows", repairs)

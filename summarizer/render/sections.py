@@ -253,7 +253,7 @@ def cross_source_sections(b: Briefing, refs: Sequence[int] | None = None) -> lis
         out.append("*No fact is reported by more than one source.*")
     published = {x.ref: x.date for x in b.sources} if b.corroborated else {}  # once, not per fact: a story's view holds every source of the run
     for c in b.corroborated:
-        when = _when(c.date, c.date_basis, _published(c.sources, published)) if c.basis == "timeline" else "**stance**"
+        when = _when(c.date, c.date_basis, _published(c.sources, published)) if c.basis == "timeline" else _CORROBORATION_TAG[c.basis]
         out.append(f"- {when} {escape_md(c.description)} — *corroborated by {c.count} sources* {cite(c.sources)}")
         for a in c.accounts:
             own = f"*{escape_md(a.description)}* " if a.description != c.description else ""
@@ -365,6 +365,9 @@ def render_timeline_entry(e: TimelineEntry, mark: str = "", published: dict[int,
         own = f"*{escape_md(a.description)}* " if a.description != e.description else ""
         out.append(f"  - {cite([a.source])} {dated}{own}{_voice(a.voice, a.said_by, lead=False)}“{escape_md(a.quote.text)}”")
     return out
+
+
+_CORROBORATION_TAG = {"stances": "**stance**", "analysis": "**comparison**"}  # one holder's same position; paired by the model's comparison
 
 
 def own_voices(sources: Sequence[Source]) -> dict[int, str]:

@@ -39,6 +39,7 @@ __all__ = [
     "analyze_briefing",
     "analyze_deterministic",
     "article_lead",
+    "check_agreements",
     "check_analysis",
 ]
 
@@ -191,6 +192,42 @@ def check_analysis(result: CrossSourceAnalysis, b: Briefing, source_texts: dict[
     return divergences, framing, notes
 
 
+def check_agreements(result: CrossSourceAnalysis, b: Briefing, source_texts: dict[int, str], found: list[Corroboration]) -> tuple[list[Corroboration], list[Note]]:
+    """The model's agreements as corroborations: each side in English and quoted from its own source (else dropped,
+    with a note), dated and voiced by the stance or event it quotes; one that `found` already pairs is left out."""
+    out: list[Corroboration] = []
+    notes: list[Note] = []
+    for claim in result.agreements:
+        what = f"agreement ({claim.fact})"
+        if language := foreign_language(claim.fact):
+            notes.append(Note(kind="unverified", message=f"{what} dropped, it is {language_label(language)}, not English"))
+            continue
+        accounts = []
+        for side in claim.sides:
+            if language := foreign_language(side.account):
+                notes.append(Note(kind="unverified", message=f"{what}: side [{side.source}] dropped, it is {language_label(language)}, not English: {side.account[:120]!r}"))
+            elif side.source not in source_texts or not quote_in_source(side.quote, source_texts[side.source]):
+                notes.append(Note(kind="unverified", message=f"{what}: side [{side.source}] dropped, its quote is not in that source: {side.quote[:160]!r}"))
+            else:
+                match = _quoted_item(side.source, side.quote, b)
+                date, basis = (match.date, match.date_basis) if match is not None else (None, "publication")
+                voice = side.voice or (match.voice if match is not None else "source")
+                said_by = side.said_by if side.voice else (match.said_by if match is not None else None)
+                accounts.append(Account(source=side.source, date=date, date_basis=basis, description=side.account,
+                                        quote=Quote(source=side.source, text=side.quote, verified=True), voice=voice, said_by=None if voice == "source" else said_by))
+        sources = sorted({a.source for a in accounts})
+        if len(sources) < 2:
+            notes.append(Note(kind="unverified", message=f"{what} dropped, fewer than two of its sources check out"))
+        elif not _paired_already(accounts, found + out):
+            out.append(Corroboration(date=None, description=claim.fact, sources=sources, count=len(sources), basis="analysis", accounts=accounts))
+    return out, notes
+
+
+def _paired_already(accounts: list[Account], found: list[Corroboration]) -> bool:
+    """True when one corroboration already quotes every account's source with an overlapping quote."""
+    return any(all(any(o.source == a.source and _overlap(o.quote.text, a.quote.text) for o in c.accounts) for a in accounts) for c in found)
+
+
 def _reports_both(claim: DivergenceClaim, source_texts: dict[int, str]) -> bool:
     """True when every side's source also reports the opposing statement (a verified quote of it)."""
     return all(
@@ -278,7 +315,9 @@ async def analyze_briefing(
     out.notes += [Note(kind="unverified" if " left out: " in text else "info", message=f"model comparison: {text}") for text in answer.notes]
     divergences, out.framing, notes = check_analysis(result, b, source_texts)
     out.divergences = divergences + [d for d in out.divergences if not _subsumed(d, divergences)]
-    out.notes += notes
+    agreements, agreement_notes = check_agreements(result, b, source_texts, out.corroborated)
+    out.corroborated += agreements
+    out.notes += notes + agreement_notes
     return out
 
 

@@ -124,8 +124,8 @@ def test_brief_seeds_prints_a_briefing_on_stdout_and_a_summary_on_stderr(first):
 def test_the_header_says_where_answers_came_from_and_how_many_quotes_were_verified(first):
     header = first.stdout.splitlines()[2]
     assert "via recorded responses" in header
-    # the distinct quotes the briefing holds (73: the briefs' and the comparison's), each found in its source
-    assert "73 of 73 evidence quotes verified against their sources" in header
+    # the distinct quotes the briefing holds (74: the briefs' and the comparison's), each found in its source
+    assert "74 of 74 evidence quotes verified against their sources" in header
     assert re.search(r"prompts .*brief [0-9a-f]{12}.*summary [0-9a-f]{12}", header)
     assert re.search(r"schema \d+\.\d+ \([0-9a-f]{12}\)", header)
 

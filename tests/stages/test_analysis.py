@@ -17,7 +17,7 @@ import pytest
 from typer.testing import CliRunner
 
 from summarizer.stages.agreement import make_divergence
-from summarizer.stages.analysis import analyze_deterministic, check_analysis
+from summarizer.stages.analysis import analyze_deterministic, check_agreements, check_analysis
 from summarizer.cli import app
 from summarizer.config.settings import resolve_settings
 from summarizer.models.evidence import quote_in_source
@@ -161,6 +161,52 @@ def test_only_events_reported_by_two_or_more_sources_are_corroborated(seed_run: 
     single = [e.description for e in b.timeline if len(e.sources) == 1]
     assert all(c.count >= 2 for c in b.corroborated)
     assert not {c.description for c in b.corroborated} & set(single)
+
+
+def test_a_fact_told_as_a_stance_in_one_source_and_an_event_or_lead_in_another_is_corroborated_by_the_comparison(seed_run: BriefingRun):
+    """001 has Peskov's earlier 'possible, even expected' as a stance, 002 his 31 August hope as an event; 001 has the
+    handshake video as an event, 002 only in its lead. Merge cannot pair them; the comparison does, each quote checked."""
+    b, articles = seed_run.briefing, texts(seed_run)
+    found = {c.description: c for c in b.corroborated if c.basis == "analysis"}
+    assert len(found) == 2, list(found)
+    peskov = next(c for d, c in found.items() if "Peskov" in d)
+    video = next(c for d, c in found.items() if "video" in d)
+    for c in (peskov, video):
+        assert c.sources == [ref(b, "001"), ref(b, "002")] and c.count == 2
+        assert all(quote_in_source(a.quote.text, articles[a.source]) for a in c.accounts)
+    # each side is dated and voiced by the stance or event it quotes: 002's hope was voiced on 31 August
+    assert [(a.date, a.date_basis, a.voice, a.said_by) for a in peskov.accounts] == [
+        (None, "publication", "named", "Dmitry Peskov"), ("2025-08-31", "stated", "named", "Dmitry Peskov")]
+    full = section(render_markdown(b, detail="full"), "Corroborated")
+    assert "- **comparison** A video posted online shows Putin entering the room" in full
+
+
+@pytest.mark.parametrize(
+    ("sides", "kept", "note"),
+    [
+        # a quote not in its source: that side goes, and one source is no agreement
+        ([{"source": 1, "account": "Peskov had said a meeting was possible.", "quote": "Пєсков сказав, що зустріч неминуча"},
+          {"source": 2, "account": "Peskov said he hoped they would meet.", "quote": "Мы надеемся, что все-таки они будут иметь возможность"}],
+         0, "its quote is not in that source"),
+        # an account not in English
+        ([{"source": 1, "account": "Раніше Пєсков запевняв, що така зустріч можлива.", "quote": "Раніше Пєсков запевняв"},
+          {"source": 2, "account": "Peskov said he hoped they would meet.", "quote": "Мы надеемся, что все-таки они будут иметь возможность"}],
+         0, "not English"),
+        # what merge already pairs (the Dushanbe meeting) is not told twice
+        ([{"source": 4, "account": "They met in Dushanbe.", "quote": "Встреча Ильхама Алиева и Владимира Путина 9 октября в Душанбе"},
+          {"source": 5, "account": "They met in Dushanbe.", "quote": "kur viņš tikās ar Putinu"}],
+         0, None),
+    ],
+    ids=["fabricated-quote", "not-english", "already-paired"],
+)
+def test_an_agreement_that_does_not_check_out_or_is_already_paired_is_not_shown(seed_run: BriefingRun, sides: list, kept: int, note: str | None):
+    b = seed_run.briefing
+    sides = [{**side, "source": ref(b, {1: "001", 2: "002", 4: "004", 5: "000"}[side["source"]])} for side in sides]
+    result = CrossSourceAnalysis.model_validate({"divergences": [], "agreements": [{"fact": "A fact", "sides": sides}], "framing": []})
+    deterministic = analyze_deterministic(b).corroborated
+    found, notes = check_agreements(result, b, texts(seed_run), deterministic)
+    assert len(found) == kept
+    assert (note is None) == (notes == []) and all(note in n.message for n in notes[:1] if note)
 
 
 # --------------------------------------------------------------------------- checking the model's answer
@@ -401,7 +447,7 @@ def test_a_briefing_written_before_the_analysis_existed_still_validates(seed_run
 def test_the_deterministic_analysis_needs_no_model(seed_run: BriefingRun):
     bare = seed_run.briefing.model_copy(update={"divergences": [], "framing": [], "stance_table": [], "corroborated": []})
     result = analyze_deterministic(bare)
-    assert result.corroborated == seed_run.briefing.corroborated
+    assert result.corroborated == [c for c in seed_run.briefing.corroborated if c.basis != "analysis"], "the comparison's agreements come on top"
     assert result.stance_table == seed_run.briefing.stance_table
     assert [d.basis for d in result.divergences] == ["stances"]
 
