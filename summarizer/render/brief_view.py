@@ -99,15 +99,19 @@ def _timeline(part: Any, published: Mapping[int, dt.date | None], level: int) ->
     out = _section("Timeline", level)
     if not timeline:
         return out + ["*No verified events.*"]
+    told = {i for k in layers.key_developments(part, published) for i in k.entries}  # each fact once: not again here
     ranked = sorted(range(len(timeline)), key=lambda i: (len(timeline[i].sources), layers.sort_day(timeline[i], published)), reverse=True)
-    shown = set(ranked[:TIMELINE_LINES])
+    shown = set(ranked[:TIMELINE_LINES]) - told
+    if told:
+        out.append("*Besides the events under Key developments:*")
+        out.append("")
     for i in layers.chronological(timeline, published):
         if i in shown:
             e = timeline[i]
             count = f" · *{len(e.sources)} sources*" if len(e.sources) > 1 else ""
             out.append(f"- {_when(layers.entry_when(e, published))} {escape_md(e.description)} {_cite(e.sources)}{count}")
-    if len(timeline) > len(shown):
-        hidden = [timeline[i] for i in range(len(timeline)) if i not in shown]
+    if len(timeline) > len(shown) + len(told):
+        hidden = [timeline[i] for i in range(len(timeline)) if i not in shown and i not in told]
         which = ", each reported by one source" if all(len(e.sources) == 1 for e in hidden) else ""
         out.append(f"*{plural(len(hidden), 'more event')}{which}: `--detail full`.*")
     return out

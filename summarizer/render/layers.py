@@ -45,6 +45,7 @@ class Line:
     when: str
     text: str
     sources: list[int]
+    entries: tuple[int, ...] = ()  # the timeline entries it tells (the default timeline does not tell them again)
 
 
 @dataclass(frozen=True)
@@ -149,9 +150,10 @@ def key_developments(part: Any, published: Mapping[int, dt.date | None], limit: 
     if own:
         out = []
         for k in own[:limit]:
-            entry = _entry_of(k, timeline)
-            if entry is not None:  # the timeline's date of the same event: 'after 2025-07', not the answer's '2025'
-                out.append((sort_day(entry, published), Line(entry_when(entry, published), k.text, list(k.sources))))
+            found = _entries_of(k, timeline)
+            if found:  # the timeline's date of the same event: 'after 2025-07', not the answer's '2025'
+                entry = timeline[found[0]]
+                out.append((sort_day(entry, published), Line(entry_when(entry, published), k.text, list(k.sources), tuple(found))))
                 continue
             day = _reported(k.sources, published)
             latest = max((d for r in k.sources if (d := published.get(r)) is not None), default=None)
@@ -165,15 +167,15 @@ def key_developments(part: Any, published: Mapping[int, dt.date | None], limit: 
         picked.setdefault(entry_when(timeline[i], published), i)
         if len(picked) == min(limit, KEY_DEVELOPMENTS - 1):
             break
-    return [Line(when, timeline[i].description, list(timeline[i].sources)) for when, i in picked.items()]
+    return [Line(when, timeline[i].description, list(timeline[i].sources), (i,)) for when, i in picked.items()]
 
 
 KEY_MATCH = 55.0  # token_set_ratio of a key development to the timeline entry it tells
 
 
-def _entry_of(k: Any, timeline: Sequence[TimelineEntry]) -> TimelineEntry | None:
-    """The timeline entry a key development tells: from its sources, dated alike (the same date, else one more precise
-    within it: '2025-10' finds '2025-10-09', never '2025' a '2025-07'), the closest in wording; None if none is close."""
+def _entries_of(k: Any, timeline: Sequence[TimelineEntry]) -> list[int]:
+    """The timeline entries a key development tells, the closest in wording first: from its sources, dated alike (the
+    same date, else one more precise within it: '2025-10' finds '2025-10-09', never '2025' a '2025-07'), close in wording."""
     from rapidfuzz import fuzz, utils
 
     refs = set(k.sources)
@@ -182,11 +184,8 @@ def _entry_of(k: Any, timeline: Sequence[TimelineEntry]) -> TimelineEntry | None
     same = [(i, e) for i, e, d in day if d == k.date]
     if not same and k.date:
         same = [(i, e) for i, e, d in day if d and d.startswith(k.date)]
-    found = [(fuzz.token_set_ratio(k.text, e.description, processor=utils.default_process), -i, e) for i, e in same]
-    if not found:
-        return None
-    score, _, entry = max(found, key=lambda x: (x[0], x[1]))
-    return entry if score >= KEY_MATCH else None
+    scored = [(fuzz.token_set_ratio(k.text, e.description, processor=utils.default_process), -i) for i, e in same]
+    return [-i for score, i in sorted(scored, reverse=True) if score >= KEY_MATCH]
 
 
 def disagreements(part: Any) -> list[Disagreement]:
