@@ -96,11 +96,7 @@ class KeyDevelopment(SummaryParagraph):
 
 
 class ExecutiveSummary(_Model):
-    """An executive summary for an analyst, written only from the numbered source briefs given.
-    Bottom line first, then the key developments, then the context. Note where sources disagree
-    on a fact, or where a later development updates an earlier one, ordered by when things
-    happened (an undated mention is no new development). Say who says what. Never add facts that
-    are not in the briefs, and tell each fact once."""
+    """An executive summary for an analyst, from the numbered source briefs given only: bottom line, key developments, context; each fact once."""
 
     bottom_line: SummaryParagraph | None = Field(default=None, description="The bottom line, at most 60 words in one to three sentences: what happened, what changed and why it matters. Cite its sources.")
     key_developments: list[KeyDevelopment] = Field(default_factory=list, description="3 to 5 key developments, most important first, each one dated sentence with its sources.", max_length=MAX_KEY_DEVELOPMENTS)
