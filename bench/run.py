@@ -241,11 +241,12 @@ def whole_process(args: argparse.Namespace, server: Server, work: Path) -> None:
     ideal = math.ceil(args.n / args.concurrency) * args.latency
     tail = end - (briefs[-1] + args.latency)
     late, rounds = tail_rounds([s["time"] for s in sizes if s["kind"] != "brief"], briefs[-1] + args.latency, args.latency)
+    kinds = ", ".join(f"{sum(s['kind'] == k for s in sizes)} {k}" for k in sorted({s["kind"] for s in sizes} - {"brief"}))
     floor = sdk_floor()
     print(f"0. whole process (python -m summarizer run, start-up included): {args.n} articles ({args.shape} shape), latency {args.latency} s, "
           f"concurrency {args.concurrency}, load average {os.getloadavg()[0]:.1f}")
-    print(f"   after the last article's answer: {late} request(s) in {rounds} sequential round(s) (counted from the order of requests "
-          f"and answers; target <= 2) {'OK' if rounds <= 2 else 'MISSED'}")
+    print(f"   after the last article's answer: {late} request(s) ({kinds}) in {rounds} sequential round(s) (counted from the order of "
+          f"requests and answers, at most {args.concurrency} in flight; target <= 2) {'OK' if rounds <= 2 else 'MISSED'}")
     print(f"   first request {first:.2f} s after launch (target <= 1.0 s; SDK floor here {floor:.2f} s) {'OK' if first <= 1.0 else 'MISSED'}; "
           f"article phase {phase:.2f} s vs ideal {ideal:.2f} s -> {phase / ideal:.3f}x (target <= 1.10x) {'OK' if phase <= 1.10 * ideal else 'MISSED'}; "
           f"after the last article {tail:.2f} s = {tail / args.latency:.1f} rounds of latency (target <= 2) {'OK' if tail <= 2 * args.latency else 'MISSED'}; "
