@@ -159,4 +159,6 @@ def _report(run, quiet: bool) -> None:
     parts.append(requests_label(run.requests, run.replayed, run.cache_hits, run.resent, run.reasks))
     if run.undated:
         parts.append(f"{len(run.undated)} undated article(s) in no digest")
+    if run.rejected_before:
+        parts.append(f"{run.rejected_before} rejected file{'s' if run.rejected_before != 1 else ''} changed on another day (named in that day's digest)")
     err("; ".join(parts) + f". Index: {run.index_path}" + (f" and {run.html_index_path}" if run.html_index_path else ""))

@@ -104,6 +104,7 @@ class DigestRun:
     undated: list[str]
     warnings: list[str] = field(default_factory=list)
     html_index_path: Path | None = None
+    rejected_before: int = 0  # rejected files last changed on another day: that day's digest names them, this run's outcome does not count them
 
     @property
     def requests(self) -> int:
@@ -127,7 +128,7 @@ class DigestRun:
 
     @property
     def outcome(self) -> Outcome:
-        """COMPLETE when every article of the digested days was briefed; PARTIAL when some failed or were degraded, or files were rejected."""
+        """COMPLETE when every article of the digested days was briefed; PARTIAL when some failed or were degraded, or files changed on those days were rejected."""
         return Outcome.PARTIAL if self.rejected or any(d.failed or d.degraded for d in self.days) else Outcome.COMPLETE
 
     @property
@@ -162,6 +163,8 @@ async def _build_day(
     transport: httpx.AsyncBaseTransport | None, on_result=None, budget: Budget | None = None,
 ) -> DigestDay:
     articles = [a for a in loaded.articles if a.date == day]
+    earlier = [d for d in earlier if d.sources]  # "new since" compares with digests that had articles, not empty days
+    rejections = [r for r in loaded.rejected if r.changed is None or r.changed == day]  # a day's notes name the files rejected that day
     notes = [Note(kind="undated", file=path, message="no date header, so it is in no daily digest; add ' date YYYY-MM-DD' to its first line") for path in undated]
     generated = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     meta: dict[str, Any] = {
@@ -170,7 +173,7 @@ async def _build_day(
         "previous_digest": earlier[-1].date if earlier else None, "earlier_digests": len(earlier),
     }
     if not articles:
-        rejected = [Note(kind="rejected", file=r.path, message=r.reason) for r in loaded.rejected]
+        rejected = [Note(kind="rejected", file=r.path, message=r.reason) for r in rejections]
         digest = Digest(
             meta=DigestMeta(**meta, articles=0, briefs=0, items_verified=0, items_unverified=0),
             sources=[], summary=[], timeline=[], stances=[], actors=[], notes=rejected + notes,
@@ -179,7 +182,7 @@ async def _build_day(
         return DigestDay(day, digest)
 
     run = await build_briefing_async([], settings, transport=transport, executive_summary=False, cross_source=True, on_result=on_result, budget=budget,
-                                     articles=ArticleSet(articles=articles, rejected=list(loaded.rejected)))
+                                     articles=ArticleSet(articles=articles, rejected=rejections))
     b = run.briefing
     by_id = {r.article.id: r for r in run.results if r.ok}
     summary = [SummaryParagraph(text=by_id[s.article_id].brief.summary, sources=[s.ref]) for s in b.sources if not s.degraded]  # type: ignore[union-attr]  # a degraded brief is no established fact
@@ -239,11 +242,13 @@ async def build_digests_async(
         _undo_out_dir(out_dir, created)
         raise ConfigError(f"--out {out_dir}: cannot write there ({exc.strerror or exc}); pass a writable --out") from exc
     undated = [a.path for a in loaded.articles if a.date is None]
-    run = DigestRun(days=[], index_path=None, rejected=list(loaded.rejected), undated=undated)
+    wanted = set(days)
+    run = DigestRun(days=[], index_path=None, rejected=[r for r in loaded.rejected if r.changed is None or r.changed in wanted], undated=undated,
+                    rejected_before=sum(r.changed is not None and r.changed not in wanted for r in loaded.rejected))
     try:
         history, run.warnings = load_digests(out_dir)
         todo = sorted(set(days))
-        later = sorted(d for d in history if d > todo[-1])  # digests after the range, compared without what changes now
+        later = sorted(d for d in history if d > todo[-1] and history[d].sources)  # later digests with articles, compared without what changes now
         changed: list[dt.date] = []
         finished = False
         try:

@@ -71,10 +71,18 @@ _CONTROLS = re.compile("[" + "".join(re.escape(chr(c)) for c in (*range(0x20), *
 
 @dataclass(frozen=True)
 class Rejection:
-    """A file that was not turned into an article, and why."""
+    """A file that was not turned into an article, and why (and the local day it was last changed, when known)."""
 
     path: str
     reason: str
+    changed: dt.date | None = None
+
+
+def _changed_day(path: Path) -> dt.date | None:
+    try:
+        return dt.date.fromtimestamp(path.lstat().st_mtime)
+    except (OSError, ValueError, OverflowError):
+        return None
 
 
 @dataclass
@@ -264,7 +272,7 @@ class ArticleReader:
         try:
             article = read_article(path, display, language_of=language_of)
         except ArticleError as exc:
-            self.loaded.rejected.append(Rejection(display, exc.reason))
+            self.loaded.rejected.append(Rejection(display, exc.reason, _changed_day(path)))
             return None
         if article.id in self._by_id:
             first = self.loaded.articles[self._by_id[article.id]]

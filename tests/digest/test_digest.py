@@ -266,7 +266,11 @@ def test_a_full_backfill_in_quiet_mode_prints_nothing(tmp_path: Path):
 
 
 def test_quiet_still_reports_problems_on_stderr_with_exit_2(seeds_copy: Path, tmp_path: Path):
+    import os
+
     (seeds_copy / "empty.txt").write_text("", encoding="utf-8")
+    that_day = dt.datetime(2025, 10, 17, 9).timestamp()
+    os.utime(seeds_copy / "empty.txt", (that_day, that_day))  # rejected on the day digested (a file rejected on another day is that day's)
     result = cli(str(seeds_copy), "--date", "2025-10-17", "--out", str(tmp_path), "-q")
     assert (result.exit_code, result.stdout) == (2, "")
     assert result.stderr == "rejected: empty.txt: empty file: nothing to summarize; add the article text or remove the file\n"
@@ -436,3 +440,47 @@ def test_ctrl_c_in_a_backfill_keeps_the_finished_days_says_so_and_the_index_list
                      stderr, re.M), stderr
     index = (out / "index.md").read_text(encoding="utf-8")
     assert sorted(re.findall(r"\b(2025-\d\d-\d\d)\.md\b", index)) == written
+
+
+# --------------------------------------------------------------------------- cron: quiet unless something is wrong with these days
+
+
+def test_a_backfill_index_folds_each_run_of_empty_days_into_one_line(tmp_path: Path):
+    assert cli(str(SEEDS), "--since", "2025-10-01", "--until", "2025-10-20", "--out", str(tmp_path), "-q").exit_code == 0
+    index = (tmp_path / "index.md").read_text(encoding="utf-8")
+    entries = [line for line in index.splitlines() if line.startswith("- ")]
+    assert [line.split(" · ")[0] for line in entries] == [
+        "- 2025-10-18 to 2025-10-20", "- [2025-10-17](2025-10-17.md)", "- 2025-10-11 to 2025-10-16", "- [2025-10-10](2025-10-10.md)", "- 2025-10-01 to 2025-10-09"]
+    assert entries[2] == "- 2025-10-11 to 2025-10-16 · 6 digests, no articles on any of their days ([2025-10-11](2025-10-11.md) … [2025-10-16](2025-10-16.md))"
+
+
+def test_new_since_the_previous_digest_means_the_last_digest_that_had_articles(tmp_path: Path):
+    digest_days(tmp_path, *days_between(dt.date(2025, 10, 10), dt.date(2025, 10, 17)))
+    assert load(tmp_path, dt.date(2025, 10, 17)).meta.previous_digest == dt.date(2025, 10, 10), "not the empty 2025-10-16"
+    assert load(tmp_path, dt.date(2025, 10, 17)).meta.earlier_digests == 1
+
+
+def test_rewriting_an_older_day_warns_only_about_later_digests_that_had_articles(tmp_path: Path):
+    digest_days(tmp_path, *days_between(dt.date(2025, 10, 10), dt.date(2025, 10, 20)))
+    run = digest_days(tmp_path, dt.date(2025, 9, 3))
+    assert run.warnings == [
+        f"{tmp_path}/2025-09-03.md changed, but the later digests 2025-10-10 to 2025-10-17 were compared without it; "
+        "refresh their 'new since' part with --since 2025-09-03 --until 2025-10-17"
+    ]
+
+
+def test_a_file_rejected_on_another_day_does_not_fail_todays_quiet_run(seeds_copy: Path, tmp_path: Path):
+    import os
+
+    old = seeds_copy / "broken-last-month.txt"
+    old.write_text("", encoding="utf-8")
+    month_ago = dt.datetime(2025, 9, 17, 12).timestamp()
+    os.utime(old, (month_ago, month_ago))
+    result = cli(str(seeds_copy), "--date", "2025-10-17", "--out", str(tmp_path), "-q")
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")
+    assert "broken-last-month.txt" not in (tmp_path / "2025-10-17.md").read_text(encoding="utf-8")
+    that_day = cli(str(seeds_copy), "--date", "2025-09-17", "--out", str(tmp_path), "-q")
+    assert that_day.exit_code == 2 and "rejected: broken-last-month.txt: empty file" in that_day.stderr
+    assert "broken-last-month.txt" in (tmp_path / "2025-09-17.md").read_text(encoding="utf-8")
+    loud = cli(str(seeds_copy), "--date", "2025-10-17", "--out", str(tmp_path))
+    assert loud.exit_code == 0 and "1 rejected file changed on another day (named in that day's digest)" in loud.stderr
