@@ -75,7 +75,7 @@ class Rejection:
 
     path: str
     reason: str
-    changed: dt.date | None = None
+    changed: dt.date | None = field(default=None, compare=False)  # not part of what the rejection is
 
 
 def _changed_day(path: Path) -> dt.date | None:
