@@ -13,22 +13,23 @@ from .util.aio import gather_or_cancel, run_sync
 from .util.speed import freeze_heap, import_later, pause_collector, sdk_warmer, thaw_heap, warming
 from .ingest.articles import ArticleSet, Rejection
 from .ingest.reading import ArticleStream, read_articles
-from .cache import Cache, open_cache
 from .config.settings import Settings
 from .llm.cost import Budget, budget_for, cost_usd, price_for
 from .llm.client import LLMClient
+from .llm.run import RunContext, open_run
 from .llm.prompts import load_prompt, schema_hash
 from .models import ArticleBrief
 from .models import Article, BriefResult, CachedBrief, Outcome, RunStats
 from .models.results import ProgressCallback, StatusCallback
 from .errors import ConfigError
 from .stages.quality import run_verdict
-from .stages.summarize import brief_key, summarize_articles_async
+from .stages.summarize import brief_articles, brief_key
 
 if TYPE_CHECKING:  # pragma: no cover
     import httpx
 
     from .models import Briefing, BriefingMeta, Note
+    from .stages.batch import BatchOutcome
     from .stages.shard import Shard, ShardRun
 
 __all__ = ["BriefingRun", "LoadedCallback", "Outcome", "brief_shard", "brief_shard_async", "build_briefing", "build_briefing_async", "read_articles"]
@@ -93,6 +94,29 @@ async def build_briefing_async(
     With `settings.batch` the articles go through the OpenAI Batch API (`on_status` hears its progress).
     `budget` is shared with other calls (a digest's days spend one budget); default: this run's own.
     """
+    budget = _preflight(settings, budget)
+    frozen = False
+    resume_collector = None
+    try:
+        async with open_run(settings, transport=transport, budget=budget) as run:
+            loaded, results, batched = await _brief_all(paths, run, articles=articles, on_result=on_result, on_loaded=on_loaded, on_status=on_status)
+            # After 200 articles the heap holds ~200,000 objects (SDKs, briefs, answers), all still in use:
+            # one full collection over them took 0.15 s, and merging the stories set one off. What the
+            # assembling makes (merged stories, their renumbered sections) is in use to the end as well:
+            # the collector's passes over it took 17 s of a warm 10,000-article run (util/speed.py).
+            frozen = freeze_heap()
+            resume_collector = pause_collector()
+            use_llm = executive_summary if cross_source is None else cross_source
+            briefing, not_written = await _assemble(results, loaded, run, executive_summary=executive_summary, use_llm=use_llm, on_phase=on_phase)
+        return _finished(briefing, results, loaded.rejected, run, batched, not_written)
+    finally:
+        thaw_heap(frozen)
+        if resume_collector is not None:
+            resume_collector()
+
+
+def _preflight(settings: Settings, budget: Budget | None) -> Budget:
+    """What is refused before anything opens: a cost budget without a price, a --tpm below one request, batch settings the Batch API cannot take."""
     if budget is None:
         budget = budget_for(settings)  # --max-cost / --max-tokens; raises if a cost budget has no price
     _check_tpm(settings)
@@ -100,132 +124,131 @@ async def build_briefing_async(
         from .stages.batch import check_batch_settings
 
         check_batch_settings(settings)
-    batch_usage: dict[str, int] = {}
-    batch_requests = 0
-    cache = open_cache(settings)
+    return budget
+
+
+async def _brief_all(
+    paths: Sequence[str | Path], run: RunContext, *, articles: ArticleSet | None, on_result: ProgressCallback | None,
+    on_loaded: LoadedCallback | None, on_status: StatusCallback | None,
+) -> tuple[ArticleSet, list[BriefResult], BatchOutcome | None]:
+    """Every article read (streamed to the summarize step as it is read, unless batched or given) and briefed."""
     later: list[asyncio.Future[None]] = []
-    frozen = False
-    resume_collector = None
     try:
-        client = LLMClient(settings, transport=transport)
         stream: ArticleStream | None = None
-        if articles is not None or settings.batch:  # the batch path reads everything first
-            loaded = articles if articles is not None else read_articles(paths, cache)
+        if articles is not None or run.settings.batch:  # the batch path reads everything first
+            loaded = articles if articles is not None else read_articles(paths, run.cache)
             if on_loaded:
                 on_loaded(loaded)
             later.append(asyncio.ensure_future(import_later()))
         else:
-            stream = ArticleStream(paths, cache, on_detect=_sdk_warmer(client, cache, settings), on_read=lambda: _read(stream.loaded, on_loaded, later))  # type: ignore[union-attr]  # `stream` is set before the reader calls on_read
+            stream = ArticleStream(paths, run.cache, on_detect=_sdk_warmer(run), on_read=lambda: _read(stream.loaded, on_loaded, later))  # type: ignore[union-attr]  # `stream` is set before the reader calls on_read
             loaded = stream.loaded
-        stats = RunStats()
-        try:
-            if settings.batch:
-                from .stages.batch import summarize_with_batch
+        batched = None
+        if run.settings.batch:
+            from .stages.batch import summarize_with_batch
 
-                results, batched = await summarize_with_batch(
-                    loaded.articles, settings, client=client, cache=cache, stats=stats, on_result=on_result, budget=budget, on_status=on_status,
-                )
-                batch_usage, batch_requests = batched.usage, batched.requests
-            else:
-                results = await summarize_articles_async(stream if stream is not None else loaded.articles, settings, client=client, cache=cache, stats=stats, on_result=warming(on_result), budget=budget)
-            await asyncio.gather(*later)
-            # After 200 articles the heap holds ~200,000 objects (SDKs, briefs, answers), all still in use:
-            # one full collection over them took 0.15 s, and merging the stories set one off. What the
-            # assembling makes (merged stories, their renumbered sections) is in use to the end as well:
-            # the collector's passes over it took 17 s of a warm 10,000-article run (util/speed.py).
-            frozen = freeze_heap()
-            resume_collector = pause_collector()
-            from .models import BriefingMeta, Note
-            from .stages.analysis import analyze_briefing
-            from .stages.merge import merge_briefs
-            from .stories.briefings import group_results, story_sections, with_stories
-            from .stages.synthesis import SummaryOutcome, write_summary
-
-            meta = BriefingMeta(
-                generated_at=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
-                model=model_label(settings),
-                mode=settings.mode,
-                endpoint=settings.endpoint,
-                prompt_hashes={name: load_prompt(name).hash for name in ("brief", "summary", "analysis")},
-                schema_hash=schema_hash(ArticleBrief),
-                articles=len(loaded.articles),
-                briefs=0,
-                items_verified=0,
-                items_unverified=0,
-            )
-            done = {r.article.id: r for r in results if r.ok}  # by id: one lookup per source, not a scan
-            use_llm = executive_summary if cross_source is None else cross_source
-            not_written: list[str] = []
-
-            async def analyse(b: Briefing, on_analysed: Callable[[Briefing], None] | None = None) -> tuple[Briefing, list[Note]]:
-                """Summary and cross-source analysis of `b` (the whole run, or one story numbered on its own).
-
-                `on_analysed` hears `b` with its analysis as soon as that is done (the summary may take longer).
-                """
-                summaries = _summaries(b, done)
-                texts = {s.ref: done[s.article_id].article.text for s in b.sources}
-                established = bool(summaries) or not b.sources  # some source briefed: English, something verified
-                skipped = [] if established else [Note(kind="degraded", message=(
-                    f"no executive summary or comparison of sources {''.join(f'[{s.ref}]' for s in b.sources)}: none was briefed "
-                    "(in English, with a verified quote), so there is no established fact to summarise"))]
-
-                async def analysed():
-                    result = await analyze_briefing(b, texts, summaries, settings, client, cache, use_llm=use_llm and established, budget=budget)
-                    if on_analysed is not None:
-                        await client.requests_written()  # CPU work that can wait: after the requests started alongside are written
-                        on_analysed(result.apply(b))
-                    return result
-
-                summary, analysis = await gather_or_cancel((
-                    write_summary(b, summaries, settings, client, cache, budget=budget) if executive_summary and established else _value(SummaryOutcome([], skipped if executive_summary else [], {}, 0)),
-                    analysed(),
-                ))
-                stats.add_usage(summary.usage)
-                stats.add_usage(analysis.usage)
-                stats.cache_hits += summary.cached + analysis.from_cache
-                not_written.extend(summary.not_written + analysis.not_written)
-                update = {"summary": summary.paragraphs, "bottom_line": summary.bottom_line, "key_developments": summary.key_developments}
-                return analysis.apply(b).model_copy(update=update), summary.notes
-
-            groups = group_results(results)
-            if on_phase is not None:
-                story_word = "story" if len(groups) == 1 else "stories"
-                on_phase(f"{'summary and comparison' if executive_summary else 'comparison'} of {len(groups)} {story_word}" if use_llm
-                         else f"merging {len(groups)} {story_word}")
-            if len(groups) <= 1:  # one story: the briefing as it always was, and its one story
-                briefing = merge_briefs(results, rejected=loaded.rejected, meta=meta)
-                briefing, notes = await analyse(briefing)
-                briefing = briefing.model_copy(update={"notes": briefing.notes + notes})
-                stories = [story_sections(story, briefing, {s.ref: s.ref for s in briefing.sources}, _summaries(briefing, done)) for story, _ in groups]
-                briefing = with_stories(briefing, stories)
-            else:
-                briefing = await _story_briefings(results, loaded.rejected, groups, analyse, meta, client)
-        finally:
-            for task in later:
-                task.cancel()
-            stats.requests, stats.replayed, stats.resent, stats.reasks = client.requests, client.replayed, client.resent, client.reasks
-            await client.aclose()
-        fallback = [Note(kind="info", message=client.fallback)] if client.fallback else []  # the server refused the schema: asked without it
-        briefing = briefing.model_copy(update={
-            "notes": briefing.notes + fallback,
-            "meta": briefing.meta.model_copy(update={
-                "llm_requests": stats.requests, "resent": stats.resent, "reasks": stats.reasks, "replayed": stats.replayed, "cache_hits": stats.cache_hits, "usage": _sum_usage(stats.usage, batch_usage),
-                "batch_requests": batch_requests, **_cost(settings, stats.usage, batch_usage),
-                "quality_warning": run_verdict(results, settings.min_verified_share, model_label(settings), settings.mode),
-            }),
-        })
-        return BriefingRun(briefing=briefing, results=results, rejected=loaded.rejected, stats=stats,
-                           not_written=not_written)
+            results, batched = await summarize_with_batch(loaded.articles, run, on_result=on_result, on_status=on_status)
+        else:
+            results = await brief_articles(stream if stream is not None else loaded.articles, run, on_result=warming(on_result))
+        await asyncio.gather(*later)
+        return loaded, results, batched
     finally:
-        cache.close()
-        thaw_heap(frozen)
-        if resume_collector is not None:
-            resume_collector()
+        for task in later:
+            task.cancel()
 
 
-def _sdk_warmer(client: LLMClient, cache: Cache, settings: Settings) -> Callable[[Article], None]:
+async def _assemble(
+    results: list[BriefResult], loaded: ArticleSet, run: RunContext, *, executive_summary: bool, use_llm: bool, on_phase: StatusCallback | None = None,
+) -> tuple[Briefing, list[str]]:
+    """The briefing from the briefs: merged, grouped into stories, each summarized and compared; and the parts not written."""
+    from .models import BriefingMeta, Note
+    from .stages.analysis import analyze_briefing
+    from .stages.merge import merge_briefs
+    from .stories.briefings import group_results, story_sections, with_stories
+    from .stages.synthesis import SummaryOutcome, write_summary
+
+    settings, stats, rejected = run.settings, run.stats, loaded.rejected
+    meta = BriefingMeta(
+        generated_at=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        model=model_label(settings),
+        mode=settings.mode,
+        endpoint=settings.endpoint,
+        prompt_hashes={name: load_prompt(name).hash for name in ("brief", "summary", "analysis")},
+        schema_hash=schema_hash(ArticleBrief),
+        articles=len(loaded.articles),
+        briefs=0,
+        items_verified=0,
+        items_unverified=0,
+    )
+    done = {r.article.id: r for r in results if r.ok}  # by id: one lookup per source, not a scan
+    not_written: list[str] = []
+
+    async def analyse(b: Briefing, on_analysed: Callable[[Briefing], None] | None = None) -> tuple[Briefing, list[Note]]:
+        """Summary and cross-source analysis of `b` (the whole run, or one story numbered on its own).
+
+        `on_analysed` hears `b` with its analysis as soon as that is done (the summary may take longer).
+        """
+        summaries = _summaries(b, done)
+        texts = {s.ref: done[s.article_id].article.text for s in b.sources}
+        established = bool(summaries) or not b.sources  # some source briefed: English, something verified
+        skipped = [] if established else [Note(kind="degraded", message=(
+            f"no executive summary or comparison of sources {''.join(f'[{s.ref}]' for s in b.sources)}: none was briefed "
+            "(in English, with a verified quote), so there is no established fact to summarise"))]
+
+        async def analysed():
+            result = await analyze_briefing(b, texts, summaries, run, use_llm=use_llm and established)
+            if on_analysed is not None:
+                await run.client.requests_written()  # CPU work that can wait: after the requests started alongside are written
+                on_analysed(result.apply(b))
+            return result
+
+        summary, analysis = await gather_or_cancel((
+            write_summary(b, summaries, run) if executive_summary and established else _value(SummaryOutcome([], skipped if executive_summary else [], {}, 0)),
+            analysed(),
+        ))
+        stats.add_usage(summary.usage)
+        stats.add_usage(analysis.usage)
+        stats.cache_hits += summary.cached + analysis.from_cache
+        not_written.extend(summary.not_written + analysis.not_written)
+        update = {"summary": summary.paragraphs, "bottom_line": summary.bottom_line, "key_developments": summary.key_developments}
+        return analysis.apply(b).model_copy(update=update), summary.notes
+
+    groups = group_results(results)
+    if on_phase is not None:
+        story_word = "story" if len(groups) == 1 else "stories"
+        on_phase(f"{'summary and comparison' if executive_summary else 'comparison'} of {len(groups)} {story_word}" if use_llm
+                 else f"merging {len(groups)} {story_word}")
+    if len(groups) <= 1:  # one story: the briefing as it always was, and its one story
+        briefing = merge_briefs(results, rejected=rejected, meta=meta)
+        briefing, notes = await analyse(briefing)
+        briefing = briefing.model_copy(update={"notes": briefing.notes + notes})
+        stories = [story_sections(story, briefing, {s.ref: s.ref for s in briefing.sources}, _summaries(briefing, done)) for story, _ in groups]
+        return with_stories(briefing, stories), not_written
+    return await _story_briefings(results, rejected, groups, analyse, meta, run.client), not_written
+
+
+def _finished(briefing: Briefing, results: list[BriefResult], rejected: list[Rejection], run: RunContext, batched: BatchOutcome | None,
+              not_written: list[str]) -> BriefingRun:
+    """The run's outcome, once its client is closed: the briefing's header counts, cost and verdict, and what happened to each article."""
+    from .models import Note
+
+    settings, stats, client = run.settings, run.stats, run.client
+    batch_usage, batch_requests = (batched.usage, batched.requests) if batched is not None else ({}, 0)
+    fallback = [Note(kind="info", message=client.fallback)] if client.fallback else []  # the server refused the schema: asked without it
+    briefing = briefing.model_copy(update={
+        "notes": briefing.notes + fallback,
+        "meta": briefing.meta.model_copy(update={
+            "llm_requests": stats.requests, "resent": stats.resent, "reasks": stats.reasks, "replayed": stats.replayed, "cache_hits": stats.cache_hits, "usage": _sum_usage(stats.usage, batch_usage),
+            "batch_requests": batch_requests, **_cost(settings, stats.usage, batch_usage),
+            "quality_warning": run_verdict(results, settings.min_verified_share, model_label(settings), settings.mode),
+        }),
+    })
+    return BriefingRun(briefing=briefing, results=results, rejected=rejected, stats=stats, not_written=not_written)
+
+
+def _sdk_warmer(run: RunContext) -> Callable[[Article], None]:
     """Build the SDK client while the language detector loads, unless this article's brief is cached (see util/speed.py)."""
-    return sdk_warmer(client, lambda article: cache.get(brief_key(article, settings)[0], CachedBrief) is not None)
+    return sdk_warmer(run.client, lambda article: run.cache.get(brief_key(article, run.settings)[0], CachedBrief) is not None)
 
 
 def _read(loaded: ArticleSet, on_loaded: LoadedCallback | None, later: list[asyncio.Future[None]]) -> None:
@@ -301,15 +324,8 @@ async def brief_shard_async(
     """
     if not settings.use_cache:
         raise ConfigError("--shard writes its briefs only to the cache, for the final run to merge; drop --no-cache")
-    budget = budget_for(settings)
-    _check_tpm(settings)
-    if settings.batch:
-        from .stages.batch import check_batch_settings
-
-        check_batch_settings(settings)
-    cache = open_cache(settings)
-    try:
-        client = LLMClient(settings, transport=transport)
+    budget = _preflight(settings, None)
+    async with open_run(settings, transport=transport, budget=budget) as run:
 
         def wanted(article: Article) -> bool:
             return shard.contains(article) and (select is None or select(article))
@@ -318,26 +334,19 @@ async def brief_shard_async(
             if on_loaded:
                 on_loaded(ArticleSet(articles=stream.articles, rejected=loaded.rejected))
 
-        stream = ArticleStream(paths, cache, wanted=wanted, on_detect=_sdk_warmer(client, cache, settings), on_read=read)
+        stream = ArticleStream(paths, run.cache, wanted=wanted, on_detect=_sdk_warmer(run), on_read=read)
         loaded = stream.loaded
-        stats = RunStats()
-        try:
-            if settings.batch:  # the batch path reads everything first
-                from .stages.batch import summarize_with_batch
+        if settings.batch:  # the batch path reads everything first
+            from .stages.batch import summarize_with_batch
 
-                mine = [a async for a in stream]
-                results, _ = await summarize_with_batch(mine, settings, client=client, cache=cache, stats=stats, on_result=on_result, budget=budget, on_status=on_status)
-            else:
-                results = await summarize_articles_async(stream, settings, client=client, cache=cache, stats=stats, on_result=on_result, budget=budget)
-        finally:
-            stats.requests, stats.replayed, stats.resent, stats.reasks = client.requests, client.replayed, client.resent, client.reasks
-            await client.aclose()
-        from .stages.shard import ShardRun
+            mine = [a async for a in stream]
+            results, _ = await summarize_with_batch(mine, run, on_result=on_result, on_status=on_status)
+        else:
+            results = await brief_articles(stream, run, on_result=on_result)
+    from .stages.shard import ShardRun
 
-        total = sum(select is None or select(a) for a in loaded.articles)
-        return ShardRun(shard=shard, total=total, results=results, rejected=len(loaded.rejected), stats=stats)
-    finally:
-        cache.close()
+    total = sum(select is None or select(a) for a in loaded.articles)
+    return ShardRun(shard=shard, total=total, results=results, rejected=len(loaded.rejected), stats=run.stats)
 
 
 def brief_shard(paths: Sequence[str | Path], settings: Settings, shard: Shard, **kwargs) -> ShardRun:

@@ -20,13 +20,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-from ..cache import Cache
 from ..cache.base import Claim, keep_alive, wait_for_claim
-from ..config.settings import Settings
 from ..errors import AuthError, LLMError, ModelNotFoundError
-from .client import LLMClient
-from .cost import Budget, estimate_tokens
+from .cost import estimate_tokens
 from .replay import RequestKey
+from .run import RunContext
 from ..models import CachedAnswer
 from ..models.base import ResponseModel
 
@@ -98,8 +96,7 @@ def envelope_of(question: Question[Any]) -> type[CachedAnswer[Any]]:
 
 
 async def ask(
-    question: Question[T], settings: Settings, client: LLMClient, cache: Cache, budget: Budget | None = None,
-    *, on_response: Callable[[], None] | None = None, found: Claim | None = None,
+    question: Question[T], run: RunContext, *, on_response: Callable[[], None] | None = None, found: Claim | None = None,
 ) -> Answer[T]:
     """Answer `question` from the cache, else from the model (one request for a valid answer), and cache it.
 
@@ -107,20 +104,18 @@ async def ask(
     cache never pay twice. Auth and unknown-model errors are raised; every other failure is
     returned on the Answer.
     """
-    envelope = envelope_of(question)
+    envelope, cache = envelope_of(question), run.cache
     if found is None:
         found = await wait_for_claim(cache, question.cache_key, envelope)  # another worker writing it: wait for its answer
     if found.value is not None:
         cached: CachedAnswer[Any] = found.value  # type: ignore[assignment]  # the claim holds what the question's envelope validated
         return Answer(cached.answer, notes=list(cached.notes), from_cache=True, grounded=cached.grounded)
     async with keep_alive(found.lease, cache.lease_seconds):  # released when done: the entry is written by then
-        return await _from_model(question, envelope, settings, client, cache, budget, on_response)
+        return await _from_model(question, envelope, run, on_response)
 
 
-async def _from_model(
-    question: Question[T], envelope: type[CachedAnswer[Any]], settings: Settings, client: LLMClient, cache: Cache,
-    budget: Budget | None, on_response: Callable[[], None] | None,
-) -> Answer[T]:
+async def _from_model(question: Question[T], envelope: type[CachedAnswer[Any]], run: RunContext, on_response: Callable[[], None] | None) -> Answer[T]:
+    settings, client, budget = run.settings, run.client, run.budget
     ticket = None
     if budget is not None and budget.limited:
         ticket = budget.reserve(estimate_tokens(question.messages, question.model))
@@ -167,7 +162,7 @@ async def _from_model(
                 value, grounded = again.value, again.grounded
     settle()
     notes = [*value.repairs.fixed, *value.repairs.dropped]
-    cache.set(question.cache_key, envelope(
+    run.cache.set(question.cache_key, envelope(
         answer=value, notes=notes, model=settings.model, prompt_hash=key.prompt_hash, schema_hash=key.schema_hash,
         created_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), grounded=grounded, usage=usage,
     ))

@@ -14,15 +14,14 @@ import asyncio
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from ..cache import Cache, cache_key
+from ..cache import cache_key
 from ..config.settings import Settings
 from ..llm.context import context_window, input_room, prompt_tokens
-from ..llm.cost import Budget
 from ..errors import LLMError, ReplayMissError
 from ..models.attribution import voice_note, when_note
 from ..llm.ask import Question, ask
 from ..models.evidence import normalize, quote_in_source
-from ..llm.client import LLMClient
+from ..llm.run import RunContext
 from ..ingest.english import foreign_language, in_language as language_label
 from ..llm.prompts import escape_closing_tag
 from .agreement import actor_for, actor_index, build_stance_table, find_corroborations, find_stance_divergences, make_divergence
@@ -273,8 +272,7 @@ def _subsumed(d: Divergence, others: list[Divergence]) -> bool:
 
 
 async def analyze_briefing(
-    b: Briefing, source_texts: dict[int, str], brief_summaries: dict[int, str], settings: Settings, client: LLMClient, cache: Cache,
-    *, use_llm: bool = True, budget: Budget | None = None,
+    b: Briefing, source_texts: dict[int, str], brief_summaries: dict[int, str], run: RunContext, *, use_llm: bool = True,
 ) -> AnalysisResult:
     """The deterministic analysis plus, for two or more sources, the checked LLM comparison.
 
@@ -283,6 +281,7 @@ async def analyze_briefing(
     """
     if len(b.sources) < 2 or not use_llm:
         return analyze_deterministic(b)
+    settings, client, budget = run.settings, run.client, run.budget
     messages = analysis_messages(b, brief_summaries, source_texts)
     tokens, room = prompt_tokens(messages, CrossSourceAnalysis), input_room(settings)
     if tokens > room:
@@ -298,7 +297,7 @@ async def analyze_briefing(
     ckey, key = analysis_key(messages, settings)
     refs = [s.ref for s in b.sources]
     question = Question(CrossSourceAnalysis, messages, ckey, key, what="model comparison", context={"valid_sources": refs, "source_texts": source_texts})
-    asking = asyncio.ensure_future(ask(question, settings, client, cache, budget))
+    asking = asyncio.ensure_future(ask(question, run))
     try:
         await client.requests_written()
         out = analyze_deterministic(b)

@@ -37,14 +37,15 @@ from .quality import reviewed_result
 from ..llm.modes import chat_request_body
 from ..llm.prompts import short_hash
 from ..models import Article, ArticleBrief
-from ..models import BriefResult, CachedBrief, RunStats
+from ..models import BriefResult, CachedBrief
 from ..models.results import StatusCallback
-from .summarize import ProgressCallback, brief_key, brief_messages, sent_article, summarize_articles_async
+from .summarize import PreparedArticle, ProgressCallback, brief_articles, brief_key, brief_messages, prepare_article, sent_article
 
 if TYPE_CHECKING:  # pragma: no cover
     import httpx
 
     from ..llm.client import LLMClient
+    from ..llm.run import RunContext
 
 __all__ = ["TERMINAL", "BatchOutcome", "batch_line", "check_batch_settings", "run_batch", "summarize_with_batch"]
 
@@ -116,13 +117,14 @@ async def run_batch(
     check_batch_settings(settings)
     say = on_status or (lambda message: log.info(message))
     outcome = BatchOutcome()
-    todo: dict[str, tuple[Article, str]] = {}  # subject -> (article as sent, cache key)
+    todo: dict[str, PreparedArticle] = {}  # subject -> the article as sent, its keys
     pending: dict[str, list[str]] = {}  # batch id -> subjects
     for article in articles:
-        ckey, rkey = brief_key(article, settings)
+        prepared = prepare_article(article, settings)
+        ckey, rkey = prepared.cache_key, prepared.request_key
         if rkey.subject in todo or cache.get(ckey, CachedBrief) is not None:
             continue
-        todo[rkey.subject] = (sent_article(article, settings), ckey)
+        todo[rkey.subject] = prepared
         batch_id = cache.get_text(_PENDING + ckey)
         if batch_id:
             pending.setdefault(batch_id, []).append(rkey.subject)
@@ -153,16 +155,16 @@ async def run_batch(
         reservations: dict[str, Reservation | None] = {}
         if fresh and budget is not None:
             for subject in list(fresh):
-                reservations[subject] = budget.reserve(estimate_tokens(brief_messages(todo[subject][0]), ArticleBrief), batch=True)
+                reservations[subject] = budget.reserve(estimate_tokens(brief_messages(todo[subject].sent), ArticleBrief), batch=True)
             refused = [s for s in fresh if reservations[s] is None]
             fresh = [s for s in fresh if reservations[s] is not None]
             if refused:
                 say(f"Budget: {len(refused)} article(s) not submitted ({budget.describe()}).")
         for start in range(0, len(fresh), MAX_REQUESTS_PER_BATCH):
             chunk = fresh[start : start + MAX_REQUESTS_PER_BATCH]
-            batch = await _submit(api, [batch_line(todo[s][0], settings) for s in chunk], settings)
+            batch = await _submit(api, [batch_line(todo[s].sent, settings) for s in chunk], settings)
             for subject in chunk:
-                cache.set_text(_PENDING + todo[subject][1], batch["id"])
+                cache.set_text(_PENDING + todo[subject].cache_key, batch["id"])
             pending[batch["id"]] = chunk
             active[batch["id"]] = batch
             say(f"Submitted batch {batch['id']} with {len(chunk)} request(s) to {settings.endpoint}; results within 24 h. "
@@ -173,7 +175,7 @@ async def run_batch(
             answered = await _collect(api, batch, pending[batch_id], todo, settings, cache, outcome, on_result)
             for subject in pending[batch_id]:
                 if budget is not None:
-                    budget.settle(reservations.get(subject), outcome.results[todo[subject][0].id].usage if subject in answered else {}, batch=True)
+                    budget.settle(reservations.get(subject), outcome.results[todo[subject].sent.id].usage if subject in answered else {}, batch=True)
             outcome.leftovers += len(pending[batch_id]) - len(answered)
             _forget(cache, todo, pending[batch_id])
     finally:
@@ -181,9 +183,9 @@ async def run_batch(
     return outcome
 
 
-def _forget(cache: Cache, todo: dict[str, tuple[Article, str]], subjects: Sequence[str]) -> None:
+def _forget(cache: Cache, todo: dict[str, PreparedArticle], subjects: Sequence[str]) -> None:
     for subject in subjects:
-        cache.set_text(_PENDING + todo[subject][1], "")
+        cache.set_text(_PENDING + todo[subject].cache_key, "")
 
 
 async def _submit(api: BatchApi, lines: list[dict[str, Any]], settings: Settings) -> dict[str, Any]:
@@ -213,7 +215,7 @@ async def _wait(api: BatchApi, batch: dict[str, Any], settings: Settings, say: S
 
 
 async def _collect(
-    api: BatchApi, batch: dict[str, Any], subjects: Sequence[str], todo: dict[str, tuple[Article, str]], settings: Settings,
+    api: BatchApi, batch: dict[str, Any], subjects: Sequence[str], todo: dict[str, PreparedArticle], settings: Settings,
     cache: Cache, outcome: BatchOutcome, on_result: ProgressCallback | None,
 ) -> set[str]:
     """Validate and cache each answer of a finished batch; return the subjects answered."""
@@ -230,7 +232,8 @@ async def _collect(
         subject = line.get("custom_id")
         if subject not in wanted or subject in answered:
             continue
-        article, ckey = todo[subject]
+        prepared = todo[subject]
+        article, ckey = prepared.sent, prepared.cache_key
         response = line.get("response") or {}
         body = response.get("body") or {}
         usage = {k: v for k, v in (body.get("usage") or {}).items() if k in ("prompt_tokens", "completion_tokens", "total_tokens") and isinstance(v, int)}
@@ -246,8 +249,8 @@ async def _collect(
             continue
         notes = [*brief.repairs.fixed, *brief.repairs.dropped]
         cache.set(ckey, CachedBrief(
-            answer=brief, notes=notes, model=settings.model, prompt_hash=brief_key(article, settings)[1].prompt_hash,
-            schema_hash=brief_key(article, settings)[1].schema_hash, created_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            answer=brief, notes=notes, model=settings.model, prompt_hash=prepared.request_key.prompt_hash,
+            schema_hash=prepared.request_key.schema_hash, created_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             grounded=True, usage=usage,
         ))
         result = reviewed_result(article, brief, usage=usage, attempts=1, notes=notes)
@@ -259,15 +262,14 @@ async def _collect(
 
 
 async def summarize_with_batch(
-    articles: Sequence[Article], settings: Settings, *, client: LLMClient, cache: Cache, stats: RunStats,
-    on_result: ProgressCallback | None = None, budget: Budget | None = None, on_status: StatusCallback | None = None,
+    articles: Sequence[Article], run: RunContext, *, on_result: ProgressCallback | None = None, on_status: StatusCallback | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
 ) -> tuple[list[BriefResult], BatchOutcome]:
     """Batch what is not cached, then the usual path for the rest (cache hits and leftovers); results in input order."""
-    outcome = await run_batch(articles, settings, cache, budget=budget, on_status=on_status, on_result=on_result, transport=transport, client=client)
+    outcome = await run_batch(articles, run.settings, run.cache, budget=run.budget, on_status=on_status, on_result=on_result, transport=transport, client=run.client)
     rest = [a for a in articles if a.id not in outcome.results]
     if outcome.leftovers:
         (on_status or log.info)(f"{outcome.leftovers} article(s) came back from the batch without a valid answer; asking them live.")
-    live = await summarize_articles_async(rest, settings, client=client, cache=cache, stats=stats, on_result=on_result, budget=budget)
+    live = await brief_articles(rest, run, on_result=on_result)
     by_id = {r.article.id: r for r in live} | outcome.results
     return [by_id[a.id] for a in articles], outcome

@@ -23,12 +23,12 @@ from functools import cache
 
 from ..ingest.articles import content_id
 from ..util.aio import gather_or_cancel, gather_streamed
-from ..cache import Cache, cache_key, open_cache
+from ..cache import Cache, cache_key
 from ..cache.base import LANGUAGE_PREFIX, Claim, try_claim, wait_for_claim
 from ..config.settings import Settings
 from ..errors import ConfigError
 from ..llm.context import context_window, input_room, prompt_tokens, window_source
-from ..llm.cost import Budget, budget_for
+from ..llm.cost import Budget
 from ..llm.ask import Question, ask
 from ..ingest.english import DETECTOR, Detections
 from .quality import english_problems, reviewed_result, verify_brief
@@ -37,10 +37,11 @@ from ..llm.client import LLMClient
 from ..llm.faults import EndpointError, EndpointUnreachableError
 from ..llm.prompts import Prompt, load_prompt, schema_hash
 from ..llm.replay import RequestKey
+from ..llm.run import RunContext, open_run
 from ..models import Article, ArticleBrief, BriefResult, CachedBrief, GroundingReport, RunStats
 from ..models.results import ProgressCallback
 
-__all__ = ["ProgressCallback", "brief_messages", "brief_key", "fit_article", "sent_article", "summarize_articles", "summarize_articles_async"]
+__all__ = ["PreparedArticle", "ProgressCallback", "brief_articles", "brief_messages", "brief_key", "fit_article", "prepare_article", "sent_article", "summarize_articles", "summarize_articles_async"]
 
 BREAKER_MIN = 3  # consecutive articles the endpoint must fail before the rest are not sent
 _SENTENCE_END = re.compile(r"[.!?\u3002\u2026][\"'\u00bb\u201d)]*\s")
@@ -115,14 +116,31 @@ def sent_article(article: Article, settings: Settings, prompt: Prompt | None = N
     return fit_article(article, settings.max_article_chars)
 
 
-def brief_key(article: Article, settings: Settings, prompt: Prompt | None = None) -> tuple[str, RequestKey]:
-    """(cache key, request key) for an article's brief under these settings (a trimmed article keys on what is sent);
+@dataclass(frozen=True)
+class PreparedArticle:
+    """An article ready to be asked about, worked out once: the text sent and the keys of its brief."""
+
+    article: Article  # as read
+    sent: Article  # as sent: within --max-article-chars and the context window (its quotes are checked against this text)
+    cache_key: str
+    request_key: RequestKey
+
+
+def prepare_article(article: Article, settings: Settings, prompt: Prompt | None = None) -> PreparedArticle:
+    """The article as sent and its brief's keys under these settings (a trimmed article keys on what is sent);
     `prompt`: the brief prompt, if loaded already."""
+    prompt = prompt or load_prompt("brief")
     sent = sent_article(article, settings, prompt)
     subject = article.id if sent is article else f"{article.id}-{content_id(sent.text)[:8]}"
-    prompt_hash, schema = (prompt or load_prompt("brief")).hash, schema_hash(ArticleBrief)
+    prompt_hash, schema = prompt.hash, schema_hash(ArticleBrief)
     ckey = cache_key("brief", namespace=settings.namespace, model=settings.model, prompt_hash=prompt_hash, schema_hash=schema, subject=subject)
-    return ckey, RequestKey("brief", subject, settings.mode, prompt_hash, schema, label=article.path)
+    return PreparedArticle(article, sent, ckey, RequestKey("brief", subject, settings.mode, prompt_hash, schema, label=article.path))
+
+
+def brief_key(article: Article, settings: Settings, prompt: Prompt | None = None) -> tuple[str, RequestKey]:
+    """(cache key, request key) for an article's brief under these settings (see `prepare_article`)."""
+    prepared = prepare_article(article, settings, prompt)
+    return prepared.cache_key, prepared.request_key
 
 
 def _ungrounded(brief: ArticleBrief, report: GroundingReport) -> list[str]:
@@ -132,16 +150,10 @@ def _ungrounded(brief: ArticleBrief, report: GroundingReport) -> list[str]:
 
 
 async def _summarize_one(
-    article: Article, settings: Settings, client: LLMClient, cache: Cache, stats: RunStats, budget: Budget | None = None,
-    on_response: Callable[[], None] | None = None, found: Claim | None = None, prompt: Prompt | None = None,
-    keys: tuple[str, RequestKey] | None = None,
+    prepared: PreparedArticle, run: RunContext, prompt: Prompt, *, on_response: Callable[[], None] | None = None, found: Claim | None = None,
 ) -> BriefResult:
-    """One article's brief: from the cache, or paid for under the article's lease (`found`: the claim already made).
-
-    `prompt` and `keys` (its `brief_key`) are passed by callers that have them already, so they are made once per article."""
-    prompt = prompt or load_prompt("brief")
-    ckey, rkey = keys or brief_key(article, settings, prompt)
-    article = sent_article(article, settings, prompt)  # grounding checks quotes against the text actually sent
+    """One article's brief: from the cache, or paid for under the article's lease (`found`: the claim already made)."""
+    article, cache, ckey = prepared.sent, run.cache, prepared.cache_key  # grounding checks quotes against the text actually sent
     checked: list[tuple[ArticleBrief, GroundingReport]] = []
     detected = _remembered_detections(cache, ckey)
     remembered = len(detected)
@@ -151,12 +163,12 @@ async def _summarize_one(
         return _ungrounded(brief, checked[-1][1]) + english_problems(brief, detected)[1]
 
     question = Question(
-        ArticleBrief, brief_messages(article, prompt), ckey, rkey, what=f"brief of {article.path}", context={"language": article.language},
+        ArticleBrief, brief_messages(article, prompt), prepared.cache_key, prepared.request_key, what=f"brief of {article.path}", context={"language": article.language},
         check=check, vital=lambda brief: english_problems(brief, detected)[0], envelope=CachedBrief,
     )
-    answer = await ask(question, settings, client, cache, budget, on_response=on_response, found=found)
-    stats.add_usage(answer.usage)
-    stats.cache_hits += answer.from_cache
+    answer = await ask(question, run, on_response=on_response, found=found)
+    run.stats.add_usage(answer.usage)
+    run.stats.cache_hits += answer.from_cache
     if answer.refused is not None:
         return BriefResult(article, error=answer.refused, budget_stop=True)
     if answer.value is None:
@@ -224,6 +236,19 @@ async def summarize_articles_async(
 ) -> list[BriefResult]:
     """Summarize articles concurrently (at most `settings.concurrency` requests in flight), in input order.
 
+    A run of its own (`llm.run.open_run`) unless `client`, `cache`, `stats` or `budget` are lent; see `brief_articles`.
+    """
+    prompt = load_prompt("brief")  # once per run: every article of the run is asked with the same prompt
+    _article_room(settings, prompt)  # a context window with no room for an article is refused before anything starts
+    async with open_run(settings, client=client, cache=cache, budget=budget, stats=stats) as run:
+        return await brief_articles(articles, run, on_result=on_result, prompt=prompt)
+
+
+async def brief_articles(
+    articles: Iterable[Article] | AsyncIterable[Article], run: RunContext, *, on_result: ProgressCallback | None = None, prompt: Prompt | None = None,
+) -> list[BriefResult]:
+    """Brief articles within `run`, concurrently (at most `concurrency` requests in flight), in input order.
+
     `articles` may be an async iterable (e.g. an ArticleStream): each article is started as soon
     as it arrives, while the rest are still being read.
 
@@ -232,15 +257,12 @@ async def summarize_articles_async(
     once, when it could not be connected to and has not answered once this run).
     An auth or unknown-model error cancels everything and is raised.
     """
-    prompt = load_prompt("brief")  # once per run: every article of the run is asked with the same prompt
-    _article_room(settings, prompt)  # a context window with no room for an article is refused before anything starts
-    own_client, own_cache = client is None, cache is None
-    client = client or LLMClient(settings)
-    cache = cache if cache is not None else open_cache(settings)
-    stats = stats if stats is not None else RunStats()
+    settings, cache = run.settings, run.cache
+    if prompt is None:
+        prompt = load_prompt("brief")
+        _article_room(settings, prompt)
     gate = asyncio.Semaphore(settings.concurrency)
     breaker = _Breaker(limit=max(BREAKER_MIN, settings.concurrency))
-    budget = budget if budget is not None else budget_for(settings)
 
     async def turn(ckey: str) -> Claim | None:
         """Take a slot, then the article's entry (cache key `ckey`) or lease; while another worker holds it, wait without a slot.
@@ -261,11 +283,11 @@ async def summarize_articles_async(
             if found.lease is not None:  # always, once no value came: the holder gave up (failed or died)
                 found.lease.release()  # take a slot before claiming it again
 
-    async def run(article: Article) -> BriefResult:
+    async def one(article: Article) -> BriefResult:
         # The slot is freed as soon as an answer arrives, so the next article is sent while this
         # one is parsed and checked (the client bounds requests in flight to `concurrency` too).
-        keys = brief_key(article, settings, prompt)
-        found = await turn(keys[0])
+        prepared = prepare_article(article, settings, prompt)
+        found = await turn(prepared.cache_key)
         held = [True]
 
         def free() -> None:
@@ -275,10 +297,9 @@ async def summarize_articles_async(
 
         try:
             if found is None:
-                result = breaker.skip(sent_article(article, settings, prompt))
+                result = breaker.skip(prepared.sent)
             else:
-                result = await _summarize_one(article, settings, client, cache, stats, budget, on_response=free, found=found,
-                                              prompt=prompt, keys=keys)
+                result = await _summarize_one(prepared, run, prompt, on_response=free, found=found)
                 breaker.record(result)
         finally:
             free()
@@ -290,27 +311,16 @@ async def summarize_articles_async(
 
     def start(article: Article):
         sent.append(article)
-        return run(article)
+        return one(article)
 
-    try:
-        if isinstance(articles, AsyncIterable):
-            results = await gather_streamed(articles, start)
-        else:
-            results = await gather_or_cancel(start(a) for a in articles)
-        for result, article in zip(results, sent):
-            if result.article is not article:  # trimmed when sent: copy it again, with what reading found later (a duplicate's alias and note)
-                result.article = sent_article(article, settings, prompt)
-        return results
-    finally:
-        if own_client:
-            stats.requests += client.requests
-            stats.resent += client.resent
-            stats.reasks += client.reasks
-            stats.replayed += client.replayed
-        if own_client:
-            await client.aclose()
-        if own_cache:
-            cache.close()
+    if isinstance(articles, AsyncIterable):
+        results = await gather_streamed(articles, start)
+    else:
+        results = await gather_or_cancel(start(a) for a in articles)
+    for result, article in zip(results, sent):
+        if result.article is not article:  # trimmed when sent: copy it again, with what reading found later (a duplicate's alias and note)
+            result.article = sent_article(article, settings, prompt)
+    return results
 
 
 def summarize_articles(articles: Iterable[Article], settings: Settings, **kwargs) -> list[BriefResult]:

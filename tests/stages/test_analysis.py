@@ -530,12 +530,14 @@ def test_the_comparison_is_not_sent_past_the_runs_budget(seed_run: BriefingRun):
     from summarizer.cache.disk import BriefCache
     from summarizer.llm.cost import Budget
     from summarizer.llm.client import LLMClient
+    from summarizer.llm.run import RunContext
 
     settings = resolve_settings({"use_cache": False}, env={})
     client = LLMClient(settings)
     bare = seed_run.briefing.model_copy(update={"divergences": [], "framing": [], "notes": []})
     summaries = {s.ref: "" for s in bare.sources}
-    out = asyncio.run(analyze_briefing(bare, texts(seed_run), summaries, settings, client, BriefCache(None), budget=Budget(max_tokens=100)))
+    run = RunContext(settings, client, BriefCache(None), Budget(max_tokens=100))
+    out = asyncio.run(analyze_briefing(bare, texts(seed_run), summaries, run))
     assert client.requests == 0
     assert out.framing == [] and out.corroborated
     assert [n.kind for n in out.notes] == ["failed"] and "--max-tokens 100" in out.notes[0].message

@@ -26,6 +26,8 @@ from summarizer.llm.chain import Completion
 from summarizer.models import Article, ArticleBrief, BriefingMeta, ExecutiveSummary, SummaryParagraph
 from summarizer.models import BriefResult
 from summarizer.llm.context import input_room, prompt_tokens
+from summarizer.llm.cost import Budget
+from summarizer.llm.run import RunContext
 from summarizer.stages.synthesis import _fixed_tokens, write_summary
 
 META = BriefingMeta(
@@ -155,9 +157,8 @@ def summarize(n: int, settings: Settings | None = None, room: int | None = None)
     by_id = {r.article.id: r for r in results}
     summaries = {s.ref: by_id[s.article_id].brief.summary for s in briefing.sources}
     stub = SummaryStub()
-    paragraphs, notes, *_ = asyncio.run(write_summary(
-        briefing, summaries, settings or Settings(use_cache=False), stub, BriefCache(None), room=room,  # type: ignore[arg-type]
-    ))
+    run = RunContext(settings or Settings(use_cache=False), stub, BriefCache(None), Budget())  # type: ignore[arg-type]  # the stub answers like an LLMClient
+    paragraphs, notes, *_ = asyncio.run(write_summary(briefing, summaries, run, room=room))
     return briefing, stub.calls, paragraphs, notes
 
 
