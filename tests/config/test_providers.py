@@ -18,6 +18,9 @@ from summarizer.errors import ConfigError
 from summarizer.config.providers import PROVIDERS, azure_v1_url, preset_base_url
 from summarizer.models import ArticleBrief
 from tests.conftest import SEEDS
+import httpx
+from summarizer.llm.check import check_endpoint
+from tests.conftest import SEED_FILES
 
 OPENAI_KEY = "sk-openai-0000000000000000OPENAI"
 KEYS = {"OPENAI_API_KEY": OPENAI_KEY, "AZURE_OPENAI_API_KEY": "azure-key-1111111111111111", "OPENROUTER_API_KEY": "sk-or-v1-2222222222222222"}
@@ -188,3 +191,80 @@ def test_brief_run_refuses_an_unusable_provider_before_reading_anything(args, me
     result = CliRunner().invoke(app, ["run", str(SEEDS), *args])
     assert result.exit_code == 1
     assert result.output.strip() == message
+
+
+# --------------------------------------------------------------------------- key scope: a provider's key goes only to its host
+# A provider's key goes only to that provider's host (issue 11, item 1).
+#
+# OPENAI_API_KEY is sent to api.openai.com and nowhere else; OPENROUTER_API_KEY to openrouter.ai.
+# Any other --base-url / OPENAI_BASE_URL gets a key only when the user gives one for it:
+# --api-key, or BRIEF_API_KEY. `brief config show` and `brief check` say when a key is held back.
+
+
+SCOPED_OPENAI_KEY = "sk-proj-openai-secret-0000000000001234"
+SCOPED_OTHER_KEY = "sk-endpoint-explicit-00000000005678"
+SCOPED_SEED = str(SEEDS / SEED_FILES[3])
+
+
+def _authorizations(server) -> set[str]:
+    return {r["headers"].get("Authorization", "") for r in server.requests}
+
+
+def test_openai_key_is_not_sent_to_a_base_url_flag(fake_openai, monkeypatch, tmp_path):
+    monkeypatch.setenv("OPENAI_API_KEY", SCOPED_OPENAI_KEY)
+    result = CliRunner().invoke(app, [SCOPED_SEED, "--base-url", fake_openai.base_url, "--no-cache", "-q"])
+    assert result.exit_code == 0, result.output
+    assert fake_openai.count >= 1
+    assert _authorizations(fake_openai) == {"Bearer not-needed"}
+    assert SCOPED_OPENAI_KEY not in str(fake_openai.requests)
+
+
+def test_openai_key_is_not_sent_to_openai_base_url_from_the_environment(fake_openai, monkeypatch):
+    monkeypatch.setenv("OPENAI_API_KEY", SCOPED_OPENAI_KEY)
+    monkeypatch.setenv("OPENAI_BASE_URL", fake_openai.base_url)
+    result = CliRunner().invoke(app, [SCOPED_SEED, "--no-cache", "-q"])
+    assert result.exit_code == 0, result.output
+    assert SCOPED_OPENAI_KEY not in str(fake_openai.requests)
+
+
+def test_openrouter_key_is_not_sent_to_another_host(fake_openai, monkeypatch):
+    monkeypatch.setenv("OPENROUTER_API_KEY", SCOPED_OPENAI_KEY)
+    result = CliRunner().invoke(app, ["check", "--provider", "openrouter", "--base-url", fake_openai.base_url, "--model", "fake-model"])
+    assert SCOPED_OPENAI_KEY not in str(fake_openai.requests)
+    assert "OPENROUTER_API_KEY is set but only ever sent to openrouter.ai" in result.output
+
+
+def test_a_key_given_for_the_url_is_sent_there(fake_openai, monkeypatch):
+    monkeypatch.setenv("OPENAI_API_KEY", SCOPED_OPENAI_KEY)
+    by_flag = CliRunner().invoke(app, [SCOPED_SEED, "--base-url", fake_openai.base_url, "--api-key", SCOPED_OTHER_KEY, "--no-cache", "-q"])
+    assert by_flag.exit_code == 0, by_flag.output
+    assert _authorizations(fake_openai) == {f"Bearer {SCOPED_OTHER_KEY}"}
+    fake_openai.requests.clear()
+    monkeypatch.setenv("BRIEF_API_KEY", SCOPED_OTHER_KEY)
+    by_env = CliRunner().invoke(app, [SCOPED_SEED, "--base-url", fake_openai.base_url, "--no-cache", "-q"])
+    assert by_env.exit_code == 0, by_env.output
+    assert _authorizations(fake_openai) == {f"Bearer {SCOPED_OTHER_KEY}"}
+
+
+def test_openai_key_still_goes_to_openai():
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(401, json={"error": {"message": "no"}})
+
+    settings = resolve_settings({}, env={"OPENAI_API_KEY": SCOPED_OPENAI_KEY})
+    check_endpoint(settings, transport=httpx.MockTransport(handler))
+    assert seen and seen[0].url.host == "api.openai.com"
+    assert seen[0].headers["Authorization"] == f"Bearer {SCOPED_OPENAI_KEY}"
+
+
+def test_config_show_and_check_say_the_key_is_held_back(fake_openai, monkeypatch):
+    monkeypatch.setenv("OPENAI_API_KEY", SCOPED_OPENAI_KEY)
+    shown = CliRunner().invoke(app, ["config", "show", "--base-url", fake_openai.base_url])
+    row = next(line for line in shown.output.splitlines() if line.strip().startswith("api_key"))
+    assert "OPENAI_API_KEY is set but only ever sent to api.openai.com" in row and "BRIEF_API_KEY" in row
+    checked = CliRunner().invoke(app, ["check", "--base-url", fake_openai.base_url, "--model", "fake-model"])
+    endpoint = next(line for line in checked.output.splitlines() if "endpoint" in line and "[" in line)
+    assert "only ever sent to api.openai.com" in endpoint and "--api-key" in endpoint
+    assert SCOPED_OPENAI_KEY[-4:] not in shown.output + checked.output
