@@ -9,6 +9,13 @@ validation re-asks and retries included. A request costs one request and its
 estimated tokens: the body's characters / 4 (messages, tools and schema) plus its `max_tokens`,
 or an allowance for the answer when it sets none. That is how OpenAI counts a request against
 its TPM limit too.
+
+Why not aiolimiter (checked with aiolimiter 1.2.1): its `AsyncLimiter(max_rate, time_period)` is a
+bucket of `max_rate` that refuses an `acquire(amount)` above it (`ValueError: Can't acquire more than
+the maximum capacity`). As a per-second bucket, `--tpm 600` holds 10 tokens and every request of
+a few thousand tokens would fail (and `--rpm` below 60 holds less than one request); as a per-minute
+bucket, `AsyncLimiter(30, 60)` admitted 30 requests at once (0.000 s), the burst these limits are
+here to avoid. This bucket's capacity is one second's worth or one request's, whichever is larger.
 """
 
 from __future__ import annotations

@@ -34,9 +34,10 @@ def retry_policy(settings: Settings, what: str, *, refused: Callable[[BaseExcept
     that has never answered this run, i.e. a server not started or a wrong --base-url) is
     retried once, quickly, instead of for minutes.
     """
-    from tenacity import AsyncRetrying, RetryCallState, stop_after_attempt, stop_before_delay
+    from tenacity import AsyncRetrying, RetryCallState, stop_after_attempt, stop_before_delay, wait_exponential_jitter
 
     s = settings
+    backoff = wait_exponential_jitter(multiplier=s.backoff_initial, max=s.backoff_max, jitter=s.backoff_initial)  # initial x 2^(n-1) + U(0, initial), capped
 
     def fast(exc: BaseException) -> bool:
         return fail_fast is not None and fail_fast(exc)
@@ -55,8 +56,7 @@ def retry_policy(settings: Settings, what: str, *, refused: Callable[[BaseExcept
         hinted = retry_after(root, s.retry_after_max) if root is not None else None
         if hinted is not None:
             return hinted + random.uniform(0, min(s.backoff_initial, 1.0))
-        backoff = s.backoff_initial * 2 ** (state.attempt_number - 1) + random.uniform(0, s.backoff_initial)
-        return min(backoff, s.backoff_max)
+        return backoff(state)
 
     def before_sleep(state: RetryCallState) -> None:
         exc = state.outcome.exception() if state.outcome else None
