@@ -28,13 +28,25 @@ def run_sync(coro: Coroutine[Any, Any, T]) -> T:
 
 
 async def gather_or_cancel(awaitables: Iterable[Awaitable[Any]]) -> list[Any]:
-    """Run awaitables concurrently; if one raises (auth, unknown model), cancel the rest, then re-raise."""
-    tasks = [asyncio.ensure_future(a) for a in awaitables]
+    """Run awaitables concurrently (an asyncio.TaskGroup); if one raises (auth, unknown model), the rest are
+    cancelled and awaited, then its error is re-raised as itself (not wrapped in an ExceptionGroup); results in order."""
     try:
-        return list(await asyncio.gather(*tasks))
-    except BaseException:
-        await _cancel_all(tasks)
-        raise
+        async with asyncio.TaskGroup() as group:
+            tasks = [group.create_task(_awaited(a)) for a in awaitables]
+    except BaseExceptionGroup as failed:
+        raise _first(failed) from None
+    return [task.result() for task in tasks]
+
+
+async def _awaited(awaitable: Awaitable[T]) -> T:
+    return await awaitable  # a task of the group even when given a future (cancelling it cancels the future)
+
+
+def _first(group: BaseException) -> BaseException:
+    """The first error a task group collected (the first to fail), unwrapped."""
+    while isinstance(group, BaseExceptionGroup):
+        group = group.exceptions[0]
+    return group
 
 
 async def _cancel_all(tasks: Iterable[asyncio.Future[Any]]) -> None:
@@ -47,7 +59,12 @@ async def _cancel_all(tasks: Iterable[asyncio.Future[Any]]) -> None:
 
 async def gather_streamed(items: AsyncIterable[T], start: Callable[[T], Awaitable[Any]]) -> list[Any]:
     """`gather_or_cancel` over `start(item)` for items that arrive over time: each runs as soon as it
-    arrives; the first error stops the iteration, cancels the rest and is re-raised; results in item order."""
+    arrives; the first error stops the iteration, cancels the rest and is re-raised; results in item order.
+
+    Not a TaskGroup: a failing task would cancel this loop wherever it waits, i.e. in the middle of
+    reading the next file; this stops between files, so the reader (and its language worker) closes
+    as after a normal run.
+    """
     tasks: list[asyncio.Future[Any]] = []
     failed: list[asyncio.Future[Any]] = []
 
