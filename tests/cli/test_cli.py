@@ -498,6 +498,8 @@ def test_a_source_term_is_rendered_by_its_meaning_and_the_same_way_everywhere(fu
     # «задний ход» is "backtrack" in the summary and in the framing
     assert "backtrack" in " ".join(sections(text)["Summary"]) and "backtrack" in " ".join(sections(text)["Framing"])
     assert "quickly shook Aliyev's hand" in text  # «швидко потиснув руку»
+    # «не соглашаться на оккупацию» / «не погоджуватися на окупацію»: "agree to occupation" in every section
+    assert "accept occupation" not in text and text.count("agree to occupation") >= 4
 
 
 def test_coarse_dates_stay_after_what_their_source_tells_before_them(full):
