@@ -102,6 +102,8 @@ def _timeline(part: Any, published: Mapping[int, dt.date | None], level: int) ->
     told = {i for k in layers.key_developments(part, published) for i in k.entries}  # each fact once: not again here
     ranked = sorted(range(len(timeline)), key=lambda i: (len(timeline[i].sources), layers.sort_day(timeline[i], published)), reverse=True)
     shown = set(ranked[:TIMELINE_LINES]) - told
+    if told and len(told) == len(timeline):
+        return out + ["*Every event is told under Key developments; each source's account: `--detail full`.*"]
     if told:
         out.append("*Besides the events under Key developments:*")
         out.append("")
