@@ -118,7 +118,7 @@ async def _from_model(question: Question[T], envelope: type[CachedAnswer[Any]], 
     settings, client, budget = run.settings, run.client, run.budget
     ticket = None
     if budget is not None and budget.limited:
-        ticket = budget.reserve(estimate_tokens(question.messages, question.model))
+        ticket = await budget.reserve_when_room(estimate_tokens(question.messages, question.model))
         if ticket is None:
             return Answer(refused=budget.refusal())
     usage: dict[str, int] = {}

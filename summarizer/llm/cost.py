@@ -113,6 +113,29 @@ class Budget:
         self.reserved_cost += cost
         return Reservation(tokens, cost)
 
+    async def reserve_when_room(self, estimate: dict[str, int], *, poll: float = 0.05) -> Reservation | None:
+        """`reserve`, but a request that does not fit only because of the requests still in flight
+        waits for their real usage instead of stopping the run (their reservations are estimates: an
+        answer rarely takes its whole allowance). None once the request would not fit even alone."""
+        import asyncio
+
+        if not self.limited:
+            return Reservation(0, 0.0)
+        tokens, cost = estimate.get("total_tokens", 0), self._cost(estimate, False)
+        while not self.stopped:
+            if (self.max_tokens is not None and self.spent_tokens + tokens > self.max_tokens) or \
+                    (self.max_cost is not None and self.spent_cost + cost > self.max_cost):
+                break  # it would not fit even after every request in flight settled
+            if not self.reserved_tokens and not self.reserved_cost:
+                return self.reserve(estimate)
+            fits = ((self.max_tokens is None or self.spent_tokens + self.reserved_tokens + tokens <= self.max_tokens)
+                    and (self.max_cost is None or self.spent_cost + self.reserved_cost + cost <= self.max_cost))
+            if fits:
+                return self.reserve(estimate)
+            await asyncio.sleep(poll)
+        self.stopped = True
+        return None
+
     def settle(self, reservation: Reservation | None, usage: dict[str, int], *, batch: bool = False) -> None:
         """Replace a reservation by what the request really used (failed requests cost tokens too)."""
         if reservation is not None:

@@ -177,3 +177,18 @@ def test_a_cached_run_shows_no_tokens(fake_openai, seeds_copy, tmp_path):
     build_briefing([seeds_copy], s)
     again = build_briefing([seeds_copy], s)
     assert again.briefing.meta.usage == {} and " tokens" not in render_markdown(again.briefing, detail="full").splitlines()[2]
+
+
+def test_a_token_budget_is_spent_the_same_at_any_concurrency(fake_openai, seeds_copy, tmp_path):
+    """A request that does not fit only beside the ones in flight waits for their real usage instead of
+    stopping the run: --max-tokens with -c 8 briefs as many articles as with -c 1."""
+    def done(concurrency: str, cache: str) -> int:
+        args = [str(seeds_copy), "-o", str(tmp_path / f"{cache}.md"), "--max-tokens", "16000", *cli_args(fake_openai, tmp_path)]
+        args[args.index("--cache-dir") + 1] = str(tmp_path / cache)
+        args[args.index("--concurrency") + 1] = concurrency
+        result = CliRunner().invoke(app, args)
+        return int(re.match(r"(\d) of 5 articles briefed", result.stderr).group(1))
+
+    one_at_a_time = done("1", "c1")
+    assert one_at_a_time >= 2
+    assert done("8", "c8") == one_at_a_time
