@@ -91,6 +91,7 @@ class Budget:
     reserved_tokens: int = 0
     reserved_cost: float = 0.0
     stopped: bool = False
+    shortfall: str = ""  # what the request that stopped the run needed set aside, and what was left, for the refusal
 
     @property
     def limited(self) -> bool:
@@ -107,7 +108,7 @@ class Budget:
         over_tokens = self.max_tokens is not None and self.spent_tokens + self.reserved_tokens + tokens > self.max_tokens
         over_cost = self.max_cost is not None and self.spent_cost + self.reserved_cost + cost > self.max_cost
         if self.stopped or over_tokens or over_cost:
-            self.stopped = True
+            self._stop(tokens, cost, self.reserved_tokens, self.reserved_cost)
             return None
         self.reserved_tokens += tokens
         self.reserved_cost += cost
@@ -133,8 +134,22 @@ class Budget:
             if fits:
                 return self.reserve(estimate)
             await asyncio.sleep(poll)
-        self.stopped = True
+        self._stop(tokens, cost, 0, 0.0)
         return None
+
+    def _stop(self, tokens: int, cost: float, held_tokens: int, held_cost: float) -> None:
+        """No new request from now on; the first stop remembers why, in figures."""
+        from ..render.money import format_usd
+
+        if not self.stopped:
+            if self.max_tokens is not None and self.spent_tokens + held_tokens + tokens > self.max_tokens:
+                left = max(self.max_tokens - self.spent_tokens - held_tokens, 0)
+                self.shortfall = (f"the next request needed about {tokens:,} tokens set aside (its prompt and a {COMPLETION_ALLOWANCE:,}-token "
+                                  f"answer allowance; its real use is known only after) and {left:,} were left")
+            elif self.max_cost is not None:
+                left_usd = max(self.max_cost - self.spent_cost - held_cost, 0.0)
+                self.shortfall = f"the next request needed about {format_usd(cost)} set aside and {format_usd(left_usd)} was left"
+        self.stopped = True
 
     def settle(self, reservation: Reservation | None, usage: dict[str, int], *, batch: bool = False) -> None:
         """Replace a reservation by what the request really used (failed requests cost tokens too)."""
@@ -157,7 +172,8 @@ class Budget:
 
     def refusal(self) -> str:
         """Why an article was not done, for its note."""
-        return (f"not done: sending it would have taken the run past its budget ({self.describe()}); "
+        why = f": {self.shortfall}" if self.shortfall else ""
+        return (f"not done: sending it would have taken the run past its budget ({self.describe()}{why}); "
                 "rerun with a larger budget to finish it (articles already done are cached and not paid again)")
 
 

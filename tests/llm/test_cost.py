@@ -135,7 +135,10 @@ def test_a_budget_stops_the_run_keeps_what_was_paid_for_and_lists_what_was_not_d
     assert f"Budget reached: {5 - done} article(s) not done" in first.stderr
     not_done = [line for line in first.stderr.splitlines() if line.startswith("  failed: ") and ".txt: " in line]
     assert [line.split(": ")[1] for line in not_done] == SEED_FILES[done:]
-    assert all("would have taken the run past its budget (--max-tokens 12000)" in line for line in not_done)
+    assert all("would have taken the run past its budget (--max-tokens 12000: the next request needed about " in line for line in not_done)
+    needed, left = (int(n.replace(",", "")) for n in re.search(r"needed about ([\d,]+) tokens set aside .* and ([\d,]+) were left", not_done[0]).groups())
+    spent = sum(u["total_tokens"] for u in fake_openai.usage_sent)
+    assert left == 12_000 - spent and needed > left, "the refusal says in figures why the next article did not fit"
     briefing = out.read_text(encoding="utf-8")
     assert all(f"`{name}` failed: not done" in briefing for name in SEED_FILES[done:])
     paid = {r["headers"]["X-Brief-Key"] for r in fake_openai.requests if r["headers"]["X-Brief-Key"].startswith("brief/")}
