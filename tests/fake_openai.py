@@ -187,7 +187,7 @@ class FakeOpenAI:
 
         self._httpd = Server(("127.0.0.1", 0), Handler)
         self._httpd.daemon_threads = True
-        threading.Thread(target=self._httpd.serve_forever, daemon=True).start()
+        threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()  # shutdown() waits up to one poll: 0.05 s, not 0.5
         return self
 
     def __exit__(self, *exc: Any) -> None:

@@ -290,7 +290,7 @@ def test_batch_against_a_server_without_a_batch_api_says_so_and_names_the_fix(tm
             self.wfile.write(body)
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), NoBatchApi)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
     try:
         url = f"http://127.0.0.1:{server.server_address[1]}/v1"
         result = CliRunner().invoke(app, [str(SEEDS), "--batch", "--base-url", url, "--api-key", "sk-test-not-real", "--cache-dir", str(tmp_path / "c"),
