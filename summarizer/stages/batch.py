@@ -39,7 +39,7 @@ from ..llm.prompts import short_hash
 from ..models import Article, ArticleBrief
 from ..models import BriefResult, CachedBrief
 from ..models.results import StatusCallback
-from .summarize import PreparedArticle, ProgressCallback, brief_articles, brief_key, brief_messages, prepare_article, sent_article
+from .summarize import PreparedArticle, ProgressCallback, brief_articles, brief_messages, prepare_article
 
 if TYPE_CHECKING:  # pragma: no cover
     import httpx
@@ -85,10 +85,13 @@ class BatchOutcome:
 
 def batch_line(article: Article, settings: Settings) -> dict[str, Any]:
     """The JSONL line for one article: the same chat request a live run sends, keyed by `custom_id`."""
-    _, rkey = brief_key(article, settings)
-    sent = sent_article(article, settings)
-    body = chat_request_body(settings, ArticleBrief, brief_messages(sent))
-    return {"custom_id": rkey.subject, "method": "POST", "url": "/v1/chat/completions", "body": body}
+    return _line(prepare_article(article, settings), settings)
+
+
+def _line(prepared: PreparedArticle, settings: Settings) -> dict[str, Any]:
+    """The line of an article as prepared: the text sent, under its brief's subject (a trimmed article's carries the hash of what is sent)."""
+    body = chat_request_body(settings, ArticleBrief, brief_messages(prepared.sent))
+    return {"custom_id": prepared.request_key.subject, "method": "POST", "url": "/v1/chat/completions", "body": body}
 
 
 def _payload(body: dict[str, Any]) -> str | None:
@@ -162,7 +165,7 @@ async def run_batch(
                 say(f"Budget: {len(refused)} article(s) not submitted ({budget.describe()}).")
         for start in range(0, len(fresh), MAX_REQUESTS_PER_BATCH):
             chunk = fresh[start : start + MAX_REQUESTS_PER_BATCH]
-            batch = await _submit(api, [batch_line(todo[s].sent, settings) for s in chunk], settings)
+            batch = await _submit(api, [_line(todo[s], settings) for s in chunk], settings)
             for subject in chunk:
                 cache.set_text(_PENDING + todo[subject].cache_key, batch["id"])
             pending[batch["id"]] = chunk

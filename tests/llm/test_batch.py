@@ -140,6 +140,34 @@ def test_the_answers_are_cached_so_the_next_run_pays_nothing(batch_api, tmp_path
     assert batch_api["upload"].call_count == 1
 
 
+
+def test_a_trimmed_article_is_uploaded_under_the_id_its_answer_is_looked_up_by(tmp_path):
+    """An article cut to --max-article-chars keys its brief on the text sent (`brief_key`'s subject carries a hash of it).
+    Its batch line must carry that id: under the bare article id its answer matched nothing, and the article was paid
+    for twice, in the batch and then live."""
+    s = settings(tmp_path, max_article_chars=3000)
+    articles = load_articles([SEEDS]).articles
+    subjects = [brief_key(a, s)[1].subject for a in articles]
+    assert any(subject != a.id for subject, a in zip(subjects, articles)), "some seed is longer than 3,000 characters"
+    with respx.mock(base_url=API, assert_all_called=False, assert_all_mocked=True) as mock:
+        mock.post("/files", name="upload").respond(200, json=RECORDED["files.create.json"])
+        mock.post("/batches").respond(200, json=RECORDED["batches.create.json"])
+        mock.get(f"/batches/{BATCH_ID}").respond(200, json=RECORDED["batches.retrieve.completed.json"])
+
+        def download(request: httpx.Request) -> httpx.Response:
+            """The recorded answers, each under the id its article's line was uploaded with."""
+            sent_as = {line["custom_id"].split("-")[0]: line["custom_id"] for line in uploaded_lines(mock)}
+            lines = [json.loads(line) for line in OUTPUT.splitlines()]
+            return httpx.Response(200, text="".join(json.dumps({**line, "custom_id": sent_as[line["custom_id"]]}) + "\n" for line in lines))
+
+        mock.get(f"/files/{OUTPUT_ID}/content").mock(side_effect=download)
+        cache = BriefCache(s.cache_dir)
+        outcome = asyncio.run(run_batch(articles, s, cache))
+        cache.close()
+        assert [line["custom_id"] for line in uploaded_lines(mock)] == subjects
+    assert outcome.leftovers == 0 and sorted(outcome.results) == sorted(a.id for a in articles)
+
+
 # --------------------------------------------------------------------------- resuming, failures
 
 
