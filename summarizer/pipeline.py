@@ -289,9 +289,10 @@ async def _story_briefings(results, rejected, groups, analyse, meta: BriefingMet
     assemble the result, is done while the answers are on their way.
     """
     from .stages.merge import merge_briefs, source_numbers
-    from .stories.briefings import remap_note, story_parts, story_sections, with_stories
+    from .stories.briefings import remap_note, shared_values, story_parts, story_sections, with_stories
 
     numbers = source_numbers(results)  # article id -> its number in the whole run's briefing
+    shared: dict = {}  # the whole run's accounts and stances, once merged: a story's renumbered equal ones are these objects
 
     async def one(story, members):
         """The story's section and notes, in the run's numbers; its own briefing is dropped as soon as they are made."""
@@ -299,14 +300,16 @@ async def _story_briefings(results, rejected, groups, analyse, meta: BriefingMet
         merged_notes = len(local.notes)  # the global merge has these
         mapping = {s.ref: numbers[s.article_id] for s in local.sources}
         parts: dict = {}  # the sections that do not wait for the summary, renumbered while it is awaited
-        local, notes = await analyse(local, on_analysed=lambda analysed: parts.update(story_parts(analysed, mapping)))
+        local, notes = await analyse(local, on_analysed=lambda analysed: parts.update(story_parts(analysed, mapping, shared)))
         by_id = {m.article.id: m for m in members}
-        section = story_sections(story, local, mapping, _summaries(local, by_id), parts=parts or None)
+        section = story_sections(story, local, mapping, _summaries(local, by_id), parts=parts or None, shared=shared)
         return section, [remap_note(n, mapping) for n in local.notes[merged_notes:] + notes]
 
     async def whole() -> Briefing:
         await client.requests_written()  # the stories' requests are out
-        return merge_briefs(results, rejected=rejected, meta=meta)
+        briefing = merge_briefs(results, rejected=rejected, meta=meta)
+        shared.update(shared_values(briefing))
+        return briefing
 
     largest_first = sorted(range(len(groups)), key=lambda i: -len(groups[i][1]))
     started = {i: asyncio.ensure_future(one(*groups[i])) for i in largest_first}

@@ -26,13 +26,13 @@ from typing import Any, TypeVar, get_args
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
-from ..models import Briefing, BriefResult, Note, Source, StoryBriefing, SummaryParagraph
+from ..models import Account, Briefing, BriefResult, Note, Quote, Source, StanceRow, StoryBriefing, SummaryParagraph
 from ..models.matching import normalize_name, processed_words
 from .clustering import Story, cluster_stories
 from .features import story_doc
 from .features import warm as warm_story
 
-__all__ = ["group_results", "remap_refs", "story_parts", "story_sections", "rank_stories", "lead_of", "with_stories", "warm", "LEAD_CHARS"]
+__all__ = ["group_results", "remap_refs", "shared_values", "story_parts", "story_sections", "rank_stories", "lead_of", "with_stories", "warm", "LEAD_CHARS"]
 
 M = TypeVar("M", bound=BaseModel)
 LEAD_CHARS = 320
@@ -106,12 +106,53 @@ def _copy_with(value: M, update: dict[str, Any]) -> M:
     return new
 
 
-def _remap(value: Any, mapping: dict[int, int]) -> Any:
+Shared = dict[tuple[Any, ...], BaseModel]  # see `shared_values`
+_SHAREABLE = (Quote, Account, StanceRow)  # made of text, numbers and a quote: equal by value, and many
+
+
+def _value_key(cls: type, fields: dict[str, Any], fields_set: set[str] | frozenset[str]) -> tuple[Any, ...] | None:
+    """What a model of `cls` with these fields is, as a dict key (a nested model by identity); None if a field is no plain value."""
+    values: list[Any] = []
+    for name, v in fields.items():
+        if isinstance(v, BaseModel):
+            values.append((name, id(v)))
+        elif v is None or isinstance(v, (str, int, float)):
+            values.append((name, v))
+        else:
+            return None
+    return (cls, frozenset(fields_set), tuple(values))
+
+
+def shared_values(briefing: Briefing) -> Shared:
+    """The whole run's timeline accounts, their quotes and its stance rows, by value (`_value_key`).
+
+    A story's renumbered section holds the very same accounts and stances (same numbers, text and
+    quote): with this table `remap_refs` gives it the whole run's objects instead of equal copies,
+    about 80 MB less at 10,000 articles. Nothing is changed in place, so sharing is safe.
+    """
+    table: Shared = {}
+
+    def add(model: BaseModel, **nested: BaseModel) -> BaseModel:
+        """The table's object equal to `model` (`model` itself if none was yet); `nested`: its models as the table has them."""
+        key = _value_key(type(model), {**model.__dict__, **nested}, model.__pydantic_fields_set__)
+        return model if key is None else table.setdefault(key, model)
+
+    for entry in briefing.timeline:
+        for account in entry.accounts:
+            add(account, quote=add(account.quote))
+    for row in briefing.stances:
+        add(row, quote=add(row.quote))
+    return table
+
+
+def _remap(value: Any, mapping: dict[int, int], shared: Shared | None = None) -> Any:
     """`value` (a model, or a list or dict of them) with every source number mapped (fields source, ref, sources, latest).
 
     Models that hold a number are copied (no re-validation: their other values are valid already);
     everything else is shared with `value`, so a story's renumbered sections cost little memory
-    beyond their own numbers (a dump and `model_validate` made a copy of every string).
+    beyond their own numbers (a dump and `model_validate` made a copy of every string). `shared`
+    (`shared_values` of the whole run): an account, quote or stance row equal to one of the whole
+    run's, once renumbered, is that object.
     """
     if isinstance(value, BaseModel):
         update: dict[str, Any] = {}
@@ -120,7 +161,7 @@ def _remap(value: Any, mapping: dict[int, int]) -> Any:
             item = fields[key]
             if kind == _NESTED:
                 if isinstance(item, (BaseModel, dict, list)):
-                    new = _remap(item, mapping)
+                    new = _remap(item, mapping, shared)
                     if new is not item:
                         update[key] = new
             elif kind == _NUMBER:
@@ -128,19 +169,27 @@ def _remap(value: Any, mapping: dict[int, int]) -> Any:
                     update[key] = mapping[item]
             elif isinstance(item, list):
                 update[key] = sorted(mapping[x] for x in item)
-        return _copy_with(value, update) if update else value
+        if not update:
+            return value
+        if shared and isinstance(value, _SHAREABLE):
+            found = _value_key(type(value), {**fields, **update}, value.__pydantic_fields_set__ | update.keys())
+            if found is not None and (same := shared.get(found)) is not None:
+                return same
+        return _copy_with(value, update)
     if isinstance(value, list):
-        items = [_remap(item, mapping) if isinstance(item, (BaseModel, dict, list)) else item for item in value]
+        items = [_remap(item, mapping, shared) if isinstance(item, (BaseModel, dict, list)) else item for item in value]
         return value if all(x is y for x, y in zip(items, value)) else items
     if isinstance(value, dict):
-        mapped = {key: _remap(item, mapping) if isinstance(item, (BaseModel, dict, list)) else item for key, item in value.items()}
+        mapped = {key: _remap(item, mapping, shared) if isinstance(item, (BaseModel, dict, list)) else item for key, item in value.items()}
         return value if all(mapped[key] is item for key, item in value.items()) else mapped
     return value
 
 
-def remap_refs(items: Sequence[M], mapping: dict[int, int]) -> list[M]:
-    """Copies of `items` with every source number (fields source, ref, sources, latest) mapped through `mapping`."""
-    return [_remap(item, mapping) for item in items]
+def remap_refs(items: Sequence[M], mapping: dict[int, int], shared: Shared | None = None) -> list[M]:
+    """Copies of `items` with every source number (fields source, ref, sources, latest) mapped through `mapping`.
+
+    `shared`: the whole run's values (`shared_values`), given instead of equal copies."""
+    return [_remap(item, mapping, shared) for item in items]
 
 
 def remap_note(note: Note, mapping: dict[int, int]) -> Note:
@@ -184,22 +233,24 @@ def lead_of(summary: Sequence[SummaryParagraph], central_summary: str) -> str:
 _PARTS = ("timeline", "actors", "stances", "divergences", "framing", "stance_table", "corroborated")
 
 
-def story_parts(local: Briefing, mapping: dict[int, int]) -> dict[str, list[Any]]:
+def story_parts(local: Briefing, mapping: dict[int, int], shared: Shared | None = None) -> dict[str, list[Any]]:
     """The story's sections that do not depend on its summary, in global numbers (`mapping`: local -> global).
 
-    Ready once its merge and analysis are: worked out while a long summary is still awaited.
+    Ready once its merge and analysis are: worked out while a long summary is still awaited. `shared`: the whole
+    run's values (`shared_values`), given instead of equal copies.
     """
-    return {name: remap_refs(getattr(local, name), mapping) for name in _PARTS}
+    return {name: remap_refs(getattr(local, name), mapping, shared) for name in _PARTS}
 
 
 def story_sections(
     story: Story, local: Briefing, mapping: dict[int, int], brief_summaries: dict[int, str], *, parts: dict[str, list[Any]] | None = None,
+    shared: Shared | None = None,
 ) -> StoryBriefing:
     """The story's section from its own briefing `local` (numbered 1..k), in global numbers (`mapping`: local -> global).
 
-    `parts`: `story_parts` of `local` (or of `local` before its summary), if already worked out.
+    `parts`: `story_parts` of `local` (or of `local` before its summary), if already worked out; `shared`: see `story_parts`.
     """
-    parts = story_parts(local, mapping) if parts is None else parts
+    parts = story_parts(local, mapping, shared) if parts is None else parts
     central = _central(local)
     refs = sorted(mapping.values())
     mine = local.sources  # the story's sources: dates, outlets and languages are the article's, whatever its number

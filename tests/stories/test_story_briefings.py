@@ -209,3 +209,29 @@ def test_renumbering_a_story_changes_its_source_numbers_and_nothing_else():
     assert moved_actor.roles is actor.roles and moved_actor.names_in_sources is actor.names_in_sources  # shared, not copied
     untouched = Note(kind="info", message="no source number here")
     assert remap_refs([untouched], mapping)[0] is untouched
+
+
+def test_a_storys_accounts_and_stances_are_the_whole_runs_objects_not_equal_copies(tmp_path, monkeypatch):
+    """Renumbered, a story's timeline accounts, quotes and stance rows equal the whole run's: it holds those very
+    objects (issue 26: about 80 MB less at 10,000 articles), and the briefing is the one equal copies made."""
+    import summarizer.stories.briefings as briefings
+    from tests.fake_openai import FakeOpenAI
+
+    briefs = write_mixed_folder(tmp_path / "news")
+
+    def run():  # type: ignore[no-untyped-def]
+        with FakeOpenAI(briefs=briefs) as server:
+            return build_briefing([tmp_path / "news"], Settings(base_url=server.base_url, api_key=SecretStr("sk-test"), use_cache=False)).briefing
+
+    b = run()
+    whole = {id(a) for e in b.timeline for a in e.accounts} | {id(a.quote) for e in b.timeline for a in e.accounts}
+    whole |= {id(s) for s in b.stances} | {id(s.quote) for s in b.stances}
+    mine = [a for story in b.stories for e in story.timeline for a in e.accounts] + [s for story in b.stories for s in story.stances]
+    assert len(b.stories) == 2 and len(mine) > 20
+    assert all(id(x) in whole and id(x.quote) in whole for x in mine)
+
+    monkeypatch.setattr(briefings, "shared_values", lambda briefing: {})
+    copied = run()
+    assert not any(id(a) in {id(x) for x in copied.timeline[0].accounts} for story in copied.stories for e in story.timeline for a in e.accounts)
+    dump: dict = {"exclude": {"meta"}}  # the time and the fake server's port differ
+    assert b.model_dump_json(**dump) == copied.model_dump_json(**dump)
