@@ -21,6 +21,7 @@ from ..ingest.articles import Rejection, outlet_of
 from ..models import Account, Briefing, BriefingMeta, MergedActor, Note, Quote, Source, StanceRow, SummaryParagraph, TimelineEntry
 from ..models import BriefResult
 from ..models.attribution import OWN_VOICE_HOLDERS, DateBasis, stance_voice
+from ..models.base import with_shared_fields_set
 from ..models.evidence import mark_cuts
 from .chronology import place_coarse_dates
 from ..models.matching import ACTOR_MATCH, EVENT_MATCH, dates_compatible, event_similarity, normalize_name
@@ -102,8 +103,9 @@ def _merge_events(results: Sequence[tuple[int, BriefResult]], canonical: dict[st
                 continue
             actors = [canonical.get(normalize_name(a), a) for a in event.actors]
             date, basis = reported_date(event.date, event.date_basis, result.article.text, result.article.date)
-            account = Account(source=ref, date=date, date_basis=basis, description=event.description, quote=Quote(source=ref, text=mark_cuts(event.evidence, result.article.text), verified=True),
-                              voice=event.voice or "source", said_by=event.said_by)
+            quote = with_shared_fields_set(Quote(source=ref, text=mark_cuts(event.evidence, result.article.text), verified=True))
+            account = with_shared_fields_set(Account(source=ref, date=date, date_basis=basis, description=event.description, quote=quote,
+                                                     voice=event.voice or "source", said_by=event.said_by))
             singles.append(Single(ref, date, actors, account))
     return merge_events(singles)
 
@@ -155,9 +157,9 @@ def merge_briefs(
                 holder = stance.said_by.strip()  # remarks an unnamed source or another outlet makes are theirs, never the state's position
             if ok:
                 date, basis = reported_date(stance.date, stance.date_basis, a.text, a.date)
-                stances.append(StanceRow(holder=holder, target=stance.target, position=stance.position, gist=stance.gist, source=ref,
-                                         quote=Quote(source=ref, text=mark_cuts(stance.evidence, a.text), verified=True), voice=voice,
-                                         said_by=None if own else stance.said_by, date=date, date_basis=basis))
+                quote = with_shared_fields_set(Quote(source=ref, text=mark_cuts(stance.evidence, a.text), verified=True))
+                stances.append(with_shared_fields_set(StanceRow(holder=holder, target=stance.target, position=stance.position, gist=stance.gist, source=ref,
+                                                                quote=quote, voice=voice, said_by=None if own else stance.said_by, date=date, date_basis=basis)))
             else:
                 notes.append(Note(kind="unverified", file=a.path, message=f"stance left out, its quote is not in the source: {holder} on {stance.target}: {stance.gist} (claimed quote: {stance.evidence!r})"))
         for event, ok in zip(b.events, r.grounding.events):

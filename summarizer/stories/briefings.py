@@ -27,6 +27,7 @@ from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
 from ..models import Account, Briefing, BriefResult, Note, Quote, Source, StanceRow, StoryBriefing, SummaryParagraph
+from ..models.base import all_fields_set
 from ..models.matching import normalize_name, processed_words
 from .clustering import Story, cluster_stories
 from .features import story_doc
@@ -100,7 +101,10 @@ def _copy_with(value: M, update: dict[str, Any]) -> M:
     object.__setattr__(new, "__dict__", fields)
     extra = value.__pydantic_extra__
     object.__setattr__(new, "__pydantic_extra__", None if extra is None else dict(extra))
-    object.__setattr__(new, "__pydantic_fields_set__", value.__pydantic_fields_set__ | update.keys())
+    fields_set = value.__pydantic_fields_set__
+    if fields_set is not all_fields_set(cls):  # that one set serves every model given every field (models.base)
+        fields_set = fields_set | update.keys()
+    object.__setattr__(new, "__pydantic_fields_set__", fields_set)
     private = getattr(value, "__pydantic_private__", None)
     object.__setattr__(new, "__pydantic_private__", None if private is None else {k: v for k, v in private.items() if v is not PydanticUndefined})
     return new
