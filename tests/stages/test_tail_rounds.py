@@ -165,11 +165,11 @@ def test_a_storys_sections_are_renumbered_once_its_analysis_is_in_without_waitin
     parts = story_briefings.story_parts
     prepared: list[int] = []
 
-    def noted(local, mapping):  # type: ignore[no-untyped-def]
+    def noted(local, mapping, *shared):  # type: ignore[no-untyped-def]
         prepared.append(len(local.sources))
         if len(prepared) == 2:  # both stories' parts are ready: the summaries may come now
             gate.set()
-        return parts(local, mapping)
+        return parts(local, mapping, *shared)
 
     monkeypatch.setattr(story_briefings, "story_parts", noted)
     with HoldingServer(briefs=briefs, gate=gate, kinds=("summary",)) as held:
