@@ -38,6 +38,7 @@ __all__ = [
     "content_id",
     "NO_HEADER_NOTE",
     "FETCH_DATED",
+    "article_outlet",
     "outlet_of",
 ]
 
@@ -294,6 +295,14 @@ def load_articles(paths: Sequence[str | Path], *, language_of: LanguageOf | None
 
 
 _DOMAIN = re.compile(r"(?:[a-z0-9-]+\.)+[a-z]{2,}")
+
+
+def article_outlet(article: Article, named: str | None = None) -> str | None:
+    """The one rule for an article's outlet (docs/output.md): its folder named like a domain (the folder
+    given on the command line included: `Article.outlet`), else the host of a URL on its first line,
+    else the outlet its brief names from the text."""
+    first_line = article.url or article.text.split("\n", 1)[0]
+    return article.outlet or outlet_of(article.path, first_line) or ((named or "").strip() or None)
 
 
 def outlet_of(path: str, first_line: str = "") -> str | None:

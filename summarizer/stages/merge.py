@@ -17,7 +17,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz
 
-from ..ingest.articles import Rejection, outlet_of
+from ..ingest.articles import Rejection, article_outlet
 from ..models import Account, Briefing, BriefingMeta, MergedActor, Note, Quote, Source, StanceRow, SummaryParagraph, TimelineEntry
 from ..models import BriefResult
 from ..models.attribution import OWN_VOICE_HOLDERS, DateBasis, stance_voice
@@ -137,7 +137,7 @@ def merge_briefs(
     for ref, r in numbered:
         a, b = r.article, r.brief
         assert b is not None and r.grounding is not None
-        outlet = (b.outlet or "").strip() or a.outlet or outlet_of(a.path, a.url or a.text.split("\n", 1)[0])  # as the text names it, else its folder or URL
+        outlet = article_outlet(a, b.outlet)  # its folder, else its URL, else as the text names it
         sources.append(Source(ref=ref, article_id=a.id, file=a.path, aliases=a.aliases, date=a.date, language=b.source_language, headline=b.headline,
                               outlet=outlet, degraded=r.degraded, url=a.url))
         if r.degraded:

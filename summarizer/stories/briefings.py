@@ -259,7 +259,7 @@ def story_sections(
     refs = sorted(mapping.values())
     mine = local.sources  # the story's sources: dates, outlets and languages are the article's, whatever its number
     dates = sorted(s.date for s in mine if s.date is not None)
-    outlets = {s.outlet or f"#{s.ref}" for s in mine}
+    outlets = {(s.outlet or "").casefold() or f"#{s.ref}" for s in mine}
     return StoryBriefing(
         id=story.id, title=_latest(local).headline,
         lead=lead_of([local.bottom_line] if local.bottom_line else local.summary, brief_summaries.get(central.ref, "")),

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..ingest.articles import outlet_of
+from ..ingest.articles import article_outlet
 from ..models import Article, ArticleBrief
 from ..models.matching import normalize_name
 
@@ -75,10 +75,9 @@ class StoryDoc:
 
 def story_doc(article: Article, brief: ArticleBrief) -> StoryDoc:
     """What clustering needs of one briefed article."""
-    first_line = article.url or article.text.split("\n", 1)[0]
     return StoryDoc(
         id=article.id, date=article.date, language=brief.source_language,
-        outlet=article.outlet or outlet_of(article.path, first_line) or ((brief.outlet or "").strip().casefold() or None),
+        outlet=(article_outlet(article, brief.outlet) or "").casefold() or None,
         headline=brief.headline, summary=brief.summary, actors=tuple((a.name, a.kind) for a in brief.actors),
         events=tuple((e.description, e.date) for e in brief.events),
     )

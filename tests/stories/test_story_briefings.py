@@ -155,6 +155,18 @@ def test_the_seeds_kept_in_one_outlets_folder_as_the_readme_advises_are_still_on
     assert [s.sources for s in b.stories] == [[1, 2, 3, 4, 5]]
 
 
+def test_the_outlet_is_the_folder_first_in_the_json_and_in_story_counting_alike(tmp_path):
+    """README: the nearest folder named like a domain, else a URL on the first line, else what the text names."""
+    shutil.copytree(SEEDS, tmp_path / "day.az")
+    b = build_briefing([tmp_path], Settings(replay_dir=bundled_fixtures_dir(), use_cache=False)).briefing
+    assert [s.outlet for s in b.sources] == ["day.az"] * 5
+    assert [s.independent_sources for s in b.stories] == [1]
+    plain = build_briefing([SEEDS], Settings(replay_dir=bundled_fixtures_dir(), use_cache=False))
+    named = {r.article.id: (r.brief.outlet or "").strip() or None for r in plain.results}
+    assert [s.outlet for s in plain.briefing.sources] == [named[s.article_id] for s in plain.briefing.sources], "no folder or URL: as the text names it"
+    assert any(s.outlet == "moscowtimes.ru" for s in plain.briefing.sources)
+
+
 def test_front_page_order_is_independent_sources_then_languages_then_recency():
     def story(id: str, outlets: int, languages: list[str], last: str) -> StoryBriefing:
         return StoryBriefing(id=id, title=id, lead="", sources=[1], first_date=None, last_date=dt.date.fromisoformat(last),
