@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pydantic import Field
-
-if TYPE_CHECKING:  # pragma: no cover
-    from .model import Settings
 
 __all__ = ["Help", "Knob"]
 
@@ -27,7 +24,7 @@ class Knob:
     flag: str | None = None  # the CLI flag, named in errors; a bool field's flag switches it away from its default
     env: str | None = None  # the environment variable, if any
     file: bool = True  # may be set in brief.toml
-    show: bool | Callable[[Settings], str] = True  # a `brief config show` row (a callable formats its value)
+    show: bool | Callable[[Any], str] = True  # a `brief config show` row (a callable formats the Settings' value)
     unit: str = ""  # shown after the value, e.g. "s"
     short: str | None = None  # a one-letter alias of the flag, e.g. "-m"
     default_text: str | None = None  # the default as help and README say it, where the value alone would not tell
