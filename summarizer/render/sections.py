@@ -3,23 +3,19 @@ entries, stances, actors and notes, shared by the briefing (`markdown`), its sto
 (`stories`) and the daily digests (`digest_markdown`), as pure functions.
 
 Citations like [2][4] resolve through the Sources table to a file and its publication date. All
-text that comes from articles or the model is escaped: it cannot open HTML tags, links, images
+text that comes from articles or the model is escaped (`escaping.escape_md`): it cannot open HTML tags, links, images
 or tables.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
-from collections.abc import Iterator, Sequence
-from functools import cache, lru_cache
-from typing import get_args
+from collections.abc import Sequence
 
-from pydantic import BaseModel
-
+from .escaping import escape_md
 from .money import format_usd
-from ..models import Briefing, BriefingMeta, DigestMeta, MergedActor, Note, Quote, Source, StanceCell, StanceRow, TimelineEntry
-from ..models.evidence import normalize
+from .quotes import iter_quotes, quote_counts
+from ..models import Briefing, BriefingMeta, DigestMeta, MergedActor, Note, Source, StanceCell, StanceRow, TimelineEntry
 from ..models.attribution import date_label, voice_label
 from .labels import OwnVoice, outlet_name, verification
 
@@ -29,11 +25,6 @@ __all__ = [
     "escape_md", "cite", "plural", "own_voices", "requests_label", "sources_table", "notes_sections", "iter_quotes", "quote_counts",
 ]
 
-_MD_SPECIAL = re.compile(r"([\\`*\[\]|~])")
-_LOOSE_UNDERSCORE = re.compile(r"(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])")  # intraword underscores are never emphasis
-_SCHEME = re.compile(r"(?i)\b(javascript|vbscript|data|file)\s*:(?=\S)")  # a scheme, not prose like "empty file: ..."
-# a code span the text has (no pipe: it would split a table cell), or a URL (up to a space, pipe, backtick or angle bracket)
-_CODE_OR_URL = re.compile(r"""(`[^`|]+`|(?i:\b(?:https?|ftp)://)[^\s|`<>\[\]]*[^\s|`<>\[\]).,;:!?'"])""")
 _NOT_INCLUDED = {"rejected": "rejected", "failed": "failed"}  # listed under "Not included", not "Notes"
 _NOTE_TITLES = {
     "degraded": "Degraded (in the briefing, not verified)",
@@ -42,39 +33,6 @@ _NOTE_TITLES = {
     "undated": "Undated",
     "info": "Other",
 }
-
-
-@lru_cache(maxsize=1 << 13)
-def escape_md(text: str) -> str:
-    """Escape untrusted text for inline Markdown: no HTML, links, images, emphasis or table breaks.
-
-    Only what would change the Markdown's meaning is escaped, so the text reads as written: an
-    underscore inside a word (`OPENAI_BASE_URL`) is no emphasis and stays; a URL becomes a code span
-    (shown, never clickable); a `code span` the text already has stays one. Remembered: a briefing
-    repeats names, quotes and claims in several sections.
-    """
-    text = " ".join(text.split())
-    out = []
-    for n, part in enumerate(_CODE_OR_URL.split(text)):
-        if n % 2 == 0:
-            out.append(_escape_plain(part, at_start=n == 0))
-        elif part.startswith("`"):
-            out.append(part if not _SCHEME.search(part) else _escape_plain(part, at_start=False))
-        else:
-            out.append(f"`{part}`")
-    return "".join(out)
-
-
-def _escape_plain(text: str, *, at_start: bool) -> str:
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    text = _MD_SPECIAL.sub(r"\\\1", text)
-    text = _LOOSE_UNDERSCORE.sub(r"\\_", text)  # an underscore that could open or close emphasis
-    if at_start and text.startswith("#"):
-        text = "\\" + text
-    if ":" in text:
-        text = _SCHEME.sub(lambda m: f"{m.group(1)}&#58;", text)
-    return text
-
 
 
 def source_headline(s: Source) -> str:
@@ -112,51 +70,6 @@ def _spend(m: BriefingMeta) -> str:
     batch = f", {m.batch_requests} via the Batch API" if m.batch_requests else ""
     cost = f" ≈ {format_usd(m.cost_usd)} (estimate)" if m.cost_usd is not None else ""
     return f"{batch} · {tokens:,} tokens{cost}"
-
-
-def _reaches_quote(annotation: object, seen: frozenset[type] = frozenset()) -> bool:
-    """A value of this type can hold a Quote (itself, in a list, or in a model's fields however deep)."""
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return issubclass(annotation, Quote) or (annotation not in seen and bool(_quote_fields(annotation, seen | {annotation})))
-    return any(_reaches_quote(arg, seen) for arg in get_args(annotation))
-
-
-@cache
-def _quote_fields(cls: type[BaseModel], seen: frozenset[type] = frozenset()) -> tuple[str, ...]:
-    """The fields of `cls` whose values can hold a Quote: the only ones worth a look (text, numbers, dates never do)."""
-    return tuple(name for name, info in cls.model_fields.items() if _reaches_quote(info.annotation, seen | {cls}))
-
-
-def _collect_quotes(value: object, out: list[Quote]) -> None:
-    if isinstance(value, Quote):
-        out.append(value)
-    elif isinstance(value, BaseModel):
-        for name in _quote_fields(type(value)):
-            _collect_quotes(getattr(value, name), out)
-    elif isinstance(value, (list, tuple)):
-        for item in value:
-            if not isinstance(item, (str, int)):
-                _collect_quotes(item, out)
-
-
-def iter_quotes(value: object) -> Iterator[Quote]:
-    """Every Quote in a model, however deep (stories included)."""
-    out: list[Quote] = []
-    _collect_quotes(value, out)
-    return iter(out)
-
-
-def quote_counts(b: Briefing) -> tuple[int, int]:
-    """(verified, all): the distinct evidence quotes the briefing holds (a quote shown in several sections counts once)."""
-    seen: dict[tuple[int, str], bool] = {}
-    normalized: dict[str, str] = {}  # a quote is shown in several sections: normalised once
-    for q in iter_quotes(b):
-        text = normalized.get(q.text)
-        if text is None:
-            text = normalized[q.text] = normalize(q.text)
-        key = (q.source, text)
-        seen[key] = seen.get(key, False) or q.verified
-    return sum(seen.values()), len(seen)
 
 
 def header_lines(b: Briefing) -> list[str]:

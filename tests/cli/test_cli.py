@@ -541,7 +541,7 @@ def test_a_key_development_carries_its_timeline_date_and_the_timeline_order(firs
 def test_a_quote_across_a_paragraph_break_marks_the_cut(full, tmp_path: Path):
     from summarizer.models import Briefing
     from summarizer.models.evidence import CUT, locate_quote, quote_in_source
-    from summarizer.render.sections import iter_quotes
+    from summarizer.render.quotes import iter_quotes
     from summarizer.ingest.articles import load_articles
 
     assert 'Гордона. \\[…\\] "Ніколи не погоджуйтеся на окупацію!' in full.stdout

@@ -177,6 +177,6 @@ def test_the_key_is_redacted_from_errors_raised_to_library_callers(tmp_path):
     ("`javascript:alert(1)` and javascript:alert(2)", r"\`javascript&#58;alert(1)\` and javascript&#58;alert(2)"),
 ])
 def test_markdown_escapes_only_what_would_change_its_meaning(text, markdown):
-    from summarizer.render.sections import escape_md
+    from summarizer.render.escaping import escape_md
 
     assert escape_md(text) == markdown

@@ -9,7 +9,7 @@ from summarizer import Settings, bundled_fixtures_dir
 from summarizer.models import Quote
 from summarizer.models.evidence import normalize
 from summarizer.pipeline import build_briefing
-from summarizer.render.sections import iter_quotes, quote_counts
+from summarizer.render.quotes import iter_quotes, quote_counts
 
 from tests.conftest import SEEDS
 
