@@ -336,8 +336,9 @@ def big(args: argparse.Namespace, server: Server, work: Path) -> None:
     print(f"4. peak memory, {args.big} articles: max RSS of the process running brief {peak_mb:.0f} MB after the cold run "
           f"({before_mb:.0f} MB before it: interpreter, libraries, the {args.n}-article run); Python heap peak of a warm run "
           f"{heap_mb:.0f} MB (tracemalloc)")
-    summary = [s for s in sizes if s["kind"] == "summary"]
-    analysis = [s for s in sizes if s["kind"] == "analysis"]
+    summary = [s for s in sizes if s["kind"] in ("summary", "pack-summary")]  # pack-: several small stories' questions in one call
+    analysis = [s for s in sizes if s["kind"] in ("analysis", "pack-analysis")]
+    packed = {k: sum(s["kind"] == f"pack-{k}" for s in sizes) for k in ("summary", "analysis")}
     results = cold.results
     start = time.perf_counter()
     briefing = merge_briefs(results, meta=cold.briefing.meta)
@@ -350,11 +351,11 @@ def big(args: argparse.Namespace, server: Server, work: Path) -> None:
         by_id = {r.article.id: r for r in results if r.ok}
         summaries = {s.ref: by_id[s.article_id].brief.summary for s in briefing.sources}
         one_prompt = len(summary_input(briefing, summaries)) / 4
-        print(f"   executive summary: {len(summary)} call(s), each within {settings.model}'s input room of ~{input_room(settings):,} tokens "
+        print(f"   executive summary: {len(summary)} call(s) ({packed['summary']} of them packing small stories), each within {settings.model}'s input room of ~{input_room(settings):,} tokens "
               f"({context_window(settings):,}-token window); largest prompt {max(s['body'] for s in summary) / 4:,.0f} tokens "
               f"(all {len(briefing.sources)} briefs in one prompt: ~{one_prompt:,.0f} tokens)")
     if analysis:
-        print(f"   cross-source analysis: {len(analysis)} call(s); largest prompt {max(s['body'] for s in analysis) / 4:,.0f} tokens")
+        print(f"   cross-source analysis: {len(analysis)} call(s) ({packed['analysis']} of them packing small stories); largest prompt {max(s['body'] for s in analysis) / 4:,.0f} tokens")
     else:
         skipped = [n.message for n in cold.briefing.notes if n.message.startswith("model comparison skipped")]
         print(f"   cross-source analysis: no LLM call{' (skipped by design: its input exceeds the one-call limit; see the briefing notes)' if skipped else ''}")

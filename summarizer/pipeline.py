@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from .util.aio import gather_or_cancel, run_sync
 from .util.speed import freeze_heap, import_later, pause_collector, sdk_warmer, thaw_heap, warming
@@ -15,7 +15,6 @@ from .ingest.articles import ArticleSet, Rejection
 from .ingest.reading import ArticleStream, read_articles
 from .config.settings import Settings
 from .llm.cost import Budget, budget_for, cost_usd, price_for
-from .llm.client import LLMClient
 from .llm.run import RunContext, open_run
 from .llm.prompts import load_prompt, schema_hash
 from .models import ArticleBrief
@@ -28,9 +27,12 @@ from .stages.summarize import brief_articles, brief_key
 if TYPE_CHECKING:  # pragma: no cover
     import httpx
 
+    from .llm.packing import Asker, Packer
     from .models import Briefing, BriefingMeta, Note
     from .stages.batch import BatchOutcome
     from .stages.shard import Shard, ShardRun
+
+T = TypeVar("T")
 
 __all__ = ["BriefingRun", "LoadedCallback", "Outcome", "brief_shard", "brief_shard_async", "build_briefing", "build_briefing_async", "read_articles"]
 
@@ -183,10 +185,11 @@ async def _assemble(
     done = {r.article.id: r for r in results if r.ok}  # by id: one lookup per source, not a scan
     not_written: list[str] = []
 
-    async def analyse(b: Briefing, on_analysed: Callable[[Briefing], None] | None = None) -> tuple[Briefing, list[Note]]:
+    async def analyse(b: Briefing, on_analysed: Callable[[Briefing], None] | None = None, packed: tuple[Packer, int] | None = None) -> tuple[Briefing, list[Note]]:
         """Summary and cross-source analysis of `b` (the whole run, or one story numbered on its own).
 
         `on_analysed` hears `b` with its analysis as soon as that is done (the summary may take longer).
+        `packed`: (the packer of the run's stories, this story's number in it): its questions go through the packer.
         """
         summaries = _summaries(b, done)
         texts = {s.ref: done[s.article_id].article.text for s in b.sources}
@@ -195,16 +198,24 @@ async def _assemble(
             f"no executive summary or comparison of sources {''.join(f'[{s.ref}]' for s in b.sources)}: none was briefed "
             "(in English, with a verified quote), so there is no established fact to summarise"))]
 
+        def asker(kind: str) -> Asker | None:
+            return packed[0].asker(packed[1], kind) if packed is not None else None
+
+        def tracked(kind: str, awaitable: Awaitable[T]) -> Awaitable[T]:
+            return packed[0].tracked(packed[1], kind, awaitable) if packed is not None else awaitable
+
         async def analysed():
-            result = await analyze_briefing(b, texts, summaries, run, use_llm=use_llm and established)
+            result = await analyze_briefing(b, texts, summaries, run, use_llm=use_llm and established, asker=asker("analysis"),
+                                             written=packed[0].written if packed is not None else None)
             if on_analysed is not None:
                 await run.client.requests_written()  # CPU work that can wait: after the requests started alongside are written
                 on_analysed(result.apply(b))
             return result
 
         summary, analysis = await gather_or_cancel((
-            write_summary(b, summaries, run) if executive_summary and established else _value(SummaryOutcome([], skipped if executive_summary else [], {}, 0)),
-            analysed(),
+            tracked("summary", write_summary(b, summaries, run, asker=asker("summary")) if executive_summary and established
+                    else _value(SummaryOutcome([], skipped if executive_summary else [], {}, 0))),
+            tracked("analysis", analysed()),
         ))
         stats.add_usage(summary.usage)
         stats.add_usage(analysis.usage)
@@ -224,7 +235,7 @@ async def _assemble(
         briefing = briefing.model_copy(update={"notes": briefing.notes + notes})
         stories = [story_sections(story, briefing, {s.ref: s.ref for s in briefing.sources}, _summaries(briefing, done)) for story, _ in groups]
         return with_stories(briefing, stories), not_written
-    return await _story_briefings(results, rejected, groups, analyse, meta, run.client), not_written
+    return await _story_briefings(results, rejected, groups, analyse, meta, run), not_written
 
 
 def _finished(briefing: Briefing, results: list[BriefResult], rejected: list[Rejection], run: RunContext, batched: BatchOutcome | None,
@@ -281,38 +292,47 @@ def _summaries(b: Briefing, done: dict[str, BriefResult]) -> dict[int, str]:
     return {s.ref: done[s.article_id].brief.summary for s in b.sources if not done[s.article_id].degraded}  # type: ignore[union-attr]  # `done` holds briefed results only
 
 
-async def _story_briefings(results, rejected, groups, analyse, meta: BriefingMeta, client: LLMClient) -> Briefing:
+async def _story_briefings(results, rejected, groups, analyse, meta: BriefingMeta, run: RunContext) -> Briefing:
     """One briefing per story, each numbered 1..k for its own prompts, mapped back to the global numbers.
 
-    Each story's summary and analysis requests go out as soon as its own merge is done, the largest
-    story first (its summary may need a second round); the merge of the whole run, needed only to
-    assemble the result, is done while the answers are on their way.
+    Each story's summary and analysis questions are asked as soon as its own merge is done, the
+    largest story first (its summary may need a second round); once every story has asked they go
+    out together, several small stories' questions packed into one request when they are more than
+    the run's concurrency (`llm.packing`: fewer waves of requests). The merge of the whole run,
+    needed only to assemble the result, is done while the answers are on their way.
     """
+    from .llm.packing import Packer
     from .stages.merge import merge_briefs, source_numbers
     from .stories.briefings import remap_note, shared_values, story_parts, story_sections, with_stories
 
     numbers = source_numbers(results)  # article id -> its number in the whole run's briefing
     shared: dict = {}  # the whole run's accounts and stances, once merged: a story's renumbered equal ones are these objects
 
-    async def one(story, members):
+    client = run.client
+    asking = [i for i, (_, members) in enumerate(groups) if len(members) >= 2]  # the stories that ask (a summary and a comparison each)
+    member = {i: n for n, i in enumerate(asking)}
+    packer = Packer(run, len(asking)) if 2 * len(asking) > run.settings.concurrency else None  # else all go out in one wave, as asked
+
+    async def one(index, story, members):
         """The story's section and notes, in the run's numbers; its own briefing is dropped as soon as they are made."""
         local = merge_briefs(members, meta=meta)
         merged_notes = len(local.notes)  # the global merge has these
         mapping = {s.ref: numbers[s.article_id] for s in local.sources}
         parts: dict = {}  # the sections that do not wait for the summary, renumbered while it is awaited
-        local, notes = await analyse(local, on_analysed=lambda analysed: parts.update(story_parts(analysed, mapping, shared)))
+        packed = (packer, member[index]) if packer is not None and index in member else None
+        local, notes = await analyse(local, on_analysed=lambda analysed: parts.update(story_parts(analysed, mapping, shared)), packed=packed)
         by_id = {m.article.id: m for m in members}
         section = story_sections(story, local, mapping, _summaries(local, by_id), parts=parts or None, shared=shared)
         return section, [remap_note(n, mapping) for n in local.notes[merged_notes:] + notes]
 
     async def whole() -> Briefing:
-        await client.requests_written()  # the stories' requests are out
+        await (packer.written() if packer is not None else client.requests_written())  # every story has asked, the requests are out
         briefing = merge_briefs(results, rejected=rejected, meta=meta)
         shared.update(shared_values(briefing))
         return briefing
 
     largest_first = sorted(range(len(groups)), key=lambda i: -len(groups[i][1]))
-    started = {i: asyncio.ensure_future(one(*groups[i])) for i in largest_first}
+    started = {i: asyncio.ensure_future(one(i, *groups[i])) for i in largest_first}
     briefing, *outcomes = await gather_or_cancel([whole(), *(started[i] for i in range(len(groups)))])  # whole() starts after the stories
     return with_stories(briefing, [section for section, _ in outcomes], [note for _, notes in outcomes for note in notes])
 

@@ -211,6 +211,11 @@ class FakeOpenAI:
             recorded = [answer for (k, _), answer in self._answers.items() if k == kind]
             if self.loose_keys and kind in ("summary", "analysis") and len(recorded) == 1:
                 return recorded[0]
+            if kind.startswith("pack-"):  # several stories' questions in one request: each story answered as on its own
+                inner = kind.removeprefix("pack-")
+                stories = re.findall(r'<story n="(\d+)">\n(.*?)\n</story>', _user_text(body), flags=re.S)
+                return {"stories": [{"story": int(n), "answer": FakeOpenAI.answer_for(self, {"messages": [{"role": "user", "content": text}]}, f"{inner}/packed-{n}")}
+                                    for n, text in stories]}
             if kind == "summary":
                 numbers = re.findall(r"^\[(\d+)\]", _user_text(body), flags=re.M)
                 return {"paragraphs": [{"text": "Synthetic summary of the sources.", "sources": [int(n) for n in numbers[:3]] or [1]}]}

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from ..cache import cache_key
@@ -20,6 +21,7 @@ from ..llm.context import context_window, input_room, prompt_tokens
 from ..errors import LLMError, ReplayMissError
 from ..models.attribution import voice_note, when_note
 from ..llm.ask import Question, ask
+from ..llm.packing import Asker
 from ..models.evidence import normalize, quote_in_source
 from ..llm.run import RunContext
 from ..ingest.english import foreign_language, in_language as language_label
@@ -273,8 +275,10 @@ def _subsumed(d: Divergence, others: list[Divergence]) -> bool:
 
 async def analyze_briefing(
     b: Briefing, source_texts: dict[int, str], brief_summaries: dict[int, str], run: RunContext, *, use_llm: bool = True,
+    asker: Asker | None = None, written: Callable[[], Awaitable[None]] | None = None,
 ) -> AnalysisResult:
-    """The deterministic analysis plus, for two or more sources, the checked LLM comparison.
+    """The deterministic analysis plus, for two or more sources, the checked LLM comparison (asked through `asker` if given,
+    e.g. a `Packer`'s, which packs several stories' comparisons; then `written` waits until its requests are written).
 
     The request goes out first; the deterministic parts are worked out while it is on its way, once
     the requests started alongside it (other stories, the summary) have gone out too.
@@ -297,9 +301,9 @@ async def analyze_briefing(
     ckey, key = analysis_key(messages, settings)
     refs = [s.ref for s in b.sources]
     question = Question(CrossSourceAnalysis, messages, ckey, key, what="model comparison", context={"valid_sources": refs, "source_texts": source_texts})
-    asking = asyncio.ensure_future(ask(question, run))
+    asking = asyncio.ensure_future(asker(question) if asker is not None else ask(question, run))
     try:
-        await client.requests_written()
+        await (written() if written is not None else client.requests_written())
         out = analyze_deterministic(b)
         answer = await asking
     finally:

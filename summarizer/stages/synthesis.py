@@ -27,6 +27,7 @@ from ..cache import cache_key
 from ..llm.context import input_room, prompt_tokens, text_tokens
 from ..ingest.english import foreign_language, in_language
 from ..llm.ask import Question, ask
+from ..llm.packing import Asker
 from ..llm.run import RunContext
 from ..llm.prompts import load_prompt, schema_hash, short_hash
 from ..llm.replay import RequestKey
@@ -185,15 +186,16 @@ class SummaryOutcome(NamedTuple):
     key_developments: list[KeyDevelopment] = []  # the final call's key developments
 
 
-async def _ask(messages: list[dict[str, str]], valid: list[int], what: str, run: RunContext, tally: _Tally) -> _Answer | None:
-    """One summary call (cached): its parts whose citations resolve, or None when it could not be written."""
+async def _ask(messages: list[dict[str, str]], valid: list[int], what: str, run: RunContext, tally: _Tally, asker: Asker | None = None) -> _Answer | None:
+    """One summary call (cached; through `asker` if given, e.g. a `Packer`'s): its parts whose citations resolve, or None when it could not be written."""
     settings, budget = run.settings, run.budget
     prompt = load_prompt("summary")
     subject = short_hash(messages[1]["content"], 16)
     shash = schema_hash(ExecutiveSummary)
     ckey = cache_key("summary", namespace=settings.namespace, model=settings.model, prompt_hash=prompt.hash, schema_hash=shash, subject=subject)
     key = RequestKey("summary", subject, settings.mode, prompt.hash, shash, label=f"summary-{subject[:8]}")
-    answer = await ask(Question(ExecutiveSummary, messages, ckey, key, what=what, context={"valid_sources": valid}), run)
+    question = Question(ExecutiveSummary, messages, ckey, key, what=what, context={"valid_sources": valid})
+    answer = await (asker(question) if asker is not None else ask(question, run))
     _add(tally.usage, answer.usage)
     tally.cached += answer.from_cache
     if answer.refused is not None:
@@ -225,10 +227,13 @@ def _add(total: dict[str, int], usage: dict[str, int]) -> None:
         total[name] = total.get(name, 0) + value
 
 
-async def write_summary(briefing: Briefing, brief_summaries: dict[int, str], run: RunContext, *, room: int | None = None) -> SummaryOutcome:
+async def write_summary(
+    briefing: Briefing, brief_summaries: dict[int, str], run: RunContext, *, room: int | None = None, asker: Asker | None = None,
+) -> SummaryOutcome:
     """The briefing's executive summary: paragraphs, notes, usage, calls answered from the cache, parts not written.
 
     `room`: estimated prompt tokens one call may hold (default: the model's, `llm.context.input_room`).
+    `asker`: how its calls are asked (default `llm.ask.ask`; a `Packer`'s packs several stories' calls).
     """
     if not briefing.sources:
         return SummaryOutcome([], [], {}, 0)
@@ -241,14 +246,14 @@ async def write_summary(briefing: Briefing, brief_summaries: dict[int, str], run
     space = max(1, (room if room is not None else input_room(run.settings)) - _fixed_tokens())  # for the briefs and their numbers
     sizes = [text_tokens(_source_block(src, brief_summaries, index)) + _numbers_tokens([src.ref]) + 1 for src in sources]
     if sum(sizes) <= space:
-        kept = await _ask(summary_messages(briefing, brief_summaries, index=index), [s.ref for s in sources], "executive summary", run, tally)
+        kept = await _ask(summary_messages(briefing, brief_summaries, index=index), [s.ref for s in sources], "executive summary", run, tally, asker)
         return tally.outcome(kept)
     gate = asyncio.Semaphore(run.settings.concurrency)
     dates = {s.ref: s.date.isoformat() for s in sources if s.date}
 
     async def part(group: list[int], messages: list[dict[str, str]], valid: list[int], what: str) -> _Part | None:
         async with gate:
-            kept = await _ask(messages, valid, what, run, tally)
+            kept = await _ask(messages, valid, what, run, tally, asker)
         known = sorted(dates[r] for r in group if r in dates)
         return _Part(group, (known[0], known[-1]) if known else None, kept.paragraphs, kept) if kept and kept.paragraphs else None
 
@@ -271,5 +276,5 @@ async def write_summary(briefing: Briefing, brief_summaries: dict[int, str], run
     if len(parts) == 1:  # one summary over every group already: asking again would only reword it
         return tally.outcome(parts[0].answer)
     messages, valid = _parts_messages(parts)
-    kept = await _ask(messages, valid, "executive summary", run, tally)
+    kept = await _ask(messages, valid, "executive summary", run, tally, asker)
     return tally.outcome(kept)

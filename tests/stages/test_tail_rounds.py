@@ -208,3 +208,43 @@ def test_settled_waits_for_its_condition_and_a_steady_probe_and_gives_up_after_i
     done_at, stuck = asyncio.run(scenario())
     assert done_at == 10  # not before the other task had finished its steps
     assert stuck <= 50  # bounded: it stops waiting after `most` turns
+
+
+# --------------------------------------------------------------------------- many small stories
+
+
+def _small_stories(root, n=40):  # type: ignore[no-untyped-def]
+    """`n` articles of the many-small-stories shape (bench/growth.py's "small"); the fake server's answers for them."""
+    from bench.growth import corpus, write_corpus
+
+    items = corpus("small", n)
+    write_corpus(items, root)
+    return {item.body: item.brief for item in items}
+
+
+def _late(server: FakeOpenAI) -> list[str]:
+    return [k for r in server.requests if (k := r["headers"].get("X-Brief-Key", "").split("/")[0]) != "brief"]
+
+
+def test_many_small_stories_take_at_most_two_waves_of_requests_after_the_last_article(tmp_path):
+    """33 stories' summaries and comparisons at --concurrency 16 went out in 5 waves (issue 21 part 8): small stories'
+    questions are now packed, several per request, so that they fit in two waves, and each story reads as on its own."""
+    briefs = _small_stories(tmp_path)
+    with FakeOpenAI(briefs=briefs) as wide:  # every question fits in one wave: each asked on its own, as before
+        alone = build_briefing([tmp_path], Settings(base_url=wide.base_url, api_key=SecretStr("sk-test"), use_cache=False, concurrency=64))
+    questions = _late(wide)
+    assert set(questions) == {"summary", "analysis"} and len(questions) >= 16
+    with FakeOpenAI(briefs=briefs) as narrow:
+        packed = build_briefing([tmp_path], Settings(base_url=narrow.base_url, api_key=SecretStr("sk-test"), use_cache=False, concurrency=4))
+    late = _late(narrow)
+    assert len(late) <= 2 * 4  # two waves at --concurrency 4
+    assert set(late) == {"pack-summary", "pack-analysis"}
+    stories = {s.id: s for s in alone.briefing.stories}
+    assert len(packed.briefing.stories) == len(stories)
+    for story in packed.briefing.stories:
+        same = stories[story.id]
+        assert story.sources == same.sources
+        assert story.summary == same.summary and story.bottom_line == same.bottom_line  # the same answer, the same citations
+        assert story.framing == same.framing and story.divergences == same.divergences
+        assert {n for p in story.summary for n in p.sources} <= set(story.sources)  # each cites only its own sources
+    assert [n.message for n in packed.briefing.notes if n.kind == "failed"] == []
