@@ -334,6 +334,9 @@ async def _story_briefings(results, rejected, groups, analyse, meta: BriefingMet
     largest_first = sorted(range(len(groups)), key=lambda i: -len(groups[i][1]))
     started = {i: asyncio.ensure_future(one(i, *groups[i])) for i in largest_first}
     briefing, *outcomes = await gather_or_cancel([whole(), *(started[i] for i in range(len(groups)))])  # whole() starts after the stories
+    if packer is not None and packer.packed_requests:  # the pack prompt wrote (or was asked for) some of the answers: the footer names it
+        hashes = {**briefing.meta.prompt_hashes, "pack": load_prompt("pack").hash}
+        briefing = briefing.model_copy(update={"meta": briefing.meta.model_copy(update={"prompt_hashes": hashes})})
     return with_stories(briefing, [section for section, _ in outcomes], [note for _, notes in outcomes for note in notes])
 
 

@@ -90,7 +90,7 @@ class Packer:
         self._queue: list[tuple[Question[Any], asyncio.Future[Answer[Any]]]] = []
         self._tasks: list[asyncio.Task[None]] = []
         self.flushed = asyncio.Event()
-        self.packed_requests = 0  # packed requests sent (or answered from the cache)
+        self.packed_requests = 0  # packed questions asked (sent, or answered from the cache)
         if not self._open:
             self.flushed.set()
 

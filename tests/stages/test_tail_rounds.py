@@ -248,3 +248,4 @@ def test_many_small_stories_take_at_most_two_waves_of_requests_after_the_last_ar
         assert story.framing == same.framing and story.divergences == same.divergences
         assert {n for p in story.summary for n in p.sources} <= set(story.sources)  # each cites only its own sources
     assert [n.message for n in packed.briefing.notes if n.kind == "failed"] == []
+    assert "pack" in packed.briefing.meta.prompt_hashes and "pack" not in alone.briefing.meta.prompt_hashes  # the footer names the prompts used
