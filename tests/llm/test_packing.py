@@ -69,3 +69,15 @@ def test_the_packed_schema_asks_for_one_inner_answer_per_story_with_its_own_sche
 
 def test_a_pack_leaves_each_story_about_a_thousand_tokens_of_the_output_limit():
     assert pack_limit(4096) == 4 and pack_limit(16384) == 16 and pack_limit(500) == 1
+
+
+def test_replayed_from_single_story_recordings_a_packed_run_asks_each_story_alone(tmp_path):
+    """--replay with recordings of each story asked alone (-c 64): the packs miss, every story's own recording answers."""
+    briefs = _small_stories(tmp_path / "in")
+    with FakeOpenAI(briefs=briefs) as server:
+        recorded = build_briefing([tmp_path / "in"], Settings(base_url=server.base_url, api_key=SecretStr("sk-test"), use_cache=False,
+                                                             concurrency=64, record_dir=tmp_path / "rec"))
+    replayed = build_briefing([tmp_path / "in"], Settings(api_key=SecretStr("sk-test"), use_cache=False, concurrency=4, replay_dir=tmp_path / "rec"))
+    assert [s.summary for s in replayed.briefing.stories] == [s.summary for s in recorded.briefing.stories]
+    assert [s.framing for s in replayed.briefing.stories] == [s.framing for s in recorded.briefing.stories]
+    assert [n.message for n in replayed.briefing.notes if n.kind in ("failed", "info") and "skipped" in n.message] == []
