@@ -112,7 +112,7 @@ async def build_briefing_async(
             briefing, not_written = await _assemble(results, loaded, run, executive_summary=executive_summary, use_llm=use_llm, on_phase=on_phase)
         return _finished(briefing, results, loaded.rejected, run, batched, not_written)
     finally:
-        thaw_heap(frozen)
+        thaw_heap(frozen, age=resume_collector is not None)  # what the paused assembly made is in use: no pass over it
         if resume_collector is not None:
             resume_collector()
 

@@ -9,7 +9,7 @@ concurrency 16, whole process) unless marked otherwise; where they were taken is
 | `freeze_heap` around the language worker | `ingest/languages.py`, while the forked detector runs | copy-on-write faults in the shared pages: the SDK import was about 0.2 s slower without it |
 | `freeze_heap` after the articles | `pipeline.build_briefing_async`, from the last brief to the result | one full collection over the ~200,000 objects a 200-article run holds took 0.15 s, and merging the stories set one off |
 | `pause_collector` after the articles | `pipeline.build_briefing_async`, with the freeze above | the collector's passes over what assembling makes (stories merged and renumbered, all of it kept to the end): 17 s of a warm 10,000-article run's 58 s (`bench/growth.py`, giant shape, gc callbacks), 0.5-1 s at 1,000 |
-| `thaw_heap` moves the new objects to the oldest generation | `pipeline.build_briefing_async`, as the run ends | the first pass after the paused assembly walked everything it made, during rendering: about 2 s at 10,000 articles (the header's quote count took the blame under cProfile) |
+| `thaw_heap(age=True)` moves the new objects to the oldest generation | `pipeline.build_briefing_async`, as the run ends (only there: see its docstring) | the first pass after the paused assembly walked everything it made, during rendering: about 2 s at 10,000 articles (the header's quote count took the blame under cProfile) |
 | `freeze_at_exit` | `summarizer.cli.main`, after the command | interpreter shutdown's collections over everything still alive: about 0.5 s for 200 articles; the exit now takes about 50 ms |
 | `import_later` | `pipeline`, once every file is read | the later stages load while answers are awaited, not before the first request: 0.14-0.20 s of imports (models.briefing, merge, synthesis, analysis, stories.briefings; measured at load average 10 with `python -c`, three runs) |
 | `warming` | `pipeline`, on each brief as it arrives | each brief's story terms and names are worked out while the other answers are awaited: grouping after the last answer takes ~40-60 ms |
@@ -68,15 +68,19 @@ def freeze_heap() -> bool:
     return True
 
 
-def thaw_heap(frozen: bool) -> None:
+def thaw_heap(frozen: bool, *, age: bool = False) -> None:
     """Undo `freeze_heap` if that call froze the heap (its result is `frozen`).
 
-    What was made meanwhile joins the oldest generation with the rest, unscanned: left in the youngest,
-    the collector's next pass would walk all of it (after a paused 10,000-article assembly, millions
-    of objects: a pass of ~2 s in the middle of rendering). Cyclic garbage among it waits for the next full pass.
+    `age`: what was made meanwhile joins the oldest generation with the rest, unscanned. For a span
+    with the collector paused (`pause_collector`), whose objects are all still in use: left in the
+    youngest, the collector's next pass would walk all of it (after a paused 10,000-article assembly,
+    millions of objects: a pass of ~2 s in the middle of rendering). Not for a span where the collector
+    ran: the cyclic garbage of requests then in flight would wait for a full pass (a cold 10,000-article
+    run peaked 180 MB higher when the language worker's thaw did it).
     """
     if frozen:
-        gc.freeze()
+        if age:
+            gc.freeze()
         gc.unfreeze()
 
 

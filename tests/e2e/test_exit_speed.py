@@ -123,3 +123,18 @@ def test_what_the_assembly_made_joins_the_oldest_generation_unscanned() -> None:
     oldest = {id(o) for o in gc.get_objects(generation=2)}
     assert all(id(o) in oldest for o in made)
     assert len(gc.get_objects(generation=0)) + len(gc.get_objects(generation=1)) < 5000
+
+
+def test_only_a_paused_span_ages_its_objects_on_thawing() -> None:
+    """The language worker's thaw leaves what was made meanwhile to the young collections (cyclic garbage of the
+    requests then in flight among it: a cold 10,000-article run peaked 180 MB higher when it was aged too)."""
+    from summarizer.util.speed import freeze_heap, thaw_heap
+
+    gc.collect()
+    for age in (False, True):
+        frozen = freeze_heap()
+        made = [[] for _ in range(50)]
+        thaw_heap(frozen, age=age)
+        oldest = {id(o) for o in gc.get_objects(generation=2)}
+        assert all((id(x) in oldest) == age for x in made), age
+        assert gc.get_freeze_count() == 0
