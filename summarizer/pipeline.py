@@ -162,14 +162,16 @@ async def _brief_all(
 async def _assemble(
     results: list[BriefResult], loaded: ArticleSet, run: RunContext, *, executive_summary: bool, use_llm: bool, on_phase: StatusCallback | None = None,
 ) -> tuple[Briefing, list[str]]:
-    """The briefing from the briefs: merged, grouped into stories, each summarized and compared; and the parts not written."""
+    """The briefing from the briefs: merged, grouped into stories, each summarized and compared; and the parts not written.
+
+    Every run takes one path, whatever its number of stories (none, one or many): see `_story_briefings`.
+    """
     from .models import BriefingMeta, Note
     from .stages.analysis import analyze_briefing
-    from .stages.merge import merge_briefs
-    from .stories.briefings import group_results, story_sections, with_stories
+    from .stories.briefings import group_results
     from .stages.synthesis import SummaryOutcome, write_summary
 
-    settings, stats, rejected = run.settings, run.stats, loaded.rejected
+    settings, stats = run.settings, run.stats
     meta = BriefingMeta(
         generated_at=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         model=model_label(settings),
@@ -185,8 +187,8 @@ async def _assemble(
     done = {r.article.id: r for r in results if r.ok}  # by id: one lookup per source, not a scan
     not_written: list[str] = []
 
-    async def analyse(b: Briefing, on_analysed: Callable[[Briefing], None] | None = None, packed: tuple[Packer, int] | None = None) -> tuple[Briefing, list[Note]]:
-        """Summary and cross-source analysis of `b` (the whole run, or one story numbered on its own).
+    async def analyse(b: Briefing, on_analysed: Callable[[Briefing], None], packed: tuple[Packer, int] | None = None) -> tuple[Briefing, list[Note]]:
+        """Summary and cross-source analysis of `b` (one story numbered on its own).
 
         `on_analysed` hears `b` with its analysis as soon as that is done (the summary may take longer).
         `packed`: (the packer of the run's stories, this story's number in it): its questions go through the packer.
@@ -207,9 +209,8 @@ async def _assemble(
         async def analysed():
             result = await analyze_briefing(b, texts, summaries, run, use_llm=use_llm and established, asker=asker("analysis"),
                                              written=packed[0].written if packed is not None else None)
-            if on_analysed is not None:
-                await run.client.requests_written()  # CPU work that can wait: after the requests started alongside are written
-                on_analysed(result.apply(b))
+            await run.client.requests_written()  # CPU work that can wait: after the requests started alongside are written
+            on_analysed(result.apply(b))
             return result
 
         summary, analysis = await gather_or_cancel((
@@ -229,13 +230,7 @@ async def _assemble(
         story_word = "story" if len(groups) == 1 else "stories"
         on_phase(f"{'summary and comparison' if executive_summary else 'comparison'} of {len(groups)} {story_word}" if use_llm
                  else f"merging {len(groups)} {story_word}")
-    if len(groups) <= 1:  # one story: the briefing as it always was, and its one story
-        briefing = merge_briefs(results, rejected=rejected, meta=meta)
-        briefing, notes = await analyse(briefing)
-        briefing = briefing.model_copy(update={"notes": briefing.notes + notes})
-        stories = [story_sections(story, briefing, {s.ref: s.ref for s in briefing.sources}, _summaries(briefing, done)) for story, _ in groups]
-        return with_stories(briefing, stories), not_written
-    return await _story_briefings(results, rejected, groups, analyse, meta, run), not_written
+    return await _story_briefings(results, loaded.rejected, groups, analyse, meta, done, run), not_written
 
 
 def _finished(briefing: Briefing, results: list[BriefResult], rejected: list[Rejection], run: RunContext, batched: BatchOutcome | None,
@@ -292,8 +287,11 @@ def _summaries(b: Briefing, done: dict[str, BriefResult]) -> dict[int, str]:
     return {s.ref: done[s.article_id].brief.summary for s in b.sources if not done[s.article_id].degraded}  # type: ignore[union-attr]  # `done` holds briefed results only
 
 
-async def _story_briefings(results, rejected, groups, analyse, meta: BriefingMeta, run: RunContext) -> Briefing:
+async def _story_briefings(results, rejected, groups, analyse, meta: BriefingMeta, done: dict[str, BriefResult], run: RunContext) -> Briefing:
     """One briefing per story, each numbered 1..k for its own prompts, mapped back to the global numbers.
+
+    One story is the one-story case: numbered as the whole run numbers it (`merge.source_numbers`),
+    its prompts are the whole run's, and `with_stories` lifts its sections to the top level.
 
     Each story's summary and analysis questions are asked as soon as its own merge is done, the
     largest story first (its summary may need a second round); once every story has asked they go
@@ -311,7 +309,8 @@ async def _story_briefings(results, rejected, groups, analyse, meta: BriefingMet
     client = run.client
     asking = [i for i, (_, members) in enumerate(groups) if len(members) >= 2]  # the stories that ask (a summary and a comparison each)
     member = {i: n for n, i in enumerate(asking)}
-    packer = Packer(run, len(asking)) if 2 * len(asking) > run.settings.concurrency else None  # else all go out in one wave, as asked
+    # else all go out in one wave, as asked; one story's questions have no other story's to be packed with
+    packer = Packer(run, len(asking)) if len(asking) > 1 and 2 * len(asking) > run.settings.concurrency else None
 
     async def one(index, story, members):
         """The story's section and notes, in the run's numbers; its own briefing is dropped as soon as they are made."""
@@ -321,8 +320,7 @@ async def _story_briefings(results, rejected, groups, analyse, meta: BriefingMet
         parts: dict = {}  # the sections that do not wait for the summary, renumbered while it is awaited
         packed = (packer, member[index]) if packer is not None and index in member else None
         local, notes = await analyse(local, on_analysed=lambda analysed: parts.update(story_parts(analysed, mapping, shared)), packed=packed)
-        by_id = {m.article.id: m for m in members}
-        section = story_sections(story, local, mapping, _summaries(local, by_id), parts=parts or None, shared=shared)
+        section = story_sections(story, local, mapping, _summaries(local, done), parts=parts, shared=shared)
         return section, [remap_note(n, mapping) for n in local.notes[merged_notes:] + notes]
 
     async def whole() -> Briefing:

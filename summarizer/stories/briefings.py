@@ -5,8 +5,9 @@ call). `brief_story` runs, for one story, what the pipeline runs for a whole fol
 the story's own numbering 1..k, so every prompt holds only that story's sources and no prompt
 grows with the number of stories), the executive summary and the cross-source analysis; then
 every source number is mapped back to the briefing's global numbering, so citations resolve
-through the top-level Sources. A run with one story skips all this: its briefing is built as it
-always was, and the story's sections are the briefing's (same prompts, same recordings).
+through the top-level Sources. A run with one story takes the same path: its story is numbered as
+the whole run numbers it (same prompts, same recordings) and `with_stories` lifts its sections to
+the top level.
 
 Title, lead and front-page order are deterministic:
 - title: the headline of the latest source, the story's latest development (ties: the most
@@ -276,13 +277,18 @@ def rank_stories(stories: Sequence[StoryBriefing]) -> list[StoryBriefing]:
 
 
 def with_stories(briefing: Briefing, stories: Sequence[StoryBriefing], notes: Sequence[Note] = ()) -> Briefing:
-    """The briefing with its stories in front-page order; summary and cross-source sections are theirs, in that order."""
+    """The briefing with its stories in front-page order; summary and cross-source sections are theirs, in that order.
+
+    A lone story's bottom line and key developments are the briefing's too (so one story reads as a
+    plain briefing); with several stories each has its own and the briefing none.
+    """
     ranked = rank_stories(stories)
-    if len(ranked) == 1:
-        return briefing.model_copy(update={"stories": ranked, "notes": briefing.notes + list(notes)})
+    lone = ranked[0] if len(ranked) == 1 else None
     return briefing.model_copy(update={
         "stories": ranked,
         "summary": [p for s in ranked for p in s.summary],
+        "bottom_line": lone.bottom_line if lone else None,
+        "key_developments": lone.key_developments if lone else [],
         "divergences": [d for s in ranked for d in s.divergences],
         "framing": [f for s in ranked for f in s.framing],
         "stance_table": [c for s in ranked for c in s.stance_table],

@@ -149,6 +149,34 @@ def test_one_story_reads_as_before_under_a_one_line_front_page():
     assert md.replace("\n\n" + front[0], "", 1) == before
 
 
+LIFTED = ("summary", "bottom_line", "key_developments", "divergences", "framing", "stance_table", "corroborated")
+
+
+def test_one_story_and_several_take_the_same_assembly_path_and_one_storys_parts_are_the_briefings(mixed, monkeypatch):
+    """No special case for one story: the seeds go through the per-story path the mixed folder takes,
+    and the top level of their briefing is their one story's sections (with the same recorded requests)."""
+    import summarizer.pipeline as pipeline
+
+    assembled: list[int] = []
+    general = pipeline._story_briefings
+
+    async def counting(results, rejected, groups, *args, **kwargs):
+        assembled.append(len(groups))
+        return await general(results, rejected, groups, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "_story_briefings", counting)
+    run = build_briefing([SEEDS], Settings(replay_dir=bundled_fixtures_dir(), use_cache=False))
+    b = run.briefing
+    assert assembled == [1] and len(b.stories) == 1
+    story = b.stories[0]
+    assert b.bottom_line is not None and b.key_developments and b.divergences and b.corroborated
+    assert {name: getattr(b, name) for name in LIFTED} == {name: getattr(story, name) for name in LIFTED}
+    assert (b.meta.replayed, run.not_written) == (7, [])  # five briefs, the summary and the comparison: the story's prompts are the recorded run's
+    several, _ = mixed
+    assert len(several.briefing.stories) == 2 and several.briefing.bottom_line is None and not several.briefing.key_developments
+    assert several.briefing.summary == [p for s in several.briefing.stories for p in s.summary]
+
+
 def test_the_seeds_kept_in_one_outlets_folder_as_the_readme_advises_are_still_one_story(tmp_path):
     shutil.copytree(SEEDS, tmp_path / "day.az")
     b = build_briefing([tmp_path], Settings(replay_dir=bundled_fixtures_dir(), use_cache=False)).briefing
