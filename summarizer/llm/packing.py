@@ -15,12 +15,15 @@ its own story's validation context, exactly as a single answer would be: a part 
 unreadable or loses more than `REASK_SHARE` of its items fails only its story, which then asks its
 own question (its own request, its own cache key). A pack of one is the question itself. The packed
 request is cached under a key of its own content (the pack prompt's hash, the packed schema and a
-hash of the messages); a question already answered on its own in the cache is answered from there.
+hash of the messages), and each good part under its story's own key, as if asked alone; a question
+already answered in the cache is answered from there, so a rerun that packs differently (another
+`--concurrency`, fewer questions left) pays for nothing twice.
 """
 
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from collections.abc import Awaitable, Callable
 from functools import cache
 from typing import Annotated, Any, TypeVar, cast
@@ -196,10 +199,24 @@ class Packer:
         if packed.refused is not None:  # the budget refused the pack: each story hears it as its own refusal
             return [Answer(refused=packed.refused) for _ in questions]
         read = [self._read(q, parts.get(n), packed) for n, q in enumerate(questions, 1)]
+        for q, a in zip(questions, read):
+            if a is not None:
+                self._keep(q, a)
         own = iter(await asyncio.gather(*(ask(q, run) for q, a in zip(questions, read) if a is None)))
         answers = [a if a is not None else next(own) for a in read]
         answers[0].usage = _sum(answers[0].usage, packed.usage)  # the packed request's cost, counted once
         return answers
+
+    def _keep(self, question: Question[Any], answer: Answer[Any]) -> None:
+        """Cache a story's good part under the story's own key too, as if it had been asked alone: packs depend on
+        how many questions are pending and on --concurrency, so a rerun may pack differently (or not at all) and
+        must still find every answer already paid for."""
+        key = question.request_key
+        self.run.cache.set(question.cache_key, envelope_of(question)(
+            answer=answer.value, notes=answer.notes, model=self.run.settings.model, prompt_hash=key.prompt_hash,
+            schema_hash=key.schema_hash, created_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            grounded=answer.grounded, usage={},
+        ))
 
     def _read(self, question: Question[Any], part: dict[str, Any] | None, packed: Answer[Any]) -> Answer[Any] | None:
         """The story's part read as its own answer would be, or None when it fails (then the story asks on its own)."""

@@ -56,6 +56,20 @@ def test_a_cached_pack_is_not_asked_again(tmp_path):
     assert [s.summary for s in second.briefing.stories] == [s.summary for s in first.briefing.stories]
 
 
+def test_a_rerun_that_packs_differently_pays_for_nothing_twice(tmp_path):
+    """Packs depend on --concurrency and on how many questions are left: each good part is cached under its
+    story's own key too, so a warm rerun asking every story alone (-c 64) sends no request."""
+    briefs = _small_stories(tmp_path / "in")
+    with FakeOpenAI(briefs=briefs) as server:
+        packed = Settings(base_url=server.base_url, api_key=SecretStr("sk-test"), cache_dir=tmp_path / "cache", concurrency=4)
+        first = build_briefing([tmp_path / "in"], packed)
+        assert "pack-summary" in _late(server)  # the cold run packed
+        sent = len(server.requests)
+        second = build_briefing([tmp_path / "in"], packed.model_copy(update={"concurrency": 64}))
+    assert len(server.requests) == sent
+    assert [s.summary for s in second.briefing.stories] == [s.summary for s in first.briefing.stories]
+
+
 def test_the_packed_schema_asks_for_one_inner_answer_per_story_with_its_own_schema_inlined():
     for inner in (ExecutiveSummary, CrossSourceAnalysis):
         schema = packed_model(inner).model_json_schema()
