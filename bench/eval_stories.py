@@ -30,37 +30,17 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from summarizer.stories.clustering import cluster_stories
-from summarizer.stories.features import StoryDoc
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from make_story_corpus import make_records
 from story_world import OUTLETS
+from story_scoring import pairwise, to_doc
 
 CORPUS = Path(__file__).resolve().parent / "stories_corpus.jsonl"
 
 
 def load(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-
-
-def to_doc(r: dict) -> StoryDoc:
-    return StoryDoc(
-        id=r["id"], date=dt.date.fromisoformat(r["date"]), language=r["language"], outlet=r["outlet"], headline=r["headline"],
-        summary=r["summary"], actors=tuple((a["name"], a["kind"]) for a in r["actors"]), events=tuple((e["description"], e["date"]) for e in r["events"]),
-    )
-
-
-def pairwise(labels: dict[str, str], clusters: dict[str, str]) -> tuple[float, float, float]:
-    def pairs(groups: dict[str, str]) -> Counter:
-        return Counter(groups.values())
-
-    same_pred = sum(n * (n - 1) // 2 for n in pairs(clusters).values())
-    same_gold = sum(n * (n - 1) // 2 for n in pairs(labels).values())
-    both = Counter((labels[i], clusters[i]) for i in labels)
-    tp = sum(n * (n - 1) // 2 for n in both.values())
-    p = tp / same_pred if same_pred else 1.0
-    r = tp / same_gold if same_gold else 1.0
-    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
 def bcubed(labels: dict[str, str], clusters: dict[str, str]) -> tuple[float, float, float]:

@@ -105,7 +105,7 @@ def fetched_outlet(outlet: str, seed: int = 13) -> tuple[int, int, int, int, tup
     """(records, fetched, dates off, clusters, (P, R, F1), problems, duplicates) for one outlet's corpus fetched from its feed."""
     import ipaddress
 
-    from eval_stories import pairwise, to_doc
+    from story_scoring import pairwise, to_doc
     from summarizer.fetch.run import FetchOptions, fetch_feeds
     from summarizer.ingest.articles import load_articles, outlet_of
     from summarizer.stories.clustering import cluster_stories

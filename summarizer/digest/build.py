@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..pipeline import model_label
+from ..llm.replay import model_label
 from ..ingest.articles import ArticleSet, Rejection
 from ..cache import open_cache
 from ..config.settings import Settings

@@ -15,12 +15,15 @@ import json
 import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
 from ..errors import ReplayMissError
 from ..util.files import write_atomic
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..config.settings import Settings
 
 __all__ = ["KEY_HEADER", "RequestKey", "Recording", "load_recordings", "write_recording", "ReplayTransport", "RecordingTransport", "CountingTransport"]
 
@@ -196,3 +199,11 @@ class RecordingTransport(httpx.AsyncBaseTransport):
 
     async def aclose(self) -> None:
         await self.inner.aclose()
+
+
+def model_label(settings: Settings) -> str:
+    """The model that wrote the answers: the recordings' model when replaying (never the user's --model over them)."""
+    if settings.replay_dir is not None:
+        recorded = recorded_model(settings.replay_dir)
+        return f"{recorded} (recorded)" if recorded else "recorded answers"
+    return settings.model

@@ -149,7 +149,7 @@ def test_two_articles_of_one_outlet_about_one_story_join_while_its_other_stories
 def test_the_boilerplate_one_outlet_repeats_across_its_unrelated_stories_does_not_glue_them():
     """The benchmark world told by Delfi alone: its Telegram-channel sentence, in about a third of its
     briefs of any story, is discounted, so no cluster mixes two stories (without the discount, two do)."""
-    from bench.eval_stories import to_doc
+    from bench.story_scoring import to_doc
     from bench.make_story_corpus import make_records
 
     records = make_records(13, "delfi.lv")

@@ -155,16 +155,16 @@ LIFTED = ("summary", "bottom_line", "key_developments", "divergences", "framing"
 def test_one_story_and_several_take_the_same_assembly_path_and_one_storys_parts_are_the_briefings(mixed, monkeypatch):
     """No special case for one story: the seeds go through the per-story path the mixed folder takes,
     and the top level of their briefing is their one story's sections (with the same recorded requests)."""
-    import summarizer.pipeline as pipeline
+    import summarizer.assembly as assembly
 
     assembled: list[int] = []
-    general = pipeline._story_briefings
+    general = assembly.story_briefings
 
     async def counting(results, rejected, groups, *args, **kwargs):
         assembled.append(len(groups))
         return await general(results, rejected, groups, *args, **kwargs)
 
-    monkeypatch.setattr(pipeline, "_story_briefings", counting)
+    monkeypatch.setattr(assembly, "story_briefings", counting)
     run = build_briefing([SEEDS], Settings(replay_dir=bundled_fixtures_dir(), use_cache=False))
     b = run.briefing
     assert assembled == [1] and len(b.stories) == 1
