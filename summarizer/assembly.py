@@ -16,13 +16,13 @@ from .ingest.articles import ArticleSet
 from .llm.prompts import load_prompt, schema_hash
 from .llm.replay import model_label
 from .llm.run import RunContext
-from .models import ArticleBrief, BriefingMeta, BriefResult, Note
+from .models import ArticleBrief, BriefResult
 from .models.results import StatusCallback
 from .util.aio import gather_or_cancel
 
 if TYPE_CHECKING:  # pragma: no cover
     from .llm.packing import Asker, Packer
-    from .models import Briefing
+    from .models import Briefing, BriefingMeta, Note
 
 T = TypeVar("T")
 
@@ -36,6 +36,7 @@ async def assemble_briefing(
 
     Every run takes one path, whatever its number of stories (none, one or many): see `story_briefings`.
     """
+    from .models import BriefingMeta, Note  # the briefing's models load after the first request (tests/ingest/test_streaming.py)
     from .stages.analysis import analyze_briefing
     from .stories.briefings import group_results
     from .stages.synthesis import SummaryOutcome, write_summary
