@@ -70,7 +70,9 @@ def quotes(markdown: str) -> tuple[int, int]:
 def report_view(name: str, markdown: str, words_in: int) -> None:
     out = words(markdown)
     shown, repeated = quotes(markdown)
-    print(f"  {name}: {out:,} words out for {words_in:,} in ({out / max(words_in, 1):.2f} per word in); {shown} quotes shown, {repeated} repeated")
+    print(
+        f"  {name}: {out:,} words out for {words_in:,} in ({out / max(words_in, 1):.2f} per word in); {shown} quotes shown, {repeated} repeated"
+    )
     for title, n in sorted(sections(markdown).items(), key=lambda kv: -kv[1]):
         print(f"      {n / max(out, 1):6.1%}  {n:6,}  {title}")
 
@@ -108,8 +110,20 @@ def _page_items(b: Briefing, html: str) -> list[Finding]:
     found = []
     for e in elements:
         folds = sum(1 for p in e.parents if p.tag == "details" and "fold" in p.attrs.get("class", "").split())
-        if e.tag in ("li", "article", "tr") and cited[id(e)] and folds <= 1 and "source" not in e.attrs.get("class", "").split():
-            found.append(Finding("item", " ".join(e.text.split())[:90], {files[r] for r in cited[id(e)] if r in files}, " ".join(e.text.split())))
+        if (
+            e.tag in ("li", "article", "tr")
+            and cited[id(e)]
+            and folds <= 1
+            and "source" not in e.attrs.get("class", "").split()
+        ):
+            found.append(
+                Finding(
+                    "item",
+                    " ".join(e.text.split())[:90],
+                    {files[r] for r in cited[id(e)] if r in files},
+                    " ".join(e.text.split()),
+                )
+            )
     return found
 
 
@@ -138,7 +152,9 @@ def seeds() -> None:
     from summarizer.render.html import render_html
     from summarizer.render.markdown import render_markdown
 
-    run = build_briefing([ROOT / "seeds"], resolve_settings({"replay_dir": str(ROOT / "fixtures"), "use_cache": False}, env={}))
+    run = build_briefing(
+        [ROOT / "seeds"], resolve_settings({"replay_dir": str(ROOT / "fixtures"), "use_cache": False}, env={})
+    )
     b = run.briefing
     words_in = sum(words(t) for t in run.source_texts().values())
     brief, full = render_markdown(b), render_markdown(b, detail="full")
@@ -149,7 +165,9 @@ def seeds() -> None:
     labels = json.loads((ROOT / "bench" / "labels" / "seeds.json").read_text(encoding="utf-8"))
     for where, found in (("default view", _lines_as_findings(b, brief)), ("HTML, one click", _page_items(b, html))):
         for category, (hit, total, missed) in recall(labels, found).items():
-            print(f"  recall in the {where}: {category} {hit}/{total}{' (missing: ' + ', '.join(missed) + ')' if missed else ''}")
+            print(
+                f"  recall in the {where}: {category} {hit}/{total}{' (missing: ' + ', '.join(missed) + ')' if missed else ''}"
+            )
     hit, total = quote_recall(labels, b, html)
     print(f"  recall in the HTML, one click: holder and date labels {hit}/{total} (their quote is on the page)")
 
@@ -168,7 +186,9 @@ def corpus(n: int) -> None:
     finally:
         server.close()
     b = run.briefing
-    print(f"multi-story corpus: {len(b.sources)} articles in {len(b.stories)} stories (bench/corpus.py, fake server's answers)")
+    print(
+        f"multi-story corpus: {len(b.sources)} articles in {len(b.stories)} stories (bench/corpus.py, fake server's answers)"
+    )
     report_view("brief (default)", render_markdown(b), words_in)
     report_view("--detail full", render_markdown(b, detail="full"), words_in)
 

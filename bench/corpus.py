@@ -22,22 +22,116 @@ from typing import Any
 
 __all__ = ["CorpusArticle", "make_corpus"]
 
-_FIRST = ["Ilham", "Vladimir", "Olena", "Andris", "Maria", "Dmitry", "Karin", "Tomas", "Yulia", "Pavel", "Egils", "Sergei",
-          "Nadia", "Boris", "Laila", "Gints", "Anna", "Viktor", "Zane", "Hanna", "Oleg", "Rita", "Emil", "Ugis"]
-_LAST = ["Aliyev", "Petrov", "Kalnins", "Shevchenko", "Berzins", "Ivanova", "Ozols", "Melnyk", "Sokolov", "Liepa", "Bondar",
-         "Krumins", "Volkov", "Tkachenko", "Vitols", "Orlov", "Zarins", "Kravets", "Morozov", "Balodis", "Hrytsenko", "Lebedev"]
-_VERBS = ["met", "criticised", "signed an agreement with", "called", "warned", "praised", "accused", "held talks with", "sanctioned", "invited"]
-_TOPICS = ["over gas transit", "about the border dispute", "on grain exports", "over the election results", "about the summit in Riga",
-           "on energy prices", "over troop movements", "about the trade deal", "on refugee quotas", "over media freedom",
-           "about the pipeline project", "on the peace plan", "over customs duties", "about the port in Odesa", "on railway tariffs"]
-_PLACES = ["Riga", "Kyiv", "Baku", "Moscow", "Vilnius", "Tallinn", "Warsaw", "Berlin", "Tbilisi", "Yerevan", "Minsk", "Chisinau"]
+_FIRST = [
+    "Ilham",
+    "Vladimir",
+    "Olena",
+    "Andris",
+    "Maria",
+    "Dmitry",
+    "Karin",
+    "Tomas",
+    "Yulia",
+    "Pavel",
+    "Egils",
+    "Sergei",
+    "Nadia",
+    "Boris",
+    "Laila",
+    "Gints",
+    "Anna",
+    "Viktor",
+    "Zane",
+    "Hanna",
+    "Oleg",
+    "Rita",
+    "Emil",
+    "Ugis",
+]
+_LAST = [
+    "Aliyev",
+    "Petrov",
+    "Kalnins",
+    "Shevchenko",
+    "Berzins",
+    "Ivanova",
+    "Ozols",
+    "Melnyk",
+    "Sokolov",
+    "Liepa",
+    "Bondar",
+    "Krumins",
+    "Volkov",
+    "Tkachenko",
+    "Vitols",
+    "Orlov",
+    "Zarins",
+    "Kravets",
+    "Morozov",
+    "Balodis",
+    "Hrytsenko",
+    "Lebedev",
+]
+_VERBS = [
+    "met",
+    "criticised",
+    "signed an agreement with",
+    "called",
+    "warned",
+    "praised",
+    "accused",
+    "held talks with",
+    "sanctioned",
+    "invited",
+]
+_TOPICS = [
+    "over gas transit",
+    "about the border dispute",
+    "on grain exports",
+    "over the election results",
+    "about the summit in Riga",
+    "on energy prices",
+    "over troop movements",
+    "about the trade deal",
+    "on refugee quotas",
+    "over media freedom",
+    "about the pipeline project",
+    "on the peace plan",
+    "over customs duties",
+    "about the port in Odesa",
+    "on railway tariffs",
+]
+_PLACES = [
+    "Riga",
+    "Kyiv",
+    "Baku",
+    "Moscow",
+    "Vilnius",
+    "Tallinn",
+    "Warsaw",
+    "Berlin",
+    "Tbilisi",
+    "Yerevan",
+    "Minsk",
+    "Chisinau",
+]
 _POSITIONS = ["supportive", "conciliatory", "neutral", "mixed", "critical", "hostile"]
 _START = dt.date(2025, 6, 1)
 _STATES = ["Russia", "Ukraine", "European Union"]
-_INCIDENTS = ["A drone attack damaged an apartment block", "Heavy rain flooded the main roads", "A fire broke out at a grain warehouse",
-              "Power was cut to thousands of homes", "Protesters gathered outside the parliament building", "A cargo train derailed near the station",
-              "Air raid sirens sounded for three hours", "Hackers took the customs website offline", "A bridge was closed for urgent repairs",
-              "Doctors went on strike over unpaid wages", "A gas leak forced the evacuation of a school", "Farmers blocked the highway with tractors"]
+_INCIDENTS = [
+    "A drone attack damaged an apartment block",
+    "Heavy rain flooded the main roads",
+    "A fire broke out at a grain warehouse",
+    "Power was cut to thousands of homes",
+    "Protesters gathered outside the parliament building",
+    "A cargo train derailed near the station",
+    "Air raid sirens sounded for three hours",
+    "Hackers took the customs website offline",
+    "A bridge was closed for urgent repairs",
+    "Doctors went on strike over unpaid wages",
+    "A gas leak forced the evacuation of a school",
+    "Farmers blocked the highway with tractors",
+]
 
 
 @dataclass(frozen=True)
@@ -67,8 +161,15 @@ def make_corpus(n: int, *, seed: int = 7, crowded: bool = False) -> list[CorpusA
     for k in range(max(10, n // 4) if crowded else 0):
         day = _START + dt.timedelta(days=extra.randrange(120))
         roll = extra.random()
-        incidents.append({"date": None if roll < 0.3 else day.isoformat()[:7] if roll < 0.45 else day.isoformat(), "day": day,
-                          "what": extra.choice(_INCIDENTS), "place": extra.choice(_PLACES), "n": k})
+        incidents.append(
+            {
+                "date": None if roll < 0.3 else day.isoformat()[:7] if roll < 0.45 else day.isoformat(),
+                "day": day,
+                "what": extra.choice(_INCIDENTS),
+                "place": extra.choice(_PLACES),
+                "n": k,
+            }
+        )
     cast = sorted({f"{rng.choice(_FIRST)} {rng.choice(_LAST)}" for _ in range(max(40, n // 3))})
     stories = []
     for i in range(max(10, n // 2)):
@@ -76,7 +177,17 @@ def make_corpus(n: int, *, seed: int = 7, crowded: bool = False) -> list[CorpusA
         roll = rng.random()
         date = None if roll < 0.04 else day.isoformat()[:7] if roll < 0.14 else day.isoformat()
         a, b = rng.sample(cast, 2)
-        stories.append({"date": date, "day": day, "actors": [a, b], "verb": rng.choice(_VERBS), "topic": rng.choice(_TOPICS), "place": rng.choice(_PLACES), "n": i})
+        stories.append(
+            {
+                "date": date,
+                "day": day,
+                "actors": [a, b],
+                "verb": rng.choice(_VERBS),
+                "topic": rng.choice(_TOPICS),
+                "place": rng.choice(_PLACES),
+                "n": i,
+            }
+        )
     articles = []
     for i in range(n):
         told = rng.sample(stories, k=min(len(stories), rng.randint(3, 6)))
@@ -88,27 +199,73 @@ def make_corpus(n: int, *, seed: int = 7, crowded: bool = False) -> list[CorpusA
             a, b = story["actors"]
             written_a = _variant(a, rng) if rng.random() < 0.08 else a
             for name in (written_a, b):
-                actors.setdefault(name, {"name": name, "name_in_source": name.split()[-1], "kind": "person", "role": rng.choice(["minister", "president", "spokesman", "mayor", "MP"])})
-            when = f" on {story['day']:%d %B %Y}" if story["date"] and len(story["date"]) == 10 else f" in {story['day']:%B %Y}" if story["date"] else ""
-            detail = rng.choice(["", f" in {story['place']}", f", according to officials in {story['place']}", ", the outlet reports"])
+                actors.setdefault(
+                    name,
+                    {
+                        "name": name,
+                        "name_in_source": name.split()[-1],
+                        "kind": "person",
+                        "role": rng.choice(["minister", "president", "spokesman", "mayor", "MP"]),
+                    },
+                )
+            when = (
+                f" on {story['day']:%d %B %Y}"
+                if story["date"] and len(story["date"]) == 10
+                else f" in {story['day']:%B %Y}"
+                if story["date"]
+                else ""
+            )
+            detail = rng.choice(
+                ["", f" in {story['place']}", f", according to officials in {story['place']}", ", the outlet reports"]
+            )
             sentence = f"{written_a} {story['verb']} {b} {story['topic']}{when}{detail} (report {i}-{story['n']})."
             sentences.append(sentence)
             states = [_STATES[story["n"] % 3]] if crowded and story["n"] % 3 == 0 else []
-            events.append({
-                "date": story["date"], "precision": {None: "unknown", 7: "month", 10: "day"}[len(story["date"]) if story["date"] else None],
-                "description": f"{written_a} {story['verb']} {b} {story['topic']}{detail}.", "actors": [written_a, b, *states], "evidence": sentence,
-            })
+            events.append(
+                {
+                    "date": story["date"],
+                    "precision": {None: "unknown", 7: "month", 10: "day"}[
+                        len(story["date"]) if story["date"] else None
+                    ],
+                    "description": f"{written_a} {story['verb']} {b} {story['topic']}{detail}.",
+                    "actors": [written_a, b, *states],
+                    "evidence": sentence,
+                }
+            )
             for state in states:
                 actors.setdefault(state, {"name": state, "name_in_source": state, "kind": "state", "role": "state"})
             if len(stances) < 2 and rng.random() < 0.5:
-                stances.append({"holder": written_a, "target": b, "position": rng.choice(_POSITIONS), "gist": f"{written_a} {story['verb']} {b}.", "evidence": sentence})
+                stances.append(
+                    {
+                        "holder": written_a,
+                        "target": b,
+                        "position": rng.choice(_POSITIONS),
+                        "gist": f"{written_a} {story['verb']} {b}.",
+                        "evidence": sentence,
+                    }
+                )
         for incident in extra.sample(incidents, k=extra.randint(1, 2)) if incidents else ():
-            when = f" on {incident['day']:%d %B %Y}" if incident["date"] and len(incident["date"]) == 10 else f" in {incident['day']:%B %Y}" if incident["date"] else ""
+            when = (
+                f" on {incident['day']:%d %B %Y}"
+                if incident["date"] and len(incident["date"]) == 10
+                else f" in {incident['day']:%B %Y}"
+                if incident["date"]
+                else ""
+            )
             detail = extra.choice(["", ", witnesses said", ", local media reported"])
             sentence = f"{incident['what']} in {incident['place']}{when}{detail} (report {i}-i{incident['n']})."
             sentences.append(sentence)
-            events.append({"date": incident["date"], "precision": {None: "unknown", 7: "month", 10: "day"}[len(incident["date"]) if incident["date"] else None],
-                           "description": f"{incident['what']} in {incident['place']}{detail}.", "actors": [], "evidence": sentence})
+            events.append(
+                {
+                    "date": incident["date"],
+                    "precision": {None: "unknown", 7: "month", 10: "day"}[
+                        len(incident["date"]) if incident["date"] else None
+                    ],
+                    "description": f"{incident['what']} in {incident['place']}{detail}.",
+                    "actors": [],
+                    "evidence": sentence,
+                }
+            )
         headline = f"Report {i}: {told[0]['actors'][0]} {told[0]['verb']} {told[0]['actors'][1]}"
         body = f"{headline}\n" + " ".join(sentences) + f"\nFiled by correspondent {i} for the synthetic wire."
         brief = {
@@ -119,5 +276,9 @@ def make_corpus(n: int, *, seed: int = 7, crowded: bool = False) -> list[CorpusA
             "stances": stances,
             "events": events,
         }
-        articles.append(CorpusArticle(name=f"{i:05d}.txt", file_text=f" date {published.isoformat()} {body}\n", body=body, brief=brief))
+        articles.append(
+            CorpusArticle(
+                name=f"{i:05d}.txt", file_text=f" date {published.isoformat()} {body}\n", body=body, brief=brief
+            )
+        )
     return articles

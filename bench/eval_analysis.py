@@ -56,7 +56,9 @@ def findings(b: Briefing) -> list[Finding]:
     found = []
     for d in b.divergences:
         text = " ".join([d.topic, *(s.claim for s in d.sides)])
-        found.append(Finding("divergence", d.topic, {files[r] for r in d.sources}, text, d.kind, {files[r] for r in d.latest}))
+        found.append(
+            Finding("divergence", d.topic, {files[r] for r in d.sources}, text, d.kind, {files[r] for r in d.latest})
+        )
     for c in b.corroborated:
         text = " ".join([c.description, *(a.description for a in c.accounts)])
         found.append(Finding("corroboration", c.description, {files[r] for r in c.sources}, text))
@@ -110,7 +112,9 @@ def score(b: Briefing, labels: dict) -> dict[str, dict]:
             row = {"id": label["id"], "found": f.title if f else None}
             if f is not None and kind == "divergence":
                 row["kind_ok"] = label.get("kind") in (None, f.divergence_kind)
-                row["latest_ok"] = "latest" not in label or {_name(x) for x in label["latest"]} == {_name(x) for x in f.latest or set()}
+                row["latest_ok"] = "latest" not in label or {_name(x) for x in label["latest"]} == {
+                    _name(x) for x in f.latest or set()
+                }
             rows.append(row)
         unmatched = [f.title for j, f in enumerate(found) if j not in paired.values()]
         report[category] = {
@@ -146,11 +150,19 @@ def score_holders(b: Briefing, labels: list[dict]) -> dict:
                 continue
             hit.add(i)
             got = "source" if what == "stance" and voice == "source" and holder == own[ref] else holder
-            ok = (what == "framing" or "holder" not in label or _one_of(label["holder"], got)) and _one_of(label.get("voice"), voice)
+            ok = (what == "framing" or "holder" not in label or _one_of(label["holder"], got)) and _one_of(
+                label.get("voice"), voice
+            )
             rows.append({"quote": label["quote"], "what": what, "holder": got, "voice": voice, "ok": ok})
     right = sum(r["ok"] for r in rows)
-    return {"labels": len(labels), "covered": len(hit), "checked": len(rows), "right": right,
-            "precision": right / len(rows) if rows else 1.0, "rows": rows}
+    return {
+        "labels": len(labels),
+        "covered": len(hit),
+        "checked": len(rows),
+        "right": right,
+        "precision": right / len(rows) if rows else 1.0,
+        "rows": rows,
+    }
 
 
 def score_dates(b: Briefing, labels: list[dict]) -> dict:
@@ -167,16 +179,28 @@ def score_dates(b: Briefing, labels: list[dict]) -> dict:
             if basis == "publication":
                 date, basis = None, None
             ok = date == label["date"] and (label["date"] is None or basis == label.get("basis", basis))
-            rows.append({"quote": label["quote"], "what": what, "date": date, "basis": basis, "want": label["date"], "ok": ok})
+            rows.append(
+                {"quote": label["quote"], "what": what, "date": date, "basis": basis, "want": label["date"], "ok": ok}
+            )
     right = sum(r["ok"] for r in rows)
-    return {"labels": len(labels), "covered": len(hit), "checked": len(rows), "right": right,
-            "precision": right / len(rows) if rows else 1.0, "rows": rows}
+    return {
+        "labels": len(labels),
+        "covered": len(hit),
+        "checked": len(rows),
+        "right": right,
+        "precision": right / len(rows) if rows else 1.0,
+        "rows": rows,
+    }
 
 
 def score_all(b: Briefing, labels: dict) -> dict[str, dict]:
     """`score` plus holders and dates, and divergences that are disputes the sources report alike."""
     report = score(b, labels)
-    disputes = [f for f in findings(b) if f.kind == "divergence" and any(matches(label, f) for label in labels.get("not_divergences", []))]
+    disputes = [
+        f
+        for f in findings(b)
+        if f.kind == "divergence" and any(matches(label, f) for label in labels.get("not_divergences", []))
+    ]
     report["divergences"]["disputes_shown"] = [f.title for f in disputes]
     report["holders"] = score_holders(b, labels.get("holders", []))
     report["dates"] = score_dates(b, labels.get("dates", []))
@@ -186,12 +210,16 @@ def score_all(b: Briefing, labels: dict) -> dict[str, dict]:
 def print_report(report: dict[str, dict]) -> None:
     for category in ("divergences", "corroborations"):
         r = report[category]
-        print(f"{category}: recall {r['recall']:.2f} ({r['matched']}/{r['labels']}), precision {r['precision']:.2f} ({r['matched']}/{r['found']})")
+        print(
+            f"{category}: recall {r['recall']:.2f} ({r['matched']}/{r['labels']}), precision {r['precision']:.2f} ({r['matched']}/{r['found']})"
+        )
         for row in r["rows"]:
             mark = "ok  " if row["found"] else "MISS"
             extra = ""
             if "kind_ok" in row:
-                extra = f"  [kind {'ok' if row['kind_ok'] else 'WRONG'}, latest {'ok' if row['latest_ok'] else 'WRONG'}]"
+                extra = (
+                    f"  [kind {'ok' if row['kind_ok'] else 'WRONG'}, latest {'ok' if row['latest_ok'] else 'WRONG'}]"
+                )
             print(f"  {mark} {row['id']}: {row['found'] or '-'}{extra}")
         for title in r["unmatched_findings"]:
             print(f"  EXTRA {title}")
@@ -201,10 +229,16 @@ def print_report(report: dict[str, dict]) -> None:
         r = report.get(category)
         if r is None:
             continue
-        print(f"{category}: precision {r['precision']:.2f} ({r['right']}/{r['checked']} labelled items right), {r['covered']}/{r['labels']} labels found")
+        print(
+            f"{category}: precision {r['precision']:.2f} ({r['right']}/{r['checked']} labelled items right), {r['covered']}/{r['labels']} labels found"
+        )
         for row in r["rows"]:
             if not row["ok"]:
-                got = f"{row['holder']} ({row['voice']})" if category == "holders" else f"{row['date'] or 'undated'} ({row['basis'] or 'no date of its own'}), want {row['want'] or 'undated'}"
+                got = (
+                    f"{row['holder']} ({row['voice']})"
+                    if category == "holders"
+                    else f"{row['date'] or 'undated'} ({row['basis'] or 'no date of its own'}), want {row['want'] or 'undated'}"
+                )
                 print(f"  WRONG {what} of {row['what']} “{row['quote']}”: {got}")
 
 
@@ -219,10 +253,22 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("path", type=Path, help="Folder of articles (e.g. seeds/).")
     parser.add_argument("labels", type=Path, help="Hand-labelled JSON (e.g. bench/labels/seeds.json).")
-    parser.add_argument("--briefing", type=Path, help="Score this saved briefing JSON (brief --json) instead of running brief.")
+    parser.add_argument(
+        "--briefing", type=Path, help="Score this saved briefing JSON (brief --json) instead of running brief."
+    )
     parser.add_argument("--json", action="store_true", help="Print the report as JSON.")
-    parser.add_argument("--min-recall", type=float, default=0.0, help="Exit 1 if the recall of divergences or corroborations is below this.")
-    parser.add_argument("--min-precision", type=float, default=0.0, help="Exit 1 if any category's precision (holders and dates included) is below this.")
+    parser.add_argument(
+        "--min-recall",
+        type=float,
+        default=0.0,
+        help="Exit 1 if the recall of divergences or corroborations is below this.",
+    )
+    parser.add_argument(
+        "--min-precision",
+        type=float,
+        default=0.0,
+        help="Exit 1 if any category's precision (holders and dates included) is below this.",
+    )
     args = parser.parse_args(argv)
     try:
         labels = json.loads(args.labels.read_text(encoding="utf-8"))
@@ -237,7 +283,9 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(report, indent=2, ensure_ascii=False))
     else:
         print_report(report)
-    low = [c for c, r in report.items() if r.get("recall", 1.0) < args.min_recall or r["precision"] < args.min_precision]
+    low = [
+        c for c, r in report.items() if r.get("recall", 1.0) < args.min_recall or r["precision"] < args.min_precision
+    ]
     return 1 if low else 0
 
 

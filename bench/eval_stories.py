@@ -58,16 +58,25 @@ def quality(records: list[dict], verbose: bool = True) -> tuple[float, ...]:
     pp, pr, pf = pairwise(labels, clusters)
     bp, br, bf = bcubed(labels, clusters)
     if verbose:
-        print(f"corpus: {len(records)} articles, {len(set(labels.values()))} stories, {len({r['language'] for r in records})} languages, "
-              f"{len({r['outlet'] for r in records})} outlets -> {len(stories)} clusters")
+        print(
+            f"corpus: {len(records)} articles, {len(set(labels.values()))} stories, {len({r['language'] for r in records})} languages, "
+            f"{len({r['outlet'] for r in records})} outlets -> {len(stories)} clusters"
+        )
         print(f"pairwise  precision {pp:.3f}  recall {pr:.3f}  F1 {pf:.3f}")
         print(f"BCubed    precision {bp:.3f}  recall {br:.3f}  F1 {bf:.3f}")
         by_story: dict[str, Counter] = defaultdict(Counter)
         for r in records:
             by_story[r["story"]][clusters[r["id"]]] += 1
         split = {k: sorted(c.values(), reverse=True) for k, c in by_story.items() if len(c) > 1}
-        mixed = [sorted(Counter(labels[a] for a in s.article_ids).items()) for s in stories if len({labels[a] for a in s.article_ids}) > 1]
-        print(f"stories split over several clusters: {len(split)}" + "".join(f"\n  {k}: {v}" for k, v in sorted(split.items())))
+        mixed = [
+            sorted(Counter(labels[a] for a in s.article_ids).items())
+            for s in stories
+            if len({labels[a] for a in s.article_ids}) > 1
+        ]
+        print(
+            f"stories split over several clusters: {len(split)}"
+            + "".join(f"\n  {k}: {v}" for k, v in sorted(split.items()))
+        )
         print(f"clusters mixing stories: {len(mixed)}" + "".join(f"\n  {m}" for m in mixed))
     return pp, pr, pf, bp, br, bf
 
@@ -84,7 +93,9 @@ def _renamer(copy: int):
     keep = {w for name in SHARED_NAMES for w in name.split()}
 
     def rename(text: str) -> str:
-        text = _NAME_WORD.sub(lambda m: m.group(0) if m.group(0) in keep or len(m.group(0)) < 4 else m.group(0) + suffix, text)
+        text = _NAME_WORD.sub(
+            lambda m: m.group(0) if m.group(0) in keep or len(m.group(0)) < 4 else m.group(0) + suffix, text
+        )
         return re.sub(r"\b\d{2,}\b", lambda m: str(int(m.group(0)) + 1000 * copy), text)
 
     return rename
@@ -112,12 +123,26 @@ def scaled(records: list[dict], n: int) -> list[dict]:
         for r in records:
             if len(out) >= n:
                 break
-            out.append({
-                **r, "id": f"{copy:04x}{r['id'][4:]}", "story": f"{r['story']}#{copy}", "date": moved(r["date"]),
-                "headline": rename(r["headline"]), "summary": rename(r["summary"]),
-                "actors": [{**a, "name": rename(a["name"])} for a in r["actors"]],
-                "events": [{**e, "date": moved(e["date"]), "description": rename(e["description"]), "actors": [rename(x) for x in e["actors"]]} for e in r["events"]],
-            })
+            out.append(
+                {
+                    **r,
+                    "id": f"{copy:04x}{r['id'][4:]}",
+                    "story": f"{r['story']}#{copy}",
+                    "date": moved(r["date"]),
+                    "headline": rename(r["headline"]),
+                    "summary": rename(r["summary"]),
+                    "actors": [{**a, "name": rename(a["name"])} for a in r["actors"]],
+                    "events": [
+                        {
+                            **e,
+                            "date": moved(e["date"]),
+                            "description": rename(e["description"]),
+                            "actors": [rename(x) for x in e["actors"]],
+                        }
+                        for e in r["events"]
+                    ],
+                }
+            )
         copy += 1
     return out
 
@@ -128,24 +153,66 @@ def merge_all(records: list[dict], stories) -> tuple[float, tuple[int, int]]:
     from summarizer.stages.merge import merge_briefs
     from summarizer.models import Actor, Article, ArticleBrief, BriefingMeta, BriefResult, Event
 
-    meta = BriefingMeta(generated_at="bench", model="m", mode="tools", endpoint="bench", prompt_hashes={}, schema_hash="s",
-                        articles=0, briefs=0, items_verified=0, items_unverified=0)
+    meta = BriefingMeta(
+        generated_at="bench",
+        model="m",
+        mode="tools",
+        endpoint="bench",
+        prompt_hashes={},
+        schema_hash="s",
+        articles=0,
+        briefs=0,
+        items_verified=0,
+        items_unverified=0,
+    )
     by_id = {}
     for r in records:
-        events = [Event(date=e["date"], precision={None: "unknown", 4: "year", 7: "month", 10: "day"}[len(e["date"]) if e["date"] else None],
-                        description=e["description"], actors=e["actors"], evidence=e["description"]) for e in r["events"]]
+        events = [
+            Event(
+                date=e["date"],
+                precision={None: "unknown", 4: "year", 7: "month", 10: "day"}[len(e["date"]) if e["date"] else None],
+                description=e["description"],
+                actors=e["actors"],
+                evidence=e["description"],
+            )
+            for e in r["events"]
+        ]
         names = {a["name"] for a in r["actors"]}
         actors = [Actor(name=a["name"], name_in_source=a["name"], kind=a["kind"], role=a["role"]) for a in r["actors"]]
-        actors += [Actor(name=n, name_in_source=n, kind="person", role="") for e in r["events"] for n in e["actors"] if n not in names]
-        brief = ArticleBrief(source_language=r["language"], headline=r["headline"], summary=r["summary"], actors=actors, stances=[], events=events)
-        article = Article(id=r["id"], path=f"{r['outlet']}/{r['id']}.txt", date=dt.date.fromisoformat(r["date"]), language=r["language"], text=r["summary"])
-        by_id[r["id"]] = BriefResult(article=article, brief=brief, grounding=GroundingReport(stances=(), events=tuple(True for _ in events)))
+        actors += [
+            Actor(name=n, name_in_source=n, kind="person", role="")
+            for e in r["events"]
+            for n in e["actors"]
+            if n not in names
+        ]
+        brief = ArticleBrief(
+            source_language=r["language"],
+            headline=r["headline"],
+            summary=r["summary"],
+            actors=actors,
+            stances=[],
+            events=events,
+        )
+        article = Article(
+            id=r["id"],
+            path=f"{r['outlet']}/{r['id']}.txt",
+            date=dt.date.fromisoformat(r["date"]),
+            language=r["language"],
+            text=r["summary"],
+        )
+        by_id[r["id"]] = BriefResult(
+            article=article, brief=brief, grounding=GroundingReport(stances=(), events=tuple(True for _ in events))
+        )
     start = time.perf_counter()
     for story in stories:
         merge_briefs([by_id[a] for a in story.article_ids], meta=meta)
     took = time.perf_counter() - start
     # A second, untimed pass for the prompt sizes (one story at a time, so memory stays per story).
-    merged = (merge_briefs([by_id[a] for a in story.article_ids], meta=meta) for story in stories if len(story.article_ids) > 1)
+    merged = (
+        merge_briefs([by_id[a] for a in story.article_ids], meta=meta)
+        for story in stories
+        if len(story.article_ids) > 1
+    )
     return took, largest_prompts(merged, by_id)
 
 
@@ -188,7 +255,9 @@ def one_outlet(seed: int = 13) -> float:
         labels = {r["id"]: r["story"] for r in records}
         p, r, f = pairwise(labels, clusters)
         lowest = min(lowest, f)
-        print(f"  {outlet:14} {len(records)} articles, {len(set(labels.values()))} stories -> {len(stories)} clusters; pairwise F1 {f:.3f} (P {p:.3f}, R {r:.3f})")
+        print(
+            f"  {outlet:14} {len(records)} articles, {len(set(labels.values()))} stories -> {len(stories)} clusters; pairwise F1 {f:.3f} (P {p:.3f}, R {r:.3f})"
+        )
     split = total = 0
     for outlet in sorted(OUTLETS):
         by_story: dict[str, list[dict]] = defaultdict(list)
@@ -206,7 +275,12 @@ def main() -> int:
     parser.add_argument("corpus", nargs="?", type=Path, default=CORPUS)
     parser.add_argument("--scale", type=int, default=10_000, help="articles in the timing run (0: skip)")
     parser.add_argument("--min-f1", type=float, default=None, help="exit 1 if pairwise F1 is below this")
-    parser.add_argument("--fetched", type=int, default=3, help="outlets whose one-outlet corpus is also fetched by brief fetch from a local feed and scored (bench/fetched_stories.py; 0: skip)")
+    parser.add_argument(
+        "--fetched",
+        type=int,
+        default=3,
+        help="outlets whose one-outlet corpus is also fetched by brief fetch from a local feed and scored (bench/fetched_stories.py; 0: skip)",
+    )
     args = parser.parse_args()
     records = load(args.corpus)
     pf = quality(records)[2]
@@ -228,11 +302,15 @@ def main() -> int:
         labels = {r["id"]: r["story"] for r in big}
         clusters = {a: s.id for s in stories for a in s.article_ids}
         p, r, f = pairwise(labels, clusters)
-        print(f"\nscale: {len(big)} articles ({len({r['story'] for r in big})} labelled stories) -> {len(stories)} clusters; pairwise F1 {f:.3f} (P {p:.3f}, R {r:.3f})")
+        print(
+            f"\nscale: {len(big)} articles ({len({r['story'] for r in big})} labelled stories) -> {len(stories)} clusters; pairwise F1 {f:.3f} (P {p:.3f}, R {r:.3f})"
+        )
         print(f"  cluster_stories: {took:.2f} s; merge_briefs per story: {merge_time:.2f} s")
         print(f"  peak RSS of the whole process: {rss:.0f} MB (before clustering: {rss_before:.0f} MB)")
-        print(f"  largest prompt sent (messages, chars / 4 ~ tokens): summary {summary_chars // 4:,} tokens, "
-              f"cross-source analysis {analysis_chars // 4:,} tokens; each holds one story's sources only")
+        print(
+            f"  largest prompt sent (messages, chars / 4 ~ tokens): summary {summary_chars // 4:,} tokens, "
+            f"cross-source analysis {analysis_chars // 4:,} tokens; each holds one story's sources only"
+        )
     if args.min_f1 is not None and pf < args.min_f1:
         print(f"pairwise F1 {pf:.3f} is below --min-f1 {args.min_f1}", file=sys.stderr)
         return 1

@@ -39,10 +39,30 @@ def run_once(every: dict[int, str], per_call: bool, needs_of: tuple[str, ...], w
     """(exit 0 with an executive summary, requests, most requests for one key)."""
     with FakeOpenAI(every=every, per_call=per_call, needs_reasks=2, needs_reasks_of=needs_of) as server:
         out = work / "briefing.md"
-        result = CliRunner().invoke(app, [str(ROOT / "seeds"), "--concurrency", "2", "--base-url", server.base_url, "--api-key", "sk-bench-000000",
-                                          "--config", str(work / "no-waits.toml"), "--cache-dir", str(work / "cache"), "-o", str(out), "--detail", "full"])
+        result = CliRunner().invoke(
+            app,
+            [
+                str(ROOT / "seeds"),
+                "--concurrency",
+                "2",
+                "--base-url",
+                server.base_url,
+                "--api-key",
+                "sk-bench-000000",
+                "--config",
+                str(work / "no-waits.toml"),
+                "--cache-dir",
+                str(work / "cache"),
+                "-o",
+                str(out),
+                "--detail",
+                "full",
+            ],
+        )
         per_key = collections.Counter(r["headers"].get("X-Brief-Key", "") for r in server.requests)
-        summary = out.read_text(encoding="utf-8").split("## Summary", 1)[-1].split("## Sources", 1)[0] if out.exists() else ""
+        summary = (
+            out.read_text(encoding="utf-8").split("## Summary", 1)[-1].split("## Sources", 1)[0] if out.exists() else ""
+        )
         ok = result.exit_code == 0 and "No executive summary" not in summary
         return ok, server.count, max(per_key.values(), default=0)
 
@@ -53,7 +73,9 @@ def main() -> None:
     args = parser.parse_args()
     bound = request_bound(Settings())
     print(f"runs per row: {args.runs}; bound per call: {bound} requests (defaults)\n")
-    print("| mix | counted | answers needing 2 re-asks | runs ok | requests per run | most for one key | seconds per run |")
+    print(
+        "| mix | counted | answers needing 2 re-asks | runs ok | requests per run | most for one key | seconds per run |"
+    )
     print("|---|---|---|---|---|---|---|")
     for mix, every in MIXES.items():
         for counted, per_call in (("over the run", False), ("per call", True)):
@@ -62,13 +84,18 @@ def main() -> None:
                 for _ in range(args.runs):
                     with tempfile.TemporaryDirectory() as tmp:
                         work = Path(tmp)
-                        (work / "no-waits.toml").write_text("backoff_initial = 0\nbackoff_max = 0\nretry_after_max = 0\ntimeout = 10\n", encoding="utf-8")
+                        (work / "no-waits.toml").write_text(
+                            "backoff_initial = 0\nbackoff_max = 0\nretry_after_max = 0\ntimeout = 10\n",
+                            encoding="utf-8",
+                        )
                         good, sent, key_most = run_once(every, per_call, needs_of, work)
                     ok += good
                     requests.append(sent)
                     most = max(most, key_most)
                 seconds = (time.monotonic() - started) / args.runs
-                print(f"| {mix} | {counted} | {needs} | {ok}/{args.runs} | {min(requests)}-{max(requests)} | {most} | {seconds:.2f} |")
+                print(
+                    f"| {mix} | {counted} | {needs} | {ok}/{args.runs} | {min(requests)}-{max(requests)} | {most} | {seconds:.2f} |"
+                )
 
 
 if __name__ == "__main__":

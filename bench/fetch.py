@@ -33,15 +33,20 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-WORDS = ("council minister bridge river harbour election budget school hospital railway market winter harvest port festival "
-         "museum court strike factory airport mayor village region ministry parliament teachers doctors farmers workers "
-         "announced said opened closed agreed rejected planned approved reported warned promised delayed extended").split()
+WORDS = (
+    "council minister bridge river harbour election budget school hospital railway market winter harvest port festival "
+    "museum court strike factory airport mayor village region ministry parliament teachers doctors farmers workers "
+    "announced said opened closed agreed rejected planned approved reported warned promised delayed extended"
+).split()
 
 
 def _text(rng: random.Random, n: int) -> list[str]:
     paras = []
     for _ in range(n):
-        sentences = [" ".join(rng.choice(WORDS) for _ in range(rng.randint(10, 22))).capitalize() + "." for _ in range(rng.randint(3, 6))]
+        sentences = [
+            " ".join(rng.choice(WORDS) for _ in range(rng.randint(10, 22))).capitalize() + "."
+            for _ in range(rng.randint(3, 6))
+        ]
         paras.append(" ".join(sentences))
     return paras
 
@@ -52,16 +57,23 @@ def page(feed: int, item: int) -> bytes:
     paras = "".join(f"<p>{p}</p>" for p in _text(rng, 6))
     nav = "".join(f'<li><a href="/section/{i}">Section {i}</a></li>' for i in range(120))
     script = "<script>" + "var tracking = {};" * 1500 + "</script>"
-    related = "".join(f'<li><a href="/news/{i}">{" ".join(rng.choice(WORDS) for _ in range(8))}</a></li>' for i in range(40))
-    return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{title} | Bench News {feed}</title>{script}</head>'
-            f'<body><header><ul class="menu">{nav}</ul></header><main><article><h1>{title}</h1>'
-            f'<time datetime="2025-10-06">6 October 2025</time>{paras}</article><aside><ul>{related}</ul></aside></main>'
-            f'<footer>Bench News {feed}. Cookie settings. Subscribe.</footer></body></html>').encode()
+    related = "".join(
+        f'<li><a href="/news/{i}">{" ".join(rng.choice(WORDS) for _ in range(8))}</a></li>' for i in range(40)
+    )
+    return (
+        f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{title} | Bench News {feed}</title>{script}</head>'
+        f'<body><header><ul class="menu">{nav}</ul></header><main><article><h1>{title}</h1>'
+        f'<time datetime="2025-10-06">6 October 2025</time>{paras}</article><aside><ul>{related}</ul></aside></main>'
+        f"<footer>Bench News {feed}. Cookie settings. Subscribe.</footer></body></html>"
+    ).encode()
 
 
 def feed(feed_no: int, port: int, count: int) -> bytes:
-    items = "".join(f"<item><title>Story {feed_no}-{i}</title><link>http://127.0.0.1:{port}/a/{i}</link><guid>bench-{feed_no}-{i}</guid>"
-                    f"<pubDate>Mon, 06 Oct 2025 {i % 24:02d}:{i % 60:02d}:00 +0000</pubDate></item>" for i in range(count))
+    items = "".join(
+        f"<item><title>Story {feed_no}-{i}</title><link>http://127.0.0.1:{port}/a/{i}</link><guid>bench-{feed_no}-{i}</guid>"
+        f"<pubDate>Mon, 06 Oct 2025 {i % 24:02d}:{i % 60:02d}:00 +0000</pubDate></item>"
+        for i in range(count)
+    )
     return f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Bench {feed_no}</title>{items}</channel></rss>'.encode()
 
 
@@ -71,6 +83,7 @@ def serve(feeds: int, ready, counts) -> None:  # type: ignore[no-untyped-def]
 
     ports = []
     for n in range(feeds):
+
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
             feed_no = n
@@ -102,13 +115,34 @@ def serve(feeds: int, ready, counts) -> None:  # type: ignore[no-untyped-def]
 
 def run_fetch(urls: list[str], out: Path) -> tuple[float, float, float, int, str]:
     """(wall s, CPU s, max RSS MB, exit code, stderr tail) of one `python -m summarizer fetch` process."""
-    args = [sys.executable, "-m", "summarizer", "fetch", *urls, "--out", str(out), "--allow-network", "127.0.0.1", "--delay", "0", "--per-host", "2", "--quiet"]
+    args = [
+        sys.executable,
+        "-m",
+        "summarizer",
+        "fetch",
+        *urls,
+        "--out",
+        str(out),
+        "--allow-network",
+        "127.0.0.1",
+        "--delay",
+        "0",
+        "--per-host",
+        "2",
+        "--quiet",
+    ]
     start = time.perf_counter()
     proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
     stderr = proc.stderr.read() if proc.stderr else ""
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status), stderr[-500:]
+    return (
+        wall,
+        usage.ru_utime + usage.ru_stime,
+        usage.ru_maxrss / 1024,
+        os.waitstatus_to_exitcode(status),
+        stderr[-500:],
+    )
 
 
 def main() -> None:
@@ -117,7 +151,9 @@ def main() -> None:
     ap.add_argument("--entries", type=int, default=25, help="entries per feed in phase 1")
     ap.add_argument("--seen", type=int, default=10_000, help="entries in all in phase 2, every one seen before")
     a = ap.parse_args()
-    print(f"machine: {platform.platform()}, {os.cpu_count()} CPUs, Python {platform.python_version()}; load before: {os.getloadavg()[0]:.2f}")
+    print(
+        f"machine: {platform.platform()}, {os.cpu_count()} CPUs, Python {platform.python_version()}; load before: {os.getloadavg()[0]:.2f}"
+    )
     counts = multiprocessing.Array("i", [a.entries] * a.feeds)
     parent, child = multiprocessing.Pipe()
     server = multiprocessing.Process(target=serve, args=(a.feeds, child, counts), daemon=True)
@@ -130,8 +166,10 @@ def main() -> None:
         written = len(list(out.rglob("*.txt")))
         total = a.feeds * a.entries
         print(f"1. fetch {total} entries from {a.feeds} feeds (one host each; --per-host 2 --delay 0), whole process:")
-        print(f"   {written} articles written, exit {code}; {wall:.2f} s wall = {written / wall:.1f} pages/s; "
-              f"CPU {cpu:.2f} s = {1000 * cpu / max(written, 1):.1f} ms per page (download, extraction, writing; start-up included); max RSS {rss:.0f} MB")
+        print(
+            f"   {written} articles written, exit {code}; {wall:.2f} s wall = {written / wall:.1f} pages/s; "
+            f"CPU {cpu:.2f} s = {1000 * cpu / max(written, 1):.1f} ms per page (download, extraction, writing; start-up included); max RSS {rss:.0f} MB"
+        )
         if code:
             print("   stderr:", err)
 
@@ -140,15 +178,34 @@ def main() -> None:
             for f, port in enumerate(ports):
                 for i in range(a.entries, per_feed):
                     link = f"http://127.0.0.1:{port}/a/{i}"
-                    fh.write(json.dumps({"guid": f"bench-{f}-{i}", "url": link, "canonical": link, "feed": urls[f], "hash": f"{f:04d}{i:012d}",
-                                         "path": f"127.0.0.1/2025-10-06/story-{f}-{i}.txt", "day": "2025-10-06", "dated_by": "feed"}) + "\n")
+                    fh.write(
+                        json.dumps(
+                            {
+                                "guid": f"bench-{f}-{i}",
+                                "url": link,
+                                "canonical": link,
+                                "feed": urls[f],
+                                "hash": f"{f:04d}{i:012d}",
+                                "path": f"127.0.0.1/2025-10-06/story-{f}-{i}.txt",
+                                "day": "2025-10-06",
+                                "dated_by": "feed",
+                            }
+                        )
+                        + "\n"
+                    )
         for f in range(a.feeds):
             counts[f] = per_feed
-        (out / ".brief-fetch" / "feeds.json").unlink(missing_ok=True)  # no ETag: every feed downloaded and parsed in full
+        (out / ".brief-fetch" / "feeds.json").unlink(
+            missing_ok=True
+        )  # no ETag: every feed downloaded and parsed in full
         wall, cpu, rss, code, err = run_fetch(urls, out)
         after = len(list(out.rglob("*.txt")))
-        print(f"2. {per_feed * a.feeds} entries in {a.feeds} feeds, every one seen before (feeds downloaded and parsed in full, no ETag):")
-        print(f"   {after - written} new articles, exit {code}; {wall:.2f} s wall, CPU {cpu:.2f} s, max RSS {rss:.0f} MB")
+        print(
+            f"2. {per_feed * a.feeds} entries in {a.feeds} feeds, every one seen before (feeds downloaded and parsed in full, no ETag):"
+        )
+        print(
+            f"   {after - written} new articles, exit {code}; {wall:.2f} s wall, CPU {cpu:.2f} s, max RSS {rss:.0f} MB"
+        )
         if code:
             print("   stderr:", err)
     parent.send("done")

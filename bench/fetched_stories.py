@@ -38,19 +38,25 @@ from story_world import OUTLETS
 
 
 def _page(r: dict) -> bytes:
-    sentences = r["summary"].split(". ") + [e["description"] for e in r["events"]]  # the events' accounts make it article-length
+    sentences = r["summary"].split(". ") + [
+        e["description"] for e in r["events"]
+    ]  # the events' accounts make it article-length
     paras = "".join(f"<p>{escape(s.rstrip('.'))}.</p>" for s in sentences)
     menu = "".join(f'<li><a href="/s/{i}">Section {i}</a></li>' for i in range(30))
-    return (f'<!DOCTYPE html><html lang="{r["language"]}"><head><meta charset="utf-8"><title>{escape(r["headline"])}</title></head>'
-            f'<body><nav><ul>{menu}</ul></nav><article><h1>{escape(r["headline"])}</h1>{paras}</article>'
-            f'<footer>All rights reserved.</footer></body></html>').encode()
+    return (
+        f'<!DOCTYPE html><html lang="{r["language"]}"><head><meta charset="utf-8"><title>{escape(r["headline"])}</title></head>'
+        f"<body><nav><ul>{menu}</ul></nav><article><h1>{escape(r['headline'])}</h1>{paras}</article>"
+        f"<footer>All rights reserved.</footer></body></html>"
+    ).encode()
 
 
 def _pub_date(r: dict, n: int) -> str:
     """Every fifth article at 23:40 on the outlet's clock (+03:00), a day ahead in UTC from 20:40 on."""
     day = dt.date.fromisoformat(r["date"])
     hour, minute = (23, 40) if n % 5 == 0 else (9 + n % 10, n % 60)
-    return dt.datetime(day.year, day.month, day.day, hour, minute, tzinfo=dt.timezone(dt.timedelta(hours=3))).strftime("%a, %d %b %Y %H:%M:%S %z")
+    return dt.datetime(day.year, day.month, day.day, hour, minute, tzinfo=dt.timezone(dt.timedelta(hours=3))).strftime(
+        "%a, %d %b %Y %H:%M:%S %z"
+    )
 
 
 def _site(records: list[dict], host: str):  # type: ignore[no-untyped-def]
@@ -69,9 +75,15 @@ def _site(records: list[dict], host: str):  # type: ignore[no-untyped-def]
 
         def do_GET(self) -> None:
             if self.path == "/feed.rss":
-                items = "".join(f"<item><title>{xml_escape(r['headline'])}</title><link>{url(r)}</link><guid>{r['id']}</guid>"
-                                f"<pubDate>{_pub_date(r, n)}</pubDate></item>" for n, r in enumerate(records))
-                body, kind = f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>{host}</title>{items}</channel></rss>'.encode(), "application/rss+xml"
+                items = "".join(
+                    f"<item><title>{xml_escape(r['headline'])}</title><link>{url(r)}</link><guid>{r['id']}</guid>"
+                    f"<pubDate>{_pub_date(r, n)}</pubDate></item>"
+                    for n, r in enumerate(records)
+                )
+                body, kind = (
+                    f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>{host}</title>{items}</channel></rss>'.encode(),
+                    "application/rss+xml",
+                )
             elif self.path in by_path:
                 body, kind = _page(by_path[self.path]), "text/html; charset=utf-8"
             else:
@@ -101,7 +113,9 @@ def _resolve_test_hosts() -> None:
     socket.getaddrinfo = resolve  # type: ignore[assignment]
 
 
-def fetched_outlet(outlet: str, seed: int = 13) -> tuple[int, int, int, int, tuple[float, float, float], list[str], int]:
+def fetched_outlet(
+    outlet: str, seed: int = 13
+) -> tuple[int, int, int, int, tuple[float, float, float], list[str], int]:
     """(records, fetched, dates off, clusters, (P, R, F1), problems, duplicates) for one outlet's corpus fetched from its feed."""
     import ipaddress
 
@@ -116,14 +130,18 @@ def fetched_outlet(outlet: str, seed: int = 13) -> tuple[int, int, int, int, tup
     by_url = {url(r): r for r in records}
     try:
         with tempfile.TemporaryDirectory(prefix="brief-fetched-stories-") as tmp:
-            options = FetchOptions(allow_networks=(ipaddress.ip_network("127.0.0.1/32"),), delay=0.0, per_host=4, timeout=30)
+            options = FetchOptions(
+                allow_networks=(ipaddress.ip_network("127.0.0.1/32"),), delay=0.0, per_host=4, timeout=30
+            )
             run = fetch_feeds([feed_url], Path(tmp), options)
             problems = [f"{p.where}: {p.reason}" for p in run.problems]
             docs, labels, off = [], {}, 0
             for article in load_articles([tmp], language_of=lambda _id, _text: "und").articles:
                 r = by_url[article.url or ""]
                 off += article.date != dt.date.fromisoformat(r["date"])
-                doc = replace(to_doc(r), outlet=outlet_of(article.path, article.url or ""), date=article.date)  # as read from the fetched file
+                doc = replace(
+                    to_doc(r), outlet=outlet_of(article.path, article.url or ""), date=article.date
+                )  # as read from the fetched file
                 docs.append(doc)
                 labels[doc.id] = r["story"]
     finally:
@@ -137,14 +155,18 @@ def fetched_outlet(outlet: str, seed: int = 13) -> tuple[int, int, int, int, tup
 def fetched_one_outlet(outlets: int = 3, seed: int = 13) -> float:
     """Print the fetched one-outlet corpora's scores; return the lowest pairwise F1."""
     _resolve_test_hosts()
-    print(f"\none outlet's feed at a time, fetched by brief fetch from 127.0.0.1 (make_story_corpus.py --outlet X, seed {seed}):")
+    print(
+        f"\none outlet's feed at a time, fetched by brief fetch from 127.0.0.1 (make_story_corpus.py --outlet X, seed {seed}):"
+    )
     lowest = 1.0
     for outlet in sorted(OUTLETS)[:outlets]:
         total, fetched, off, clusters, (p, r, f), problems, duplicates = fetched_outlet(outlet, seed)
         lowest = min(lowest, f)
         late = sum(1 for n in range(total) if n % 5 == 0)
-        print(f"  {outlet:14} {fetched} of {total} articles fetched ({off} dated off the label; {late} published at 23:40 on the outlet's clock, "
-              f"a day later in UTC) -> {clusters} clusters; pairwise F1 {f:.3f} (P {p:.3f}, R {r:.3f})")
+        print(
+            f"  {outlet:14} {fetched} of {total} articles fetched ({off} dated off the label; {late} published at 23:40 on the outlet's clock, "
+            f"a day later in UTC) -> {clusters} clusters; pairwise F1 {f:.3f} (P {p:.3f}, R {r:.3f})"
+        )
         if duplicates:
             print(f"    {duplicates} stored once as the same text as another entry (listed under both URLs)")
         if problems:

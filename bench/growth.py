@@ -76,11 +76,33 @@ def small(n: int) -> list[Item]:
         sentences = [e["description"] for e in r["events"]]
         body = "\n".join([r["headline"], r["summary"], " ".join(sentences), f"Report {r['id']}."])
         names = {a["name"] for a in r["actors"]}
-        actors = [{"name": a["name"], "name_in_source": a["name"], "kind": a["kind"], "role": a["role"]} for a in r["actors"]]
-        actors += [{"name": x, "name_in_source": x, "kind": "person", "role": ""} for e in r["events"] for x in e["actors"] if x not in names]
-        events = [{"date": e["date"], "precision": {None: "unknown", 4: "year", 7: "month", 10: "day"}[len(e["date"]) if e["date"] else None],
-                   "description": e["description"], "actors": e["actors"], "evidence": e["description"]} for e in r["events"]]
-        brief = {"source_language": r["language"], "headline": r["headline"], "summary": r["summary"], "actors": actors[:12], "stances": [], "events": events}
+        actors = [
+            {"name": a["name"], "name_in_source": a["name"], "kind": a["kind"], "role": a["role"]} for a in r["actors"]
+        ]
+        actors += [
+            {"name": x, "name_in_source": x, "kind": "person", "role": ""}
+            for e in r["events"]
+            for x in e["actors"]
+            if x not in names
+        ]
+        events = [
+            {
+                "date": e["date"],
+                "precision": {None: "unknown", 4: "year", 7: "month", 10: "day"}[len(e["date"]) if e["date"] else None],
+                "description": e["description"],
+                "actors": e["actors"],
+                "evidence": e["description"],
+            }
+            for e in r["events"]
+        ]
+        brief = {
+            "source_language": r["language"],
+            "headline": r["headline"],
+            "summary": r["summary"],
+            "actors": actors[:12],
+            "stances": [],
+            "events": events,
+        }
         items.append(Item(f"{r['outlet']}/{r['id']}.txt", f" date {r['date']} {body}\n", body, brief))
     return items
 
@@ -175,10 +197,34 @@ def _cpu_of(pid: int) -> float | None:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def run_brief(folder: Path, out: Path, cache: Path, base_url: str, args: argparse.Namespace, server: Server | None) -> Figures:
-    env = {**os.environ, "HOME": str(cache.parent / "home"), "XDG_CONFIG_HOME": str(cache.parent / "home" / "config"), "BRIEF_CACHE_DIR": str(cache)}
-    command = [sys.executable, "-m", "summarizer", "run", str(folder), "--base-url", base_url, "--api-key", "sk-bench-not-a-key",
-               "--model", "gpt-4o-mini", "-c", str(args.concurrency), "-o", str(out), "--quiet", *args.brief_args]
+def run_brief(
+    folder: Path, out: Path, cache: Path, base_url: str, args: argparse.Namespace, server: Server | None
+) -> Figures:
+    env = {
+        **os.environ,
+        "HOME": str(cache.parent / "home"),
+        "XDG_CONFIG_HOME": str(cache.parent / "home" / "config"),
+        "BRIEF_CACHE_DIR": str(cache),
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "summarizer",
+        "run",
+        str(folder),
+        "--base-url",
+        base_url,
+        "--api-key",
+        "sk-bench-not-a-key",
+        "--model",
+        "gpt-4o-mini",
+        "-c",
+        str(args.concurrency),
+        "-o",
+        str(out),
+        "--quiet",
+        *args.brief_args,
+    ]
     load = os.getloadavg()[0]
     samples: list[tuple[float, float]] = []  # (monotonic time, CPU seconds so far) every 20 ms
     start = time.monotonic()
@@ -211,7 +257,9 @@ def run_brief(folder: Path, out: Path, cache: Path, base_url: str, args: argpars
     else:
         cpu_after = cpu
     text = out.read_text(encoding="utf-8")
-    return Figures(wall, usage.ru_maxrss / 1024, cpu, cpu_after, requests, len(text.split()), text.count("\n"), load, code)
+    return Figures(
+        wall, usage.ru_maxrss / 1024, cpu, cpu_after, requests, len(text.split()), text.count("\n"), load, code
+    )
 
 
 def show(label: str, f: Figures, n: int, warm: bool) -> str:
@@ -220,18 +268,35 @@ def show(label: str, f: Figures, n: int, warm: bool) -> str:
         ok = f.wall <= TARGET_WARM[n] and f.peak_mb < TARGET_MB and f.requests == 0
         target = f" (target <= {TARGET_WARM[n]:.0f} s, < {TARGET_MB:.0f} MB, 0 requests) {'OK' if ok else 'MISSED'}"
     after = "n/a" if f.cpu_after is None else f"{f.cpu_after:.2f} s"
-    return (f"   {label}: {f.wall:.2f} s, peak {f.peak_mb:.0f} MB, CPU {f.cpu:.2f} s (after the last answer {after}), {f.requests} requests, "
-            f"Markdown {f.words:,} words / {f.lines:,} lines, exit {f.code}; load {f.load:.1f}{target}")
+    return (
+        f"   {label}: {f.wall:.2f} s, peak {f.peak_mb:.0f} MB, CPU {f.cpu:.2f} s (after the last answer {after}), {f.requests} requests, "
+        f"Markdown {f.words:,} words / {f.lines:,} lines, exit {f.code}; load {f.load:.1f}{target}"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000", help="article counts, comma-separated (default 1000,10000)")
-    parser.add_argument("--shapes", default="giant,small", help=f"corpus shapes, comma-separated, of {', '.join(SHAPES)} (default giant,small)")
-    parser.add_argument("--latency", type=float, default=0.02, help="seconds the server takes per request in the cold run (default 0.02)")
-    parser.add_argument("--concurrency", type=int, default=64, help="brief's --concurrency in the cold run (default 64)")
-    parser.add_argument("--work", type=Path, default=None, help="keep corpora, caches and outputs here (default: a temporary folder)")
-    parser.add_argument("--warm-only", action="store_true", help="skip the cold run where --work already holds a filled cache")
+    parser.add_argument(
+        "--shapes",
+        default="giant,small",
+        help=f"corpus shapes, comma-separated, of {', '.join(SHAPES)} (default giant,small)",
+    )
+    parser.add_argument(
+        "--latency",
+        type=float,
+        default=0.02,
+        help="seconds the server takes per request in the cold run (default 0.02)",
+    )
+    parser.add_argument(
+        "--concurrency", type=int, default=64, help="brief's --concurrency in the cold run (default 64)"
+    )
+    parser.add_argument(
+        "--work", type=Path, default=None, help="keep corpora, caches and outputs here (default: a temporary folder)"
+    )
+    parser.add_argument(
+        "--warm-only", action="store_true", help="skip the cold run where --work already holds a filled cache"
+    )
     parser.add_argument("brief_args", nargs="*", help="more options for `brief run` after --, e.g. -- --detail full")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
@@ -258,7 +323,10 @@ def main(argv: list[str] | None = None) -> int:
                     server = Server(shape, n, args.latency)
                     try:
                         cold = run_brief(folder, base / "cold.md", cache, server.base_url, args, server)
-                        print(show(f"cold (latency {args.latency} s, concurrency {args.concurrency})", cold, n, False), flush=True)
+                        print(
+                            show(f"cold (latency {args.latency} s, concurrency {args.concurrency})", cold, n, False),
+                            flush=True,
+                        )
                         warm = run_brief(folder, base / "warm.md", cache, server.base_url, args, server)
                     finally:
                         server.close()
@@ -270,8 +338,10 @@ def main(argv: list[str] | None = None) -> int:
             for small_n, big_n in zip(sizes, sizes[1:]):
                 (c1, w1), (c2, w2) = rows[small_n], rows[big_n]
                 x = big_n / small_n
-                parts = [f"warm time {w2.wall / w1.wall:.1f}x, warm CPU {w2.cpu / w1.cpu:.1f}x, warm peak memory {w2.peak_mb / w1.peak_mb:.1f}x, "
-                         f"words {w2.words / max(w1.words, 1):.1f}x"]
+                parts = [
+                    f"warm time {w2.wall / w1.wall:.1f}x, warm CPU {w2.cpu / w1.cpu:.1f}x, warm peak memory {w2.peak_mb / w1.peak_mb:.1f}x, "
+                    f"words {w2.words / max(w1.words, 1):.1f}x"
+                ]
                 if c1 and c2:
                     parts.append(f"cold time {c2.wall / c1.wall:.1f}x, cold CPU {c2.cpu / c1.cpu:.1f}x")
                 print(f"   {shape} {small_n:,} -> {big_n:,} articles ({x:g}x): " + "; ".join(parts))

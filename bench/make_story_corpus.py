@@ -40,11 +40,30 @@ from story_world import ASIDES, OUTLETS, STORIES
 
 OUT = Path(__file__).resolve().parent / "stories_corpus.jsonl"
 SYNONYMS = [
-    ("said", "stated"), ("said", "declared"), ("announced", "reported"), ("talks", "negotiations"), ("agreement", "accord"),
-    ("deal", "pact"), ("attack", "strike"), ("strike", "attack"), ("injured", "hurt"), ("detained", "held"),
-    ("government", "cabinet"), ("opened", "launched"), ("closed", "shut"), ("about", "around"), ("more than", "over"),
-    ("called", "described"), ("urged", "called on"), ("prisoners", "captives"), ("fund", "facility"), ("asked", "requested"),
-    ("damaged", "hit"), ("percent", "%"), ("million", "mln"), ("president", "head of state"),
+    ("said", "stated"),
+    ("said", "declared"),
+    ("announced", "reported"),
+    ("talks", "negotiations"),
+    ("agreement", "accord"),
+    ("deal", "pact"),
+    ("attack", "strike"),
+    ("strike", "attack"),
+    ("injured", "hurt"),
+    ("detained", "held"),
+    ("government", "cabinet"),
+    ("opened", "launched"),
+    ("closed", "shut"),
+    ("about", "around"),
+    ("more than", "over"),
+    ("called", "described"),
+    ("urged", "called on"),
+    ("prisoners", "captives"),
+    ("fund", "facility"),
+    ("asked", "requested"),
+    ("damaged", "hit"),
+    ("percent", "%"),
+    ("million", "mln"),
+    ("president", "head of state"),
 ]
 
 
@@ -106,13 +125,23 @@ def make_records(seed: int = 13, only: str | None = None) -> list[dict]:
             actor_list = [{"name": name, "kind": roles[name][0], "role": roles[name][1]} for name in seen]
             actor_list += [{"name": name, "kind": kind, "role": role} for name, kind, role in extra if name not in seen]
             event_list = [
-                {"date": _date(start, events[i][0], rng), "description": _reword(rng.choice(events[i][3:5]), swaps), "actors": events[i][1]}
+                {
+                    "date": _date(start, events[i][0], rng),
+                    "description": _reword(rng.choice(events[i][3:5]), swaps),
+                    "actors": events[i][1],
+                }
                 for i in told
             ]
             record = {
-                "story": key, "outlet": outlet, "language": language, "date": published.isoformat(), "city": city,
-                "headline": _reword(headline, swaps), "summary": _reword(" ".join(summary), swaps),
-                "actors": actor_list[:10], "events": event_list,
+                "story": key,
+                "outlet": outlet,
+                "language": language,
+                "date": published.isoformat(),
+                "city": city,
+                "headline": _reword(headline, swaps),
+                "summary": _reword(" ".join(summary), swaps),
+                "actors": actor_list[:10],
+                "events": event_list,
             }
             record["id"] = hashlib.sha256(json.dumps(record, sort_keys=True).encode()).hexdigest()[:16]
             records.append(record)
@@ -124,13 +153,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--out", type=Path, default=OUT)
-    parser.add_argument("--outlet", choices=sorted(OUTLETS), help="every article from this one outlet (its language and boilerplate)")
+    parser.add_argument(
+        "--outlet", choices=sorted(OUTLETS), help="every article from this one outlet (its language and boilerplate)"
+    )
     args = parser.parse_args()
     records = make_records(args.seed, args.outlet)
     args.out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
     stories = {r["story"] for r in records}
     languages = {r["language"] for r in records}
-    print(f"{args.out}: {len(records)} articles, {len(stories)} stories, {len(languages)} languages, {len({r['outlet'] for r in records})} outlets")
+    print(
+        f"{args.out}: {len(records)} articles, {len(stories)} stories, {len(languages)} languages, {len({r['outlet'] for r in records})} outlets"
+    )
 
 
 if __name__ == "__main__":

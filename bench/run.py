@@ -171,7 +171,13 @@ def settings_for(base_url: str, cache_dir: Path, concurrency: int):  # type: ign
 
     from summarizer.config.settings import Settings
 
-    return Settings(model="gpt-4o-mini", base_url=base_url, api_key=SecretStr("sk-bench-not-a-key"), cache_dir=cache_dir, concurrency=concurrency)
+    return Settings(
+        model="gpt-4o-mini",
+        base_url=base_url,
+        api_key=SecretStr("sk-bench-not-a-key"),
+        cache_dir=cache_dir,
+        concurrency=concurrency,
+    )
 
 
 def run_brief(folder: Path, settings) -> tuple[Any, dict[str, float]]:  # type: ignore[no-untyped-def]
@@ -194,15 +200,32 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--n", type=int, default=200, help="articles for the throughput run (default 200)")
     parser.add_argument("--latency", type=float, default=0.5, help="seconds the server takes per request (default 0.5)")
     parser.add_argument("--concurrency", type=int, default=16, help="brief's --concurrency (default 16)")
-    parser.add_argument("--big", type=int, default=1000, help="articles for the warm-cache, memory and merge figures (default 1000)")
-    parser.add_argument("--big-latency", type=float, default=0.02, help="server latency while filling the cache for --big (default 0.02)")
-    parser.add_argument("--shape", choices=("giant", "small"), default="giant",
-                        help="corpus of the whole-process run: giant (bench/corpus.py: one big story and small ones) or small "
-                        "(many small stories from bench/stories_corpus.jsonl, as bench/growth.py); default giant")
-    parser.add_argument("--tail-only", action="store_true", help="only the whole-process run (0.): the first request and the rounds after the last article")
+    parser.add_argument(
+        "--big", type=int, default=1000, help="articles for the warm-cache, memory and merge figures (default 1000)"
+    )
+    parser.add_argument(
+        "--big-latency",
+        type=float,
+        default=0.02,
+        help="server latency while filling the cache for --big (default 0.02)",
+    )
+    parser.add_argument(
+        "--shape",
+        choices=("giant", "small"),
+        default="giant",
+        help="corpus of the whole-process run: giant (bench/corpus.py: one big story and small ones) or small "
+        "(many small stories from bench/stories_corpus.jsonl, as bench/growth.py); default giant",
+    )
+    parser.add_argument(
+        "--tail-only",
+        action="store_true",
+        help="only the whole-process run (0.): the first request and the rounds after the last article",
+    )
     args = parser.parse_args(argv)
 
-    print(f"machine: {platform.platform()}, {os.cpu_count()} CPUs (nproc), Python {platform.python_version()}, load average {os.getloadavg()[0]:.1f}")
+    print(
+        f"machine: {platform.platform()}, {os.cpu_count()} CPUs (nproc), Python {platform.python_version()}, load average {os.getloadavg()[0]:.1f}"
+    )
     with tempfile.TemporaryDirectory(prefix="brief-bench-") as tmp:
         work = Path(tmp)
         server = Server((args.n,) if args.tail_only else (args.n, args.big, 1), args.latency, args.shape)
@@ -225,9 +248,30 @@ def whole_process(args: argparse.Namespace, server: Server, work: Path) -> None:
     folder = write_corpus(args.n, work / "process", args.shape)
     server.ask(("latency", args.latency))
     server.ask("clear")
-    env = {**os.environ, "HOME": str(work / "home"), "XDG_CONFIG_HOME": str(work / "home" / "config"), "BRIEF_CACHE_DIR": str(work / "cache-process")}
-    command = [sys.executable, "-m", "summarizer", "run", str(folder), "--base-url", server.base_url, "--api-key", "sk-bench-not-a-key",
-               "--model", "gpt-4o-mini", "-c", str(args.concurrency), "-o", str(work / "process.md"), "--quiet"]
+    env = {
+        **os.environ,
+        "HOME": str(work / "home"),
+        "XDG_CONFIG_HOME": str(work / "home" / "config"),
+        "BRIEF_CACHE_DIR": str(work / "cache-process"),
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "summarizer",
+        "run",
+        str(folder),
+        "--base-url",
+        server.base_url,
+        "--api-key",
+        "sk-bench-not-a-key",
+        "--model",
+        "gpt-4o-mini",
+        "-c",
+        str(args.concurrency),
+        "-o",
+        str(work / "process.md"),
+        "--quiet",
+    ]
     start = time.monotonic()  # the server stamps requests with the same (system-wide) monotonic clock
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, env=env)
     end = time.monotonic()
@@ -240,17 +284,27 @@ def whole_process(args: argparse.Namespace, server: Server, work: Path) -> None:
     phase = briefs[-1] + args.latency - briefs[0]
     ideal = math.ceil(args.n / args.concurrency) * args.latency
     tail = end - (briefs[-1] + args.latency)
-    late, rounds = tail_rounds([s["time"] for s in sizes if s["kind"] != "brief"], briefs[-1] + args.latency, args.latency)
-    kinds = ", ".join(f"{sum(s['kind'] == k for s in sizes)} {k}" for k in sorted({s["kind"] for s in sizes} - {"brief"}))
+    late, rounds = tail_rounds(
+        [s["time"] for s in sizes if s["kind"] != "brief"], briefs[-1] + args.latency, args.latency
+    )
+    kinds = ", ".join(
+        f"{sum(s['kind'] == k for s in sizes)} {k}" for k in sorted({s["kind"] for s in sizes} - {"brief"})
+    )
     floor = sdk_floor()
-    print(f"0. whole process (python -m summarizer run, start-up included): {args.n} articles ({args.shape} shape), latency {args.latency} s, "
-          f"concurrency {args.concurrency}, load average {os.getloadavg()[0]:.1f}")
-    print(f"   after the last article's answer: {late} request(s) ({kinds}) in {rounds} sequential round(s) (counted from the order of "
-          f"requests and answers, at most {args.concurrency} in flight; target <= 2) {'OK' if rounds <= 2 else 'MISSED'}")
-    print(f"   first request {first:.2f} s after launch (target <= 1.0 s; SDK floor here {floor:.2f} s) {'OK' if first <= 1.0 else 'MISSED'}; "
-          f"article phase {phase:.2f} s vs ideal {ideal:.2f} s -> {phase / ideal:.3f}x (target <= 1.10x) {'OK' if phase <= 1.10 * ideal else 'MISSED'}; "
-          f"after the last article {tail:.2f} s = {tail / args.latency:.1f} rounds of latency (target <= 2) {'OK' if tail <= 2 * args.latency else 'MISSED'}; "
-          f"total {end - start:.2f} s, {len(sizes) - len(briefs)} summary/analysis requests")
+    print(
+        f"0. whole process (python -m summarizer run, start-up included): {args.n} articles ({args.shape} shape), latency {args.latency} s, "
+        f"concurrency {args.concurrency}, load average {os.getloadavg()[0]:.1f}"
+    )
+    print(
+        f"   after the last article's answer: {late} request(s) ({kinds}) in {rounds} sequential round(s) (counted from the order of "
+        f"requests and answers, at most {args.concurrency} in flight; target <= 2) {'OK' if rounds <= 2 else 'MISSED'}"
+    )
+    print(
+        f"   first request {first:.2f} s after launch (target <= 1.0 s; SDK floor here {floor:.2f} s) {'OK' if first <= 1.0 else 'MISSED'}; "
+        f"article phase {phase:.2f} s vs ideal {ideal:.2f} s -> {phase / ideal:.3f}x (target <= 1.10x) {'OK' if phase <= 1.10 * ideal else 'MISSED'}; "
+        f"after the last article {tail:.2f} s = {tail / args.latency:.1f} rounds of latency (target <= 2) {'OK' if tail <= 2 * args.latency else 'MISSED'}; "
+        f"total {end - start:.2f} s, {len(sizes) - len(briefs)} summary/analysis requests"
+    )
 
 
 def sdk_floor() -> float:
@@ -258,8 +312,10 @@ def sdk_floor() -> float:
     (instructor.from_openai): the least any first request through the SDK can take on this machine."""
     import subprocess
 
-    code = ("import time, instructor, openai; "
-            "instructor.from_openai(openai.AsyncOpenAI(api_key='sk-bench-not-a-key', base_url='http://127.0.0.1:9/v1')); print(time.monotonic())")
+    code = (
+        "import time, instructor, openai; "
+        "instructor.from_openai(openai.AsyncOpenAI(api_key='sk-bench-not-a-key', base_url='http://127.0.0.1:9/v1')); print(time.monotonic())"
+    )
     start = time.monotonic()
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return float(done.stdout) - start
@@ -270,8 +326,10 @@ def warm_up(server: Server, work: Path) -> None:
     start = time.perf_counter()
     server.ask(("latency", 0.0))
     run_brief(write_corpus(1, work / "warm-up"), settings_for(server.base_url, work / "cache-warm-up", 1))
-    print(f"one-off warm-up of the process (imports of openai and instructor, first request, language detector): "
-          f"{time.perf_counter() - start:.2f} s, not counted below")
+    print(
+        f"one-off warm-up of the process (imports of openai and instructor, first request, language detector): "
+        f"{time.perf_counter() - start:.2f} s, not counted below"
+    )
 
 
 def throughput(args: argparse.Namespace, server: Server, work: Path) -> None:
@@ -287,10 +345,14 @@ def throughput(args: argparse.Namespace, server: Server, work: Path) -> None:
     marks["articles"] = marks["last_result"] - min(s["time"] for s in briefs)
     ratio = marks["articles"] / ideal
     print(f"\n1. throughput: {args.n} articles, latency {args.latency} s, concurrency {args.concurrency}")
-    print(f"   article requests: {marks['articles']:.2f} s vs ideal ceil({args.n}/{args.concurrency}) x {args.latency} = {ideal:.2f} s "
-          f"-> {ratio:.3f}x (target <= 1.15x) {'OK' if ratio <= 1.15 else 'MISSED'}")
-    print(f"   whole run (read, {len(briefs)} briefs, merge, {len(sizes) - len(briefs)} summary/analysis requests): {marks['total']:.2f} s; "
-          f"{run.briefing.meta.briefs} briefs, {len(run.briefing.timeline)} timeline entries, exit code {run.exit_code}")
+    print(
+        f"   article requests: {marks['articles']:.2f} s vs ideal ceil({args.n}/{args.concurrency}) x {args.latency} = {ideal:.2f} s "
+        f"-> {ratio:.3f}x (target <= 1.15x) {'OK' if ratio <= 1.15 else 'MISSED'}"
+    )
+    print(
+        f"   whole run (read, {len(briefs)} briefs, merge, {len(sizes) - len(briefs)} summary/analysis requests): {marks['total']:.2f} s; "
+        f"{run.briefing.meta.briefs} briefs, {len(run.briefing.timeline)} timeline entries, exit code {run.exit_code}"
+    )
     overhead(briefs)
 
 
@@ -305,8 +367,10 @@ def overhead(briefs: list[dict[str, Any]]) -> None:
     template = sum(b["user"] - b["article"] for b in briefs) / n
     rest = body - article - system - tools - template
     print(f"2. prompt overhead per article request (chars / 4 ~ tokens), mean over {n} requests:")
-    print(f"   article itself {article / 4:.0f} tokens; overhead {(body - article) / 4:.0f} tokens = system prompt {system / 4:.0f} "
-          f"+ schema/tools {tools / 4:.0f} + user template {template / 4:.0f} + JSON framing {rest / 4:.0f}")
+    print(
+        f"   article itself {article / 4:.0f} tokens; overhead {(body - article) / 4:.0f} tokens = system prompt {system / 4:.0f} "
+        f"+ schema/tools {tools / 4:.0f} + user template {template / 4:.0f} + JSON framing {rest / 4:.0f}"
+    )
 
 
 def big(args: argparse.Namespace, server: Server, work: Path) -> None:
@@ -329,14 +393,22 @@ def big(args: argparse.Namespace, server: Server, work: Path) -> None:
     heap_mb = tracemalloc.get_traced_memory()[1] / 2**20
     tracemalloc.stop()
     per_article = warm_marks["total"] / args.big * 1000
-    print(f"\n3. warm cache: {args.big} articles again: {sent} requests sent, {warm.briefing.meta.llm_requests} counted, "
-          f"{warm.briefing.meta.cache_hits} cache hits; {warm_marks['total']:.2f} s = {per_article:.2f} ms per article "
-          f"(target < 5 ms) {'OK' if per_article < 5 and sent == 0 else 'MISSED'}")
-    print(f"   (cold run that filled it: {cold_marks['total']:.1f} s at latency {args.big_latency} s, {cold.briefing.meta.llm_requests} requests)")
-    print(f"4. peak memory, {args.big} articles: max RSS of the process running brief {peak_mb:.0f} MB after the cold run "
-          f"({before_mb:.0f} MB before it: interpreter, libraries, the {args.n}-article run); Python heap peak of a warm run "
-          f"{heap_mb:.0f} MB (tracemalloc)")
-    summary = [s for s in sizes if s["kind"] in ("summary", "pack-summary")]  # pack-: several small stories' questions in one call
+    print(
+        f"\n3. warm cache: {args.big} articles again: {sent} requests sent, {warm.briefing.meta.llm_requests} counted, "
+        f"{warm.briefing.meta.cache_hits} cache hits; {warm_marks['total']:.2f} s = {per_article:.2f} ms per article "
+        f"(target < 5 ms) {'OK' if per_article < 5 and sent == 0 else 'MISSED'}"
+    )
+    print(
+        f"   (cold run that filled it: {cold_marks['total']:.1f} s at latency {args.big_latency} s, {cold.briefing.meta.llm_requests} requests)"
+    )
+    print(
+        f"4. peak memory, {args.big} articles: max RSS of the process running brief {peak_mb:.0f} MB after the cold run "
+        f"({before_mb:.0f} MB before it: interpreter, libraries, the {args.n}-article run); Python heap peak of a warm run "
+        f"{heap_mb:.0f} MB (tracemalloc)"
+    )
+    summary = [
+        s for s in sizes if s["kind"] in ("summary", "pack-summary")
+    ]  # pack-: several small stories' questions in one call
     analysis = [s for s in sizes if s["kind"] in ("analysis", "pack-analysis")]
     packed = {k: sum(s["kind"] == f"pack-{k}" for s in sizes) for k in ("summary", "analysis")}
     results = cold.results
@@ -344,21 +416,29 @@ def big(args: argparse.Namespace, server: Server, work: Path) -> None:
     briefing = merge_briefs(results, meta=cold.briefing.meta)
     merge_s = time.perf_counter() - start
     events = sum(len(r.brief.events) for r in results if r.ok)
-    print(f"5. merge of {len(results)} briefs ({events} events): {merge_s:.2f} s -> {len(briefing.timeline)} timeline entries, {len(briefing.actors)} actors")
+    print(
+        f"5. merge of {len(results)} briefs ({events} events): {merge_s:.2f} s -> {len(briefing.timeline)} timeline entries, {len(briefing.actors)} actors"
+    )
     if summary:
         from summarizer.stages.synthesis import summary_input
 
         by_id = {r.article.id: r for r in results if r.ok}
         summaries = {s.ref: by_id[s.article_id].brief.summary for s in briefing.sources}
         one_prompt = len(summary_input(briefing, summaries)) / 4
-        print(f"   executive summary: {len(summary)} call(s) ({packed['summary']} of them packing small stories), each within {settings.model}'s input room of ~{input_room(settings):,} tokens "
-              f"({context_window(settings):,}-token window); largest prompt {max(s['body'] for s in summary) / 4:,.0f} tokens "
-              f"(all {len(briefing.sources)} briefs in one prompt: ~{one_prompt:,.0f} tokens)")
+        print(
+            f"   executive summary: {len(summary)} call(s) ({packed['summary']} of them packing small stories), each within {settings.model}'s input room of ~{input_room(settings):,} tokens "
+            f"({context_window(settings):,}-token window); largest prompt {max(s['body'] for s in summary) / 4:,.0f} tokens "
+            f"(all {len(briefing.sources)} briefs in one prompt: ~{one_prompt:,.0f} tokens)"
+        )
     if analysis:
-        print(f"   cross-source analysis: {len(analysis)} call(s) ({packed['analysis']} of them packing small stories); largest prompt {max(s['body'] for s in analysis) / 4:,.0f} tokens")
+        print(
+            f"   cross-source analysis: {len(analysis)} call(s) ({packed['analysis']} of them packing small stories); largest prompt {max(s['body'] for s in analysis) / 4:,.0f} tokens"
+        )
     else:
         skipped = [n.message for n in cold.briefing.notes if n.message.startswith("model comparison skipped")]
-        print(f"   cross-source analysis: no LLM call{' (skipped by design: its input exceeds the one-call limit; see the briefing notes)' if skipped else ''}")
+        print(
+            f"   cross-source analysis: no LLM call{' (skipped by design: its input exceeds the one-call limit; see the briefing notes)' if skipped else ''}"
+        )
 
 
 if __name__ == "__main__":

@@ -52,7 +52,9 @@ class Worker:
         self.log = log
         self.started = time.monotonic()  # the server stamps requests with the same (system-wide) monotonic clock
         with log.open("w", encoding="utf-8") as errors:  # a file, not a pipe: a chatty worker can never block on it
-            self.process = subprocess.Popen([sys.executable, "-m", "summarizer", *args], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=errors)
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "summarizer", *args], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=errors
+            )
 
     def wait(self) -> tuple[float, float]:
         _, status, usage = os.wait4(self.process.pid, 0)
@@ -60,7 +62,9 @@ class Worker:
         wall = self.ended - self.started
         self.process.returncode = code = os.waitstatus_to_exitcode(status)
         if code not in (0, 2):
-            raise SystemExit(f"a brief process failed with exit {code}:\n{self.log.read_text(encoding='utf-8')[-2000:]}")
+            raise SystemExit(
+                f"a brief process failed with exit {code}:\n{self.log.read_text(encoding='utf-8')[-2000:]}"
+            )
         return wall, usage.ru_utime + usage.ru_stime
 
 
@@ -117,8 +121,14 @@ class Meter:
     def stop(self) -> tuple[float | None, float]:
         server = process_cpu(self.server.process.pid)
         ticks = machine_ticks()
-        self.busy = None if ticks is None or self.ticks is None else (ticks[0] - self.ticks[0]) / max(ticks[1] - self.ticks[1], 1)
-        return (None if server is None or self.before[0] is None else server - self.before[0]), redis_cpu(self.redis_url) - self.before[1]
+        self.busy = (
+            None
+            if ticks is None or self.ticks is None
+            else (ticks[0] - self.ticks[0]) / max(ticks[1] - self.ticks[1], 1)
+        )
+        return (None if server is None or self.before[0] is None else server - self.before[0]), redis_cpu(
+            self.redis_url
+        ) - self.before[1]
 
     def machine(self) -> str:
         """How busy the machine's CPUs were (by anything, other work included) between `start` and `stop`."""
@@ -148,15 +158,19 @@ def main(argv: list[str] | None = None) -> int:
     from tests.redis_server import redis_server
 
     cpus = os.cpu_count() or 1
-    print(f"machine: {platform.platform()}, {cpus} CPUs (nproc), Python {platform.python_version()}, "
-          f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())} (1, 5, 15 min) before")
+    print(
+        f"machine: {platform.platform()}, {cpus} CPUs (nproc), Python {platform.python_version()}, "
+        f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())} (1, 5, 15 min) before"
+    )
     with tempfile.TemporaryDirectory(prefix="brief-scale-") as tmp, redis_server() as redis_url:
         work = Path(tmp)
         folder = write_corpus(args.n, work / "news")
         server = Server((args.n,), args.latency)
         meter = Meter(server, redis_url)
         env_home = work / "home"
-        os.environ.update({"HOME": str(env_home), "XDG_CONFIG_HOME": str(env_home / "config"), "BRIEF_CACHE_URL": redis_url})
+        os.environ.update(
+            {"HOME": str(env_home), "XDG_CONFIG_HOME": str(env_home / "config"), "BRIEF_CACHE_URL": redis_url}
+        )
         common = ["--base-url", server.base_url, "--api-key", "sk-bench-not-a-key", "--model", "gpt-4o-mini", "--quiet"]
         c, latency, w = args.concurrency, args.latency, args.workers
 
@@ -173,18 +187,28 @@ def main(argv: list[str] | None = None) -> int:
             times = _brief_times(server.ask("sizes"))
             ideal = math.ceil(len(times) / c) * latency
             phase = times[-1] - times[0] + latency if times else 0.0
-            print(f"\n1. one host: 1 worker alone on shard 1/{w} ({len(times)} articles), concurrency {c}, latency {latency} s, over Redis")
-            print(f"   wall time, launch to exit (start-up included): {wall:.2f} s vs ideal ceil({len(times)}/{c}) x {latency} = {ideal:.2f} s "
-                  f"-> {wall / ideal:.2f}x (target <= 1.2x) {_verdict(wall / ideal, 1.2)}")
-            print(f"   first request {times[0] - alone.started:.2f} s after launch; article phase, first to last brief request received + "
-                  f"one latency: {phase:.2f} s -> {phase / ideal:.2f}x; exit {alone.ended - times[-1] - latency:.2f} s after the last answer")
-            print(f"   CPU: the worker {cpu:.2f} s ({1000 * cpu / max(len(times), 1):.1f} ms per article, start-up included), "
-                  f"fake server {_seconds(server_cpu)}, Redis {redis_used:.2f} s; the machine's CPUs were {meter.machine()} busy")
+            print(
+                f"\n1. one host: 1 worker alone on shard 1/{w} ({len(times)} articles), concurrency {c}, latency {latency} s, over Redis"
+            )
+            print(
+                f"   wall time, launch to exit (start-up included): {wall:.2f} s vs ideal ceil({len(times)}/{c}) x {latency} = {ideal:.2f} s "
+                f"-> {wall / ideal:.2f}x (target <= 1.2x) {_verdict(wall / ideal, 1.2)}"
+            )
+            print(
+                f"   first request {times[0] - alone.started:.2f} s after launch; article phase, first to last brief request received + "
+                f"one latency: {phase:.2f} s -> {phase / ideal:.2f}x; exit {alone.ended - times[-1] - latency:.2f} s after the last answer"
+            )
+            print(
+                f"   CPU: the worker {cpu:.2f} s ({1000 * cpu / max(len(times), 1):.1f} ms per article, start-up included), "
+                f"fake server {_seconds(server_cpu)}, Redis {redis_used:.2f} s; the machine's CPUs were {meter.machine()} busy"
+            )
             server.ask("clear")
             rerun_wall, rerun_cpu = shard(1).wait()
             resent = len(_brief_times(server.ask("sizes")))
-            print(f"   the same worker rerun, every brief cached ({resent} requests): {rerun_wall:.2f} s, CPU {rerun_cpu:.2f} s "
-                  "(start-up without the SDK, reading, cache look-ups)")
+            print(
+                f"   the same worker rerun, every brief cached ({resent} requests): {rerun_wall:.2f} s, CPU {rerun_cpu:.2f} s "
+                "(start-up without the SDK, reading, cache look-ups)"
+            )
             few = max(1, len(times) // 10)
             small = work / "few"
             small.mkdir()
@@ -192,9 +216,11 @@ def main(argv: list[str] | None = None) -> int:
                 (small / path.name).write_bytes(path.read_bytes())
             flush(redis_url)
             _, few_cpu = Worker(work / "few.log", "run", str(small), "--shard", "1/1", "-c", str(c), *common).wait()
-            print(f"   one worker over {few} fresh articles alone: CPU {few_cpu:.2f} s; so each further article cost "
-                  f"({cpu:.2f} - {few_cpu:.2f}) / ({len(times)} - {few}) = {1000 * (cpu - few_cpu) / max(len(times) - few, 1):.1f} ms of CPU "
-                  "(reading it, its request and answer, the cache)")
+            print(
+                f"   one worker over {few} fresh articles alone: CPU {few_cpu:.2f} s; so each further article cost "
+                f"({cpu:.2f} - {few_cpu:.2f}) / ({len(times)} - {few}) = {1000 * (cpu - few_cpu) / max(len(times) - few, 1):.1f} ms of CPU "
+                "(reading it, its request and answer, the cache)"
+            )
 
             # 2. all workers at once on this machine
             flush(redis_url)
@@ -211,24 +237,38 @@ def main(argv: list[str] | None = None) -> int:
             phase = (times[-1] - times[0] + latency) if times else 0.0
             workers_cpu = [cpu for _, cpu in measured]
             total = sum(workers_cpu) + (server_cpu or 0.0) + redis_used
-            print(f"\n2. {w} workers at once on this machine x concurrency {c}, {args.n} articles, latency {latency} s, over Redis")
-            print(f"   wall time, launch to last exit (start-up included): {wall:.2f} s vs ideal ceil({args.n}/{w * c}) x "
-                  f"{latency} = {ideal:.2f} s -> {wall / ideal:.2f}x (target <= 1.2x) {_verdict(wall / ideal, 1.2)}")
-            print(f"   article phase, first to last brief request received + one latency: {phase:.2f} s -> {phase / ideal:.2f}x")
-            print(f"   CPU: workers {' + '.join(f'{x:.2f}' for x in workers_cpu)} = {sum(workers_cpu):.2f} s "
-                  f"({1000 * sum(workers_cpu) / max(len(times), 1):.1f} ms per article, start-ups included), fake server "
-                  f"{_seconds(server_cpu)}, Redis {redis_used:.2f} s; "
-                  f"{total:.2f} CPU-s in all against {cpus} CPUs x {wall:.2f} s = {cpus * wall:.2f} CPU-s available "
-                  f"({100 * total / (cpus * wall):.0f}%); the machine's CPUs were {meter.machine()} busy (other work included)")
-            print(f"3. requests: {len(times)} for briefs (target {args.n}) {'OK' if len(times) == args.n else 'MISSED'}, {len(sizes)} in all")
+            print(
+                f"\n2. {w} workers at once on this machine x concurrency {c}, {args.n} articles, latency {latency} s, over Redis"
+            )
+            print(
+                f"   wall time, launch to last exit (start-up included): {wall:.2f} s vs ideal ceil({args.n}/{w * c}) x "
+                f"{latency} = {ideal:.2f} s -> {wall / ideal:.2f}x (target <= 1.2x) {_verdict(wall / ideal, 1.2)}"
+            )
+            print(
+                f"   article phase, first to last brief request received + one latency: {phase:.2f} s -> {phase / ideal:.2f}x"
+            )
+            print(
+                f"   CPU: workers {' + '.join(f'{x:.2f}' for x in workers_cpu)} = {sum(workers_cpu):.2f} s "
+                f"({1000 * sum(workers_cpu) / max(len(times), 1):.1f} ms per article, start-ups included), fake server "
+                f"{_seconds(server_cpu)}, Redis {redis_used:.2f} s; "
+                f"{total:.2f} CPU-s in all against {cpus} CPUs x {wall:.2f} s = {cpus * wall:.2f} CPU-s available "
+                f"({100 * total / (cpus * wall):.0f}%); the machine's CPUs were {meter.machine()} busy (other work included)"
+            )
+            print(
+                f"3. requests: {len(times)} for briefs (target {args.n}) {'OK' if len(times) == args.n else 'MISSED'}, {len(sizes)} in all"
+            )
 
             # 4. the final merge
             server.ask("clear")
-            merge_wall, merge_cpu = Worker(work / "merge.log", "run", str(folder), "-c", str(c), "-o", str(work / "briefing.md"), *common).wait()
+            merge_wall, merge_cpu = Worker(
+                work / "merge.log", "run", str(folder), "-c", str(c), "-o", str(work / "briefing.md"), *common
+            ).wait()
             kinds = Counter(s["kind"] for s in server.ask("sizes"))
-            print(f"4. final merge (one process, start-up included): {merge_wall:.2f} s, CPU {merge_cpu:.2f} s; requests: "
-                  f"{kinds.get('brief', 0)} for briefs (target 0), {kinds.get('summary', 0)} summary, {kinds.get('analysis', 0)} analysis; "
-                  f"briefing {(work / 'briefing.md').stat().st_size:,} bytes")
+            print(
+                f"4. final merge (one process, start-up included): {merge_wall:.2f} s, CPU {merge_cpu:.2f} s; requests: "
+                f"{kinds.get('brief', 0)} for briefs (target 0), {kinds.get('summary', 0)} summary, {kinds.get('analysis', 0)} analysis; "
+                f"briefing {(work / 'briefing.md').stat().st_size:,} bytes"
+            )
         finally:
             server.close()
     print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())} (1, 5, 15 min) after")

@@ -29,16 +29,25 @@ _ARTICLE = re.compile(r"<article>\n(.*)\n</article>", re.S)
 
 
 def _settings(server: FakeOpenAI, cache: Path) -> Settings:
-    return Settings(base_url=server.base_url, api_key="sk-bench-000000", cache_dir=cache, concurrency=8, timeout=10.0,
-                    backoff_initial=0.01, backoff_max=0.05)
+    return Settings(
+        base_url=server.base_url,
+        api_key="sk-bench-000000",
+        cache_dir=cache,
+        concurrency=8,
+        timeout=10.0,
+        backoff_initial=0.01,
+        backoff_max=0.05,
+    )
 
 
 def _row(label: str, slip: str, run: Any, requests: int) -> str:
     m = run.briefing.meta
     briefed = sum(r.ok for r in run.results)
     dropped = sum(1 for n in run.briefing.notes if n.kind == "unverified")
-    return (f"| {label} | {slip} | {briefed}/{len(run.results)} | {m.items_verified} | {m.items_unverified} | {dropped} | "
-            f"{requests / max(len(run.results), 1):.2f} | {'yes' if run.briefing.summary else 'no'} |")
+    return (
+        f"| {label} | {slip} | {briefed}/{len(run.results)} | {m.items_verified} | {m.items_unverified} | {dropped} | "
+        f"{requests / max(len(run.results), 1):.2f} | {'yes' if run.briefing.summary else 'no'} |"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -56,7 +65,9 @@ def main(argv: list[str] | None = None) -> int:
                     return answers[match.group(1)]
             return super().answer_for(body, key)
 
-    print("| articles | slip | briefed | items verified | items left out (quotes) | notes on left-out items | requests per article | summary |")
+    print(
+        "| articles | slip | briefed | items verified | items left out (quotes) | notes on left-out items | requests per article | summary |"
+    )
     print("|---|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)

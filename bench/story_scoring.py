@@ -13,8 +13,14 @@ from summarizer.stories.features import StoryDoc
 
 def to_doc(r: dict) -> StoryDoc:
     return StoryDoc(
-        id=r["id"], date=dt.date.fromisoformat(r["date"]), language=r["language"], outlet=r["outlet"], headline=r["headline"],
-        summary=r["summary"], actors=tuple((a["name"], a["kind"]) for a in r["actors"]), events=tuple((e["description"], e["date"]) for e in r["events"]),
+        id=r["id"],
+        date=dt.date.fromisoformat(r["date"]),
+        language=r["language"],
+        outlet=r["outlet"],
+        headline=r["headline"],
+        summary=r["summary"],
+        actors=tuple((a["name"], a["kind"]) for a in r["actors"]),
+        events=tuple((e["description"], e["date"]) for e in r["events"]),
     )
 
 

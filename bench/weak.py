@@ -27,13 +27,24 @@ from tests.fake_openai import WEAK, FakeOpenAI
 
 
 def _settings(server: FakeOpenAI, cache: Path) -> Settings:
-    return Settings(base_url=server.base_url, api_key="sk-bench-000000", cache_dir=cache, concurrency=4, timeout=10.0, provider="llamacpp",
-                    mode="json_object_schema", backoff_initial=0.01, backoff_max=0.05)
+    return Settings(
+        base_url=server.base_url,
+        api_key="sk-bench-000000",
+        cache_dir=cache,
+        concurrency=4,
+        timeout=10.0,
+        provider="llamacpp",
+        mode="json_object_schema",
+        backoff_initial=0.01,
+        backoff_max=0.05,
+    )
 
 
 def main() -> int:
     started = time.monotonic()
-    print("| failure | briefed | degraded | items verified / given | notes: not English / no quote / loop cut | requests | exit | run verdict | brief check |")
+    print(
+        "| failure | briefed | degraded | items verified / given | notes: not English / no quote / loop cut | requests | exit | run verdict | brief check |"
+    )
     print("|---|---|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as tmp:
         for kind in ("none", *WEAK, "all"):
@@ -48,9 +59,14 @@ def main() -> int:
             briefed = sum(r.ok for r in run.results) - degraded
             verdict = "too weak" if m.quality_warning else "ok"
             notes = [n.message for n in run.briefing.notes]
-            counts = " / ".join(str(sum(word in n for n in notes)) for word in ("not English", "says there is no evidence", "repeated itself"))
-            print(f"| {kind} | {briefed}/{len(run.results)} | {degraded} | {m.items_verified} / {m.items_verified + m.items_unverified} | {counts} | "
-                  f"{requests} | {run.exit_code} | {verdict} | {trial.verdict} |")
+            counts = " / ".join(
+                str(sum(word in n for n in notes))
+                for word in ("not English", "says there is no evidence", "repeated itself")
+            )
+            print(
+                f"| {kind} | {briefed}/{len(run.results)} | {degraded} | {m.items_verified} / {m.items_verified + m.items_unverified} | {counts} | "
+                f"{requests} | {run.exit_code} | {verdict} | {trial.verdict} |"
+            )
     print(f"\n{time.monotonic() - started:.1f} s in all (fake server on 127.0.0.1; no real model)")
     return 0
 

@@ -97,13 +97,35 @@ if TYPE_CHECKING:  # pragma: no cover
     from .ingest.articles import ArticleSet, Rejection, load_articles
     from .llm.check import check_endpoint
     from .config.settings import Settings, bundled_fixtures_dir, resolve_settings
-    from .errors import ArticleError, AuthError, BriefError, CacheError, ConfigError, LLMError, ModelNotFoundError, PromptError, ReplayMissError
+    from .errors import (
+        ArticleError,
+        AuthError,
+        BriefError,
+        CacheError,
+        ConfigError,
+        LLMError,
+        ModelNotFoundError,
+        PromptError,
+        ReplayMissError,
+    )
     from .stages.merge import merge_briefs
     from .pipeline import BriefingRun, build_briefing, build_briefing_async
     from .config.providers import PROVIDERS
     from .render.html import render_html
     from .render.markdown import render_json, render_markdown
-    from .models import SCHEMA_VERSION, Article, ArticleBrief, Briefing, BriefingMeta, BriefResult, MergedActor, Note, Source, StanceRow, TimelineEntry
+    from .models import (
+        SCHEMA_VERSION,
+        Article,
+        ArticleBrief,
+        Briefing,
+        BriefingMeta,
+        BriefResult,
+        MergedActor,
+        Note,
+        Source,
+        StanceRow,
+        TimelineEntry,
+    )
     from .stages.summarize import summarize_articles, summarize_articles_async
 
 

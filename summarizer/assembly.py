@@ -30,13 +30,22 @@ __all__ = ["assemble_briefing", "story_briefings"]
 
 
 async def assemble_briefing(
-    results: list[BriefResult], loaded: ArticleSet, run: RunContext, *, executive_summary: bool, use_llm: bool, on_phase: StatusCallback | None = None,
+    results: list[BriefResult],
+    loaded: ArticleSet,
+    run: RunContext,
+    *,
+    executive_summary: bool,
+    use_llm: bool,
+    on_phase: StatusCallback | None = None,
 ) -> tuple[Briefing, list[str]]:
     """The briefing from the briefs: merged, grouped into stories, each summarized and compared; and the parts not written.
 
     Every run takes one path, whatever its number of stories (none, one or many): see `story_briefings`.
     """
-    from .models import BriefingMeta, Note  # the briefing's models load after the first request (tests/ingest/test_streaming.py)
+    from .models import (
+        BriefingMeta,
+        Note,
+    )  # the briefing's models load after the first request (tests/ingest/test_streaming.py)
     from .stages.analysis import analyze_briefing
     from .stories.briefings import group_results
     from .stages.synthesis import SummaryOutcome, write_summary
@@ -57,7 +66,9 @@ async def assemble_briefing(
     done = {r.article.id: r for r in results if r.ok}  # by id: one lookup per source, not a scan
     not_written: list[str] = []
 
-    async def analyse(b: Briefing, on_analysed: Callable[[Briefing], None], packed: tuple[Packer, int] | None = None) -> tuple[Briefing, list[Note]]:
+    async def analyse(
+        b: Briefing, on_analysed: Callable[[Briefing], None], packed: tuple[Packer, int] | None = None
+    ) -> tuple[Briefing, list[Note]]:
         """Summary and cross-source analysis of `b` (one story numbered on its own).
 
         `on_analysed` hears `b` with its analysis as soon as that is done (the summary may take longer).
@@ -66,9 +77,19 @@ async def assemble_briefing(
         summaries = _summaries(b, done)
         texts = {s.ref: done[s.article_id].article.text for s in b.sources}
         established = bool(summaries) or not b.sources  # some source briefed: English, something verified
-        skipped = [] if established else [Note(kind="degraded", message=(
-            f"no executive summary or comparison of sources {''.join(f'[{s.ref}]' for s in b.sources)}: none was briefed "
-            "(in English, with a verified quote), so there is no established fact to summarise"))]
+        skipped = (
+            []
+            if established
+            else [
+                Note(
+                    kind="degraded",
+                    message=(
+                        f"no executive summary or comparison of sources {''.join(f'[{s.ref}]' for s in b.sources)}: none was briefed "
+                        "(in English, with a verified quote), so there is no established fact to summarise"
+                    ),
+                )
+            ]
+        )
 
         def asker(kind: str) -> Asker | None:
             return packed[0].asker(packed[1], kind) if packed is not None else None
@@ -77,29 +98,51 @@ async def assemble_briefing(
             return packed[0].tracked(packed[1], kind, awaitable) if packed is not None else awaitable
 
         async def analysed():
-            result = await analyze_briefing(b, texts, summaries, run, use_llm=use_llm and established, asker=asker("analysis"),
-                                             written=packed[0].written if packed is not None else None)
-            await run.client.requests_written()  # CPU work that can wait: after the requests started alongside are written
+            result = await analyze_briefing(
+                b,
+                texts,
+                summaries,
+                run,
+                use_llm=use_llm and established,
+                asker=asker("analysis"),
+                written=packed[0].written if packed is not None else None,
+            )
+            await (
+                run.client.requests_written()
+            )  # CPU work that can wait: after the requests started alongside are written
             on_analysed(result.apply(b))
             return result
 
-        summary, analysis = await gather_or_cancel((
-            tracked("summary", write_summary(b, summaries, run, asker=asker("summary")) if executive_summary and established
-                    else _value(SummaryOutcome([], skipped if executive_summary else [], {}, 0))),
-            tracked("analysis", analysed()),
-        ))
+        summary, analysis = await gather_or_cancel(
+            (
+                tracked(
+                    "summary",
+                    write_summary(b, summaries, run, asker=asker("summary"))
+                    if executive_summary and established
+                    else _value(SummaryOutcome([], skipped if executive_summary else [], {}, 0)),
+                ),
+                tracked("analysis", analysed()),
+            )
+        )
         stats.add_usage(summary.usage)
         stats.add_usage(analysis.usage)
         stats.cache_hits += summary.cached + analysis.from_cache
         not_written.extend(summary.not_written + analysis.not_written)
-        update = {"summary": summary.paragraphs, "bottom_line": summary.bottom_line, "key_developments": summary.key_developments}
+        update = {
+            "summary": summary.paragraphs,
+            "bottom_line": summary.bottom_line,
+            "key_developments": summary.key_developments,
+        }
         return analysis.apply(b).model_copy(update=update), summary.notes
 
     groups = group_results(results)
     if on_phase is not None:
         story_word = "story" if len(groups) == 1 else "stories"
-        on_phase(f"{'summary and comparison' if executive_summary else 'comparison'} of {len(groups)} {story_word}" if use_llm
-                 else f"merging {len(groups)} {story_word}")
+        on_phase(
+            f"{'summary and comparison' if executive_summary else 'comparison'} of {len(groups)} {story_word}"
+            if use_llm
+            else f"merging {len(groups)} {story_word}"
+        )
     return await story_briefings(results, loaded.rejected, groups, analyse, meta, done, run), not_written
 
 
@@ -108,7 +151,9 @@ def _summaries(b: Briefing, done: dict[str, BriefResult]) -> dict[int, str]:
     return {s.ref: done[s.article_id].brief.summary for s in b.sources if not done[s.article_id].degraded}  # type: ignore[union-attr]  # `done` holds briefed results only
 
 
-async def story_briefings(results, rejected, groups, analyse, meta: BriefingMeta, done: dict[str, BriefResult], run: RunContext) -> Briefing:
+async def story_briefings(
+    results, rejected, groups, analyse, meta: BriefingMeta, done: dict[str, BriefResult], run: RunContext
+) -> Briefing:
     """One briefing per story, each numbered 1..k for its own prompts, mapped back to the global numbers.
 
     One story is the one-story case: numbered as the whole run numbers it (`merge.source_numbers`),
@@ -128,7 +173,9 @@ async def story_briefings(results, rejected, groups, analyse, meta: BriefingMeta
     shared: dict = {}  # the whole run's accounts and stances, once merged: a story's renumbered equal ones are these objects
 
     client = run.client
-    asking = [i for i, (_, members) in enumerate(groups) if len(members) >= 2]  # the stories that ask (a summary and a comparison each)
+    asking = [
+        i for i, (_, members) in enumerate(groups) if len(members) >= 2
+    ]  # the stories that ask (a summary and a comparison each)
     member = {i: n for n, i in enumerate(asking)}
     # else all go out in one wave, as asked; one story's questions have no other story's to be packed with
     packer = Packer(run, len(asking)) if len(asking) > 1 and 2 * len(asking) > run.settings.concurrency else None
@@ -140,23 +187,33 @@ async def story_briefings(results, rejected, groups, analyse, meta: BriefingMeta
         mapping = {s.ref: numbers[s.article_id] for s in local.sources}
         parts: dict = {}  # the sections that do not wait for the summary, renumbered while it is awaited
         packed = (packer, member[index]) if packer is not None and index in member else None
-        local, notes = await analyse(local, on_analysed=lambda analysed: parts.update(story_parts(analysed, mapping, shared)), packed=packed)
+        local, notes = await analyse(
+            local, on_analysed=lambda analysed: parts.update(story_parts(analysed, mapping, shared)), packed=packed
+        )
         section = story_sections(story, local, mapping, _summaries(local, done), parts=parts, shared=shared)
         return section, [remap_note(n, mapping) for n in local.notes[merged_notes:] + notes]
 
     async def whole() -> Briefing:
-        await (packer.written() if packer is not None else client.requests_written())  # every story has asked, the requests are out
+        await (
+            packer.written() if packer is not None else client.requests_written()
+        )  # every story has asked, the requests are out
         briefing = merge_briefs(results, rejected=rejected, meta=meta)
         shared.update(shared_values(briefing))
         return briefing
 
     largest_first = sorted(range(len(groups)), key=lambda i: -len(groups[i][1]))
     started = {i: asyncio.ensure_future(one(i, *groups[i])) for i in largest_first}
-    briefing, *outcomes = await gather_or_cancel([whole(), *(started[i] for i in range(len(groups)))])  # whole() starts after the stories
-    if packer is not None and packer.packed_requests:  # the pack prompt wrote (or was asked for) some of the answers: the footer names it
+    briefing, *outcomes = await gather_or_cancel(
+        [whole(), *(started[i] for i in range(len(groups)))]
+    )  # whole() starts after the stories
+    if (
+        packer is not None and packer.packed_requests
+    ):  # the pack prompt wrote (or was asked for) some of the answers: the footer names it
         hashes = {**briefing.meta.prompt_hashes, "pack": load_prompt("pack").hash}
         briefing = briefing.model_copy(update={"meta": briefing.meta.model_copy(update={"prompt_hashes": hashes})})
-    return with_stories(briefing, [section for section, _ in outcomes], [note for _, notes in outcomes for note in notes])
+    return with_stories(
+        briefing, [section for section, _ in outcomes], [note for _, notes in outcomes for note in notes]
+    )
 
 
 async def _value(value):

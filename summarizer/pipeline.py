@@ -33,9 +33,19 @@ if TYPE_CHECKING:  # pragma: no cover
     from .stages.shard import Shard, ShardRun
 
 
-__all__ = ["BriefingRun", "LoadedCallback", "Outcome", "brief_shard", "brief_shard_async", "build_briefing", "build_briefing_async", "read_articles"]
+__all__ = [
+    "BriefingRun",
+    "LoadedCallback",
+    "Outcome",
+    "brief_shard",
+    "brief_shard_async",
+    "build_briefing",
+    "build_briefing_async",
+    "read_articles",
+]
 
 LoadedCallback = Callable[[ArticleSet], None]  # called once every article is read (requests may have started)
+
 
 @dataclass
 class BriefingRun:
@@ -45,7 +55,9 @@ class BriefingRun:
     results: list[BriefResult]
     rejected: list[Rejection]
     stats: RunStats
-    not_written: list[str] = field(default_factory=list)  # parts of the briefing that could not be written (summary, comparison)
+    not_written: list[str] = field(
+        default_factory=list
+    )  # parts of the briefing that could not be written (summary, comparison)
 
     @property
     def failed(self) -> list[BriefResult]:
@@ -68,7 +80,14 @@ class BriefingRun:
     def outcome(self) -> Outcome:
         """COMPLETE when every article was briefed (English, something verified), every part was written and the model
         did not look too weak; else PARTIAL."""
-        partial = self.failed or self.rejected or not self.results or self.not_written or self.degraded or self.briefing.meta.quality_warning
+        partial = (
+            self.failed
+            or self.rejected
+            or not self.results
+            or self.not_written
+            or self.degraded
+            or self.briefing.meta.quality_warning
+        )
         return Outcome.PARTIAL if partial else Outcome.COMPLETE
 
     @property
@@ -78,10 +97,18 @@ class BriefingRun:
 
 
 async def build_briefing_async(
-    paths: Sequence[str | Path], settings: Settings, *, on_result: ProgressCallback | None = None,
-    transport: httpx.AsyncBaseTransport | None = None, on_loaded: LoadedCallback | None = None,
-    articles: ArticleSet | None = None, executive_summary: bool = True, cross_source: bool | None = None,
-    on_status: StatusCallback | None = None, budget: Budget | None = None, on_phase: StatusCallback | None = None,
+    paths: Sequence[str | Path],
+    settings: Settings,
+    *,
+    on_result: ProgressCallback | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
+    on_loaded: LoadedCallback | None = None,
+    articles: ArticleSet | None = None,
+    executive_summary: bool = True,
+    cross_source: bool | None = None,
+    on_status: StatusCallback | None = None,
+    budget: Budget | None = None,
+    on_phase: StatusCallback | None = None,
 ) -> BriefingRun:
     """Read, summarize, merge and write the executive summary for everything under `paths`.
 
@@ -100,7 +127,9 @@ async def build_briefing_async(
     resume_collector = None
     try:
         async with open_run(settings, transport=transport, budget=budget) as run:
-            loaded, results, batched = await _brief_all(paths, run, articles=articles, on_result=on_result, on_loaded=on_loaded, on_status=on_status)
+            loaded, results, batched = await _brief_all(
+                paths, run, articles=articles, on_result=on_result, on_loaded=on_loaded, on_status=on_status
+            )
             # After 200 articles the heap holds ~200,000 objects (SDKs, briefs, answers), all still in use:
             # one full collection over them took 0.15 s, and merging the stories set one off. What the
             # assembling makes (merged stories, their renumbered sections) is in use to the end as well:
@@ -108,7 +137,9 @@ async def build_briefing_async(
             frozen = freeze_heap()
             resume_collector = pause_collector()
             use_llm = executive_summary if cross_source is None else cross_source
-            briefing, not_written = await assemble_briefing(results, loaded, run, executive_summary=executive_summary, use_llm=use_llm, on_phase=on_phase)
+            briefing, not_written = await assemble_briefing(
+                results, loaded, run, executive_summary=executive_summary, use_llm=use_llm, on_phase=on_phase
+            )
         return _finished(briefing, results, loaded.rejected, run, batched, not_written)
     finally:
         thaw_heap(frozen, age=resume_collector is not None)  # what the paused assembly made is in use: no pass over it
@@ -129,8 +160,13 @@ def _preflight(settings: Settings, budget: Budget | None) -> Budget:
 
 
 async def _brief_all(
-    paths: Sequence[str | Path], run: RunContext, *, articles: ArticleSet | None, on_result: ProgressCallback | None,
-    on_loaded: LoadedCallback | None, on_status: StatusCallback | None,
+    paths: Sequence[str | Path],
+    run: RunContext,
+    *,
+    articles: ArticleSet | None,
+    on_result: ProgressCallback | None,
+    on_loaded: LoadedCallback | None,
+    on_status: StatusCallback | None,
 ) -> tuple[ArticleSet, list[BriefResult], BatchOutcome | None]:
     """Every article read (streamed to the summarize step as it is read, unless batched or given) and briefed."""
     later: list[asyncio.Future[None]] = []
@@ -142,15 +178,24 @@ async def _brief_all(
                 on_loaded(loaded)
             later.append(asyncio.ensure_future(import_later()))
         else:
-            stream = ArticleStream(paths, run.cache, on_detect=_sdk_warmer(run), on_read=lambda: _read(stream.loaded, on_loaded, later))  # type: ignore[union-attr]  # `stream` is set before the reader calls on_read
+            stream = ArticleStream(
+                paths,
+                run.cache,
+                on_detect=_sdk_warmer(run),
+                on_read=lambda: _read(stream.loaded, on_loaded, later),  # type: ignore[union-attr]  # `stream` is set before the reader calls on_read
+            )
             loaded = stream.loaded
         batched = None
         if run.settings.batch:
             from .stages.batch import summarize_with_batch
 
-            results, batched = await summarize_with_batch(loaded.articles, run, on_result=on_result, on_status=on_status)
+            results, batched = await summarize_with_batch(
+                loaded.articles, run, on_result=on_result, on_status=on_status
+            )
         else:
-            results = await brief_articles(stream if stream is not None else loaded.articles, run, on_result=warming(on_result))
+            results = await brief_articles(
+                stream if stream is not None else loaded.articles, run, on_result=warming(on_result)
+            )
         await asyncio.gather(*later)
         return loaded, results, batched
     finally:
@@ -158,28 +203,50 @@ async def _brief_all(
             task.cancel()
 
 
-def _finished(briefing: Briefing, results: list[BriefResult], rejected: list[Rejection], run: RunContext, batched: BatchOutcome | None,
-              not_written: list[str]) -> BriefingRun:
+def _finished(
+    briefing: Briefing,
+    results: list[BriefResult],
+    rejected: list[Rejection],
+    run: RunContext,
+    batched: BatchOutcome | None,
+    not_written: list[str],
+) -> BriefingRun:
     """The run's outcome, once its client is closed: the briefing's header counts, cost and verdict, and what happened to each article."""
     from .models import Note
 
     settings, stats, client = run.settings, run.stats, run.client
     batch_usage, batch_requests = (batched.usage, batched.requests) if batched is not None else ({}, 0)
-    fallback = [Note(kind="info", message=client.fallback)] if client.fallback else []  # the server refused the schema: asked without it
-    briefing = briefing.model_copy(update={
-        "notes": briefing.notes + fallback,
-        "meta": briefing.meta.model_copy(update={
-            "llm_requests": stats.requests, "resent": stats.resent, "reasks": stats.reasks, "replayed": stats.replayed, "cache_hits": stats.cache_hits, "usage": _sum_usage(stats.usage, batch_usage),
-            "batch_requests": batch_requests, **_cost(settings, stats.usage, batch_usage),
-            "quality_warning": run_verdict(results, settings.min_verified_share, model_label(settings), settings.mode),
-        }),
-    })
+    fallback = (
+        [Note(kind="info", message=client.fallback)] if client.fallback else []
+    )  # the server refused the schema: asked without it
+    briefing = briefing.model_copy(
+        update={
+            "notes": briefing.notes + fallback,
+            "meta": briefing.meta.model_copy(
+                update={
+                    "llm_requests": stats.requests,
+                    "resent": stats.resent,
+                    "reasks": stats.reasks,
+                    "replayed": stats.replayed,
+                    "cache_hits": stats.cache_hits,
+                    "usage": _sum_usage(stats.usage, batch_usage),
+                    "batch_requests": batch_requests,
+                    **_cost(settings, stats.usage, batch_usage),
+                    "quality_warning": run_verdict(
+                        results, settings.min_verified_share, model_label(settings), settings.mode
+                    ),
+                }
+            ),
+        }
+    )
     return BriefingRun(briefing=briefing, results=results, rejected=rejected, stats=stats, not_written=not_written)
 
 
 def _sdk_warmer(run: RunContext) -> Callable[[Article], None]:
     """Build the SDK client while the language detector loads, unless this article's brief is cached (see util/speed.py)."""
-    return sdk_warmer(run.client, lambda article: run.cache.get(brief_key(article, run.settings)[0], CachedBrief) is not None)
+    return sdk_warmer(
+        run.client, lambda article: run.cache.get(brief_key(article, run.settings)[0], CachedBrief) is not None
+    )
 
 
 def _read(loaded: ArticleSet, on_loaded: LoadedCallback | None, later: list[asyncio.Future[None]]) -> None:
@@ -208,8 +275,15 @@ def _check_tpm(settings: Settings) -> None:
 
 
 async def brief_shard_async(
-    paths: Sequence[str | Path], settings: Settings, shard: Shard, *, select: Callable[[Article], bool] | None = None,
-    on_result: ProgressCallback | None = None, on_loaded=None, transport: httpx.AsyncBaseTransport | None = None, on_status=None,
+    paths: Sequence[str | Path],
+    settings: Settings,
+    shard: Shard,
+    *,
+    select: Callable[[Article], bool] | None = None,
+    on_result: ProgressCallback | None = None,
+    on_loaded=None,
+    transport: httpx.AsyncBaseTransport | None = None,
+    on_status=None,
 ) -> ShardRun:
     """Brief the articles under `paths` that fall in `shard` (and that `select` accepts) into the cache; merge nothing.
 

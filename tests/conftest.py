@@ -22,7 +22,8 @@ UPDATE_ENV = "BRIEF_UPDATE_RECORDINGS"
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
-        "--update-recordings", action="store_true",
+        "--update-recordings",
+        action="store_true",
         help="Before the tests, rewrite the recorded answers (fixtures/*.json, fixtures/batch/) from the authored answers "
         f"for the current prompts and schemas (also {UPDATE_ENV}=1); commit what changed.",
     )
@@ -37,8 +38,11 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Markers for the fast subset (`-m "not slow and not browser and not redis"`): `slow` from tests/slow_tests.txt,
     `browser` for the Chromium tests, `redis` for every test that uses the Redis server."""
-    slow = {line.strip() for line in (ROOT / "tests" / "slow_tests.txt").read_text(encoding="utf-8").splitlines()
-            if line.strip() and not line.startswith("#")}
+    slow = {
+        line.strip()
+        for line in (ROOT / "tests" / "slow_tests.txt").read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    }
     for item in items:
         name = getattr(item, "originalname", item.name)
         if f"{item.path.name}::{name}" in slow:

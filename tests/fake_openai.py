@@ -56,27 +56,55 @@ def _load_answers(directory: Path) -> dict[tuple[str, str], dict[str, Any]]:
 
 # What a capable model answers to `brief check`'s invented trial article (summarizer/stages/trial.py).
 TRIAL_ANSWER: dict[str, Any] = {
-    "source_language": "ru", "outlet": None,
+    "source_language": "ru",
+    "outlet": None,
     "headline": "Tromsø opens a new ferry terminal; the dockworkers' union criticises its cost",
     "summary": "Tromsø mayor Ingrid Hansen opened a new ferry terminal in the city's northern harbour on Wednesday, saying it would halve "
-               "summer ferry queues. The dockworkers' union criticised the project: its chairman Olof Berg said construction cost "
-               "40 million kroner more than planned and that the promised jobs never appeared.",
+    "summer ferry queues. The dockworkers' union criticised the project: its chairman Olof Berg said construction cost "
+    "40 million kroner more than planned and that the promised jobs never appeared.",
     "actors": [
         {"name": "Ingrid Hansen", "name_in_source": "Ингрид Хансен", "kind": "person", "role": "Mayor of Tromsø"},
-        {"name": "Olof Berg", "name_in_source": "Улофа Берга", "kind": "person", "role": "chairman of the dockworkers' union"},
+        {
+            "name": "Olof Berg",
+            "name_in_source": "Улофа Берга",
+            "kind": "person",
+            "role": "chairman of the dockworkers' union",
+        },
     ],
     "stances": [
-        {"holder": "Ingrid Hansen", "target": "the new ferry terminal", "position": "supportive", "voice": "named", "said_by": None,
-         "gist": "Ingrid Hansen says the terminal will halve summer ferry queues.", "evidence": "Терминал сократит летние очереди на паромы вдвое",
-         "date": None, "date_basis": None},
-        {"holder": "Olof Berg", "target": "the ferry terminal project", "position": "critical", "voice": "named", "said_by": None,
-         "gist": "Olof Berg says construction ran 40 million kroner over plan and created no jobs.",
-         "evidence": "строительство обошлось на 40 миллионов крон дороже плана", "date": None, "date_basis": None},
+        {
+            "holder": "Ingrid Hansen",
+            "target": "the new ferry terminal",
+            "position": "supportive",
+            "voice": "named",
+            "said_by": None,
+            "gist": "Ingrid Hansen says the terminal will halve summer ferry queues.",
+            "evidence": "Терминал сократит летние очереди на паромы вдвое",
+            "date": None,
+            "date_basis": None,
+        },
+        {
+            "holder": "Olof Berg",
+            "target": "the ferry terminal project",
+            "position": "critical",
+            "voice": "named",
+            "said_by": None,
+            "gist": "Olof Berg says construction ran 40 million kroner over plan and created no jobs.",
+            "evidence": "строительство обошлось на 40 миллионов крон дороже плана",
+            "date": None,
+            "date_basis": None,
+        },
     ],
     "events": [
-        {"date": "2024-03-13", "date_basis": "inferred", "description": "Mayor Ingrid Hansen opened a new ferry terminal in Tromsø's northern harbour.",
-         "voice": None, "said_by": None, "actors": ["Ingrid Hansen"],
-         "evidence": "Мэр Тромсё Ингрид Хансен в среду открыла новый паромный терминал в северной гавани города"},
+        {
+            "date": "2024-03-13",
+            "date_basis": "inferred",
+            "description": "Mayor Ingrid Hansen opened a new ferry terminal in Tromsø's northern harbour.",
+            "voice": None,
+            "said_by": None,
+            "actors": ["Ingrid Hansen"],
+            "evidence": "Мэр Тромсё Ингрид Хансен в среду открыла новый паромный терминал в северной гавани города",
+        },
     ],
 }
 
@@ -92,7 +120,15 @@ def synthetic_brief(article_text: str) -> dict[str, Any]:
         "summary": "A synthetic brief made by the fake server. It quotes the first sentence. It has one event.",
         "actors": [{"name": "Example Actor", "name_in_source": "Example", "kind": "person", "role": "subject"}],
         "stances": [],
-        "events": [{"date": None, "precision": "unknown", "description": "The article's first sentence.", "actors": ["Example Actor"], "evidence": sentence}],
+        "events": [
+            {
+                "date": None,
+                "precision": "unknown",
+                "description": "The article's first sentence.",
+                "actors": ["Example Actor"],
+                "evidence": sentence,
+            }
+        ],
     }
 
 
@@ -108,13 +144,19 @@ class FakeOpenAI:
     max_model_len: int | None = None  # if set, GET /models reports it for each model, as vLLM does
     api_key: str | None = None  # if set, requests without "Authorization: Bearer <api_key>" get 401 (GET /models too)
     usage_sent: list[dict[str, int]] = field(default_factory=list)  # the `usage` of every 200 response, in order
-    briefs: dict[str, dict[str, Any]] = field(default_factory=dict)  # an article containing the key is answered with this brief
+    briefs: dict[str, dict[str, Any]] = field(
+        default_factory=dict
+    )  # an article containing the key is answered with this brief
     loose_keys: bool = False  # answer a summary or analysis whose input changed with the one recording of its kind
-    every: dict[int, str] = field(default_factory=dict)  # period -> fault on every period-th request (see the module docstring)
+    every: dict[int, str] = field(
+        default_factory=dict
+    )  # period -> fault on every period-th request (see the module docstring)
     per_call: bool = False  # count `every` per request key instead of over the run
     needs_reasks: int = 0  # broken JSON until the request carries this many re-asks
     refuses_schema: bool = False  # answer a `response_format` carrying a schema with HTTP 500, as an older server does
-    needs_reasks_of: tuple[str, ...] = ()  # only for these kinds of request ("brief", "summary", "analysis"); () for all
+    needs_reasks_of: tuple[
+        str, ...
+    ] = ()  # only for these kinds of request ("brief", "summary", "analysis"); () for all
 
     def __post_init__(self) -> None:
         self._script: deque[str] = deque()
@@ -153,7 +195,13 @@ class FakeOpenAI:
                     return self._send(401, _error("Incorrect API key provided", "invalid_api_key"))
                 names = server.models or ("fake-model",)
                 extra = {"max_model_len": server.max_model_len} if server.max_model_len else {}
-                self._send(200, {"object": "list", "data": [{"id": n, "object": "model", "owned_by": "fake", **extra} for n in names]})
+                self._send(
+                    200,
+                    {
+                        "object": "list",
+                        "data": [{"id": n, "object": "model", "owned_by": "fake", **extra} for n in names],
+                    },
+                )
 
             def do_POST(self) -> None:
                 length = int(self.headers.get("content-length", 0))
@@ -166,7 +214,15 @@ class FakeOpenAI:
                     needs = server.needs_reasks if not server.needs_reasks_of or kind in server.needs_reasks_of else 0
                     if fault == "ok" and _reasks_in(body) < needs:
                         fault = "broken_json"
-                    server.requests.append({"path": self.path, "headers": dict(self.headers), "body": body, "fault": fault, "time": time.monotonic()})
+                    server.requests.append(
+                        {
+                            "path": self.path,
+                            "headers": dict(self.headers),
+                            "body": body,
+                            "fault": fault,
+                            "time": time.monotonic(),
+                        }
+                    )
                 if server.latency:
                     time.sleep(server.latency)
                 server._respond(self, body, fault)
@@ -187,7 +243,9 @@ class FakeOpenAI:
 
         self._httpd = Server(("127.0.0.1", 0), Handler)
         self._httpd.daemon_threads = True
-        threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()  # shutdown() waits up to one poll: 0.05 s, not 0.5
+        threading.Thread(
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        ).start()  # shutdown() waits up to one poll: 0.05 s, not 0.5
         return self
 
     def __exit__(self, *exc: Any) -> None:
@@ -198,7 +256,9 @@ class FakeOpenAI:
     def _scheduled(self, key: str) -> str:
         """The fault `every` gives this request ("ok" for none); called under the lock."""
         scope = key if self.per_call else ""
-        first = int(hashlib.sha256(scope.encode()).hexdigest(), 16) % 60 if self.per_call else 0  # 60: every period up to 6 divides it
+        first = (
+            int(hashlib.sha256(scope.encode()).hexdigest(), 16) % 60 if self.per_call else 0
+        )  # 60: every period up to 6 divides it
         number = self._numbers[scope] = self._numbers.get(scope, first) + 1
         return next((fault for period, fault in self.every.items() if number % period == 0), "ok")
 
@@ -214,16 +274,31 @@ class FakeOpenAI:
             if kind.startswith("pack-"):  # several stories' questions in one request: each story answered as on its own
                 inner = kind.removeprefix("pack-")
                 stories = re.findall(r'<story n="(\d+)">\n(.*?)\n</story>', _user_text(body), flags=re.S)
-                return {"stories": [{"story": int(n), "answer": FakeOpenAI.answer_for(self, {"messages": [{"role": "user", "content": text}]}, f"{inner}/packed-{n}")}
-                                    for n, text in stories]}
+                return {
+                    "stories": [
+                        {
+                            "story": int(n),
+                            "answer": FakeOpenAI.answer_for(
+                                self, {"messages": [{"role": "user", "content": text}]}, f"{inner}/packed-{n}"
+                            ),
+                        }
+                        for n, text in stories
+                    ]
+                }
             if kind == "summary":
                 numbers = re.findall(r"^\[(\d+)\]", _user_text(body), flags=re.M)
-                return {"paragraphs": [{"text": "Synthetic summary of the sources.", "sources": [int(n) for n in numbers[:3]] or [1]}]}
+                return {
+                    "paragraphs": [
+                        {"text": "Synthetic summary of the sources.", "sources": [int(n) for n in numbers[:3]] or [1]}
+                    ]
+                }
             if kind == "analysis":  # cross-source comparison: nothing found, nothing to verify
                 return {"divergences": [], "framing": []}
             if kind == "check":  # `brief check`'s connectivity ping
                 return {"reply": "pong"}
-            if kind == "brief" and subject == "check-trial":  # `brief check`'s quality step, answered as a careful model would
+            if (
+                kind == "brief" and subject == "check-trial"
+            ):  # `brief check`'s quality step, answered as a careful model would
                 return TRIAL_ANSWER
         text = _user_text(body)
         match = re.search(r"<article>\n(.*)\n</article>", text, flags=re.S)
@@ -256,15 +331,39 @@ class FakeOpenAI:
             when = email.utils.formatdate(time.time() + float(arg or 1), usegmt=True)
             return handler._send(429, _error("Rate limit reached", "rate_limit_exceeded"), {"retry-after": when})
         if name == "context":  # vLLM refusing a request longer than its --max-model-len ("context:8192")
-            return handler._send(400, {"object": "error", "type": "BadRequestError", "param": None, "code": 400, "message": (
-                f"This model's maximum context length is {arg or 8192} tokens. However, you requested 12000 tokens "
-                "(7904 in the messages, 4096 in the completion). Please reduce the length of the messages or completion.")})
-        if name == "context-llamacpp":  # llama.cpp's server: the prompt does not fit the context it loaded ("context-llamacpp:4096")
-            return handler._send(400, {"error": {"code": 400, "type": "exceed_context_size_error", "n_prompt_tokens": 7904, "n_ctx": int(arg or 4096),
-                                                 "message": "the request exceeds the available context size, try increasing it"}})
+            return handler._send(
+                400,
+                {
+                    "object": "error",
+                    "type": "BadRequestError",
+                    "param": None,
+                    "code": 400,
+                    "message": (
+                        f"This model's maximum context length is {arg or 8192} tokens. However, you requested 12000 tokens "
+                        "(7904 in the messages, 4096 in the completion). Please reduce the length of the messages or completion."
+                    ),
+                },
+            )
+        if (
+            name == "context-llamacpp"
+        ):  # llama.cpp's server: the prompt does not fit the context it loaded ("context-llamacpp:4096")
+            return handler._send(
+                400,
+                {
+                    "error": {
+                        "code": 400,
+                        "type": "exceed_context_size_error",
+                        "n_prompt_tokens": 7904,
+                        "n_ctx": int(arg or 4096),
+                        "message": "the request exceeds the available context size, try increasing it",
+                    }
+                },
+            )
         if name in ("500", "502", "503"):
             return handler._send(int(name), _error("The server had an error", "server_error"))
-        if name == "401-echo":  # a careless server that echoes the key back in its error ("401-echo:masked": half-masked, as OpenAI does)
+        if (
+            name == "401-echo"
+        ):  # a careless server that echoes the key back in its error ("401-echo:masked": half-masked, as OpenAI does)
             sent = handler.headers.get("Authorization", "").removeprefix("Bearer ")
             if arg == "masked":
                 sent = f"{sent[:8]}{'*' * (len(sent) - 12)}{sent[-4:]}."
@@ -275,8 +374,14 @@ class FakeOpenAI:
             return handler._send(404, _error(f"The model `{body.get('model')}` does not exist", "model_not_found"))
         response_format = body.get("response_format") or {}
         if self.refuses_schema and ("schema" in response_format or response_format.get("type") == "json_schema"):
-            return handler._send(500, _error("1 validation error for CreateChatCompletionRequest: response_format: "
-                                             "Input should be 'text' or 'json_object' and may carry no schema", "server_error"))
+            return handler._send(
+                500,
+                _error(
+                    "1 validation error for CreateChatCompletionRequest: response_format: "
+                    "Input should be 'text' or 'json_object' and may carry no schema",
+                    "server_error",
+                ),
+            )
         key = handler.headers.get("X-Brief-Key")
         answer = json.loads(json.dumps(self.answer_for(body, key)))
         if name == "sloppy":  # a well-formed but imperfect answer: the slips of small real models (see SLIPS)
@@ -302,7 +407,19 @@ class FakeOpenAI:
         handler._send(200, completion)
 
 
-SLIPS = ("enum_case", "language", "dates", "extra_keys", "precision", "over_cap", "missing_actor", "bad_quote", "wrong_source", "one_sided", "unknown_source")
+SLIPS = (
+    "enum_case",
+    "language",
+    "dates",
+    "extra_keys",
+    "precision",
+    "over_cap",
+    "missing_actor",
+    "bad_quote",
+    "wrong_source",
+    "one_sided",
+    "unknown_source",
+)
 
 
 def sloppy(answer: dict[str, Any], kind: str, slip: str) -> dict[str, Any]:
@@ -314,12 +431,18 @@ def sloppy(answer: dict[str, Any], kind: str, slip: str) -> dict[str, Any]:
             for s in stances:
                 s["position"] = s["position"].capitalize()
             for a in answer.get("actors", []):
-                a["kind"] = {"organization": "Organisation", "government_body": "Government Body"}.get(a["kind"], a["kind"].upper())
+                a["kind"] = {"organization": "Organisation", "government_body": "Government Body"}.get(
+                    a["kind"], a["kind"].upper()
+                )
         if "language" in kinds:
             answer["source_language"] = f"{answer['source_language']}-{answer['source_language'].upper()}"
         if "dates" in kinds:
             for e in events:
-                e["date"] = "N/A" if e.get("date") is None else (f"{e['date']}T09:30:00Z" if len(e["date"]) == 10 else e["date"])
+                e["date"] = (
+                    "N/A"
+                    if e.get("date") is None
+                    else (f"{e['date']}T09:30:00Z" if len(e["date"]) == 10 else e["date"])
+                )
         if "extra_keys" in kinds:
             answer["confidence"] = 0.8
             for item in stances + events:
@@ -329,8 +452,14 @@ def sloppy(answer: dict[str, Any], kind: str, slip: str) -> dict[str, Any]:
                 e["precision"] = "month"  # often wrong: brief derives it
         if "over_cap" in kinds:
             answer["actors"] = answer.get("actors", []) + [
-                {"name": f"Bystander {i}", "name_in_source": f"Bystander {i}", "kind": "person", "role": "onlooker"} for i in range(14)]
-        people = [s for s in stances if s.get("voice") != "source" and s["holder"].casefold() != "the outlet" and len(s["holder"].split()) > 1]
+                {"name": f"Bystander {i}", "name_in_source": f"Bystander {i}", "kind": "person", "role": "onlooker"}
+                for i in range(14)
+            ]
+        people = [
+            s
+            for s in stances
+            if s.get("voice") != "source" and s["holder"].casefold() != "the outlet" and len(s["holder"].split()) > 1
+        ]
         if "missing_actor" in kinds and people:
             people[0]["holder"] = people[0]["holder"].split()[-1].upper()  # a surname, in another case
         if "bad_quote" in kinds and stances:
@@ -392,7 +521,9 @@ def weak(answer: dict[str, Any], kind: str, failure: str, article: str) -> dict[
     if kind != "brief":
         return answer
     stances, events = answer.get("stances", []), answer.get("events", [])
-    sentences = [s.strip() for s in re.split(r"(?<=[.!?])\s+", article) if len(s.strip()) > 20] or [article.strip()[:200]]
+    sentences = [s.strip() for s in re.split(r"(?<=[.!?])\s+", article) if len(s.strip()) > 20] or [
+        article.strip()[:200]
+    ]
     if "foreign" in kinds:
         answer["headline"] = " ".join(sentences[0].split()[:12])
         answer["summary"] = " ".join(sentences[:3])
@@ -433,11 +564,22 @@ def _completion(body: dict[str, Any], raw: str, finish: str) -> dict[str, Any]:
     prompt_tokens = sum(len(m.get("content") or "") for m in body.get("messages", [])) // 4
     if body.get("tools"):
         name = body["tools"][0]["function"]["name"]
-        message = {"role": "assistant", "content": None, "tool_calls": [{"id": "call_fake", "type": "function", "function": {"name": name, "arguments": raw}}]}
+        message = {
+            "role": "assistant",
+            "content": None,
+            "tool_calls": [{"id": "call_fake", "type": "function", "function": {"name": name, "arguments": raw}}],
+        }
     else:
         message = {"role": "assistant", "content": raw}
     return {
-        "id": "chatcmpl-fake", "object": "chat.completion", "created": int(time.time()), "model": body.get("model", "fake-model"),
+        "id": "chatcmpl-fake",
+        "object": "chat.completion",
+        "created": int(time.time()),
+        "model": body.get("model", "fake-model"),
         "choices": [{"index": 0, "message": message, "logprobs": None, "finish_reason": finish}],
-        "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": len(raw) // 4, "total_tokens": prompt_tokens + len(raw) // 4},
+        "usage": {
+            "prompt_tokens": prompt_tokens,
+            "completion_tokens": len(raw) // 4,
+            "total_tokens": prompt_tokens + len(raw) // 4,
+        },
     }

@@ -59,7 +59,8 @@ class NewsServer:
                 if route.delay:
                     time.sleep(route.delay)
                 if (route.etag and self.headers.get("If-None-Match") == route.etag) or (
-                        route.last_modified and self.headers.get("If-Modified-Since") == route.last_modified):
+                    route.last_modified and self.headers.get("If-Modified-Since") == route.last_modified
+                ):
                     self.send_response(304)
                     self.send_header("Content-Length", "0")
                     self.end_headers()
@@ -70,7 +71,7 @@ class NewsServer:
                 if route.gzip and "gzip" in self.headers.get("Accept-Encoding", ""):
                     body = gzip.compress(body)
                     self.send_header("Content-Encoding", "gzip")
-                for name, value in ((("ETag", route.etag), ("Last-Modified", route.last_modified))):
+                for name, value in (("ETag", route.etag), ("Last-Modified", route.last_modified)):
                     if value:
                         self.send_header(name, value)
                 for name, value in route.headers.items():
@@ -89,7 +90,9 @@ class NewsServer:
         self.httpd = Server(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
         self.port = self.httpd.server_address[1]
-        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)  # shutdown() waits up to one poll: 0.05 s, not 0.5
+        self.thread = threading.Thread(
+            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )  # shutdown() waits up to one poll: 0.05 s, not 0.5
         self.thread.start()
 
     def url(self, path: str) -> str:

@@ -36,15 +36,22 @@ def hostile_briefing(run: pipeline.BriefingRun) -> tuple[Briefing, dict[int, str
     texts = run.source_texts()
     texts[1] = texts[1] + HOSTILE_ARTICLE_TAIL
     sources = list(b.sources)
-    sources[0] = sources[0].model_copy(update={
-        "headline": "<script>window.__pwned = 'headline'</script></textarea>{{ 7*7 }}",
-        "file": '"><script>window.__pwned = "file"</script><a href="javascript:window.__pwned=1">x</a>.txt',
-    })
+    sources[0] = sources[0].model_copy(
+        update={
+            "headline": "<script>window.__pwned = 'headline'</script></textarea>{{ 7*7 }}",
+            "file": '"><script>window.__pwned = "file"</script><a href="javascript:window.__pwned=1">x</a>.txt',
+        }
+    )
     summary = list(b.summary)
-    summary[0] = summary[0].model_copy(update={"text": '<img src=x onerror="window.__pwned = \'summary\'"> {{ 7*7 }} ' + summary[0].text})
+    summary[0] = summary[0].model_copy(
+        update={"text": "<img src=x onerror=\"window.__pwned = 'summary'\"> {{ 7*7 }} " + summary[0].text}
+    )
     hostile = StanceRow(
-        holder="<b>Mallory</b>", target="</textarea><script>window.__pwned = 'target'</script>", position="hostile",
-        gist='<a href="javascript:window.__pwned = \'gist\'">click</a>', source=1,
+        holder="<b>Mallory</b>",
+        target="</textarea><script>window.__pwned = 'target'</script>",
+        position="hostile",
+        gist="<a href=\"javascript:window.__pwned = 'gist'\">click</a>",
+        source=1,
         quote=Quote(source=1, text=HOSTILE_QUOTE, verified=True),
     )
     return b.model_copy(update={"sources": sources, "summary": summary, "stances": [hostile, *b.stances]}), texts

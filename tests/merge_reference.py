@@ -24,10 +24,25 @@ if str(ROOT) not in sys.path:  # run as a script
 
 from summarizer.models import Account, BriefResult, Quote, TimelineEntry  # noqa: E402
 from summarizer.models.brief import date_precision  # noqa: E402
-from summarizer.models.matching import EVENT_MATCH as EVENT_MATCH_THRESHOLD, dates_compatible, event_similarity, normalize_name, processed_words  # noqa: E402
+from summarizer.models.matching import (  # noqa: E402
+    EVENT_MATCH as EVENT_MATCH_THRESHOLD,
+    dates_compatible,
+    event_similarity,
+    normalize_name,
+    processed_words,
+)
 from summarizer.stages.merge import reported_date  # noqa: E402
 
-__all__ = ["reference_merge_events", "corpus_results", "subsets", "numbered", "fingerprint", "RECORDED", "RECORDED_SIZE", "SHAPES"]
+__all__ = [
+    "reference_merge_events",
+    "corpus_results",
+    "subsets",
+    "numbered",
+    "fingerprint",
+    "RECORDED",
+    "RECORDED_SIZE",
+    "SHAPES",
+]
 
 
 def _more_precise(a: str | None, b: str | None) -> str | None:
@@ -116,11 +131,17 @@ def _candidate_pairs(singles: Sequence[_EventGroup]) -> set[tuple[int, int]]:
         if len(indices) > 1:
             found |= _date_pairs(indices, singles)
     for i in actorless:
-        found.update((min(i, j), max(i, j)) for j in range(len(singles)) if j != i and dates_compatible(singles[i].date, singles[j].date))
+        found.update(
+            (min(i, j), max(i, j))
+            for j in range(len(singles))
+            if j != i and dates_compatible(singles[i].date, singles[j].date)
+        )
     return found
 
 
-def reference_merge_events(results: Sequence[tuple[int, BriefResult]], canonical: dict[str, str]) -> list[TimelineEntry]:
+def reference_merge_events(
+    results: Sequence[tuple[int, BriefResult]], canonical: dict[str, str]
+) -> list[TimelineEntry]:
     """Cluster verified events best match first, at most one account per source and compatible dates.
 
     Best-first matters: a source's event that names the same actors as an existing entry must not
@@ -133,8 +154,15 @@ def reference_merge_events(results: Sequence[tuple[int, BriefResult]], canonical
                 continue
             actors = [canonical.get(normalize_name(a), a) for a in event.actors]
             date, basis = reported_date(event.date, event.date_basis, result.article.text, result.article.date)
-            account = Account(source=ref, date=date, date_basis=basis, description=event.description, quote=Quote(source=ref, text=event.evidence, verified=True),
-                              voice=event.voice or "source", said_by=event.said_by)
+            account = Account(
+                source=ref,
+                date=date,
+                date_basis=basis,
+                description=event.description,
+                quote=Quote(source=ref, text=event.evidence, verified=True),
+                voice=event.voice or "source",
+                said_by=event.said_by,
+            )
             singles.append(_EventGroup(date, actors, [account], text=event.description, names=frozenset(actors)))
 
     pairs: list[tuple[float, int, int]] = []
@@ -168,8 +196,15 @@ def reference_merge_events(results: Sequence[tuple[int, BriefResult]], canonical
         return (g.date is None, g.date or "", min(g.sources))
 
     return [
-        TimelineEntry(date=g.date, precision=date_precision(g.date), description=g.description, actors=g.actors, sources=sorted(g.sources),
-                      accounts=sorted(g.accounts, key=lambda a: a.source), date_basis=_entry_basis(g.date, g.accounts))
+        TimelineEntry(
+            date=g.date,
+            precision=date_precision(g.date),
+            description=g.description,
+            actors=g.actors,
+            sources=sorted(g.sources),
+            accounts=sorted(g.accounts, key=lambda a: a.source),
+            date_basis=_entry_basis(g.date, g.accounts),
+        )
         for g in sorted(groups.values(), key=order)
     ]
 
@@ -190,7 +225,13 @@ def corpus_results(shape: str, n: int) -> list[BriefResult]:
 
     out = []
     for item in corpus(shape, n):
-        article = Article(id=content_id(item.body), path=item.path, date=dt.date.fromisoformat(item.file_text.split()[1]), language="en", text=item.body)
+        article = Article(
+            id=content_id(item.body),
+            path=item.path,
+            date=dt.date.fromisoformat(item.file_text.split()[1]),
+            language="en",
+            text=item.body,
+        )
         brief = ArticleBrief.model_validate(item.brief, context={"source_text": item.body})
         out.append(BriefResult(article, brief, verify_brief(brief, item.body)))
     return out
@@ -211,11 +252,21 @@ def numbered(results: Sequence[BriefResult]) -> tuple[list[tuple[int, BriefResul
 
 def fingerprint(timeline: Sequence[TimelineEntry]) -> dict[str, object]:
     """What merging decides of a timeline (fields added to the models later do not change it), hashed."""
-    data = json.dumps([
-        [e.date, e.precision, e.description, e.actors, e.sources, e.date_basis,
-         [[a.source, a.date, a.date_basis, a.description, a.quote.text, a.voice, a.said_by] for a in e.accounts]]
-        for e in timeline
-    ], ensure_ascii=False)
+    data = json.dumps(
+        [
+            [
+                e.date,
+                e.precision,
+                e.description,
+                e.actors,
+                e.sources,
+                e.date_basis,
+                [[a.source, a.date, a.date_basis, a.description, a.quote.text, a.voice, a.said_by] for a in e.accounts],
+            ]
+            for e in timeline
+        ],
+        ensure_ascii=False,
+    )
     return {"entries": len(timeline), "sha256": hashlib.sha256(data.encode()).hexdigest()}
 
 
@@ -232,5 +283,7 @@ def record() -> None:
 
 if __name__ == "__main__":
     if sys.argv[1:] != ["--record"]:
-        raise SystemExit("usage: python tests/merge_reference.py --record   (rewrites fixtures/merge/old-merge-timelines.json)")
+        raise SystemExit(
+            "usage: python tests/merge_reference.py --record   (rewrites fixtures/merge/old-merge-timelines.json)"
+        )
     record()

@@ -29,7 +29,9 @@ def _free_port() -> int:
 @contextmanager
 def redis_server() -> Iterator[str]:
     """Start redis-server on 127.0.0.1:<free port>; yield its URL (database 0); stop it afterwards."""
-    binary = shutil.which("redis-server") or next((p for p in ("/usr/bin/redis-server", "/usr/sbin/redis-server") if os.path.exists(p)), None)
+    binary = shutil.which("redis-server") or next(
+        (p for p in ("/usr/bin/redis-server", "/usr/sbin/redis-server") if os.path.exists(p)), None
+    )
     if binary is None:
         if os.environ.get("CI"):
             pytest.fail(INSTALL_HINT)
@@ -40,9 +42,25 @@ def redis_server() -> Iterator[str]:
         for _ in range(5):  # another process may take the port between choosing and binding it
             port = _free_port()
             process = subprocess.Popen(
-                [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", workdir,
-                 "--protected-mode", "yes", "--loglevel", "warning"],
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                [
+                    binary,
+                    "--port",
+                    str(port),
+                    "--bind",
+                    "127.0.0.1",
+                    "--save",
+                    "",
+                    "--appendonly",
+                    "no",
+                    "--dir",
+                    workdir,
+                    "--protected-mode",
+                    "yes",
+                    "--loglevel",
+                    "warning",
+                ],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
             )
             url = f"redis://127.0.0.1:{port}/0"
             client = redis.Redis.from_url(url, socket_connect_timeout=0.2)

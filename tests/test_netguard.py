@@ -10,10 +10,15 @@ import pytest
 from tests import netguard
 
 
-@pytest.mark.parametrize("address", [("203.0.113.7", 443), ("8.8.8.8", 53), ("2001:db8::1", 443, 0, 0), ("api.openai.com", 443)])
+@pytest.mark.parametrize(
+    "address", [("203.0.113.7", 443), ("8.8.8.8", 53), ("2001:db8::1", 443, 0, 0), ("api.openai.com", 443)]
+)
 def test_connections_outside_loopback_are_refused_and_recorded(address):
     family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
-    with socket.socket(family, socket.SOCK_STREAM) as sock, pytest.raises(netguard.NetworkRefused, match="tests run offline"):
+    with (
+        socket.socket(family, socket.SOCK_STREAM) as sock,
+        pytest.raises(netguard.NetworkRefused, match="tests run offline"),
+    ):
         sock.connect(address)
     assert netguard.attempts == [repr(address)]
     netguard.attempts.clear()  # this test tried on purpose

@@ -74,7 +74,7 @@ def generate_seeds_excerpt() -> str:
     settings = resolve_settings({"replay_dir": str(ROOT / "fixtures"), "use_cache": False}, env={})
     markdown = render_markdown(build_briefing([ROOT / "seeds"], settings).briefing)
     start = markdown.index("**Front page")
-    return "```markdown\n" + markdown[start:markdown.index("\n## Timeline", start)].strip() + "\n```"
+    return "```markdown\n" + markdown[start : markdown.index("\n## Timeline", start)].strip() + "\n```"
 
 
 def _section(text: str, start: str = START, end: str = END) -> str:
@@ -90,9 +90,9 @@ def test_readme_command_reference_matches_cli_help():
 
 
 def test_readme_settings_table_matches_the_settings_model():
-    assert _section(SETTINGS_PAGE.read_text(encoding="utf-8"), SETTINGS_START, SETTINGS_END) == generate_settings_table(), (
-        "docs/configuration.md settings table is stale; run: python tests/test_readme.py --update"
-    )
+    assert (
+        _section(SETTINGS_PAGE.read_text(encoding="utf-8"), SETTINGS_START, SETTINGS_END) == generate_settings_table()
+    ), "docs/configuration.md settings table is stale; run: python tests/test_readme.py --update"
 
 
 def test_readme_shows_a_real_excerpt_of_the_seeds_brief():
@@ -134,7 +134,10 @@ def test_the_readme_is_short_and_its_links_resolve():
 
 def _update(path: Path, start: str, end: str, text: str) -> None:
     pattern = re.escape(start) + r".*?" + re.escape(end)
-    path.write_text(re.sub(pattern, lambda _: f"{start}\n{text}\n{end}", path.read_text(encoding="utf-8"), flags=re.S), encoding="utf-8")
+    path.write_text(
+        re.sub(pattern, lambda _: f"{start}\n{text}\n{end}", path.read_text(encoding="utf-8"), flags=re.S),
+        encoding="utf-8",
+    )
 
 
 if __name__ == "__main__" and "--update" in sys.argv:
@@ -142,4 +145,6 @@ if __name__ == "__main__" and "--update" in sys.argv:
     _update(CLI_PAGE, START, END, generate_reference())
     _update(SETTINGS_PAGE, SETTINGS_START, SETTINGS_END, generate_settings_table())
     _update(README, EXCERPT_START, EXCERPT_END, generate_seeds_excerpt())
-    print("updated: docs/cli.md command reference, docs/configuration.md settings table, README excerpt of the seeds' brief")
+    print(
+        "updated: docs/cli.md command reference, docs/configuration.md settings table, README excerpt of the seeds' brief"
+    )

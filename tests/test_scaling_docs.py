@@ -34,7 +34,9 @@ def _brief_args(unit: configparser.ConfigParser, instance: str) -> list[str]:
 def _parses(args: list[str]):  # type: ignore[no-untyped-def]  # a click Context (typer vendors click)
     """Parse `brief ARGS` with brief's own command-line parser (nothing runs)."""
     group = get_command(app)
-    name, command, rest = group.resolve_command(group.make_context("brief", list(args), resilient_parsing=True), list(args))
+    name, command, rest = group.resolve_command(
+        group.make_context("brief", list(args), resilient_parsing=True), list(args)
+    )
     return command.make_context(name, rest)
 
 
@@ -51,7 +53,9 @@ def test_each_unit_parses_and_keeps_secrets_in_an_environment_file(path: Path):
     service = unit["Service"]
     assert service["Type"] == "oneshot" and service["EnvironmentFile"].startswith("/etc/brief/")
     text = path.read_text(encoding="utf-8")
-    assert "sk-" not in text and "redis://" not in text, "keys and the Redis URL (with its password) stay in the env file"
+    assert "sk-" not in text and "redis://" not in text, (
+        "keys and the Redis URL (with its password) stay in the env file"
+    )
 
 
 def test_the_timers_start_their_service_every_morning():

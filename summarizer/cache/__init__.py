@@ -35,5 +35,7 @@ def open_cache(settings: Settings) -> Cache:
     if not settings.use_cache:
         return BriefCache(None)
     if settings.cache_url is not None:
-        return open_cache_at(settings.cache_url.get_secret_value(), ttl=settings.cache_ttl, lease_seconds=settings.cache_lease)
+        return open_cache_at(
+            settings.cache_url.get_secret_value(), ttl=settings.cache_ttl, lease_seconds=settings.cache_lease
+        )
     return BriefCache(settings.cache_dir, ttl=settings.cache_ttl, lease_seconds=settings.cache_lease)

@@ -22,7 +22,20 @@ from typing import Protocol, TypeVar
 
 from pydantic import BaseModel
 
-__all__ = ["Cache", "CacheStats", "Counts", "LANGUAGE_PREFIX", "Claim", "Lease", "NoLease", "claim", "keep_alive", "try_claim", "wait_for_claim", "WAIT_POLL"]
+__all__ = [
+    "Cache",
+    "CacheStats",
+    "Counts",
+    "LANGUAGE_PREFIX",
+    "Claim",
+    "Lease",
+    "NoLease",
+    "claim",
+    "keep_alive",
+    "try_claim",
+    "wait_for_claim",
+    "WAIT_POLL",
+]
 
 T = TypeVar("T", bound=BaseModel)
 WAIT_POLL = 0.1  # seconds between looks at a key another worker holds (plus jitter)

@@ -119,7 +119,9 @@ class BriefCache:
                 directory.mkdir(parents=True, exist_ok=True)
                 self._cache = diskcache.Cache(str(directory), timeout=60)
             except (OSError, Exception) as exc:  # diskcache raises sqlite3 errors too
-                raise CacheError(f"cannot open cache at {directory} ({exc}); pass --cache-dir with a writable folder, or --no-cache") from exc
+                raise CacheError(
+                    f"cannot open cache at {directory} ({exc}); pass --cache-dir with a writable folder, or --no-cache"
+                ) from exc
 
     def get(self, key: str, model: type[T]) -> T | None:
         """The cached value, or None when absent, corrupt or no longer valid for `model`."""

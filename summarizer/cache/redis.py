@@ -35,7 +35,9 @@ PREFIX = "brief:v1:"
 ENTRY, LEASE = PREFIX + "e:", PREFIX + "l:"
 SCAN_BATCH = 500
 
-_RENEW = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end"
+_RENEW = (
+    "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end"
+)
 _RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end"
 # Write an entry and end the writer's lease on it (if still its own): one round trip.
 _SET_RELEASE = (
@@ -59,7 +61,9 @@ class RedisLease:
     def renew(self) -> bool:
         if not self._held:
             return False
-        ok = bool(self._cache._call(self._cache._renew, keys=[LEASE + self._key], args=[self._token, self._cache._lease_ms]))
+        ok = bool(
+            self._cache._call(self._cache._renew, keys=[LEASE + self._key], args=[self._token, self._cache._lease_ms])
+        )
         if not ok:  # it expired (and may be someone else's now)
             self._forget()
         return ok
@@ -91,7 +95,9 @@ class RedisCache:
             self._r = redis.Redis.from_url(url, socket_timeout=10, socket_connect_timeout=5, health_check_interval=30)
             self._r.ping()
         except ValueError as exc:  # a malformed URL
-            raise CacheError(f"--cache-url {self.location} is not a Redis URL ({self._clean(exc)}); write it as redis://host:6379/0") from None
+            raise CacheError(
+                f"--cache-url {self.location} is not a Redis URL ({self._clean(exc)}); write it as redis://host:6379/0"
+            ) from None
         except redis.RedisError as exc:
             raise CacheError(
                 f"cannot reach the Redis cache at {self.location} ({self._clean(exc)}); start Redis there, "
@@ -127,7 +133,9 @@ class RedisCache:
             return None
 
     def set(self, key: str, value: BaseModel) -> None:
-        self.put_raw(key, value.model_dump_json(exclude_unset=True))  # as the disk cache: what the model left out stays unset
+        self.put_raw(
+            key, value.model_dump_json(exclude_unset=True)
+        )  # as the disk cache: what the model left out stays unset
 
     def get_text(self, key: str) -> str | None:
         raw = self._call(self._r.get, ENTRY + key)
@@ -147,7 +155,9 @@ class RedisCache:
             self._call(self._r.set, ENTRY + key, raw.encode("utf-8"), px=px)
             return
         lease._forget()
-        self._call(self._set_release, keys=[ENTRY + key, LEASE + key], args=[raw.encode("utf-8"), lease._token, px or ""])
+        self._call(
+            self._set_release, keys=[ENTRY + key, LEASE + key], args=[raw.encode("utf-8"), lease._token, px or ""]
+        )
 
     def items(self) -> Iterator[tuple[str, str]]:
         keys: list[bytes] = []
@@ -165,7 +175,7 @@ class RedisCache:
             if raw is None:
                 continue
             try:
-                yield key.decode("utf-8")[len(ENTRY):], raw.decode("utf-8")
+                yield key.decode("utf-8")[len(ENTRY) :], raw.decode("utf-8")
             except UnicodeDecodeError:
                 continue
 
@@ -206,7 +216,7 @@ class RedisCache:
     def stats(self) -> CacheStats:
         counts = Counts()
         for key in self._keys(ENTRY + "*"):
-            counts = counts.add(key.decode("utf-8", "replace")[len(ENTRY):])
+            counts = counts.add(key.decode("utf-8", "replace")[len(ENTRY) :])
         info = self._call(self._r.info, "memory")
         server = self._call(self._r.info, "server")
         detail = f"Redis {server.get('redis_version', '?')}, server memory in use {info.get('used_memory_human', '?')}"
@@ -218,7 +228,7 @@ class RedisCache:
         for key in self._keys(PREFIX + "*"):
             batch.append(key)
             if key.startswith(ENTRY.encode()):
-                removed = removed.add(key.decode("utf-8", "replace")[len(ENTRY):])
+                removed = removed.add(key.decode("utf-8", "replace")[len(ENTRY) :])
             if len(batch) >= SCAN_BATCH:
                 self._call(self._r.delete, *batch)
                 batch = []

@@ -99,7 +99,9 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
-    version: Annotated[bool, typer.Option("--version", help="Print brief's version and exit.", callback=_version, is_eager=True)] = False,
+    version: Annotated[
+        bool, typer.Option("--version", help="Print brief's version and exit.", callback=_version, is_eager=True)
+    ] = False,
 ) -> None:
     """Turn multilingual news articles into a cited English briefing."""
 
@@ -163,8 +165,10 @@ def interrupted(briefs_cached: int | None) -> typer.Exit:
 def announce_replay(settings) -> None:
     """Say on stderr that bundled recordings answer because no endpoint is configured."""
     if settings.replay_is_default:
-        err(f"No endpoint configured: using the recorded responses in {settings.replay_dir}. "
-            "For live runs set OPENAI_API_KEY, or pass --provider (ollama, vllm, ...) or --base-url; `brief check` tests the endpoint.")
+        err(
+            f"No endpoint configured: using the recorded responses in {settings.replay_dir}. "
+            "For live runs set OPENAI_API_KEY, or pass --provider (ollama, vllm, ...) or --base-url; `brief check` tests the endpoint."
+        )
 
 
 def report_shard(run, quiet: bool, final: str) -> None:
@@ -177,9 +181,12 @@ def report_shard(run, quiet: bool, final: str) -> None:
         return
     ok = sum(r.ok for r in run.results)
     cached = sum(r.from_cache for r in run.results)
-    err(f"Shard {run.shard}: {ok} of {len(run.results)} articles briefed (of {run.total} in all shards); "
-        f"{requests_label(run.stats.requests, run.stats.replayed, cached, run.stats.resent, run.stats.reasks)}" + (f", {len(run.failed)} failed" if run.failed else "")
-        + f". Nothing written: once every shard is done, {final} merges them from the cache.")
+    err(
+        f"Shard {run.shard}: {ok} of {len(run.results)} articles briefed (of {run.total} in all shards); "
+        f"{requests_label(run.stats.requests, run.stats.replayed, cached, run.stats.resent, run.stats.reasks)}"
+        + (f", {len(run.failed)} failed" if run.failed else "")
+        + f". Nothing written: once every shard is done, {final} merges them from the cache."
+    )
 
 
 def settings_from(*, lenient: bool = False, **flags):
@@ -193,5 +200,20 @@ def settings_from(*, lenient: bool = False, **flags):
     return settings
 
 
-ShardOpt = Annotated[str | None, typer.Option("--shard", help="K/N: brief only shard K of N of the articles (split by content hash) into the cache and write nothing else; a final run without --shard over the same paths and cache merges them. Share the cache across hosts with --cache-url.", show_default=False)]
-VerboseOpt = Annotated[int, typer.Option("--verbose", "-v", count=True, help="-v: log brief's retries, re-asks and validation errors to stderr; -vv: also the HTTP wire log (full prompts and article text). Keys are never logged.")]
+ShardOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--shard",
+        help="K/N: brief only shard K of N of the articles (split by content hash) into the cache and write nothing else; a final run without --shard over the same paths and cache merges them. Share the cache across hosts with --cache-url.",
+        show_default=False,
+    ),
+]
+VerboseOpt = Annotated[
+    int,
+    typer.Option(
+        "--verbose",
+        "-v",
+        count=True,
+        help="-v: log brief's retries, re-asks and validation errors to stderr; -vv: also the HTTP wire log (full prompts and article text). Keys are never logged.",
+    ),
+]

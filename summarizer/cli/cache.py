@@ -10,7 +10,9 @@ from ..errors import BriefError, ConfigError
 from ._common import EXIT_USAGE, app, fail, settings_from
 from .options import SettingFlags, settings_options
 
-cache_app = typer.Typer(help="Inspect, clear or copy the cache of answers (a folder, or Redis with --cache-url).", no_args_is_help=True)
+cache_app = typer.Typer(
+    help="Inspect, clear or copy the cache of answers (a folder, or Redis with --cache-url).", no_args_is_help=True
+)
 app.add_typer(cache_app, name="cache")
 
 
@@ -70,8 +72,17 @@ def cache_clear(
 @cache_app.command("copy")
 @settings_options("cache_ttl", config=False)
 def cache_copy(
-    source: Annotated[str, typer.Option("--from", help="Copy entries from this cache: a folder or a Redis URL.", show_default=False)],
-    target: Annotated[str, typer.Option("--to", help="Into this cache: a folder or a Redis URL (entries already there are overwritten with the same content).", show_default=False)],
+    source: Annotated[
+        str, typer.Option("--from", help="Copy entries from this cache: a folder or a Redis URL.", show_default=False)
+    ],
+    target: Annotated[
+        str,
+        typer.Option(
+            "--to",
+            help="Into this cache: a folder or a Redis URL (entries already there are overwritten with the same content).",
+            show_default=False,
+        ),
+    ],
     flags: SettingFlags,  # --cache-ttl: how long the copies live in the target
 ) -> None:
     """Copy every cached answer between caches, e.g. a laptop's folder into the team's Redis, or Redis into a folder for offline use.

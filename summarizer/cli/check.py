@@ -16,11 +16,23 @@ _MARK = {"ok": "[ok]  ", "fail": "[FAIL]", "skip": "[skip]"}
 
 
 @app.command("check")
-@settings_options(*ENDPOINT, "timeout", "max_output_tokens", "context_window", defaults={"timeout": 30.0},
-                  timeout={"help": "Seconds to wait for each answer.", "show_default": True})
+@settings_options(
+    *ENDPOINT,
+    "timeout",
+    "max_output_tokens",
+    "context_window",
+    defaults={"timeout": 30.0},
+    timeout={"help": "Seconds to wait for each answer.", "show_default": True},
+)
 def check(
     flags: SettingFlags,
-    quality: Annotated[bool, typer.Option("--quality/--no-quality", help="Then brief one short invented article as a run would and judge the answer: usable, weak or unusable (it waits as long as a run would: local presets 900 s).")] = True,
+    quality: Annotated[
+        bool,
+        typer.Option(
+            "--quality/--no-quality",
+            help="Then brief one short invented article as a run would and judge the answer: usable, weak or unusable (it waits as long as a run would: local presets 900 s).",
+        ),
+    ] = True,
 ) -> None:
     """Make one tiny structured call to the endpoint and report what works (reachable, auth, model, structured output, context window) and how to fix what does not; then test the model's quality on one short invented article."""
     from ..llm.check import check_endpoint
@@ -32,7 +44,9 @@ def check(
     configure_logging(secrets=settings.secrets)
     report = check_endpoint(settings)
     s = report.settings
-    typer.echo(f"brief check: model {s.model}, mode {s.mode} ({s.sources.get('mode', 'default')}), provider {s.provider or '(none)'}")
+    typer.echo(
+        f"brief check: model {s.model}, mode {s.mode} ({s.sources.get('mode', 'default')}), provider {s.provider or '(none)'}"
+    )
     for step in report.steps:
         typer.echo(f"{_MARK[step.status]} {step.name:<18} {step.detail}")
         for fix in step.fix.splitlines():
@@ -48,8 +62,12 @@ def _quality(settings: Settings, flags: SettingFlags) -> None:
     """The quality step: one line with the verdict, what went wrong and the fix; exit 2 (weak) or 1 (unusable)."""
     from ..stages.trial import trial_model
 
-    run_timeout = settings_from(**{**flags, "timeout": None}, lenient=True).timeout  # as long as a run would wait (local presets: 900 s)
-    typer.echo(f"       {'quality':<18} briefing one short invented article (Russian) as a run would; a CPU model may take minutes ...")
+    run_timeout = settings_from(
+        **{**flags, "timeout": None}, lenient=True
+    ).timeout  # as long as a run would wait (local presets: 900 s)
+    typer.echo(
+        f"       {'quality':<18} briefing one short invented article (Russian) as a run would; a CPU model may take minutes ..."
+    )
     trial = trial_model(settings.with_(timeout=max(settings.timeout, run_timeout)))
     mark = {"usable": "[ok]  ", "weak": "[WEAK]", "unusable": "[FAIL]"}[trial.verdict]
     typer.echo(f"{mark} {'quality':<18} {trial.verdict}: {trial.summary}")

@@ -24,7 +24,11 @@ def config_path(config: ConfigOpt = None) -> None:
         raise fail(exc) from None
     candidates = [config] if config is not None else config_paths()
     for path in candidates:
-        state = "in use" if in_use is not None and path == in_use else ("found, not used" if path.is_file() else "not found")
+        state = (
+            "in use"
+            if in_use is not None and path == in_use
+            else ("found, not used" if path.is_file() else "not found")
+        )
         typer.echo(f"{path}  ({state})")
     if in_use is None:
         typer.echo("No config file in use: settings come from flags, env vars and defaults.")

@@ -18,15 +18,49 @@ from ._common import app, err, EXIT_INTERRUPTED, EXIT_USAGE, exit_code_for, say
 
 @app.command("fetch")
 def fetch(
-    feeds: Annotated[list[str], typer.Argument(metavar="FEED", help="Feed URLs (RSS, Atom, JSON Feed), text files with one feed URL a line, or OPML exports of a feed reader.", show_default=False)],
-    out: Annotated[Path, typer.Option("--out", help="Folder for the articles: DIR/<outlet domain>/<YYYY-MM-DD>/<headline>.txt, and what was seen in DIR/.brief-fetch/.")] = Path("news"),
-    tz: Annotated[str | None, typer.Option("--tz", help="Time zone whose calendar day dates an article (e.g. Europe/Riga). Default: the offset the feed gives each time.", show_default=False)] = None,
-    allow_network: Annotated[list[str] | None, typer.Option("--allow-network", metavar="<network>", help="Also fetch from this non-public address or network (e.g. an intranet's 10.0.0.0/8); repeatable. Default: loopback, private and link-local addresses are refused.", show_default=False)] = None,
+    feeds: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="FEED",
+            help="Feed URLs (RSS, Atom, JSON Feed), text files with one feed URL a line, or OPML exports of a feed reader.",
+            show_default=False,
+        ),
+    ],
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out",
+            help="Folder for the articles: DIR/<outlet domain>/<YYYY-MM-DD>/<headline>.txt, and what was seen in DIR/.brief-fetch/.",
+        ),
+    ] = Path("news"),
+    tz: Annotated[
+        str | None,
+        typer.Option(
+            "--tz",
+            help="Time zone whose calendar day dates an article (e.g. Europe/Riga). Default: the offset the feed gives each time.",
+            show_default=False,
+        ),
+    ] = None,
+    allow_network: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allow-network",
+            metavar="<network>",
+            help="Also fetch from this non-public address or network (e.g. an intranet's 10.0.0.0/8); repeatable. Default: loopback, private and link-local addresses are refused.",
+            show_default=False,
+        ),
+    ] = None,
     timeout: Annotated[float, typer.Option("--timeout", help="Seconds to wait for a server's answer.", min=0.1)] = 20.0,
-    max_mb: Annotated[float, typer.Option("--max-mb", help="Largest feed or page read, in MB; larger ones are skipped.", min=0.01)] = 5.0,
+    max_mb: Annotated[
+        float, typer.Option("--max-mb", help="Largest feed or page read, in MB; larger ones are skipped.", min=0.01)
+    ] = 5.0,
     per_host: Annotated[int, typer.Option("--per-host", help="Requests to one host at once.", min=1, max=8)] = 2,
-    delay: Annotated[float, typer.Option("--delay", help="Seconds between the starts of two requests to one host.", min=0.0)] = 1.0,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="For cron: only problems on stderr, no progress or summary.")] = False,
+    delay: Annotated[
+        float, typer.Option("--delay", help="Seconds between the starts of two requests to one host.", min=0.0)
+    ] = 1.0,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="For cron: only problems on stderr, no progress or summary.")
+    ] = False,
 ) -> None:
     """Fetch new entries of news feeds and write each as a dated article file with its URL.
 
@@ -39,8 +73,14 @@ def fetch(
 
     try:
         urls = feed_urls(feeds)
-        options = FetchOptions(timeout=timeout, max_bytes=int(max_mb * 1_000_000), per_host=per_host, delay=delay,
-                               allow_networks=parse_networks(allow_network or ()), tz=zone(tz))
+        options = FetchOptions(
+            timeout=timeout,
+            max_bytes=int(max_mb * 1_000_000),
+            per_host=per_host,
+            delay=delay,
+            allow_networks=parse_networks(allow_network or ()),
+            tz=zone(tz),
+        )
     except (BriefError, ValueError) as exc:
         err(f"Error: {exc}")
         raise typer.Exit(EXIT_USAGE) from None

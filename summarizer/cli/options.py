@@ -36,7 +36,12 @@ ENDPOINT = ("provider", "model", "base_url", "api_key", "mode")
 CACHE = ("cache_dir", "cache_url", "cache_ttl")
 ALL = tuple(name for name, knob in knobs().items() if knob.flag)  # every setting with a flag, in model order
 
-ConfigOpt = Annotated[Path | None, typer.Option("--config", help="Config file (TOML). Default: ./brief.toml, then the user config dir.", show_default=False)]
+ConfigOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--config", help="Config file (TOML). Default: ./brief.toml, then the user config dir.", show_default=False
+    ),
+]
 
 
 def _value_type(name: str) -> type:
@@ -65,7 +70,9 @@ def setting_option(name: str, **override: Any) -> Any:
     return Annotated[_value_type(name) | None, typer.Option(*names, **options)]  # a runtime-built annotation
 
 
-def settings_options(*names: str, config: bool = True, defaults: dict[str, Any] | None = None, **overrides: dict[str, Any]) -> Callable[[F], F]:
+def settings_options(
+    *names: str, config: bool = True, defaults: dict[str, Any] | None = None, **overrides: dict[str, Any]
+) -> Callable[[F], F]:
     """Replace the command's `flags` parameter by one option per setting in `names` (in model order) and --config.
 
     The command gets `flags`: field name -> the value given (None when not given; a switch gives
@@ -83,18 +90,28 @@ def settings_options(*names: str, config: bool = True, defaults: dict[str, Any] 
         if "flags" not in signature.parameters:
             raise TypeError(f"{func.__name__} needs a `flags: SettingFlags` parameter for its settings options")
         generated = [
-            inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=setting_option(name, **overrides.get(name, {})),
-                              default=defaults.get(name, False if _is_switch(name) else None))
+            inspect.Parameter(
+                name,
+                inspect.Parameter.KEYWORD_ONLY,
+                annotation=setting_option(name, **overrides.get(name, {})),
+                default=defaults.get(name, False if _is_switch(name) else None),
+            )
             for name in chosen
         ]
         if config:
-            generated.append(inspect.Parameter("config", inspect.Parameter.KEYWORD_ONLY, annotation=ConfigOpt, default=None))
+            generated.append(
+                inspect.Parameter("config", inspect.Parameter.KEYWORD_ONLY, annotation=ConfigOpt, default=None)
+            )
         params: list[inspect.Parameter] = []
         for param in signature.parameters.values():
             if param.name == "flags":
                 params.extend(generated)
             else:
-                params.append(param.replace(kind=inspect.Parameter.KEYWORD_ONLY) if param.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD else param)
+                params.append(
+                    param.replace(kind=inspect.Parameter.KEYWORD_ONLY)
+                    if param.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD
+                    else param
+                )
 
         @functools.wraps(func)
         def command(**kwargs: Any) -> Any:

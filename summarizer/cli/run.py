@@ -14,7 +14,19 @@ from ..render.money import format_usd
 from ..errors import BriefError, ConfigError
 from ..util.speed import pause_collector
 from .logs import configure as configure_logging
-from ._common import announce_replay, app, err, exit_code_for, fail, interrupted, report_shard, say, settings_from, ShardOpt, VerboseOpt
+from ._common import (
+    announce_replay,
+    app,
+    err,
+    exit_code_for,
+    fail,
+    interrupted,
+    report_shard,
+    say,
+    settings_from,
+    ShardOpt,
+    VerboseOpt,
+)
 from .options import ALL, SettingFlags, settings_options
 
 
@@ -26,15 +38,52 @@ class Detail(str, Enum):
 @app.command("run")
 @settings_options(*ALL)
 def run(
-    paths: Annotated[list[Path], typer.Argument(metavar="PATH", help="Article files and folders (folders are read recursively for *.txt).", show_default=False)],
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the Markdown briefing here instead of stdout (- for stdout). Its folder must exist.", show_default=False)] = None,
-    json_out: Annotated[Path | None, typer.Option("--json", help="Also write the briefing as JSON (schemas/briefing.schema.json); - for stdout (then the Markdown goes only to -o).", show_default=False)] = None,
-    html_out: Annotated[Path | None, typer.Option("--html", help="Also write the briefing as one self-contained HTML page: click a citation to read the source, quote highlighted.", show_default=False)] = None,
-    detail: Annotated[Detail, typer.Option("--detail", help="How much the Markdown shows: 'brief' (bottom line, key developments, disagreements, framing, timeline) or 'full' (every section with its evidence quotes, stances and actors). The JSON and HTML always hold everything.")] = Detail.brief,
+    paths: Annotated[
+        list[Path],
+        typer.Argument(
+            metavar="PATH",
+            help="Article files and folders (folders are read recursively for *.txt).",
+            show_default=False,
+        ),
+    ],
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Write the Markdown briefing here instead of stdout (- for stdout). Its folder must exist.",
+            show_default=False,
+        ),
+    ] = None,
+    json_out: Annotated[
+        Path | None,
+        typer.Option(
+            "--json",
+            help="Also write the briefing as JSON (schemas/briefing.schema.json); - for stdout (then the Markdown goes only to -o).",
+            show_default=False,
+        ),
+    ] = None,
+    html_out: Annotated[
+        Path | None,
+        typer.Option(
+            "--html",
+            help="Also write the briefing as one self-contained HTML page: click a citation to read the source, quote highlighted.",
+            show_default=False,
+        ),
+    ] = None,
+    detail: Annotated[
+        Detail,
+        typer.Option(
+            "--detail",
+            help="How much the Markdown shows: 'brief' (bottom line, key developments, disagreements, framing, timeline) or 'full' (every section with its evidence quotes, stances and actors). The JSON and HTML always hold everything.",
+        ),
+    ] = Detail.brief,
     *,
     flags: SettingFlags,  # the settings options (cli/options.py)
     shard: ShardOpt = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary on stderr; errors only.")] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No progress or summary on stderr; errors only.")
+    ] = False,
     verbose: VerboseOpt = 0,
 ) -> None:
     """Summarize articles and print (or write) one cited Markdown briefing."""
@@ -50,7 +99,9 @@ def run(
 
             part = parse_shard(shard)
             if output or json_out or html_out:
-                raise ConfigError("--shard writes no briefing (only cache entries); drop -o/--json/--html, and pass them to the final run without --shard")
+                raise ConfigError(
+                    "--shard writes no briefing (only cache entries); drop -o/--json/--html, and pass them to the final run without --shard"
+                )
         with _Progress(enabled=not quiet and sys.stderr.isatty(), quiet=quiet) as progress:
 
             def loaded(articles):  # every file is read (the first requests may be out)
@@ -62,9 +113,18 @@ def run(
 
             try:
                 if shard is not None:
-                    done = pipeline.brief_shard(paths, settings, part, on_result=progress.advance, on_loaded=loaded, on_status=progress.status)
+                    done = pipeline.brief_shard(
+                        paths, settings, part, on_result=progress.advance, on_loaded=loaded, on_status=progress.status
+                    )
                 else:
-                    result = pipeline.build_briefing(paths, settings, on_result=progress.advance, on_loaded=loaded, on_status=progress.status, on_phase=progress.phase)
+                    result = pipeline.build_briefing(
+                        paths,
+                        settings,
+                        on_result=progress.advance,
+                        on_loaded=loaded,
+                        on_status=progress.status,
+                        on_phase=progress.phase,
+                    )
             except KeyboardInterrupt:
                 progress.stop()
                 raise interrupted(progress.briefed if settings.use_cache else None) from None
@@ -104,7 +164,9 @@ def _is_stdout(path: Path | None) -> bool:
     return path is not None and str(path) == "-"
 
 
-def _output_files(output: Path | None, json_out: Path | None, html_out: Path | None = None) -> tuple[Path | None, Path | None, Path | None]:
+def _output_files(
+    output: Path | None, json_out: Path | None, html_out: Path | None = None
+) -> tuple[Path | None, Path | None, Path | None]:
     """The files -o, --json and --html name (`-` is stdout for -o and --json), checked writable before anything is asked of the model."""
     from ..util.files import unwritable_reason
 
@@ -112,7 +174,11 @@ def _output_files(output: Path | None, json_out: Path | None, html_out: Path | N
         raise ConfigError("-o - and --json - cannot both go to stdout; write one of them to a file")
     if _is_stdout(html_out):
         raise ConfigError("--html - is not supported; give --html a file name")
-    files = {flag: path for flag, path in (("-o", output), ("--json", json_out), ("--html", html_out)) if path is not None and not _is_stdout(path)}
+    files = {
+        flag: path
+        for flag, path in (("-o", output), ("--json", json_out), ("--html", html_out))
+        if path is not None and not _is_stdout(path)
+    }
     named = [Path(p).resolve() for p in files.values()]
     if len(set(named)) < len(named):
         raise ConfigError("-o, --json and --html name the same file; give each its own")
@@ -140,7 +206,9 @@ def _write_all(files: list[tuple[Path, str]]) -> None:
         write_all_atomic(files)
     except OSError as exc:
         where = getattr(exc, "filename", None) or ", ".join(str(p) for p, _ in files)
-        raise BriefError(f"cannot write {where} ({exc.strerror or exc}); check that its folder is writable and has free space") from None
+        raise BriefError(
+            f"cannot write {where} ({exc.strerror or exc}); check that its folder is writable and has free space"
+        ) from None
 
 
 def _report(result, written: list[Path], kept: dict[Path, Path], *, quiet: bool = False) -> None:
@@ -161,17 +229,31 @@ def _report(result, written: list[Path], kept: dict[Path, Path], *, quiet: bool 
         parts.append(f"{len(result.failed)} failed")
     if result.rejected:
         parts.append(f"{len(result.rejected)} rejected")
-    parts.append(f"{m.items_verified}/{m.items_verified + m.items_unverified} article quotes verified")  # the briefs' own; the header counts every distinct quote shown
-    parts.append(requests_label(m.llm_requests, m.replayed, m.cache_hits, m.resent, m.reasks) + (f", {m.batch_requests} via the Batch API" if m.batch_requests else ""))
+    parts.append(
+        f"{m.items_verified}/{m.items_verified + m.items_unverified} article quotes verified"
+    )  # the briefs' own; the header counts every distinct quote shown
+    parts.append(
+        requests_label(m.llm_requests, m.replayed, m.cache_hits, m.resent, m.reasks)
+        + (f", {m.batch_requests} via the Batch API" if m.batch_requests else "")
+    )
     if m.usage.get("total_tokens"):
-        parts.append(f"{m.usage['total_tokens']:,} tokens" + (f" (prompt {m.usage.get('prompt_tokens', 0):,}, answers {m.usage.get('completion_tokens', 0):,})" if "prompt_tokens" in m.usage else ""))
+        parts.append(
+            f"{m.usage['total_tokens']:,} tokens"
+            + (
+                f" (prompt {m.usage.get('prompt_tokens', 0):,}, answers {m.usage.get('completion_tokens', 0):,})"
+                if "prompt_tokens" in m.usage
+                else ""
+            )
+        )
     if m.cost_usd is not None:
         parts.append(f"estimated cost {format_usd(m.cost_usd)} at {m.price}")
     err("; ".join(parts) + ".")
     stopped = [r for r in result.results if getattr(r, "budget_stop", False)]
     if stopped:
-        err(f"Budget reached: {len(stopped)} article(s) not done, listed below and in the briefing's notes; "
-            "rerun with a larger --max-cost/--max-tokens to finish them (what was done is cached and not paid again).")
+        err(
+            f"Budget reached: {len(stopped)} article(s) not done, listed below and in the briefing's notes; "
+            "rerun with a larger --max-cost/--max-tokens to finish them (what was done is cached and not paid again)."
+        )
     _report_problems(result)
     if written:
         err(f"Wrote {', '.join(str(p) for p in written)}.")
@@ -199,7 +281,9 @@ def _report_problems(result) -> None:
         err(f"Warning: {result.briefing.meta.quality_warning}.")
 
 
-PLAIN_EVERY = 10.0  # seconds: without a terminal, a progress line once a run has taken this long, then at most one per interval
+PLAIN_EVERY = (
+    10.0  # seconds: without a terminal, a progress line once a run has taken this long, then at most one per interval
+)
 
 
 class _Progress:
@@ -223,7 +307,15 @@ class _Progress:
             from rich.console import Console
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-            self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[info]}"), TimeRemainingColumn(), console=self.console or Console(stderr=True), transient=True)
+            self.bar = Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("{task.fields[info]}"),
+                TimeRemainingColumn(),
+                console=self.console or Console(stderr=True),
+                transient=True,
+            )
             self.bar.__enter__()
         return self
 
@@ -232,7 +324,12 @@ class _Progress:
         self.total = len(loaded.articles)
         if self.bar is not None:
             done = self.briefed + self.failed
-            self.task = self.bar.add_task(self.label, total=len(loaded.articles), completed=done, info=f"{self.cached} cached, {self.failed} failed")
+            self.task = self.bar.add_task(
+                self.label,
+                total=len(loaded.articles),
+                completed=done,
+                info=f"{self.cached} cached, {self.failed} failed",
+            )
 
     def stop(self) -> None:
         """Take the bar off the terminal (before a last message)."""
@@ -251,11 +348,19 @@ class _Progress:
     def _plain(self, phase: str = "") -> None:
         """A plain progress line (no terminal): once the run has taken PLAIN_EVERY seconds, at most one per PLAIN_EVERY."""
         now = time.monotonic()
-        if self.bar is not None or self.quiet or now - self.started < PLAIN_EVERY or (not phase and now - self.last < PLAIN_EVERY):
+        if (
+            self.bar is not None
+            or self.quiet
+            or now - self.started < PLAIN_EVERY
+            or (not phase and now - self.last < PLAIN_EVERY)
+        ):
             return
         self.last = now
         of = f" of {self.total}" if self.total is not None else ""
-        err(f"{self.label}: {self.briefed + self.failed}{of} articles done ({self.cached} cached, {self.failed} failed)" + (f"; now {phase}" if phase else ""))
+        err(
+            f"{self.label}: {self.briefed + self.failed}{of} articles done ({self.cached} cached, {self.failed} failed)"
+            + (f"; now {phase}" if phase else "")
+        )
 
     def phase(self, label: str) -> None:
         """The run moved on from briefing (summaries, comparisons): named after the bar, or in a plain line."""

@@ -33,6 +33,8 @@ def schemas_check(
 
     stale = stale_schemas(directory)
     if stale:
-        err(f"Stale schemas in {directory}: {', '.join(stale)}. Regenerate them with: brief schemas export --out {directory}")
+        err(
+            f"Stale schemas in {directory}: {', '.join(stale)}. Regenerate them with: brief schemas export --out {directory}"
+        )
         raise typer.Exit(EXIT_USAGE)
     typer.echo(f"{directory}: schemas up to date.")

@@ -13,7 +13,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 __all__ = [
-    "CONTEXT_WINDOWS", "DEFAULT_CONTEXT_WINDOW", "MIN_INPUT_ROOM", "PRICES", "Price", "known_window", "list_price", "window_label", "window_of",
+    "CONTEXT_WINDOWS",
+    "DEFAULT_CONTEXT_WINDOW",
+    "MIN_INPUT_ROOM",
+    "PRICES",
+    "Price",
+    "known_window",
+    "list_price",
+    "window_label",
+    "window_of",
 ]
 
 DEFAULT_CONTEXT_WINDOW = 32_768

@@ -31,8 +31,19 @@ from .knobs import Help, Knob
 from .providers import OPENAI_URL, PROVIDERS
 from .secrets import mask_secret, redact_key
 from .values import (
-    MODES, PRICE_KEYS, SCHEMA_MODES, FolderPath, Mode, NotNegative, Positive, format_duration, parse_duration, read_duration, read_prices,
-    read_redis_url, without_userinfo,
+    MODES,
+    PRICE_KEYS,
+    SCHEMA_MODES,
+    FolderPath,
+    Mode,
+    NotNegative,
+    Positive,
+    format_duration,
+    parse_duration,
+    read_duration,
+    read_prices,
+    read_redis_url,
+    without_userinfo,
 )
 
 __all__ = [
@@ -101,7 +112,9 @@ def _show_key(s: Settings) -> str:
 
 def _show_prices(s: Settings) -> str:
     """The configured prices; without any, the built-in list price that applies to the model (or none)."""
-    configured = "; ".join(f"{m}: in {p['input_per_mtok']:g}, out {p['output_per_mtok']:g} USD/Mtok" for m, p in s.prices.items())
+    configured = "; ".join(
+        f"{m}: in {p['input_per_mtok']:g}, out {p['output_per_mtok']:g} USD/Mtok" for m, p in s.prices.items()
+    )
     if configured:
         return configured
     price = list_price(s.model, s.base_url)
@@ -120,71 +133,189 @@ class Settings(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     # --- the endpoint (provider, base_url, mode and api_key follow the preset rules above)
-    provider: Annotated[str | None, Knob("--provider", "BRIEF_PROVIDER"), Help(
-        "Server preset: openai | azure | ollama | vllm | llamacpp | lmstudio | openrouter. "
-        "Sets the default base URL, mode and key env var; explicit flags win.")] = None
+    provider: Annotated[
+        str | None,
+        Knob("--provider", "BRIEF_PROVIDER"),
+        Help(
+            "Server preset: openai | azure | ollama | vllm | llamacpp | lmstudio | openrouter. "
+            "Sets the default base URL, mode and key env var; explicit flags win."
+        ),
+    ] = None
     model: Annotated[str, Knob("--model", "BRIEF_MODEL", short="-m"), Help("Model name.")] = DEFAULT_MODEL
-    base_url: Annotated[str | None, Knob("--base-url", "OPENAI_BASE_URL", default_text="the provider's, else OpenAI"), Help(
-        "OpenAI-compatible endpoint, e.g. http://gpu-box:11434/v1.")] = None
-    api_key: Annotated[SecretStr | None, Knob("--api-key", file=False, show=_show_key), Help(  # env var: the provider's key_env
-        "API key for this endpoint; prefer the provider's env var (OPENAI_API_KEY, AZURE_OPENAI_API_KEY, OPENROUTER_API_KEY; "
-        "each is sent only to its provider's host) or BRIEF_API_KEY (any endpoint). Never logged or cached.")] = None
-    mode: Annotated[Mode, Knob("--mode", "BRIEF_MODE", default_text="the provider's, else tools"), Help(
-        "Structured-output mode: tools | json | md_json | json_schema | json_object_schema.")] = "tools"
+    base_url: Annotated[
+        str | None,
+        Knob("--base-url", "OPENAI_BASE_URL", default_text="the provider's, else OpenAI"),
+        Help("OpenAI-compatible endpoint, e.g. http://gpu-box:11434/v1."),
+    ] = None
+    api_key: Annotated[
+        SecretStr | None,
+        Knob("--api-key", file=False, show=_show_key),
+        Help(  # env var: the provider's key_env
+            "API key for this endpoint; prefer the provider's env var (OPENAI_API_KEY, AZURE_OPENAI_API_KEY, OPENROUTER_API_KEY; "
+            "each is sent only to its provider's host) or BRIEF_API_KEY (any endpoint). Never logged or cached."
+        ),
+    ] = None
+    mode: Annotated[
+        Mode,
+        Knob("--mode", "BRIEF_MODE", default_text="the provider's, else tools"),
+        Help("Structured-output mode: tools | json | md_json | json_schema | json_object_schema."),
+    ] = "tools"
     # --- the cache and the work
-    cache_dir: Annotated[FolderPath, Knob("--cache-dir", "BRIEF_CACHE_DIR", show=_show_cache_dir, default_text="the user cache dir"), Help(
-        "Cache folder.")] = Field(default_factory=default_cache_dir)
-    cache_url: Annotated[SecretStr | None, BeforeValidator(read_redis_url), Knob("--cache-url", "BRIEF_CACHE_URL", show=lambda s: s.cache_location if s.cache_url else "(none)"), Help(
-        "Shared Redis cache instead of the folder, e.g. redis://host:6379/0 (rediss:// for TLS); its password is never shown.")] = None
-    cache_ttl: Annotated[float | None, read_duration("cache_ttl"), Knob("--cache-ttl", "BRIEF_CACHE_TTL", text=True, default_text="never",
-                                                                    show=lambda s: "(never expires)" if s.cache_ttl is None else format_duration(s.cache_ttl)), Help(
-        "Cache entries written now expire after this long: seconds, or 30m, 12h, 7d.")] = None
-    use_cache: Annotated[bool, Knob("--no-cache", file=False, show=False), Help("Neither read nor write the cache.")] = True
-    cache_lease: Annotated[float, read_duration("cache_lease"), Knob(env="BRIEF_CACHE_LEASE", unit="s"), Help(
-        "Seconds a worker's claim on an article lasts unless renewed (cache_url shared by several workers).")] = 30.0
-    concurrency: Annotated[int, Field(ge=1), Knob("--concurrency", "BRIEF_CONCURRENCY", short="-c"), Help("Requests in flight at once.")] = 8
+    cache_dir: Annotated[
+        FolderPath,
+        Knob("--cache-dir", "BRIEF_CACHE_DIR", show=_show_cache_dir, default_text="the user cache dir"),
+        Help("Cache folder."),
+    ] = Field(default_factory=default_cache_dir)
+    cache_url: Annotated[
+        SecretStr | None,
+        BeforeValidator(read_redis_url),
+        Knob("--cache-url", "BRIEF_CACHE_URL", show=lambda s: s.cache_location if s.cache_url else "(none)"),
+        Help(
+            "Shared Redis cache instead of the folder, e.g. redis://host:6379/0 (rediss:// for TLS); its password is never shown."
+        ),
+    ] = None
+    cache_ttl: Annotated[
+        float | None,
+        read_duration("cache_ttl"),
+        Knob(
+            "--cache-ttl",
+            "BRIEF_CACHE_TTL",
+            text=True,
+            default_text="never",
+            show=lambda s: "(never expires)" if s.cache_ttl is None else format_duration(s.cache_ttl),
+        ),
+        Help("Cache entries written now expire after this long: seconds, or 30m, 12h, 7d."),
+    ] = None
+    use_cache: Annotated[
+        bool, Knob("--no-cache", file=False, show=False), Help("Neither read nor write the cache.")
+    ] = True
+    cache_lease: Annotated[
+        float,
+        read_duration("cache_lease"),
+        Knob(env="BRIEF_CACHE_LEASE", unit="s"),
+        Help("Seconds a worker's claim on an article lasts unless renewed (cache_url shared by several workers)."),
+    ] = 30.0
+    concurrency: Annotated[
+        int, Field(ge=1), Knob("--concurrency", "BRIEF_CONCURRENCY", short="-c"), Help("Requests in flight at once.")
+    ] = 8
     # --- retries
-    timeout: Annotated[float, Positive, Knob("--timeout", unit="s", default_text=(
-        "60; 900 for the local presets (ollama, vllm, llamacpp, lmstudio), whose timed-out requests are not resent")), Help(
-        "Seconds to wait for each answer.")] = 60.0
-    max_output_tokens: Annotated[int, Field(ge=256), Knob("--max-output-tokens"), Help(
-        "Output-token limit of every request; a longer (or looping) answer is cut off and re-asked shorter.")] = 4096
-    context_window: Annotated[int | None, Field(ge=2048), Knob("--context-window", "BRIEF_CONTEXT_WINDOW", default_text="known for OpenAI's models, else 32768",
-                                                               show=lambda s: window_label(s.model, s.context_window)), Help(
-        "Tokens the model reads per request; summary and comparison calls are sized to it.")] = None
-    max_attempts: Annotated[int, Field(ge=1), Knob(), Help("Transport attempts per HTTP request (429, 5xx, timeouts, dropped connections).")] = 5
+    timeout: Annotated[
+        float,
+        Positive,
+        Knob(
+            "--timeout",
+            unit="s",
+            default_text=(
+                "60; 900 for the local presets (ollama, vllm, llamacpp, lmstudio), whose timed-out requests are not resent"
+            ),
+        ),
+        Help("Seconds to wait for each answer."),
+    ] = 60.0
+    max_output_tokens: Annotated[
+        int,
+        Field(ge=256),
+        Knob("--max-output-tokens"),
+        Help("Output-token limit of every request; a longer (or looping) answer is cut off and re-asked shorter."),
+    ] = 4096
+    context_window: Annotated[
+        int | None,
+        Field(ge=2048),
+        Knob(
+            "--context-window",
+            "BRIEF_CONTEXT_WINDOW",
+            default_text="known for OpenAI's models, else 32768",
+            show=lambda s: window_label(s.model, s.context_window),
+        ),
+        Help("Tokens the model reads per request; summary and comparison calls are sized to it."),
+    ] = None
+    max_attempts: Annotated[
+        int, Field(ge=1), Knob(), Help("Transport attempts per HTTP request (429, 5xx, timeouts, dropped connections).")
+    ] = 5
     max_reasks: Annotated[int, NotNegative, Knob(), Help("Validation re-asks per call.")] = 2
-    max_length_reasks: Annotated[int, NotNegative, Knob(), Help(
-        "Re-asks per call of an answer cut off by the output limit (apart from the validation re-asks).")] = 2
-    max_elapsed: Annotated[float, Positive, Knob(), Help("Seconds per HTTP request, across its transport retries.")] = 300.0
-    backoff_initial: Annotated[float, NotNegative, Knob(), Help("Seconds before the first retry; doubles each time, plus jitter.")] = 1.0
+    max_length_reasks: Annotated[
+        int,
+        NotNegative,
+        Knob(),
+        Help("Re-asks per call of an answer cut off by the output limit (apart from the validation re-asks)."),
+    ] = 2
+    max_elapsed: Annotated[float, Positive, Knob(), Help("Seconds per HTTP request, across its transport retries.")] = (
+        300.0
+    )
+    backoff_initial: Annotated[
+        float, NotNegative, Knob(), Help("Seconds before the first retry; doubles each time, plus jitter.")
+    ] = 1.0
     backoff_max: Annotated[float, NotNegative, Knob(), Help("Cap on one backoff wait, in seconds.")] = 30.0
     retry_after_max: Annotated[float, NotNegative, Knob(), Help("Cap on a server's Retry-After, in seconds.")] = 120.0
     # --- limits and budgets
-    max_article_chars: Annotated[int, Field(ge=1000), Knob("--max-article-chars"), Help(
-        "Trim longer articles to this many characters before sending them (the briefing notes what was left out).")] = 20_000
-    rpm: Annotated[int | None, Positive, Knob("--rpm"), Help(
-        "At most this many requests per minute (client-side, spread evenly), to stay under the account's quota.")] = None
-    tpm: Annotated[int | None, Positive, Knob("--tpm"), Help(
-        "At most this many tokens per minute (estimated: request characters / 4 plus the answer allowance).")] = None
-    max_cost: Annotated[float | None, Positive, Knob("--max-cost"), Help(
-        "Budget in USD: start no request that would take the run past it (needs the model's price). Exit 2 if articles were left.")] = None
-    max_tokens: Annotated[int | None, Positive, Knob("--max-tokens"), Help("Budget in tokens (prompt + answer), like --max-cost.")] = None
-    min_verified_share: Annotated[float, Field(ge=0, le=1), Knob(env="BRIEF_MIN_VERIFIED_SHARE"), Help(
-        "Below this share of evidence quotes verified (or with most articles degraded), the run says the model looks too weak and exits 2; 0: never.")] = 0.5
-    batch: Annotated[bool, Knob("--batch", file=False, show=False), Help(
-        "Send the articles through the OpenAI Batch API (half price, results within 24 h); rerunning resumes a pending batch.")] = False
-    prices: Annotated[dict[str, dict[str, float]], BeforeValidator(read_prices), Knob(show=_show_prices, default_text="built in for OpenAI's models on OpenAI's endpoint"), Help(
-        'USD per million tokens per model, as [prices."<model>"] input_per_mtok = 0.15, output_per_mtok = 0.60.')] = Field(default_factory=dict)
+    max_article_chars: Annotated[
+        int,
+        Field(ge=1000),
+        Knob("--max-article-chars"),
+        Help(
+            "Trim longer articles to this many characters before sending them (the briefing notes what was left out)."
+        ),
+    ] = 20_000
+    rpm: Annotated[
+        int | None,
+        Positive,
+        Knob("--rpm"),
+        Help("At most this many requests per minute (client-side, spread evenly), to stay under the account's quota."),
+    ] = None
+    tpm: Annotated[
+        int | None,
+        Positive,
+        Knob("--tpm"),
+        Help("At most this many tokens per minute (estimated: request characters / 4 plus the answer allowance)."),
+    ] = None
+    max_cost: Annotated[
+        float | None,
+        Positive,
+        Knob("--max-cost"),
+        Help(
+            "Budget in USD: start no request that would take the run past it (needs the model's price). Exit 2 if articles were left."
+        ),
+    ] = None
+    max_tokens: Annotated[
+        int | None, Positive, Knob("--max-tokens"), Help("Budget in tokens (prompt + answer), like --max-cost.")
+    ] = None
+    min_verified_share: Annotated[
+        float,
+        Field(ge=0, le=1),
+        Knob(env="BRIEF_MIN_VERIFIED_SHARE"),
+        Help(
+            "Below this share of evidence quotes verified (or with most articles degraded), the run says the model looks too weak and exits 2; 0: never."
+        ),
+    ] = 0.5
+    batch: Annotated[
+        bool,
+        Knob("--batch", file=False, show=False),
+        Help(
+            "Send the articles through the OpenAI Batch API (half price, results within 24 h); rerunning resumes a pending batch."
+        ),
+    ] = False
+    prices: Annotated[
+        dict[str, dict[str, float]],
+        BeforeValidator(read_prices),
+        Knob(show=_show_prices, default_text="built in for OpenAI's models on OpenAI's endpoint"),
+        Help('USD per million tokens per model, as [prices."<model>"] input_per_mtok = 0.15, output_per_mtok = 0.60.'),
+    ] = Field(default_factory=dict)
     # --- set per run, not in the config file
-    replay_dir: Annotated[Path | None, Knob("--replay", file=False, show=False), Help(
-        "Answer requests from recordings in this folder instead of an endpoint.")] = None
-    record_dir: Annotated[Path | None, Knob("--record", file=False, show=False), Help(
-        "Save every live response as a recording in this folder (for --replay and tests).")] = None
+    replay_dir: Annotated[
+        Path | None,
+        Knob("--replay", file=False, show=False),
+        Help("Answer requests from recordings in this folder instead of an endpoint."),
+    ] = None
+    record_dir: Annotated[
+        Path | None,
+        Knob("--record", file=False, show=False),
+        Help("Save every live response as a recording in this folder (for --replay and tests)."),
+    ] = None
     batch_poll: float = 30.0  # seconds between batch status checks
     # --- derived by resolve_settings
     replay_is_default: bool = False  # True when no endpoint was configured and bundled recordings are used
-    sources: dict[str, str] = Field(default_factory=dict)  # setting -> "flag" | "env:VAR" | "file:<path>" | "provider:<name>" | "default"
+    sources: dict[str, str] = Field(
+        default_factory=dict
+    )  # setting -> "flag" | "env:VAR" | "file:<path>" | "provider:<name>" | "default"
     key_env: str | None = "OPENAI_API_KEY"  # the env var the key is read from; None: only --api-key
     config_file: Path | None = None  # the config file the settings were read from
     problems: tuple[str, ...] = ()  # what is missing for a live run (only with resolve_settings(lenient=True))

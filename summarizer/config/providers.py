@@ -28,7 +28,19 @@ from dataclasses import dataclass
 
 from ..errors import ConfigError
 
-__all__ = ["Provider", "PROVIDERS", "OPENAI_URL", "OPENAI_HOST", "ENDPOINT_KEY_ENV", "url_host", "key_allowed_for", "get_provider", "preset_base_url", "azure_v1_url", "LOCAL_TIMEOUT"]
+__all__ = [
+    "Provider",
+    "PROVIDERS",
+    "OPENAI_URL",
+    "OPENAI_HOST",
+    "ENDPOINT_KEY_ENV",
+    "url_host",
+    "key_allowed_for",
+    "get_provider",
+    "preset_base_url",
+    "azure_v1_url",
+    "LOCAL_TIMEOUT",
+]
 
 OPENAI_URL = "https://api.openai.com/v1"
 OPENAI_HOST = "api.openai.com"
@@ -85,12 +97,58 @@ PROVIDERS: dict[str, Provider] = {
     p.name: p
     for p in (
         Provider("openai", "OpenAI", OPENAI_URL, "tools", "OPENAI_API_KEY", True, key_hosts=(OPENAI_HOST,)),
-        Provider("azure", "Azure OpenAI", None, "tools", "AZURE_OPENAI_API_KEY", True, base_url_env="AZURE_OPENAI_ENDPOINT"),
-        Provider("ollama", "Ollama", "http://127.0.0.1:11434/v1", "json_schema", None, False, start_hint="start it with `ollama serve`", timeout=LOCAL_TIMEOUT),
-        Provider("vllm", "vLLM", "http://127.0.0.1:8000/v1", "json_schema", "VLLM_API_KEY", False, start_hint="start it with `vllm serve MODEL`", timeout=LOCAL_TIMEOUT),
-        Provider("llamacpp", "llama.cpp server", "http://127.0.0.1:8080/v1", "json_object_schema", None, False, start_hint="start it with `llama-server -m MODEL.gguf`", timeout=LOCAL_TIMEOUT),
-        Provider("lmstudio", "LM Studio", "http://127.0.0.1:1234/v1", "json_schema", None, False, start_hint="start its server with `lms server start`", timeout=LOCAL_TIMEOUT),
-        Provider("openrouter", "OpenRouter", "https://openrouter.ai/api/v1", "tools", "OPENROUTER_API_KEY", True, key_hosts=("openrouter.ai",)),
+        Provider(
+            "azure", "Azure OpenAI", None, "tools", "AZURE_OPENAI_API_KEY", True, base_url_env="AZURE_OPENAI_ENDPOINT"
+        ),
+        Provider(
+            "ollama",
+            "Ollama",
+            "http://127.0.0.1:11434/v1",
+            "json_schema",
+            None,
+            False,
+            start_hint="start it with `ollama serve`",
+            timeout=LOCAL_TIMEOUT,
+        ),
+        Provider(
+            "vllm",
+            "vLLM",
+            "http://127.0.0.1:8000/v1",
+            "json_schema",
+            "VLLM_API_KEY",
+            False,
+            start_hint="start it with `vllm serve MODEL`",
+            timeout=LOCAL_TIMEOUT,
+        ),
+        Provider(
+            "llamacpp",
+            "llama.cpp server",
+            "http://127.0.0.1:8080/v1",
+            "json_object_schema",
+            None,
+            False,
+            start_hint="start it with `llama-server -m MODEL.gguf`",
+            timeout=LOCAL_TIMEOUT,
+        ),
+        Provider(
+            "lmstudio",
+            "LM Studio",
+            "http://127.0.0.1:1234/v1",
+            "json_schema",
+            None,
+            False,
+            start_hint="start its server with `lms server start`",
+            timeout=LOCAL_TIMEOUT,
+        ),
+        Provider(
+            "openrouter",
+            "OpenRouter",
+            "https://openrouter.ai/api/v1",
+            "tools",
+            "OPENROUTER_API_KEY",
+            True,
+            key_hosts=("openrouter.ai",),
+        ),
     )
 }
 
@@ -99,7 +157,9 @@ def get_provider(name: str, *, origin: str = "--provider") -> Provider:
     """The preset called `name` (case-insensitive); ConfigError naming the choices otherwise."""
     found = PROVIDERS.get(name.strip().lower())
     if found is None:
-        raise ConfigError(f"unknown provider {name!r} (from {origin}); pass --provider (or set BRIEF_PROVIDER, or `provider` in brief.toml) with one of: {' | '.join(PROVIDERS)}")
+        raise ConfigError(
+            f"unknown provider {name!r} (from {origin}); pass --provider (or set BRIEF_PROVIDER, or `provider` in brief.toml) with one of: {' | '.join(PROVIDERS)}"
+        )
     return found
 
 

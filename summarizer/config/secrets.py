@@ -35,7 +35,7 @@ def redact_key(text: str, key: str | SecretStr | None, replacement: str | None =
         if "*" in token:
             head, tail = token.split("*", 1)[0], token.rsplit("*", 1)[1]
             if len(head) + len(tail) >= 4 and raw.startswith(head) and raw.endswith(tail):
-                return shown + match.group(0)[len(token):]
+                return shown + match.group(0)[len(token) :]
         return match.group(0)
 
     return _KEYLIKE.sub(hide, text.replace(raw, shown))

@@ -38,8 +38,21 @@ from .model import (  # noqa: F401  (re-exported: the settings API lives here)
 )
 
 __all__ = [
-    "DEFAULT_MODEL", "MODES", "PRICE_KEYS", "Knob", "Settings", "bundled_fixtures_dir", "config_paths", "default_cache_dir",
-    "find_config_file", "mask_secret", "redact_key", "parse_duration", "read_config_file", "resolve_settings", "settings_rows",
+    "DEFAULT_MODEL",
+    "MODES",
+    "PRICE_KEYS",
+    "Knob",
+    "Settings",
+    "bundled_fixtures_dir",
+    "config_paths",
+    "default_cache_dir",
+    "find_config_file",
+    "mask_secret",
+    "redact_key",
+    "parse_duration",
+    "read_config_file",
+    "resolve_settings",
+    "settings_rows",
 ]
 
 _SECRET_WORDS = ("key", "token", "secret", "password")
@@ -47,9 +60,16 @@ _LEVELS = {"flag": 3, "env": 2, "file": 1, "default": 0}
 _DERIVED = {"replay_is_default", "sources", "key_env", "config_file", "problems", "key_withheld"}
 _PRESET_FIELDS = ("base_url", "mode")
 _REQUIREMENTS = {  # pydantic error type -> what the value must be
-    "int_parsing": "a whole number", "int_type": "a whole number", "int_from_float": "a whole number",
-    "float_parsing": "a number", "float_type": "a number", "bool_parsing": "true or false", "bool_type": "true or false",
-    "string_type": "text", "path_type": "a path", "dict_type": "a table",
+    "int_parsing": "a whole number",
+    "int_type": "a whole number",
+    "int_from_float": "a whole number",
+    "float_parsing": "a number",
+    "float_type": "a number",
+    "bool_parsing": "true or false",
+    "bool_type": "true or false",
+    "string_type": "text",
+    "path_type": "a path",
+    "dict_type": "a table",
 }
 
 
@@ -80,7 +100,9 @@ def read_config_file(path: Path | None) -> tuple[dict[str, Any], Path | None]:
         raise ConfigError(f"{found}: not valid TOML ({exc}); fix the file or move it away") from exc
     table = data.get("brief", data)
     allowed = sorted(name for name, knob in knobs().items() if knob.file)
-    secrets = sorted(k for k in table if k not in allowed and any(word in k.lower() for word in _SECRET_WORDS))  # max_tokens is a setting
+    secrets = sorted(
+        k for k in table if k not in allowed and any(word in k.lower() for word in _SECRET_WORDS)
+    )  # max_tokens is a setting
     if secrets:
         raise ConfigError(
             f"{found}: keys do not belong in the config file; remove {', '.join(secrets)} and set the provider's env var "
@@ -95,7 +117,9 @@ def read_config_file(path: Path | None) -> tuple[dict[str, Any], Path | None]:
 class _Levels:
     """Where each setting's raw value comes from: flags, then env, then the file."""
 
-    def __init__(self, flags: Mapping[str, Any], env: Mapping[str, str], file_values: Mapping[str, Any], file_path: Path | None):
+    def __init__(
+        self, flags: Mapping[str, Any], env: Mapping[str, str], file_values: Mapping[str, Any], file_path: Path | None
+    ):
         self.flags, self.env, self.file_values, self.file_label = flags, env, file_values, str(file_path)
 
     def pick(self, name: str, knob: Knob | None) -> tuple[Any, str] | None:
@@ -169,14 +193,18 @@ def unknown_env_vars(env: Mapping[str, str] | None = None) -> list[str]:
     known = {k.env for k in all_knobs.values() if k.env} | {ENDPOINT_KEY_ENV, *DEV_ENV}
     lines = []
     for name in sorted(v for v in env if v.startswith("BRIEF_") and v not in known):
-        field = name[len("BRIEF_"):].lower()
+        field = name[len("BRIEF_") :].lower()
         knob = all_knobs.get(field)
         if knob is not None:
             ways = [w for w in (knob.flag and f"pass {knob.flag}", knob.file and f"set `{field}` in brief.toml") if w]
             fix = " or ".join(ways) if ways else "it has no environment variable"
         else:
             close = difflib.get_close_matches(name, sorted(known - set(DEV_ENV)), n=2)
-            fix = f"did you mean {' or '.join(sorted(close))}?" if close else f"brief reads {', '.join(sorted(known - set(DEV_ENV)))}"
+            fix = (
+                f"did you mean {' or '.join(sorted(close))}?"
+                if close
+                else f"brief reads {', '.join(sorted(known - set(DEV_ENV)))}"
+            )
         lines.append(f"{name} is not a brief setting and changes nothing; {fix}")
     return lines
 
@@ -197,7 +225,9 @@ def resolve_settings(
     flags = {k: v for k, v in (flags or {}).items() if v is not None}
     unknown = sorted(set(flags) - set(Settings.model_fields) | (set(flags) & _DERIVED))
     if unknown:
-        raise ConfigError(f"unknown setting(s) {unknown}; Settings has: {sorted(set(Settings.model_fields) - _DERIVED)}")
+        raise ConfigError(
+            f"unknown setting(s) {unknown}; Settings has: {sorted(set(Settings.model_fields) - _DERIVED)}"
+        )
     env = os.environ if env is None else env
     file_values, file_path = read_config_file(config_file)
     levels = _Levels(flags, env, file_values, file_path)
@@ -260,8 +290,10 @@ def resolve_settings(
     key_withheld = None
     if key_env and not key_allowed_for(key_hosts, values.get("base_url")):
         if env.get(key_env):
-            key_withheld = (f"{key_env} is set but only ever sent to {' or '.join(key_hosts)}, not to {without_userinfo(values['base_url'])}; "
-                            f"to use a key there pass --api-key or set {ENDPOINT_KEY_ENV}")
+            key_withheld = (
+                f"{key_env} is set but only ever sent to {' or '.join(key_hosts)}, not to {without_userinfo(values['base_url'])}; "
+                f"to use a key there pass --api-key or set {ENDPOINT_KEY_ENV}"
+            )
         key_env = ENDPOINT_KEY_ENV
     if "api_key" in flags:
         values["api_key"], sources["api_key"] = flags["api_key"], "flag"
@@ -275,7 +307,9 @@ def resolve_settings(
         sources["api_key"] = "default"
 
     try:
-        settings = Settings(**values, sources=sources, key_env=key_env, config_file=file_path, key_withheld=key_withheld)
+        settings = Settings(
+            **values, sources=sources, key_env=key_env, config_file=file_path, key_withheld=key_withheld
+        )
     except ValidationError as exc:
         raise ConfigError(_errors(exc, values, sources)) from None
     return _with_endpoint(settings, provider, lenient=lenient, problems=url_problems)
@@ -293,8 +327,10 @@ def _url_problem(url: str, source: str) -> str | None:
     if parts is not None and parts.scheme in ("http", "https") and host:
         return None
     example = f"http://{url}" if "://" not in url and url else "http://127.0.0.1:8000/v1"
-    return (f"base URL {url!r} (from {source}) is not an http:// or https:// URL: pass it with its scheme, "
-            f"e.g. --base-url {example} (or fix OPENAI_BASE_URL / `base_url` in brief.toml)")
+    return (
+        f"base URL {url!r} (from {source}) is not an http:// or https:// URL: pass it with its scheme, "
+        f"e.g. --base-url {example} (or fix OPENAI_BASE_URL / `base_url` in brief.toml)"
+    )
 
 
 def _cache_rules(values: dict[str, Any], sources: dict[str, str]) -> None:
@@ -317,11 +353,15 @@ def _refuse_file_password(url: str, origin: str) -> None:
     from ..util.urls import url_password
 
     if origin.startswith("file:") and url_password(url):
-        raise ConfigError(f"{origin[5:]}: cache_url holds a password, and secrets do not belong in the config file; put the URL in "
-                          "BRIEF_CACHE_URL (e.g. in an env file only you can read) and keep cache_url without the password, or remove it")
+        raise ConfigError(
+            f"{origin[5:]}: cache_url holds a password, and secrets do not belong in the config file; put the URL in "
+            "BRIEF_CACHE_URL (e.g. in an env file only you can read) and keep cache_url without the password, or remove it"
+        )
 
 
-def _with_endpoint(s: Settings, provider: Provider | None, *, lenient: bool, problems: list[str] | None = None) -> Settings:
+def _with_endpoint(
+    s: Settings, provider: Provider | None, *, lenient: bool, problems: list[str] | None = None
+) -> Settings:
     """Replay when no endpoint is configured; what a live run still lacks (ConfigError unless lenient)."""
     problems = list(problems or [])
     changes: dict[str, Any] = {}
@@ -335,11 +375,16 @@ def _with_endpoint(s: Settings, provider: Provider | None, *, lenient: bool, pro
                 f"(or pass --base-url https://<resource>.openai.azure.com/openai/v1)"
             )
         if provider.key_required and s.api_key is None:
-            problems.append(f"provider {provider.name} needs an API key: " + (s.key_withheld or f"set {s.key_env} (or pass --api-key)"))
+            problems.append(
+                f"provider {provider.name} needs an API key: "
+                + (s.key_withheld or f"set {s.key_env} (or pass --api-key)")
+            )
     elif s.api_key is None and s.base_url is None:
         changes = {"replay_dir": bundled_fixtures_dir(), "replay_is_default": True}
     if (changes.get("replay_dir") or s.replay_dir) is not None and s.record_dir is not None:
-        raise ConfigError("--record needs a live endpoint: set OPENAI_API_KEY, pass --provider or --base-url, and drop --replay")
+        raise ConfigError(
+            "--record needs a live endpoint: set OPENAI_API_KEY, pass --provider or --base-url, and drop --replay"
+        )
     if problems and not lenient:
         raise ConfigError("; ".join(problems))
     return s.model_copy(update={**changes, "problems": tuple(problems)})

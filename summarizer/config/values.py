@@ -12,11 +12,29 @@ from pydantic import BeforeValidator, Field, SecretStr
 
 from ..errors import ConfigError
 
-__all__ = ["FolderPath", "MODES", "Mode", "NotNegative", "PRICE_KEYS", "Positive", "SCHEMA_MODES", "format_duration", "parse_duration",
-           "read_duration", "read_mode", "read_path", "read_prices", "read_redis_url", "without_userinfo"]
+__all__ = [
+    "FolderPath",
+    "MODES",
+    "Mode",
+    "NotNegative",
+    "PRICE_KEYS",
+    "Positive",
+    "SCHEMA_MODES",
+    "format_duration",
+    "parse_duration",
+    "read_duration",
+    "read_mode",
+    "read_path",
+    "read_prices",
+    "read_redis_url",
+    "without_userinfo",
+]
 
 MODES = ("tools", "json", "md_json", "json_schema", "json_object_schema")
-SCHEMA_MODES = ("json_schema", "json_object_schema")  # modes that send the answer's JSON Schema: the server decodes only JSON fitting it
+SCHEMA_MODES = (
+    "json_schema",
+    "json_object_schema",
+)  # modes that send the answer's JSON Schema: the server decodes only JSON fitting it
 PRICE_KEYS = ("input_per_mtok", "output_per_mtok")  # USD per million tokens
 
 
@@ -49,7 +67,9 @@ def read_prices(raw: Any) -> dict[str, dict[str, float]]:
     for model, entry in raw.items():
         if not isinstance(entry, dict) or set(entry) != set(PRICE_KEYS):
             got = sorted(entry) if isinstance(entry, dict) else type(entry).__name__
-            raise ValueError(f"prices for {model!r} need exactly {' and '.join(PRICE_KEYS)} (USD per million tokens), got {got}; e.g. {example}")
+            raise ValueError(
+                f"prices for {model!r} need exactly {' and '.join(PRICE_KEYS)} (USD per million tokens), got {got}; e.g. {example}"
+            )
         for name, value in entry.items():
             if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
                 raise ValueError(f"prices.{model}.{name} must be a number >= 0 (USD per million tokens), got {value!r}")
@@ -115,7 +135,9 @@ def read_redis_url(value: Any) -> Any:
     if not url:
         return None
     if not is_redis_url(url):
-        raise ValueError(f"cache_url {masked_url(url)!r} is not a Redis URL; write it as redis://host:6379/0 (rediss:// for TLS), or use --cache-dir for a folder")
+        raise ValueError(
+            f"cache_url {masked_url(url)!r} is not a Redis URL; write it as redis://host:6379/0 (rediss:// for TLS), or use --cache-dir for a folder"
+        )
     return url
 
 

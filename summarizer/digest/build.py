@@ -54,9 +54,23 @@ if TYPE_CHECKING:  # pragma: no cover
     import httpx
 
 __all__ = [
-    "DIGEST_VERSION", "EXIT_LOCKED", "LOCK_NAME", "Digest", "DigestMeta", "NewEvent", "EarlierEvent", "StanceShift",
-    "DigestDay", "DigestRun", "DigestLockedError", "build_digests", "build_digests_async", "days_between", "parse_day",
-    "load_digests", "compare_with_earlier",
+    "DIGEST_VERSION",
+    "EXIT_LOCKED",
+    "LOCK_NAME",
+    "Digest",
+    "DigestMeta",
+    "NewEvent",
+    "EarlierEvent",
+    "StanceShift",
+    "DigestDay",
+    "DigestRun",
+    "DigestLockedError",
+    "build_digests",
+    "build_digests_async",
+    "days_between",
+    "parse_day",
+    "load_digests",
+    "compare_with_earlier",
 ]
 
 EXIT_OK, EXIT_PARTIAL, EXIT_LOCKED = 0, 2, 75  # 75 = EX_TEMPFAIL (sysexits.h): try again later
@@ -82,7 +96,9 @@ class DigestDay:
     html_path: Path | None = None
     texts: dict[int, str] = field(default_factory=dict, repr=False)  # source number -> article text, for the HTML page
     failed: list[BriefResult] = field(default_factory=list)
-    degraded: list[BriefResult] = field(default_factory=list)  # in the digest, not counted as briefed (not English, nothing verified)
+    degraded: list[BriefResult] = field(
+        default_factory=list
+    )  # in the digest, not counted as briefed (not English, nothing verified)
     requests: int = 0
     resent: int = 0  # of the requests, resent after a transient fault
     reasks: int = 0  # of the requests, re-asks of an answer
@@ -145,7 +161,9 @@ def parse_day(value: str, flag: str, *, today: dt.date) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise ConfigError(f"{flag} {value!r} is not a date; write it as YYYY-MM-DD (or today, yesterday), e.g. {flag} 2025-10-10") from None
+        raise ConfigError(
+            f"{flag} {value!r} is not a date; write it as YYYY-MM-DD (or today, yesterday), e.g. {flag} 2025-10-10"
+        ) from None
 
 
 def days_between(since: dt.date, until: dt.date) -> list[dt.date]:
@@ -159,51 +177,129 @@ def days_between(since: dt.date, until: dt.date) -> list[dt.date]:
 
 
 async def _build_day(
-    day: dt.date, loaded: ArticleSet, undated: list[str], earlier: Sequence[Digest], settings: Settings,
-    transport: httpx.AsyncBaseTransport | None, on_result=None, budget: Budget | None = None,
+    day: dt.date,
+    loaded: ArticleSet,
+    undated: list[str],
+    earlier: Sequence[Digest],
+    settings: Settings,
+    transport: httpx.AsyncBaseTransport | None,
+    on_result=None,
+    budget: Budget | None = None,
 ) -> DigestDay:
     articles = [a for a in loaded.articles if a.date == day]
     earlier = [d for d in earlier if d.sources]  # "new since" compares with digests that had articles, not empty days
-    rejections = [r for r in loaded.rejected if r.changed is None or r.changed == day]  # a day's notes name the files rejected that day
-    notes = [Note(kind="undated", file=path, message="no date header, so it is in no daily digest; add ' date YYYY-MM-DD' to its first line") for path in undated]
+    rejections = [
+        r for r in loaded.rejected if r.changed is None or r.changed == day
+    ]  # a day's notes name the files rejected that day
+    notes = [
+        Note(
+            kind="undated",
+            file=path,
+            message="no date header, so it is in no daily digest; add ' date YYYY-MM-DD' to its first line",
+        )
+        for path in undated
+    ]
     generated = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     meta: dict[str, Any] = {
-        "date": day, "generated_at": generated, "model": model_label(settings), "mode": settings.mode, "endpoint": settings.endpoint,
-        "prompt_hash": load_prompt("brief").hash, "schema_hash": schema_hash(ArticleBrief),
-        "previous_digest": earlier[-1].date if earlier else None, "earlier_digests": len(earlier),
+        "date": day,
+        "generated_at": generated,
+        "model": model_label(settings),
+        "mode": settings.mode,
+        "endpoint": settings.endpoint,
+        "prompt_hash": load_prompt("brief").hash,
+        "schema_hash": schema_hash(ArticleBrief),
+        "previous_digest": earlier[-1].date if earlier else None,
+        "earlier_digests": len(earlier),
     }
     if not articles:
         rejected = [Note(kind="rejected", file=r.path, message=r.reason) for r in rejections]
         digest = Digest(
             meta=DigestMeta(**meta, articles=0, briefs=0, items_verified=0, items_unverified=0),
-            sources=[], summary=[], timeline=[], stances=[], actors=[], notes=rejected + notes,
-            new_events=[], earlier_events=[], stance_shifts=[],
+            sources=[],
+            summary=[],
+            timeline=[],
+            stances=[],
+            actors=[],
+            notes=rejected + notes,
+            new_events=[],
+            earlier_events=[],
+            stance_shifts=[],
         )
         return DigestDay(day, digest)
 
-    run = await build_briefing_async([], settings, transport=transport, executive_summary=False, cross_source=True, on_result=on_result, budget=budget,
-                                     articles=ArticleSet(articles=articles, rejected=rejections))
+    run = await build_briefing_async(
+        [],
+        settings,
+        transport=transport,
+        executive_summary=False,
+        cross_source=True,
+        on_result=on_result,
+        budget=budget,
+        articles=ArticleSet(articles=articles, rejected=rejections),
+    )
     b = run.briefing
     by_id = {r.article.id: r for r in run.results if r.ok}
-    summary = [SummaryParagraph(text=by_id[s.article_id].brief.summary, sources=[s.ref]) for s in b.sources if not s.degraded]  # type: ignore[union-attr]  # a degraded brief is no established fact
+    summary = [
+        SummaryParagraph(text=by_id[s.article_id].brief.summary, sources=[s.ref])  # type: ignore[union-attr]  # briefed: has a brief
+        for s in b.sources
+        if not s.degraded  # a degraded brief is no established fact
+    ]
     own = {p.sources[0]: p for p in summary}
-    stories = [story if story.summary else story.model_copy(update={"summary": [own[r] for r in story.sources if r in own]}) for story in b.stories]
+    stories = [
+        story if story.summary else story.model_copy(update={"summary": [own[r] for r in story.sources if r in own]})
+        for story in b.stories
+    ]
     new, seen, shifts = compare_with_earlier(b.timeline, b.stances, earlier, day)
     digest = Digest(
-        meta=DigestMeta(**meta, articles=b.meta.articles, briefs=b.meta.briefs, items_verified=b.meta.items_verified, items_unverified=b.meta.items_unverified),
-        sources=b.sources, summary=summary, timeline=b.timeline, stances=b.stances, actors=b.actors, notes=b.notes + notes,
-        new_events=new, earlier_events=seen, stance_shifts=shifts, stories=carry_stories(day, stories, earlier, compare_with_earlier),
+        meta=DigestMeta(
+            **meta,
+            articles=b.meta.articles,
+            briefs=b.meta.briefs,
+            items_verified=b.meta.items_verified,
+            items_unverified=b.meta.items_unverified,
+        ),
+        sources=b.sources,
+        summary=summary,
+        timeline=b.timeline,
+        stances=b.stances,
+        actors=b.actors,
+        notes=b.notes + notes,
+        new_events=new,
+        earlier_events=seen,
+        stance_shifts=shifts,
+        stories=carry_stories(day, stories, earlier, compare_with_earlier),
     )
-    return DigestDay(day, digest, texts=run.source_texts(), failed=run.failed, degraded=run.degraded, requests=run.stats.requests, resent=run.stats.resent, reasks=run.stats.reasks, replayed=run.stats.replayed, cache_hits=run.stats.cache_hits, usage=run.stats.usage)
+    return DigestDay(
+        day,
+        digest,
+        texts=run.source_texts(),
+        failed=run.failed,
+        degraded=run.degraded,
+        requests=run.stats.requests,
+        resent=run.stats.resent,
+        reasks=run.stats.reasks,
+        replayed=run.stats.replayed,
+        cache_hits=run.stats.cache_hits,
+        usage=run.stats.usage,
+    )
 
 
 # --------------------------------------------------------------------------- the run
 
 
 async def build_digests_async(
-    paths: Sequence[str | Path], out_dir: Path, settings: Settings, *, days: Sequence[dt.date], skip_empty: bool = False,
-    wait: float = 60.0, transport: httpx.AsyncBaseTransport | None = None, on_day=None, html: bool = False,
-    on_result=None, on_loaded=None,
+    paths: Sequence[str | Path],
+    out_dir: Path,
+    settings: Settings,
+    *,
+    days: Sequence[dt.date],
+    skip_empty: bool = False,
+    wait: float = 60.0,
+    transport: httpx.AsyncBaseTransport | None = None,
+    on_day=None,
+    html: bool = False,
+    on_result=None,
+    on_loaded=None,
 ) -> DigestRun:
     """Write the digest of each of `days` (ascending) into `out_dir`, then regenerate its index.
 
@@ -217,7 +313,9 @@ async def build_digests_async(
     from filelock import FileLock, Timeout
 
     out_dir = Path(out_dir)
-    budget = budget_for(settings)  # one --max-cost / --max-tokens for all the days; a cost budget without a price fails here
+    budget = budget_for(
+        settings
+    )  # one --max-cost / --max-tokens for all the days; a cost budget without a price fails here
     cache = open_cache(settings)
     try:  # read-only, so before the lock: a bad path fails without touching --out
         loaded = read_articles(paths, cache)
@@ -227,8 +325,10 @@ async def build_digests_async(
         on_loaded(loaded)
     created = not out_dir.exists()
     if created and not out_dir.parent.is_dir():
-        raise ConfigError(f"--out {out_dir}: its folder {out_dir.parent} does not exist (brief creates only the --out folder itself); "
-                          f"create it first (mkdir -p {out_dir.parent}) or fix --out")
+        raise ConfigError(
+            f"--out {out_dir}: its folder {out_dir.parent} does not exist (brief creates only the --out folder itself); "
+            f"create it first (mkdir -p {out_dir.parent}) or fix --out"
+        )
     try:
         out_dir.mkdir(exist_ok=True)
         lock = FileLock(out_dir / LOCK_NAME)
@@ -240,15 +340,24 @@ async def build_digests_async(
         ) from None
     except OSError as exc:
         _undo_out_dir(out_dir, created)
-        raise ConfigError(f"--out {out_dir}: cannot write there ({exc.strerror or exc}); pass a writable --out") from exc
+        raise ConfigError(
+            f"--out {out_dir}: cannot write there ({exc.strerror or exc}); pass a writable --out"
+        ) from exc
     undated = [a.path for a in loaded.articles if a.date is None]
     wanted = set(days)
-    run = DigestRun(days=[], index_path=None, rejected=[r for r in loaded.rejected if r.changed is None or r.changed in wanted], undated=undated,
-                    rejected_before=sum(r.changed is not None and r.changed not in wanted for r in loaded.rejected))
+    run = DigestRun(
+        days=[],
+        index_path=None,
+        rejected=[r for r in loaded.rejected if r.changed is None or r.changed in wanted],
+        undated=undated,
+        rejected_before=sum(r.changed is not None and r.changed not in wanted for r in loaded.rejected),
+    )
     try:
         history, run.warnings = load_digests(out_dir)
         todo = sorted(set(days))
-        later = sorted(d for d in history if d > todo[-1] and history[d].sources)  # later digests with articles, compared without what changes now
+        later = sorted(
+            d for d in history if d > todo[-1] and history[d].sources
+        )  # later digests with articles, compared without what changes now
         changed: list[dt.date] = []
         finished = False
         try:
@@ -256,7 +365,13 @@ async def build_digests_async(
                 earlier = [history[d] for d in sorted(history) if d < day]
                 result = await _build_day(day, loaded, undated, earlier, settings, transport, on_result, budget)
                 previous = history.get(day)
-                if result.digest is not None and not result.digest.sources and result.failed and previous is not None and previous.sources:
+                if (
+                    result.digest is not None
+                    and not result.digest.sources
+                    and result.failed
+                    and previous is not None
+                    and previous.sources
+                ):
                     # nothing briefed this time (endpoint down?): the earlier digest of this day stays
                     run.warnings.append(
                         f"{out_dir / f'{day}.md'} kept as it was: none of the day's {len(result.failed)} article(s) could be briefed this time; "
@@ -266,10 +381,14 @@ async def build_digests_async(
                 elif result.digest is not None and (result.digest.sources or not skip_empty):
                     result.markdown_path = write_atomic(out_dir / f"{day}.md", render_digest_markdown(result.digest))
                     result.json_path = write_atomic(out_dir / f"{day}.json", render_digest_json(result.digest))
-                    if html or (out_dir / f"{day}.html").exists():  # a page written before is rewritten, never left stale
+                    if (
+                        html or (out_dir / f"{day}.html").exists()
+                    ):  # a page written before is rewritten, never left stale
                         from ..render.html import render_digest_html
 
-                        result.html_path = write_atomic(out_dir / f"{day}.html", render_digest_html(result.digest, result.texts))
+                        result.html_path = write_atomic(
+                            out_dir / f"{day}.html", render_digest_html(result.digest, result.texts)
+                        )
                     if later and digest_content(previous) != digest_content(result.digest):
                         changed.append(day)
                     history[day] = result.digest
@@ -281,19 +400,29 @@ async def build_digests_async(
             finished = True
         finally:
             if changed:  # one line for the whole backfill, not one per day
-                what = (f"{out_dir / f'{changed[0]}.md'} changed" if len(changed) == 1
-                        else f"{len(changed)} digests in {out_dir} ({changed[0]} to {changed[-1]}) changed")
+                what = (
+                    f"{out_dir / f'{changed[0]}.md'} changed"
+                    if len(changed) == 1
+                    else f"{len(changed)} digests in {out_dir} ({changed[0]} to {changed[-1]}) changed"
+                )
                 stale = f"digest {later[0]} was" if len(later) == 1 else f"digests {later[0]} to {later[-1]} were"
-                run.warnings.append(f"{what}, but the later {stale} compared without {'it' if len(changed) == 1 else 'them'}; "
-                                    f"refresh their 'new since' part with --since {changed[0]} --until {later[-1]}")
+                run.warnings.append(
+                    f"{what}, but the later {stale} compared without {'it' if len(changed) == 1 else 'them'}; "
+                    f"refresh their 'new since' part with --since {changed[0]} --until {later[-1]}"
+                )
             if finished or any(d.markdown_path for d in run.days):  # a run refused at once (exit 1) writes nothing
                 newest_first = [history[d] for d in sorted(history, reverse=True)]
                 run.index_path = write_atomic(out_dir / INDEX_NAME, render_index(newest_first))
                 if html or (out_dir / HTML_INDEX_NAME).exists():
                     from ..render.html import render_index_html
 
-                    pages = {d.date: f"{d.date}.html" if (out_dir / f"{d.date}.html").exists() else f"{d.date}.md" for d in newest_first}
-                    run.html_index_path = write_atomic(out_dir / HTML_INDEX_NAME, render_index_html(newest_first, pages))
+                    pages = {
+                        d.date: f"{d.date}.html" if (out_dir / f"{d.date}.html").exists() else f"{d.date}.md"
+                        for d in newest_first
+                    }
+                    run.html_index_path = write_atomic(
+                        out_dir / HTML_INDEX_NAME, render_index_html(newest_first, pages)
+                    )
         return run
     finally:
         lock.release()

@@ -17,7 +17,15 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from ..models import Digest, EarlierEvent, NewEvent, StanceRow, StanceShift, TimelineEntry
-from ..models.matching import EVENT_MATCH, dates_compatible, event_similarity, normalize_name, same_actor, same_target, target_similarity
+from ..models.matching import (
+    EVENT_MATCH,
+    dates_compatible,
+    event_similarity,
+    normalize_name,
+    same_actor,
+    same_target,
+    target_similarity,
+)
 
 __all__ = ["compare_with_earlier", "digest_content", "load_digests"]
 
@@ -36,7 +44,9 @@ def load_digests(out_dir: Path) -> tuple[dict[dt.date, Digest], list[str]]:
         try:
             digest = Digest.model_validate_json(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, ValidationError) as exc:
-            warnings.append(f"{path}: not a readable digest ({type(exc).__name__}); ignored for 'new since' and the index. Delete it, or rerun that day to rewrite it")
+            warnings.append(
+                f"{path}: not a readable digest ({type(exc).__name__}); ignored for 'new since' and the index. Delete it, or rerun that day to rewrite it"
+            )
             continue
         if digest.date != day:
             warnings.append(f"{path}: holds the digest of {digest.date}, not {day}; ignored. Rename or delete it")
@@ -72,7 +82,10 @@ def _older(stance: StanceRow, day: dt.date, old: StanceRow, old_day: dt.date) ->
 
 
 def compare_with_earlier(
-    timeline: Sequence[TimelineEntry], stances: Sequence[StanceRow], earlier: Sequence[Digest], day: dt.date,
+    timeline: Sequence[TimelineEntry],
+    stances: Sequence[StanceRow],
+    earlier: Sequence[Digest],
+    day: dt.date,
 ) -> tuple[list[NewEvent], list[EarlierEvent], list[StanceShift]]:
     """What in (timeline, stances) of the digest of `day` is new against `earlier` digests (ascending by date).
 
@@ -83,7 +96,15 @@ def compare_with_earlier(
     for i, entry in enumerate(timeline):
         first = next((d.date for d in earlier if any(_same_event(entry, old) for old in d.timeline)), None)
         if first is None:
-            new.append(NewEvent(timeline_index=i, date=entry.date, description=entry.description, sources=entry.sources, date_basis=entry.date_basis))
+            new.append(
+                NewEvent(
+                    timeline_index=i,
+                    date=entry.date,
+                    description=entry.description,
+                    sources=entry.sources,
+                    date_basis=entry.date_basis,
+                )
+            )
         else:
             seen.append(EarlierEvent(timeline_index=i, first_reported=first))
 
@@ -91,18 +112,29 @@ def compare_with_earlier(
     for stance in stances:
         for digest in reversed(earlier):  # the latest earlier digest that has this holder and target
             matches = [
-                (target_similarity(stance.target, old.target), old) for old in digest.stances
+                (target_similarity(stance.target, old.target), old)
+                for old in digest.stances
                 if same_actor(stance.holder, old.holder) and same_target(stance.target, old.target)
             ]
             if not matches:
                 continue
             best = max(matches, key=lambda m: m[0])[1]
-            if all(old.position != stance.position for _, old in matches) and not _older(stance, day, best, digest.date):
-                shifts.append(StanceShift(
-                    holder=stance.holder, target=stance.target, position=stance.position, gist=stance.gist, source=stance.source,
-                    previous_position=best.position, previous_target=best.target, previous_digest=digest.date,
-                    previous_file=next((s.file for s in digest.sources if s.ref == best.source), "unknown"),
-                ))
+            if all(old.position != stance.position for _, old in matches) and not _older(
+                stance, day, best, digest.date
+            ):
+                shifts.append(
+                    StanceShift(
+                        holder=stance.holder,
+                        target=stance.target,
+                        position=stance.position,
+                        gist=stance.gist,
+                        source=stance.source,
+                        previous_position=best.position,
+                        previous_target=best.target,
+                        previous_digest=digest.date,
+                        previous_file=next((s.file for s in digest.sources if s.ref == best.source), "unknown"),
+                    )
+                )
             break
     return new, seen, shifts
 

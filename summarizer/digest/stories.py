@@ -21,7 +21,9 @@ from ..stories.features import StoryDoc
 
 __all__ = ["carry_stories"]
 
-Compare = Callable[[Sequence[TimelineEntry], Sequence[StanceRow], Sequence[Digest], dt.date], tuple[list[NewEvent], list, list]]
+Compare = Callable[
+    [Sequence[TimelineEntry], Sequence[StanceRow], Sequence[Digest], dt.date], tuple[list[NewEvent], list, list]
+]
 
 
 def _doc(key: str, story: StoryBriefing, fallback: dt.date) -> StoryDoc:
@@ -29,13 +31,20 @@ def _doc(key: str, story: StoryBriefing, fallback: dt.date) -> StoryDoc:
     weight = Counter(name for e in story.timeline for name in e.actors) + Counter(s.holder for s in story.stances)
     actors = sorted(story.actors, key=lambda a: (-weight[a.name], -len(a.sources), a.name))
     return StoryDoc(
-        id=key, date=story.last_date or fallback, language="en", outlet=None, headline=story.title,
+        id=key,
+        date=story.last_date or fallback,
+        language="en",
+        outlet=None,
+        headline=story.title,
         summary=" ".join([story.lead, *(p.text for p in story.summary)]),
-        actors=tuple((a.name, a.kind) for a in actors), events=tuple((e.description, e.date) for e in story.timeline),
+        actors=tuple((a.name, a.kind) for a in actors),
+        events=tuple((e.description, e.date) for e in story.timeline),
     )
 
 
-def carry_stories(day: dt.date, stories: Sequence[StoryBriefing], earlier: Sequence[Digest], compare: Compare) -> list[DigestStory]:
+def carry_stories(
+    day: dt.date, stories: Sequence[StoryBriefing], earlier: Sequence[Digest], compare: Compare
+) -> list[DigestStory]:
     """Today's stories as digest stories: ids carried from `earlier` digests (ascending by date), new ones marked new."""
     known: dict[str, tuple[StoryBriefing, dt.date, dt.date]] = {}  # key -> (story, its digest's date, first reported)
     for digest in earlier:
@@ -63,6 +72,13 @@ def carry_stories(day: dt.date, stories: Sequence[StoryBriefing], earlier: Seque
     for story in stories:
         new_events, _, shifts = compare(story.timeline, story.stances, earlier, day)
         story_id, first_reported = carried.get(story.id, (story.id, None))
-        out.append(DigestStory(**{**dict(story), "id": story_id}, new=story.id not in carried, first_reported=first_reported,
-                               new_events=new_events, stance_shifts=shifts))
+        out.append(
+            DigestStory(
+                **{**dict(story), "id": story_id},
+                new=story.id not in carried,
+                first_reported=first_reported,
+                new_events=new_events,
+                stance_shifts=shifts,
+            )
+        )
     return out

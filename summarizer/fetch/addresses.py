@@ -30,7 +30,9 @@ def parse_networks(values: Iterable[str]) -> tuple[IPNetwork, ...]:
         try:
             nets.append(ipaddress.ip_network(value.strip(), strict=False))
         except ValueError:
-            raise ValueError(f"--allow-network {value!r} is not an address or network; write e.g. 10.0.0.0/8 or 192.168.1.20") from None
+            raise ValueError(
+                f"--allow-network {value!r} is not an address or network; write e.g. 10.0.0.0/8 or 192.168.1.20"
+            ) from None
     return tuple(nets)
 
 
@@ -74,8 +76,10 @@ class AddressPolicy:
         for ip in addresses:
             kind = self.refusal(ip)
             if kind is not None:
-                raise FetchRefused(f"{host} is a {kind} address ({ip}); refused, since a feed could point brief at an internal service. "
-                                   f"To fetch from an intranet, pass --allow-network {ip if kind == 'loopback' else _suggest(ip)}")
+                raise FetchRefused(
+                    f"{host} is a {kind} address ({ip}); refused, since a feed could point brief at an internal service. "
+                    f"To fetch from an intranet, pass --allow-network {ip if kind == 'loopback' else _suggest(ip)}"
+                )
 
 
 def _suggest(ip: IPAddress) -> str:
@@ -87,7 +91,9 @@ async def _resolve(host: str, port: int) -> list[IPAddress]:
     try:
         infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
-        raise FetchRefused(f"cannot resolve the host {host} ({getattr(exc, 'strerror', None) or exc}); check the URL") from None
+        raise FetchRefused(
+            f"cannot resolve the host {host} ({getattr(exc, 'strerror', None) or exc}); check the URL"
+        ) from None
     found = []
     for info in infos:
         addr = str(info[4][0]).split("%", 1)[0]

@@ -29,20 +29,30 @@ def zone(name: str | None) -> dt.tzinfo | None:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"--tz {name!r} is not a time zone; give an IANA name such as Europe/Riga or America/New_York") from None
+        raise ValueError(
+            f"--tz {name!r} is not a time zone; give an IANA name such as Europe/Riga or America/New_York"
+        ) from None
 
 
-def article_day(published: dt.datetime | None, page_date: dt.date | None, fetched: dt.datetime, tz: dt.tzinfo | None = None) -> Dated:
+def article_day(
+    published: dt.datetime | None, page_date: dt.date | None, fetched: dt.datetime, tz: dt.tzinfo | None = None
+) -> Dated:
     if published is not None:
         local = published.astimezone(tz) if tz is not None else published
         day = local.date()
         utc_day = published.astimezone(dt.UTC).date()
         note = ""
         if day != utc_day:
-            note = (f"published {local.isoformat(timespec='minutes')} on the outlet's clock: dated {day}, "
-                    f"although it was already {utc_day} in UTC")
+            note = (
+                f"published {local.isoformat(timespec='minutes')} on the outlet's clock: dated {day}, "
+                f"although it was already {utc_day} in UTC"
+            )
         return Dated(day, "feed", note)
     if page_date is not None:
         return Dated(page_date, "page")
     local = fetched.astimezone(tz) if tz is not None else fetched.astimezone()
-    return Dated(local.date(), "fetched", f"no publication date in the feed or on the page: dated by the fetch, {local.isoformat(timespec='minutes')}")
+    return Dated(
+        local.date(),
+        "fetched",
+        f"no publication date in the feed or on the page: dated by the fetch, {local.isoformat(timespec='minutes')}",
+    )

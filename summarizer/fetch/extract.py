@@ -37,11 +37,15 @@ def extract_page(data: bytes, url: str, content_type: str = "") -> Page:
     import trafilatura
 
     html = decode_page(data, content_type)
-    doc: Any = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False, include_tables=False)  # a Document (a dict only with as_dict=True)
+    doc: Any = trafilatura.bare_extraction(
+        html, url=url, with_metadata=True, include_comments=False, include_tables=False
+    )  # a Document (a dict only with as_dict=True)
     text = (doc.text or "") if doc is not None else ""
     if len(text.strip()) < MIN_TEXT_CHARS:
-        raise FetchFailed(f"no article text found on the page ({len(text.strip())} characters of main text: a paywall, "
-                          "or a page built by script); open it in a browser, or skip it")
+        raise FetchFailed(
+            f"no article text found on the page ({len(text.strip())} characters of main text: a paywall, "
+            "or a page built by script); open it in a browser, or skip it"
+        )
     title = " ".join((doc.title or "").split())
     lines = text.strip().split("\n")
     if title and lines and " ".join(lines[0].split()) == title:  # trafilatura repeats the headline as the first line
@@ -53,8 +57,13 @@ def extract_page(data: bytes, url: str, content_type: str = "") -> Page:
         except ValueError:
             date = None
     lang = _LANG.search(html[:4096])
-    return Page(text="\n".join(lines).strip(), title=title, date=date, language=(lang.group(1).lower() if lang else (doc.language or "")),
-                canonical=_canonical(html, url))
+    return Page(
+        text="\n".join(lines).strip(),
+        title=title,
+        date=date,
+        language=(lang.group(1).lower() if lang else (doc.language or "")),
+        canonical=_canonical(html, url),
+    )
 
 
 def _canonical(html: str, url: str) -> str:
@@ -76,5 +85,5 @@ def _site(url: str) -> str:
     host = (urlsplit(url).hostname or "").lower()
     for prefix in ("www.", "m.", "amp."):
         if host.startswith(prefix):
-            return host[len(prefix):]
+            return host[len(prefix) :]
     return host

@@ -73,14 +73,20 @@ def _xml_feed(data: bytes, content_type: str) -> Feed:
     if not parsed.entries and (looks_html and not parsed.version):
         alternate = re.search(rb"""<link[^>]+type=["']application/(?:rss|atom)\+xml["'][^>]*>""", data, re.IGNORECASE)
         href = re.search(rb"""href=["']([^"']+)""", alternate.group(0)) if alternate else None
-        hint = f"the page names its feed: {href.group(1).decode('utf-8', 'replace')}" if href else "find the feed's own URL (often /rss or /feed)"
+        hint = (
+            f"the page names its feed: {href.group(1).decode('utf-8', 'replace')}"
+            if href
+            else "find the feed's own URL (often /rss or /feed)"
+        )
         raise FetchFailed(f"an HTML page, not a feed; {hint}")
     language = str(parsed.feed.get("language") or "")
     entries = [e for e in (_xml_entry(e, language) for e in parsed.entries) if e.link or e.full_text]
     problem = getattr(parsed, "bozo_exception", None)
     if parsed.bozo and not entries:
         if parsed.version:
-            raise FetchFailed(f"malformed XML ({problem}) with no readable entry; the outlet's feed is broken, try again later")
+            raise FetchFailed(
+                f"malformed XML ({problem}) with no readable entry; the outlet's feed is broken, try again later"
+            )
         raise FetchFailed(f"not a feed: malformed XML or not XML at all ({problem}); check the feed URL")
     warnings = []
     if parsed.bozo:
@@ -102,7 +108,9 @@ def _xml_entry(e: Any, language: str) -> Entry:
         text = html_to_text(str(content.get("value") or ""))
         if len(text) >= FULL_TEXT_CHARS and len(text) > len(full):
             full = text
-    return Entry(guid=guid, link=link, title=_clean_title(e.get("title")), published=published, full_text=full, language=language)
+    return Entry(
+        guid=guid, link=link, title=_clean_title(e.get("title")), published=published, full_text=full, language=language
+    )
 
 
 def _json_feed(data: bytes) -> Feed:
@@ -110,8 +118,14 @@ def _json_feed(data: bytes) -> Feed:
         doc = json.loads(data)
     except (ValueError, UnicodeDecodeError) as exc:
         raise FetchFailed(f"not a feed: broken JSON ({exc}); check the feed URL") from None
-    if not isinstance(doc, dict) or not str(doc.get("version", "")).startswith("https://jsonfeed.org/version/") or not isinstance(doc.get("items"), list):
-        raise FetchFailed("JSON, but not a JSON Feed (no 'version': 'https://jsonfeed.org/version/...' and 'items'); check the feed URL")
+    if (
+        not isinstance(doc, dict)
+        or not str(doc.get("version", "")).startswith("https://jsonfeed.org/version/")
+        or not isinstance(doc.get("items"), list)
+    ):
+        raise FetchFailed(
+            "JSON, but not a JSON Feed (no 'version': 'https://jsonfeed.org/version/...' and 'items'); check the feed URL"
+        )
     language = str(doc.get("language") or "")
     entries = []
     for item in doc["items"]:
@@ -119,11 +133,16 @@ def _json_feed(data: bytes) -> Feed:
             continue
         link = str(item.get("url") or item.get("external_url") or "")
         text = str(item.get("content_text") or "") or html_to_text(str(item.get("content_html") or ""))
-        entries.append(Entry(
-            guid=str(item.get("id") or link), link=link, title=_clean_title(item.get("title")),
-            published=parse_time(item.get("date_published") or item.get("date_modified")),
-            full_text=text.strip() if len(text.strip()) >= FULL_TEXT_CHARS else "", language=str(item.get("language") or language),
-        ))
+        entries.append(
+            Entry(
+                guid=str(item.get("id") or link),
+                link=link,
+                title=_clean_title(item.get("title")),
+                published=parse_time(item.get("date_published") or item.get("date_modified")),
+                full_text=text.strip() if len(text.strip()) >= FULL_TEXT_CHARS else "",
+                language=str(item.get("language") or language),
+            )
+        )
     return Feed(str(doc.get("title") or ""), [e for e in entries if e.link or e.full_text])
 
 

@@ -69,7 +69,9 @@ class _GuardedBackend(httpcore.AsyncNetworkBackend):
             kind = self.policy.refusal(ip)
             if kind is not None:
                 raise FetchRefused(_refused(host, kind, ip))
-        return await self.inner.connect_tcp(str(addresses[0]), port, timeout=timeout, local_address=local_address, socket_options=socket_options)
+        return await self.inner.connect_tcp(
+            str(addresses[0]), port, timeout=timeout, local_address=local_address, socket_options=socket_options
+        )
 
     async def connect_unix_socket(self, path, timeout=None, socket_options=None):  # pragma: no cover
         raise FetchRefused("unix sockets are not fetched")
@@ -79,15 +81,25 @@ class _GuardedBackend(httpcore.AsyncNetworkBackend):
 
 
 def _refused(host: str, kind: str, ip: object) -> str:
-    return (f"{host} is a {kind} address ({ip}): refused, since a feed could point brief at an internal service; "
-            f"to fetch from your own network, pass --allow-network with that address or network")
+    return (
+        f"{host} is a {kind} address ({ip}): refused, since a feed could point brief at an internal service; "
+        f"to fetch from your own network, pass --allow-network with that address or network"
+    )
 
 
 class Fetcher:
     """GETs with per-host concurrency `per_host`, `delay` seconds between requests to a host, and the safety rules above."""
 
-    def __init__(self, policy: AddressPolicy, *, timeout: float = 20.0, max_bytes: int = 5_000_000, max_redirects: int = 5,
-                 per_host: int = 2, delay: float = 1.0) -> None:
+    def __init__(
+        self,
+        policy: AddressPolicy,
+        *,
+        timeout: float = 20.0,
+        max_bytes: int = 5_000_000,
+        max_redirects: int = 5,
+        per_host: int = 2,
+        delay: float = 1.0,
+    ) -> None:
         self.policy = policy
         self.timeout, self.max_bytes, self.max_redirects = timeout, max_bytes, max_redirects
         self.per_host, self.delay = per_host, delay
@@ -97,12 +109,18 @@ class Fetcher:
         self.host_delay: dict[str, float] = {}  # a longer delay a host asks for (robots.txt Crawl-delay)
         transport = httpx.AsyncHTTPTransport(retries=0, trust_env=False)
         transport._pool = httpcore.AsyncConnectionPool(  # the same pool httpx builds, with the checking backend
-            ssl_context=httpx.create_ssl_context(), max_connections=64, max_keepalive_connections=32, keepalive_expiry=5.0,
+            ssl_context=httpx.create_ssl_context(),
+            max_connections=64,
+            max_keepalive_connections=32,
+            keepalive_expiry=5.0,
             network_backend=_GuardedBackend(policy),
         )
         self.client = httpx.AsyncClient(
-            transport=transport, trust_env=False, follow_redirects=False,
-            timeout=httpx.Timeout(timeout), headers={"User-Agent": user_agent(), "Accept-Encoding": "gzip, deflate"},
+            transport=transport,
+            trust_env=False,
+            follow_redirects=False,
+            timeout=httpx.Timeout(timeout),
+            headers={"User-Agent": user_agent(), "Accept-Encoding": "gzip, deflate"},
         )
 
     async def aclose(self) -> None:
@@ -120,7 +138,9 @@ class Fetcher:
                 url = urljoin(url, response.headers["location"])
                 continue
             return response
-        raise FetchFailed(f"more than {self.max_redirects} redirects; open the URL in a browser to find where it ends up")
+        raise FetchFailed(
+            f"more than {self.max_redirects} redirects; open the URL in a browser to find where it ends up"
+        )
 
     async def _one(self, url: str, headers: dict[str, str], limit: int) -> Response:
         async with self._slot(host_key(url)):
@@ -138,11 +158,17 @@ class Fetcher:
                                 raise FetchFailed(_too_large(None, limit))
                         return Response(str(resp.url), resp.status_code, resp.headers, bytes(body))
             except (TimeoutError, httpx.TimeoutException):
-                raise FetchFailed(f"no answer within {self.timeout:g} s (timed out); the server may be down, try again later or raise --timeout") from None
+                raise FetchFailed(
+                    f"no answer within {self.timeout:g} s (timed out); the server may be down, try again later or raise --timeout"
+                ) from None
             except httpx.DecodingError as exc:
-                raise FetchFailed(f"the body does not decode as the server says ({exc}); the server is sending broken data") from None
+                raise FetchFailed(
+                    f"the body does not decode as the server says ({exc}); the server is sending broken data"
+                ) from None
             except httpx.HTTPError as exc:
-                raise FetchFailed(f"cannot connect ({type(exc).__name__}: {exc or 'no detail'}); check the URL or try again later") from None
+                raise FetchFailed(
+                    f"cannot connect ({type(exc).__name__}: {exc or 'no detail'}); check the URL or try again later"
+                ) from None
 
     def _slot(self, host: str) -> _HostSlot:
         if host not in self._slots:

@@ -66,7 +66,9 @@ def _rule(parser: RobotFileParser, path: str) -> str:
     """The Disallow line that matches `path` for brief's agent, as written in robots.txt."""
     if parser.disallow_all:  # type: ignore[attr-defined]  # RobotFileParser's own flag, missing from typeshed
         return "it disallows everything"
-    entries = [e for e in parser.entries if e.applies_to(AGENT)] or ([parser.default_entry] if parser.default_entry else [])  # type: ignore[attr-defined]  # parsed rules, missing from typeshed
+    entries = [e for e in parser.entries if e.applies_to(AGENT)] or (  # type: ignore[attr-defined]  # parsed rules, missing from typeshed
+        [parser.default_entry] if parser.default_entry else []  # type: ignore[attr-defined]  # parsed rules, missing from typeshed
+    )
     for entry in entries:
         for line in entry.rulelines:
             if not line.allowance and line.applies_to(path):

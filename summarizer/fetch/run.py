@@ -78,15 +78,23 @@ def article_text(day: dt.date, url: str, title: str, body: str, *, fetch_dated: 
     return f" date {day.isoformat()} {url}{mark} {headline}".rstrip() + "\n\n" + body.strip() + "\n"
 
 
-def fetch_feeds(feeds: Sequence[str], out: Path, options: FetchOptions | None = None, *, on_event: EventCallback | None = None) -> FetchRun:
+def fetch_feeds(
+    feeds: Sequence[str], out: Path, options: FetchOptions | None = None, *, on_event: EventCallback | None = None
+) -> FetchRun:
     """Fetch every feed in `feeds` into `out`; see the module docstring."""
     return asyncio.run(_fetch(list(feeds), Path(out), options or FetchOptions(), on_event or (lambda _: None)))
 
 
 async def _fetch(feeds: list[str], out: Path, options: FetchOptions, on_event: EventCallback) -> FetchRun:
     store = Store(out)
-    fetcher = Fetcher(AddressPolicy(options.allow_networks), timeout=options.timeout, max_bytes=options.max_bytes,
-                      max_redirects=options.max_redirects, per_host=options.per_host, delay=options.delay)
+    fetcher = Fetcher(
+        AddressPolicy(options.allow_networks),
+        timeout=options.timeout,
+        max_bytes=options.max_bytes,
+        max_redirects=options.max_redirects,
+        per_host=options.per_host,
+        delay=options.delay,
+    )
     job = _Job(store, fetcher, Robots(fetcher), options, on_event)
     try:
         await asyncio.gather(*(job.feed(url) for url in feeds))
@@ -99,7 +107,9 @@ async def _fetch(feeds: list[str], out: Path, options: FetchOptions, on_event: E
 
 
 class _Job:
-    def __init__(self, store: Store, fetcher: Fetcher, robots: Robots, options: FetchOptions, on_event: EventCallback) -> None:
+    def __init__(
+        self, store: Store, fetcher: Fetcher, robots: Robots, options: FetchOptions, on_event: EventCallback
+    ) -> None:
         self.store, self.fetcher, self.robots, self.options, self.say = store, fetcher, robots, options, on_event
         self.run = FetchRun()
         self.slots = asyncio.Semaphore(options.tasks)
@@ -107,7 +117,9 @@ class _Job:
 
     async def feed(self, url: str) -> None:
         state = self.store.feeds.get(url, {})
-        headers = {"Accept": "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, text/xml;q=0.8, */*;q=0.5"}
+        headers = {
+            "Accept": "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, text/xml;q=0.8, */*;q=0.5"
+        }
         if state.get("etag"):
             headers["If-None-Match"] = state["etag"]
         if state.get("last_modified"):
@@ -132,7 +144,18 @@ class _Job:
         self.run.seen += len(parsed.entries) - len(new)
         self.say(f"{url}: {len(parsed.entries)} entries, {len(new)} new")
         results = await asyncio.gather(*(self.entry(url, e) for e in new))
-        self.store.feeds[url] = {k: v for k, v in (("etag", response.headers.get("etag")), ("last_modified", response.headers.get("last-modified"))) if v} if all(results) else {}
+        self.store.feeds[url] = (
+            {
+                k: v
+                for k, v in (
+                    ("etag", response.headers.get("etag")),
+                    ("last_modified", response.headers.get("last-modified")),
+                )
+                if v
+            }
+            if all(results)
+            else {}
+        )
 
     async def entry(self, feed: str, entry: Entry) -> bool:
         """Handle one new entry; True when it is done for good (written, a duplicate, or left alone on purpose)."""
@@ -158,7 +181,9 @@ class _Job:
             if refusal is not None:
                 self.run.skipped.append(Problem(entry.link, refusal))
                 return True
-            response = await self.fetcher.get(entry.link, headers={"Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"})
+            response = await self.fetcher.get(
+                entry.link, headers={"Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"}
+            )
             if response.status != 200:
                 raise FetchFailed(_http_reason(response.status, "page"))
             kind = response.headers.get("content-type", "text/html").split(";")[0].strip().lower()
@@ -167,7 +192,9 @@ class _Job:
             self.run.pages += 1
             from .extract import extract_page
 
-            page = await asyncio.to_thread(extract_page, response.content, response.url, response.headers.get("content-type", ""))
+            page = await asyncio.to_thread(
+                extract_page, response.content, response.url, response.headers.get("content-type", "")
+            )
             text, title, canonical, page_date = page.text, entry.title or page.title, page.canonical, page.date
         record = {"guid": entry.guid, "url": entry.link, "canonical": canonical, "feed": feed}
         if canonical != entry.link and canonical in self.store.urls:
@@ -180,9 +207,22 @@ class _Job:
             return True
         dated = article_day(entry.published, page_date, self.now, self.options.tz)
         domain = _outlet(canonical) or _outlet(feed) or "unknown"
-        path = self.store.write_article(domain, dated.day.isoformat(), slugify(title or text[:80]), article_text(dated.day, canonical, title, text, fetch_dated=dated.source == "fetched"))
-        self.store.remember({**record, "path": path.as_posix(), "day": dated.day.isoformat(), "dated_by": dated.source,
-                             **({"date_note": dated.note} if dated.note else {}), "fetched": self.now.isoformat(timespec="seconds")})
+        path = self.store.write_article(
+            domain,
+            dated.day.isoformat(),
+            slugify(title or text[:80]),
+            article_text(dated.day, canonical, title, text, fetch_dated=dated.source == "fetched"),
+        )
+        self.store.remember(
+            {
+                **record,
+                "path": path.as_posix(),
+                "day": dated.day.isoformat(),
+                "dated_by": dated.source,
+                **({"date_note": dated.note} if dated.note else {}),
+                "fetched": self.now.isoformat(timespec="seconds"),
+            }
+        )
         self.run.written.append(path)
         if dated.note:
             self.run.warnings.append(Problem(canonical, dated.note))
@@ -190,7 +230,9 @@ class _Job:
         return True
 
     def _duplicate(self, record: dict, path: str) -> None:
-        self.store.remember({**record, "path": path, "duplicate": True, "fetched": self.now.isoformat(timespec="seconds")})
+        self.store.remember(
+            {**record, "path": path, "duplicate": True, "fetched": self.now.isoformat(timespec="seconds")}
+        )
         self.run.duplicates.append((record["url"] or record["canonical"], path))
         self.say(f"{record['url']}: same article as {path}; stored once, listed under both URLs")
 

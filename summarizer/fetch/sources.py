@@ -39,10 +39,14 @@ def _urls_of(arg: str) -> list[str]:
         return [arg.strip()]
     if "://" in arg:
         scheme = arg.split("://", 1)[0]
-        raise FetchError(f"{arg}: only http:// and https:// feeds can be fetched, not {scheme}://; give the feed's web address")
+        raise FetchError(
+            f"{arg}: only http:// and https:// feeds can be fetched, not {scheme}://; give the feed's web address"
+        )
     path = Path(arg)
     if not path.is_file():
-        raise FetchError(f"{arg}: neither a feed URL nor a file; give an http(s) URL, a text file of URLs or an OPML file")
+        raise FetchError(
+            f"{arg}: neither a feed URL nor a file; give an http(s) URL, a text file of URLs or an OPML file"
+        )
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -59,11 +63,15 @@ def _opml_urls(arg: str, data: bytes) -> list[str]:
     try:
         root = etree.fromstring(data, parser=etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False))
     except etree.XMLSyntaxError as exc:
-        raise FetchError(f"{arg}: not a readable OPML file ({exc}); export the subscriptions from your feed reader again") from None
+        raise FetchError(
+            f"{arg}: not a readable OPML file ({exc}); export the subscriptions from your feed reader again"
+        ) from None
     urls = [u.strip() for u in root.xpath("//outline/@xmlUrl | //outline/@xmlurl") if isinstance(u, str)]
     good = [u for u in urls if is_url(u)]
     if not good:
-        raise FetchError(f"{arg}: an OPML file with no <outline xmlUrl=\"http...\"> feeds; export the subscriptions from your feed reader again")
+        raise FetchError(
+            f'{arg}: an OPML file with no <outline xmlUrl="http..."> feeds; export the subscriptions from your feed reader again'
+        )
     return good
 
 
@@ -78,7 +86,9 @@ def _list_urls(arg: str, data: bytes) -> list[str]:
         if not line or line.startswith("#"):
             continue
         if not is_url(line):
-            raise FetchError(f"{arg}, line {number}: {line[:80]!r} is not an http(s) URL; one feed URL a line ('#' starts a comment)")
+            raise FetchError(
+                f"{arg}, line {number}: {line[:80]!r} is not an http(s) URL; one feed URL a line ('#' starts a comment)"
+            )
         urls.append(line)
     if not urls:
         raise FetchError(f"{arg}: no feed URLs in this file; write one http(s) feed URL a line")

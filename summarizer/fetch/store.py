@@ -34,12 +34,16 @@ class Store:
         try:
             self.state.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise FetchError(f"{self.out}: cannot create the output folder ({exc.strerror or exc}); pick a writable --out") from None
+            raise FetchError(
+                f"{self.out}: cannot create the output folder ({exc.strerror or exc}); pick a writable --out"
+            ) from None
         self._lock = FileLock(str(self.state / "lock"))
         try:
             self._lock.acquire(timeout=wait)
         except Timeout:
-            raise FetchError(f"{self.out}: another brief fetch is writing to this folder; wait for it to finish") from None
+            raise FetchError(
+                f"{self.out}: another brief fetch is writing to this folder; wait for it to finish"
+            ) from None
         self.guids: dict[str, str] = {}
         self.urls: dict[str, str] = {}
         self.hashes: dict[str, str] = {}

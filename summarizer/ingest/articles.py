@@ -49,6 +49,7 @@ def undetected(article_id: str, text: str) -> str:
     """A `language_of` that detects nothing ('und'): for reading a file whose language is found elsewhere."""
     return "und"
 
+
 NO_HEADER_NOTE = "no ' date YYYY-MM-DD' header on the first line; publication date unknown"
 FETCH_DATED = "[date: fetched]"  # after the header's date (and URL): the date is the day brief fetch fetched it
 FETCH_DATED_NOTE = "dated by the day it was fetched: neither its feed nor its page gives a publication date"
@@ -67,7 +68,11 @@ _BOMS = (
 _ALLOWED_CONTROLS = set("\t\n\r\f\v")
 # Unicode's control characters (category Cc: U+0000-U+001F, U+007F-U+009F) less the allowed ones, found by one regex
 # instead of a category look-up per character (most of reading's CPU at 10,000 articles)
-_CONTROLS = re.compile("[" + "".join(re.escape(chr(c)) for c in (*range(0x20), *range(0x7F, 0xA0)) if chr(c) not in _ALLOWED_CONTROLS) + "]")
+_CONTROLS = re.compile(
+    "["
+    + "".join(re.escape(chr(c)) for c in (*range(0x20), *range(0x7F, 0xA0)) if chr(c) not in _ALLOWED_CONTROLS)
+    + "]"
+)
 
 
 @dataclass(frozen=True)
@@ -116,7 +121,9 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
             try:
                 return _plausible(data.decode(name)), name
             except UnicodeDecodeError as exc:
-                raise ValueError(f"binary file, not text: it starts with a {name} byte-order mark but does not decode ({exc.reason}); re-save it as UTF-8 text") from exc
+                raise ValueError(
+                    f"binary file, not text: it starts with a {name} byte-order mark but does not decode ({exc.reason}); re-save it as UTF-8 text"
+                ) from exc
     if b"\x00" in data:
         raise ValueError("binary file, not text: it contains NUL bytes; give a plain-text article saved as UTF-8")
     try:
@@ -135,7 +142,9 @@ def _plausible(text: str) -> str:
     """Normalise newlines and refuse text that is mostly control characters (a binary file in disguise)."""
     controls = len(_CONTROLS.findall(text))
     if controls * 100 > len(text):
-        raise ValueError("binary file, not text: it is full of control characters; give a plain-text article saved as UTF-8")
+        raise ValueError(
+            "binary file, not text: it is full of control characters; give a plain-text article saved as UTF-8"
+        )
     return _NEWLINES.sub("\n", text)
 
 
@@ -144,7 +153,7 @@ def parse_header(first_line: str) -> tuple[dt.date | None, str]:
     match = _HEADER.match(first_line)
     if match is None:
         return None, first_line
-    parts = first_line[match.end():].split(maxsplit=1)
+    parts = first_line[match.end() :].split(maxsplit=1)
     if not parts:
         raise ValueError("the header has 'date' but no date after it; write it as ' date YYYY-MM-DD headline'")
     token, rest = parts[0], (parts[1].strip() if len(parts) > 1 else "")
@@ -164,7 +173,7 @@ def split_url(rest: str) -> tuple[str | None, str]:
     match = _URL.match(rest)
     if match is None:
         return None, rest
-    return match.group(0), rest[match.end():].strip()
+    return match.group(0), rest[match.end() :].strip()
 
 
 def read_article(path: Path, display: str, *, language_of: LanguageOf | None = None) -> Article:
@@ -176,12 +185,18 @@ def read_article(path: Path, display: str, *, language_of: LanguageOf | None = N
             path.stat()
         except OSError as exc:
             if exc.errno == errno.ELOOP:
-                raise ArticleError(display, f"symbolic link loop (it points to {target}, which leads back to itself); fix or remove the link") from None
+                raise ArticleError(
+                    display,
+                    f"symbolic link loop (it points to {target}, which leads back to itself); fix or remove the link",
+                ) from None
         raise ArticleError(display, f"broken symbolic link: its target {target} does not exist; fix or remove the link")
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            raise ArticleError(display, f"too large for an article ({size / 1e6:.0f} MB; the limit is {MAX_FILE_BYTES // 10**6} MB); split it into articles")
+            raise ArticleError(
+                display,
+                f"too large for an article ({size / 1e6:.0f} MB; the limit is {MAX_FILE_BYTES // 10**6} MB); split it into articles",
+            )
         data = path.read_bytes()
     except PermissionError:
         raise ArticleError(display, "cannot read: permission denied; check file permissions") from None
@@ -209,7 +224,7 @@ def read_article(path: Path, display: str, *, language_of: LanguageOf | None = N
     else:
         url, rest = split_url(rest)
         if rest.startswith(FETCH_DATED):
-            rest = rest[len(FETCH_DATED):].strip()
+            rest = rest[len(FETCH_DATED) :].strip()
             notes.append(FETCH_DATED_NOTE)
         text = f"{rest}\n{remainder}".strip()
         if not text:
@@ -219,10 +234,22 @@ def read_article(path: Path, display: str, *, language_of: LanguageOf | None = N
 
     article_id = content_id(text)
     language = language_of(article_id, text) if language_of else detect_language(text)
-    shown = len(Path(display).parts)  # the folders the display path shows, and the folder given on the command line above them
-    folders = "/".join(path.absolute().parts[-shown - 1:])
+    shown = len(
+        Path(display).parts
+    )  # the folders the display path shows, and the folder given on the command line above them
+    folders = "/".join(path.absolute().parts[-shown - 1 :])
     outlet = outlet_of(folders, url or first_line)
-    return Article(id=article_id, path=display, date=date, language=language, text=text, encoding=encoding, notes=notes, url=url, outlet=outlet)
+    return Article(
+        id=article_id,
+        path=display,
+        date=date,
+        language=language,
+        text=text,
+        encoding=encoding,
+        notes=notes,
+        url=url,
+        outlet=outlet,
+    )
 
 
 def _expand(paths: Sequence[str | Path]) -> list[tuple[Path, str]]:
@@ -234,7 +261,8 @@ def _expand(paths: Sequence[str | Path]) -> list[tuple[Path, str]]:
             files = sorted(
                 (p.relative_to(root).as_posix(), p)
                 for p in root.rglob("*")
-                if p.suffix.lower() == ".txt" and (p.is_file() or (p.is_symlink() and not p.exists()))  # broken links are reported
+                if p.suffix.lower() == ".txt"
+                and (p.is_file() or (p.is_symlink() and not p.exists()))  # broken links are reported
             )
             if not files:
                 raise ArticleError(str(arg), "no .txt files in this folder; article files must end in .txt")
@@ -279,7 +307,9 @@ class ArticleReader:
             first = self.loaded.articles[self._by_id[article.id]]
             first.aliases.append(display)
             if article.date != first.date:
-                first.notes.append(f"duplicate {display} has date {article.date or 'unknown'}; kept {first.date or 'unknown'} from {first.path}")
+                first.notes.append(
+                    f"duplicate {display} has date {article.date or 'unknown'}; kept {first.date or 'unknown'} from {first.path}"
+                )
             return None
         self._by_id[article.id] = len(self.loaded.articles)
         self.loaded.articles.append(article)

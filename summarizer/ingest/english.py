@@ -24,9 +24,19 @@ from functools import cache
 from importlib.metadata import version
 from typing import Any
 
-__all__ = ["DETECTOR", "Detections", "foreign_language", "in_language", "language_name", "MIN_LETTERS", "MIN_CONFIDENCE"]
+__all__ = [
+    "DETECTOR",
+    "Detections",
+    "foreign_language",
+    "in_language",
+    "language_name",
+    "MIN_LETTERS",
+    "MIN_CONFIDENCE",
+]
 
-DETECTOR = "py3langid-" + version("py3langid")  # whose verdicts `Detections` remember: another version may judge otherwise
+DETECTOR = "py3langid-" + version(
+    "py3langid"
+)  # whose verdicts `Detections` remember: another version may judge otherwise
 Detections = dict[str, tuple[str, float]]  # text -> (language, normalized probability), as the detector gave them
 
 MIN_LETTERS = 20  # fewer letters in Latin script: not judged (detector noise)
@@ -40,12 +50,50 @@ _ENGLISH = frozenset(
     "can could should may might must it its this that these those he she they we his her their them who which what when "
     "where after before over into about than as said says say also there here all more most new".split()
 )
-_SCRIPTS = {"CYRILLIC": "Cyrillic", "GREEK": "Greek", "ARABIC": "Arabic", "HEBREW": "Hebrew", "CJK": "Chinese", "HIRAGANA": "Japanese",
-            "KATAKANA": "Japanese", "HANGUL": "Korean", "GEORGIAN": "Georgian", "ARMENIAN": "Armenian", "DEVANAGARI": "Devanagari", "THAI": "Thai"}
-_NAMES = {"lv": "Latvian", "ru": "Russian", "uk": "Ukrainian", "lt": "Lithuanian", "et": "Estonian", "pl": "Polish", "de": "German",
-          "fr": "French", "es": "Spanish", "it": "Italian", "pt": "Portuguese", "nl": "Dutch", "sv": "Swedish", "no": "Norwegian",
-          "da": "Danish", "fi": "Finnish", "cs": "Czech", "sk": "Slovak", "sl": "Slovenian", "hr": "Croatian", "sr": "Serbian",
-          "bg": "Bulgarian", "ro": "Romanian", "hu": "Hungarian", "tr": "Turkish", "az": "Azerbaijani", "ka": "Georgian", "be": "Belarusian"}
+_SCRIPTS = {
+    "CYRILLIC": "Cyrillic",
+    "GREEK": "Greek",
+    "ARABIC": "Arabic",
+    "HEBREW": "Hebrew",
+    "CJK": "Chinese",
+    "HIRAGANA": "Japanese",
+    "KATAKANA": "Japanese",
+    "HANGUL": "Korean",
+    "GEORGIAN": "Georgian",
+    "ARMENIAN": "Armenian",
+    "DEVANAGARI": "Devanagari",
+    "THAI": "Thai",
+}
+_NAMES = {
+    "lv": "Latvian",
+    "ru": "Russian",
+    "uk": "Ukrainian",
+    "lt": "Lithuanian",
+    "et": "Estonian",
+    "pl": "Polish",
+    "de": "German",
+    "fr": "French",
+    "es": "Spanish",
+    "it": "Italian",
+    "pt": "Portuguese",
+    "nl": "Dutch",
+    "sv": "Swedish",
+    "no": "Norwegian",
+    "da": "Danish",
+    "fi": "Finnish",
+    "cs": "Czech",
+    "sk": "Slovak",
+    "sl": "Slovenian",
+    "hr": "Croatian",
+    "sr": "Serbian",
+    "bg": "Bulgarian",
+    "ro": "Romanian",
+    "hu": "Hungarian",
+    "tr": "Turkish",
+    "az": "Azerbaijani",
+    "ka": "Georgian",
+    "be": "Belarusian",
+}
 
 
 def language_name(code: str) -> str:
@@ -107,7 +155,9 @@ def foreign_language(text: str | None, detected: Detections | None = None) -> st
             scripts[script] = scripts.get(script, 0) + 1
         script, count = max(scripts.items(), key=lambda kv: kv[1])
     if script not in ("Latin", "other") and count * 2 > letters:
-        if letters >= MIN_LETTERS:  # name the language when the detector is sure (Russian or Ukrainian), else the script
+        if (
+            letters >= MIN_LETTERS
+        ):  # name the language when the detector is sure (Russian or Ukrainian), else the script
             language, confidence = _classify(text, detected)
             if language != "en" and confidence >= MIN_CONFIDENCE:
                 return str(language)

@@ -56,7 +56,9 @@ class Languages:
         self._frozen = False
 
     @classmethod
-    async def start(cls, files: Sequence[tuple[Path, str]], wanted: Wanted | None = None, *, fork: bool | None = None) -> Languages:
+    async def start(
+        cls, files: Sequence[tuple[Path, str]], wanted: Wanted | None = None, *, fork: bool | None = None
+    ) -> Languages:
         """Start detecting the languages of `files` in order (in a child process when `fork`; None: where `can_fork`)."""
         self = cls()
         if not (can_fork() if fork is None else fork):
@@ -88,7 +90,9 @@ class Languages:
         self._lines = lines = asyncio.StreamReader()
         loop = asyncio.get_running_loop()
         try:
-            self._pipe, _ = await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(lines), os.fdopen(read_end, "rb", buffering=0))
+            self._pipe, _ = await loop.connect_read_pipe(
+                lambda: asyncio.StreamReaderProtocol(lines), os.fdopen(read_end, "rb", buffering=0)
+            )
         except BaseException:
             self.close()
             raise

@@ -24,7 +24,9 @@ def _language_key(article_id: str) -> str:
     return f"{LANGUAGE_PREFIX}{article_id}"
 
 
-def read_articles(paths: Sequence[str | Path], cache: Cache, *, detect: Callable[[str], bool] | None = None) -> ArticleSet:
+def read_articles(
+    paths: Sequence[str | Path], cache: Cache, *, detect: Callable[[str], bool] | None = None
+) -> ArticleSet:
     """Load articles, remembering detected languages in the cache (the detector is slow to load).
 
     With `detect`, only articles whose id it accepts get their language detected (the others 'und').
@@ -54,8 +56,16 @@ class ArticleStream:
     its model (in a child process where possible) while the caller loads what the first request needs.
     """
 
-    def __init__(self, paths: Sequence[str | Path], cache: Cache, *, wanted: Callable[[Article], bool] | None = None,
-                 on_detect: Callable[[Article], None] | None = None, on_read: Callable[[], None] | None = None, fork: bool | None = None) -> None:
+    def __init__(
+        self,
+        paths: Sequence[str | Path],
+        cache: Cache,
+        *,
+        wanted: Callable[[Article], bool] | None = None,
+        on_detect: Callable[[Article], None] | None = None,
+        on_read: Callable[[], None] | None = None,
+        fork: bool | None = None,
+    ) -> None:
         self._reader = ArticleReader(paths)
         self.loaded = self._reader.loaded
         self.articles: list[Article] = []  # the ones yielded, in order

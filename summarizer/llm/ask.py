@@ -45,9 +45,15 @@ class Question(Generic[T]):
     cache_key: str
     request_key: RequestKey
     what: str  # names the answer in notes and logs, e.g. "executive summary"
-    context: dict[str, Any] = field(default_factory=dict)  # validation context (valid source numbers, source texts, language)
-    check: Callable[[T], list[str]] | None = None  # failing items the models do not drop themselves (e.g. quotes not in the article)
-    vital: Callable[[T], list[str]] | None = None  # problems that alone are worth one re-ask (e.g. the headline is not in English)
+    context: dict[str, Any] = field(
+        default_factory=dict
+    )  # validation context (valid source numbers, source texts, language)
+    check: Callable[[T], list[str]] | None = (
+        None  # failing items the models do not drop themselves (e.g. quotes not in the article)
+    )
+    vital: Callable[[T], list[str]] | None = (
+        None  # problems that alone are worth one re-ask (e.g. the headline is not in English)
+    )
     envelope: type[CachedAnswer[Any]] | None = None  # cache entry type; default CachedAnswer[model]
 
 
@@ -69,8 +75,10 @@ def item_reask(failures: list[str], received: int, vital: list[str] | None = Non
     """The re-ask message: the vital problems (a field not in English), then only the failing items, each named, and what to do about them."""
     head = "".join(f"Your {v}.\n" for v in vital or [])
     if not failures:
-        return head + ("Answer again in full, with every field the schema describes as English written in English; keep names in "
-                       "`name_in_source` and the evidence quotes exactly as the article writes them.")
+        return head + (
+            "Answer again in full, with every field the schema describes as English written in English; keep names in "
+            "`name_in_source` and the evidence quotes exactly as the article writes them."
+        )
     lines = "\n".join(f"- {f}" for f in failures[:20])
     more = f"\n- and {len(failures) - 20} more" if len(failures) > 20 else ""
     return head + (
@@ -96,7 +104,11 @@ def envelope_of(question: Question[Any]) -> type[CachedAnswer[Any]]:
 
 
 async def ask(
-    question: Question[T], run: RunContext, *, on_response: Callable[[], None] | None = None, found: Claim | None = None,
+    question: Question[T],
+    run: RunContext,
+    *,
+    on_response: Callable[[], None] | None = None,
+    found: Claim | None = None,
 ) -> Answer[T]:
     """Answer `question` from the cache, else from the model (one request for a valid answer), and cache it.
 
@@ -106,7 +118,9 @@ async def ask(
     """
     envelope, cache = envelope_of(question), run.cache
     if found is None:
-        found = await wait_for_claim(cache, question.cache_key, envelope)  # another worker writing it: wait for its answer
+        found = await wait_for_claim(
+            cache, question.cache_key, envelope
+        )  # another worker writing it: wait for its answer
     if found.value is not None:
         cached: CachedAnswer[Any] = found.value  # type: ignore[assignment]  # the claim holds what the question's envelope validated
         return Answer(cached.answer, notes=list(cached.notes), from_cache=True, grounded=cached.grounded)
@@ -114,7 +128,9 @@ async def ask(
         return await _from_model(question, envelope, run, on_response)
 
 
-async def _from_model(question: Question[T], envelope: type[CachedAnswer[Any]], run: RunContext, on_response: Callable[[], None] | None) -> Answer[T]:
+async def _from_model(
+    question: Question[T], envelope: type[CachedAnswer[Any]], run: RunContext, on_response: Callable[[], None] | None
+) -> Answer[T]:
     settings, client, budget = run.settings, run.client, run.budget
     ticket = None
     if budget is not None and budget.limited:
@@ -129,7 +145,9 @@ async def _from_model(question: Question[T], envelope: type[CachedAnswer[Any]], 
 
     key = question.request_key
     try:
-        done = await client.complete(question.model, question.messages, key=key, context=question.context, on_response=on_response)
+        done = await client.complete(
+            question.model, question.messages, key=key, context=question.context, on_response=on_response
+        )
     except (AuthError, ModelNotFoundError):
         raise
     except LLMError as exc:
@@ -141,12 +159,20 @@ async def _from_model(question: Question[T], envelope: type[CachedAnswer[Any]], 
     failures, received = _failures(value, question.check)
     vital = question.vital(value) if question.vital else []
     if settings.max_reasks > 0 and (vital or len(failures) > REASK_SHARE * received):
-        log.info("%s: %d of %d items failed their checks%s; asking once more", question.what, len(failures), received, f", and {'; '.join(vital)}" if vital else "")
+        log.info(
+            "%s: %d of %d items failed their checks%s; asking once more",
+            question.what,
+            len(failures),
+            received,
+            f", and {'; '.join(vital)}" if vital else "",
+        )
         previous = done.raw or value.model_dump_json()
         reask = item_reask(failures if len(failures) > REASK_SHARE * received else [], received, vital)
         messages = [*question.messages, {"role": "assistant", "content": previous}, {"role": "user", "content": reask}]
         try:
-            again = await client.complete(question.model, messages, key=key, context=question.context, on_response=on_response, reask=True)
+            again = await client.complete(
+                question.model, messages, key=key, context=question.context, on_response=on_response, reask=True
+            )
         except (AuthError, ModelNotFoundError):
             raise
         except LLMError as exc:
@@ -158,13 +184,24 @@ async def _from_model(question: Question[T], envelope: type[CachedAnswer[Any]], 
             attempts += again.attempts
             second, received2 = _failures(again.value, question.check)
             vital2 = question.vital(again.value) if question.vital else []
-            if (len(vital2), -(received2 - len(second))) < (len(vital), -(received - len(failures))):  # fewer vital problems, then more good items
+            if (len(vital2), -(received2 - len(second))) < (
+                len(vital),
+                -(received - len(failures)),
+            ):  # fewer vital problems, then more good items
                 value, grounded = again.value, again.grounded
     settle()
     notes = [*value.repairs.fixed, *value.repairs.dropped]
-    run.cache.set(question.cache_key, envelope(
-        answer=value, notes=notes, model=settings.model, prompt_hash=key.prompt_hash, schema_hash=key.schema_hash,
-        created_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), grounded=grounded, usage=usage,
-    ))
+    run.cache.set(
+        question.cache_key,
+        envelope(
+            answer=value,
+            notes=notes,
+            model=settings.model,
+            prompt_hash=key.prompt_hash,
+            schema_hash=key.schema_hash,
+            created_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            grounded=grounded,
+            usage=usage,
+        ),
+    )
     return Answer(value, notes=notes, usage=usage, attempts=attempts, grounded=grounded)
-

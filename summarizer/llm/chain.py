@@ -119,4 +119,6 @@ def shorter_chat(chat: list[Any], turns: list[dict[str, Any]]) -> list[Any]:
     return [*chat, {"role": "user", "content": LENGTH_REASK}]
 
 
-CURRENT_CALL: ContextVar[Call | None] = ContextVar("brief_llm_call", default=None)  # the `complete` call a request belongs to
+CURRENT_CALL: ContextVar[Call | None] = ContextVar(
+    "brief_llm_call", default=None
+)  # the `complete` call a request belongs to

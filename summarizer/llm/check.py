@@ -33,8 +33,13 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["Pong", "Step", "CheckReport", "check_endpoint", "check_endpoint_async", "STEPS"]
 
 STEPS = ("endpoint", "reachable", "auth", "model", "structured output", "context window")
-MODE_ALTERNATIVES = {"tools": ("json", "md_json"), "json": ("tools", "md_json"), "json_schema": ("json", "tools"), "md_json": ("json", "tools"),
-                     "json_object_schema": ("json_schema", "json")}
+MODE_ALTERNATIVES = {
+    "tools": ("json", "md_json"),
+    "json": ("tools", "md_json"),
+    "json_schema": ("json", "tools"),
+    "md_json": ("json", "tools"),
+    "json_object_schema": ("json_schema", "json"),
+}
 _MESSAGES = [
     {"role": "system", "content": "You answer connectivity checks. Reply with the requested JSON object only."},
     {"role": "user", "content": "This is a connectivity check. Set reply to the word pong."},
@@ -62,7 +67,9 @@ class CheckReport:
     settings: Settings
     steps: list[Step] = field(default_factory=list)
     models: list[str] | None = None  # what GET /models listed, if it answered
-    windows: dict[str, int] = field(default_factory=dict)  # model -> context length the server reports loading (vLLM: max_model_len)
+    windows: dict[str, int] = field(
+        default_factory=dict
+    )  # model -> context length the server reports loading (vLLM: max_model_len)
 
     @property
     def ok(self) -> bool:
@@ -142,7 +149,9 @@ def _is_timeout(exc: BaseException) -> bool:
     return any(isinstance(e, httpx.TimeoutException) or type(e).__name__ == "APITimeoutError" for e in _chain(exc))
 
 
-async def _list_models(s: Settings, transport: httpx.AsyncBaseTransport | None) -> tuple[int | None, list[str] | None, str, dict[str, int]]:
+async def _list_models(
+    s: Settings, transport: httpx.AsyncBaseTransport | None
+) -> tuple[int | None, list[str] | None, str, dict[str, int]]:
     """(HTTP status or None if unreachable, model ids or None, error text, context lengths reported) of GET /models."""
     import httpx
 
@@ -158,7 +167,11 @@ async def _list_models(s: Settings, transport: httpx.AsyncBaseTransport | None) 
         try:
             data = response.json().get("data", [])
             models = [str(m["id"]) for m in data]
-            windows = {str(m["id"]): m["max_model_len"] for m in data if isinstance(m.get("max_model_len"), int) and m["max_model_len"] > 0}
+            windows = {
+                str(m["id"]): m["max_model_len"]
+                for m in data
+                if isinstance(m.get("max_model_len"), int) and m["max_model_len"] > 0
+            }
         except (ValueError, KeyError, TypeError, AttributeError):
             models = None
     return response.status_code, models, response.text[:200], windows
@@ -191,10 +204,14 @@ async def _check(settings: Settings, transport: httpx.AsyncBaseTransport | None)
         steps.append(Step("endpoint", "fail", "; ".join(what), fix="\n".join(fixes)))
         return rest("needs the endpoint first")
     if s.replay_dir is not None:
-        steps.append(Step(
-            "endpoint", "fail", "no endpoint configured (runs would use the recorded responses)",
-            fix="set OPENAI_API_KEY, or pass --provider (ollama, vllm, llamacpp, lmstudio, openrouter, azure) or --base-url",
-        ))
+        steps.append(
+            Step(
+                "endpoint",
+                "fail",
+                "no endpoint configured (runs would use the recorded responses)",
+                fix="set OPENAI_API_KEY, or pass --provider (ollama, vllm, llamacpp, lmstudio, openrouter, azure) or --base-url",
+            )
+        )
         return rest("needs an endpoint first")
     who = f"provider {s.provider}" if s.provider else "no provider preset"
     key = f"key {mask_secret(s.api_key)} from {s.sources.get('api_key', 'flag')}" if s.api_key else "no key"
@@ -222,7 +239,14 @@ async def _check(settings: Settings, transport: httpx.AsyncBaseTransport | None)
         return rest("auth failed")
     except ModelNotFoundError as exc:
         steps.append(Step("auth", "ok", "key accepted" if s.api_key else "no key needed"))
-        steps.append(Step("model", "fail", f"{s.model!r} is not served ({_http_detail(exc)})", fix=_model_fix(models, url_suspect=status == 404)))
+        steps.append(
+            Step(
+                "model",
+                "fail",
+                f"{s.model!r} is not served ({_http_detail(exc)})",
+                fix=_model_fix(models, url_suspect=status == 404),
+            )
+        )
         return rest("model not found")
     except LLMError as exc:
         _diagnose_call(report, exc, models, rest)
@@ -230,8 +254,20 @@ async def _check(settings: Settings, transport: httpx.AsyncBaseTransport | None)
     finally:
         await client.aclose()
     steps.append(Step("auth", "ok", "key accepted" if s.api_key else "no key needed"))
-    steps.append(Step("model", "ok", f"{s.model} answered" + ("" if models is None or s.model in models else " (not listed by /models)")))
-    steps.append(Step("structured output", "ok", f"{_decoding(s.mode, client)}: parsed {Pong.__name__}(reply={done.value.reply[:20]!r}); {done.usage.get('total_tokens', 0)} tokens"))
+    steps.append(
+        Step(
+            "model",
+            "ok",
+            f"{s.model} answered" + ("" if models is None or s.model in models else " (not listed by /models)"),
+        )
+    )
+    steps.append(
+        Step(
+            "structured output",
+            "ok",
+            f"{_decoding(s.mode, client)}: parsed {Pong.__name__}(reply={done.value.reply[:20]!r}); {done.usage.get('total_tokens', 0)} tokens",
+        )
+    )
     steps.append(_window_step(s, report.windows.get(s.model)))
     return report
 
@@ -254,10 +290,18 @@ def _window_step(s: Settings, loaded: int | None) -> Step:
 
     window, mine = context_window(s), window_label(s.model, s.context_window)
     if loaded is None:
-        return Step("context window", "ok", f"calls sized to {mine}; the server does not report how much it loads: if less, set --context-window to it")
+        return Step(
+            "context window",
+            "ok",
+            f"calls sized to {mine}; the server does not report how much it loads: if less, set --context-window to it",
+        )
     if window > loaded:
-        return Step("context window", "fail", f"calls sized to {mine}, but the server loads {loaded:,} tokens for {s.model}; longer requests would be refused",
-                    fix=f"pass --context-window {loaded} (or context_window = {loaded} in brief.toml, or BRIEF_CONTEXT_WINDOW)")
+        return Step(
+            "context window",
+            "fail",
+            f"calls sized to {mine}, but the server loads {loaded:,} tokens for {s.model}; longer requests would be refused",
+            fix=f"pass --context-window {loaded} (or context_window = {loaded} in brief.toml, or BRIEF_CONTEXT_WINDOW)",
+        )
     return Step("context window", "ok", f"calls sized to {mine}; the server loads {loaded:,}")
 
 
@@ -265,21 +309,61 @@ def _diagnose_call(report: CheckReport, exc: LLMError, models: list[str] | None,
     s, steps = report.settings, report.steps
     status = _status(exc)
     if status is None and _is_connection_error(exc):
-        steps.extend([Step("auth", "skip", "the call did not get through"), Step("model", "skip", "the call did not get through")])
+        steps.extend(
+            [
+                Step("auth", "skip", "the call did not get through"),
+                Step("model", "skip", "the call did not get through"),
+            ]
+        )
         if _is_timeout(exc):
-            steps.append(Step("structured output", "fail", f"no answer within {s.timeout:g}s", fix="raise --timeout, or use a smaller or less busy model"))
+            steps.append(
+                Step(
+                    "structured output",
+                    "fail",
+                    f"no answer within {s.timeout:g}s",
+                    fix="raise --timeout, or use a smaller or less busy model",
+                )
+            )
         else:
-            steps.append(Step("structured output", "fail", f"the chat call did not get through: {_short(exc)}", fix=_unreachable_fix(s)))
+            steps.append(
+                Step(
+                    "structured output",
+                    "fail",
+                    f"the chat call did not get through: {_short(exc)}",
+                    fix=_unreachable_fix(s),
+                )
+            )
         return report
     if status == 429:
-        steps.append(Step("auth", "fail", f"rate-limited or out of quota ({_http_detail(exc)})", fix="wait and retry, or check the account's quota and billing"))
+        steps.append(
+            Step(
+                "auth",
+                "fail",
+                f"rate-limited or out of quota ({_http_detail(exc)})",
+                fix="wait and retry, or check the account's quota and billing",
+            )
+        )
         return rest("the call failed")
     steps.append(Step("auth", "ok", "key accepted" if s.api_key else "no key needed"))
     steps.append(Step("model", "ok", f"{s.model} answered" if status is None else f"{s.model} not reported unknown"))
     if status is not None:
-        steps.append(Step("structured output", "fail", f"the endpoint rejected the request in mode {s.mode} ({_http_detail(exc)})", fix=_mode_fix(s.mode)))
+        steps.append(
+            Step(
+                "structured output",
+                "fail",
+                f"the endpoint rejected the request in mode {s.mode} ({_http_detail(exc)})",
+                fix=_mode_fix(s.mode),
+            )
+        )
     elif _is_parse_error(exc):
-        steps.append(Step("structured output", "fail", f"the answer did not parse as JSON for the response model in mode {s.mode}", fix=_mode_fix(s.mode)))
+        steps.append(
+            Step(
+                "structured output",
+                "fail",
+                f"the answer did not parse as JSON for the response model in mode {s.mode}",
+                fix=_mode_fix(s.mode),
+            )
+        )
     else:
         steps.append(Step("structured output", "fail", _short(exc), fix=_mode_fix(s.mode)))
     return report

@@ -40,7 +40,17 @@ from ..config.providers import PROVIDERS
 from ..config.settings import Settings
 from ..errors import AuthError, LLMError, ModelNotFoundError, ReplayMissError
 from .chain import CURRENT_CALL, Call, Completion, last_json, shorter_chat
-from .faults import EndpointError, EndpointUnreachableError, cannot_connect, connect_reason, context_overflow, describe_error, is_transient, root_cause, schema_refused
+from .faults import (
+    EndpointError,
+    EndpointUnreachableError,
+    cannot_connect,
+    connect_reason,
+    context_overflow,
+    describe_error,
+    is_transient,
+    root_cause,
+    schema_refused,
+)
 from .modes import check_async_validators_once, instructor_mode, output_limit, schema_request, wrapped_model
 from .replay import KEY_HEADER, CountingTransport, RecordingTransport, ReplayTransport, RequestKey
 from .retry import retry_policy
@@ -134,7 +144,9 @@ class LLMClient:
         http_client = httpx.AsyncClient(transport=self.counter, timeout=s.timeout)
         api_key = s.api_key.get_secret_value() if s.api_key else "not-needed"
         base_url = "http://replay.invalid/v1" if s.replay_dir is not None else s.base_url
-        raw = openai.AsyncOpenAI(api_key=api_key, base_url=base_url, max_retries=0, timeout=s.timeout, http_client=http_client)
+        raw = openai.AsyncOpenAI(
+            api_key=api_key, base_url=base_url, max_retries=0, timeout=s.timeout, http_client=http_client
+        )
         # The one transport retry layer wraps the SDK call instructor makes for each answer, so a fault resends
         # one request and instructor's re-ask chain survives it (instructor does the same to patch a client).
         completions = raw.chat.completions
@@ -165,8 +177,10 @@ class LLMClient:
 
         first = self.settings.mode
         self.mode = "md_json" if self.settings.provider == "lmstudio" else "json"
-        self.fallback = (f"{self.settings.endpoint} refused the answer's schema in mode {first} ({refusal}); asked in --mode {self.mode} instead, "
-                         "without constrained decoding: update the server (llama.cpp, Ollama 0.5+, vLLM and LM Studio accept a schema), or pass --mode to choose")
+        self.fallback = (
+            f"{self.settings.endpoint} refused the answer's schema in mode {first} ({refusal}); asked in --mode {self.mode} instead, "
+            "without constrained decoding: update the server (llama.cpp, Ollama 0.5+, vLLM and LM Studio accept a schema), or pass --mode to choose"
+        )
         log.warning("%s: %s", what, self.redact(self.fallback))
         self._client = instructor.from_openai(self._client.client, mode=instructor_mode(self.mode))
 
@@ -175,8 +189,14 @@ class LLMClient:
             await self._client.client.close()
 
     async def complete(
-        self, response_model: type[T], messages: list[dict[str, str]], *, key: RequestKey, context: dict[str, Any] | None = None,
-        on_response: Callable[[], None] | None = None, reask: bool = False,
+        self,
+        response_model: type[T],
+        messages: list[dict[str, str]],
+        *,
+        key: RequestKey,
+        context: dict[str, Any] | None = None,
+        on_response: Callable[[], None] | None = None,
+        reask: bool = False,
     ) -> Completion[T]:
         """Ask for `response_model`; each request retried on transport faults, bad and cut-off answers re-asked, all bounded.
 
@@ -210,8 +230,14 @@ class LLMClient:
                     token = VALIDATION_CONTEXT.set(context)
                     try:
                         value, completion = await self._client.chat.completions.create_with_completion(
-                            model=s.model, messages=chat, response_model=response_model, max_retries=reasks,
-                            extra_headers=headers, hooks=hooks, **output_limit(s), **schema_request(self.mode, response_model),
+                            model=s.model,
+                            messages=chat,
+                            response_model=response_model,
+                            max_retries=reasks,
+                            extra_headers=headers,
+                            hooks=hooks,
+                            **output_limit(s),
+                            **schema_request(self.mode, response_model),
                         )
                     finally:
                         VALIDATION_CONTEXT.reset(token)
@@ -222,7 +248,11 @@ class LLMClient:
                     cuts -= 1
                     if cuts < 0:
                         raise
-                    log.info("%s: answer cut off by the output limit; re-asking for a shorter one (%d such re-ask(s) left)", what, cuts)
+                    log.info(
+                        "%s: answer cut off by the output limit; re-asking for a shorter one (%d such re-ask(s) left)",
+                        what,
+                        cuts,
+                    )
                     chat = shorter_chat(chat, call.reask_turns())
                 except Exception as exc:
                     refusal = schema_refused(exc, self.mode)
@@ -237,7 +267,11 @@ class LLMClient:
         except Exception as exc:
             fallback = self._ungrounded_fallback(exc, response_model)
             if fallback is not None:
-                log.info("%s: quotes still not found in the source after %d re-ask(s); keeping the answer, its items unverified", what, s.max_reasks)
+                log.info(
+                    "%s: quotes still not found in the source after %d re-ask(s); keeping the answer, its items unverified",
+                    what,
+                    s.max_reasks,
+                )
                 return Completion(value=fallback, usage=call.usage, attempts=call.requests, grounded=False)
             raise self._translate(exc, call) from None
         finally:
@@ -247,8 +281,13 @@ class LLMClient:
 
     def retrying(self, what: str, *, fail_fast: Callable[[BaseException], bool] | None = None) -> Any:
         """The one transport retry policy (`retry.retry_policy`) for this endpoint, for chat completions and the Batch API alike."""
-        return retry_policy(self.settings, what, refused=lambda exc: schema_refused(exc, self.mode) is not None,
-                            redact=self.redact, fail_fast=fail_fast)
+        return retry_policy(
+            self.settings,
+            what,
+            refused=lambda exc: schema_refused(exc, self.mode) is not None,
+            redact=self.redact,
+            fail_fast=fail_fast,
+        )
 
     @staticmethod
     def _ungrounded_fallback(exc: Exception, response_model: type[T]) -> T | None:
@@ -288,34 +327,54 @@ class LLMClient:
 
             loaded, s = overflow, self.settings
             told = f" ({loaded:,} tokens, says the server)" if loaded else ""
-            message = (f"the request is longer than {s.model}'s context window{told}: brief sized it for {context_window(s):,} tokens "
-                       f"({window_source(s)}) with up to {s.max_output_tokens:,} output tokens. Pass --context-window {loaded or 'N'} "
-                       "(what the server loads), or lower --max-output-tokens or --max-article-chars")
+            message = (
+                f"the request is longer than {s.model}'s context window{told}: brief sized it for {context_window(s):,} tokens "
+                f"({window_source(s)}) with up to {s.max_output_tokens:,} output tokens. Pass --context-window {loaded or 'N'} "
+                "(what the server loads), or lower --max-output-tokens or --max-article-chars"
+            )
             return LLMError(self.redact(message), attempts=attempts, usage=usage)
         if isinstance(exc, IncompleteOutputException) or isinstance(root, IncompleteOutputException):
-            message = (f"the model's answer was cut off by its output token limit (finish_reason=length) "
-                       f"{1 + self.settings.max_length_reasks} time(s) (--max-output-tokens {self.settings.max_output_tokens}); a model that loops is cut off there too. "
-                       "Raise --max-output-tokens if the answers are long, use a stronger model, or a shorter --max-article-chars")
+            message = (
+                f"the model's answer was cut off by its output token limit (finish_reason=length) "
+                f"{1 + self.settings.max_length_reasks} time(s) (--max-output-tokens {self.settings.max_output_tokens}); a model that loops is cut off there too. "
+                "Raise --max-output-tokens if the answers are long, use a stronger model, or a shorter --max-article-chars"
+            )
             return LLMError(message, attempts=attempts, usage=usage)
-        if not isinstance(root, openai.OpenAIError) and (hasattr(exc, "n_attempts") or isinstance(root, (ValidationError, json.JSONDecodeError))):
+        if not isinstance(root, openai.OpenAIError) and (
+            hasattr(exc, "n_attempts") or isinstance(root, (ValidationError, json.JSONDecodeError))
+        ):
             from ..models.lenient import short_error
 
             detail = short_error(root)[:400]
-            return LLMError(self.redact(f"the model's answer failed validation after {self.settings.max_reasks} re-ask(s): {detail}"), attempts=attempts, usage=usage)
+            return LLMError(
+                self.redact(
+                    f"the model's answer failed validation after {self.settings.max_reasks} re-ask(s): {detail}"
+                ),
+                attempts=attempts,
+                usage=usage,
+            )
         if self.unreachable(exc):
             provider = PROVIDERS.get(self.settings.provider or "")
-            start = f"is {provider.title} running? {provider.start_hint}" if provider is not None and provider.start_hint else "start the server"
+            start = (
+                f"is {provider.title} running? {provider.start_hint}"
+                if provider is not None and provider.start_hint
+                else "start the server"
+            )
             cause = connect_reason(exc)
-            message = (f"cannot connect to {where} ({cause}), and nothing has answered there this run: {start}, "
-                       "or fix --base-url / OPENAI_BASE_URL (`brief check` diagnoses the endpoint)")
+            message = (
+                f"cannot connect to {where} ({cause}), and nothing has answered there this run: {start}, "
+                "or fix --base-url / OPENAI_BASE_URL (`brief check` diagnoses the endpoint)"
+            )
             return EndpointUnreachableError(self.redact(message), attempts=attempts, usage=usage)
         kind = EndpointError if is_transient(root) else LLMError
         message = f"{describe_error(root)} after {attempts} request(s) to {where}"
         if isinstance(root, openai.APIConnectionError) and not isinstance(root, openai.APITimeoutError):
             message += "; is the server running? Start it, or fix --base-url / OPENAI_BASE_URL (`brief check` diagnoses the endpoint)"
         elif isinstance(root, openai.APITimeoutError) and self.settings.local_server:
-            message += (f" (after {self.settings.timeout:g} s); not resent, since the local server may still be generating the abandoned answer: "
-                        "raise --timeout (CPU generation can take minutes), lower --max-output-tokens, or use a smaller model")
+            message += (
+                f" (after {self.settings.timeout:g} s); not resent, since the local server may still be generating the abandoned answer: "
+                "raise --timeout (CPU generation can take minutes), lower --max-output-tokens, or use a smaller model"
+            )
         elif isinstance(root, openai.APITimeoutError):
             message += "; the endpoint is slow or overloaded: retry later, lower --concurrency, or raise --timeout"
         return kind(self.redact(message), attempts=attempts, usage=usage)

@@ -27,7 +27,17 @@ from .prompts import schema_json
 if TYPE_CHECKING:  # pragma: no cover
     from ..config.settings import Settings
 
-__all__ = ["CONTEXT_WINDOWS", "DEFAULT_CONTEXT_WINDOW", "MIN_INPUT_ROOM", "context_window", "input_room", "prompt_tokens", "schema_tokens", "text_tokens", "window_source"]
+__all__ = [
+    "CONTEXT_WINDOWS",
+    "DEFAULT_CONTEXT_WINDOW",
+    "MIN_INPUT_ROOM",
+    "context_window",
+    "input_room",
+    "prompt_tokens",
+    "schema_tokens",
+    "text_tokens",
+    "window_source",
+]
 
 
 def context_window(settings: Settings) -> int:

@@ -47,7 +47,11 @@ def price_for(settings: Settings) -> Price | None:
     """The price of `settings.model`: from the config file's [prices], else OpenAI's list price on OpenAI's endpoint, else None."""
     configured = settings.prices.get(settings.model)
     if configured:
-        return Price(configured["input_per_mtok"], configured["output_per_mtok"], source=f"prices in {settings.config_file or 'the config file'}")
+        return Price(
+            configured["input_per_mtok"],
+            configured["output_per_mtok"],
+            source=f"prices in {settings.config_file or 'the config file'}",
+        )
     return list_price(settings.model, settings.base_url)
 
 
@@ -66,9 +70,15 @@ def _schema_chars(model: type[BaseModel]) -> int:
 
 def estimate_tokens(messages: list[dict[str, str]], response_model: type[BaseModel] | None = None) -> dict[str, int]:
     """Estimated usage of one request: prompt = (message + schema characters) / 4, plus the answer allowance."""
-    chars = sum(len(m.get("content") or "") for m in messages) + (_schema_chars(response_model) if response_model else 0)
+    chars = sum(len(m.get("content") or "") for m in messages) + (
+        _schema_chars(response_model) if response_model else 0
+    )
     prompt = chars // 4 + 4 * len(messages)
-    return {"prompt_tokens": prompt, "completion_tokens": COMPLETION_ALLOWANCE, "total_tokens": prompt + COMPLETION_ALLOWANCE}
+    return {
+        "prompt_tokens": prompt,
+        "completion_tokens": COMPLETION_ALLOWANCE,
+        "total_tokens": prompt + COMPLETION_ALLOWANCE,
+    }
 
 
 @dataclass
@@ -105,7 +115,9 @@ class Budget:
         if not self.limited:
             return Reservation(0, 0.0)
         tokens, cost = estimate.get("total_tokens", 0), self._cost(estimate, batch)
-        over_tokens = self.max_tokens is not None and self.spent_tokens + self.reserved_tokens + tokens > self.max_tokens
+        over_tokens = (
+            self.max_tokens is not None and self.spent_tokens + self.reserved_tokens + tokens > self.max_tokens
+        )
         over_cost = self.max_cost is not None and self.spent_cost + self.reserved_cost + cost > self.max_cost
         if self.stopped or over_tokens or over_cost:
             self._stop(tokens, cost, self.reserved_tokens, self.reserved_cost)
@@ -124,13 +136,15 @@ class Budget:
             return Reservation(0, 0.0)
         tokens, cost = estimate.get("total_tokens", 0), self._cost(estimate, False)
         while not self.stopped:
-            if (self.max_tokens is not None and self.spent_tokens + tokens > self.max_tokens) or \
-                    (self.max_cost is not None and self.spent_cost + cost > self.max_cost):
+            if (self.max_tokens is not None and self.spent_tokens + tokens > self.max_tokens) or (
+                self.max_cost is not None and self.spent_cost + cost > self.max_cost
+            ):
                 break  # it would not fit even after every request in flight settled
             if not self.reserved_tokens and not self.reserved_cost:
                 return self.reserve(estimate)
-            fits = ((self.max_tokens is None or self.spent_tokens + self.reserved_tokens + tokens <= self.max_tokens)
-                    and (self.max_cost is None or self.spent_cost + self.reserved_cost + cost <= self.max_cost))
+            fits = (
+                self.max_tokens is None or self.spent_tokens + self.reserved_tokens + tokens <= self.max_tokens
+            ) and (self.max_cost is None or self.spent_cost + self.reserved_cost + cost <= self.max_cost)
             if fits:
                 return self.reserve(estimate)
             await asyncio.sleep(poll)
@@ -144,11 +158,15 @@ class Budget:
         if not self.stopped:
             if self.max_tokens is not None and self.spent_tokens + held_tokens + tokens > self.max_tokens:
                 left = max(self.max_tokens - self.spent_tokens - held_tokens, 0)
-                self.shortfall = (f"the next request needed about {tokens:,} tokens set aside (its prompt and a {COMPLETION_ALLOWANCE:,}-token "
-                                  f"answer allowance; its real use is known only after) and {left:,} were left")
+                self.shortfall = (
+                    f"the next request needed about {tokens:,} tokens set aside (its prompt and a {COMPLETION_ALLOWANCE:,}-token "
+                    f"answer allowance; its real use is known only after) and {left:,} were left"
+                )
             elif self.max_cost is not None:
                 left_usd = max(self.max_cost - self.spent_cost - held_cost, 0.0)
-                self.shortfall = f"the next request needed about {format_usd(cost)} set aside and {format_usd(left_usd)} was left"
+                self.shortfall = (
+                    f"the next request needed about {format_usd(cost)} set aside and {format_usd(left_usd)} was left"
+                )
         self.stopped = True
 
     def settle(self, reservation: Reservation | None, usage: dict[str, int], *, batch: bool = False) -> None:
@@ -156,7 +174,9 @@ class Budget:
         if reservation is not None:
             self.reserved_tokens -= reservation.tokens
             self.reserved_cost -= reservation.cost
-        self.spent_tokens += usage.get("total_tokens", usage.get("prompt_tokens", 0) + usage.get("completion_tokens", 0))
+        self.spent_tokens += usage.get(
+            "total_tokens", usage.get("prompt_tokens", 0) + usage.get("completion_tokens", 0)
+        )
         self.spent_cost += self._cost(usage, batch)
 
     def describe(self) -> str:
@@ -173,8 +193,10 @@ class Budget:
     def refusal(self) -> str:
         """Why an article was not done, for its note."""
         why = f": {self.shortfall}" if self.shortfall else ""
-        return (f"not done: sending it would have taken the run past its budget ({self.describe()}{why}); "
-                "rerun with a larger budget to finish it (articles already done are cached and not paid again)")
+        return (
+            f"not done: sending it would have taken the run past its budget ({self.describe()}{why}); "
+            "rerun with a larger budget to finish it (articles already done are cached and not paid again)"
+        )
 
 
 def budget_for(settings: Settings) -> Budget:

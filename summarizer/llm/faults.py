@@ -14,8 +14,20 @@ import urllib.parse
 from ..config.settings import Settings
 from ..errors import LLMError, ReplayMissError
 
-__all__ = ["EndpointError", "EndpointUnreachableError", "LOCAL_RESEND_NOTE", "cannot_connect", "connect_reason", "context_overflow",
-           "describe_error", "is_transient", "retry_after", "root_cause", "schema_refused", "timed_out_on_this_machine"]
+__all__ = [
+    "EndpointError",
+    "EndpointUnreachableError",
+    "LOCAL_RESEND_NOTE",
+    "cannot_connect",
+    "connect_reason",
+    "context_overflow",
+    "describe_error",
+    "is_transient",
+    "retry_after",
+    "root_cause",
+    "schema_refused",
+    "timed_out_on_this_machine",
+]
 
 
 class EndpointError(LLMError):
@@ -151,7 +163,9 @@ def describe_error(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
-_CONTEXT_WORDS = re.compile(r"context[ _](length|size|window)", re.I)  # 'maximum context length', context_length_exceeded, exceed_context_size_error
+_CONTEXT_WORDS = re.compile(
+    r"context[ _](length|size|window)", re.I
+)  # 'maximum context length', context_length_exceeded, exceed_context_size_error
 _CONTEXT_TOKENS = re.compile(r"maximum context length is (\d+)", re.I)
 
 
@@ -184,7 +198,11 @@ def schema_refused(exc: BaseException, mode: str) -> str | None:
     from ..config.model import SCHEMA_MODES
 
     root = root_cause(exc)
-    if mode not in SCHEMA_MODES or not isinstance(root, openai.APIStatusError) or root.status_code not in (400, 422, 500, 501):
+    if (
+        mode not in SCHEMA_MODES
+        or not isinstance(root, openai.APIStatusError)
+        or root.status_code not in (400, 422, 500, 501)
+    ):
         return None
     detail = describe_error(root)
     return detail if _SCHEMA_WORDS.search(detail) else None

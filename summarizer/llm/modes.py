@@ -12,7 +12,14 @@ from pydantic import BaseModel
 
 from ..config.settings import Settings
 
-__all__ = ["chat_request_body", "check_async_validators_once", "instructor_mode", "output_limit", "schema_request", "wrapped_model"]
+__all__ = [
+    "chat_request_body",
+    "check_async_validators_once",
+    "instructor_mode",
+    "output_limit",
+    "schema_request",
+    "wrapped_model",
+]
 
 T = TypeVar("T", bound=BaseModel)
 
@@ -21,8 +28,13 @@ def instructor_mode(name: str) -> Any:
     """instructor's Mode for one of brief's --mode names."""
     import instructor
 
-    return {"tools": instructor.Mode.TOOLS, "json": instructor.Mode.JSON, "md_json": instructor.Mode.MD_JSON, "json_schema": instructor.Mode.JSON_SCHEMA,
-            "json_object_schema": instructor.Mode.JSON}[name]
+    return {
+        "tools": instructor.Mode.TOOLS,
+        "json": instructor.Mode.JSON,
+        "md_json": instructor.Mode.MD_JSON,
+        "json_schema": instructor.Mode.JSON_SCHEMA,
+        "json_object_schema": instructor.Mode.JSON,
+    }[name]
 
 
 def schema_request(mode: str, response_model: type[BaseModel]) -> dict[str, Any]:
@@ -42,13 +54,20 @@ def output_limit(settings: Settings) -> dict[str, int]:
     return {"max_completion_tokens" if openai_like else "max_tokens": settings.max_output_tokens}
 
 
-def chat_request_body(settings: Settings, response_model: type[BaseModel], messages: list[dict[str, str]]) -> dict[str, Any]:
+def chat_request_body(
+    settings: Settings, response_model: type[BaseModel], messages: list[dict[str, str]]
+) -> dict[str, Any]:
     """The JSON body `complete` sends for these messages (model, messages, tools or response format), e.g. for the Batch API."""
     from instructor.processing.response import handle_response_model
 
     mode = instructor_mode(settings.mode)
     _, kwargs = handle_response_model(response_model, mode=mode, messages=[dict(m) for m in messages])
-    return {"model": settings.model, **kwargs, **output_limit(settings), **schema_request(settings.mode, response_model).get("extra_body", {})}
+    return {
+        "model": settings.model,
+        **kwargs,
+        **output_limit(settings),
+        **schema_request(settings.mode, response_model).get("extra_body", {}),
+    }
 
 
 _WRAPPED: dict[type, Any] = {}

@@ -42,7 +42,9 @@ __all__ = ["Asker", "Packer", "pack_limit", "packed_model"]
 
 T = TypeVar("T")
 Asker = Callable[[Question[Any]], Awaitable[Answer[Any]]]
-ANSWER_TOKENS = 1000  # output tokens a packed story's answer may take (a small story's summary or comparison takes less)
+ANSWER_TOKENS = (
+    1000  # output tokens a packed story's answer may take (a small story's summary or comparison takes less)
+)
 
 
 def pack_limit(max_output_tokens: int) -> int:
@@ -71,14 +73,20 @@ def _inlined(schema: dict[str, Any]) -> dict[str, Any]:
 def packed_model(inner: type[ResponseModel]) -> type[ResponseModel]:
     """The answer to a packed request: one part per story, each an answer `inner` reads on its own (so held as JSON here)."""
     part = create_model(
-        f"Packed{inner.__name__}Part", __base__=ResponseModel,
+        f"Packed{inner.__name__}Part",
+        __base__=ResponseModel,
         __doc__=f"One story's answer: {inner.__doc__}",
         story=(int, Field(description="The number of the story's <story> tag.")),
-        answer=(Annotated[dict[str, Any], WithJsonSchema(_inlined(inner.model_json_schema()))],
-                Field(description="The story's answer, written only from its own briefs and citing only its own source numbers.")),
+        answer=(
+            Annotated[dict[str, Any], WithJsonSchema(_inlined(inner.model_json_schema()))],
+            Field(
+                description="The story's answer, written only from its own briefs and citing only its own source numbers."
+            ),
+        ),
     )
     return create_model(
-        f"Packed{inner.__name__}", __base__=ResponseModel,
+        f"Packed{inner.__name__}",
+        __base__=ResponseModel,
         __doc__=f"Answers to several separate stories, one per story. {inner.__doc__}",
         stories=(list[part], Field(description="One answer per story, in the order of the stories.", min_length=1)),  # type: ignore[valid-type]  # a class made above
     )
@@ -89,7 +97,9 @@ class Packer:
 
     def __init__(self, run: RunContext, members: int, kinds: tuple[str, ...] = ("summary", "analysis")) -> None:
         self.run = run
-        self._open = {(m, k) for m in range(members) for k in kinds}  # (story, kind) that has neither asked nor finished
+        self._open = {
+            (m, k) for m in range(members) for k in kinds
+        }  # (story, kind) that has neither asked nor finished
         self._queue: list[tuple[Question[Any], asyncio.Future[Answer[Any]]]] = []
         self._tasks: list[asyncio.Task[None]] = []
         self.flushed = asyncio.Event()
@@ -131,7 +141,9 @@ class Packer:
     def _flush(self) -> None:
         queue, self._queue = self._queue, []
         cache = self.run.cache
-        alone = [(q, f) for q, f in queue if cache.get(q.cache_key, envelope_of(q)) is not None]  # answered already: from the cache
+        alone = [
+            (q, f) for q, f in queue if cache.get(q.cache_key, envelope_of(q)) is not None
+        ]  # answered already: from the cache
         rest = [(q, f) for q, f in queue if all(f is not g for _, g in alone)]
         slots = self.run.settings.concurrency
         batches: list[list[tuple[Question[Any], asyncio.Future[Answer[Any]]]]] = [[item] for item in alone]
@@ -142,7 +154,9 @@ class Packer:
             room = input_room(self.run.settings)
             by_kind: dict[tuple[str, type[Any], str], list[tuple[Question[Any], asyncio.Future[Answer[Any]]]]] = {}
             for q, f in rest:
-                if prompt_tokens(q.messages, q.model) > room // size:  # a large story's question: on its own, never crowded out by small ones
+                if (
+                    prompt_tokens(q.messages, q.model) > room // size
+                ):  # a large story's question: on its own, never crowded out by small ones
                     batches.append([(q, f)])
                 else:
                     by_kind.setdefault((q.request_key.kind, q.model, q.messages[0]["content"]), []).append((q, f))
@@ -183,13 +197,27 @@ class Packer:
         run, first = self.run, questions[0]
         model = packed_model(cast(type[ResponseModel], first.model))
         prompt = load_prompt("pack")
-        stories = "\n\n".join(f'<story n="{n}">\n{escape_closing_tag(q.messages[1]["content"], "story")}\n</story>' for n, q in enumerate(questions, 1))
-        messages = prompt.render(instructions=first.messages[0]["content"], count=len(questions), stories=stories,
-                                 numbers=", ".join(map(str, range(1, len(questions) + 1))))
+        stories = "\n\n".join(
+            f'<story n="{n}">\n{escape_closing_tag(q.messages[1]["content"], "story")}\n</story>'
+            for n, q in enumerate(questions, 1)
+        )
+        messages = prompt.render(
+            instructions=first.messages[0]["content"],
+            count=len(questions),
+            stories=stories,
+            numbers=", ".join(map(str, range(1, len(questions) + 1))),
+        )
         kind, shash = f"pack-{first.request_key.kind}", schema_hash(model)
         subject = short_hash(messages[0]["content"] + "\x00" + messages[1]["content"], 16)
         settings = run.settings
-        ckey = cache_key(kind, namespace=settings.namespace, model=settings.model, prompt_hash=prompt.hash, schema_hash=shash, subject=subject)
+        ckey = cache_key(
+            kind,
+            namespace=settings.namespace,
+            model=settings.model,
+            prompt_hash=prompt.hash,
+            schema_hash=shash,
+            subject=subject,
+        )
         key = RequestKey(kind, subject, settings.mode, prompt.hash, shash, label=f"{kind}-{subject[:8]}")
         self.packed_requests += 1
         packed = await ask(Question(model, messages, ckey, key, what=f"{first.what} of {len(questions)} stories"), run)
@@ -212,11 +240,19 @@ class Packer:
         how many questions are pending and on --concurrency, so a rerun may pack differently (or not at all) and
         must still find every answer already paid for."""
         key = question.request_key
-        self.run.cache.set(question.cache_key, envelope_of(question)(
-            answer=answer.value, notes=answer.notes, model=self.run.settings.model, prompt_hash=key.prompt_hash,
-            schema_hash=key.schema_hash, created_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            grounded=answer.grounded, usage={},
-        ))
+        self.run.cache.set(
+            question.cache_key,
+            envelope_of(question)(
+                answer=answer.value,
+                notes=answer.notes,
+                model=self.run.settings.model,
+                prompt_hash=key.prompt_hash,
+                schema_hash=key.schema_hash,
+                created_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                grounded=answer.grounded,
+                usage={},
+            ),
+        )
 
     def _read(self, question: Question[Any], part: dict[str, Any] | None, packed: Answer[Any]) -> Answer[Any] | None:
         """The story's part read as its own answer would be, or None when it fails (then the story asks on its own)."""
@@ -231,7 +267,9 @@ class Packer:
         if self.run.settings.max_reasks > 0 and (vital or len(failures) > REASK_SHARE * max(value.repairs.received, 1)):
             return None  # as a single answer this would be asked again: ask it on its own
         notes = [*value.repairs.fixed, *value.repairs.dropped]
-        return Answer(value, notes=notes, attempts=packed.attempts, from_cache=packed.from_cache, grounded=packed.grounded)
+        return Answer(
+            value, notes=notes, attempts=packed.attempts, from_cache=packed.from_cache, grounded=packed.grounded
+        )
 
 
 def _sum(a: dict[str, int], b: dict[str, int]) -> dict[str, int]:

@@ -75,9 +75,13 @@ class Prompt:
         missing = self.variables - values.keys()
         unused = values.keys() - self.variables
         if missing:
-            raise PromptError(f"prompt {self.name!r} needs {sorted(missing)} but they were not supplied; check prompts/{self.name}.*.md")
+            raise PromptError(
+                f"prompt {self.name!r} needs {sorted(missing)} but they were not supplied; check prompts/{self.name}.*.md"
+            )
         if unused:
-            raise PromptError(f"prompt {self.name!r} does not use {sorted(unused)}; add the placeholder to prompts/{self.name}.*.md or stop passing it")
+            raise PromptError(
+                f"prompt {self.name!r} does not use {sorted(unused)}; add the placeholder to prompts/{self.name}.*.md or stop passing it"
+            )
         return [
             {"role": "system", "content": string.Template(self.system).substitute(values).strip()},
             {"role": "user", "content": string.Template(self.user).substitute(values).strip()},

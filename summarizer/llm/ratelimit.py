@@ -67,8 +67,12 @@ class RateLimiter:
     """Paces requests to at most `rpm` requests and `tpm` tokens per minute (either may be None)."""
 
     def __init__(
-        self, rpm: int | None = None, tpm: int | None = None, *,
-        clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        self,
+        rpm: int | None = None,
+        tpm: int | None = None,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         if (rpm is not None and rpm < 1) or (tpm is not None and tpm < 1):
             raise ValueError("rate limits must be at least 1 per minute")
@@ -121,7 +125,9 @@ class LimitedTransport(httpx.AsyncBaseTransport):
     article waiting to retry holds no slot.
     """
 
-    def __init__(self, inner: httpx.AsyncBaseTransport, *, concurrency: int | None = None, limiter: RateLimiter | None = None) -> None:
+    def __init__(
+        self, inner: httpx.AsyncBaseTransport, *, concurrency: int | None = None, limiter: RateLimiter | None = None
+    ) -> None:
         self.inner = inner
         self.limiter = limiter
         self.slots = asyncio.Semaphore(concurrency) if concurrency else None

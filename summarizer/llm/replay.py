@@ -25,7 +25,16 @@ from ..util.files import write_atomic
 if TYPE_CHECKING:  # pragma: no cover
     from ..config.settings import Settings
 
-__all__ = ["KEY_HEADER", "RequestKey", "Recording", "load_recordings", "write_recording", "ReplayTransport", "RecordingTransport", "CountingTransport"]
+__all__ = [
+    "KEY_HEADER",
+    "RequestKey",
+    "Recording",
+    "load_recordings",
+    "write_recording",
+    "ReplayTransport",
+    "RecordingTransport",
+    "CountingTransport",
+]
 
 KEY_HEADER = "X-Brief-Key"
 REPLAYED = "brief_replayed"  # response extension marking an answer that came from a recording
@@ -81,7 +90,9 @@ def load_recordings(directory: Path) -> dict[str, Recording]:
 
 def recorded_model(directory: Path) -> str | None:
     """The model the recordings in `directory` were made with ('a, b' when several), for labels: never the user's --model."""
-    models = sorted({str(r.response.get("model")) for r in load_recordings(directory).values() if r.response.get("model")})
+    models = sorted(
+        {str(r.response.get("model")) for r in load_recordings(directory).values() if r.response.get("model")}
+    )
     return ", ".join(models) or None
 
 
@@ -149,13 +160,19 @@ class ReplayTransport(httpx.AsyncBaseTransport):
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         raw = request.headers.get(KEY_HEADER)
         if raw is None:
-            raise ReplayMissError(f"replay: request to {request.url.path} carries no {KEY_HEADER} header; only brief's own requests can be replayed")
+            raise ReplayMissError(
+                f"replay: request to {request.url.path} carries no {KEY_HEADER} header; only brief's own requests can be replayed"
+            )
         hit = self.recordings.get(raw)
         if hit is not None:
-            return httpx.Response(200, json=hit.response, headers={"content-type": "application/json"}, extensions={REPLAYED: True})
+            return httpx.Response(
+                200, json=hit.response, headers={"content-type": "application/json"}, extensions={REPLAYED: True}
+            )
         key = RequestKey.parse(raw)
         label = urllib.parse.unquote(request.headers.get("X-Brief-Label", ""))
-        raise ReplayMissError(self.explain_miss(RequestKey(key.kind, key.subject, key.mode, key.prompt_hash, key.schema_hash, label)))
+        raise ReplayMissError(
+            self.explain_miss(RequestKey(key.kind, key.subject, key.mode, key.prompt_hash, key.schema_hash, label))
+        )
 
     def explain_miss(self, key: RequestKey) -> str:
         same_subject = [r for r in self.recordings.values() if (r.key.kind, r.key.subject) == (key.kind, key.subject)]
@@ -194,7 +211,11 @@ class RecordingTransport(httpx.AsyncBaseTransport):
         key = RequestKey(key.kind, key.subject, key.mode, key.prompt_hash, key.schema_hash, label)
         write_recording(self.directory, key, json.loads(body), source=self.source)
         # `body` is decoded: drop the encoding headers, or the client would gunzip it a second time.
-        headers = [(k, v) for k, v in response.headers.multi_items() if k.lower() not in ("content-encoding", "content-length", "transfer-encoding")]
+        headers = [
+            (k, v)
+            for k, v in response.headers.multi_items()
+            if k.lower() not in ("content-encoding", "content-length", "transfer-encoding")
+        ]
         return httpx.Response(response.status_code, headers=headers, content=body, request=request)
 
     async def aclose(self) -> None:

@@ -24,8 +24,14 @@ UNREACHABLE_ATTEMPTS = 2  # one quick retry for a connection that cannot be made
 UNREACHABLE_WAIT = 0.5  # seconds before that retry (at most)
 
 
-def retry_policy(settings: Settings, what: str, *, refused: Callable[[BaseException], bool], redact: Callable[[str], str],
-                 fail_fast: Callable[[BaseException], bool] | None = None) -> Any:
+def retry_policy(
+    settings: Settings,
+    what: str,
+    *,
+    refused: Callable[[BaseException], bool],
+    redact: Callable[[str], str],
+    fail_fast: Callable[[BaseException], bool] | None = None,
+) -> Any:
     """The one transport retry policy (tenacity), for chat completions and the Batch API alike.
 
     Transient faults (429, 5xx, timeouts, connection errors) are retried with exponential
@@ -37,7 +43,9 @@ def retry_policy(settings: Settings, what: str, *, refused: Callable[[BaseExcept
     from tenacity import AsyncRetrying, RetryCallState, stop_after_attempt, stop_before_delay, wait_exponential_jitter
 
     s = settings
-    backoff = wait_exponential_jitter(multiplier=s.backoff_initial, max=s.backoff_max, jitter=s.backoff_initial)  # initial x 2^(n-1) + U(0, initial), capped
+    backoff = wait_exponential_jitter(
+        multiplier=s.backoff_initial, max=s.backoff_max, jitter=s.backoff_initial
+    )  # initial x 2^(n-1) + U(0, initial), capped
 
     def fast(exc: BaseException) -> bool:
         return fail_fast is not None and fail_fast(exc)
@@ -64,8 +72,16 @@ def retry_policy(settings: Settings, what: str, *, refused: Callable[[BaseExcept
         note = LOCAL_RESEND_NOTE if exc is not None and timed_out_on_this_machine(root_cause(exc), s) else ""
         sleep = state.upcoming_sleep
         most = UNREACHABLE_ATTEMPTS if exc is not None and fast(exc) else s.max_attempts
-        log.warning("%s: %s%s (attempt %d of %d); retrying in %.2f s", what, reason, note, state.attempt_number, most, sleep,
-                    extra={"brief_wait": sleep, "brief_reason": reason})
+        log.warning(
+            "%s: %s%s (attempt %d of %d); retrying in %.2f s",
+            what,
+            reason,
+            note,
+            state.attempt_number,
+            most,
+            sleep,
+            extra={"brief_wait": sleep, "brief_reason": reason},
+        )
 
     return AsyncRetrying(
         stop=stop_after_attempt(max(s.max_attempts, 1)) | stop_before_delay(s.max_elapsed),

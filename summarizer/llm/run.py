@@ -39,8 +39,13 @@ class RunContext:
 
 @asynccontextmanager
 async def open_run(
-    settings: Settings, *, transport: httpx.AsyncBaseTransport | None = None, client: LLMClient | None = None, cache: Cache | None = None,
-    budget: Budget | None = None, stats: RunStats | None = None,
+    settings: Settings,
+    *,
+    transport: httpx.AsyncBaseTransport | None = None,
+    client: LLMClient | None = None,
+    cache: Cache | None = None,
+    budget: Budget | None = None,
+    stats: RunStats | None = None,
 ) -> AsyncIterator[RunContext]:
     """The run's context, with a client, cache, budget and stats of its own unless lent; what it opened is closed on exit.
 

@@ -39,29 +39,107 @@ if TYPE_CHECKING:  # pragma: no cover
         TimelineEntry,
     )
     from .digest import DIGEST_VERSION, Digest, DigestMeta, DigestStory, EarlierEvent, NewEvent, StanceShift
-    from .responses import ClaimSide, CrossSourceAnalysis, DivergenceClaim, ExecutiveSummary, FramingClaim, KeyDevelopment, SummaryParagraph
+    from .responses import (
+        ClaimSide,
+        CrossSourceAnalysis,
+        DivergenceClaim,
+        ExecutiveSummary,
+        FramingClaim,
+        KeyDevelopment,
+        SummaryParagraph,
+    )
     from .results import BriefResult, CachedAnswer, CachedBrief, GroundingReport, Outcome, RunStats
 
 __all__ = [
-    "SCHEMA_VERSION", "VALIDATION_CONTEXT", "validation_context",
-    "Article", "Actor", "Stance", "Event", "ArticleBrief",
-    "SummaryParagraph", "KeyDevelopment", "ExecutiveSummary", "ClaimSide", "DivergenceClaim", "FramingClaim", "CrossSourceAnalysis",
-    "Source", "Quote", "Account", "TimelineEntry", "MergedActor", "StanceRow", "Note", "DivergenceSide", "Divergence",
-    "FramingRow", "StanceCell", "Corroboration", "BriefingMeta", "StoryBriefing", "Briefing",
-    "DIGEST_VERSION", "NewEvent", "EarlierEvent", "StanceShift", "DigestMeta", "DigestStory", "Digest",
-    "BriefResult", "CachedAnswer", "CachedBrief", "GroundingReport", "Outcome", "RunStats",
+    "SCHEMA_VERSION",
+    "VALIDATION_CONTEXT",
+    "validation_context",
+    "Article",
+    "Actor",
+    "Stance",
+    "Event",
+    "ArticleBrief",
+    "SummaryParagraph",
+    "KeyDevelopment",
+    "ExecutiveSummary",
+    "ClaimSide",
+    "DivergenceClaim",
+    "FramingClaim",
+    "CrossSourceAnalysis",
+    "Source",
+    "Quote",
+    "Account",
+    "TimelineEntry",
+    "MergedActor",
+    "StanceRow",
+    "Note",
+    "DivergenceSide",
+    "Divergence",
+    "FramingRow",
+    "StanceCell",
+    "Corroboration",
+    "BriefingMeta",
+    "StoryBriefing",
+    "Briefing",
+    "DIGEST_VERSION",
+    "NewEvent",
+    "EarlierEvent",
+    "StanceShift",
+    "DigestMeta",
+    "DigestStory",
+    "Digest",
+    "BriefResult",
+    "CachedAnswer",
+    "CachedBrief",
+    "GroundingReport",
+    "Outcome",
+    "RunStats",
 ]
 
 # Names are loaded from their module on first use: a run imports the briefing and digest models
 # only when it gets to them, not before its first request.
 _HOME = {
-    **dict.fromkeys(['Article'], "article"),
-    **dict.fromkeys(['SCHEMA_VERSION', 'VALIDATION_CONTEXT', 'validation_context'], "base"),
-    **dict.fromkeys(['Actor', 'ArticleBrief', 'Event', 'Stance'], "brief"),
-    **dict.fromkeys(['Account', 'Briefing', 'BriefingMeta', 'Corroboration', 'Divergence', 'DivergenceSide', 'FramingRow', 'MergedActor', 'Note', 'Quote', 'Source', 'StoryBriefing', 'StanceCell', 'StanceRow', 'TimelineEntry'], "briefing"),
-    **dict.fromkeys(['DIGEST_VERSION', 'Digest', 'DigestMeta', 'DigestStory', 'EarlierEvent', 'NewEvent', 'StanceShift'], "digest"),
-    **dict.fromkeys(['ClaimSide', 'CrossSourceAnalysis', 'DivergenceClaim', 'ExecutiveSummary', 'FramingClaim', 'KeyDevelopment', 'SummaryParagraph'], "responses"),
-    **dict.fromkeys(['BriefResult', 'CachedAnswer', 'CachedBrief', 'GroundingReport', 'Outcome', 'RunStats'], "results"),
+    **dict.fromkeys(["Article"], "article"),
+    **dict.fromkeys(["SCHEMA_VERSION", "VALIDATION_CONTEXT", "validation_context"], "base"),
+    **dict.fromkeys(["Actor", "ArticleBrief", "Event", "Stance"], "brief"),
+    **dict.fromkeys(
+        [
+            "Account",
+            "Briefing",
+            "BriefingMeta",
+            "Corroboration",
+            "Divergence",
+            "DivergenceSide",
+            "FramingRow",
+            "MergedActor",
+            "Note",
+            "Quote",
+            "Source",
+            "StoryBriefing",
+            "StanceCell",
+            "StanceRow",
+            "TimelineEntry",
+        ],
+        "briefing",
+    ),
+    **dict.fromkeys(
+        ["DIGEST_VERSION", "Digest", "DigestMeta", "DigestStory", "EarlierEvent", "NewEvent", "StanceShift"], "digest"
+    ),
+    **dict.fromkeys(
+        [
+            "ClaimSide",
+            "CrossSourceAnalysis",
+            "DivergenceClaim",
+            "ExecutiveSummary",
+            "FramingClaim",
+            "KeyDevelopment",
+            "SummaryParagraph",
+        ],
+        "responses",
+    ),
+    **dict.fromkeys(
+        ["BriefResult", "CachedAnswer", "CachedBrief", "GroundingReport", "Outcome", "RunStats"], "results"
+    ),
 }
 
 

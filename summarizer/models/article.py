@@ -11,7 +11,6 @@ from .base import StrictModel as _Model
 __all__ = ["Article"]
 
 
-
 class Article(_Model):
     """One source article as read from disk."""
 
@@ -23,6 +22,12 @@ class Article(_Model):
     text: str = Field(description="Article text; the header's headline/lead is its first line.")
     encoding: str = Field(default="utf-8", description="Encoding the file was decoded from.")
     notes: list[str] = Field(default_factory=list, description="Problems found while reading.")
-    url: str | None = Field(default=None, description="The article's web page: an http(s) URL right after the header's date (as `brief fetch` writes it), else null.")
-    outlet: str | None = Field(default=None, description="The outlet its folder names (the nearest folder named like a domain, 'rbc.ru/', the folder given on "
-                               "the command line included) or the host of its URL; null when neither does.")
+    url: str | None = Field(
+        default=None,
+        description="The article's web page: an http(s) URL right after the header's date (as `brief fetch` writes it), else null.",
+    )
+    outlet: str | None = Field(
+        default=None,
+        description="The outlet its folder names (the nearest folder named like a domain, 'rbc.ru/', the folder given on "
+        "the command line included) or the host of its URL; null when neither does.",
+    )

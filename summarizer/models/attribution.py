@@ -10,7 +10,20 @@ from __future__ import annotations
 import re
 from typing import Any, Literal
 
-__all__ = ["Voice", "DateBasis", "VOICE_HELP", "DATE_BASIS_HELP", "OWN_VOICE_HOLDERS", "normalize_voice", "stance_voice", "normalize_date_basis", "voice_label", "voice_note", "when_note", "date_label"]
+__all__ = [
+    "Voice",
+    "DateBasis",
+    "VOICE_HELP",
+    "DATE_BASIS_HELP",
+    "OWN_VOICE_HOLDERS",
+    "normalize_voice",
+    "stance_voice",
+    "normalize_date_basis",
+    "voice_label",
+    "voice_note",
+    "when_note",
+    "date_label",
+]
 
 Voice = Literal["source", "cited_outlet", "named", "unnamed"]
 DateBasis = Literal["stated", "inferred", "publication"]
@@ -35,17 +48,47 @@ DATE_BASIS_HELP = (
 )
 
 _VOICE_SYNONYMS = {
-    "article": "source", "outlet_itself": "source", "own": "source", "author": "source", "editorial": "source",
-    "publisher": "source", "self": "source", "the_outlet": "source", "the_article": "source",
-    "outlet": "cited_outlet", "cited": "cited_outlet", "media": "cited_outlet", "agency": "cited_outlet",
-    "news_agency": "cited_outlet", "cited_media": "cited_outlet", "other_outlet": "cited_outlet",
-    "person": "named", "body": "named", "official": "named", "named_person": "named", "named_body": "named",
-    "anonymous": "unnamed", "unnamed_source": "unnamed", "unknown": "unnamed", "observers": "unnamed",
+    "article": "source",
+    "outlet_itself": "source",
+    "own": "source",
+    "author": "source",
+    "editorial": "source",
+    "publisher": "source",
+    "self": "source",
+    "the_outlet": "source",
+    "the_article": "source",
+    "outlet": "cited_outlet",
+    "cited": "cited_outlet",
+    "media": "cited_outlet",
+    "agency": "cited_outlet",
+    "news_agency": "cited_outlet",
+    "cited_media": "cited_outlet",
+    "other_outlet": "cited_outlet",
+    "person": "named",
+    "body": "named",
+    "official": "named",
+    "named_person": "named",
+    "named_body": "named",
+    "anonymous": "unnamed",
+    "unnamed_source": "unnamed",
+    "unknown": "unnamed",
+    "observers": "unnamed",
 }
 _BASIS_SYNONYMS = {
-    "explicit": "stated", "given": "stated", "exact": "stated", "article": "stated", "source": "stated",
-    "estimated": "inferred", "derived": "inferred", "relative": "inferred", "approximate": "inferred", "implied": "inferred",
-    "published": "publication", "publication_date": "publication", "report": "publication", "reported": "publication",
+    "explicit": "stated",
+    "given": "stated",
+    "exact": "stated",
+    "article": "stated",
+    "source": "stated",
+    "estimated": "inferred",
+    "derived": "inferred",
+    "relative": "inferred",
+    "approximate": "inferred",
+    "implied": "inferred",
+    "published": "publication",
+    "publication_date": "publication",
+    "report": "publication",
+    "reported": "publication",
 }
 
 
@@ -53,7 +96,17 @@ def _slug(value: str) -> str:
     return re.sub(r"[\s\-/]+", "_", value.strip().casefold())
 
 
-OWN_VOICE_HOLDERS = {"the outlet", "outlet", "the article", "article", "the source", "source", "the author", "author", "the publication"}
+OWN_VOICE_HOLDERS = {
+    "the outlet",
+    "outlet",
+    "the article",
+    "article",
+    "the source",
+    "source",
+    "the author",
+    "author",
+    "the publication",
+}
 
 
 def normalize_voice(value: Any) -> Any:

@@ -15,8 +15,19 @@ from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationInfo
 
-__all__ = ["SCHEMA_VERSION", "VALIDATION_CONTEXT", "validation_context", "ActorKind", "Position", "Precision", "StrictModel", "ResponseModel", "asked_for",
-           "all_fields_set", "with_shared_fields_set"]
+__all__ = [
+    "SCHEMA_VERSION",
+    "VALIDATION_CONTEXT",
+    "validation_context",
+    "ActorKind",
+    "Position",
+    "Precision",
+    "StrictModel",
+    "ResponseModel",
+    "asked_for",
+    "all_fields_set",
+    "with_shared_fields_set",
+]
 
 SCHEMA_VERSION = "1.7"
 
@@ -31,6 +42,7 @@ VALIDATION_CONTEXT: ContextVar[dict[str, Any] | None] = ContextVar("brief_valida
 def validation_context(info: ValidationInfo) -> dict[str, Any]:
     """The context of the current validation: pydantic's own, else the one set for an LLM call."""
     return info.context or VALIDATION_CONTEXT.get() or {}
+
 
 ActorKind = Literal["person", "state", "government_body", "organization", "media", "group", "other"]
 Position = Literal["supportive", "conciliatory", "neutral", "mixed", "critical", "hostile"]
@@ -49,7 +61,11 @@ class StrictModel(BaseModel):
         returned each time, so callers may change it.
         """
         origin = cls.__dict__.get("__wrapped__", cls)
-        if not (isinstance(origin, type) and issubclass(origin, StrictModel) and origin.model_fields.keys() == cls.model_fields.keys()):
+        if not (
+            isinstance(origin, type)
+            and issubclass(origin, StrictModel)
+            and origin.model_fields.keys() == cls.model_fields.keys()
+        ):
             origin = cls
         key = (origin, args, tuple(sorted(kwargs.items(), key=lambda kv: kv[0])))
         try:
@@ -62,7 +78,6 @@ class StrictModel(BaseModel):
 
 
 _SCHEMA_CACHE: dict[tuple[Any, ...], str] = {}
-
 
 
 class ResponseModel(StrictModel):

@@ -9,29 +9,86 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
-from .attribution import DATE_BASIS_HELP, SAID_BY_HELP, VOICE_HELP, DateBasis, Voice, normalize_date_basis, normalize_voice, stance_voice
+from .attribution import (
+    DATE_BASIS_HELP,
+    SAID_BY_HELP,
+    VOICE_HELP,
+    DateBasis,
+    Voice,
+    normalize_date_basis,
+    normalize_voice,
+    stance_voice,
+)
 from .base import ActorKind, Position, Precision, ResponseModel as _Model, asked_for, validation_context
 from .evidence import MIN_QUOTE_CHARS
-from .lenient import Repairs, cap, checked_date, cut_repeats, date_value, enum_value, keep_valid, language_code, match_name, unwrap_quote
+from .lenient import (
+    Repairs,
+    cap,
+    checked_date,
+    cut_repeats,
+    date_value,
+    enum_value,
+    keep_valid,
+    language_code,
+    match_name,
+    unwrap_quote,
+)
 
 __all__ = ["Actor", "Stance", "Event", "ArticleBrief", "MAX_ACTORS", "MAX_STANCES", "MAX_EVENTS"]
 
 MAX_ACTORS, MAX_STANCES, MAX_EVENTS = 12, 10, 12  # longer lists are cut to these, with a note
 
 POSITION_SYNONYMS = {
-    "positive": "supportive", "support": "supportive", "supporting": "supportive", "favourable": "supportive", "favorable": "supportive",
-    "approving": "supportive", "conciliating": "conciliatory", "reconciliatory": "conciliatory", "negative": "critical",
-    "criticism": "critical", "critic": "critical", "opposed": "critical", "opposing": "critical", "ambivalent": "mixed",
-    "mixed_feelings": "mixed", "neutrality": "neutral", "objective": "neutral", "aggressive": "hostile", "hostility": "hostile",
+    "positive": "supportive",
+    "support": "supportive",
+    "supporting": "supportive",
+    "favourable": "supportive",
+    "favorable": "supportive",
+    "approving": "supportive",
+    "conciliating": "conciliatory",
+    "reconciliatory": "conciliatory",
+    "negative": "critical",
+    "criticism": "critical",
+    "critic": "critical",
+    "opposed": "critical",
+    "opposing": "critical",
+    "ambivalent": "mixed",
+    "mixed_feelings": "mixed",
+    "neutrality": "neutral",
+    "objective": "neutral",
+    "aggressive": "hostile",
+    "hostility": "hostile",
 }
 KIND_SYNONYMS = {
-    "organisation": "organization", "org": "organization", "company": "organization", "corporation": "organization",
-    "ngo": "organization", "institution": "organization", "international_organization": "organization",
-    "government": "government_body", "governmental_body": "government_body", "ministry": "government_body", "agency": "government_body",
-    "authority": "government_body", "court": "government_body", "parliament": "government_body", "military": "government_body",
-    "country": "state", "nation": "state", "individual": "person", "people": "group", "politician": "person", "official": "person",
-    "outlet": "media", "media_outlet": "media", "newspaper": "media", "news_agency": "media", "press": "media",
-    "party": "group", "political_party": "group", "movement": "group",
+    "organisation": "organization",
+    "org": "organization",
+    "company": "organization",
+    "corporation": "organization",
+    "ngo": "organization",
+    "institution": "organization",
+    "international_organization": "organization",
+    "government": "government_body",
+    "governmental_body": "government_body",
+    "ministry": "government_body",
+    "agency": "government_body",
+    "authority": "government_body",
+    "court": "government_body",
+    "parliament": "government_body",
+    "military": "government_body",
+    "country": "state",
+    "nation": "state",
+    "individual": "person",
+    "people": "group",
+    "politician": "person",
+    "official": "person",
+    "outlet": "media",
+    "media_outlet": "media",
+    "newspaper": "media",
+    "news_agency": "media",
+    "press": "media",
+    "party": "group",
+    "political_party": "group",
+    "movement": "group",
 }
 
 
@@ -42,6 +99,7 @@ def _check_date(value: str | None) -> str | None:
     if checked_date(value.strip()) is None:
         raise ValueError(f"date {value!r} is not a real YYYY-MM-DD, YYYY-MM or YYYY date")
     return value.strip()
+
 
 def _voice_field() -> Voice | None:
     """The voice of a stance or event: optional (a stance without it is its holder's; an event, the article's)."""
@@ -93,12 +151,16 @@ class Stance(_Model):
     Say whose voice it is: a stance the article reports someone taking is theirs, never the
     article's or a country's; the article's own commentary is voice 'source'."""
 
-    holder: str = Field(description="Canonical English name of the actor holding the stance; must be in `actors`. "
-                        "For the article's own view (voice 'source') write 'the outlet'. Remarks on a country's state "
-                        "media or by unnamed people are held by them (e.g. 'state television'), not by the country.")
+    holder: str = Field(
+        description="Canonical English name of the actor holding the stance; must be in `actors`. "
+        "For the article's own view (voice 'source') write 'the outlet'. Remarks on a country's state "
+        "media or by unnamed people are held by them (e.g. 'state television'), not by the country."
+    )
     target: str = Field(description="Who or what the stance is toward, in English (an actor name or a short topic).")
     position: Position = Field(description="The holder's attitude toward the target.")
-    gist: str = Field(description="One English sentence stating the stance, faithful to the source, saying who says it.")
+    gist: str = Field(
+        description="One English sentence stating the stance, faithful to the source, saying who says it."
+    )
     voice: Voice | None = _voice_field()
     said_by: str | None = _said_by_field()
     evidence: str = Field(
@@ -107,8 +169,11 @@ class Stance(_Model):
         min_length=MIN_QUOTE_CHARS,
     )
 
-    date: str | None = Field(default=None, description="When the stance was expressed, YYYY-MM-DD, YYYY-MM or YYYY, only if the "
-                             "article says or lets you work out when; null otherwise (never the publication date by default).")
+    date: str | None = Field(
+        default=None,
+        description="When the stance was expressed, YYYY-MM-DD, YYYY-MM or YYYY, only if the "
+        "article says or lets you work out when; null otherwise (never the publication date by default).",
+    )
     date_basis: DateBasis | None = Field(default=None, description=DATE_BASIS_HELP)
 
     _date_shape = field_validator("date")(classmethod(lambda cls, v: _check_date(v)))
@@ -119,7 +184,11 @@ class Stance(_Model):
     @classmethod
     def _lenient(cls, data: Any) -> Any:
         if isinstance(data, dict):
-            data = {**data, "position": enum_value(data.get("position"), Position, POSITION_SYNONYMS), "date": date_value(data.get("date"))}
+            data = {
+                **data,
+                "position": enum_value(data.get("position"), Position, POSITION_SYNONYMS),
+                "date": date_value(data.get("date")),
+            }
         return data
 
 
@@ -141,11 +210,15 @@ class Event(_Model):
         "the publication date or month for a look back or an undated report.",
     )
     date_basis: DateBasis | None = Field(default=None, description=DATE_BASIS_HELP)
-    description: str = Field(description="One English sentence: who did what, where. No opinion. A claim someone makes is "
-                             "written as their claim ('officials say ...'), never as fact.")
+    description: str = Field(
+        description="One English sentence: who did what, where. No opinion. A claim someone makes is "
+        "written as their claim ('officials say ...'), never as fact."
+    )
     voice: Voice | None = _voice_field()
     said_by: str | None = _said_by_field()
-    actors: list[str] = Field(default_factory=list, description="Canonical English names of the actors involved; each must be in `actors`.")
+    actors: list[str] = Field(
+        default_factory=list, description="Canonical English names of the actors involved; each must be in `actors`."
+    )
     evidence: str = Field(
         description="A verbatim quote from the article, in its original language, that reports this "
         "event: one contiguous span copied character for character.",
@@ -184,18 +257,33 @@ class ArticleBrief(_Model):
 
     model_config = ConfigDict(json_schema_extra=asked_for("actors", "stances", "events"))
 
-    source_language: str = Field(description="ISO 639-1 code of the article's language, e.g. 'ru', 'uk', 'lv'.", pattern=r"^[a-z]{2,3}$")
-    outlet: str | None = Field(default=None, description="The outlet that published this article, only when the text itself names it "
-                               "(a byline or a credit such as '(example-news.com)'); null otherwise. An outlet the article cites "
-                               "('as the Daily Ledger reports') is not the publisher.")
+    source_language: str = Field(
+        description="ISO 639-1 code of the article's language, e.g. 'ru', 'uk', 'lv'.", pattern=r"^[a-z]{2,3}$"
+    )
+    outlet: str | None = Field(
+        default=None,
+        description="The outlet that published this article, only when the text itself names it "
+        "(a byline or a credit such as '(example-news.com)'); null otherwise. An outlet the article cites "
+        "('as the Daily Ledger reports') is not the publisher.",
+    )
     headline: str = Field(description="A plain, factual English headline for the article, at most 15 words.")
     summary: str = Field(
         description="English summary in 3 to 6 sentences: the news first, then context. Attribute "
         "claims and opinions to whoever makes them ('the outlet argues', 'the minister said', 'citing the Daily Ledger'). Say when the article only looks back at something."
     )
-    actors: list[Actor] = Field(default_factory=list, description="The main actors, each once, most important first (at most 10).", json_schema_extra={"maxItems": MAX_ACTORS})
-    stances: list[Stance] = Field(default_factory=list, description="Positions actors take in the article (at most 8).", max_length=MAX_STANCES)
-    events: list[Event] = Field(default_factory=list, description="Concrete events the article reports, oldest first (at most 10).", max_length=MAX_EVENTS)
+    actors: list[Actor] = Field(
+        default_factory=list,
+        description="The main actors, each once, most important first (at most 10).",
+        json_schema_extra={"maxItems": MAX_ACTORS},
+    )
+    stances: list[Stance] = Field(
+        default_factory=list, description="Positions actors take in the article (at most 8).", max_length=MAX_STANCES
+    )
+    events: list[Event] = Field(
+        default_factory=list,
+        description="Concrete events the article reports, oldest first (at most 10).",
+        max_length=MAX_EVENTS,
+    )
 
     @model_validator(mode="wrap")
     @classmethod
@@ -276,7 +364,9 @@ def _prepare_brief(data: dict[str, Any], repairs: Repairs, context: dict[str, An
 
     data["stances"] = _unloop_items(data["stances"], ("gist",), _describe_stance, repairs)
     data["events"] = _unloop_items(data["events"], ("description",), _describe_event, repairs)
-    actors = keep_valid(data["actors"], Actor, lambda n, a: f"actor {n} ({a.get('name', '?') if isinstance(a, dict) else a})", repairs)
+    actors = keep_valid(
+        data["actors"], Actor, lambda n, a: f"actor {n} ({a.get('name', '?') if isinstance(a, dict) else a})", repairs
+    )
     if isinstance(actors, list):
         seen: set[str] = set()
         actors = [a for a in actors if not (a["name"].strip() in seen or seen.add(a["name"].strip()))]  # type: ignore[func-returns-value]  # set.add records each name as kept: first wins
@@ -302,18 +392,36 @@ def _prepare_brief(data: dict[str, Any], repairs: Repairs, context: dict[str, An
             found = match_name(name, names)
             if found is not None:
                 return found
-            actors.append({"name": name, "name_in_source": name, "kind": "other", "role": "named in the stances or events only"})
+            actors.append(
+                {"name": name, "name_in_source": name, "kind": "other", "role": "named in the stances or events only"}
+            )
             names.append(name)
             repairs.fix(f"{where}: {name!r} was not in the actor list; added as an actor")
             return name
 
         if isinstance(stances, list):  # the outlet's own view ('the outlet', voice 'source') is no actor
-            stances = [s if stance_voice(normalize_voice(s.get("voice")), str(s["holder"])) == "source" else {**s, "holder": resolve(str(s["holder"]), _describe_stance(i, s))}
-                       for i, s in enumerate(stances, 1)]
+            stances = [
+                s
+                if stance_voice(normalize_voice(s.get("voice")), str(s["holder"])) == "source"
+                else {**s, "holder": resolve(str(s["holder"]), _describe_stance(i, s))}
+                for i, s in enumerate(stances, 1)
+            ]
         if isinstance(events, list):
-            events = [{**e, "actors": list(dict.fromkeys(resolve(str(n), _describe_event(i, e)) for n in e.get("actors", []) if str(n).strip()))} for i, e in enumerate(events, 1)]
+            events = [
+                {
+                    **e,
+                    "actors": list(
+                        dict.fromkeys(
+                            resolve(str(n), _describe_event(i, e)) for n in e.get("actors", []) if str(n).strip()
+                        )
+                    ),
+                }
+                for i, e in enumerate(events, 1)
+            ]
         if len(actors) > MAX_ACTORS:  # names added above pushed the list over its cap: unreferenced actors go first
-            used = {s["holder"] for s in (stances if isinstance(stances, list) else [])} | {n for e in (events if isinstance(events, list) else []) for n in e.get("actors", [])}
+            used = {s["holder"] for s in (stances if isinstance(stances, list) else [])} | {
+                n for e in (events if isinstance(events, list) else []) for n in e.get("actors", [])
+            }
             spare = [i for i, a in enumerate(actors) if a["name"] not in used][::-1]
             drop = set(spare[: len(actors) - MAX_ACTORS])
             actors = [a for i, a in enumerate(actors) if i not in drop]

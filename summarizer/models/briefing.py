@@ -12,14 +12,30 @@ from .base import SCHEMA_VERSION, Precision, StrictModel as _Model
 from .responses import KeyDevelopment, SummaryParagraph
 
 __all__ = [
-    "Source", "Quote", "Account", "TimelineEntry", "MergedActor", "StanceRow", "Note", "DivergenceSide",
-    "Divergence", "FramingRow", "StanceCell", "Corroboration", "BriefingMeta", "StoryBriefing", "Briefing",
+    "Source",
+    "Quote",
+    "Account",
+    "TimelineEntry",
+    "MergedActor",
+    "StanceRow",
+    "Note",
+    "DivergenceSide",
+    "Divergence",
+    "FramingRow",
+    "StanceCell",
+    "Corroboration",
+    "BriefingMeta",
+    "StoryBriefing",
+    "Briefing",
 ]
 
 # Descriptions shared by every output row that records a voice or a reported date.
-_VOICE = "Whose statement it is: 'source' (the outlet's own voice), 'cited_outlet', 'named' (a person or body), 'unnamed'."
+_VOICE = (
+    "Whose statement it is: 'source' (the outlet's own voice), 'cited_outlet', 'named' (a person or body), 'unnamed'."
+)
 _SAID_BY = "Who that voice is (a person, body or cited outlet, or how the source describes an unnamed one); null for the outlet's own voice."
 _DATE_BASIS = "'stated': the source gives `date`; 'inferred': worked out from a relative or indirect reference; 'publication': the source gives no date (`date` is null) and it is dated only by when it was reported."
+
 
 class Source(_Model):
     """A cited source: one article (or several identical files)."""
@@ -31,9 +47,18 @@ class Source(_Model):
     date: dt.date | None
     language: str
     headline: str
-    degraded: str | None = Field(default=None, description="Why this source is not counted as briefed (its brief is not in English, or none of its quotes is in the article); null when it is. Its summary is not used for the executive summary.")
-    url: str | None = Field(default=None, description="The article's web page (an http(s) URL from its file's header, as `brief fetch` writes it); null for a file without one. Added in schema 1.6.")
-    outlet: str | None = Field(default=None, description="The publishing outlet: as the article's text names it, else a domain-named folder of the file (e.g. 'lsm.lv/x.txt') or a URL on its first line; null when unknown (the file then names the source).")
+    degraded: str | None = Field(
+        default=None,
+        description="Why this source is not counted as briefed (its brief is not in English, or none of its quotes is in the article); null when it is. Its summary is not used for the executive summary.",
+    )
+    url: str | None = Field(
+        default=None,
+        description="The article's web page (an http(s) URL from its file's header, as `brief fetch` writes it); null for a file without one. Added in schema 1.6.",
+    )
+    outlet: str | None = Field(
+        default=None,
+        description="The publishing outlet: as the article's text names it, else a domain-named folder of the file (e.g. 'lsm.lv/x.txt') or a URL on its first line; null when unknown (the file then names the source).",
+    )
 
 
 class Quote(_Model):
@@ -70,7 +95,10 @@ class TimelineEntry(_Model):
     sources: list[int]
     accounts: list[Account]
     date_basis: DateBasis = Field(default="publication", description=_DATE_BASIS)
-    after: str | None = Field(default=None, description="For a date no finer than a year or month: the latest finer date in that period among the events its sources tell before it; it happened after that, and sorts and reads so ('after 2025-07').")
+    after: str | None = Field(
+        default=None,
+        description="For a date no finer than a year or month: the latest finer date in that period among the events its sources tell before it; it happened after that, and sorts and reads so ('after 2025-07').",
+    )
 
 
 class MergedActor(_Model):
@@ -113,7 +141,9 @@ class DivergenceSide(_Model):
     published: dt.date | None
     claim: str
     quote: Quote
-    date: str | None = Field(default=None, description="When the stated thing happened, when the source gives it; null when it does not.")
+    date: str | None = Field(
+        default=None, description="When the stated thing happened, when the source gives it; null when it does not."
+    )
     date_basis: DateBasis = Field(default="publication", description=_DATE_BASIS)
     voice: Voice = Field(default="source", description=_VOICE)
     said_by: str | None = Field(default=None, description=_SAID_BY)
@@ -135,7 +165,9 @@ class Divergence(_Model):
     sides: list[DivergenceSide]
     sources: list[int]
     latest: list[int] = Field(default_factory=list)
-    basis: Literal["analysis", "stances"] = Field(description="'analysis': the model's comparison, checked; 'stances': opposite stances of one holder.")
+    basis: Literal["analysis", "stances"] = Field(
+        description="'analysis': the model's comparison, checked; 'stances': opposite stances of one holder."
+    )
 
 
 class FramingRow(_Model):
@@ -157,7 +189,10 @@ class StanceCell(_Model):
     actor: str
     holder: str
     position: str
-    voice: Voice = Field(default="named", description="Who says the holder takes this position: 'named' (the holder, or `said_by`), 'source' (the outlet, in its own words or as its own view), 'cited_outlet', 'unnamed'.")
+    voice: Voice = Field(
+        default="named",
+        description="Who says the holder takes this position: 'named' (the holder, or `said_by`), 'source' (the outlet, in its own words or as its own view), 'cited_outlet', 'unnamed'.",
+    )
     said_by: str | None = None
 
 
@@ -168,8 +203,10 @@ class Corroboration(_Model):
     description: str
     sources: list[int]
     count: int = Field(description="Number of sources reporting it.")
-    basis: Literal["timeline", "stances", "analysis"] = Field(description="'timeline': one merged event; 'stances': one holder's same position; "
-                                                                "'analysis': the model's comparison paired items of different kinds (an event and a stance, or a source's lead), each checked.")
+    basis: Literal["timeline", "stances", "analysis"] = Field(
+        description="'timeline': one merged event; 'stances': one holder's same position; "
+        "'analysis': the model's comparison paired items of different kinds (an event and a stance, or a source's lead), each checked."
+    )
     accounts: list[Account]
     date_basis: DateBasis = Field(default="publication", description=_DATE_BASIS)
 
@@ -186,16 +223,39 @@ class BriefingMeta(_Model):
     briefs: int
     items_verified: int
     items_unverified: int
-    llm_requests: int = Field(default=0, description="HTTP requests sent to the endpoint (not replayed answers, not connections that failed before sending).")
-    resent: int = Field(default=0, description="Of llm_requests, those resent after a transient fault (429, 5xx, timeout, dropped connection): the request alone, not the answers before it.")
-    reasks: int = Field(default=0, description="Of llm_requests, those that re-asked an answer: it failed validation, was cut off by the output limit, or had too many failing items.")
-    replayed: int = Field(default=0, description="Answers taken from recordings (--replay, or the bundled fixtures with no endpoint configured); nothing was sent for them.")
+    llm_requests: int = Field(
+        default=0,
+        description="HTTP requests sent to the endpoint (not replayed answers, not connections that failed before sending).",
+    )
+    resent: int = Field(
+        default=0,
+        description="Of llm_requests, those resent after a transient fault (429, 5xx, timeout, dropped connection): the request alone, not the answers before it.",
+    )
+    reasks: int = Field(
+        default=0,
+        description="Of llm_requests, those that re-asked an answer: it failed validation, was cut off by the output limit, or had too many failing items.",
+    )
+    replayed: int = Field(
+        default=0,
+        description="Answers taken from recordings (--replay, or the bundled fixtures with no endpoint configured); nothing was sent for them.",
+    )
     cache_hits: int = 0
     usage: dict[str, int] = Field(default_factory=dict)
-    cost_usd: float | None = Field(default=None, description="Estimated USD cost of this run's requests (cached answers cost nothing); null when the model's price is unknown or the answers were replayed.")
-    price: str | None = Field(default=None, description="The price the cost was estimated with, e.g. 'gpt-4o-mini: $0.15 in, $0.60 out per 1M tokens (brief's price table)'.")
-    batch_requests: int = Field(default=0, description="Article requests answered through the OpenAI Batch API (at half price).")
-    quality_warning: str | None = Field(default=None, description="Set when the run's answers look too weak to trust (too few quotes verified, most articles degraded): the likely cause and the fix.")
+    cost_usd: float | None = Field(
+        default=None,
+        description="Estimated USD cost of this run's requests (cached answers cost nothing); null when the model's price is unknown or the answers were replayed.",
+    )
+    price: str | None = Field(
+        default=None,
+        description="The price the cost was estimated with, e.g. 'gpt-4o-mini: $0.15 in, $0.60 out per 1M tokens (brief's price table)'.",
+    )
+    batch_requests: int = Field(
+        default=0, description="Article requests answered through the OpenAI Batch API (at half price)."
+    )
+    quality_warning: str | None = Field(
+        default=None,
+        description="Set when the run's answers look too weak to trust (too few quotes verified, most articles degraded): the likely cause and the fix.",
+    )
 
 
 class StoryBriefing(_Model):
@@ -204,17 +264,30 @@ class StoryBriefing(_Model):
     Every source number is a global one: it resolves through the briefing's top-level `sources`.
     """
 
-    id: str = Field(description="Stable story id: 's' + the article id of its earliest source; `brief digest` carries it across days.")
-    title: str = Field(description="The headline of the story's latest source: its latest development (ties: the most central source, sharing most actors with the others).")
-    lead: str = Field(description="One or two sentences: the start of the story's summary, else of its central source's brief.")
+    id: str = Field(
+        description="Stable story id: 's' + the article id of its earliest source; `brief digest` carries it across days."
+    )
+    title: str = Field(
+        description="The headline of the story's latest source: its latest development (ties: the most central source, sharing most actors with the others)."
+    )
+    lead: str = Field(
+        description="One or two sentences: the start of the story's summary, else of its central source's brief."
+    )
     sources: list[int] = Field(description="Numbers of the story's sources (see the top-level `sources`).")
     first_date: dt.date | None = Field(description="Earliest publication date among its sources.")
     last_date: dt.date | None = Field(description="Latest publication date among its sources.")
     languages: list[str] = Field(description="Languages of its sources.")
-    independent_sources: int = Field(description="Distinct outlets among its sources (a source of unknown outlet counts as one).")
+    independent_sources: int = Field(
+        description="Distinct outlets among its sources (a source of unknown outlet counts as one)."
+    )
     summary: list[SummaryParagraph] = Field(default_factory=list)
-    bottom_line: SummaryParagraph | None = Field(default=None, description="The story's bottom line (at most ~60 words), from its summary call; null when none was written.")
-    key_developments: list[KeyDevelopment] = Field(default_factory=list, description="The story's key developments, from its summary call, most important first.")
+    bottom_line: SummaryParagraph | None = Field(
+        default=None,
+        description="The story's bottom line (at most ~60 words), from its summary call; null when none was written.",
+    )
+    key_developments: list[KeyDevelopment] = Field(
+        default_factory=list, description="The story's key developments, from its summary call, most important first."
+    )
     timeline: list[TimelineEntry] = Field(default_factory=list)
     actors: list[MergedActor] = Field(default_factory=list)
     stances: list[StanceRow] = Field(default_factory=list)
@@ -237,8 +310,14 @@ class Briefing(_Model):
     sources: list[Source]
     summary: list[SummaryParagraph]
     timeline: list[TimelineEntry]
-    bottom_line: SummaryParagraph | None = Field(default=None, description="The bottom line (at most ~60 words): what happened, what changed, why it matters; from the summary call. With several stories, each story has its own.")
-    key_developments: list[KeyDevelopment] = Field(default_factory=list, description="Key developments from the summary call, most important first, each dated and cited. With several stories, each story has its own.")
+    bottom_line: SummaryParagraph | None = Field(
+        default=None,
+        description="The bottom line (at most ~60 words): what happened, what changed, why it matters; from the summary call. With several stories, each story has its own.",
+    )
+    key_developments: list[KeyDevelopment] = Field(
+        default_factory=list,
+        description="Key developments from the summary call, most important first, each dated and cited. With several stories, each story has its own.",
+    )
     actors: list[MergedActor]
     stances: list[StanceRow]
     notes: list[Note]

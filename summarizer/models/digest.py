@@ -23,7 +23,10 @@ class NewEvent(_Model):
     date: str | None
     description: str
     sources: list[int]
-    date_basis: DateBasis = Field(default="stated", description="'stated' or 'inferred' date, or 'publication': no source dates it, so it may be a look back rather than news.")
+    date_basis: DateBasis = Field(
+        default="stated",
+        description="'stated' or 'inferred' date, or 'publication': no source dates it, so it may be a look back rather than news.",
+    )
 
 
 class EarlierEvent(_Model):
@@ -55,14 +58,28 @@ class DigestStory(StoryBriefing):
     """
 
     new: bool = Field(description="True when no earlier digest has this story.")
-    first_reported: dt.date | None = Field(default=None, description="Date of the earliest digest with this story id (null when new).")
-    new_events: list[NewEvent] = Field(default_factory=list, description="Events of this story no earlier digest reports (timeline_index: position in this story's `timeline`).")
-    stance_shifts: list[StanceShift] = Field(default_factory=list, description="Stances of this story whose position differs from the latest earlier digest's.")
+    first_reported: dt.date | None = Field(
+        default=None, description="Date of the earliest digest with this story id (null when new)."
+    )
+    new_events: list[NewEvent] = Field(
+        default_factory=list,
+        description="Events of this story no earlier digest reports (timeline_index: position in this story's `timeline`).",
+    )
+    stance_shifts: list[StanceShift] = Field(
+        default_factory=list,
+        description="Stances of this story whose position differs from the latest earlier digest's.",
+    )
 
 
 class DigestMeta(_Model):
-    digest_version: str = Field(default=DIGEST_VERSION, description="Version of the digest format (schemas/digest.schema.json's $id ends with it).")
-    schema_version: str = Field(default=SCHEMA_VERSION, description="Version of the models a digest shares with briefings (sources, timeline, stances, actors).")
+    digest_version: str = Field(
+        default=DIGEST_VERSION,
+        description="Version of the digest format (schemas/digest.schema.json's $id ends with it).",
+    )
+    schema_version: str = Field(
+        default=SCHEMA_VERSION,
+        description="Version of the models a digest shares with briefings (sources, timeline, stances, actors).",
+    )
     date: dt.date
     generated_at: str
     model: str
@@ -91,7 +108,9 @@ class Digest(_Model):
     new_events: list[NewEvent]
     earlier_events: list[EarlierEvent]
     stance_shifts: list[StanceShift]
-    stories: list[DigestStory] = Field(default_factory=list, description="The day's stories, front-page order; ids carried from earlier digests.")
+    stories: list[DigestStory] = Field(
+        default_factory=list, description="The day's stories, front-page order; ids carried from earlier digests."
+    )
 
     @property
     def date(self) -> dt.date:

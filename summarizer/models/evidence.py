@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+
 __all__ = ["normalize", "quote_in_source", "locate_quote", "mark_cuts", "CUT", "MIN_QUOTE_CHARS"]
 
 MIN_QUOTE_CHARS = 12
@@ -69,7 +70,7 @@ def _parts_in_order(quote: str, source: str, normalized_source: str | None) -> b
             if not (first.endswith(parts[0]) and end.startswith(parts[-1])):
                 continue
             before = first[: len(first) - len(parts[0])]
-            after = end[len(parts[-1]):]
+            after = end[len(parts[-1]) :]
             if (before and _WORD.match(before[-1])) or (after and _WORD.match(after[0])):
                 continue  # a part starts or ends inside a word
             if all(paragraphs[k + i] == parts[i] for i in range(1, last)):
@@ -108,7 +109,7 @@ def mark_cuts(quote: str, source: str) -> str:
     span = locate_quote(quote, source)
     if span is None:
         return quote
-    pieces = [" ".join(p.split()) for p in _BREAK.split(source[span[0]:span[1]]) if p.strip()]
+    pieces = [" ".join(p.split()) for p in _BREAK.split(source[span[0] : span[1]]) if p.strip()]
     return CUT.join(pieces) if len(pieces) > 1 else quote
 
 
@@ -116,9 +117,13 @@ def _occurs_as_words(needle: str, haystack: str) -> bool:
     """`needle` occurs in `haystack` starting and ending on word boundaries ('довольством' is not in 'недовольством')."""
     left, right = _WORD.match(needle) is not None, _WORD.match(needle[-1]) is not None
     start = haystack.find(needle)
-    while start != -1:  # every occurrence, as re.search would try them (no regex compiled per quote: it thrashes re's cache)
+    while (
+        start != -1
+    ):  # every occurrence, as re.search would try them (no regex compiled per quote: it thrashes re's cache)
         end = start + len(needle)
-        if not (left and start and _WORD.match(haystack[start - 1])) and not (right and end < len(haystack) and _WORD.match(haystack[end])):
+        if not (left and start and _WORD.match(haystack[start - 1])) and not (
+            right and end < len(haystack) and _WORD.match(haystack[end])
+        ):
             return True
         start = haystack.find(needle, start + 1)
     return False

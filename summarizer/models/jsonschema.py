@@ -40,7 +40,11 @@ def render_schemas() -> dict[str, str]:
     """File name -> JSON text of each exported schema, generated from the pydantic models."""
     out = {}
     for name, model in SCHEMA_MODELS.items():
-        schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": schema_id(name), **model.model_json_schema()}
+        schema = {
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "$id": schema_id(name),
+            **model.model_json_schema(),
+        }
         out[f"{name}.schema.json"] = json.dumps(schema, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
     return out
 

@@ -20,11 +20,35 @@ from typing import Any, get_args
 from pydantic import BaseModel, ValidationError
 
 __all__ = [
-    "Repairs", "enum_value", "language_code", "date_value", "short_error", "keep_valid", "cap", "name_key", "match_name",
-    "cut_repeats", "unwrap_quote",
+    "Repairs",
+    "enum_value",
+    "language_code",
+    "date_value",
+    "short_error",
+    "keep_valid",
+    "cap",
+    "name_key",
+    "match_name",
+    "cut_repeats",
+    "unwrap_quote",
 ]
 
-_NULL_WORDS = {"", "unknown", "n/a", "na", "none", "null", "nil", "undated", "unspecified", "not specified", "not given", "-", "?", "tbd"}
+_NULL_WORDS = {
+    "",
+    "unknown",
+    "n/a",
+    "na",
+    "none",
+    "null",
+    "nil",
+    "undated",
+    "unspecified",
+    "not specified",
+    "not given",
+    "-",
+    "?",
+    "tbd",
+}
 
 
 class Repairs:
@@ -76,16 +100,71 @@ def enum_value(value: Any, literal: Any, synonyms: dict[str, str] | None = None)
 
 # ISO 639-1 codes by English name, for the languages a news pipeline meets most
 _LANGUAGES = {
-    "afrikaans": "af", "albanian": "sq", "amharic": "am", "arabic": "ar", "armenian": "hy", "azerbaijani": "az", "azeri": "az",
-    "basque": "eu", "belarusian": "be", "bengali": "bn", "bosnian": "bs", "bulgarian": "bg", "catalan": "ca", "chinese": "zh",
-    "mandarin": "zh", "croatian": "hr", "czech": "cs", "danish": "da", "dutch": "nl", "english": "en", "estonian": "et",
-    "finnish": "fi", "french": "fr", "georgian": "ka", "german": "de", "greek": "el", "hebrew": "he", "hindi": "hi",
-    "hungarian": "hu", "icelandic": "is", "indonesian": "id", "irish": "ga", "italian": "it", "japanese": "ja", "kazakh": "kk",
-    "korean": "ko", "kyrgyz": "ky", "latvian": "lv", "lithuanian": "lt", "macedonian": "mk", "malay": "ms", "mongolian": "mn",
-    "norwegian": "no", "persian": "fa", "farsi": "fa", "polish": "pl", "portuguese": "pt", "romanian": "ro", "russian": "ru",
-    "serbian": "sr", "slovak": "sk", "slovenian": "sl", "spanish": "es", "swahili": "sw", "swedish": "sv", "tajik": "tg",
-    "tamil": "ta", "thai": "th", "turkish": "tr", "turkmen": "tk", "ukrainian": "uk", "urdu": "ur", "uzbek": "uz",
-    "vietnamese": "vi", "welsh": "cy",
+    "afrikaans": "af",
+    "albanian": "sq",
+    "amharic": "am",
+    "arabic": "ar",
+    "armenian": "hy",
+    "azerbaijani": "az",
+    "azeri": "az",
+    "basque": "eu",
+    "belarusian": "be",
+    "bengali": "bn",
+    "bosnian": "bs",
+    "bulgarian": "bg",
+    "catalan": "ca",
+    "chinese": "zh",
+    "mandarin": "zh",
+    "croatian": "hr",
+    "czech": "cs",
+    "danish": "da",
+    "dutch": "nl",
+    "english": "en",
+    "estonian": "et",
+    "finnish": "fi",
+    "french": "fr",
+    "georgian": "ka",
+    "german": "de",
+    "greek": "el",
+    "hebrew": "he",
+    "hindi": "hi",
+    "hungarian": "hu",
+    "icelandic": "is",
+    "indonesian": "id",
+    "irish": "ga",
+    "italian": "it",
+    "japanese": "ja",
+    "kazakh": "kk",
+    "korean": "ko",
+    "kyrgyz": "ky",
+    "latvian": "lv",
+    "lithuanian": "lt",
+    "macedonian": "mk",
+    "malay": "ms",
+    "mongolian": "mn",
+    "norwegian": "no",
+    "persian": "fa",
+    "farsi": "fa",
+    "polish": "pl",
+    "portuguese": "pt",
+    "romanian": "ro",
+    "russian": "ru",
+    "serbian": "sr",
+    "slovak": "sk",
+    "slovenian": "sl",
+    "spanish": "es",
+    "swahili": "sw",
+    "swedish": "sv",
+    "tajik": "tg",
+    "tamil": "ta",
+    "thai": "th",
+    "turkish": "tr",
+    "turkmen": "tk",
+    "ukrainian": "uk",
+    "urdu": "ur",
+    "uzbek": "uz",
+    "vietnamese": "vi",
+    "welsh": "cy",
 }
 _CODES = set(_LANGUAGES.values())
 
@@ -140,7 +219,14 @@ def checked_date(value: str | None) -> str | None:
     return value
 
 
-def keep_valid(items: Any, model: type[BaseModel], describe: Callable[[int, Any], str], repairs: Repairs, *, context: dict[str, Any] | None = None) -> Any:
+def keep_valid(
+    items: Any,
+    model: type[BaseModel],
+    describe: Callable[[int, Any], str],
+    repairs: Repairs,
+    *,
+    context: dict[str, Any] | None = None,
+) -> Any:
     """The items that validate as `model` on their own; each other one is dropped with a note."""
     if not isinstance(items, list):
         return items  # a wrong type for the whole list is structural: the answer is re-asked
@@ -203,7 +289,15 @@ _SENTENCE = re.compile(r"(?<=[.!?\u3002])\s+")
 _LOOP = re.compile(r"(\b(?:\w[\w'\u2019-]*+[\s,;:]+){1,8}?)\1{2,}", re.UNICODE)
 _FENCE_OPEN = re.compile(r"^\s*<(article|briefs?|source)\b[^>]*>\s*", re.I)  # the prompts' own fence tags
 _FENCE_CLOSE = re.compile(r"\s*</(article|briefs?|source)>\s*$", re.I)
-_PAIRS = {'"': '"', "'": "'", "\u201c": "\u201d", "\u201e": "\u201c", "\u00ab": "\u00bb", "\u2018": "\u2019", "\u201a": "\u2018"}
+_PAIRS = {
+    '"': '"',
+    "'": "'",
+    "\u201c": "\u201d",
+    "\u201e": "\u201c",
+    "\u00ab": "\u00bb",
+    "\u2018": "\u2019",
+    "\u201a": "\u2018",
+}
 
 
 def _sentence_key(sentence: str) -> str:

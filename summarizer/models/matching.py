@@ -24,8 +24,18 @@ from functools import lru_cache
 from rapidfuzz import fuzz, utils
 
 __all__ = [
-    "ACTOR_MATCH", "EVENT_MATCH", "MIN_TEXT_SIMILARITY", "TARGET_MATCH",
-    "dates_compatible", "event_similarity", "name_words", "normalize_name", "processed_words", "same_actor", "same_target", "target_similarity",
+    "ACTOR_MATCH",
+    "EVENT_MATCH",
+    "MIN_TEXT_SIMILARITY",
+    "TARGET_MATCH",
+    "dates_compatible",
+    "event_similarity",
+    "name_words",
+    "normalize_name",
+    "processed_words",
+    "same_actor",
+    "same_target",
+    "target_similarity",
 ]
 
 ACTOR_MATCH = 90.0  # fuzz.ratio of two normalised names
@@ -76,7 +86,9 @@ def _strip(description: str, words: frozenset[str]) -> str:
     return " ".join(w for w in processed_words(description) if w not in words)
 
 
-def event_similarity(descriptions_a: Sequence[str], descriptions_b: Sequence[str], actors_a: AbstractSet[str], actors_b: AbstractSet[str]) -> float:
+def event_similarity(
+    descriptions_a: Sequence[str], descriptions_b: Sequence[str], actors_a: AbstractSet[str], actors_b: AbstractSet[str]
+) -> float:
     """How alike two events are: description words (75%, names aside) and shared actors (25%).
 
     Names are compared through the actors, not the words: two different events of the same two
@@ -100,4 +112,3 @@ def target_similarity(a: str, b: str) -> float:
 def same_target(a: str, b: str) -> bool:
     """Whether two stance targets are the same topic (see TARGET_MATCH)."""
     return target_similarity(a, b) >= TARGET_MATCH
-

@@ -8,7 +8,15 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .attribution import DATE_BASIS_HELP, SAID_BY_HELP, VOICE_HELP, DateBasis, Voice, normalize_date_basis, normalize_voice
+from .attribution import (
+    DATE_BASIS_HELP,
+    SAID_BY_HELP,
+    VOICE_HELP,
+    DateBasis,
+    Voice,
+    normalize_date_basis,
+    normalize_voice,
+)
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from .base import Position, ResponseModel as _Model, asked_for, validation_context
@@ -16,9 +24,25 @@ from .brief import POSITION_SYNONYMS
 from .evidence import MIN_QUOTE_CHARS, quote_in_source
 from .lenient import Repairs, cap, enum_value, keep_valid, unwrap_quote
 
-__all__ = ["SummaryParagraph", "KeyDevelopment", "ExecutiveSummary", "ClaimSide", "DivergenceClaim", "AgreementSide", "AgreementClaim", "FramingClaim", "CrossSourceAnalysis"]
+__all__ = [
+    "SummaryParagraph",
+    "KeyDevelopment",
+    "ExecutiveSummary",
+    "ClaimSide",
+    "DivergenceClaim",
+    "AgreementSide",
+    "AgreementClaim",
+    "FramingClaim",
+    "CrossSourceAnalysis",
+]
 
-MAX_PARAGRAPHS, MAX_DIVERGENCES, MAX_FRAMING, MAX_SIDES, MAX_KEY_DEVELOPMENTS = 6, 10, 20, 6, 6  # longer lists are cut to these, with a note
+MAX_PARAGRAPHS, MAX_DIVERGENCES, MAX_FRAMING, MAX_SIDES, MAX_KEY_DEVELOPMENTS = (
+    6,
+    10,
+    20,
+    6,
+    6,
+)  # longer lists are cut to these, with a note
 MAX_AGREEMENTS = 6
 
 
@@ -56,8 +80,12 @@ def _read(cls: type[_Model], data: Any, handler: Any, info: ValidationInfo, prep
 class SummaryParagraph(_Model):
     """One paragraph of the executive summary and the sources it rests on."""
 
-    text: str = Field(description="A short English paragraph (2-4 sentences) synthesising the briefs. Only state what the cited briefs say.")
-    sources: list[int] = Field(description="Numbers of the sources this paragraph rests on, e.g. [1, 3]. At least one.", min_length=1)
+    text: str = Field(
+        description="A short English paragraph (2-4 sentences) synthesising the briefs. Only state what the cited briefs say."
+    )
+    sources: list[int] = Field(
+        description="Numbers of the sources this paragraph rests on, e.g. [1, 3]. At least one.", min_length=1
+    )
 
     @field_validator("sources", mode="before")
     @classmethod
@@ -83,8 +111,13 @@ _DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 class KeyDevelopment(SummaryParagraph):
     """One key development: what happened, when, and the sources that report it."""
 
-    text: str = Field(description="One plain sentence, at most 25 words: what happened (who did what). Only what the cited briefs say.")
-    date: str | None = Field(default=None, description="When it happened, as the cited briefs date it: 'YYYY-MM-DD', 'YYYY-MM' or 'YYYY'; null when no brief dates it (never the publication date).")
+    text: str = Field(
+        description="One plain sentence, at most 25 words: what happened (who did what). Only what the cited briefs say."
+    )
+    date: str | None = Field(
+        default=None,
+        description="When it happened, as the cited briefs date it: 'YYYY-MM-DD', 'YYYY-MM' or 'YYYY'; null when no brief dates it (never the publication date).",
+    )
 
     @field_validator("date", mode="before")
     @classmethod
@@ -98,9 +131,20 @@ class KeyDevelopment(SummaryParagraph):
 class ExecutiveSummary(_Model):
     """An executive summary for an analyst, from the numbered source briefs given only: bottom line, key developments, context; each fact once."""
 
-    bottom_line: SummaryParagraph | None = Field(default=None, description="The bottom line, at most 60 words in one to three sentences: what happened, what changed and why it matters. Cite its sources.")
-    key_developments: list[KeyDevelopment] = Field(default_factory=list, description="3 to 5 key developments, most important first, each one dated sentence with its sources.", max_length=MAX_KEY_DEVELOPMENTS)
-    paragraphs: list[SummaryParagraph] = Field(description="2 to 5 paragraphs of context, most important first: background, what each outlet stresses, what is contested. Do not repeat the key developments.", min_length=1, max_length=MAX_PARAGRAPHS)
+    bottom_line: SummaryParagraph | None = Field(
+        default=None,
+        description="The bottom line, at most 60 words in one to three sentences: what happened, what changed and why it matters. Cite its sources.",
+    )
+    key_developments: list[KeyDevelopment] = Field(
+        default_factory=list,
+        description="3 to 5 key developments, most important first, each one dated sentence with its sources.",
+        max_length=MAX_KEY_DEVELOPMENTS,
+    )
+    paragraphs: list[SummaryParagraph] = Field(
+        description="2 to 5 paragraphs of context, most important first: background, what each outlet stresses, what is contested. Do not repeat the key developments.",
+        min_length=1,
+        max_length=MAX_PARAGRAPHS,
+    )
 
     @model_validator(mode="wrap")
     @classmethod
@@ -118,9 +162,12 @@ def _prepare_summary(data: dict[str, Any], repairs: Repairs, context: dict[str, 
         raise ValueError("no paragraph checks out: " + "; ".join(repairs.dropped))
     data["paragraphs"] = cap(paragraphs, MAX_PARAGRAPHS, "summary paragraphs", repairs)
     if data.get("bottom_line") is not None:
-        (kept,) = keep_valid([data["bottom_line"]], SummaryParagraph, lambda n, item: "the bottom line", repairs, context=context) or [None]
+        (kept,) = keep_valid(
+            [data["bottom_line"]], SummaryParagraph, lambda n, item: "the bottom line", repairs, context=context
+        ) or [None]
         data["bottom_line"] = kept
     if data.get("key_developments") is not None:
+
         def development(number: int, item: Any) -> str:
             text = " ".join(str(item.get("text", "")).split())[:100] if isinstance(item, dict) else ""
             return f"key development {number} ({text})" if text else f"key development {number}"
@@ -156,7 +203,10 @@ class ClaimSide(_Model):
     @classmethod
     def _number(cls, value: Any) -> Any:
         return _source_number(value)
-    claim: str = Field(description="What this source states about the fact, one plain English sentence, attributed as the source attributes it.")
+
+    claim: str = Field(
+        description="What this source states about the fact, one plain English sentence, attributed as the source attributes it."
+    )
     quote: str = Field(
         description="Verbatim quote that shows this statement: from the lead or one of the evidence quotes given for "
         "THIS source number (whole or a contiguous part), copied character for character in its original language.",
@@ -164,8 +214,11 @@ class ClaimSide(_Model):
     )
     voice: Voice | None = Field(default=None, description=VOICE_HELP)
     said_by: str | None = Field(default=None, description=SAID_BY_HELP)
-    date: str | None = Field(default=None, description="When the stated thing happened (not when the source was published), "
-                             "YYYY-MM-DD, YYYY-MM or YYYY, as the brief's event or stance dates it; null when the source gives no date.")
+    date: str | None = Field(
+        default=None,
+        description="When the stated thing happened (not when the source was published), "
+        "YYYY-MM-DD, YYYY-MM or YYYY, as the brief's event or stance dates it; null when the source gives no date.",
+    )
     date_basis: DateBasis | None = Field(default=None, description=DATE_BASIS_HELP)
     also_reports_other_side: str | None = Field(
         default=None,
@@ -176,7 +229,9 @@ class ClaimSide(_Model):
 
     _voice = field_validator("voice", mode="before")(classmethod(lambda cls, v: normalize_voice(v)))
     _basis = field_validator("date_basis", mode="before")(classmethod(lambda cls, v: normalize_date_basis(v)))
-    _unwrap = field_validator("quote", mode="before")(classmethod(lambda cls, v: unwrap_quote(v) if isinstance(v, str) else v))
+    _unwrap = field_validator("quote", mode="before")(
+        classmethod(lambda cls, v: unwrap_quote(v) if isinstance(v, str) else v)
+    )
 
     @model_validator(mode="after")
     def _resolves(self, info: ValidationInfo) -> ClaimSide:
@@ -190,7 +245,9 @@ class DivergenceClaim(_Model):
     denial) agree with each other: that is not a divergence. Different emphasis or extra detail is
     not one either; a statement that one source makes and another flatly contradicts (or updates) is."""
 
-    fact: str = Field(description="The fact the sources disagree on, a short English phrase, e.g. 'How many ferries were cancelled on Monday'.")
+    fact: str = Field(
+        description="The fact the sources disagree on, a short English phrase, e.g. 'How many ferries were cancelled on Monday'."
+    )
     sides: list[ClaimSide] = Field(
         description="Each source's statement on the fact, one side per source, at least two different sources. "
         "Do not order or judge them: brief orders them by the dates of what they report.",
@@ -214,7 +271,10 @@ class AgreementSide(_Model):
     @classmethod
     def _number(cls, value: Any) -> Any:
         return _source_number(value)
-    account: str = Field(description="What this source says about the fact, one plain English sentence, attributed as the source attributes it.")
+
+    account: str = Field(
+        description="What this source says about the fact, one plain English sentence, attributed as the source attributes it."
+    )
     quote: str = Field(
         description="Verbatim quote that shows it: from the lead or one of the evidence quotes given for THIS source number "
         "(whole or a contiguous part), copied character for character in its original language.",
@@ -224,7 +284,9 @@ class AgreementSide(_Model):
     said_by: str | None = Field(default=None, description=SAID_BY_HELP)
 
     _voice = field_validator("voice", mode="before")(classmethod(lambda cls, v: normalize_voice(v)))
-    _unwrap = field_validator("quote", mode="before")(classmethod(lambda cls, v: unwrap_quote(v) if isinstance(v, str) else v))
+    _unwrap = field_validator("quote", mode="before")(
+        classmethod(lambda cls, v: unwrap_quote(v) if isinstance(v, str) else v)
+    )
 
     @model_validator(mode="after")
     def _resolves(self, info: ValidationInfo) -> AgreementSide:
@@ -236,8 +298,14 @@ class AgreementClaim(_Model):
     """A fact two or more sources report in different forms (an event in one brief, a stance or only the lead in
     another), so that their items would not be matched with each other."""
 
-    fact: str = Field(description="The fact the sources agree on, one short English sentence, e.g. 'The minister had said talks were likely'.")
-    sides: list[AgreementSide] = Field(description="Each source's account, one side per source, at least two different sources.", min_length=2, max_length=MAX_SIDES)
+    fact: str = Field(
+        description="The fact the sources agree on, one short English sentence, e.g. 'The minister had said talks were likely'."
+    )
+    sides: list[AgreementSide] = Field(
+        description="Each source's account, one side per source, at least two different sources.",
+        min_length=2,
+        max_length=MAX_SIDES,
+    )
 
     @model_validator(mode="after")
     def _two_sources(self) -> AgreementClaim:
@@ -250,11 +318,15 @@ class FramingClaim(_Model):
     """How one source frames one of the main actors: its tone and the frame it uses, shown by a quote."""
 
     source: int = Field(description="Number of the source whose framing this is.")
-    actor: str = Field(description="Canonical English name of the main actor (or the relationship) the tone is toward, e.g. 'Maria Lindqvist', 'Norway', 'Norway–Sweden relations'.")
+    actor: str = Field(
+        description="Canonical English name of the main actor (or the relationship) the tone is toward, e.g. 'Maria Lindqvist', 'Norway', 'Norway–Sweden relations'."
+    )
     tone: Position = Field(description="The source's tone toward that actor.")
-    frame: str = Field(description="The frame the source uses, a short English phrase faithful to it, e.g. 'a long-overdue reset of "
-                       "trade ties' or 'the minister's humiliating climb-down'. A frame the source only relays (from a cited outlet, "
-                       "an analyst, 'observers') is attributed to them in the phrase and in `voice`.")
+    frame: str = Field(
+        description="The frame the source uses, a short English phrase faithful to it, e.g. 'a long-overdue reset of "
+        "trade ties' or 'the minister's humiliating climb-down'. A frame the source only relays (from a cited outlet, "
+        "an analyst, 'observers') is attributed to them in the phrase and in `voice`."
+    )
     quote: str = Field(
         description="Verbatim quote from THIS source that shows the frame: from its lead or one of its evidence quotes (whole or a contiguous "
         "part), copied character for character in the original language.",
@@ -264,7 +336,9 @@ class FramingClaim(_Model):
     said_by: str | None = Field(default=None, description=SAID_BY_HELP)
 
     _voice = field_validator("voice", mode="before")(classmethod(lambda cls, v: normalize_voice(v)))
-    _unwrap = field_validator("quote", mode="before")(classmethod(lambda cls, v: unwrap_quote(v) if isinstance(v, str) else v))
+    _unwrap = field_validator("quote", mode="before")(
+        classmethod(lambda cls, v: unwrap_quote(v) if isinstance(v, str) else v)
+    )
 
     @field_validator("source", mode="before")
     @classmethod
@@ -289,10 +363,22 @@ class CrossSourceAnalysis(_Model):
 
     model_config = ConfigDict(json_schema_extra=asked_for("divergences", "agreements", "framing"))
 
-    divergences: list[DivergenceClaim] = Field(default_factory=list, description="Facts on which the sources disagree with each other (not disputes they all report), most important first (at most 8). Empty if none.", max_length=MAX_DIVERGENCES)
-    agreements: list[AgreementClaim] = Field(default_factory=list, description="Facts two or more sources report in different forms "
-                                             "(an event in one brief, a stance or only the lead in another), at most 6. Empty if none.", max_length=MAX_AGREEMENTS)
-    framing: list[FramingClaim] = Field(default_factory=list, description="For each source, its tone toward the main actors and its frame, one or two rows per source (at most 15).", max_length=MAX_FRAMING)
+    divergences: list[DivergenceClaim] = Field(
+        default_factory=list,
+        description="Facts on which the sources disagree with each other (not disputes they all report), most important first (at most 8). Empty if none.",
+        max_length=MAX_DIVERGENCES,
+    )
+    agreements: list[AgreementClaim] = Field(
+        default_factory=list,
+        description="Facts two or more sources report in different forms "
+        "(an event in one brief, a stance or only the lead in another), at most 6. Empty if none.",
+        max_length=MAX_AGREEMENTS,
+    )
+    framing: list[FramingClaim] = Field(
+        default_factory=list,
+        description="For each source, its tone toward the main actors and its frame, one or two rows per source (at most 15).",
+        max_length=MAX_FRAMING,
+    )
 
     @model_validator(mode="wrap")
     @classmethod
@@ -313,7 +399,15 @@ def _prepare_analysis(data: dict[str, Any], repairs: Repairs, context: dict[str,
                 repairs.drop(f"divergence {number} left out: not an object")
                 continue
             fact = " ".join(str(claim.get("fact", "?")).split())[:100]
-            sides = keep_valid(claim.get("sides"), ClaimSide, lambda n, side: f"divergence side {n} of ({fact}) from source {side.get('source', '?') if isinstance(side, dict) else '?'}", repairs, context=context)  # noqa: B023  (keep_valid calls it now, in this iteration)
+            sides = keep_valid(
+                claim.get("sides"),
+                ClaimSide,
+                lambda n, side: (
+                    f"divergence side {n} of ({fact}) from source {side.get('source', '?') if isinstance(side, dict) else '?'}"  # noqa: B023  (keep_valid calls it now, in this iteration)
+                ),
+                repairs,
+                context=context,
+            )
             if isinstance(sides, list):
                 sides = cap(sides, MAX_SIDES, f"sides of divergence ({fact})", repairs)
             claim = {**claim, "sides": sides}
@@ -321,7 +415,9 @@ def _prepare_analysis(data: dict[str, Any], repairs: Repairs, context: dict[str,
                 repairs.received += 1
                 repairs.drop(f"divergence ({fact}) left out: fewer than two sources left with a side that checks out")
                 continue
-            kept.extend(keep_valid([claim], DivergenceClaim, lambda n, c: f"divergence ({fact})", repairs, context=context))  # noqa: B023  (called now, in this iteration)
+            kept.extend(
+                keep_valid([claim], DivergenceClaim, lambda n, c: f"divergence ({fact})", repairs, context=context)  # noqa: B023  (keep_valid calls it now, in this iteration)
+            )
         divergences = cap(kept, MAX_DIVERGENCES, "divergences", repairs)
     data["divergences"] = divergences
     agreements = data.get("agreements")
@@ -333,17 +429,46 @@ def _prepare_analysis(data: dict[str, Any], repairs: Repairs, context: dict[str,
                 repairs.drop(f"agreement {number} left out: not an object")
                 continue
             fact = " ".join(str(claim.get("fact", "?")).split())[:100]
-            sides = keep_valid(claim.get("sides"), AgreementSide, lambda n, side: f"agreement side {n} of ({fact}) from source {side.get('source', '?') if isinstance(side, dict) else '?'}", repairs, context=context)  # noqa: B023  (called now, in this iteration)
+            sides = keep_valid(
+                claim.get("sides"),
+                AgreementSide,
+                lambda n, side: (
+                    f"agreement side {n} of ({fact}) from source {side.get('source', '?') if isinstance(side, dict) else '?'}"  # noqa: B023  (keep_valid calls it now, in this iteration)
+                ),
+                repairs,
+                context=context,
+            )
             if isinstance(sides, list):
                 sides = cap(sides, MAX_SIDES, f"sides of agreement ({fact})", repairs)
             if isinstance(sides, list) and len({side.get("source") for side in sides}) < 2:
                 repairs.received += 1
                 repairs.drop(f"agreement ({fact}) left out: fewer than two sources left with a side that checks out")
                 continue
-            kept.extend(keep_valid([{**claim, "sides": sides}], AgreementClaim, lambda n, c: f"agreement ({fact})", repairs, context=context))  # noqa: B023  (called now, in this iteration)
+            kept.extend(
+                keep_valid(
+                    [{**claim, "sides": sides}],
+                    AgreementClaim,
+                    lambda n, c: f"agreement ({fact})",  # noqa: B023  (keep_valid calls it now, in this iteration)
+                    repairs,
+                    context=context,
+                )
+            )
         agreements = cap(kept, MAX_AGREEMENTS, "agreements", repairs)
     data["agreements"] = [] if agreements is None else agreements
     framing = data.get("framing")
     framing = [] if framing is None else framing
-    data["framing"] = cap(keep_valid(framing, FramingClaim, lambda n, f: f"framing row {n} ({f.get('actor', '?') if isinstance(f, dict) else '?'}, source {f.get('source', '?') if isinstance(f, dict) else '?'})", repairs, context=context), MAX_FRAMING, "framing rows", repairs)
+    data["framing"] = cap(
+        keep_valid(
+            framing,
+            FramingClaim,
+            lambda n, f: (
+                f"framing row {n} ({f.get('actor', '?') if isinstance(f, dict) else '?'}, source {f.get('source', '?') if isinstance(f, dict) else '?'})"
+            ),
+            repairs,
+            context=context,
+        ),
+        MAX_FRAMING,
+        "framing rows",
+        repairs,
+    )
     return data

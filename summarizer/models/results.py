@@ -12,14 +12,26 @@ from pydantic import BaseModel, Field
 from .article import Article
 from .brief import ArticleBrief
 
-__all__ = ["BriefResult", "CachedAnswer", "CachedBrief", "GroundingReport", "Outcome", "ProgressCallback", "RunStats", "StatusCallback"]
+__all__ = [
+    "BriefResult",
+    "CachedAnswer",
+    "CachedBrief",
+    "GroundingReport",
+    "Outcome",
+    "ProgressCallback",
+    "RunStats",
+    "StatusCallback",
+]
 
 
 class Outcome(str, Enum):
     """How a run ended, for the caller to act on (the CLI maps it to an exit code)."""
 
     COMPLETE = "complete"  # every article briefed, every part written
-    PARTIAL = "partial"  # written, but some articles failed or were rejected, or a part (summary, comparison) is missing
+    PARTIAL = (
+        "partial"  # written, but some articles failed or were rejected, or a part (summary, comparison) is missing
+    )
+
 
 T = TypeVar("T", bound=BaseModel)
 
@@ -40,17 +52,20 @@ class GroundingReport:
         return len(self.stances) + len(self.events)
 
 
-
 class CachedAnswer(BaseModel, Generic[T]):
     """What the cache keeps for one answer: the answer as read, the notes on what reading it fixed or dropped, how it was made."""
 
     answer: T
-    notes: list[str] = Field(default_factory=list, description="What was normalized or left out while reading the answer.")
+    notes: list[str] = Field(
+        default_factory=list, description="What was normalized or left out while reading the answer."
+    )
     model: str = ""
     prompt_hash: str = ""
     schema_hash: str = ""
     created_at: str = ""
-    grounded: bool = Field(default=True, description="False when the model's last answer still had quotes not found in the source.")
+    grounded: bool = Field(
+        default=True, description="False when the model's last answer still had quotes not found in the source."
+    )
     usage: dict[str, int] = Field(default_factory=dict)
 
 
@@ -77,7 +92,9 @@ class BriefResult:
     unreachable: bool = False  # failed because no connection could be made to an endpoint that never answered this run
     budget_stop: bool = False  # not sent: it would have taken the run past --max-cost / --max-tokens
     notes: list[str] = field(default_factory=list)  # what reading the answer fixed or left out, one line each
-    degraded: str | None = None  # why the brief is in the briefing but not counted as briefed (not English, nothing verified)
+    degraded: str | None = (
+        None  # why the brief is in the briefing but not counted as briefed (not English, nothing verified)
+    )
     dropped: int = 0  # stances and events left out on review (no quote, not English): counted as not verified
 
     @property

@@ -59,7 +59,9 @@ def _key_developments(part: Any, published: Mapping[int, dt.date | None], level:
     lines = layers.key_developments(part, published)
     if not lines:
         return []
-    return _section("Key developments", level) + [f"- {_when(k.when)} {escape_md(k.text)} {_cite(k.sources)}" for k in lines]
+    return _section("Key developments", level) + [
+        f"- {_when(k.when)} {escape_md(k.text)} {_cite(k.sources)}" for k in lines
+    ]
 
 
 def _disagreements(part: Any, level: int) -> list[str]:
@@ -87,8 +89,10 @@ def _outlets(part: Any, sources: Sequence[Source], level: int) -> list[str]:
     date = {s.ref: s.date for s in sources}
     for f in found[:OUTLET_LINES]:
         voice = f" *({escape_md(f.voice)})*" if f.voice else ""
-        out.append(f"- **{escape_md(f.name)}** {_cite([f.source])} {date.get(f.source) or 'date unknown'} — {escape_md(f.slant)}: "
-                   f"{escape_md(f.frame)}{voice} “{escape_md(f.short)}”")
+        out.append(
+            f"- **{escape_md(f.name)}** {_cite([f.source])} {date.get(f.source) or 'date unknown'} — {escape_md(f.slant)}: "
+            f"{escape_md(f.frame)}{voice} “{escape_md(f.short)}”"
+        )
     if len(found) > OUTLET_LINES:
         out.append(f"- *{len(found) - OUTLET_LINES} more outlets in `--detail full`.*")
     return out
@@ -100,7 +104,11 @@ def _timeline(part: Any, published: Mapping[int, dt.date | None], level: int) ->
     if not timeline:
         return out + ["*No verified events.*"]
     told = {i for k in layers.key_developments(part, published) for i in k.entries}  # each fact once: not again here
-    ranked = sorted(range(len(timeline)), key=lambda i: (len(timeline[i].sources), layers.sort_day(timeline[i], published)), reverse=True)
+    ranked = sorted(
+        range(len(timeline)),
+        key=lambda i: (len(timeline[i].sources), layers.sort_day(timeline[i], published)),
+        reverse=True,
+    )
     shown = set(ranked[:TIMELINE_LINES]) - told
     if told and len(told) == len(timeline):
         return out + ["*Every event is told under Key developments; each source's account: `--detail full`.*"]
@@ -111,7 +119,9 @@ def _timeline(part: Any, published: Mapping[int, dt.date | None], level: int) ->
         if i in shown:
             e = timeline[i]
             count = f" · *{len(e.sources)} sources*" if len(e.sources) > 1 else ""
-            out.append(f"- {_when(layers.entry_when(e, published))} {escape_md(e.description)} {_cite(e.sources)}{count}")
+            out.append(
+                f"- {_when(layers.entry_when(e, published))} {escape_md(e.description)} {_cite(e.sources)}{count}"
+            )
     if len(timeline) > len(shown) + len(told):
         hidden = [timeline[i] for i in range(len(timeline)) if i not in shown and i not in told]
         which = ", each reported by one source" if all(len(e.sources) == 1 for e in hidden) else ""
@@ -136,7 +146,9 @@ def _cited_sources(b: Briefing, body: list[str]) -> list[str]:
     for s in rows:
         files = escape_md(s.file) + "".join(f" (= {escape_md(a)})" for a in s.aliases)
         mark = " *(degraded)*" if s.degraded else ""
-        out.append(f"| [{s.ref}] | {files} | {s.date or 'unknown'} | {escape_md(s.language)} | {source_headline(s)}{mark} | {escape_md(s.outlet or '–')} |")
+        out.append(
+            f"| [{s.ref}] | {files} | {s.date or 'unknown'} | {escape_md(s.language)} | {source_headline(s)}{mark} | {escape_md(s.outlet or '–')} |"
+        )
     if len(rows) < len(b.sources):
         out += ["", f"*{plural(len(b.sources) - len(rows), 'more source')} not cited above: `--detail full`.*"]
     return out
@@ -153,13 +165,24 @@ def render_brief_markdown(b: Briefing) -> str:
     if len(b.stories) > 1:
         body += ["", f"## Front page: {len(b.stories)} stories", ""]
         for number, story in enumerate(b.stories[:FRONT_PAGE_STORIES], start=1):
-            link = f"[{escape_md(story.title)}](#{story_anchor(story)})" if number <= STORY_BRIEFS else escape_md(story.title)
+            link = (
+                f"[{escape_md(story.title)}](#{story_anchor(story)})"
+                if number <= STORY_BRIEFS
+                else escape_md(story.title)
+            )
             body.append(f"{number}. **{link}** — {story_facts(story)}")
             body.append(f"   {escape_md(story.lead)} {_cite(story.sources)}")
         if len(b.stories) > FRONT_PAGE_STORIES:
             body += ["", f"*{len(b.stories) - FRONT_PAGE_STORIES} more stories: `--detail full`.*"]
         for number, story in enumerate(b.stories[:STORY_BRIEFS], start=1):
-            body += ["", f'<a id="{story_anchor(story)}"></a>', "", f"## {number}. {escape_md(story.title)}", "", f"*{story_facts(story)}*"]
+            body += [
+                "",
+                f'<a id="{story_anchor(story)}"></a>',
+                "",
+                f"## {number}. {escape_md(story.title)}",
+                "",
+                f"*{story_facts(story)}*",
+            ]
             body += _brief(story, _story_sources(b, story), 3)
         if len(b.stories) > STORY_BRIEFS:
             body += ["", f"*Stories {STORY_BRIEFS + 1} to {len(b.stories)} are briefed in `--detail full`.*"]

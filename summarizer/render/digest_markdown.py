@@ -11,7 +11,18 @@ from typing import TYPE_CHECKING
 
 from .labels import verification
 from .stories import story_anchor, story_section
-from .sections import cite, plural, endpoint_label, escape_md, own_voices, render_actors, render_notes, render_stances, render_timeline_entry, source_headline
+from .sections import (
+    cite,
+    plural,
+    endpoint_label,
+    escape_md,
+    own_voices,
+    render_actors,
+    render_notes,
+    render_stances,
+    render_timeline_entry,
+    source_headline,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..models.digest import Digest
@@ -37,12 +48,21 @@ def _nothing(d: Digest) -> str:
 def _header(d: Digest) -> list[str]:
     m = d.meta
     endpoint = endpoint_label(m)
-    title = f"# Digest {m.date}: {plural(len(d.sources), 'source')}" if d.sources else f"# Digest {m.date}: {_nothing(d)}"
+    title = (
+        f"# Digest {m.date}: {plural(len(d.sources), 'source')}" if d.sources else f"# Digest {m.date}: {_nothing(d)}"
+    )
     facts = [f"Articles published {m.date}", f"generated {m.generated_at}"]
     if d.sources:
         total = m.items_verified + m.items_unverified
-        checked = [] if m.items_unverified else [verification(m.items_verified, total, 0)]  # else in bold below, with what was left out
-        facts += [f"model `{m.model}` via {escape_md(endpoint)}", *checked, f"prompt brief {m.prompt_hash}", f"schema {m.schema_hash}"]
+        checked = (
+            [] if m.items_unverified else [verification(m.items_verified, total, 0)]
+        )  # else in bold below, with what was left out
+        facts += [
+            f"model `{m.model}` via {escape_md(endpoint)}",
+            *checked,
+            f"prompt brief {m.prompt_hash}",
+            f"schema {m.schema_hash}",
+        ]
     facts.append(f"digest {m.digest_version}")
     lines = [title, "", "*" + " · ".join(facts) + "*"]
     if m.items_unverified:
@@ -56,7 +76,10 @@ def _new_since(d: Digest) -> list[str]:
     if m.previous_digest is None:
         out += ["*No earlier digest in this folder: everything below is new.*", ""]
     else:
-        out += [f"*Compared with {plural(m.earlier_digests, 'earlier digest')} in this folder (latest: {m.previous_digest}).*", ""]
+        out += [
+            f"*Compared with {plural(m.earlier_digests, 'earlier digest')} in this folder (latest: {m.previous_digest}).*",
+            "",
+        ]
     if not d.new_events and not d.stance_shifts:
         out += ["*Nothing new: every event was in an earlier digest and no stance changed.*", ""]
         return out
@@ -94,15 +117,19 @@ def _stories(d: Digest) -> list[str]:
     out = [f"## Stories ({len(d.stories)})", ""]
     for number, story in enumerate(d.stories, start=1):
         news = plural(len(story.new_events), "new event") if story.new_events else "no new events"
-        out.append(f"{number}. **[{escape_md(story.title)}](#{story_anchor(story)})** — {_status(story)} · story `{story.id}` · "
-                   f"{plural(len(story.sources), 'source')} {cite(story.sources)} · {news}")
+        out.append(
+            f"{number}. **[{escape_md(story.title)}](#{story_anchor(story)})** — {_status(story)} · story `{story.id}` · "
+            f"{plural(len(story.sources), 'source')} {cite(story.sources)} · {news}"
+        )
     return out + [""]
 
 
 def _story_sections(d: Digest) -> list[str]:
     out: list[str] = []
     for number, story in enumerate(d.stories, start=1):
-        out += story_section(d, number, story, status=_status(story), news=_story_news(d, story), marks=_story_marks(story))
+        out += story_section(
+            d, number, story, status=_status(story), news=_story_news(d, story), marks=_story_marks(story)
+        )
     return out + [""] if out else []
 
 
@@ -122,14 +149,22 @@ def _story_news(d: Digest, story) -> list[str]:
     if not story.new_events and not story.stance_shifts:
         return lines + ["*Nothing new: every event was in an earlier digest and no stance changed.*"]
     lines += [f"- {_new_when(e)} {escape_md(e.description)} {cite(e.sources)}" for e in story.new_events]
-    lines += [f"- **{escape_md(s.holder)}** → {escape_md(s.target)}: now **{s.position}** {cite([s.source])}, "
-              f"was **{s.previous_position}** in the {s.previous_digest} digest" for s in story.stance_shifts]
+    lines += [
+        f"- **{escape_md(s.holder)}** → {escape_md(s.target)}: now **{s.position}** {cite([s.source])}, "
+        f"was **{s.previous_position}** in the {s.previous_digest} digest"
+        for s in story.stance_shifts
+    ]
     return lines
 
 
 def _story_marks(story) -> dict[int, str]:
     """A story's timeline marks: new events marked new; an undated one first reported here may look back, so it is not called new."""
-    return {e.timeline_index: " · *first reported here, with no date: not necessarily new*" if e.date is None else " · **new**" for e in story.new_events}
+    return {
+        e.timeline_index: " · *first reported here, with no date: not necessarily new*"
+        if e.date is None
+        else " · **new**"
+        for e in story.new_events
+    }
 
 
 def render_digest_markdown(d: Digest) -> str:
@@ -137,8 +172,11 @@ def render_digest_markdown(d: Digest) -> str:
     out = _header(d) + [""]
     if not d.sources:
         if d.meta.articles:
-            out += [f"None of the {plural(d.meta.articles, 'article')} dated {d.meta.date} could be briefed; Notes says why. "
-                    "Rerun `brief digest` for this day to retry (what was briefed is cached).", ""]
+            out += [
+                f"None of the {plural(d.meta.articles, 'article')} dated {d.meta.date} could be briefed; Notes says why. "
+                "Rerun `brief digest` for this day to retry (what was briefed is cached).",
+                "",
+            ]
         else:
             out += [f"No articles dated {d.meta.date} were found. Undated articles are in no daily digest.", ""]
         if d.notes:
@@ -175,7 +213,9 @@ def render_digest_markdown(d: Digest) -> str:
     out += render_actors(d.actors)
 
     out += ["", "## Notes", ""]
-    out += render_notes(d.notes, _NOTE_TITLES) or ["*Nothing to report: every article of the day was summarized and every quote verified.*"]
+    out += render_notes(d.notes, _NOTE_TITLES) or [
+        "*Nothing to report: every article of the day was summarized and every quote verified.*"
+    ]
     return "\n".join(out).rstrip() + "\n"
 
 
@@ -219,7 +259,9 @@ def _index_lines(digests: Sequence[Digest]) -> list[str]:
             out.append(index_line(empty[0]))
         elif empty:
             newest, oldest = empty[0].date, empty[-1].date
-            out.append(f"- {oldest} to {newest} · {len(empty)} digests, no articles on any of their days ([{oldest}]({oldest}.md) … [{newest}]({newest}.md))")
+            out.append(
+                f"- {oldest} to {newest} · {len(empty)} digests, no articles on any of their days ([{oldest}]({oldest}.md) … [{newest}]({newest}.md))"
+            )
         empty.clear()
 
     for d in digests:

@@ -71,7 +71,9 @@ def _env() -> jinja2.Environment:
 @lru_cache(maxsize=1)
 def _assets() -> tuple[str, str]:
     """The page's own CSS and JS, read from the templates folder."""
-    return (TEMPLATES_DIR / "brief.css").read_text(encoding="utf-8"), (TEMPLATES_DIR / "brief.js").read_text(encoding="utf-8")
+    return (TEMPLATES_DIR / "brief.css").read_text(encoding="utf-8"), (TEMPLATES_DIR / "brief.js").read_text(
+        encoding="utf-8"
+    )
 
 
 def _sha256(text: str) -> str:
@@ -194,8 +196,11 @@ def _layered(part: Any, sources: Sequence[Source]) -> Any:
     refs = {r if isinstance(r, int) else r.ref for r in part.sources}
     own = [s for s in sources if s.ref in refs]
     return SimpleNamespace(
-        bottom=layers.bottom_line(part), key=layers.key_developments(part, published), disagreements=layers.disagreements(part),
-        outlets=layers.outlet_frames(part, own), order=layers.chronological(part.timeline, published),
+        bottom=layers.bottom_line(part),
+        key=layers.key_developments(part, published),
+        disagreements=layers.disagreements(part),
+        outlets=layers.outlet_frames(part, own),
+        order=layers.chronological(part.timeline, published),
     )
 
 
@@ -206,14 +211,33 @@ def _render(template: str, page: Briefing | Digest, texts: Mapping[int, str], **
     evidence = Evidence(texts, _quotes(page))
     sources: Sequence[Source] = page.sources
     by_ref = {s.ref: s for s in sources}
-    return _env().get_template(template).render(
-        page=page, csp=content_security_policy(css, js), css=Markup(css), js=Markup(js),
-        evidence=evidence, src=by_ref, quote_for=_quote_for, stance_actors=_stance_actors,
-        sources_of=lambda part: _sources_of(part, by_ref), layered=lambda part: _layered(part, sources),
-        published={s.ref: s.date for s in sources}, own=own_voices(sources), date_label=date_label,
-        when=labels.when, voice=labels.voice, holder=labels.holder, side_when=labels.side_when,
-        divergence_how=labels.divergence_how, side_mark=labels.side_mark, note_titles=_NOTE_TITLES,
-        span=_span(sources), **context,
+    return (
+        _env()
+        .get_template(template)
+        .render(
+            page=page,
+            csp=content_security_policy(css, js),
+            css=Markup(css),
+            js=Markup(js),
+            evidence=evidence,
+            src=by_ref,
+            quote_for=_quote_for,
+            stance_actors=_stance_actors,
+            sources_of=lambda part: _sources_of(part, by_ref),
+            layered=lambda part: _layered(part, sources),
+            published={s.ref: s.date for s in sources},
+            own=own_voices(sources),
+            date_label=date_label,
+            when=labels.when,
+            voice=labels.voice,
+            holder=labels.holder,
+            side_when=labels.side_when,
+            divergence_how=labels.divergence_how,
+            side_mark=labels.side_mark,
+            note_titles=_NOTE_TITLES,
+            span=_span(sources),
+            **context,
+        )
     )
 
 
@@ -237,9 +261,14 @@ def render_html(b: Briefing, texts: Mapping[int, str] | None = None) -> str:
     cannot show the original text.
     """
     return _render(
-        "briefing.html", b, texts or {},
+        "briefing.html",
+        b,
+        texts or {},
         title=f"Briefing: {plural(len(b.sources), 'source')}, {_span(b.sources)}",
-        facts=_facts(b.meta), verified=quote_counts(b), left_out=b.meta.items_unverified, warning=b.meta.quality_warning,
+        facts=_facts(b.meta),
+        verified=quote_counts(b),
+        left_out=b.meta.items_unverified,
+        warning=b.meta.quality_warning,
         stories=_story_views(b),
         not_included=[n for n in b.notes if n.kind in _NOT_INCLUDED],
         notes=[n for n in b.notes if n.kind not in _NOT_INCLUDED],
@@ -253,10 +282,18 @@ def render_digest_html(d: Digest, texts: Mapping[int, str] | None = None) -> str
     title = f"Digest {m.date}: {plural(len(d.sources), 'source')}" if d.sources else f"Digest {m.date}: {nothing}"
     facts = [f"Articles published {m.date}", f"generated {m.generated_at}"]
     if d.sources:
-        facts += [f"model {m.model} via {endpoint_label(m)}", f"prompt brief {m.prompt_hash}", f"schema {m.schema_hash}"]
+        facts += [
+            f"model {m.model} via {endpoint_label(m)}",
+            f"prompt brief {m.prompt_hash}",
+            f"schema {m.schema_hash}",
+        ]
     facts.append(f"digest {m.digest_version}")
     return _render(
-        "digest.html", d, texts or {}, title=title, facts=facts,
+        "digest.html",
+        d,
+        texts or {},
+        title=title,
+        facts=facts,
         verified=(m.items_verified, m.items_verified + m.items_unverified),
         stories=_story_views(d, at_least=1),
         new_index={e.timeline_index for e in d.new_events},
@@ -270,7 +307,15 @@ def render_index_html(digests: Sequence[Digest], pages: Mapping[dt.date, str]) -
     css, js = _assets()
     from markupsafe import Markup
 
-    return _env().get_template("index.html").render(
-        digests=digests, pages=pages, csp=content_security_policy(css, js), css=Markup(css), js=Markup(js),
-        title="Daily digests",
+    return (
+        _env()
+        .get_template("index.html")
+        .render(
+            digests=digests,
+            pages=pages,
+            csp=content_security_policy(css, js),
+            css=Markup(css),
+            js=Markup(js),
+            title="Daily digests",
+        )
     )

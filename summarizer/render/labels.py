@@ -15,10 +15,22 @@ from ..models import Source
 from ..models.attribution import date_label, voice_label
 from ..ingest.english import language_name
 
-__all__ = ["when", "voice", "holder", "side_when", "divergence_how", "side_mark", "verification", "outlet_name", "OwnVoice"]
+__all__ = [
+    "when",
+    "voice",
+    "holder",
+    "side_when",
+    "divergence_how",
+    "side_mark",
+    "verification",
+    "outlet_name",
+    "OwnVoice",
+]
 
 
-def when(date: str | None, basis: str | None, refs: Sequence[int] = (), published: Mapping[int, dt.date | None] | None = None) -> tuple[str, str]:
+def when(
+    date: str | None, basis: str | None, refs: Sequence[int] = (), published: Mapping[int, dt.date | None] | None = None
+) -> tuple[str, str]:
     """(date, note): ('2025-03', 'inferred'), ('undated', 'reported on 2025-03-09'), ('2025-03-04', '')."""
     if date is None or basis == "publication":
         dates = [d for r in refs if (d := (published or {}).get(r)) is not None]
@@ -55,8 +67,11 @@ def verification(verified: int, total: int, left_out: int) -> str:
     if not left_out:
         return shown
     items = f"{left_out} item{'' if left_out == 1 else 's'}"
-    kept = (f"the {total} evidence quote{'' if total == 1 else 's'} shown {'is' if total == 1 else 'are'} verified against their sources"
-            if verified == total else f"{verified} of the {total} evidence quotes shown are verified against their sources")
+    kept = (
+        f"the {total} evidence quote{'' if total == 1 else 's'} shown {'is' if total == 1 else 'are'} verified against their sources"
+        if verified == total
+        else f"{verified} of the {total} evidence quotes shown are verified against their sources"
+    )
     return f"Incomplete: {items} left out (a quote not found in its source, no quote, or not in English; see Notes); {kept}"
 
 
@@ -70,7 +85,11 @@ def holder(item: Any, own: Mapping[int, str]) -> tuple[str, str]:
     """(holder, note) of a stance or stance-table cell: the outlet itself, per the outlet, or who says it."""
     if item.voice == "source":
         mine = own.get(item.source)
-        return (getattr(mine, "shown", item.holder), "the outlet itself") if mine == item.holder else (item.holder, "per the outlet")
+        return (
+            (getattr(mine, "shown", item.holder), "the outlet itself")
+            if mine == item.holder
+            else (item.holder, "per the outlet")
+        )
     return item.holder, voice_label(item.voice, item.said_by, item.holder)
 
 

@@ -24,8 +24,22 @@ from ..models.attribution import date_label
 from . import labels
 
 __all__ = [
-    "BOTTOM_LINE_WORDS", "KEY_DEVELOPMENTS", "SHORT_QUOTE_WORDS", "Line", "Disagreement", "OutletFrame",
-    "bottom_line", "chronological", "sort_day", "key_developments", "disagreements", "outlet_frames", "outlet_name", "short_quote", "entry_when", "words",
+    "BOTTOM_LINE_WORDS",
+    "KEY_DEVELOPMENTS",
+    "SHORT_QUOTE_WORDS",
+    "Line",
+    "Disagreement",
+    "OutletFrame",
+    "bottom_line",
+    "chronological",
+    "sort_day",
+    "key_developments",
+    "disagreements",
+    "outlet_frames",
+    "outlet_name",
+    "short_quote",
+    "entry_when",
+    "words",
 ]
 
 BOTTOM_LINE_WORDS = 60  # the bottom line: what happened, what changed, why it matters
@@ -153,15 +167,28 @@ def key_developments(part: Any, published: Mapping[int, dt.date | None], limit: 
             found = _entries_of(k, timeline)
             if found:  # the timeline's date of the same event: 'after 2025-07', not the answer's '2025'
                 entry = timeline[found[0]]
-                out.append((sort_day(entry, published), Line(entry_when(entry, published), k.text, list(k.sources), tuple(found))))
+                out.append(
+                    (
+                        sort_day(entry, published),
+                        Line(entry_when(entry, published), k.text, list(k.sources), tuple(found)),
+                    )
+                )
                 continue
             day = _reported(k.sources, published)
             latest = max((d for r in k.sources if (d := published.get(r)) is not None), default=None)
-            reportable = k.date and (latest is None or k.date <= str(latest))  # a source cannot report what happens after it
+            reportable = k.date and (
+                latest is None or k.date <= str(latest)
+            )  # a source cannot report what happens after it
             when = k.date if reportable else (f"by {day}" if day else "undated")
             out.append((k.date if reportable else (f"{day}~" if day else "9999"), Line(when, k.text, list(k.sources))))
-        return [line for _, line in sorted(out, key=lambda x: x[0], reverse=True)]  # newest first, in the timeline's order
-    ranked = sorted(range(len(timeline)), key=lambda i: (sort_day(timeline[i], published), len(timeline[i].sources), -i), reverse=True)
+        return [
+            line for _, line in sorted(out, key=lambda x: x[0], reverse=True)
+        ]  # newest first, in the timeline's order
+    ranked = sorted(
+        range(len(timeline)),
+        key=lambda i: (sort_day(timeline[i], published), len(timeline[i].sources), -i),
+        reverse=True,
+    )
     picked: dict[str, int] = {}  # one event a day: the one most sources report
     for i in ranked:
         picked.setdefault(entry_when(timeline[i], published), i)
@@ -196,7 +223,10 @@ def disagreements(part: Any) -> list[Disagreement]:
             how = "change over time; latest " + ", ".join(f"[{s.source}]" for s in d.sides if s.source in d.latest)
         else:
             how = "accounts differ"
-        sides = [Side(labels.side_when(s), s.source, s.claim, labels.side_mark(d, i, s), labels.voice(s)) for i, s in enumerate(d.sides)]
+        sides = [
+            Side(labels.side_when(s), s.source, s.claim, labels.side_mark(d, i, s), labels.voice(s))
+            for i, s in enumerate(d.sides)
+        ]
         out.append(Disagreement(d.topic, how, sides, list(d.sources)))
     return out
 
@@ -224,10 +254,24 @@ def outlet_frames(part: Any, sources: Sequence[Source]) -> list[OutletFrame]:
         for f in group:
             if f.actor not in tones.setdefault(f.tone, []):
                 tones[f.tone].append(f.actor)
-        slant = "; ".join(f"{tone} of {', '.join(actors)}" if tone != "neutral" else f"neutral on {', '.join(actors)}" for tone, actors in tones.items())
+        slant = "; ".join(
+            f"{tone} of {', '.join(actors)}" if tone != "neutral" else f"neutral on {', '.join(actors)}"
+            for tone, actors in tones.items()
+        )
         fresh = [f for f in group if " ".join(f.quote.text.split()) not in seen] or group
         pick = min(fresh, key=lambda f: (words(f.quote.text) < 4, words(f.quote.text)))
         seen.add(" ".join(pick.quote.text.split()))
         name = outlet_name(by_ref[ref]) if ref in by_ref else str(ref)
-        out.append(OutletFrame(ref, name, slant, pick.frame, pick.quote, short_quote(pick.quote.text), labels.voice(pick), [f.actor for f in group]))
+        out.append(
+            OutletFrame(
+                ref,
+                name,
+                slant,
+                pick.frame,
+                pick.quote,
+                short_quote(pick.quote.text),
+                labels.voice(pick),
+                [f.actor for f in group],
+            )
+        )
     return out

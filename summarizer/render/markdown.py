@@ -11,7 +11,16 @@ from __future__ import annotations
 
 from ..models import Briefing
 from .sections import (
-    cite, cross_source_sections, escape_md, header_lines, notes_sections, own_voices, render_actors, render_stances, render_timeline_entry, sources_table,
+    cite,
+    cross_source_sections,
+    escape_md,
+    header_lines,
+    notes_sections,
+    own_voices,
+    render_actors,
+    render_stances,
+    render_timeline_entry,
+    sources_table,
 )
 from .layers import chronological
 from .stories import front_page_line, render_stories_markdown
@@ -58,7 +67,9 @@ def render_markdown(b: Briefing, detail: str = "brief") -> str:
     published = {src.ref: src.date for src in b.sources}
     for i in chronological(b.timeline, published):
         e = b.timeline[i]
-        out += render_timeline_entry(e, f" · *{len(e.sources)} sources*" if len(e.sources) > 1 else "", published, by_day=True)
+        out += render_timeline_entry(
+            e, f" · *{len(e.sources)} sources*" if len(e.sources) > 1 else "", published, by_day=True
+        )
 
     out += render_stances(b.stances, published, own_voices(b.sources))
     out += render_actors(b.actors)

@@ -17,7 +17,9 @@ __all__ = ["iter_quotes", "quote_counts"]
 def _reaches_quote(annotation: object, seen: frozenset[type] = frozenset()) -> bool:
     """A value of this type can hold a Quote (itself, in a list, or in a model's fields however deep)."""
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return issubclass(annotation, Quote) or (annotation not in seen and bool(_quote_fields(annotation, seen | {annotation})))
+        return issubclass(annotation, Quote) or (
+            annotation not in seen and bool(_quote_fields(annotation, seen | {annotation}))
+        )
     return any(_reaches_quote(arg, seen) for arg in get_args(annotation))
 
 

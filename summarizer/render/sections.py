@@ -21,8 +21,22 @@ from .labels import OwnVoice, outlet_name, verification
 
 __all__ = [
     "source_headline",
-    "cross_source_sections", "header_lines", "render_notes", "render_timeline_entry", "render_stances", "render_actors", "endpoint_label",
-    "escape_md", "cite", "plural", "own_voices", "requests_label", "sources_table", "notes_sections", "iter_quotes", "quote_counts",
+    "cross_source_sections",
+    "header_lines",
+    "render_notes",
+    "render_timeline_entry",
+    "render_stances",
+    "render_actors",
+    "endpoint_label",
+    "escape_md",
+    "cite",
+    "plural",
+    "own_voices",
+    "requests_label",
+    "sources_table",
+    "notes_sections",
+    "iter_quotes",
+    "quote_counts",
 ]
 
 _NOT_INCLUDED = {"rejected": "rejected", "failed": "failed"}  # listed under "Not included", not "Notes"
@@ -41,6 +55,7 @@ def source_headline(s: Source) -> str:
     if not s.url:
         return text
     return f"[{text}](<{s.url.replace('|', '%7C').replace('<', '%3C').replace('>', '%3E')}>)"
+
 
 def plural(n: int, word: str) -> str:
     """'1 source', '2 sources'."""
@@ -78,7 +93,9 @@ def header_lines(b: Briefing) -> list[str]:
     m = b.meta
     endpoint = endpoint_label(m)
     verified, total = quote_counts(b)
-    checked = "" if m.items_unverified else f"{verification(verified, total, 0)} · "  # else said in bold below, in one sentence with what was left out
+    checked = (
+        "" if m.items_unverified else f"{verification(verified, total, 0)} · "
+    )  # else said in bold below, in one sentence with what was left out
     lines = [
         f"# Briefing: {len(b.sources)} source{'s' if len(b.sources) != 1 else ''}, {span}",
         "",
@@ -91,7 +108,10 @@ def header_lines(b: Briefing) -> list[str]:
         lines += ["", f"**Warning: {escape_md(m.quality_warning)}.**"]
     degraded = [s.ref for s in b.sources if s.degraded]
     if degraded:
-        lines += ["", f"**{plural(len(degraded), 'source')} not counted as briefed (degraded: not in English, or nothing verified): {cite(degraded)}; see Notes.**"]
+        lines += [
+            "",
+            f"**{plural(len(degraded), 'source')} not counted as briefed (degraded: not in English, or nothing verified): {cite(degraded)}; see Notes.**",
+        ]
     if m.items_unverified:
         lines += ["", f"**{verification(verified, total, m.items_unverified)}.**"]
     return lines
@@ -103,7 +123,9 @@ def sources_table(b: Briefing) -> list[str]:
     for s in b.sources:
         files = escape_md(s.file) + "".join(f" (= {escape_md(a)})" for a in s.aliases)
         mark = " *(degraded)*" if s.degraded else ""
-        out.append(f"| [{s.ref}] | {files} | {s.date or 'unknown'} | {escape_md(s.language)} | {source_headline(s)}{mark} |")
+        out.append(
+            f"| [{s.ref}] | {files} | {s.date or 'unknown'} | {escape_md(s.language)} | {source_headline(s)}{mark} |"
+        )
     return out
 
 
@@ -142,10 +164,12 @@ def cross_source_sections(b: Briefing, refs: Sequence[int] | None = None) -> lis
     if len(b.sources if refs is None else refs) < 2:
         return []
     out = ["", "## Divergences", ""]
-    out.append("*Statements from different sources that differ on a fact, ordered by the date of what each reports, or, when "
-               "its source gives none, by the day it was reported. When those dates differ it is a change over time and the latest "
-               "is named; a statement its source gives no date for is never the latest. A dispute between parties that the sources "
-               "report alike is not listed.*")
+    out.append(
+        "*Statements from different sources that differ on a fact, ordered by the date of what each reports, or, when "
+        "its source gives none, by the day it was reported. When those dates differ it is a change over time and the latest "
+        "is named; a statement its source gives no date for is never the latest. A dispute between parties that the sources "
+        "report alike is not listed.*"
+    )
     out.append("")
     if not b.divergences:
         out.append("*No conflicting statements found.*")
@@ -154,7 +178,10 @@ def cross_source_sections(b: Briefing, refs: Sequence[int] | None = None) -> lis
     out += ["", "## Framing", ""]
     if b.framing:
         out += ["| Source | Toward | Tone | Frame | Quote |", "|---|---|---|---|---|"]
-        out += [f"| {_dated(b, f.source)} | {escape_md(f.actor)} | {f.tone} | {escape_md(f.frame)}{_voice(f.voice, f.said_by)} | “{escape_md(f.quote.text)}” |" for f in b.framing]
+        out += [
+            f"| {_dated(b, f.source)} | {escape_md(f.actor)} | {f.tone} | {escape_md(f.frame)}{_voice(f.voice, f.said_by)} | “{escape_md(f.quote.text)}” |"
+            for f in b.framing
+        ]
     else:
         out.append("*No framing by source (see Notes).*")
     out += _stance_table(b, refs)
@@ -164,13 +191,21 @@ def cross_source_sections(b: Briefing, refs: Sequence[int] | None = None) -> lis
     out.append("")
     if not b.corroborated:
         out.append("*No fact is reported by more than one source.*")
-    published = {x.ref: x.date for x in b.sources} if b.corroborated else {}  # once, not per fact: a story's view holds every source of the run
+    published = (
+        {x.ref: x.date for x in b.sources} if b.corroborated else {}
+    )  # once, not per fact: a story's view holds every source of the run
     for c in b.corroborated:
-        when = _when(c.date, c.date_basis, _published(c.sources, published)) if c.basis == "timeline" else _CORROBORATION_TAG[c.basis]
+        when = (
+            _when(c.date, c.date_basis, _published(c.sources, published))
+            if c.basis == "timeline"
+            else _CORROBORATION_TAG[c.basis]
+        )
         out.append(f"- {when} {escape_md(c.description)} — *corroborated by {c.count} sources* {cite(c.sources)}")
         for a in c.accounts:
             own = f"*{escape_md(a.description)}* " if a.description != c.description else ""
-            out.append(f"  - {cite([a.source])} {own}{_voice(a.voice, a.said_by, lead=False)}“{escape_md(a.quote.text)}”")
+            out.append(
+                f"  - {cite([a.source])} {own}{_voice(a.voice, a.said_by, lead=False)}“{escape_md(a.quote.text)}”"
+            )
     return out
 
 
@@ -195,7 +230,11 @@ def _divergence(b: Briefing, d) -> list[str]:
         elif own_dated:
             how = "accounts differ (neither is later: their dates do not order them)"
         else:
-            how = f"accounts differ (neither is later: both published {dates[0]})" if len(dates) == 1 else "accounts differ (neither is later)"
+            how = (
+                f"accounts differ (neither is later: both published {dates[0]})"
+                if len(dates) == 1
+                else "accounts differ (neither is later)"
+            )
     basis = " · *from opposite stances*" if d.basis == "stances" else ""
     out = [f"- **{escape_md(d.topic)}** — {how} {cite(d.sources)}{basis}"]
     for i, side in enumerate(d.sides):
@@ -210,7 +249,9 @@ def _divergence(b: Briefing, d) -> list[str]:
                 mark = " (no date given: not a later development)"
             else:
                 mark = " (later)"
-        out.append(f"  - {_side_when(side)} {cite([side.source])}{mark} {escape_md(side.claim)}{_voice(side.voice, side.said_by)} “{escape_md(side.quote.text)}”")
+        out.append(
+            f"  - {_side_when(side)} {cite([side.source])}{mark} {escape_md(side.claim)}{_voice(side.voice, side.said_by)} “{escape_md(side.quote.text)}”"
+        )
     return out
 
 
@@ -231,7 +272,10 @@ def _stance_table(b: Briefing, refs: Sequence[int] | None = None) -> list[str]:
     for c in b.stance_table:
         by_cell.setdefault((c.source, c.actor), []).append(c)
     for src in rows:
-        cells = ["; ".join(f"{_cell_holder(c, own)}: {c.position}" for c in by_cell.get((src.ref, actor), ())) or "–" for actor in shown]
+        cells = [
+            "; ".join(f"{_cell_holder(c, own)}: {c.position}" for c in by_cell.get((src.ref, actor), ())) or "–"
+            for actor in shown
+        ]
         out.append(f"| {_dated(b, src.ref)} | " + " | ".join(cells) + " |")
     if rest:
         out += ["", f"*Also targeted, see Who stands where: {', '.join(escape_md(a) for a in rest)}.*"]
@@ -258,7 +302,9 @@ def _published(refs: Sequence[int], published: dict[int, dt.date | None] | None)
     return min(dates) if dates else None
 
 
-def render_timeline_entry(e: TimelineEntry, mark: str = "", published: dict[int, dt.date | None] | None = None, *, by_day: bool = False) -> list[str]:
+def render_timeline_entry(
+    e: TimelineEntry, mark: str = "", published: dict[int, dt.date | None] | None = None, *, by_day: bool = False
+) -> list[str]:
     """One timeline entry and, beneath it, each source's own account (date, wording, voice, quote).
 
     Inferred dates say so; an event no source dates reads 'undated; reported on <first publication>',
@@ -274,13 +320,22 @@ def render_timeline_entry(e: TimelineEntry, mark: str = "", published: dict[int,
     out = [f"- {when} {escape_md(e.description)} {cite(e.sources)}{mark}"]
     for a in e.accounts:
         differs = (a.date, a.date_basis) != (e.date, e.date_basis) and len(e.accounts) > 1
-        dated = f"({date_label(a.date, a.date_basis).replace(' (inferred)', ', inferred,')} in this source) " if differs else ""
+        dated = (
+            f"({date_label(a.date, a.date_basis).replace(' (inferred)', ', inferred,')} in this source) "
+            if differs
+            else ""
+        )
         own = f"*{escape_md(a.description)}* " if a.description != e.description else ""
-        out.append(f"  - {cite([a.source])} {dated}{own}{_voice(a.voice, a.said_by, lead=False)}“{escape_md(a.quote.text)}”")
+        out.append(
+            f"  - {cite([a.source])} {dated}{own}{_voice(a.voice, a.said_by, lead=False)}“{escape_md(a.quote.text)}”"
+        )
     return out
 
 
-_CORROBORATION_TAG = {"stances": "**stance**", "analysis": "**comparison**"}  # one holder's same position; paired by the model's comparison
+_CORROBORATION_TAG = {
+    "stances": "**stance**",
+    "analysis": "**comparison**",
+}  # one holder's same position; paired by the model's comparison
 
 
 def own_voices(sources: Sequence[Source]) -> dict[int, str]:
@@ -293,7 +348,11 @@ def _holder(s: StanceRow | StanceCell, own: dict[int, str]) -> str:
     """The holder cell: '<outlet or file> (the outlet itself)', or the holder and who says it ('per the outlet' when it is the outlet)."""
     if s.voice == "source":
         mine = own.get(s.source)
-        return f"{escape_md(getattr(mine, 'shown', s.holder))} *(the outlet itself)*" if mine == s.holder else f"{escape_md(s.holder)} *(per the outlet)*"
+        return (
+            f"{escape_md(getattr(mine, 'shown', s.holder))} *(the outlet itself)*"
+            if mine == s.holder
+            else f"{escape_md(s.holder)} *(per the outlet)*"
+        )
     return escape_md(s.holder) + _voice(s.voice, s.said_by, s.holder)
 
 
@@ -302,7 +361,9 @@ def _cell_holder(c: StanceCell, own: dict[int, str]) -> str:
     return "*the outlet itself*" if c.voice == "source" and own.get(c.source) == c.holder else _holder(c, own)
 
 
-def render_stances(stances: Sequence[StanceRow], dates: dict[int, dt.date | None] | None = None, own: dict[int, str] | None = None) -> list[str]:
+def render_stances(
+    stances: Sequence[StanceRow], dates: dict[int, dt.date | None] | None = None, own: dict[int, str] | None = None
+) -> list[str]:
     """The 'Who stands where' section: a table (holder and who says it), then the evidence quote of each row."""
     out = ["", "## Who stands where", ""]
     if not stances:
@@ -311,10 +372,18 @@ def render_stances(stances: Sequence[StanceRow], dates: dict[int, dt.date | None
     out += ["| Holder | Toward | Position | Gist | Source |", "|---|---|---|---|---|"]
     for s in stances:
         when = f" {(dates or {}).get(s.source) or ''}".rstrip()
-        said = f" *(said {date_label(s.date, s.date_basis)})*" if s.date is not None and s.date_basis != "publication" else ""
-        out.append(f"| {_holder(s, own)} | {escape_md(s.target)} | {s.position} | {escape_md(s.gist)}{said} | {cite([s.source])}{when} |")
+        said = (
+            f" *(said {date_label(s.date, s.date_basis)})*"
+            if s.date is not None and s.date_basis != "publication"
+            else ""
+        )
+        out.append(
+            f"| {_holder(s, own)} | {escape_md(s.target)} | {s.position} | {escape_md(s.gist)}{said} | {cite([s.source])}{when} |"
+        )
     out += ["", "<details><summary>Evidence for each stance</summary>", ""]
-    out += [f"- {_holder(s, own)} → {escape_md(s.target)}: “{escape_md(s.quote.text)}” {cite([s.source])}" for s in stances]
+    out += [
+        f"- {_holder(s, own)} → {escape_md(s.target)}: “{escape_md(s.quote.text)}” {cite([s.source])}" for s in stances
+    ]
     return out + ["", "</details>"]
 
 
@@ -324,7 +393,9 @@ def render_actors(actors: Sequence[MergedActor]) -> list[str]:
     for a in actors:
         names = ", ".join(escape_md(n) for n in a.names_in_sources)
         roles = "; ".join(escape_md(r) for r in a.roles[:3])
-        out.append(f"- **{escape_md(a.name)}** ({a.kind}{', ' + roles if roles else ''}) — as written: {names} {cite(a.sources)}")
+        out.append(
+            f"- **{escape_md(a.name)}** ({a.kind}{', ' + roles if roles else ''}) — as written: {names} {cite(a.sources)}"
+        )
     return out
 
 

@@ -16,7 +16,17 @@ from typing import TYPE_CHECKING
 from ..models import Briefing, StoryBriefing
 from .layers import chronological
 from .sections import (
-    cite, cross_source_sections, escape_md, header_lines, notes_sections, own_voices, plural, render_actors, render_stances, render_timeline_entry, sources_table,
+    cite,
+    cross_source_sections,
+    escape_md,
+    header_lines,
+    notes_sections,
+    own_voices,
+    plural,
+    render_actors,
+    render_stances,
+    render_timeline_entry,
+    sources_table,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -56,7 +66,14 @@ def _demote(lines: list[str]) -> list[str]:
 
 
 def story_section(
-    b: Briefing | Digest, number: int, story: StoryBriefing, *, status: str = "", news: Sequence[str] = (), marks: Mapping[int, str] | None = None, by_day: bool = False,
+    b: Briefing | Digest,
+    number: int,
+    story: StoryBriefing,
+    *,
+    status: str = "",
+    news: Sequence[str] = (),
+    marks: Mapping[int, str] | None = None,
+    by_day: bool = False,
 ) -> list[str]:
     """One story's sections (Summary, cross-source ones, Timeline, Who stands where, Actors), citing `b`'s Sources.
 
@@ -64,11 +81,27 @@ def story_section(
     lines (`news`) and a mark per timeline position (`marks`).
     """
     view = SimpleNamespace(
-        sources=b.sources, source=b.source, summary=story.summary, timeline=story.timeline, actors=story.actors, stances=story.stances,
-        divergences=story.divergences, framing=story.framing, stance_table=story.stance_table, corroborated=story.corroborated,
+        sources=b.sources,
+        source=b.source,
+        summary=story.summary,
+        timeline=story.timeline,
+        actors=story.actors,
+        stances=story.stances,
+        divergences=story.divergences,
+        framing=story.framing,
+        stance_table=story.stance_table,
+        corroborated=story.corroborated,
     )
     facts = f"{status} · " if status else ""
-    out = ["", f'<a id="{story_anchor(story)}"></a>', "", f"## {number}. {escape_md(story.title)}", "", f"*{facts}{story_facts(story)} · sources {cite(story.sources)}*", ""]
+    out = [
+        "",
+        f'<a id="{story_anchor(story)}"></a>',
+        "",
+        f"## {number}. {escape_md(story.title)}",
+        "",
+        f"*{facts}{story_facts(story)} · sources {cite(story.sources)}*",
+        "",
+    ]
     if news:
         out += ["### New since the previous digest", "", *news, ""]
     out += ["### Summary", ""]

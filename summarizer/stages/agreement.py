@@ -17,7 +17,17 @@ from rapidfuzz import fuzz, utils
 from ..models import Account, Briefing, Corroboration, Divergence, DivergenceSide, StanceCell, StanceRow
 from ..models.matching import ACTOR_MATCH, normalize_name, same_target
 
-__all__ = ["ACCOUNT_MATCH", "POLARITY", "actor_for", "actor_index", "build_stance_table", "find_corroborations", "find_stance_divergences", "make_divergence", "side_key"]
+__all__ = [
+    "ACCOUNT_MATCH",
+    "POLARITY",
+    "actor_for",
+    "actor_index",
+    "build_stance_table",
+    "find_corroborations",
+    "find_stance_divergences",
+    "make_divergence",
+    "side_key",
+]
 
 POLARITY = {"supportive": 1, "conciliatory": 1, "neutral": 0, "mixed": 0, "critical": -1, "hostile": -1}
 ACCOUNT_MATCH = 60.0  # token_set_ratio of an account to its timeline entry's description
@@ -38,7 +48,7 @@ def _span(side: DivergenceSide) -> tuple[str | None, str | None]:
     """(first day, last day) the side's statement can refer to: its own date's span, else anything up to its publication."""
     if side.date is not None and side.date_basis != "publication":
         parts = side.date.split("-")
-        return side.date + "-01-01"[3 * (len(parts) - 1):], side.date + "-12-31"[3 * (len(parts) - 1):]
+        return side.date + "-01-01"[3 * (len(parts) - 1) :], side.date + "-12-31"[3 * (len(parts) - 1) :]
     return None, side.published.isoformat() if side.published else None
 
 
@@ -66,8 +76,18 @@ def make_divergence(topic: str, sides: list[DivergenceSide], basis: str) -> Dive
             kind, latest = "change_over_time", sorted({s.source for s in sides if s.published == max(dates)})
     elif any(_before(a, b) for a in sides for b in sides):
         newest = max(_span(s)[0] for s in own)  # type: ignore[type-var]  # every side in `own` has a date, so its span starts somewhere
-        kind, latest = "change_over_time", sorted({s.source for s in own if not any(_before(s, o) for o in own) and _span(s)[1] >= newest})  # type: ignore[operator]  # dated sides: both ends of the span are set
-    return Divergence(kind=kind, topic=topic, sides=sides, sources=sorted({s.source for s in sides}), latest=latest, basis=basis)  # type: ignore[arg-type]  # kind and basis are the Literal values set above, inferred as str
+        kind, latest = (
+            "change_over_time",
+            sorted({s.source for s in own if not any(_before(s, o) for o in own) and _span(s)[1] >= newest}),  # type: ignore[operator]  # dated sides: both ends of the span are set
+        )
+    return Divergence(
+        kind=kind,  # type: ignore[arg-type]  # the Literal value set above, inferred as str
+        topic=topic,
+        sides=sides,
+        sources=sorted({s.source for s in sides}),
+        latest=latest,
+        basis=basis,  # type: ignore[arg-type]  # the Literal value passed in, inferred as str
+    )
 
 
 def _stance_groups(b: Briefing) -> list[list[StanceRow]]:
@@ -100,9 +120,18 @@ def find_stance_divergences(b: Briefing) -> list[Divergence]:
         if not positive or not negative or len(positive | negative) < 2:
             continue
         sides = [
-            DivergenceSide(source=r.source, published=b.source(r.source).date, claim=f"{r.position.capitalize()}: {r.gist}", quote=r.quote,
-                           date=r.date, date_basis=r.date_basis, voice=r.voice, said_by=r.said_by)
-            for r in rows if POLARITY.get(r.position, 0) != 0
+            DivergenceSide(
+                source=r.source,
+                published=b.source(r.source).date,
+                claim=f"{r.position.capitalize()}: {r.gist}",
+                quote=r.quote,
+                date=r.date,
+                date_basis=r.date_basis,
+                voice=r.voice,
+                said_by=r.said_by,
+            )
+            for r in rows
+            if POLARITY.get(r.position, 0) != 0
         ]
         found.append(make_divergence(f"{rows[0].holder}'s position on {_topic(rows)}", sides, "stances"))
     return found
@@ -114,10 +143,24 @@ def find_corroborations(b: Briefing) -> list[Corroboration]:
     for entry in b.timeline:
         if len(entry.sources) < 2:
             continue
-        core = [a for a in entry.accounts if _similar(a.description, entry.description, fuzz.token_set_ratio) >= ACCOUNT_MATCH]
+        core = [
+            a
+            for a in entry.accounts
+            if _similar(a.description, entry.description, fuzz.token_set_ratio) >= ACCOUNT_MATCH
+        ]
         sources = sorted({a.source for a in core})
         if len(sources) >= 2:
-            found.append(Corroboration(date=entry.date, description=entry.description, sources=sources, count=len(sources), basis="timeline", accounts=core, date_basis=entry.date_basis))
+            found.append(
+                Corroboration(
+                    date=entry.date,
+                    description=entry.description,
+                    sources=sources,
+                    count=len(sources),
+                    basis="timeline",
+                    accounts=core,
+                    date_basis=entry.date_basis,
+                )
+            )
     for rows in _stance_groups(b):
         by_position: dict[str, list[StanceRow]] = defaultdict(list)
         for row in rows:
@@ -126,9 +169,29 @@ def find_corroborations(b: Briefing) -> list[Corroboration]:
             sources = sorted({r.source for r in same})
             if len(sources) < 2:
                 continue
-            accounts = [Account(source=r.source, date=r.date, date_basis=r.date_basis, description=r.gist, quote=r.quote, voice=r.voice, said_by=r.said_by) for r in same]
+            accounts = [
+                Account(
+                    source=r.source,
+                    date=r.date,
+                    date_basis=r.date_basis,
+                    description=r.gist,
+                    quote=r.quote,
+                    voice=r.voice,
+                    said_by=r.said_by,
+                )
+                for r in same
+            ]
             description = f"{same[0].holder}: {position} toward {_topic(same)}"
-            found.append(Corroboration(date=None, description=description, sources=sources, count=len(sources), basis="stances", accounts=accounts))
+            found.append(
+                Corroboration(
+                    date=None,
+                    description=description,
+                    sources=sources,
+                    count=len(sources),
+                    basis="stances",
+                    accounts=accounts,
+                )
+            )
     found.sort(key=lambda c: (-c.count, c.basis != "timeline", c.date is None, c.date or "", c.sources))
     return found
 
@@ -156,5 +219,14 @@ def build_stance_table(b: Briefing) -> list[StanceCell]:
     for row in b.stances:
         actor = actor_for(row.target, b, index)
         if actor is not None and actor != row.holder:
-            cells.append(StanceCell(source=row.source, actor=actor, holder=row.holder, position=row.position, voice=row.voice, said_by=row.said_by))
+            cells.append(
+                StanceCell(
+                    source=row.source,
+                    actor=actor,
+                    holder=row.holder,
+                    position=row.position,
+                    voice=row.voice,
+                    said_by=row.said_by,
+                )
+            )
     return sorted(cells, key=lambda c: (c.source, c.actor, c.holder))

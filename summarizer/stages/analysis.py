@@ -26,11 +26,32 @@ from ..models.evidence import normalize, quote_in_source
 from ..llm.run import RunContext
 from ..ingest.english import foreign_language, in_language as language_label
 from ..llm.prompts import escape_closing_tag
-from .agreement import actor_for, actor_index, build_stance_table, find_corroborations, find_stance_divergences, make_divergence
+from .agreement import (
+    actor_for,
+    actor_index,
+    build_stance_table,
+    find_corroborations,
+    find_stance_divergences,
+    make_divergence,
+)
 from .merge import reported_date
 from ..llm.prompts import load_prompt, schema_hash, short_hash
 from ..llm.replay import RequestKey
-from ..models import Account, Briefing, ClaimSide, Corroboration, CrossSourceAnalysis, Divergence, DivergenceClaim, DivergenceSide, FramingRow, Note, Quote, StanceCell, StanceRow
+from ..models import (
+    Account,
+    Briefing,
+    ClaimSide,
+    Corroboration,
+    CrossSourceAnalysis,
+    Divergence,
+    DivergenceClaim,
+    DivergenceSide,
+    FramingRow,
+    Note,
+    Quote,
+    StanceCell,
+    StanceRow,
+)
 
 __all__ = [
     "AnalysisResult",
@@ -68,20 +89,24 @@ class AnalysisResult:
 
     def apply(self, briefing: Briefing) -> Briefing:
         """The briefing with the analysis sections filled in and its notes appended."""
-        return briefing.model_copy(update={
-            "divergences": self.divergences,
-            "framing": self.framing,
-            "stance_table": self.stance_table,
-            "corroborated": self.corroborated,
-            "notes": briefing.notes + self.notes,
-        })
+        return briefing.model_copy(
+            update={
+                "divergences": self.divergences,
+                "framing": self.framing,
+                "stance_table": self.stance_table,
+                "corroborated": self.corroborated,
+                "notes": briefing.notes + self.notes,
+            }
+        )
 
 
 def analyze_deterministic(b: Briefing) -> AnalysisResult:
     """Corroboration, stance changes and the stance table: no LLM involved."""
     if len(b.sources) < 2:
         return AnalysisResult()
-    return AnalysisResult(divergences=find_stance_divergences(b), stance_table=build_stance_table(b), corroborated=find_corroborations(b))
+    return AnalysisResult(
+        divergences=find_stance_divergences(b), stance_table=build_stance_table(b), corroborated=find_corroborations(b)
+    )
 
 
 # --------------------------------------------------------------------------- the LLM part
@@ -121,15 +146,23 @@ def analysis_input(b: Briefing, brief_summaries: dict[int, str], source_texts: d
             lines.append(f"Summary: {brief_summaries[src.ref]}")
         accounts = sorted(by_source[src.ref], key=lambda a: (a.date is None, a.date or ""))
         for a in accounts:
-            lines += [f"Event ({when_note(a.date, a.date_basis)}{voice_note(a.voice, a.said_by)}): {a.description}", f"  Quote: {a.quote.text}"]
+            lines += [
+                f"Event ({when_note(a.date, a.date_basis)}{voice_note(a.voice, a.said_by)}): {a.description}",
+                f"  Quote: {a.quote.text}",
+            ]
         for s in stances_of[src.ref]:
             if s.source == src.ref:
-                lines += [f"Stance: {s.holder} on {s.target} ({s.position}{voice_note(s.voice, s.said_by, s.holder)}): {s.gist}", f"  Quote: {s.quote.text}"]
+                lines += [
+                    f"Stance: {s.holder} on {s.target} ({s.position}{voice_note(s.voice, s.said_by, s.holder)}): {s.gist}",
+                    f"  Quote: {s.quote.text}",
+                ]
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)
 
 
-def analysis_messages(b: Briefing, brief_summaries: dict[int, str], source_texts: dict[int, str] | None = None) -> list[dict[str, str]]:
+def analysis_messages(
+    b: Briefing, brief_summaries: dict[int, str], source_texts: dict[int, str] | None = None
+) -> list[dict[str, str]]:
     """The chat messages of the analysis call (briefs fenced as data)."""
     return load_prompt("analysis").render(
         briefs=escape_closing_tag(analysis_input(b, brief_summaries, source_texts), "briefs"),
@@ -141,7 +174,14 @@ def analysis_key(messages: list[dict[str, str]], settings: Settings, label: str 
     """(cache key, request key) of the analysis call: prompt hash + schema hash + input hash."""
     subject = short_hash(messages[1]["content"], 16)
     prompt, shash = load_prompt("analysis").hash, schema_hash(CrossSourceAnalysis)
-    ckey = cache_key("analysis", namespace=settings.namespace, model=settings.model, prompt_hash=prompt, schema_hash=shash, subject=subject)
+    ckey = cache_key(
+        "analysis",
+        namespace=settings.namespace,
+        model=settings.model,
+        prompt_hash=prompt,
+        schema_hash=shash,
+        subject=subject,
+    )
     return ckey, RequestKey("analysis", subject, settings.mode, prompt, shash, label=label or f"analysis-{subject[:8]}")
 
 
@@ -150,7 +190,9 @@ def _overlap(a: str, b: str) -> bool:
     return x in y or y in x
 
 
-def check_analysis(result: CrossSourceAnalysis, b: Briefing, source_texts: dict[int, str]) -> tuple[list[Divergence], list[FramingRow], list[Note]]:
+def check_analysis(
+    result: CrossSourceAnalysis, b: Briefing, source_texts: dict[int, str]
+) -> tuple[list[Divergence], list[FramingRow], list[Note]]:
     """Keep only sides and framing rows whose source exists and whose quote is in that source's text."""
     refs = {s.ref for s in b.sources}
     notes: list[Note] = []
@@ -158,13 +200,26 @@ def check_analysis(result: CrossSourceAnalysis, b: Briefing, source_texts: dict[
     def resolves(source: int, quote: str, what: str, english: str = "") -> bool:
         language = foreign_language(english)
         if language:
-            notes.append(Note(kind="unverified", message=f"{what} dropped, it is {language_label(language)}, not English: {english[:120]!r}"))
+            notes.append(
+                Note(
+                    kind="unverified",
+                    message=f"{what} dropped, it is {language_label(language)}, not English: {english[:120]!r}",
+                )
+            )
             return False
         if source not in refs or source not in source_texts:
-            notes.append(Note(kind="unverified", message=f"{what} dropped, source [{source}] does not exist: {quote[:120]!r}"))
+            notes.append(
+                Note(kind="unverified", message=f"{what} dropped, source [{source}] does not exist: {quote[:120]!r}")
+            )
             return False
         if not quote_in_source(quote, source_texts[source]):
-            notes.append(Note(kind="unverified", file=b.source(source).file, message=f"{what} dropped, its quote is not in source [{source}]: {quote[:160]!r}"))
+            notes.append(
+                Note(
+                    kind="unverified",
+                    file=b.source(source).file,
+                    message=f"{what} dropped, its quote is not in source [{source}]: {quote[:160]!r}",
+                )
+            )
             return False
         return True
 
@@ -172,28 +227,58 @@ def check_analysis(result: CrossSourceAnalysis, b: Briefing, source_texts: dict[
     for claim in result.divergences:
         fact_language = foreign_language(claim.fact)
         if fact_language:
-            notes.append(Note(kind="unverified", message=f"divergence dropped, its fact is {language_label(fact_language)}, not English: {claim.fact[:120]!r}"))
+            notes.append(
+                Note(
+                    kind="unverified",
+                    message=f"divergence dropped, its fact is {language_label(fact_language)}, not English: {claim.fact[:120]!r}",
+                )
+            )
             continue
-        sides = [_side(side, b, source_texts[side.source]) for side in claim.sides if resolves(side.source, side.quote, f"divergence side ({claim.fact})", side.claim)]
+        sides = [
+            _side(side, b, source_texts[side.source])
+            for side in claim.sides
+            if resolves(side.source, side.quote, f"divergence side ({claim.fact})", side.claim)
+        ]
         if len({s.source for s in sides}) < 2:
-            notes.append(Note(kind="unverified", message=f"divergence dropped, fewer than two of its sources resolve: {claim.fact}"))
+            notes.append(
+                Note(
+                    kind="unverified",
+                    message=f"divergence dropped, fewer than two of its sources resolve: {claim.fact}",
+                )
+            )
         elif _reports_both(claim, source_texts):
-            notes.append(Note(kind="info", message=(
-                f"not a divergence, dropped: every source reports both positions, so the sources agree on a dispute "
-                f"between parties: {claim.fact} {''.join(f'[{s}]' for s in sorted({x.source for x in sides}))}")))
+            notes.append(
+                Note(
+                    kind="info",
+                    message=(
+                        f"not a divergence, dropped: every source reports both positions, so the sources agree on a dispute "
+                        f"between parties: {claim.fact} {''.join(f'[{s}]' for s in sorted({x.source for x in sides}))}"
+                    ),
+                )
+            )
         else:
             divergences.append(make_divergence(claim.fact, sides, "analysis"))
     index = actor_index(b)
     framing = [
-        FramingRow(source=f.source, actor=actor_for(f.actor, b, index) or f.actor, tone=f.tone, frame=f.frame, quote=Quote(source=f.source, text=f.quote, verified=True),
-                   voice=f.voice or "source", said_by=None if f.voice in (None, "source") else f.said_by)
-        for f in result.framing if resolves(f.source, f.quote, f"framing of {f.actor}", f.frame)
+        FramingRow(
+            source=f.source,
+            actor=actor_for(f.actor, b, index) or f.actor,
+            tone=f.tone,
+            frame=f.frame,
+            quote=Quote(source=f.source, text=f.quote, verified=True),
+            voice=f.voice or "source",
+            said_by=None if f.voice in (None, "source") else f.said_by,
+        )
+        for f in result.framing
+        if resolves(f.source, f.quote, f"framing of {f.actor}", f.frame)
     ]
     framing.sort(key=lambda r: r.source)
     return divergences, framing, notes
 
 
-def check_agreements(result: CrossSourceAnalysis, b: Briefing, source_texts: dict[int, str], found: list[Corroboration]) -> tuple[list[Corroboration], list[Note]]:
+def check_agreements(
+    result: CrossSourceAnalysis, b: Briefing, source_texts: dict[int, str], found: list[Corroboration]
+) -> tuple[list[Corroboration], list[Note]]:
     """The model's agreements as corroborations: each side in English and quoted from its own source (else dropped,
     with a note), dated and voiced by the stance or event it quotes; one that `found` already pairs is left out."""
     out: list[Corroboration] = []
@@ -201,38 +286,72 @@ def check_agreements(result: CrossSourceAnalysis, b: Briefing, source_texts: dic
     for claim in result.agreements:
         what = f"agreement ({claim.fact})"
         if language := foreign_language(claim.fact):
-            notes.append(Note(kind="unverified", message=f"{what} dropped, it is {language_label(language)}, not English"))
+            notes.append(
+                Note(kind="unverified", message=f"{what} dropped, it is {language_label(language)}, not English")
+            )
             continue
         accounts = []
         for side in claim.sides:
             if language := foreign_language(side.account):
-                notes.append(Note(kind="unverified", message=f"{what}: side [{side.source}] dropped, it is {language_label(language)}, not English: {side.account[:120]!r}"))
+                notes.append(
+                    Note(
+                        kind="unverified",
+                        message=f"{what}: side [{side.source}] dropped, it is {language_label(language)}, not English: {side.account[:120]!r}",
+                    )
+                )
             elif side.source not in source_texts or not quote_in_source(side.quote, source_texts[side.source]):
-                notes.append(Note(kind="unverified", message=f"{what}: side [{side.source}] dropped, its quote is not in that source: {side.quote[:160]!r}"))
+                notes.append(
+                    Note(
+                        kind="unverified",
+                        message=f"{what}: side [{side.source}] dropped, its quote is not in that source: {side.quote[:160]!r}",
+                    )
+                )
             else:
                 match = _quoted_item(side.source, side.quote, b)
                 date, basis = (match.date, match.date_basis) if match is not None else (None, "publication")
                 voice = side.voice or (match.voice if match is not None else "source")
                 said_by = side.said_by if side.voice else (match.said_by if match is not None else None)
-                accounts.append(Account(source=side.source, date=date, date_basis=basis, description=side.account,
-                                        quote=Quote(source=side.source, text=side.quote, verified=True), voice=voice, said_by=None if voice == "source" else said_by))
+                accounts.append(
+                    Account(
+                        source=side.source,
+                        date=date,
+                        date_basis=basis,
+                        description=side.account,
+                        quote=Quote(source=side.source, text=side.quote, verified=True),
+                        voice=voice,
+                        said_by=None if voice == "source" else said_by,
+                    )
+                )
         sources = sorted({a.source for a in accounts})
         if len(sources) < 2:
             notes.append(Note(kind="unverified", message=f"{what} dropped, fewer than two of its sources check out"))
         elif not _paired_already(accounts, found + out):
-            out.append(Corroboration(date=None, description=claim.fact, sources=sources, count=len(sources), basis="analysis", accounts=accounts))
+            out.append(
+                Corroboration(
+                    date=None,
+                    description=claim.fact,
+                    sources=sources,
+                    count=len(sources),
+                    basis="analysis",
+                    accounts=accounts,
+                )
+            )
     return out, notes
 
 
 def _paired_already(accounts: list[Account], found: list[Corroboration]) -> bool:
     """True when one corroboration already quotes every account's source with an overlapping quote."""
-    return any(all(any(o.source == a.source and _overlap(o.quote.text, a.quote.text) for o in c.accounts) for a in accounts) for c in found)
+    return any(
+        all(any(o.source == a.source and _overlap(o.quote.text, a.quote.text) for o in c.accounts) for a in accounts)
+        for c in found
+    )
 
 
 def _reports_both(claim: DivergenceClaim, source_texts: dict[int, str]) -> bool:
     """True when every side's source also reports the opposing statement (a verified quote of it)."""
     return all(
-        side.also_reports_other_side is not None and side.source in source_texts
+        side.also_reports_other_side is not None
+        and side.source in source_texts
         and quote_in_source(side.also_reports_other_side, source_texts[side.source])
         for side in claim.sides
     )
@@ -252,9 +371,16 @@ def _side(side: ClaimSide, b: Briefing, text: str) -> DivergenceSide:
                 date, basis = match.date, match.date_basis
             if "voice" not in answered:
                 voice, said_by = match.voice, match.said_by
-    return DivergenceSide(source=side.source, published=published, claim=side.claim, date=date, date_basis=basis,
-                          voice=voice or "source", said_by=None if voice in (None, "source") else said_by,
-                          quote=Quote(source=side.source, text=side.quote, verified=True))
+    return DivergenceSide(
+        source=side.source,
+        published=published,
+        claim=side.claim,
+        date=date,
+        date_basis=basis,
+        voice=voice or "source",
+        said_by=None if voice in (None, "source") else said_by,
+        quote=Quote(source=side.source, text=side.quote, verified=True),
+    )
 
 
 def _quoted_item(source: int, quote: str, b: Briefing) -> Account | StanceRow | None:
@@ -267,15 +393,23 @@ def _quoted_item(source: int, quote: str, b: Briefing) -> Account | StanceRow | 
 def _subsumed(d: Divergence, others: list[Divergence]) -> bool:
     """True when another divergence already quotes at least two of `d`'s sides."""
     for other in others:
-        covered = sum(any(o.source == s.source and _overlap(o.quote.text, s.quote.text) for o in other.sides) for s in d.sides)
+        covered = sum(
+            any(o.source == s.source and _overlap(o.quote.text, s.quote.text) for o in other.sides) for s in d.sides
+        )
         if covered >= 2:
             return True
     return False
 
 
 async def analyze_briefing(
-    b: Briefing, source_texts: dict[int, str], brief_summaries: dict[int, str], run: RunContext, *, use_llm: bool = True,
-    asker: Asker | None = None, written: Callable[[], Awaitable[None]] | None = None,
+    b: Briefing,
+    source_texts: dict[int, str],
+    brief_summaries: dict[int, str],
+    run: RunContext,
+    *,
+    use_llm: bool = True,
+    asker: Asker | None = None,
+    written: Callable[[], Awaitable[None]] | None = None,
 ) -> AnalysisResult:
     """The deterministic analysis plus, for two or more sources, the checked LLM comparison (asked through `asker` if given,
     e.g. a `Packer`'s, which packs several stories' comparisons; then `written` waits until its requests are written).
@@ -291,16 +425,28 @@ async def analyze_briefing(
     if tokens > room:
         await client.requests_written()
         out = analyze_deterministic(b)
-        out.notes.append(Note(kind="info", message=(
-            f"model comparison skipped (divergences on facts, framing by source): the briefs of {len(b.sources)} sources "
-            f"(about {tokens:,} tokens) exceed what one call to {settings.model} may hold (about {room:,} of its "
-            f"{context_window(settings):,}-token context window); brief fewer articles at a time (e.g. per day with `brief digest`), "
-            "or set --context-window if the model reads more. Corroborated facts, stance changes and the stance table are shown."
-        )))
+        out.notes.append(
+            Note(
+                kind="info",
+                message=(
+                    f"model comparison skipped (divergences on facts, framing by source): the briefs of {len(b.sources)} sources "
+                    f"(about {tokens:,} tokens) exceed what one call to {settings.model} may hold (about {room:,} of its "
+                    f"{context_window(settings):,}-token context window); brief fewer articles at a time (e.g. per day with `brief digest`), "
+                    "or set --context-window if the model reads more. Corroborated facts, stance changes and the stance table are shown."
+                ),
+            )
+        )
         return out
     ckey, key = analysis_key(messages, settings)
     refs = [s.ref for s in b.sources]
-    question = Question(CrossSourceAnalysis, messages, ckey, key, what="model comparison", context={"valid_sources": refs, "source_texts": source_texts})
+    question = Question(
+        CrossSourceAnalysis,
+        messages,
+        ckey,
+        key,
+        what="model comparison",
+        context={"valid_sources": refs, "source_texts": source_texts},
+    )
     asking = asyncio.ensure_future(asker(question) if asker is not None else ask(question, run))
     try:
         await (written() if written is not None else client.requests_written())
@@ -310,12 +456,17 @@ async def analyze_briefing(
         asking.cancel()  # nothing when done; when this was cancelled or raised, the request too
     out.from_cache, out.usage = answer.from_cache, answer.usage
     if answer.refused is not None:
-        return out.failed(f"the budget ({budget.describe() if budget else ''}) would be exceeded; rerun with a larger budget")
+        return out.failed(
+            f"the budget ({budget.describe() if budget else ''}) would be exceeded; rerun with a larger budget"
+        )
     if answer.value is None:
         assert answer.error is not None
         return _not_written(out, answer.error)
     result = answer.value
-    out.notes += [Note(kind="unverified" if " left out: " in text else "info", message=f"model comparison: {text}") for text in answer.notes]
+    out.notes += [
+        Note(kind="unverified" if " left out: " in text else "info", message=f"model comparison: {text}")
+        for text in answer.notes
+    ]
     divergences, out.framing, notes = check_analysis(result, b, source_texts)
     out.divergences = divergences + [d for d in out.divergences if not _subsumed(d, divergences)]
     agreements, agreement_notes = check_agreements(result, b, source_texts, out.corroborated)
@@ -327,7 +478,12 @@ async def analyze_briefing(
 def _not_written(out: AnalysisResult, exc: LLMError) -> AnalysisResult:
     """The deterministic result with a note on why the model comparison is missing."""
     if isinstance(exc, ReplayMissError):
-        out.notes.append(Note(kind="info", message=f"model comparison skipped (divergences on facts, framing by source): {str(exc).rstrip('.')}. Corroborated facts, stance changes and the stance table are shown."))
+        out.notes.append(
+            Note(
+                kind="info",
+                message=f"model comparison skipped (divergences on facts, framing by source): {str(exc).rstrip('.')}. Corroborated facts, stance changes and the stance table are shown.",
+            )
+        )
     else:
         out.usage = exc.usage
         out.failed(str(exc))

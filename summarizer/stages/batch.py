@@ -109,8 +109,14 @@ def _payload(body: dict[str, Any]) -> str | None:
 
 
 async def run_batch(
-    articles: Sequence[Article], settings: Settings, cache: Cache, *, budget: Budget | None = None,
-    on_status: StatusCallback | None = None, on_result: ProgressCallback | None = None, transport: httpx.AsyncBaseTransport | None = None,
+    articles: Sequence[Article],
+    settings: Settings,
+    cache: Cache,
+    *,
+    budget: Budget | None = None,
+    on_status: StatusCallback | None = None,
+    on_result: ProgressCallback | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
     client: LLMClient | None = None,
 ) -> BatchOutcome:
     """Brief uncached `articles` through the Batch API (resuming pending batches); cache and return the answers.
@@ -151,14 +157,18 @@ async def run_batch(
                 say(f"Batch {batch_id} is {batch.get('status')} with no answers; submitting its articles again.")
                 _forget(cache, todo, pending[batch_id])
                 continue
-            say(f"Resuming batch {batch_id} ({batch.get('status')}): {len(pending[batch_id])} article(s) already submitted, not paying twice.")
+            say(
+                f"Resuming batch {batch_id} ({batch.get('status')}): {len(pending[batch_id])} article(s) already submitted, not paying twice."
+            )
             active[batch_id] = batch
         waiting = {s for b in active for s in pending[b]}
         fresh = [s for s in todo if s not in waiting]
         reservations: dict[str, Reservation | None] = {}
         if fresh and budget is not None:
             for subject in list(fresh):
-                reservations[subject] = budget.reserve(estimate_tokens(brief_messages(todo[subject].sent), ArticleBrief), batch=True)
+                reservations[subject] = budget.reserve(
+                    estimate_tokens(brief_messages(todo[subject].sent), ArticleBrief), batch=True
+                )
             refused = [s for s in fresh if reservations[s] is None]
             fresh = [s for s in fresh if reservations[s] is not None]
             if refused:
@@ -170,15 +180,21 @@ async def run_batch(
                 cache.set_text(_PENDING + todo[subject].cache_key, batch["id"])
             pending[batch["id"]] = chunk
             active[batch["id"]] = batch
-            say(f"Submitted batch {batch['id']} with {len(chunk)} request(s) to {settings.endpoint}; results within 24 h. "
-                "Rerunning the same command resumes it.")
+            say(
+                f"Submitted batch {batch['id']} with {len(chunk)} request(s) to {settings.endpoint}; results within 24 h. "
+                "Rerunning the same command resumes it."
+            )
         outcome.batch_ids = list(active)
         for batch_id, batch in active.items():
             batch = await _wait(api, batch, settings, say)
             answered = await _collect(api, batch, pending[batch_id], todo, settings, cache, outcome, on_result)
             for subject in pending[batch_id]:
                 if budget is not None:
-                    budget.settle(reservations.get(subject), outcome.results[todo[subject].sent.id].usage if subject in answered else {}, batch=True)
+                    budget.settle(
+                        reservations.get(subject),
+                        outcome.results[todo[subject].sent.id].usage if subject in answered else {},
+                        batch=True,
+                    )
             outcome.leftovers += len(pending[batch_id]) - len(answered)
             _forget(cache, todo, pending[batch_id])
     finally:
@@ -195,7 +211,9 @@ async def _submit(api: BatchApi, lines: list[dict[str, Any]], settings: Settings
     data = "".join(json.dumps(line, ensure_ascii=False, separators=(",", ":")) + "\n" for line in lines).encode("utf-8")
     name = f"brief-{short_hash(data, 12)}.jsonl"
     uploaded = await api.upload(name, data)
-    return await api.create(uploaded["id"], {"created_by": "brief", "model": settings.model, "requests": str(len(lines))})
+    return await api.create(
+        uploaded["id"], {"created_by": "brief", "model": settings.model, "requests": str(len(lines))}
+    )
 
 
 async def _wait(api: BatchApi, batch: dict[str, Any], settings: Settings, say: StatusCallback) -> dict[str, Any]:
@@ -205,12 +223,16 @@ async def _wait(api: BatchApi, batch: dict[str, Any], settings: Settings, say: S
         counts = batch.get("request_counts") or {}
         state = (batch.get("status"), counts.get("completed"), counts.get("failed"))
         if state != last:
-            say(f"Batch {batch['id']}: {batch.get('status')}, {counts.get('completed', 0)}/{counts.get('total', 0)} done, {counts.get('failed', 0)} failed.")
+            say(
+                f"Batch {batch['id']}: {batch.get('status')}, {counts.get('completed', 0)}/{counts.get('total', 0)} done, {counts.get('failed', 0)} failed."
+            )
             last = state
         await asyncio.sleep(settings.batch_poll)
         batch = await api.retrieve(batch["id"])
     counts = batch.get("request_counts") or {}
-    say(f"Batch {batch['id']}: {batch['status']}, {counts.get('completed', 0)}/{counts.get('total', 0)} done, {counts.get('failed', 0)} failed.")
+    say(
+        f"Batch {batch['id']}: {batch['status']}, {counts.get('completed', 0)}/{counts.get('total', 0)} done, {counts.get('failed', 0)} failed."
+    )
     if batch["status"] == "failed" and not batch.get("output_file_id"):
         errors = "; ".join(e.get("message", "") for e in ((batch.get("errors") or {}).get("data") or []))[:400]
         log.warning("batch %s failed: %s", batch["id"], errors or "no reason given")
@@ -218,8 +240,14 @@ async def _wait(api: BatchApi, batch: dict[str, Any], settings: Settings, say: S
 
 
 async def _collect(
-    api: BatchApi, batch: dict[str, Any], subjects: Sequence[str], todo: dict[str, PreparedArticle], settings: Settings,
-    cache: Cache, outcome: BatchOutcome, on_result: ProgressCallback | None,
+    api: BatchApi,
+    batch: dict[str, Any],
+    subjects: Sequence[str],
+    todo: dict[str, PreparedArticle],
+    settings: Settings,
+    cache: Cache,
+    outcome: BatchOutcome,
+    on_result: ProgressCallback | None,
 ) -> set[str]:
     """Validate and cache each answer of a finished batch; return the subjects answered."""
     answered: set[str] = set()
@@ -239,7 +267,11 @@ async def _collect(
         article, ckey = prepared.sent, prepared.cache_key
         response = line.get("response") or {}
         body = response.get("body") or {}
-        usage = {k: v for k, v in (body.get("usage") or {}).items() if k in ("prompt_tokens", "completion_tokens", "total_tokens") and isinstance(v, int)}
+        usage = {
+            k: v
+            for k, v in (body.get("usage") or {}).items()
+            if k in ("prompt_tokens", "completion_tokens", "total_tokens") and isinstance(v, int)
+        }
         outcome.add_usage(usage)
         outcome.requests += 1
         payload = _payload(body) if response.get("status_code") == 200 and not line.get("error") else None
@@ -248,14 +280,26 @@ async def _collect(
                 raise ValueError("no answer")
             brief = ArticleBrief.model_validate_json(payload, context={"language": article.language})
         except (ValueError, ValidationError) as exc:
-            log.info("batch answer for %s not usable (%s); it will be asked live", article.path, " ".join(str(exc).split())[:200])
+            log.info(
+                "batch answer for %s not usable (%s); it will be asked live",
+                article.path,
+                " ".join(str(exc).split())[:200],
+            )
             continue
         notes = [*brief.repairs.fixed, *brief.repairs.dropped]
-        cache.set(ckey, CachedBrief(
-            answer=brief, notes=notes, model=settings.model, prompt_hash=prepared.request_key.prompt_hash,
-            schema_hash=prepared.request_key.schema_hash, created_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            grounded=True, usage=usage,
-        ))
+        cache.set(
+            ckey,
+            CachedBrief(
+                answer=brief,
+                notes=notes,
+                model=settings.model,
+                prompt_hash=prepared.request_key.prompt_hash,
+                schema_hash=prepared.request_key.schema_hash,
+                created_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                grounded=True,
+                usage=usage,
+            ),
+        )
         result = reviewed_result(article, brief, usage=usage, attempts=1, notes=notes)
         outcome.results[article.id] = result
         answered.add(subject)
@@ -265,14 +309,29 @@ async def _collect(
 
 
 async def summarize_with_batch(
-    articles: Sequence[Article], run: RunContext, *, on_result: ProgressCallback | None = None, on_status: StatusCallback | None = None,
+    articles: Sequence[Article],
+    run: RunContext,
+    *,
+    on_result: ProgressCallback | None = None,
+    on_status: StatusCallback | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
 ) -> tuple[list[BriefResult], BatchOutcome]:
     """Batch what is not cached, then the usual path for the rest (cache hits and leftovers); results in input order."""
-    outcome = await run_batch(articles, run.settings, run.cache, budget=run.budget, on_status=on_status, on_result=on_result, transport=transport, client=run.client)
+    outcome = await run_batch(
+        articles,
+        run.settings,
+        run.cache,
+        budget=run.budget,
+        on_status=on_status,
+        on_result=on_result,
+        transport=transport,
+        client=run.client,
+    )
     rest = [a for a in articles if a.id not in outcome.results]
     if outcome.leftovers:
-        (on_status or log.info)(f"{outcome.leftovers} article(s) came back from the batch without a valid answer; asking them live.")
+        (on_status or log.info)(
+            f"{outcome.leftovers} article(s) came back from the batch without a valid answer; asking them live."
+        )
     live = await brief_articles(rest, run, on_result=on_result)
     by_id = {r.article.id: r for r in live} | outcome.results
     return [by_id[a.id] for a in articles], outcome

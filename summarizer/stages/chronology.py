@@ -22,7 +22,9 @@ def _coarse(e: TimelineEntry) -> bool:
     return e.date is not None and e.date_basis != "publication" and len(e.date) < 10
 
 
-def place_coarse_dates(timeline: Sequence[TimelineEntry], numbered: Sequence[tuple[int, BriefResult]]) -> list[TimelineEntry]:
+def place_coarse_dates(
+    timeline: Sequence[TimelineEntry], numbered: Sequence[tuple[int, BriefResult]]
+) -> list[TimelineEntry]:
     """The timeline with `after` set on each coarse-dated entry that its sources tell after finer-dated events of its period."""
     if not any(_coarse(e) for e in timeline):
         return list(timeline)
@@ -47,7 +49,12 @@ def place_coarse_dates(timeline: Sequence[TimelineEntry], numbered: Sequence[tup
             if here is None:
                 continue
             for place, date in dated[a.source]:
-                if place < here and len(date) > len(coarse) and date.startswith(coarse) and (after is None or date > after):
+                if (
+                    place < here
+                    and len(date) > len(coarse)
+                    and date.startswith(coarse)
+                    and (after is None or date > after)
+                ):
                     after = date
         out.append(e.model_copy(update={"after": after}) if after else e)
     return out

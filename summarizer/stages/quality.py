@@ -30,7 +30,16 @@ from ..models import Article, ArticleBrief, BriefResult, GroundingReport
 from ..models.evidence import normalize, quote_in_source
 from ..ingest.english import Detections, foreign_language, in_language as _in, language_name
 
-__all__ = ["UNTRANSLATED", "english_problems", "verify_brief", "is_no_evidence", "review_brief", "reviewed_result", "run_verdict", "verified_share"]
+__all__ = [
+    "UNTRANSLATED",
+    "english_problems",
+    "verify_brief",
+    "is_no_evidence",
+    "review_brief",
+    "reviewed_result",
+    "run_verdict",
+    "verified_share",
+]
 
 UNTRANSLATED = "[untranslated, {language}] "  # the mark on a headline or summary the model left in another language
 _NO_EVIDENCE = re.compile(
@@ -69,16 +78,27 @@ def english_problems(brief: ArticleBrief, detected: Detections | None = None) ->
 
     For the re-ask policy: the first kind alone is worth a re-ask; the second counts among the failing items.
     `detected`: the language detector's remembered verdicts (`english.Detections`), used and added to."""
-    vital = [f"{name} is {_in(lang)}, not English: write it in English" for name in ("headline", "summary")
-             if (lang := foreign_language(getattr(brief, name), detected))]
-    items = [f"stance {i} ({s.holder} on {s.target}): its gist is {_in(lang)}, not English" for i, s in enumerate(brief.stances, 1)
-             if (lang := foreign_language(s.gist, detected))]
-    items += [f"event {i}: its description is {_in(lang)}, not English" for i, e in enumerate(brief.events, 1)
-              if (lang := foreign_language(e.description, detected))]
+    vital = [
+        f"{name} is {_in(lang)}, not English: write it in English"
+        for name in ("headline", "summary")
+        if (lang := foreign_language(getattr(brief, name), detected))
+    ]
+    items = [
+        f"stance {i} ({s.holder} on {s.target}): its gist is {_in(lang)}, not English"
+        for i, s in enumerate(brief.stances, 1)
+        if (lang := foreign_language(s.gist, detected))
+    ]
+    items += [
+        f"event {i}: its description is {_in(lang)}, not English"
+        for i, e in enumerate(brief.events, 1)
+        if (lang := foreign_language(e.description, detected))
+    ]
     return vital, items
 
 
-def review_brief(brief: ArticleBrief, source: str, detected: Detections | None = None) -> tuple[ArticleBrief, list[str], list[str]]:
+def review_brief(
+    brief: ArticleBrief, source: str, detected: Detections | None = None
+) -> tuple[ArticleBrief, list[str], list[str]]:
     """(the brief as it may be shown, notes on what was changed or left out, the untranslated fields with their language).
 
     Names and quotes are never language-checked; a quote's grounding is `verify_brief`'s. `detected`: the language
@@ -93,13 +113,17 @@ def review_brief(brief: ArticleBrief, source: str, detected: Detections | None =
             label = language_name(language)
             update[name] = UNTRANSLATED.format(language=label) + text
             untranslated.append(f"{name} {_in(language)}")
-            notes.append(f"{name} is {_in(language)}, not English: shown marked untranslated; its summary is not used for the executive summary")
+            notes.append(
+                f"{name} is {_in(language)}, not English: shown marked untranslated; its summary is not used for the executive summary"
+            )
     haystack = normalize(source) if brief.stances or brief.events else ""  # once for every quote, not once per quote
     stances = []
     for i, s in enumerate(brief.stances, 1):
         what = f"stance {i} ({s.holder} on {s.target})"
         if is_no_evidence(s.evidence, source, normalized_source=haystack):
-            notes.append(f"{what} left out: its quote says there is no evidence ({' '.join(s.evidence.split())[:80]!r}), so it has none")
+            notes.append(
+                f"{what} left out: its quote says there is no evidence ({' '.join(s.evidence.split())[:80]!r}), so it has none"
+            )
         elif language := foreign_language(s.gist, detected):
             notes.append(f"{what} left out: its gist is {_in(language)}, not English")
         else:
@@ -108,9 +132,13 @@ def review_brief(brief: ArticleBrief, source: str, detected: Detections | None =
     for i, e in enumerate(brief.events, 1):
         what = f"event {i}"
         if is_no_evidence(e.evidence, source, normalized_source=haystack):
-            notes.append(f"{what} left out: its quote says there is no evidence ({' '.join(e.evidence.split())[:80]!r}), so it has none")
+            notes.append(
+                f"{what} left out: its quote says there is no evidence ({' '.join(e.evidence.split())[:80]!r}), so it has none"
+            )
         elif language := foreign_language(e.description, detected):
-            notes.append(f"{what} ({' '.join(e.description.split())[:60]}) left out: its description is {_in(language)}, not English")
+            notes.append(
+                f"{what} ({' '.join(e.description.split())[:60]}) left out: its description is {_in(language)}, not English"
+            )
         else:
             events.append(e)
     actors = []
@@ -134,12 +162,22 @@ def degraded_reason(untranslated: Sequence[str], report: GroundingReport) -> str
     if untranslated:
         reasons.append(f"the model did not write it in English ({', '.join(untranslated)})")
     if report.verified == 0:
-        reasons.append("no stance or event with a quote found in the article" if report.total else "no stance or event with a quote")
+        reasons.append(
+            "no stance or event with a quote found in the article"
+            if report.total
+            else "no stance or event with a quote"
+        )
     return "; ".join(reasons) or None
 
 
-def reviewed_result(article: Article, brief: ArticleBrief, report: GroundingReport | None = None, *, detected: Detections | None = None,
-                    **kwargs) -> BriefResult:
+def reviewed_result(
+    article: Article,
+    brief: ArticleBrief,
+    report: GroundingReport | None = None,
+    *,
+    detected: Detections | None = None,
+    **kwargs,
+) -> BriefResult:
     """The article's result from its brief as read: reviewed (see the module docstring), grounded, degraded if it must be.
 
     `report`: the brief's grounding, if checked already (used when the review changed nothing); `detected`: the
@@ -149,7 +187,9 @@ def reviewed_result(article: Article, brief: ArticleBrief, report: GroundingRepo
         report = verify_brief(shown, article.text)
     dropped = len(brief.stances) + len(brief.events) - len(shown.stances) - len(shown.events)
     kwargs["notes"] = [*kwargs.get("notes", []), *notes]
-    return BriefResult(article, shown, report, degraded=degraded_reason(untranslated, report), dropped=dropped, **kwargs)
+    return BriefResult(
+        article, shown, report, degraded=degraded_reason(untranslated, report), dropped=dropped, **kwargs
+    )
 
 
 def verified_share(results: Sequence[BriefResult]) -> tuple[int, int]:
@@ -171,14 +211,22 @@ def run_verdict(results: Sequence[BriefResult], minimum: float, model: str, mode
     share = verified / total if total else 0.0
     found = []
     if share < minimum:
-        found.append(f"only {verified} of {total} evidence quotes were found in their sources ({share:.0%}, below min_verified_share {minimum:.0%})")
+        found.append(
+            f"only {verified} of {total} evidence quotes were found in their sources ({share:.0%}, below min_verified_share {minimum:.0%})"
+        )
     if len(degraded) * 2 > len(done):
         untranslated = sum("English" in (r.degraded or "") for r in degraded)
-        found.append(f"{len(degraded)} of {len(done)} articles are degraded" + (f" ({untranslated} not answered in English)" if untranslated else ""))
+        found.append(
+            f"{len(degraded)} of {len(done)} articles are degraded"
+            + (f" ({untranslated} not answered in English)" if untranslated else "")
+        )
     if not found:
         return None
     if mode in SCHEMA_MODES:
-        cause, fix = f"{model} is too small for the task (its answers already fit the schema)", "use a larger model (7B or more)"
+        cause, fix = (
+            f"{model} is too small for the task (its answers already fit the schema)",
+            "use a larger model (7B or more)",
+        )
     else:
         cause = f"{model} is too small for the task, or its answers are not constrained to the schema (--mode {mode})"
         fix = "use a larger model (7B or more), or a --provider preset that sends the schema (llamacpp, ollama, vllm, lmstudio)"

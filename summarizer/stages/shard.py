@@ -44,7 +44,9 @@ def parse_shard(text: str) -> Shard:
         raise ConfigError(f"--shard {text!r} is not K/N; write e.g. --shard 2/4 for the second of four shards")
     index, count = int(match.group(1)), int(match.group(2))
     if count < 1 or not 1 <= index <= count:
-        raise ConfigError(f"--shard {text}: K must be between 1 and N (N at least 1); e.g. --shard 1/{max(count, 2)} to --shard {max(count, 2)}/{max(count, 2)}")
+        raise ConfigError(
+            f"--shard {text}: K must be between 1 and N (N at least 1); e.g. --shard 1/{max(count, 2)} to --shard {max(count, 2)}/{max(count, 2)}"
+        )
     return Shard(index, count)
 
 

@@ -41,7 +41,18 @@ from ..llm.run import RunContext, open_run
 from ..models import Article, ArticleBrief, BriefResult, CachedBrief, GroundingReport, RunStats
 from ..models.results import ProgressCallback
 
-__all__ = ["PreparedArticle", "ProgressCallback", "brief_articles", "brief_messages", "brief_key", "fit_article", "prepare_article", "sent_article", "summarize_articles", "summarize_articles_async"]
+__all__ = [
+    "PreparedArticle",
+    "ProgressCallback",
+    "brief_articles",
+    "brief_messages",
+    "brief_key",
+    "fit_article",
+    "prepare_article",
+    "sent_article",
+    "summarize_articles",
+    "summarize_articles_async",
+]
 
 BREAKER_MIN = 3  # consecutive articles the endpoint must fail before the rest are not sent
 _SENTENCE_END = re.compile(r"[.!?\u3002\u2026][\"'\u00bb\u201d)]*\s")
@@ -72,7 +83,7 @@ def fit_article(article: Article, max_chars: int, *, limit: str | None = None, f
     if end == -1:
         end = cut.rfind(" ", floor)
     kept = text[: end if end > 0 else max_chars].rstrip()
-    rest = text[len(kept):].strip()
+    rest = text[len(kept) :].strip()
     note = (
         f"too long: only the first {len(kept):,} of {len(text):,} characters were summarized ({limit or f'--max-article-chars {max_chars:,}'}); "
         f"the last {len(text) - len(kept):,} characters, from \u201c{' '.join(rest[:60].split())}\u2026\u201d, were left out. "
@@ -107,10 +118,14 @@ def sent_article(article: Article, settings: Settings, prompt: Prompt | None = N
     """The article as it will be sent: within --max-article-chars and within what the model's context window leaves for it."""
     room = 4 * _article_room(settings, prompt or load_prompt("brief"))  # in UTF-8 bytes: tokens ~ bytes / 4
     text = article.text
-    fits = len(text) if 4 * len(text) <= room else len(text.encode("utf-8")[:room].decode("utf-8", "ignore"))  # no char is over 4 bytes
+    fits = (
+        len(text) if 4 * len(text) <= room else len(text.encode("utf-8")[:room].decode("utf-8", "ignore"))
+    )  # no char is over 4 bytes
     if fits < min(settings.max_article_chars, len(text)):
         return fit_article(
-            article, fits, limit=f"what the model's {context_window(settings):,}-token context window leaves after the prompt and --max-output-tokens",
+            article,
+            fits,
+            limit=f"what the model's {context_window(settings):,}-token context window leaves after the prompt and --max-output-tokens",
             fix="Raise --context-window if the server loads a longer context, or lower --max-output-tokens",
         )
     return fit_article(article, settings.max_article_chars)
@@ -121,7 +136,9 @@ class PreparedArticle:
     """An article ready to be asked about, worked out once: the text sent and the keys of its brief."""
 
     article: Article  # as read
-    sent: Article  # as sent: within --max-article-chars and the context window (its quotes are checked against this text)
+    sent: (
+        Article  # as sent: within --max-article-chars and the context window (its quotes are checked against this text)
+    )
     cache_key: str
     request_key: RequestKey
 
@@ -133,8 +150,17 @@ def prepare_article(article: Article, settings: Settings, prompt: Prompt | None 
     sent = sent_article(article, settings, prompt)
     subject = article.id if sent is article else f"{article.id}-{content_id(sent.text)[:8]}"
     prompt_hash, schema = prompt.hash, schema_hash(ArticleBrief)
-    ckey = cache_key("brief", namespace=settings.namespace, model=settings.model, prompt_hash=prompt_hash, schema_hash=schema, subject=subject)
-    return PreparedArticle(article, sent, ckey, RequestKey("brief", subject, settings.mode, prompt_hash, schema, label=article.path))
+    ckey = cache_key(
+        "brief",
+        namespace=settings.namespace,
+        model=settings.model,
+        prompt_hash=prompt_hash,
+        schema_hash=schema,
+        subject=subject,
+    )
+    return PreparedArticle(
+        article, sent, ckey, RequestKey("brief", subject, settings.mode, prompt_hash, schema, label=article.path)
+    )
 
 
 def brief_key(article: Article, settings: Settings, prompt: Prompt | None = None) -> tuple[str, RequestKey]:
@@ -145,15 +171,31 @@ def brief_key(article: Article, settings: Settings, prompt: Prompt | None = None
 
 def _ungrounded(brief: ArticleBrief, report: GroundingReport) -> list[str]:
     """The stances and events whose quote is not in the article (they count against the answer, and merge leaves them out)."""
-    return [f"stance {i} ({s.holder} on {s.target}): its evidence quote does not occur in the article" for i, (s, ok) in enumerate(zip(brief.stances, report.stances), 1) if not ok] + [
-        f"event {i} ({e.description[:80]}): its evidence quote does not occur in the article" for i, (e, ok) in enumerate(zip(brief.events, report.events), 1) if not ok]
+    return [
+        f"stance {i} ({s.holder} on {s.target}): its evidence quote does not occur in the article"
+        for i, (s, ok) in enumerate(zip(brief.stances, report.stances), 1)
+        if not ok
+    ] + [
+        f"event {i} ({e.description[:80]}): its evidence quote does not occur in the article"
+        for i, (e, ok) in enumerate(zip(brief.events, report.events), 1)
+        if not ok
+    ]
 
 
 async def _summarize_one(
-    prepared: PreparedArticle, run: RunContext, prompt: Prompt, *, on_response: Callable[[], None] | None = None, found: Claim | None = None,
+    prepared: PreparedArticle,
+    run: RunContext,
+    prompt: Prompt,
+    *,
+    on_response: Callable[[], None] | None = None,
+    found: Claim | None = None,
 ) -> BriefResult:
     """One article's brief: from the cache, or paid for under the article's lease (`found`: the claim already made)."""
-    article, cache, ckey = prepared.sent, run.cache, prepared.cache_key  # grounding checks quotes against the text actually sent
+    article, cache, ckey = (
+        prepared.sent,
+        run.cache,
+        prepared.cache_key,
+    )  # grounding checks quotes against the text actually sent
     checked: list[tuple[ArticleBrief, GroundingReport]] = []
     detected = _remembered_detections(cache, ckey)
     remembered = len(detected)
@@ -163,8 +205,15 @@ async def _summarize_one(
         return _ungrounded(brief, checked[-1][1]) + english_problems(brief, detected)[1]
 
     question = Question(
-        ArticleBrief, brief_messages(article, prompt), prepared.cache_key, prepared.request_key, what=f"brief of {article.path}", context={"language": article.language},
-        check=check, vital=lambda brief: english_problems(brief, detected)[0], envelope=CachedBrief,
+        ArticleBrief,
+        brief_messages(article, prompt),
+        prepared.cache_key,
+        prepared.request_key,
+        what=f"brief of {article.path}",
+        context={"language": article.language},
+        check=check,
+        vital=lambda brief: english_problems(brief, detected)[0],
+        envelope=CachedBrief,
     )
     answer = await ask(question, run, on_response=on_response, found=found)
     run.stats.add_usage(answer.usage)
@@ -173,11 +222,25 @@ async def _summarize_one(
         return BriefResult(article, error=answer.refused, budget_stop=True)
     if answer.value is None:
         exc = answer.error
-        return BriefResult(article, error=str(exc), usage=answer.usage, attempts=answer.attempts, endpoint_down=isinstance(exc, EndpointError),
-                           unreachable=isinstance(exc, EndpointUnreachableError))
+        return BriefResult(
+            article,
+            error=str(exc),
+            usage=answer.usage,
+            attempts=answer.attempts,
+            endpoint_down=isinstance(exc, EndpointError),
+            unreachable=isinstance(exc, EndpointUnreachableError),
+        )
     report = next((r for brief, r in checked if brief is answer.value), None)  # the kept answer was checked already
-    result = reviewed_result(article, answer.value, report, detected=detected, from_cache=answer.from_cache, usage=answer.usage,
-                             attempts=answer.attempts, notes=answer.notes)
+    result = reviewed_result(
+        article,
+        answer.value,
+        report,
+        detected=detected,
+        from_cache=answer.from_cache,
+        usage=answer.usage,
+        attempts=answer.attempts,
+        notes=answer.notes,
+    )
     if len(detected) > remembered:
         cache.set_text(_detections_key(ckey), json.dumps(detected, ensure_ascii=False))
     return result
@@ -224,15 +287,25 @@ class _Breaker:
     def skip(self, article: Article) -> BriefResult:
         if self.unreachable:
             return BriefResult(article, error=f"not sent: {self.last_error}", endpoint_down=True, unreachable=True)
-        return BriefResult(article, error=(
-            f"not sent: the endpoint failed the last {self.failures} articles in a row (last error: {self.last_error}); "
-            "rerun later, articles already briefed are cached"
-        ), endpoint_down=True)
+        return BriefResult(
+            article,
+            error=(
+                f"not sent: the endpoint failed the last {self.failures} articles in a row (last error: {self.last_error}); "
+                "rerun later, articles already briefed are cached"
+            ),
+            endpoint_down=True,
+        )
 
 
 async def summarize_articles_async(
-    articles: Iterable[Article] | AsyncIterable[Article], settings: Settings, *, client: LLMClient | None = None, cache: Cache | None = None,
-    stats: RunStats | None = None, on_result: ProgressCallback | None = None, budget: Budget | None = None,
+    articles: Iterable[Article] | AsyncIterable[Article],
+    settings: Settings,
+    *,
+    client: LLMClient | None = None,
+    cache: Cache | None = None,
+    stats: RunStats | None = None,
+    on_result: ProgressCallback | None = None,
+    budget: Budget | None = None,
 ) -> list[BriefResult]:
     """Summarize articles concurrently (at most `settings.concurrency` requests in flight), in input order.
 
@@ -245,7 +318,11 @@ async def summarize_articles_async(
 
 
 async def brief_articles(
-    articles: Iterable[Article] | AsyncIterable[Article], run: RunContext, *, on_result: ProgressCallback | None = None, prompt: Prompt | None = None,
+    articles: Iterable[Article] | AsyncIterable[Article],
+    run: RunContext,
+    *,
+    on_result: ProgressCallback | None = None,
+    prompt: Prompt | None = None,
 ) -> list[BriefResult]:
     """Brief articles within `run`, concurrently (at most `concurrency` requests in flight), in input order.
 
@@ -318,7 +395,9 @@ async def brief_articles(
     else:
         results = await gather_or_cancel(start(a) for a in articles)
     for result, article in zip(results, sent):
-        if result.article is not article:  # trimmed when sent: copy it again, with what reading found later (a duplicate's alias and note)
+        if (
+            result.article is not article
+        ):  # trimmed when sent: copy it again, with what reading found later (a duplicate's alias and note)
             result.article = sent_article(article, settings, prompt)
     return results
 

@@ -45,10 +45,14 @@ def _index(briefing: Briefing) -> _Index:
     events: dict[int, list[str]] = defaultdict(list)
     for e in briefing.timeline:
         for a in e.accounts:
-            events[a.source].append(f"Event ({when_note(a.date, a.date_basis)}{voice_note(a.voice, a.said_by)}): {a.description}")
+            events[a.source].append(
+                f"Event ({when_note(a.date, a.date_basis)}{voice_note(a.voice, a.said_by)}): {a.description}"
+            )
     stances: dict[int, list[str]] = defaultdict(list)
     for s in briefing.stances:
-        stances[s.source].append(f"Stance: {s.holder} on {s.target} ({s.position}{voice_note(s.voice, s.said_by, s.holder)}): {s.gist}")
+        stances[s.source].append(
+            f"Stance: {s.holder} on {s.target} ({s.position}{voice_note(s.voice, s.said_by, s.holder)}): {s.gist}"
+        )
     return events, stances
 
 
@@ -60,11 +64,19 @@ def _source_block(src: Source, brief_summaries: dict[int, str], index: _Index) -
     return "\n".join([head, *body, *events[src.ref], *stances[src.ref]])
 
 
-def summary_input(briefing: Briefing, brief_summaries: dict[int, str], refs: Sequence[int] | None = None, *, index: _Index | None = None) -> str:
+def summary_input(
+    briefing: Briefing,
+    brief_summaries: dict[int, str],
+    refs: Sequence[int] | None = None,
+    *,
+    index: _Index | None = None,
+) -> str:
     """The numbered briefs (all, or those in `refs`) as the summary prompt shows them: only items that passed grounding."""
     index = index or _index(briefing)
     wanted = None if refs is None else set(refs)
-    return "\n\n".join(_source_block(src, brief_summaries, index) for src in briefing.sources if wanted is None or src.ref in wanted)
+    return "\n\n".join(
+        _source_block(src, brief_summaries, index) for src in briefing.sources if wanted is None or src.ref in wanted
+    )
 
 
 def _fence(text: str) -> str:
@@ -72,7 +84,11 @@ def _fence(text: str) -> str:
 
 
 def summary_messages(
-    briefing: Briefing, brief_summaries: dict[int, str], refs: Sequence[int] | None = None, *, index: _Index | None = None,
+    briefing: Briefing,
+    brief_summaries: dict[int, str],
+    refs: Sequence[int] | None = None,
+    *,
+    index: _Index | None = None,
 ) -> list[dict[str, str]]:
     """The chat messages of a summary call over all sources (or `refs`); brief text cannot close the <briefs> fence (any case)."""
     numbers = [s.ref for s in briefing.sources] if refs is None else list(refs)
@@ -107,13 +123,22 @@ def _part_block(part: _Part) -> str:
     lines = [f"Sources {_span(part.refs)}{when}, summarised:"]
     lines += ["".join(f"[{n}]" for n in p.sources) + " " + " ".join(p.text.split()) for p in part.paragraphs]
     if part.answer is not None:
-        lines += ["Key development " + "".join(f"[{n}]" for n in k.sources) + f" ({k.date or 'no date given'}) " + " ".join(k.text.split()) for k in part.answer.key_developments]
+        lines += [
+            "Key development "
+            + "".join(f"[{n}]" for n in k.sources)
+            + f" ({k.date or 'no date given'}) "
+            + " ".join(k.text.split())
+            for k in part.answer.key_developments
+        ]
     return "\n".join(lines)
 
 
 def _parts_messages(parts: Sequence[_Part]) -> tuple[list[dict[str, str]], list[int]]:
     """Messages summarising group summaries, and the source numbers they may cite."""
-    valid = sorted({n for part in parts for p in part.paragraphs for n in p.sources} | {n for part in parts if part.answer for k in part.answer.key_developments for n in k.sources})
+    valid = sorted(
+        {n for part in parts for p in part.paragraphs for n in p.sources}
+        | {n for part in parts if part.answer for k in part.answer.key_developments for n in k.sources}
+    )
     text = "\n\n".join(_part_block(part) for part in parts)
     return load_prompt("summary").render(briefs=_fence(text), source_numbers=", ".join(map(str, valid))), valid
 
@@ -143,7 +168,9 @@ def _groups(sizes: Sequence[int], room: int, *, at_least: int = 1) -> list[range
         groups = [range(a, b) for a, b in zip(cuts, cuts[1:])]
         if all(len(g) <= at_least or prefix[g.stop] - prefix[g.start] <= room for g in groups):
             return groups
-    groups = [range(i, min(i + at_least, n)) for i in range(0, n, at_least)]  # as small as allowed; a short last group joins the one before
+    groups = [
+        range(i, min(i + at_least, n)) for i in range(0, n, at_least)
+    ]  # as small as allowed; a short last group joins the one before
     if len(groups) > 1 and len(groups[-1]) < at_least:
         groups[-2:] = [range(groups[-2].start, n)]
     return groups
@@ -163,7 +190,15 @@ class _Tally:
     def outcome(self, answer: _Answer | None) -> SummaryOutcome:
         if answer is None:
             return SummaryOutcome([], self.notes, self.usage, self.cached, self.not_written)
-        return SummaryOutcome(answer.paragraphs, self.notes, self.usage, self.cached, self.not_written, answer.bottom_line, answer.key_developments)
+        return SummaryOutcome(
+            answer.paragraphs,
+            self.notes,
+            self.usage,
+            self.cached,
+            self.not_written,
+            answer.bottom_line,
+            answer.key_developments,
+        )
 
 
 class _Answer(NamedTuple):
@@ -186,33 +221,64 @@ class SummaryOutcome(NamedTuple):
     key_developments: list[KeyDevelopment] = []  # the final call's key developments
 
 
-async def _ask(messages: list[dict[str, str]], valid: list[int], what: str, run: RunContext, tally: _Tally, asker: Asker | None = None) -> _Answer | None:
+async def _ask(
+    messages: list[dict[str, str]],
+    valid: list[int],
+    what: str,
+    run: RunContext,
+    tally: _Tally,
+    asker: Asker | None = None,
+) -> _Answer | None:
     """One summary call (cached; through `asker` if given, e.g. a `Packer`'s): its parts whose citations resolve, or None when it could not be written."""
     settings, budget = run.settings, run.budget
     prompt = load_prompt("summary")
     subject = short_hash(messages[1]["content"], 16)
     shash = schema_hash(ExecutiveSummary)
-    ckey = cache_key("summary", namespace=settings.namespace, model=settings.model, prompt_hash=prompt.hash, schema_hash=shash, subject=subject)
+    ckey = cache_key(
+        "summary",
+        namespace=settings.namespace,
+        model=settings.model,
+        prompt_hash=prompt.hash,
+        schema_hash=shash,
+        subject=subject,
+    )
     key = RequestKey("summary", subject, settings.mode, prompt.hash, shash, label=f"summary-{subject[:8]}")
     question = Question(ExecutiveSummary, messages, ckey, key, what=what, context={"valid_sources": valid})
     answer = await (asker(question) if asker is not None else ask(question, run))
     _add(tally.usage, answer.usage)
     tally.cached += answer.from_cache
     if answer.refused is not None:
-        tally.failed(what, f"the budget ({budget.describe() if budget else ''}) would be exceeded; rerun with a larger budget")
+        tally.failed(
+            what, f"the budget ({budget.describe() if budget else ''}) would be exceeded; rerun with a larger budget"
+        )
         return None
     if answer.value is None:
         tally.failed(what, str(answer.error))
         return None
-    tally.notes += [Note(kind="unverified" if " left out: " in text else "info", message=f"{what}: {text}") for text in answer.notes]
-    def resolves(item: SummaryParagraph, what: str) -> bool:  # checked again: the cache may hold an answer read without the context
+    tally.notes += [
+        Note(kind="unverified" if " left out: " in text else "info", message=f"{what}: {text}") for text in answer.notes
+    ]
+
+    def resolves(
+        item: SummaryParagraph, what: str
+    ) -> bool:  # checked again: the cache may hold an answer read without the context
         bad = sorted(set(item.sources) - set(valid))
         language = foreign_language(item.text)
         if bad or not item.sources:
-            tally.notes.append(Note(kind="unverified", message=f"{what} dropped, its citations {bad or '[]'} do not resolve: {item.text[:120]}"))
+            tally.notes.append(
+                Note(
+                    kind="unverified",
+                    message=f"{what} dropped, its citations {bad or '[]'} do not resolve: {item.text[:120]}",
+                )
+            )
             return False
         if language:
-            tally.notes.append(Note(kind="unverified", message=f"{what} dropped, it is {in_language(language)}, not English: {item.text[:120]}"))
+            tally.notes.append(
+                Note(
+                    kind="unverified",
+                    message=f"{what} dropped, it is {in_language(language)}, not English: {item.text[:120]}",
+                )
+            )
             return False
         return True
 
@@ -228,7 +294,12 @@ def _add(total: dict[str, int], usage: dict[str, int]) -> None:
 
 
 async def write_summary(
-    briefing: Briefing, brief_summaries: dict[int, str], run: RunContext, *, room: int | None = None, asker: Asker | None = None,
+    briefing: Briefing,
+    brief_summaries: dict[int, str],
+    run: RunContext,
+    *,
+    room: int | None = None,
+    asker: Asker | None = None,
 ) -> SummaryOutcome:
     """The briefing's executive summary: paragraphs, notes, usage, calls answered from the cache, parts not written.
 
@@ -239,14 +310,27 @@ async def write_summary(
         return SummaryOutcome([], [], {}, 0)
     if len(briefing.sources) == 1:  # nothing to synthesise: the one grounded brief is the summary
         ref = briefing.sources[0].ref
-        return SummaryOutcome([SummaryParagraph(text=brief_summaries[ref], sources=[ref])] if ref in brief_summaries else [], [], {}, 0)
+        return SummaryOutcome(
+            [SummaryParagraph(text=brief_summaries[ref], sources=[ref])] if ref in brief_summaries else [], [], {}, 0
+        )
     tally = _Tally()
     index = _index(briefing)
     sources = briefing.sources
-    space = max(1, (room if room is not None else input_room(run.settings)) - _fixed_tokens())  # for the briefs and their numbers
-    sizes = [text_tokens(_source_block(src, brief_summaries, index)) + _numbers_tokens([src.ref]) + 1 for src in sources]
+    space = max(
+        1, (room if room is not None else input_room(run.settings)) - _fixed_tokens()
+    )  # for the briefs and their numbers
+    sizes = [
+        text_tokens(_source_block(src, brief_summaries, index)) + _numbers_tokens([src.ref]) + 1 for src in sources
+    ]
     if sum(sizes) <= space:
-        kept = await _ask(summary_messages(briefing, brief_summaries, index=index), [s.ref for s in sources], "executive summary", run, tally, asker)
+        kept = await _ask(
+            summary_messages(briefing, brief_summaries, index=index),
+            [s.ref for s in sources],
+            "executive summary",
+            run,
+            tally,
+            asker,
+        )
         return tally.outcome(kept)
     gate = asyncio.Semaphore(run.settings.concurrency)
     dates = {s.ref: s.date.isoformat() for s in sources if s.date}
@@ -255,13 +339,30 @@ async def write_summary(
         async with gate:
             kept = await _ask(messages, valid, what, run, tally, asker)
         known = sorted(dates[r] for r in group if r in dates)
-        return _Part(group, (known[0], known[-1]) if known else None, kept.paragraphs, kept) if kept and kept.paragraphs else None
+        return (
+            _Part(group, (known[0], known[-1]) if known else None, kept.paragraphs, kept)
+            if kept and kept.paragraphs
+            else None
+        )
 
     groups = [[sources[i].ref for i in g] for g in _groups(sizes, space)]
-    parts = await gather_or_cancel([part(g, summary_messages(briefing, brief_summaries, g, index=index), g, f"executive summary of sources {_span(g)}") for g in groups])
+    parts = await gather_or_cancel(
+        [
+            part(
+                g,
+                summary_messages(briefing, brief_summaries, g, index=index),
+                g,
+                f"executive summary of sources {_span(g)}",
+            )
+            for g in groups
+        ]
+    )
     parts = [p for p in parts if p is not None]
     while True:
-        sizes = [text_tokens(_part_block(p)) + _numbers_tokens(sorted({n for q in p.paragraphs for n in q.sources})) + 1 for p in parts]
+        sizes = [
+            text_tokens(_part_block(p)) + _numbers_tokens(sorted({n for q in p.paragraphs for n in q.sources})) + 1
+            for p in parts
+        ]
         if len(parts) <= 1 or sum(sizes) <= space:
             break
         calls = []

@@ -72,7 +72,15 @@ def _key(description: str, names: frozenset[str]) -> _Key:
     strip = frozenset().union(*map(name_words, names))
     own = tuple(w for w in words if w not in strip)
     own_set = frozenset(own)
-    return _Key(names, strip, own, own_set, " ".join(own), frozenset(w[:KEY_CHARS] for w in own_set if w not in FUNCTION_WORDS), frozenset(words))
+    return _Key(
+        names,
+        strip,
+        own,
+        own_set,
+        " ".join(own),
+        frozenset(w[:KEY_CHARS] for w in own_set if w not in FUNCTION_WORDS),
+        frozenset(words),
+    )
 
 
 def _text_without(key: _Key, other: _Key) -> str:
@@ -86,7 +94,9 @@ def _score(a: _Key, b: _Key) -> float:
     """`event_similarity([a], [b], a.names, b.names)` when it reaches EVENT_MATCH; below it, some lower value."""
     names = a.names | b.names
     overlap = len(a.names & b.names) / len(names) if names else 0.0
-    needed = max(MIN_TEXT_SIMILARITY, (EVENT_MATCH - _ACTOR_WEIGHT * overlap) / 0.75) - 1e-6  # the text below which the pair cannot match
+    needed = (
+        max(MIN_TEXT_SIMILARITY, (EVENT_MATCH - _ACTOR_WEIGHT * overlap) / 0.75) - 1e-6
+    )  # the text below which the pair cannot match
     text = fuzz.token_set_ratio(_text_without(a, b), _text_without(b, a), score_cutoff=needed)
     if text < MIN_TEXT_SIMILARITY:
         return 0.0
@@ -122,7 +132,10 @@ class _Blocks:
         return out
 
 
-_ANY, _NONE = ("any",), ("none",)  # in place of an actor's name (never a tuple): every event; the events that name no actor
+_ANY, _NONE = (
+    ("any",),
+    ("none",),
+)  # in place of an actor's name (never a tuple): every event; the events that name no actor
 
 
 def _candidates(keys: Sequence[_Key], dates: Sequence[str | None]) -> Iterable[tuple[int, int]]:
@@ -154,7 +167,9 @@ def _candidates(keys: Sequence[_Key], dates: Sequence[str | None]) -> Iterable[t
             for block in key.blocks:
                 for here in blocks.compatible((name, block), date):
                     found.update(here)
-            for here in (bare if key.blocks else everyone).compatible(name, date):  # events with no block word meet as merge always did
+            for here in (bare if key.blocks else everyone).compatible(
+                name, date
+            ):  # events with no block word meet as merge always did
                 found.update(here)
         for here in words.compatible(key.words, date):
             found.update(here)
@@ -197,7 +212,7 @@ def merge_events(singles: Sequence[Single]) -> list[TimelineEntry]:
         if score < EVENT_MATCH:
             continue
         for x, i in enumerate(members[a]):
-            for j in members[b][x + 1:] if a == b else members[b]:
+            for j in members[b][x + 1 :] if a == b else members[b]:
                 if singles[i].source != singles[j].source:
                     pairs.append((score, min(i, j), max(i, j)))
     del scored
@@ -262,8 +277,15 @@ def _cluster(singles: Sequence[Single], pairs: Sequence[tuple[float, int, int]])
         return (g.date is None, g.date or "", min(g.sources))
 
     return [
-        TimelineEntry(date=g.date, precision=date_precision(g.date), description=min((x.description for x in g.accounts), key=len), actors=g.actors,
-                      sources=sorted(g.sources), accounts=sorted(g.accounts, key=lambda x: x.source), date_basis=_entry_basis(g.date, g.accounts))
+        TimelineEntry(
+            date=g.date,
+            precision=date_precision(g.date),
+            description=min((x.description for x in g.accounts), key=len),
+            actors=g.actors,
+            sources=sorted(g.sources),
+            accounts=sorted(g.accounts, key=lambda x: x.source),
+            date_basis=_entry_basis(g.date, g.accounts),
+        )
         for g in sorted(groups.values(), key=order)
     ]
 

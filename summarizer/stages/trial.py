@@ -70,7 +70,10 @@ def judge(brief: ArticleBrief, settings: Settings, seconds: float) -> Trial:
     """The verdict on the model's brief of the trial article."""
     vital, items = english_problems(brief)
     report = verify_brief(brief, TRIAL_ARTICLE)
-    empty_quotes = sum(is_no_evidence(q, TRIAL_ARTICLE) for q in [s.evidence for s in brief.stances] + [e.evidence for e in brief.events])
+    empty_quotes = sum(
+        is_no_evidence(q, TRIAL_ARTICLE)
+        for q in [s.evidence for s in brief.stances] + [e.evidence for e in brief.events]
+    )
     names = " ".join(a.name for a in brief.actors).casefold()
     people = [p for p in TRIAL_PEOPLE if p.casefold() in names]
     missing = [name for name in ("actors", "stances", "events") if not getattr(brief, name)]
@@ -85,9 +88,11 @@ def judge(brief: ArticleBrief, settings: Settings, seconds: float) -> Trial:
     if len(people) < len(TRIAL_PEOPLE):
         findings.append(f"named {len(people)} of the {len(TRIAL_PEOPLE)} people in the article")
     english = 2 - len(vital)
-    summary = (f"{english} of 2 main fields and {len(brief.stances) + len(brief.events) - len(items)} of {len(brief.stances) + len(brief.events)} "
-               f"items in English; {report.verified} of {report.total} quotes verified; actors {len(brief.actors)}, stances {len(brief.stances)}, "
-               f"events {len(brief.events)}; {seconds:.1f} s per answer")
+    summary = (
+        f"{english} of 2 main fields and {len(brief.stances) + len(brief.events) - len(items)} of {len(brief.stances) + len(brief.events)} "
+        f"items in English; {report.verified} of {report.total} quotes verified; actors {len(brief.actors)}, stances {len(brief.stances)}, "
+        f"events {len(brief.events)}; {seconds:.1f} s per answer"
+    )
     unusable = bool(vital) and report.verified == 0
     verdict = "unusable" if unusable else "weak" if findings else "usable"
     return Trial(verdict, seconds, findings, summary, "" if verdict == "usable" else _fix(settings))

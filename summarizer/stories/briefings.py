@@ -34,7 +34,18 @@ from .clustering import Story, cluster_stories
 from .features import story_doc
 from .features import warm as warm_story
 
-__all__ = ["group_results", "remap_refs", "shared_values", "story_parts", "story_sections", "rank_stories", "lead_of", "with_stories", "warm", "LEAD_CHARS"]
+__all__ = [
+    "group_results",
+    "remap_refs",
+    "shared_values",
+    "story_parts",
+    "story_sections",
+    "rank_stories",
+    "lead_of",
+    "with_stories",
+    "warm",
+    "LEAD_CHARS",
+]
 
 M = TypeVar("M", bound=BaseModel)
 LEAD_CHARS = 320
@@ -107,7 +118,11 @@ def _copy_with(value: M, update: dict[str, Any]) -> M:
         fields_set = fields_set | update.keys()
     object.__setattr__(new, "__pydantic_fields_set__", fields_set)
     private = getattr(value, "__pydantic_private__", None)
-    object.__setattr__(new, "__pydantic_private__", None if private is None else {k: v for k, v in private.items() if v is not PydanticUndefined})
+    object.__setattr__(
+        new,
+        "__pydantic_private__",
+        None if private is None else {k: v for k, v in private.items() if v is not PydanticUndefined},
+    )
     return new
 
 
@@ -185,7 +200,10 @@ def _remap(value: Any, mapping: dict[int, int], shared: Shared | None = None) ->
         items = [_remap(item, mapping, shared) if isinstance(item, (BaseModel, dict, list)) else item for item in value]
         return value if all(x is y for x, y in zip(items, value)) else items
     if isinstance(value, dict):
-        mapped = {key: _remap(item, mapping, shared) if isinstance(item, (BaseModel, dict, list)) else item for key, item in value.items()}
+        mapped = {
+            key: _remap(item, mapping, shared) if isinstance(item, (BaseModel, dict, list)) else item
+            for key, item in value.items()
+        }
         return value if all(mapped[key] is item for key, item in value.items()) else mapped
     return value
 
@@ -199,7 +217,9 @@ def remap_refs(items: Sequence[M], mapping: dict[int, int], shared: Shared | Non
 
 def remap_note(note: Note, mapping: dict[int, int]) -> Note:
     """A note whose '[n]' citations are mapped to the global numbers."""
-    return note.model_copy(update={"message": _CITATION.sub(lambda m: f"[{mapping.get(int(m.group(1)), m.group(1))}]", note.message)})
+    return note.model_copy(
+        update={"message": _CITATION.sub(lambda m: f"[{mapping.get(int(m.group(1)), m.group(1))}]", note.message)}
+    )
 
 
 def _first_sentences(text: str, limit: int = LEAD_CHARS) -> str:
@@ -248,7 +268,12 @@ def story_parts(local: Briefing, mapping: dict[int, int], shared: Shared | None 
 
 
 def story_sections(
-    story: Story, local: Briefing, mapping: dict[int, int], brief_summaries: dict[int, str], *, parts: dict[str, list[Any]] | None = None,
+    story: Story,
+    local: Briefing,
+    mapping: dict[int, int],
+    brief_summaries: dict[int, str],
+    *,
+    parts: dict[str, list[Any]] | None = None,
     shared: Shared | None = None,
 ) -> StoryBriefing:
     """The story's section from its own briefing `local` (numbered 1..k), in global numbers (`mapping`: local -> global).
@@ -262,18 +287,32 @@ def story_sections(
     dates = sorted(s.date for s in mine if s.date is not None)
     outlets = {(s.outlet or "").casefold() or f"#{s.ref}" for s in mine}
     return StoryBriefing(
-        id=story.id, title=_latest(local).headline,
+        id=story.id,
+        title=_latest(local).headline,
         lead=lead_of([local.bottom_line] if local.bottom_line else local.summary, brief_summaries.get(central.ref, "")),
-        sources=refs, first_date=dates[0] if dates else None, last_date=dates[-1] if dates else None,
-        languages=sorted({s.language for s in mine}), independent_sources=len(outlets),
-        summary=remap_refs(local.summary, mapping), bottom_line=(remap_refs([local.bottom_line], mapping)[0] if local.bottom_line else None),
-        key_developments=remap_refs(local.key_developments, mapping), **parts,
+        sources=refs,
+        first_date=dates[0] if dates else None,
+        last_date=dates[-1] if dates else None,
+        languages=sorted({s.language for s in mine}),
+        independent_sources=len(outlets),
+        summary=remap_refs(local.summary, mapping),
+        bottom_line=(remap_refs([local.bottom_line], mapping)[0] if local.bottom_line else None),
+        key_developments=remap_refs(local.key_developments, mapping),
+        **parts,
     )
 
 
 def rank_stories(stories: Sequence[StoryBriefing]) -> list[StoryBriefing]:
     """Front-page order: independent sources, then languages, then the most recent, then id."""
-    return sorted(stories, key=lambda s: (-s.independent_sources, -len(s.languages), -(s.last_date.toordinal() if s.last_date else 0), s.id))
+    return sorted(
+        stories,
+        key=lambda s: (
+            -s.independent_sources,
+            -len(s.languages),
+            -(s.last_date.toordinal() if s.last_date else 0),
+            s.id,
+        ),
+    )
 
 
 def with_stories(briefing: Briefing, stories: Sequence[StoryBriefing], notes: Sequence[Note] = ()) -> Briefing:
@@ -284,14 +323,16 @@ def with_stories(briefing: Briefing, stories: Sequence[StoryBriefing], notes: Se
     """
     ranked = rank_stories(stories)
     lone = ranked[0] if len(ranked) == 1 else None
-    return briefing.model_copy(update={
-        "stories": ranked,
-        "summary": [p for s in ranked for p in s.summary],
-        "bottom_line": lone.bottom_line if lone else None,
-        "key_developments": lone.key_developments if lone else [],
-        "divergences": [d for s in ranked for d in s.divergences],
-        "framing": [f for s in ranked for f in s.framing],
-        "stance_table": [c for s in ranked for c in s.stance_table],
-        "corroborated": [c for s in ranked for c in s.corroborated],
-        "notes": briefing.notes + list(notes),
-    })
+    return briefing.model_copy(
+        update={
+            "stories": ranked,
+            "summary": [p for s in ranked for p in s.summary],
+            "bottom_line": lone.bottom_line if lone else None,
+            "key_developments": lone.key_developments if lone else [],
+            "divergences": [d for s in ranked for d in s.divergences],
+            "framing": [f for s in ranked for f in s.framing],
+            "stance_table": [c for s in ranked for c in s.stance_table],
+            "corroborated": [c for s in ranked for c in s.corroborated],
+            "notes": briefing.notes + list(notes),
+        }
+    )

@@ -62,11 +62,27 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from ..ingest.articles import outlet_of
-from .features import BLOCK_TERMS, Features, StoryDoc, count_bags, outlet_only, repeated_across_stories, story_doc, weigh_features
+from .features import (
+    BLOCK_TERMS,
+    Features,
+    StoryDoc,
+    count_bags,
+    outlet_only,
+    repeated_across_stories,
+    story_doc,
+    weigh_features,
+)
 
 __all__ = [
-    "StoryDoc", "Story", "cluster_stories", "story_doc", "story_id", "outlet_of",
-    "JOIN_THRESHOLD", "MERGE_THRESHOLD", "MIN_TEXT",
+    "StoryDoc",
+    "Story",
+    "cluster_stories",
+    "story_doc",
+    "story_id",
+    "outlet_of",
+    "JOIN_THRESHOLD",
+    "MERGE_THRESHOLD",
+    "MIN_TEXT",
 ]
 
 # Thresholds and weights (tuned on bench/stories_corpus.jsonl, see bench/README.md).
@@ -287,12 +303,22 @@ def _link(docs: Sequence[StoryDoc], f: Features) -> list[list[int]]:
         clusters[best].add(i, f, doc.date)
         index.add(best, (k for k, _ in f.keys[i]))
     _merge_pass(clusters, index, f)
-    return sorted((sorted(c.members) for c in clusters.values()), key=lambda members: members[0])  # docs are in (date, id) order
+    return sorted(
+        (sorted(c.members) for c in clusters.values()), key=lambda members: members[0]
+    )  # docs are in (date, id) order
 
 
 def _aggregate(cluster: _Cluster) -> _Item:
     n = len(cluster.members)
-    return _Item(cluster.centroid, cluster.norm2, {a: w / n for a, w in cluster.actors.items()}, cluster.main_actors(), cluster.dates, cluster.first, cluster.last)
+    return _Item(
+        cluster.centroid,
+        cluster.norm2,
+        {a: w / n for a, w in cluster.actors.items()},
+        cluster.main_actors(),
+        cluster.dates,
+        cluster.first,
+        cluster.last,
+    )
 
 
 def _cluster_keys(cluster: _Cluster, f: Features) -> list[tuple[str, float]]:

@@ -19,7 +19,19 @@ from ..ingest.articles import article_outlet
 from ..models import Article, ArticleBrief
 from ..models.matching import normalize_name
 
-__all__ = ["BLOCK_TERMS", "Bags", "Features", "StoryDoc", "count_bags", "outlet_only", "repeated_across_stories", "story_doc", "terms", "warm", "weigh_features"]
+__all__ = [
+    "BLOCK_TERMS",
+    "Bags",
+    "Features",
+    "StoryDoc",
+    "count_bags",
+    "outlet_only",
+    "repeated_across_stories",
+    "story_doc",
+    "terms",
+    "warm",
+    "weigh_features",
+]
 
 # Weights of the features (tuned with the thresholds in clustering.py on bench/stories_corpus.jsonl, see bench/README.md).
 MAIN_ACTORS = 3  # an article's main actors: its first 3 that are not states or media
@@ -28,7 +40,8 @@ HEADLINE_WEIGHT = 2
 BLOCK_TERMS = 12
 
 _WORD = re.compile(r"[a-z][a-z'\-]{2,}|\d{2,}")
-_STOP = frozenset("""
+_STOP = frozenset(
+    """
 a about above across after again against all almost also although am among an and another any are aren't around as at
 be because been before being below between both but by can cannot could did do does doing done down during each either
 else ever every few for from further had has have having he her here hers herself him himself his how however i if in
@@ -40,7 +53,8 @@ whose why will with within without would yet you your also told tells according 
 stated states added adds noted notes claimed claims announced announces week weeks day days month months year years
 today yesterday tomorrow monday tuesday wednesday thursday friday saturday sunday earlier later new first last two three
 article outlet writes wrote news media source sources says the-outlet
-""".split())
+""".split()
+)
 
 
 def _stem(word: str) -> str:
@@ -76,9 +90,13 @@ class StoryDoc:
 def story_doc(article: Article, brief: ArticleBrief) -> StoryDoc:
     """What clustering needs of one briefed article."""
     return StoryDoc(
-        id=article.id, date=article.date, language=brief.source_language,
+        id=article.id,
+        date=article.date,
+        language=brief.source_language,
         outlet=(article_outlet(article, brief.outlet) or "").casefold() or None,
-        headline=brief.headline, summary=brief.summary, actors=tuple((a.name, a.kind) for a in brief.actors),
+        headline=brief.headline,
+        summary=brief.summary,
+        actors=tuple((a.name, a.kind) for a in brief.actors),
         events=tuple((e.description, e.date) for e in brief.events),
     )
 
@@ -168,7 +186,9 @@ def _idf(per_doc: Sequence[Iterable[str]], boiler: set[str]) -> dict[str, float]
     for items in per_doc:
         df.update(set(items))
     n = len(per_doc)
-    return {t: (math.log((n + 1) / (c + 1)) + 1.0) * (OUTLET_ONLY_WEIGHT if t in boiler else 1.0) for t, c in df.items()}
+    return {
+        t: (math.log((n + 1) / (c + 1)) + 1.0) * (OUTLET_ONLY_WEIGHT if t in boiler else 1.0) for t, c in df.items()
+    }
 
 
 def weigh_features(docs: Sequence[StoryDoc], bags: Bags, boiler_terms: set[str], boiler_actors: set[str]) -> Features:

@@ -93,7 +93,9 @@ async def gather_streamed(items: AsyncIterable[T], start: Callable[[T], Awaitabl
         raise
 
 
-async def settled(probe: Callable[[], object], *, until: Callable[[], bool] = lambda: True, turns: int = 3, most: int = 1000) -> None:
+async def settled(
+    probe: Callable[[], object], *, until: Callable[[], bool] = lambda: True, turns: int = 3, most: int = 1000
+) -> None:
     """Yield to the event loop until `until()` holds and `probe()` has stayed the same for `turns` turns (at most `most` turns).
 
     With `probe` counting requests in flight and `until` saying none is still being written:

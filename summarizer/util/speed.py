@@ -28,7 +28,16 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol, TypeVar
 
-__all__ = ["LATER_STAGES", "freeze_at_exit", "freeze_heap", "import_later", "pause_collector", "sdk_warmer", "thaw_heap", "warming"]
+__all__ = [
+    "LATER_STAGES",
+    "freeze_at_exit",
+    "freeze_heap",
+    "import_later",
+    "pause_collector",
+    "sdk_warmer",
+    "thaw_heap",
+    "warming",
+]
 
 T = TypeVar("T")
 

@@ -24,7 +24,9 @@ def masked_url(url: str) -> str:
         userinfo, host = netloc.rsplit("@", 1)
         user, sep, _ = userinfo.partition(":")
         netloc = f"{user}:****@{host}" if sep else f"****@{host}"
-    query = urlencode([(k, "****" if k.lower() == "password" else v) for k, v in parse_qsl(parts.query, keep_blank_values=True)])
+    query = urlencode(
+        [(k, "****" if k.lower() == "password" else v) for k, v in parse_qsl(parts.query, keep_blank_values=True)]
+    )
     return urlunsplit(parts._replace(netloc=netloc, query=query))
 
 

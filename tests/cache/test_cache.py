@@ -20,11 +20,19 @@ from summarizer.stages.summarize import brief_key
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
-BASE = {"namespace": "live", "model": "gpt-4o-mini", "prompt_hash": "1a2403cd9b36", "schema_hash": "6c70258100c4", "subject": "1a84d6854ee061ff"}
+BASE = {
+    "namespace": "live",
+    "model": "gpt-4o-mini",
+    "prompt_hash": "1a2403cd9b36",
+    "schema_hash": "6c70258100c4",
+    "subject": "1a84d6854ee061ff",
+}
 
 
 def _brief(headline: str = "Aliyev skips the CIS summit") -> ArticleBrief:
-    return ArticleBrief(source_language="lv", headline=headline, summary="Aliyev did not go.", actors=[], stances=[], events=[])
+    return ArticleBrief(
+        source_language="lv", headline=headline, summary="Aliyev did not go.", actors=[], stances=[], events=[]
+    )
 
 
 # --------------------------------------------------------------------------- keys
@@ -56,11 +64,19 @@ def test_a_briefs_key_is_made_of_model_prompt_hash_schema_hash_and_article_hash(
     article = load_articles([SEEDS / "000_1a84d6854ee061ff.txt"]).articles[0]
     ckey, rkey = brief_key(article, settings)
     assert ckey == cache_key(
-        "brief", namespace=settings.namespace, model="gpt-4o-mini", prompt_hash=load_prompt("brief").hash,
-        schema_hash=schema_hash(ArticleBrief), subject=article.id,
+        "brief",
+        namespace=settings.namespace,
+        model="gpt-4o-mini",
+        prompt_hash=load_prompt("brief").hash,
+        schema_hash=schema_hash(ArticleBrief),
+        subject=article.id,
     )
     assert settings.namespace.startswith("replay-"), "replayed answers are cached per set of recordings"
-    assert (rkey.prompt_hash, rkey.schema_hash, rkey.subject) == (load_prompt("brief").hash, schema_hash(ArticleBrief), article.id)
+    assert (rkey.prompt_hash, rkey.schema_hash, rkey.subject) == (
+        load_prompt("brief").hash,
+        schema_hash(ArticleBrief),
+        article.id,
+    )
     live = resolve_settings({"cache_dir": tmp_path, "base_url": "http://127.0.0.1:9/v1"}, env={})
     assert brief_key(article, live)[0] != ckey, "recorded answers must be cached apart from paid ones"
     assert brief_key(article, live.with_(model="qwen2.5:7b"))[0] != brief_key(article, live)[0]
@@ -117,7 +133,10 @@ def test_a_corrupt_entry_is_a_miss_not_a_crash(tmp_path: Path, garbage: object):
         pytest.param('{"paragraphs": [{"text": "x", "sources": [1]}]}', id="another-model"),
         pytest.param('{"source_language": "lv", "headline": "h"}', id="missing-fields"),
         pytest.param(_brief().model_dump_json().replace('"summary"', '"abstract"'), id="renamed-field"),
-        pytest.param('{"source_language": "latvian!", "headline": "h", "summary": "s", "actors": [], "stances": [], "events": []}', id="invalid-value"),
+        pytest.param(
+            '{"source_language": "latvian!", "headline": "h", "summary": "s", "actors": [], "stances": [], "events": []}',
+            id="invalid-value",
+        ),
     ],
 )
 def test_a_stale_entry_valid_json_of_the_wrong_shape_is_a_miss(tmp_path: Path, stale: str):
@@ -174,7 +193,11 @@ def test_a_second_identical_run_makes_zero_requests(tmp_path: Path):
     assert requests >= SEED_BRIEFS + 1, "one answer per seed article plus the executive summary"
     assert first.briefing.meta.cache_hits == 0
     second = _run(tmp_path)
-    assert (second.briefing.meta.llm_requests, second.briefing.meta.replayed, second.briefing.meta.cache_hits) == (0, 0, requests)
+    assert (second.briefing.meta.llm_requests, second.briefing.meta.replayed, second.briefing.meta.cache_hits) == (
+        0,
+        0,
+        requests,
+    )
     assert (second.stats.requests, second.stats.replayed) == (0, 0)
     assert all(r.from_cache for r in second.results)
     assert second.briefing.model_dump(exclude={"meta"}) == first.briefing.model_dump(exclude={"meta"})
@@ -209,13 +232,21 @@ def test_a_brief_from_the_cache_is_checked_against_its_article_again(tmp_path: P
     fake_openai.default = "bad_quote"
     live = {"base_url": fake_openai.base_url, "api_key": "sk-test-0123456789", "max_reasks": 0}
     first = _run(tmp_path, **live)
-    assert (first.briefing.meta.items_verified, first.briefing.meta.items_unverified) == (0, first.briefing.meta.items_unverified)
+    assert (first.briefing.meta.items_verified, first.briefing.meta.items_unverified) == (
+        0,
+        first.briefing.meta.items_unverified,
+    )
     assert first.briefing.meta.items_unverified >= SEED_BRIEFS
     second = _run(tmp_path, **live)
     assert second.briefing.meta.llm_requests == 0 and all(r.from_cache for r in second.results)
-    assert (second.briefing.meta.items_verified, second.briefing.meta.items_unverified) == (0, first.briefing.meta.items_unverified)
+    assert (second.briefing.meta.items_verified, second.briefing.meta.items_unverified) == (
+        0,
+        first.briefing.meta.items_unverified,
+    )
     assert second.briefing.timeline == [] and second.briefing.stances == []
-    assert [n for n in second.briefing.notes if n.kind == "unverified"] == [n for n in first.briefing.notes if n.kind == "unverified"]
+    assert [n for n in second.briefing.notes if n.kind == "unverified"] == [
+        n for n in first.briefing.notes if n.kind == "unverified"
+    ]
 
 
 def test_what_the_cache_holds_per_brief(tmp_path: Path):
@@ -226,7 +257,11 @@ def test_what_the_cache_holds_per_brief(tmp_path: Path):
     cache.close()
     assert entry is not None
     assert entry.brief.model_dump() == run.results[0].brief.model_dump()
-    assert (entry.model, entry.prompt_hash, entry.schema_hash) == ("gpt-4o-mini", load_prompt("brief").hash, schema_hash(ArticleBrief))
+    assert (entry.model, entry.prompt_hash, entry.schema_hash) == (
+        "gpt-4o-mini",
+        load_prompt("brief").hash,
+        schema_hash(ArticleBrief),
+    )
     assert entry.grounded is True
 
 
@@ -257,18 +292,25 @@ def test_the_summary_is_cached_under_its_own_schema(tmp_path: Path):
 
 def test_cache_info_and_clear(tmp_path: Path):
     requests = _run(tmp_path).briefing.meta.replayed
-    detections = 2 * SEED_BRIEFS  # each article's language, and the detector's verdicts on the English fields of its brief
+    detections = (
+        2 * SEED_BRIEFS
+    )  # each article's language, and the detector's verdicts on the English fields of its brief
     runner = CliRunner()
     info = runner.invoke(app, ["cache", "info", "--cache-dir", str(tmp_path / "cache")])
     assert info.exit_code == 0, info.output
     assert f"Cache: {tmp_path / 'cache'}" in info.output
-    assert f"Entries: {requests} (plus {detections} remembered language detection(s), not counted)\n" in info.output, \
+    assert f"Entries: {requests} (plus {detections} remembered language detection(s), not counted)\n" in info.output, (
         "language detections are not counted as answers"
+    )
     copied = runner.invoke(app, ["cache", "copy", "--from", str(tmp_path / "cache"), "--to", str(tmp_path / "copy")])
-    assert f"Copied {requests} entries (plus {detections} remembered language detection(s)) from" in copied.output, "copy counts what info counts"
+    assert f"Copied {requests} entries (plus {detections} remembered language detection(s)) from" in copied.output, (
+        "copy counts what info counts"
+    )
     cleared = runner.invoke(app, ["cache", "clear", "--yes", "--cache-dir", str(tmp_path / "cache")])
     assert cleared.exit_code == 0
-    assert f"Removed {requests} entries (plus {detections} remembered language detection(s)) from" in cleared.output, "clear counts what info counts"
+    assert f"Removed {requests} entries (plus {detections} remembered language detection(s)) from" in cleared.output, (
+        "clear counts what info counts"
+    )
     assert _run(tmp_path).briefing.meta.replayed == requests
 
 
@@ -285,7 +327,9 @@ def test_a_cached_answer_still_tells_which_fields_the_model_left_out(tmp_path: P
     cache must date it the same way, so the cache keeps fields the model did not give unset."""
     from summarizer.models import ClaimSide
 
-    fresh = ClaimSide.model_validate({"source": 2, "claim": "The ferry strike ended.", "quote": "the strike ended on Monday"})
+    fresh = ClaimSide.model_validate(
+        {"source": 2, "claim": "The ferry strike ended.", "quote": "the strike ended on Monday"}
+    )
     cache = BriefCache(tmp_path / "cache")
     try:
         cache.set("side", fresh)
@@ -300,7 +344,15 @@ def test_a_briefing_answered_wholly_from_the_cache_says_so_instead_of_naming_a_d
     from tests.fake_openai import FakeOpenAI
 
     with FakeOpenAI() as server:
-        args = [str(SEEDS), "--cache-dir", str(tmp_path / "cache"), "--base-url", server.base_url, "--api-key", "sk-test-0123456789"]
+        args = [
+            str(SEEDS),
+            "--cache-dir",
+            str(tmp_path / "cache"),
+            "--base-url",
+            server.base_url,
+            "--api-key",
+            "sk-test-0123456789",
+        ]
         assert CliRunner().invoke(app, [*args, "-o", str(tmp_path / "live.md")]).exit_code == 0
     # the server is gone now; every answer is in the cache
     again = CliRunner().invoke(app, [*args, "-o", str(tmp_path / "cached.md")])

@@ -23,11 +23,19 @@ from summarizer.pipeline import build_briefing
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS, FIXTURES = ROOT / "seeds", ROOT / "fixtures"
 SEED_BRIEFS = 5
-BASE = {"namespace": "live", "model": "gpt-4o-mini", "prompt_hash": "1a2403cd9b36", "schema_hash": "6c70258100c4", "subject": "1a84d6854ee061ff"}
+BASE = {
+    "namespace": "live",
+    "model": "gpt-4o-mini",
+    "prompt_hash": "1a2403cd9b36",
+    "schema_hash": "6c70258100c4",
+    "subject": "1a84d6854ee061ff",
+}
 
 
 def _brief(headline: str = "Aliyev skips the CIS summit") -> ArticleBrief:
-    return ArticleBrief(source_language="lv", headline=headline, summary="Aliyev did not go.", actors=[], stances=[], events=[])
+    return ArticleBrief(
+        source_language="lv", headline=headline, summary="Aliyev did not go.", actors=[], stances=[], events=[]
+    )
 
 
 def _settings(url: str, **changes) -> Settings:
@@ -61,7 +69,9 @@ def test_every_key_is_under_the_versioned_prefix_and_clear_deletes_only_those(re
     removed = cache.clear()
     cache.close()
     entries = [k for k in ours if k.startswith(ENTRY)]
-    assert (removed.entries + removed.detections) == len(entries) and removed.detections == sum(k.startswith(ENTRY + "lang|") for k in entries)
+    assert (removed.entries + removed.detections) == len(entries) and removed.detections == sum(
+        k.startswith(ENTRY + "lang|") for k in entries
+    )
     assert raw.keys("*") == [b"someone-elses-key"]
 
 
@@ -73,7 +83,9 @@ def test_an_entry_that_fails_validation_is_a_miss_and_the_next_answer_replaces_i
     assert cache.get(key, ArticleBrief) is None
     cache.set(key, _brief())
     assert cache.get(key, ArticleBrief) == _brief()
-    assert _raw(redis_url).get(ENTRY + key) == _brief().model_dump_json(exclude_unset=True).encode()  # the same JSON text as on disk
+    assert (
+        _raw(redis_url).get(ENTRY + key) == _brief().model_dump_json(exclude_unset=True).encode()
+    )  # the same JSON text as on disk
     cache.close()
 
 
@@ -121,7 +133,10 @@ def test_ttl_and_url_resolve_from_flag_env_and_file(tmp_path: Path, redis_url: s
 def test_the_password_is_masked_in_config_show_and_never_printed(redis_url: str):
     url = "redis://brief:S3cret-Passw0rd@127.0.0.1:6399/2"
     assert masked_url(url) == "redis://brief:****@127.0.0.1:6399/2"
-    assert masked_url("redis://127.0.0.1:6379/0?password=S3cret-Passw0rd") == "redis://127.0.0.1:6379/0?password=%2A%2A%2A%2A"
+    assert (
+        masked_url("redis://127.0.0.1:6379/0?password=S3cret-Passw0rd")
+        == "redis://127.0.0.1:6379/0?password=%2A%2A%2A%2A"
+    )
     shown = CliRunner().invoke(app, ["config", "show"], env={"BRIEF_CACHE_URL": url})
     assert shown.exit_code == 0, shown.output
     assert "S3cret-Passw0rd" not in shown.output
@@ -148,12 +163,15 @@ def test_a_password_in_the_config_file_is_refused_like_a_key(tmp_path: Path):
     assert "hunter2" not in str(caught.value)
 
 
-@pytest.mark.parametrize(("flags", "env"), [
-    ({}, {"BRIEF_CACHE_DIR": "/tmp/brief-cache"}),
-    ({"cache_dir": Path("/tmp/brief-cache")}, {}),
-    ({}, {"BRIEF_CACHE_URL": "redis://cache:6379/0"}),
-    ({"cache_url": "redis://cache:6379/0"}, {}),
-])
+@pytest.mark.parametrize(
+    ("flags", "env"),
+    [
+        ({}, {"BRIEF_CACHE_DIR": "/tmp/brief-cache"}),
+        ({"cache_dir": Path("/tmp/brief-cache")}, {}),
+        ({}, {"BRIEF_CACHE_URL": "redis://cache:6379/0"}),
+        ({"cache_url": "redis://cache:6379/0"}, {}),
+    ],
+)
 def test_a_password_in_the_config_file_is_refused_whatever_else_is_set(tmp_path: Path, flags, env):
     toml = tmp_path / "brief.toml"
     toml.write_text('cache_url = "redis://:hunter2hunter2@cache:6379/0"\n', encoding="utf-8")
@@ -179,7 +197,10 @@ def test_cache_info_and_clear_speak_redis(redis_url: str):
     assert f"Entries: {entries} (plus {detections} remembered language detection(s), not counted)" in info.output
     cleared = runner.invoke(app, ["cache", "clear", "--yes"], env={"BRIEF_CACHE_URL": redis_url})
     assert cleared.exit_code == 0, cleared.output
-    assert f"Removed {entries} entries (plus {detections} remembered language detection(s)) from {redis_url}" in cleared.output
+    assert (
+        f"Removed {entries} entries (plus {detections} remembered language detection(s)) from {redis_url}"
+        in cleared.output
+    )
     assert build_briefing([SEEDS], _settings(redis_url)).briefing.meta.replayed >= SEED_BRIEFS
 
 
@@ -192,7 +213,9 @@ def test_cache_copy_moves_entries_from_disk_to_redis_and_back(redis_url: str, tm
     keys = [k for k, _ in BriefCache(disk).items()]
     detections = sum(k.startswith("lang|") for k in keys)
     assert f"Copied {len(keys) - detections} entries (plus {detections} remembered language detection(s))" in up.output
-    assert build_briefing([SEEDS], _settings(redis_url)).briefing.meta.replayed == 0, "the team's runs pay nothing for copied entries"
+    assert build_briefing([SEEDS], _settings(redis_url)).briefing.meta.replayed == 0, (
+        "the team's runs pay nothing for copied entries"
+    )
     down = runner.invoke(app, ["cache", "copy", "--from", redis_url, "--to", str(tmp_path / "offline")])
     assert down.exit_code == 0, down.output
     offline = Settings(replay_dir=FIXTURES, cache_dir=tmp_path / "offline")

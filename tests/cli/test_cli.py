@@ -170,7 +170,11 @@ def test_every_summary_paragraph_cites_existing_sources(full):
 def test_every_stance_row_cites_a_source_and_its_date(full):
     table = sources_table(full.stdout)
     date_of = dict(table.values())
-    rows = [line for line in sections(full.stdout)["Who stands where"] if line.startswith("| ") and not line.startswith("| Holder")]
+    rows = [
+        line
+        for line in sections(full.stdout)["Who stands where"]
+        if line.startswith("| ") and not line.startswith("| Holder")
+    ]
     assert len(rows) >= 20
     for row in rows:
         match = re.search(r"\| \[(\d)\] (\d{4}-\d{2}-\d{2}) \|$", row)
@@ -220,7 +224,9 @@ def test_a_figure_only_one_source_gives_stays_with_that_source(full):
     lines = sections(full.stdout)["Timeline"]
     (i,) = [n for n, line in enumerate(lines) if "Yekaterinburg" in line and line.startswith("- **2025-06**")]
     assert "50" not in lines[i]  # the merged entry
-    assert "about 50 people" in lines[i + 1] and lines[i + 1].startswith("  - [1]")  # the Ukrainian source's own account
+    assert "about 50 people" in lines[i + 1] and lines[i + 1].startswith(
+        "  - [1]"
+    )  # the Ukrainian source's own account
 
 
 def test_aliyev_is_one_actor_with_his_name_as_written_in_russian_ukrainian_and_latvian(full):
@@ -235,7 +241,15 @@ def test_aliyev_is_one_actor_with_his_name_as_written_in_russian_ukrainian_and_l
 # --------------------------------------------------------------------------- the brief: layers, each fact once
 
 QUOTE = re.compile(r"“([^”]+)”")
-BRIEF_SECTIONS = ["Bottom line", "Key developments", "Where sources disagree", "How each outlet frames it", "Timeline", "Sources", "Notes"]
+BRIEF_SECTIONS = [
+    "Bottom line",
+    "Key developments",
+    "Where sources disagree",
+    "How each outlet frames it",
+    "Timeline",
+    "Sources",
+    "Notes",
+]
 
 
 def test_the_default_briefing_is_a_brief_that_opens_with_the_bottom_line(first):
@@ -264,14 +278,21 @@ def test_each_divergence_is_one_line_with_every_side_and_its_date(first):
     assert len(lines) == 3 and all(line.startswith("- **") for line in lines)
     guilt, detained, apology = lines
     assert "Putin" in guilt and "(change over time; latest [4])" in guilt
-    for side in ("[2] reported on 2025-09-03 (earliest):", "[4] 2025-10-09 (latest):", "[3] reported on 2025-10-10:", "[5] reported on 2025-12-22:"):
+    for side in (
+        "[2] reported on 2025-09-03 (earliest):",
+        "[4] 2025-10-09 (latest):",
+        "[3] reported on 2025-10-10:",
+        "[5] reported on 2025-12-22:",
+    ):
         assert side in guilt
     assert "(accounts differ)" in detained and "about 50" in detained and "More than 10" in detained
     assert "“" not in guilt + detained + apology, "each side's quote is evidence (--detail full)"
     # a nuance is a divergence too: 004's observers say the missing apology was a formality, 000 that he apologised
     assert apology.startswith("- **Whether Putin apologised to Aliyev")
     assert "(accounts differ)" in apology and "[4] 2025-10 (inferred):" in apology and "only in form" in apology
-    assert "[5] reported on 2025-12-22:" in apology and "(latest)" not in apology, "an undated look back is never the latest"
+    assert "[5] reported on 2025-12-22:" in apology and "(latest)" not in apology, (
+        "an undated look back is never the latest"
+    )
 
 
 def test_each_outlet_frames_the_story_in_one_line_with_one_short_quote(first):
@@ -286,8 +307,17 @@ def test_each_outlet_frames_the_story_in_one_line_with_one_short_quote(first):
 
 def test_outlets_and_holders_go_by_names_a_reader_knows_and_file_names_stay_in_the_sources_table(first, full):
     """The outlet when the article names it (002's '(moscowtimes.ru)'), else the language it is written in; never a file name."""
-    names = [re.match(r"^- \*\*([^*]+)\*\* \[(\d)\]", line).group(1) for line in sections(first.stdout)["How each outlet frames it"]]
-    assert names == ["Ukrainian-language source", "moscowtimes.ru", "Russian-language source", "Russian-language source", "Latvian-language source"]
+    names = [
+        re.match(r"^- \*\*([^*]+)\*\* \[(\d)\]", line).group(1)
+        for line in sections(first.stdout)["How each outlet frames it"]
+    ]
+    assert names == [
+        "Ukrainian-language source",
+        "moscowtimes.ru",
+        "Russian-language source",
+        "Russian-language source",
+        "Latvian-language source",
+    ]
     for view in (first.stdout, full.stdout):
         body = [line for title, lines in sections(view).items() if title not in ("Sources", "Notes") for line in lines]
         assert not [line for line in body if re.search(r"\d{3}\\?_[0-9a-f]{16}\.txt", line)]
@@ -303,7 +333,9 @@ def test_a_folder_named_like_a_domain_names_the_outlet(tmp_path: Path):
     result = CliRunner().invoke(app, [str(folder), "-q", "--json", str(js), "-o", str(tmp_path / "b.md")])
     assert result.exit_code == 2, "the outlets go into the summary's input, which no recording answers"
     outlets = {s["file"]: s["outlet"] for s in json.loads(js.read_text(encoding="utf-8"))["sources"]}
-    assert set(outlets.values()) == {"day.az"}, "the folder given on the command line names every one's, 002 too (its text names moscowtimes.ru): one rule, folder first (issue 23 item 6)"
+    assert set(outlets.values()) == {"day.az"}, (
+        "the folder given on the command line names every one's, 002 too (its text names moscowtimes.ru): one rule, folder first (issue 23 item 6)"
+    )
 
 
 def test_the_brief_repeats_no_quote(first):
@@ -324,7 +356,17 @@ def test_the_timeline_counts_the_sources_of_each_entry_instead_of_repeating_them
 
 def test_detail_full_keeps_every_section_with_its_evidence(full):
     found = list(sections(full.stdout))
-    assert found == ["Summary", "Sources", "Divergences", "Framing", "Corroborated", "Timeline", "Who stands where", "Actors", "Notes"]
+    assert found == [
+        "Summary",
+        "Sources",
+        "Divergences",
+        "Framing",
+        "Corroborated",
+        "Timeline",
+        "Who stands where",
+        "Actors",
+        "Notes",
+    ]
     assert len(QUOTE.findall(full.stdout)) > 100
     assert "<details><summary>Evidence for each stance</summary>" in full.stdout
 
@@ -336,7 +378,9 @@ def test_an_unknown_detail_level_is_refused_naming_the_choices():
 
 
 def test_the_notes_report_nothing_wrong_for_the_seeds(first):
-    assert sections(first.stdout)["Notes"] == ["*Nothing to report: every article was summarized and every quote verified.*"]
+    assert sections(first.stdout)["Notes"] == [
+        "*Nothing to report: every article was summarized and every quote verified.*"
+    ]
 
 
 def test_a_second_run_makes_no_llm_request(seeds_runs):
@@ -346,8 +390,10 @@ def test_a_second_run_makes_no_llm_request(seeds_runs):
     assert requests >= 6
     assert f"0 LLM requests, {requests} cached" in second.stderr
     assert f"0 LLM requests, {requests} cached" in second.stdout.splitlines()[2]
+
     def drop_header(out):
         return out.splitlines()[3:]
+
     assert drop_header(second.stdout) == drop_header(first.stdout)
 
 
@@ -389,9 +435,12 @@ def test_a_nonexistent_path_is_exit_1_naming_it(tmp_path: Path):
     assert result.stdout == ""
 
 
-def test_an_article_without_a_recording_is_exit_2_with_the_briefing_written_and_a_note(seeds_copy: Path, tmp_path: Path):
+def test_an_article_without_a_recording_is_exit_2_with_the_briefing_written_and_a_note(
+    seeds_copy: Path, tmp_path: Path
+):
     (seeds_copy / "zz_new.txt").write_text(
-        " date 2025-11-02 Алиев и Путин провели телефонный разговор.\nСтороны обсудили транзит и энергетику.\n", encoding="utf-8",
+        " date 2025-11-02 Алиев и Путин провели телефонный разговор.\nСтороны обсудили транзит и энергетику.\n",
+        encoding="utf-8",
     )
     out = tmp_path / "briefing.md"
     result = CliRunner().invoke(app, [str(seeds_copy), "-o", str(out)])
@@ -434,7 +483,9 @@ def test_brief_run_is_the_same_as_brief():
 
 def _python(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "BRIEF_"))}
-    return subprocess.run([sys.executable, *args], capture_output=True, text=True, cwd=cwd, env=env, timeout=60, check=False)
+    return subprocess.run(
+        [sys.executable, *args], capture_output=True, text=True, cwd=cwd, env=env, timeout=60, check=False
+    )
 
 
 def test_python_dash_m_summarizer_behaves_like_brief():
@@ -446,7 +497,11 @@ def test_python_dash_m_summarizer_behaves_like_brief():
 
 def test_python_dash_m_summarizer_runs_the_seeds(tmp_path: Path):
     env_cache = f"import os; os.environ['BRIEF_CACHE_DIR'] = {str(tmp_path)!r}; "
-    result = _python("-c", env_cache + "import runpy, sys; sys.argv = ['brief', 'seeds', '-q']; runpy.run_module('summarizer', run_name='__main__')")
+    result = _python(
+        "-c",
+        env_cache
+        + "import runpy, sys; sys.argv = ['brief', 'seeds', '-q']; runpy.run_module('summarizer', run_name='__main__')",
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("# Briefing: 5 sources, 2025-09-03 to 2025-12-22")
 
@@ -486,13 +541,22 @@ def test_the_bottom_line_and_key_developments_come_from_the_one_summary_call(tmp
 
 
 def test_the_story_is_titled_by_its_latest_development(first):
-    assert "**Front page: 1 story.** *Aliyev declines to attend Putin-hosted informal CIS summit in Saint Petersburg*" in first.stdout
+    assert (
+        "**Front page: 1 story.** *Aliyev declines to attend Putin-hosted informal CIS summit in Saint Petersburg*"
+        in first.stdout
+    )
 
 
 def test_a_source_term_is_rendered_by_its_meaning_and_the_same_way_everywhere(full):
     text = full.stdout
     # «nevēlas spēlēt» is "does not want to play" in the stance and the framing, not "refusing to play"
-    for literal in ("refusing to admit", "brusque", "reverse gear", "went without \"direct apologies\" only formally", "refusing to play"):
+    for literal in (
+        "refusing to admit",
+        "brusque",
+        "reverse gear",
+        'went without "direct apologies" only formally',
+        "refusing to play",
+    ):
         assert literal not in text, literal
     # «задний ход» is "backtrack" in the summary and in the framing
     assert "backtrack" in " ".join(sections(text)["Summary"]) and "backtrack" in " ".join(sections(text)["Framing"])
@@ -516,23 +580,40 @@ def test_coarse_dates_stay_after_what_their_source_tells_before_them(full):
 def test_the_brief_tells_each_event_once_a_key_development_is_not_told_again_in_the_timeline(first, full):
     keys = " ".join(sections(first.stdout)["Key developments"])
     shown = " ".join(sections(first.stdout)["Timeline"])
-    for told in ("met in Dushanbe", "Pantsir", "no bilateral meeting", "Yekaterinburg", "declined to attend", "SOCAR", "arms supplies", "with understanding"):
+    for told in (
+        "met in Dushanbe",
+        "Pantsir",
+        "no bilateral meeting",
+        "Yekaterinburg",
+        "declined to attend",
+        "SOCAR",
+        "arms supplies",
+        "with understanding",
+    ):
         assert told not in shown, told
     for told in ("met in Dushanbe", "no bilateral meeting", "Yekaterinburg", "declined to attend", "SOCAR"):
         assert told in keys, told
     # the full timeline still tells every event in its place
     chronology = " ".join(sections(full.stdout)["Timeline"])
-    assert all(told in chronology for told in ("met in Dushanbe", "no bilateral meeting", "Yekaterinburg", "declined to attend", "SOCAR"))
+    assert all(
+        told in chronology
+        for told in ("met in Dushanbe", "no bilateral meeting", "Yekaterinburg", "declined to attend", "SOCAR")
+    )
 
 
 def test_a_key_development_carries_its_timeline_date_and_the_timeline_order(first, full):
     """The SOCAR strikes are 'after 2025-07' in the timeline: the key development telling them says the same, not the answer's '2025'."""
-    keys = [re.match(r"^- \*\*([^*]+)\*\*( \*\(inferred\)\*)? (.*)$", line).groups() for line in sections(first.stdout)["Key developments"]]
+    keys = [
+        re.match(r"^- \*\*([^*]+)\*\*( \*\(inferred\)\*)? (.*)$", line).groups()
+        for line in sections(first.stdout)["Key developments"]
+    ]
     socar = [date + (" (inferred)" if inferred else "") for date, inferred, text in keys if "SOCAR" in text]
     assert socar == ["after 2025-07 (inferred)"], keys
     full_socar = [line for line in sections(full.stdout)["Timeline"] if "SOCAR" in line and line.startswith("- ")]
     assert full_socar and all(line.startswith("- **after 2025-07** *(inferred)*") for line in full_socar), full_socar
-    no_meeting = [date + (" (inferred)" if inferred else "") for date, inferred, text in keys if "no bilateral meeting" in text]
+    no_meeting = [
+        date + (" (inferred)" if inferred else "") for date, inferred, text in keys if "no bilateral meeting" in text
+    ]
     assert no_meeting == ["2025-09-01 (inferred)"], "inferred in the timeline, inferred here"
     # newest first, by the timeline's order: 'after 2025-07' sorts after every day of July, before September
     assert [d for d, _, _ in keys] == ["by 2025-12-22", "2025-10-09", "2025-09-01", "after 2025-07", "2025-06"]

@@ -89,10 +89,28 @@ def exit_75(tmp_path, fake_openai):
 def exit_130(tmp_path, fake_openai):
     """Ctrl-C: what was briefed is cached and the message says how many (a real SIGINT to a real process)."""
     fake_openai.latency = 1.0  # the signal must land while answers are still awaited, even on a loaded machine (--timeout 10: none is resent)
-    command = [sys.executable, "-m", "summarizer", str(SEEDS), *cli_args(fake_openai, tmp_path), "-c", "1", "--timeout", "10", "-o", str(tmp_path / "b.md")]
-    proc = subprocess.Popen(command, cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(ROOT)},
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # as a shell starts it, whatever the test runner ignores
+    command = [
+        sys.executable,
+        "-m",
+        "summarizer",
+        str(SEEDS),
+        *cli_args(fake_openai, tmp_path),
+        "-c",
+        "1",
+        "--timeout",
+        "10",
+        "-o",
+        str(tmp_path / "b.md"),
+    ]
+    proc = subprocess.Popen(
+        command,
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )  # as a shell starts it, whatever the test runner ignores
     deadline = time.monotonic() + 60
     while fake_openai.count < 3 and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -129,7 +147,16 @@ def test_readme_exit_code_row(code, tmp_path, fake_openai, monkeypatch):
 # --------------------------------------------------------------------------- usage errors, --version, -h
 
 
-@pytest.mark.parametrize("args", [["--no-such-flag"], ["run"], [ONE_SEED, "--concurrency", "abc"], ["digest", ONE_SEED, "--wait", "soon"], ["schemas", "export", "--bogus"]])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--no-such-flag"],
+        ["run"],
+        [ONE_SEED, "--concurrency", "abc"],
+        ["digest", ONE_SEED, "--wait", "soon"],
+        ["schemas", "export", "--bogus"],
+    ],
+)
 def test_usage_errors_exit_1_like_the_table_says(args):
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 1, result.output
@@ -151,7 +178,9 @@ def _with_stdout_closed(*args: str, cwd: Path) -> tuple[int, str]:
     """Run brief with its stdout a pipe whose reader has already gone (like `| head` after its first lines)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "BRIEF_"))}
     env.update(PYTHONPATH=str(ROOT), BRIEF_CACHE_DIR=str(cwd / "cache"))
-    proc = subprocess.Popen([sys.executable, "-m", "summarizer", *args], cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "summarizer", *args], cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
     proc.stdout.close()  # type: ignore[union-attr]
     stderr = proc.stderr.read().decode()  # type: ignore[union-attr]
     return proc.wait(timeout=120), stderr
@@ -159,7 +188,9 @@ def _with_stdout_closed(*args: str, cwd: Path) -> tuple[int, str]:
 
 def test_a_closed_stdout_does_not_stop_a_digest_backfill(tmp_path):
     out = tmp_path / "digests"
-    code, stderr = _with_stdout_closed("digest", str(SEEDS), "--since", "2025-09-01", "--until", "2025-09-12", "--out", str(out), cwd=tmp_path)
+    code, stderr = _with_stdout_closed(
+        "digest", str(SEEDS), "--since", "2025-09-01", "--until", "2025-09-12", "--out", str(out), cwd=tmp_path
+    )
     assert code == 0, stderr
     assert len(list(out.glob("2025-09-*.md"))) == 12
     assert "12 digest(s) written" in stderr and "Traceback" not in stderr and "BrokenPipe" not in stderr

@@ -17,14 +17,19 @@ REDIS_PASSWORD = "Red1s-Passw0rd-xyz"
 
 def _leaky(*args, **kwargs):
     """Stands in for the library: logs the secrets it was given (as a server echoing them might), then fails."""
-    logging.getLogger("summarizer.test").warning("server said: bad key %s for redis://u:%s@127.0.0.1:9/0", KEY, REDIS_PASSWORD)
+    logging.getLogger("summarizer.test").warning(
+        "server said: bad key %s for redis://u:%s@127.0.0.1:9/0", KEY, REDIS_PASSWORD
+    )
     raise BriefError("stopped here")
 
 
-@pytest.mark.parametrize(("command", "target"), [
-    (["digest", str(SEEDS), "--out", "{tmp}/d"], "summarizer.digest.build.build_digests"),
-    ([str(SEEDS)], "summarizer.pipeline.build_briefing"),
-])
+@pytest.mark.parametrize(
+    ("command", "target"),
+    [
+        (["digest", str(SEEDS), "--out", "{tmp}/d"], "summarizer.digest.build.build_digests"),
+        ([str(SEEDS)], "summarizer.pipeline.build_briefing"),
+    ],
+)
 def test_every_command_logs_through_the_redacting_handler(command, target, tmp_path, monkeypatch):
     monkeypatch.setattr(target, _leaky)
     handlers = list(logging.getLogger().handlers)
@@ -32,10 +37,15 @@ def test_every_command_logs_through_the_redacting_handler(command, target, tmp_p
     args = [a.replace("{tmp}", str(tmp_path)) for a in command]
     result = CliRunner().invoke(app, [*args, "--verbose"], env=env)
     assert result.exit_code == 1 and "stopped here" in result.stderr
-    assert "WARNING summarizer.test: server said: bad key [redacted] for redis://u:[redacted]@127.0.0.1:9/0" in result.stderr
+    assert (
+        "WARNING summarizer.test: server said: bad key [redacted] for redis://u:[redacted]@127.0.0.1:9/0"
+        in result.stderr
+    )
     assert KEY not in result.output and REDIS_PASSWORD not in result.output
     quiet = CliRunner().invoke(app, args, env=env)
-    assert "WARNING summarizer.test: server said: bad key [redacted]" in quiet.stderr, "without --verbose brief's own warnings still show"
+    assert "WARNING summarizer.test: server said: bad key [redacted]" in quiet.stderr, (
+        "without --verbose brief's own warnings still show"
+    )
     assert KEY not in quiet.output and REDIS_PASSWORD not in quiet.output
     assert "server said" not in CliRunner().invoke(app, [*args, "--quiet"], env=env).stderr, "--quiet: critical only"
     assert logging.getLogger().handlers == handlers, "the handler is removed when the command ends"
@@ -45,7 +55,16 @@ def test_a_resent_request_is_a_warning_on_stderr_without_verbose_and_silent_with
     article = tmp_path / "news" / "one.txt"
     article.parent.mkdir()
     article.write_text((SEEDS / "003_1a35d96a14c93922.txt").read_text(encoding="utf-8"), encoding="utf-8")
-    args = [str(article.parent), "--no-cache", "--base-url", fake_openai.base_url, "--api-key", KEY, "-o", str(tmp_path / "b.md")]
+    args = [
+        str(article.parent),
+        "--no-cache",
+        "--base-url",
+        fake_openai.base_url,
+        "--api-key",
+        KEY,
+        "-o",
+        str(tmp_path / "b.md"),
+    ]
     fake_openai.script("500")
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.stderr

@@ -19,23 +19,41 @@ def _replay(*args: str):
 
 def test_v_logs_brief_events_only_and_vv_adds_the_wire_log(fake_openai, tmp_path):
     fake_openai.script("500")  # one retry, so -v has an event to tell
-    one = CliRunner().invoke(app, [ONE_SEED, "-v", "--no-cache", "-o", str(tmp_path / "a.md"), *cli_args(fake_openai, tmp_path)])
+    one = CliRunner().invoke(
+        app, [ONE_SEED, "-v", "--no-cache", "-o", str(tmp_path / "a.md"), *cli_args(fake_openai, tmp_path)]
+    )
     assert one.exit_code == 0, one.output
-    logged = [line for line in one.stderr.splitlines() if line.split(" ", 1)[0] in ("DEBUG", "INFO", "WARNING", "ERROR")]
+    logged = [
+        line for line in one.stderr.splitlines() if line.split(" ", 1)[0] in ("DEBUG", "INFO", "WARNING", "ERROR")
+    ]
     assert any("retrying in" in line for line in logged)
     assert all(line.split(" ", 2)[1].startswith("summarizer.") for line in logged), logged
     assert len(one.stderr) < 5000, "no prompts or article text"
-    two = CliRunner().invoke(app, [ONE_SEED, "-vv", "--no-cache", "-o", str(tmp_path / "b.md"), *cli_args(fake_openai, tmp_path)])
+    two = CliRunner().invoke(
+        app, [ONE_SEED, "-vv", "--no-cache", "-o", str(tmp_path / "b.md"), *cli_args(fake_openai, tmp_path)]
+    )
     assert two.exit_code == 0, two.output
     assert any(line.startswith(("DEBUG openai", "DEBUG httpcore")) for line in two.stderr.splitlines())
 
 
 def test_skip_empty_backfill_prints_one_summary_line_not_one_per_day(tmp_path):
-    result = _replay("digest", str(SEEDS), "--since", "2025-09-01", "--until", "2025-12-31", "--out", str(tmp_path / "d"), "--skip-empty")
+    result = _replay(
+        "digest",
+        str(SEEDS),
+        "--since",
+        "2025-09-01",
+        "--until",
+        "2025-12-31",
+        "--out",
+        str(tmp_path / "d"),
+        "--skip-empty",
+    )
     assert result.exit_code == 0, result.output
     assert len(result.stdout.splitlines()) == 4, "one line per digest written, none per empty day"
     days = (dt.date(2025, 12, 31) - dt.date(2025, 9, 1)).days + 1
-    assert result.stderr.splitlines()[-1].startswith(f"4 digest(s) written, {days - 4} empty day(s) skipped (--skip-empty)")
+    assert result.stderr.splitlines()[-1].startswith(
+        f"4 digest(s) written, {days - 4} empty day(s) skipped (--skip-empty)"
+    )
 
 
 def test_a_gap_backfill_warns_once_even_with_quiet(tmp_path):
@@ -53,7 +71,10 @@ def test_a_gap_backfill_warns_once_even_with_quiet(tmp_path):
 def test_a_digest_whose_only_article_failed_does_not_say_no_articles(fake_openai, tmp_path):
     out = tmp_path / "d"
     fake_openai.default = "500"
-    result = CliRunner().invoke(app, ["digest", ONE_SEED, "--date", "2025-10-10", "--out", str(out), "--no-cache", *cli_args(fake_openai, tmp_path)])
+    result = CliRunner().invoke(
+        app,
+        ["digest", ONE_SEED, "--date", "2025-10-10", "--out", str(out), "--no-cache", *cli_args(fake_openai, tmp_path)],
+    )
     assert result.exit_code == 2
     md = (out / "2025-10-10.md").read_text(encoding="utf-8")
     index = (out / "index.md").read_text(encoding="utf-8")
@@ -65,9 +86,13 @@ def test_a_digest_whose_only_article_failed_does_not_say_no_articles(fake_openai
 
 
 def test_tpm_below_one_request_is_refused_before_any_request(fake_openai, tmp_path):
-    result = CliRunner().invoke(app, [ONE_SEED, "--tpm", "1000", "-o", str(tmp_path / "b.md"), *cli_args(fake_openai, tmp_path)])
+    result = CliRunner().invoke(
+        app, [ONE_SEED, "--tpm", "1000", "-o", str(tmp_path / "b.md"), *cli_args(fake_openai, tmp_path)]
+    )
     assert result.exit_code == 1 and fake_openai.count == 0
-    assert result.stderr.startswith("Error: --tpm 1000 is below the size of one request") and "pass --tpm" in result.stderr
+    assert (
+        result.stderr.startswith("Error: --tpm 1000 is below the size of one request") and "pass --tpm" in result.stderr
+    )
 
 
 def test_cache_info_counts_answers_only_and_does_not_create_the_folder(tmp_path):
@@ -77,8 +102,9 @@ def test_cache_info_counts_answers_only_and_does_not_create_the_folder(tmp_path)
     assert not missing.exists()
     assert _replay(ONE_SEED, "--cache-dir", str(tmp_path / "c"), "-q").exit_code == 0
     info = CliRunner().invoke(app, ["cache", "info", "--cache-dir", str(tmp_path / "c")])
-    assert "Entries: 1 (plus 2 remembered language detection(s), not counted)\n" in info.stdout, \
+    assert "Entries: 1 (plus 2 remembered language detection(s), not counted)\n" in info.stdout, (
         "one article briefed: one answer; its language and the detector's verdicts on its brief's fields are no answers"
+    )
 
 
 def test_config_show_names_the_built_in_price(monkeypatch):
@@ -116,7 +142,9 @@ def test_without_a_terminal_a_slow_run_prints_plain_progress_lines_and_its_phase
     lines = result.stderr.splitlines()
     assert "Briefing: 5 of 5 articles done (0 cached, 0 failed)" in lines
     assert "Briefing: 5 of 5 articles done (0 cached, 0 failed); now summary and comparison of 1 story" in lines
-    assert not any("articles done" in line for line in _replay(str(SEEDS), "-q", "-o", str(tmp_path / "q.md")).stderr.splitlines())
+    assert not any(
+        "articles done" in line for line in _replay(str(SEEDS), "-q", "-o", str(tmp_path / "q.md")).stderr.splitlines()
+    )
 
 
 def test_a_fast_run_without_a_terminal_prints_no_progress_lines(tmp_path):
@@ -151,14 +179,19 @@ def test_a_slow_digest_prints_plain_progress_within_a_day(monkeypatch, tmp_path)
     import summarizer.cli.run as run
 
     monkeypatch.setattr(run, "PLAIN_EVERY", 0.0)
-    result = CliRunner().invoke(app, ["digest", str(SEEDS), "--date", "2025-09-03", "--out", str(tmp_path / "d"), "--replay", str(FIXTURES)])
+    result = CliRunner().invoke(
+        app, ["digest", str(SEEDS), "--date", "2025-09-03", "--out", str(tmp_path / "d"), "--replay", str(FIXTURES)]
+    )
     assert result.exit_code == 0, result.stderr
     assert "Digest: 2 of 2 articles done (0 cached, 0 failed)" in result.stderr.splitlines()
 
 
 def test_help_names_arguments_plainly():
-    for command, usage, argument in (("run", "PATH...", "PATH...  Article files and folders"), ("digest", "PATH...", "PATH...  Article files and folders"),
-                                     ("fetch", "FEED...", "FEED...  Feed URLs")):
+    for command, usage, argument in (
+        ("run", "PATH...", "PATH...  Article files and folders"),
+        ("digest", "PATH...", "PATH...  Article files and folders"),
+        ("fetch", "FEED...", "FEED...  Feed URLs"),
+    ):
         shown = CliRunner().invoke(app, [command, "-h"]).stdout
         assert shown.splitlines()[0] == f"Usage: brief {command} [OPTIONS] {usage}"
         assert f"\n  {argument}" in shown

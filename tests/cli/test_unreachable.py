@@ -30,7 +30,10 @@ def _closed_port_url() -> str:
 def _articles(folder: Path, n: int) -> Path:
     folder.mkdir()
     for i in range(n):
-        (folder / f"a{i:02d}.txt").write_text(f" date 2025-10-10 Council {i} approves the budget\nThe council of district {i} approved its budget on Monday.\n", encoding="utf-8")
+        (folder / f"a{i:02d}.txt").write_text(
+            f" date 2025-10-10 Council {i} approves the budget\nThe council of district {i} approved its budget on Monday.\n",
+            encoding="utf-8",
+        )
     return folder
 
 
@@ -38,8 +41,23 @@ def test_a_run_against_a_closed_port_ends_in_seconds_with_the_fix(tmp_path: Path
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "BRIEF_"))}
     env.update(PYTHONPATH=str(ROOT), BRIEF_CACHE_DIR=str(tmp_path / "cache"))
     started = time.monotonic()
-    run = subprocess.run([sys.executable, "-m", "summarizer", str(SEEDS), "--base-url", _closed_port_url(), "-o", str(tmp_path / "b.md")],
-                         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "summarizer",
+            str(SEEDS),
+            "--base-url",
+            _closed_port_url(),
+            "-o",
+            str(tmp_path / "b.md"),
+        ],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     elapsed = time.monotonic() - started
     assert run.returncode == 2, run.stderr  # the README's table: written, but files failed
     assert elapsed < 10, f"took {elapsed:.1f} s; the full retry policy takes over 20 s"
@@ -58,7 +76,9 @@ def test_the_articles_after_the_first_refusals_are_not_sent(tmp_path: Path):
     tried = [r for r in run.results if r.attempts]
     assert len(tried) <= 2 and all(r.attempts == 2 for r in tried), "one quick retry each, for the requests in flight"
     skipped = [r for r in run.results if not r.attempts]
-    assert len(skipped) >= 18 and all(r.error.startswith("not sent: cannot connect to") and FIX in r.error for r in skipped)
+    assert len(skipped) >= 18 and all(
+        r.error.startswith("not sent: cannot connect to") and FIX in r.error for r in skipped
+    )
 
 
 class _GoesDown(httpx.AsyncBaseTransport):
@@ -70,7 +90,9 @@ class _GoesDown(httpx.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         if self.down:
-            raise httpx.ConnectError("All connection attempts failed", request=request) from ConnectionRefusedError(111, "Connect call failed")
+            raise httpx.ConnectError("All connection attempts failed", request=request) from ConnectionRefusedError(
+                111, "Connect call failed"
+            )
         response = await self.inner.handle_async_request(request)
         self.down = True
         return response
@@ -81,10 +103,22 @@ class _GoesDown(httpx.AsyncBaseTransport):
 
 def test_an_endpoint_that_answered_and_then_went_down_gets_the_full_retry_policy(tmp_path: Path, fake_openai):
     transport = _GoesDown()
-    settings = resolve_settings({"base_url": fake_openai.base_url, "api_key": "sk-test-0123456789", "use_cache": False, "concurrency": 1,
-                                 "max_attempts": 3, "backoff_initial": 0.01, "backoff_max": 0.02}, env={})
+    settings = resolve_settings(
+        {
+            "base_url": fake_openai.base_url,
+            "api_key": "sk-test-0123456789",
+            "use_cache": False,
+            "concurrency": 1,
+            "max_attempts": 3,
+            "backoff_initial": 0.01,
+            "backoff_max": 0.02,
+        },
+        env={},
+    )
     run = build_briefing([SEEDS / name for name in SEED_FILES[:3]], settings, transport=transport)
     first, second, third = run.results
     assert first.ok
-    assert not second.ok and not second.unreachable and second.attempts == 3, "a blip of a server that answered is retried in full"
+    assert not second.ok and not second.unreachable and second.attempts == 3, (
+        "a blip of a server that answered is retried in full"
+    )
     assert "connection failed" in second.error and third.attempts == 3, "and does not open the breaker at once"

@@ -49,23 +49,35 @@ def test_every_file_key_loads_into_settings_with_the_file_as_source(tmp_path):
     config = _write(tmp_path / "brief.toml", FULL)
     s = resolve_settings({}, env={}, config_file=config)
     assert (s.model, s.provider, s.base_url, s.mode, s.cache_dir, s.concurrency) == (
-        "qwen2.5:7b", "ollama", "http://gpu-box:11434/v1", "md_json", Path("/tmp/brief-cache-test"), 3,
+        "qwen2.5:7b",
+        "ollama",
+        "http://gpu-box:11434/v1",
+        "md_json",
+        Path("/tmp/brief-cache-test"),
+        3,
     )
-    assert s.prices == {"gpt-4o-mini": {"input_per_mtok": 0.15, "output_per_mtok": 0.6}, "qwen2.5:7b": {"input_per_mtok": 0.0, "output_per_mtok": 0.0}}
+    assert s.prices == {
+        "gpt-4o-mini": {"input_per_mtok": 0.15, "output_per_mtok": 0.6},
+        "qwen2.5:7b": {"input_per_mtok": 0.0, "output_per_mtok": 0.0},
+    }
     for name in ("model", "provider", "base_url", "mode", "cache_dir", "concurrency", "prices"):
         assert s.sources[name] == f"file:{config}", name
     assert s.config_file == config
 
 
 def test_settings_may_sit_in_a_brief_table(tmp_path):
-    config = _write(tmp_path / "brief.toml", '[brief]\nmodel = "m1"\n[brief.prices.m1]\ninput_per_mtok = 1\noutput_per_mtok = 2\n')
+    config = _write(
+        tmp_path / "brief.toml", '[brief]\nmodel = "m1"\n[brief.prices.m1]\ninput_per_mtok = 1\noutput_per_mtok = 2\n'
+    )
     s = resolve_settings({}, env={}, config_file=config)
     assert s.model == "m1" and s.prices == {"m1": {"input_per_mtok": 1.0, "output_per_mtok": 2.0}}
 
 
 def test_flag_beats_env_beats_file_beats_default(tmp_path):
     config = _write(tmp_path / "brief.toml", 'model = "from-file"\nconcurrency = 2\n')
-    s = resolve_settings({"model": "from-flag"}, env={"BRIEF_MODEL": "from-env", "BRIEF_CONCURRENCY": "5"}, config_file=config)
+    s = resolve_settings(
+        {"model": "from-flag"}, env={"BRIEF_MODEL": "from-env", "BRIEF_CONCURRENCY": "5"}, config_file=config
+    )
     assert (s.model, s.sources["model"]) == ("from-flag", "flag")
     assert (s.concurrency, s.sources["concurrency"]) == (5, "env:BRIEF_CONCURRENCY")
     assert (s.mode, s.sources["mode"]) == ("tools", "default")
@@ -78,11 +90,14 @@ def test_flag_beats_env_beats_file_beats_default(tmp_path):
         ('openrouter_api_key = "x"\n', "remove openrouter_api_key"),
         ('modle = "x"\n', "unknown setting(s) ['modle']"),
         ('provider = "bedrock"\n', "unknown provider 'bedrock'"),
-        ('prices = 3\n', "prices must be a table per model"),
-        ('[prices.m]\ninput_per_mtok = 1\n', "prices for 'm' need exactly input_per_mtok and output_per_mtok"),
-        ('[prices.m]\ninput_per_mtok = 1\noutput_per_mtok = -2\n', "prices.m.output_per_mtok must be a number >= 0"),
-        ('[prices.m]\ninput_per_mtok = "cheap"\noutput_per_mtok = 1\n', "prices.m.input_per_mtok must be a number >= 0"),
-        ('model = \n', "not valid TOML"),
+        ("prices = 3\n", "prices must be a table per model"),
+        ("[prices.m]\ninput_per_mtok = 1\n", "prices for 'm' need exactly input_per_mtok and output_per_mtok"),
+        ("[prices.m]\ninput_per_mtok = 1\noutput_per_mtok = -2\n", "prices.m.output_per_mtok must be a number >= 0"),
+        (
+            '[prices.m]\ninput_per_mtok = "cheap"\noutput_per_mtok = 1\n',
+            "prices.m.input_per_mtok must be a number >= 0",
+        ),
+        ("model = \n", "not valid TOML"),
     ],
 )
 def test_bad_config_files_are_refused_with_the_file_named(tmp_path, text, message):
@@ -153,7 +168,10 @@ def _rows(output: str) -> dict[str, tuple[str, str]]:
 
 def test_config_show_masks_the_key_and_names_every_source(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    config = _write(tmp_path / "brief.toml", 'model = "gpt-4.1-mini"\n[prices."gpt-4.1-mini"]\ninput_per_mtok = 0.4\noutput_per_mtok = 1.6\n')
+    config = _write(
+        tmp_path / "brief.toml",
+        'model = "gpt-4.1-mini"\n[prices."gpt-4.1-mini"]\ninput_per_mtok = 0.4\noutput_per_mtok = 1.6\n',
+    )
     monkeypatch.setenv("OPENAI_API_KEY", LONG_KEY)
     monkeypatch.setenv("BRIEF_CONCURRENCY", "4")
     result = CliRunner().invoke(app, ["config", "show", "--provider", "openai"])
@@ -236,18 +254,22 @@ def test_invalid_values_are_reported_one_line_per_setting_naming_where_to_fix_th
     config = _write(tmp_path / "brief.toml", "timeout = -1\nmax_attempts = 2.5\n")
     with pytest.raises(ConfigError) as info:
         resolve_settings({"rpm": 0}, env={"BRIEF_CONCURRENCY": "many", "BRIEF_MODE": "XML"}, config_file=config)
-    assert sorted(str(info.value).splitlines()) == sorted([
-        "concurrency must be a whole number, got 'many' (from env:BRIEF_CONCURRENCY); fix or unset BRIEF_CONCURRENCY",
-        f"timeout must be more than 0, got -1 (from file:{config}); fix `timeout` in {config}",
-        f"max_attempts must be a whole number, got 2.5 (from file:{config}); fix `max_attempts` in {config}",
-        "mode must be one of: tools, json, md_json, json_schema, json_object_schema, got 'XML' (from env:BRIEF_MODE); fix or unset BRIEF_MODE",
-        "rpm must be more than 0, got 0 (from flag); fix --rpm",
-    ])
+    assert sorted(str(info.value).splitlines()) == sorted(
+        [
+            "concurrency must be a whole number, got 'many' (from env:BRIEF_CONCURRENCY); fix or unset BRIEF_CONCURRENCY",
+            f"timeout must be more than 0, got -1 (from file:{config}); fix `timeout` in {config}",
+            f"max_attempts must be a whole number, got 2.5 (from file:{config}); fix `max_attempts` in {config}",
+            "mode must be one of: tools, json, md_json, json_schema, json_object_schema, got 'XML' (from env:BRIEF_MODE); fix or unset BRIEF_MODE",
+            "rpm must be more than 0, got 0 (from flag); fix --rpm",
+        ]
+    )
 
 
 def test_values_from_env_and_file_are_converted_to_the_field_types(tmp_path):
     config = _write(tmp_path / "brief.toml", 'max_cost = 2\ncache_dir = "~/briefs"\nbackoff_max = 5\n')
-    s = resolve_settings({}, env={"BRIEF_CONCURRENCY": "3", "BRIEF_MODE": "JSON", "HOME": "/home/x"}, config_file=config)
+    s = resolve_settings(
+        {}, env={"BRIEF_CONCURRENCY": "3", "BRIEF_MODE": "JSON", "HOME": "/home/x"}, config_file=config
+    )
     assert (s.concurrency, s.mode, s.max_cost, s.backoff_max) == (3, "json", 2.0, 5.0)
     assert s.cache_dir == Path("~/briefs").expanduser() and s.cache_dir.is_absolute()
 
@@ -260,7 +282,10 @@ def test_unknown_settings_from_python_are_refused():
 def test_the_api_key_is_never_echoed_in_an_error(tmp_path):
     with pytest.raises(ConfigError) as info:
         resolve_settings({"api_key": LONG_KEY, "base_url": "http://127.0.0.1:9/v1", "concurrency": 0}, env={})
-    assert LONG_KEY not in str(info.value) and str(info.value) == "concurrency must be at least 1, got 0 (from flag); fix --concurrency"
+    assert (
+        LONG_KEY not in str(info.value)
+        and str(info.value) == "concurrency must be at least 1, got 0 (from flag); fix --concurrency"
+    )
 
 
 def test_every_config_show_row_comes_from_a_setting_the_file_can_hold_or_the_key(tmp_path, monkeypatch):
@@ -270,7 +295,10 @@ def test_every_config_show_row_comes_from_a_setting_the_file_can_hold_or_the_key
     for name in rows:
         if name == "api_key":
             continue
-        config = _write(tmp_path / f"{name}.toml", f"{name} = 1\n" if name != "prices" else "[prices.m]\ninput_per_mtok = 1\noutput_per_mtok = 1\n")
+        config = _write(
+            tmp_path / f"{name}.toml",
+            f"{name} = 1\n" if name != "prices" else "[prices.m]\ninput_per_mtok = 1\noutput_per_mtok = 1\n",
+        )
         try:
             s = resolve_settings({}, env={}, config_file=config, lenient=True)
         except ConfigError as exc:  # a bad value for this setting is fine; an unknown key is not
@@ -282,7 +310,9 @@ def test_every_config_show_row_comes_from_a_setting_the_file_can_hold_or_the_key
 
 
 def test_a_brief_variable_that_is_no_setting_gets_a_warning_naming_what_does():
-    result = CliRunner().invoke(app, ["config", "show"], env={"BRIEF_TIMEOUT": "5", "BRIEF_MODLE": "gpt-4o", "BRIEF_MODEL": "gpt-4o-mini"})
+    result = CliRunner().invoke(
+        app, ["config", "show"], env={"BRIEF_TIMEOUT": "5", "BRIEF_MODLE": "gpt-4o", "BRIEF_MODEL": "gpt-4o-mini"}
+    )
     assert result.exit_code == 0, result.output
     warnings = [line for line in result.stderr.splitlines() if line.startswith("Warning: BRIEF_")]
     assert warnings == [
@@ -291,7 +321,9 @@ def test_a_brief_variable_that_is_no_setting_gets_a_warning_naming_what_does():
     ]
 
 
-@pytest.mark.parametrize(("written", "shown"), [("30d", "30d"), ("12h", "12h"), ("90m", "90m"), ("45", "45s"), ("2592000", "30d")])
+@pytest.mark.parametrize(
+    ("written", "shown"), [("30d", "30d"), ("12h", "12h"), ("90m", "90m"), ("45", "45s"), ("2592000", "30d")]
+)
 def test_config_show_prints_a_duration_as_written_not_in_float_seconds(written, shown, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("BRIEF_CACHE_TTL", written)
@@ -304,7 +336,9 @@ def test_config_show_prints_a_duration_as_written_not_in_float_seconds(written, 
 
 def test_limits_and_retry_settings_from_the_file_are_shown_with_their_source(tmp_path: Path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "brief.toml").write_text("rpm = 500\nmax_cost = 1.5\nmax_article_chars = 10000\nbackoff_max = 12\n", encoding="utf-8")
+    (tmp_path / "brief.toml").write_text(
+        "rpm = 500\nmax_cost = 1.5\nmax_article_chars = 10000\nbackoff_max = 12\n", encoding="utf-8"
+    )
     result = CliRunner().invoke(app, ["config", "show"])
     assert result.exit_code == 0, result.output
     rows = {line.split()[0]: line.split()[1:] for line in result.stdout.splitlines() if line.startswith("  ")}

@@ -11,14 +11,17 @@ from summarizer.errors import ConfigError
 from summarizer.llm.context import DEFAULT_CONTEXT_WINDOW, context_window, input_room, text_tokens
 
 
-@pytest.mark.parametrize(("model", "window"), [
-    ("gpt-4o-mini", 128_000),
-    ("gpt-4o-mini-2024-07-18", 128_000),  # a dated snapshot takes its family's window
-    ("openai/gpt-4.1-mini", 1_047_576),  # behind a router
-    ("gpt-3.5-turbo", 16_385),
-    ("o4-mini", 200_000),
-    ("qwen2.5:7b", DEFAULT_CONTEXT_WINDOW),  # unknown: what local servers commonly load
-])
+@pytest.mark.parametrize(
+    ("model", "window"),
+    [
+        ("gpt-4o-mini", 128_000),
+        ("gpt-4o-mini-2024-07-18", 128_000),  # a dated snapshot takes its family's window
+        ("openai/gpt-4.1-mini", 1_047_576),  # behind a router
+        ("gpt-3.5-turbo", 16_385),
+        ("o4-mini", 200_000),
+        ("qwen2.5:7b", DEFAULT_CONTEXT_WINDOW),  # unknown: what local servers commonly load
+    ],
+)
 def test_the_window_of_a_model_brief_knows_by_name_else_the_default(model: str, window: int):
     assert context_window(Settings(model=model)) == window
 
@@ -82,10 +85,18 @@ def test_an_article_longer_than_the_window_leaves_room_for_is_cut_to_fit_with_a_
         assert result.exit_code == 0, result.output
         [request] = [r for r in server.requests if r["headers"]["X-Brief-Key"].startswith("brief/")]
     sent = _fenced(request)
-    assert 1_000 < len(sent) < len(text) / 2 and f"Длинная статья.\n{text}".startswith(sent), "the start of the article, cut to fit"
+    assert 1_000 < len(sent) < len(text) / 2 and f"Длинная статья.\n{text}".startswith(sent), (
+        "the start of the article, cut to fit"
+    )
     room = input_room(Settings(context_window=8_192, max_output_tokens=1_024))
-    assert prompt_tokens(request["body"]["messages"], ArticleBrief) <= room, "the request fits the window, less the output limit"
-    [note] = [n["message"] for n in __import__("json").loads(js.read_text(encoding="utf-8"))["notes"] if n["message"].startswith("too long")]
+    assert prompt_tokens(request["body"]["messages"], ArticleBrief) <= room, (
+        "the request fits the window, less the output limit"
+    )
+    [note] = [
+        n["message"]
+        for n in __import__("json").loads(js.read_text(encoding="utf-8"))["notes"]
+        if n["message"].startswith("too long")
+    ]
     assert "(what the model's 8,192-token context window leaves after the prompt and --max-output-tokens)" in note
     assert note.endswith("Raise --context-window if the server loads a longer context, or lower --max-output-tokens")
 
@@ -100,12 +111,17 @@ def test_a_window_with_no_room_for_an_article_is_refused_before_any_request(tmp_
         result = CliRunner().invoke(app, [str(SEEDS), "-q", "--context-window", "6000", *cli_args(server, tmp_path)])
         assert server.requests == []
     assert result.exit_code == 1
-    assert "the model's context window (6,000 tokens, set) leaves room for about 0 tokens of article after the prompt" in result.output
+    assert (
+        "the model's context window (6,000 tokens, set) leaves room for about 0 tokens of article after the prompt"
+        in result.output
+    )
     assert "raise --context-window to what the server loads, or lower --max-output-tokens" in result.output
 
 
 @pytest.mark.parametrize(("fault", "named"), [("context:8192", "8,192"), ("context-llamacpp:4096", "4,096")])
-def test_a_server_refusing_a_request_too_long_for_its_context_fails_that_article_naming_the_window_to_pass(tmp_path, fault: str, named: str):
+def test_a_server_refusing_a_request_too_long_for_its_context_fails_that_article_naming_the_window_to_pass(
+    tmp_path, fault: str, named: str
+):
     import json
 
     from tests.conftest import SEEDS
@@ -116,10 +132,15 @@ def test_a_server_refusing_a_request_too_long_for_its_context_fails_that_article
     js = tmp_path / "b.json"
     with FakeOpenAI() as server:
         server.script(fault)  # the first request is refused as too long; the rest are answered
-        result = CliRunner().invoke(app, [str(SEEDS), "-q", "--json", str(js), "--concurrency", "1", *cli_args(server, tmp_path)])
+        result = CliRunner().invoke(
+            app, [str(SEEDS), "-q", "--json", str(js), "--concurrency", "1", *cli_args(server, tmp_path)]
+        )
         refused = [r for r in server.requests if r["fault"] == fault]
     assert result.exit_code == 2, result.output  # the briefing is written; one article failed
     assert len(refused) == 1, "a request the server refuses as too long is not resent"
     [failed] = [n["message"] for n in json.loads(js.read_text(encoding="utf-8"))["notes"] if n["kind"] == "failed"]
     assert f"the request is longer than gpt-4o-mini's context window ({named} tokens, says the server)" in failed
-    assert f"Pass --context-window {window} (what the server loads), or lower --max-output-tokens or --max-article-chars" in failed
+    assert (
+        f"Pass --context-window {window} (what the server loads), or lower --max-output-tokens or --max-article-chars"
+        in failed
+    )

@@ -23,17 +23,29 @@ from summarizer.llm.check import check_endpoint
 from tests.conftest import SEED_FILES
 
 OPENAI_KEY = "sk-openai-0000000000000000OPENAI"
-KEYS = {"OPENAI_API_KEY": OPENAI_KEY, "AZURE_OPENAI_API_KEY": "azure-key-1111111111111111", "OPENROUTER_API_KEY": "sk-or-v1-2222222222222222"}
+KEYS = {
+    "OPENAI_API_KEY": OPENAI_KEY,
+    "AZURE_OPENAI_API_KEY": "azure-key-1111111111111111",
+    "OPENROUTER_API_KEY": "sk-or-v1-2222222222222222",
+}
 AZURE_ENV = {"AZURE_OPENAI_ENDPOINT": "https://contoso.openai.azure.com/"}
+
 
 @pytest.mark.parametrize("provider", sorted(PROVIDERS))
 def test_preset_alone_sets_base_url_mode_and_key_variable(provider):
     preset = PROVIDERS[provider]
     s = resolve_settings({"provider": provider}, env={**KEYS, **AZURE_ENV, "VLLM_API_KEY": "vllm-key-4444444444444444"})
-    assert (s.provider, s.base_url, s.mode, s.key_env) == (provider, preset_base_url(preset, AZURE_ENV), preset.mode, preset.key_env)
+    assert (s.provider, s.base_url, s.mode, s.key_env) == (
+        provider,
+        preset_base_url(preset, AZURE_ENV),
+        preset.mode,
+        preset.key_env,
+    )
     assert s.sources["base_url"] == s.sources["mode"] == f"provider:{provider}"
     assert s.replay_dir is None and not s.replay_is_default  # a preset is a configured endpoint
-    assert (s.api_key is not None) == (preset.key_env is not None), "the key comes from the preset's own variable, if it has one"
+    assert (s.api_key is not None) == (preset.key_env is not None), (
+        "the key comes from the preset's own variable, if it has one"
+    )
 
 
 @pytest.mark.parametrize("provider", sorted(PROVIDERS))
@@ -54,9 +66,14 @@ def test_the_openai_key_is_never_sent_to_another_provider(provider):
     assert s.api_key is None or s.api_key.get_secret_value() != OPENAI_KEY
 
 
-@pytest.mark.parametrize(("provider", "env_var"), [("openai", "OPENAI_API_KEY"), ("azure", "AZURE_OPENAI_API_KEY"), ("openrouter", "OPENROUTER_API_KEY")])
+@pytest.mark.parametrize(
+    ("provider", "env_var"),
+    [("openai", "OPENAI_API_KEY"), ("azure", "AZURE_OPENAI_API_KEY"), ("openrouter", "OPENROUTER_API_KEY")],
+)
 def test_a_hosted_provider_without_its_key_is_an_error_naming_the_variable(provider, env_var):
-    with pytest.raises(ConfigError, match=f"provider {provider} needs an API key: set {env_var} \\(or pass --api-key\\)"):
+    with pytest.raises(
+        ConfigError, match=f"provider {provider} needs an API key: set {env_var} \\(or pass --api-key\\)"
+    ):
         resolve_settings({"provider": provider}, env=AZURE_ENV)
     lenient = resolve_settings({"provider": provider}, env=AZURE_ENV, lenient=True)
     assert lenient.problems == (f"provider {provider} needs an API key: set {env_var} (or pass --api-key)",)
@@ -93,8 +110,18 @@ def test_local_presets_need_no_key_but_accept_one_by_flag():
         ({"provider": "ollama", "base_url": "http://gpu:11434/v1"}, {}, "", ("http://gpu:11434/v1", "json_schema")),
         ({"provider": "llamacpp", "mode": "tools"}, {}, "", ("http://127.0.0.1:8080/v1", "tools")),
         # --provider beats a base URL or mode from the environment or the file
-        ({"provider": "lmstudio"}, {"OPENAI_BASE_URL": "http://elsewhere/v1", "BRIEF_MODE": "md_json"}, "", ("http://127.0.0.1:1234/v1", "json_schema")),
-        ({"provider": "vllm"}, {}, 'base_url = "http://file/v1"\nmode = "tools"\n', ("http://127.0.0.1:8000/v1", "json_schema")),
+        (
+            {"provider": "lmstudio"},
+            {"OPENAI_BASE_URL": "http://elsewhere/v1", "BRIEF_MODE": "md_json"},
+            "",
+            ("http://127.0.0.1:1234/v1", "json_schema"),
+        ),
+        (
+            {"provider": "vllm"},
+            {},
+            'base_url = "http://file/v1"\nmode = "tools"\n',
+            ("http://127.0.0.1:8000/v1", "json_schema"),
+        ),
         # provider and base URL in the same file: the explicit base URL wins
         ({}, {}, 'provider = "vllm"\nbase_url = "http://cluster:8000/v1"\n', ("http://cluster:8000/v1", "json_schema")),
         # env beats a preset chosen in the file
@@ -111,7 +138,10 @@ def test_precedence_between_presets_and_explicit_values(tmp_path, flags, env, fi
 
 def test_provider_names_are_case_insensitive_and_unknown_ones_list_the_choices():
     assert resolve_settings({"provider": "Ollama"}, env={}).provider == "ollama"
-    with pytest.raises(ConfigError, match=r"unknown provider 'olama' \(from env:BRIEF_PROVIDER\); pass --provider \(or set BRIEF_PROVIDER, or `provider` in brief.toml\) with one of: openai \| azure \| ollama"):
+    with pytest.raises(
+        ConfigError,
+        match=r"unknown provider 'olama' \(from env:BRIEF_PROVIDER\); pass --provider \(or set BRIEF_PROVIDER, or `provider` in brief.toml\) with one of: openai \| azure \| ollama",
+    ):
         resolve_settings({}, env={"BRIEF_PROVIDER": "olama"})
 
 
@@ -150,7 +180,10 @@ def test_each_preset_sends_its_mode_and_its_key_to_the_server(fake_openai, monke
         monkeypatch.setenv(name, value)
     if provider in ("openai", "openrouter"):
         monkeypatch.setenv("BRIEF_API_KEY", ENDPOINT_KEY)
-    result = CliRunner().invoke(app, ["check", "--provider", provider, "--base-url", fake_openai.base_url, "--model", "fake-model", "--no-quality"])
+    result = CliRunner().invoke(
+        app,
+        ["check", "--provider", provider, "--base-url", fake_openai.base_url, "--model", "fake-model", "--no-quality"],
+    )
     assert result.exit_code == 0, result.output
     assert fake_openai.count == 1
     request = fake_openai.requests[0]
@@ -172,19 +205,29 @@ def test_azure_preset_talks_to_the_v1_api_under_the_resource_endpoint(fake_opena
 
 
 def test_brief_run_with_a_provider_uses_its_mode_for_every_request(fake_openai, seeds_copy):
-    result = CliRunner().invoke(app, ["run", str(seeds_copy), "--provider", "llamacpp", "--base-url", fake_openai.base_url, "--no-cache", "-q"])
+    result = CliRunner().invoke(
+        app, ["run", str(seeds_copy), "--provider", "llamacpp", "--base-url", fake_openai.base_url, "--no-cache", "-q"]
+    )
     assert result.exit_code == 0, result.output
     assert fake_openai.count >= len(list(SEEDS.glob("*.txt")))
     assert {_shape(r["body"]) for r in fake_openai.requests} == {"json_object+schema"}
     briefs = [r["body"] for r in fake_openai.requests if r["headers"]["X-Brief-Key"].startswith("brief/")]
-    assert briefs and all(b["response_format"]["schema"] == ArticleBrief.model_json_schema() for b in briefs), "llama.cpp decodes only JSON fitting the brief's schema"
+    assert briefs and all(b["response_format"]["schema"] == ArticleBrief.model_json_schema() for b in briefs), (
+        "llama.cpp decodes only JSON fitting the brief's schema"
+    )
 
 
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--provider", "openrouter"], "Error: provider openrouter needs an API key: set OPENROUTER_API_KEY (or pass --api-key)"),
-        (["--provider", "olama"], "Error: unknown provider 'olama' (from flag); pass --provider (or set BRIEF_PROVIDER, or `provider` in brief.toml) with one of: openai | azure | ollama | vllm | llamacpp | lmstudio | openrouter"),
+        (
+            ["--provider", "openrouter"],
+            "Error: provider openrouter needs an API key: set OPENROUTER_API_KEY (or pass --api-key)",
+        ),
+        (
+            ["--provider", "olama"],
+            "Error: unknown provider 'olama' (from flag); pass --provider (or set BRIEF_PROVIDER, or `provider` in brief.toml) with one of: openai | azure | ollama | vllm | llamacpp | lmstudio | openrouter",
+        ),
     ],
 )
 def test_brief_run_refuses_an_unusable_provider_before_reading_anything(args, message):
@@ -229,14 +272,18 @@ def test_openai_key_is_not_sent_to_openai_base_url_from_the_environment(fake_ope
 
 def test_openrouter_key_is_not_sent_to_another_host(fake_openai, monkeypatch):
     monkeypatch.setenv("OPENROUTER_API_KEY", SCOPED_OPENAI_KEY)
-    result = CliRunner().invoke(app, ["check", "--provider", "openrouter", "--base-url", fake_openai.base_url, "--model", "fake-model"])
+    result = CliRunner().invoke(
+        app, ["check", "--provider", "openrouter", "--base-url", fake_openai.base_url, "--model", "fake-model"]
+    )
     assert SCOPED_OPENAI_KEY not in str(fake_openai.requests)
     assert "OPENROUTER_API_KEY is set but only ever sent to openrouter.ai" in result.output
 
 
 def test_a_key_given_for_the_url_is_sent_there(fake_openai, monkeypatch):
     monkeypatch.setenv("OPENAI_API_KEY", SCOPED_OPENAI_KEY)
-    by_flag = CliRunner().invoke(app, [SCOPED_SEED, "--base-url", fake_openai.base_url, "--api-key", SCOPED_OTHER_KEY, "--no-cache", "-q"])
+    by_flag = CliRunner().invoke(
+        app, [SCOPED_SEED, "--base-url", fake_openai.base_url, "--api-key", SCOPED_OTHER_KEY, "--no-cache", "-q"]
+    )
     assert by_flag.exit_code == 0, by_flag.output
     assert _authorizations(fake_openai) == {f"Bearer {SCOPED_OTHER_KEY}"}
     fake_openai.requests.clear()

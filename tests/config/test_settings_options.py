@@ -94,7 +94,9 @@ def test_a_digests_token_budget_is_spent_across_its_days(fake_openai, tmp_path):
     assert len(per_request) == 2  # one brief per day, nothing else asked
     budget = max(per_request)  # either day alone fits; both do not (the first day's usage stays spent)
 
-    result = CliRunner().invoke(app, ["digest", str(SEEDS), "--out", str(tmp_path / "limited"), *days, *base, "--max-tokens", str(budget)])
+    result = CliRunner().invoke(
+        app, ["digest", str(SEEDS), "--out", str(tmp_path / "limited"), *days, *base, "--max-tokens", str(budget)]
+    )
     assert result.exit_code == 2, result.output
     assert "2025-10-17: failed: " in result.stderr and "past its budget (--max-tokens " in result.stderr
     assert "2025-10-10: failed" not in result.stderr

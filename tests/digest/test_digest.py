@@ -82,7 +82,9 @@ def test_a_digest_covers_and_cites_exactly_the_articles_of_its_date(backfill: Pa
 
     assert {s.file for s in digest.sources} == files
     assert all(s.date == day for s in digest.sources)
-    assert [p.sources for p in digest.summary] == [[s.ref] for s in digest.sources]  # each source's own brief, citing it
+    assert [p.sources for p in digest.summary] == [
+        [s.ref] for s in digest.sources
+    ]  # each source's own brief, citing it
     cited = {int(n) for n in re.findall(r"\[(\d+)\]", markdown)}
     assert cited == {s.ref for s in digest.sources}  # every source cited, no dangling number
     for s in digest.sources:  # [n] -> file + date through the Sources table
@@ -96,11 +98,15 @@ def test_the_first_digest_has_everything_new(backfill: Path):
     assert first.meta.previous_digest is None
     assert [e.timeline_index for e in first.new_events] == list(range(len(first.timeline)))
     assert first.stance_shifts == [] and first.earlier_events == []
-    assert "*No earlier digest in this folder: everything below is new.*" in (backfill / "2025-09-03.md").read_text(encoding="utf-8")
+    assert "*No earlier digest in this folder: everything below is new.*" in (backfill / "2025-09-03.md").read_text(
+        encoding="utf-8"
+    )
 
 
 def test_a_meeting_is_new_on_the_day_it_is_first_reported_and_not_after(backfill: Path):
-    oct10, oct17, dec22 = (load(backfill, d) for d in (dt.date(2025, 10, 10), dt.date(2025, 10, 17), dt.date(2025, 12, 22)))
+    oct10, oct17, dec22 = (
+        load(backfill, d) for d in (dt.date(2025, 10, 10), dt.date(2025, 10, 17), dt.date(2025, 12, 22))
+    )
 
     assert any(DUSHANBE.search(e.description) for e in oct10.new_events)
     for later in (oct17, dec22):
@@ -120,7 +126,9 @@ def test_an_undated_look_back_is_not_shown_as_new_in_a_digest(backfill: Path):
     stories, tail = rest.split("\n## Summary\n")
     for part in (head + tail, stories):  # the whole day's sections, and the story's own
         first, entry = [line for line in part.splitlines() if line.startswith("- **undated**") and "apologise" in line]
-        assert first.startswith("- **undated** *(no date given: not necessarily new)* Looking back")  # under 'First reported'
+        assert first.startswith(
+            "- **undated** *(no date given: not necessarily new)* Looking back"
+        )  # under 'First reported'
         assert entry.endswith("· *first reported here, with no date: not necessarily new*")  # in the timeline
         assert "**new**" not in entry
 
@@ -129,17 +137,29 @@ def test_a_changed_position_is_a_stance_shift_against_the_latest_earlier_digest(
     oct10, oct17 = load(backfill, dt.date(2025, 10, 10)), load(backfill, dt.date(2025, 10, 17))
 
     [shift] = oct10.stance_shifts
-    assert (shift.holder, shift.target, shift.previous_position, shift.position) == (*PLANE_STANCE, "critical", "conciliatory")
+    assert (shift.holder, shift.target, shift.previous_position, shift.position) == (
+        *PLANE_STANCE,
+        "critical",
+        "conciliatory",
+    )
     assert (shift.previous_digest, shift.previous_file) == (dt.date(2025, 9, 3), "002_1c8b09136a5d4e87.txt")
     assert oct17.stance_shifts == []  # still conciliatory, as on 2025-10-10
     markdown = (backfill / "2025-10-10.md").read_text(encoding="utf-8")
-    assert "- **Vladimir Putin** → Russia's guilt for the Azerbaijani plane crash: now **conciliatory** [1], was **critical** in the 2025-09-03 digest, citing 002_1c8b09136a5d4e87.txt." in markdown
+    assert (
+        "- **Vladimir Putin** → Russia's guilt for the Azerbaijani plane crash: now **conciliatory** [1], was **critical** in the 2025-09-03 digest, citing 002_1c8b09136a5d4e87.txt."
+        in markdown
+    )
 
 
 def test_without_the_october_10_digest_the_shift_shows_on_october_17(tmp_path: Path):
     digest_days(tmp_path, dt.date(2025, 9, 3), dt.date(2025, 10, 17))
     [shift] = load(tmp_path, dt.date(2025, 10, 17)).stance_shifts
-    assert (shift.holder, shift.previous_position, shift.position, shift.previous_digest) == (PLANE_STANCE[0], "critical", "conciliatory", dt.date(2025, 9, 3))
+    assert (shift.holder, shift.previous_position, shift.position, shift.previous_digest) == (
+        PLANE_STANCE[0],
+        "critical",
+        "conciliatory",
+        dt.date(2025, 9, 3),
+    )
 
 
 # publication date of an article -> the date of the meeting it reports
@@ -155,8 +175,15 @@ class _DatedMeetings(FakeOpenAI):
             published = re.search(r"Publication date: (\S+)", body["messages"][1]["content"]).group(1)
             people = ["Ilham Aliyev", "Vladimir Putin"]
             answer["actors"] = [{"name": n, "name_in_source": n, "kind": "person", "role": "president"} for n in people]
-            answer["events"] = [{**answer["events"][0], "date": EVENT_DATES[published], "precision": "day" if len(EVENT_DATES[published]) == 10 else "month",
-                                 "description": "Ilham Aliyev and Vladimir Putin met in Dushanbe.", "actors": people}]
+            answer["events"] = [
+                {
+                    **answer["events"][0],
+                    "date": EVENT_DATES[published],
+                    "precision": "day" if len(EVENT_DATES[published]) == 10 else "month",
+                    "description": "Ilham Aliyev and Vladimir Putin met in Dushanbe.",
+                    "actors": people,
+                }
+            ]
         return answer
 
 
@@ -165,10 +192,14 @@ def test_the_same_meeting_on_another_date_is_new_again(tmp_path: Path):
     news.mkdir()
     for published in EVENT_DATES:
         (news / f"{published}.txt").write_text(
-            f" date {published} Ilham Aliyev and Vladimir Putin met in Dushanbe for talks on transit.\nReport filed on {published}.\n", encoding="utf-8")
+            f" date {published} Ilham Aliyev and Vladimir Putin met in Dushanbe for talks on transit.\nReport filed on {published}.\n",
+            encoding="utf-8",
+        )
     days = sorted(dt.date.fromisoformat(d) for d in EVENT_DATES)
     with _DatedMeetings() as server:
-        settings = resolve_settings({"base_url": server.base_url, "api_key": "sk-test", "cache_dir": tmp_path / "cache"}, env={})
+        settings = resolve_settings(
+            {"base_url": server.base_url, "api_key": "sk-test", "cache_dir": tmp_path / "cache"}, env={}
+        )
         run = build_digests([news], tmp_path / "out", settings, days=days)
     assert run.exit_code == 0
     oct17, apr20 = load(tmp_path / "out", days[1]), load(tmp_path / "out", days[2])
@@ -176,7 +207,9 @@ def test_the_same_meeting_on_another_date_is_new_again(tmp_path: Path):
     assert ([e.first_reported for e in oct17.earlier_events], oct17.new_events) == ([days[0]], [])
     # 2026-04-18 conflicts with both earlier dates: a new meeting, even with the same words and people
     assert ([(e.date, e.description) for e in apr20.new_events], apr20.earlier_events) == (
-        [("2026-04-18", "Ilham Aliyev and Vladimir Putin met in Dushanbe.")], [])
+        [("2026-04-18", "Ilham Aliyev and Vladimir Putin met in Dushanbe.")],
+        [],
+    )
 
 
 def test_the_index_lists_digests_newest_first_one_line_each(backfill: Path):
@@ -209,10 +242,15 @@ def test_only_new_articles_cost_requests(seeds_copy: Path, tmp_path: Path, fake_
     out = tmp_path / "digests"
     args = [str(seeds_copy), "--date", "2025-09-03", "--out", str(out), "--base-url", fake_openai.base_url, "-q"]
     assert cli(*args).exit_code == 0 and fake_openai.count == 3  # two briefs, one comparison of the day's story
-    (seeds_copy / "late.txt").write_text(" date 2025-09-03 A late report from the summit in China. Leaders met and talked for an hour.\n", encoding="utf-8")
+    (seeds_copy / "late.txt").write_text(
+        " date 2025-09-03 A late report from the summit in China. Leaders met and talked for an hour.\n",
+        encoding="utf-8",
+    )
 
     assert cli(*args).exit_code == 0
-    assert fake_openai.count == 4  # the late article's brief; it is a story of its own, and the other story's comparison is cached
+    assert (
+        fake_openai.count == 4
+    )  # the late article's brief; it is a story of its own, and the other story's comparison is cached
     assert {s.file for s in load(out, dt.date(2025, 9, 3)).sources} == SEED_DAYS[dt.date(2025, 9, 3)] | {"late.txt"}
 
 
@@ -234,7 +272,9 @@ def test_a_second_run_waits_for_the_lock_then_exits_75(tmp_path: Path):
         "Nothing was written: try again later, or raise --wait\n"
     )
     assert sorted(p.name for p in tmp_path.iterdir()) == [LOCK_NAME]
-    assert cli(str(SEEDS), "--date", "2025-10-10", "--out", str(tmp_path), "-q").exit_code == 0  # released: the next run works
+    assert (
+        cli(str(SEEDS), "--date", "2025-10-10", "--out", str(tmp_path), "-q").exit_code == 0
+    )  # released: the next run works
 
 
 def test_backfill_writes_one_digest_per_day_oldest_first(tmp_path: Path):
@@ -246,7 +286,9 @@ def test_backfill_writes_one_digest_per_day_oldest_first(tmp_path: Path):
         f"{tmp_path}/2025-10-11.md: no articles",
     ]
     empty = (tmp_path / "2025-10-11.md").read_text(encoding="utf-8")
-    assert empty.startswith("# Digest 2025-10-11: no articles\n") and "No articles dated 2025-10-11 were found." in empty
+    assert (
+        empty.startswith("# Digest 2025-10-11: no articles\n") and "No articles dated 2025-10-11 were found." in empty
+    )
     assert load(tmp_path, dt.date(2025, 10, 11)).meta.previous_digest == dt.date(2025, 10, 10)
 
 
@@ -254,12 +296,16 @@ def test_skip_empty_writes_nothing_for_days_without_articles(tmp_path: Path):
     result = cli(str(SEEDS), "--since", "2025-10-09", "--until", "2025-10-11", "--out", str(tmp_path), "--skip-empty")
     assert result.exit_code == 0, result.stderr
     assert sorted(p.name for p in tmp_path.glob("[!.]*")) == ["2025-10-10.json", "2025-10-10.md", "index.md"]
-    assert result.stdout.splitlines() == [f"{tmp_path / '2025-10-10.md'}: 1 source(s), 4 new event(s), 0 stance shift(s)"]
+    assert result.stdout.splitlines() == [
+        f"{tmp_path / '2025-10-10.md'}: 1 source(s), 4 new event(s), 0 stance shift(s)"
+    ]
     assert "1 digest(s) written, 2 empty day(s) skipped (--skip-empty)" in result.stderr.splitlines()[-1]
 
 
 def test_a_full_backfill_in_quiet_mode_prints_nothing(tmp_path: Path):
-    result = cli(str(SEEDS), "--since", "2025-09-01", "--until", "2025-12-31", "--out", str(tmp_path), "--skip-empty", "--quiet")
+    result = cli(
+        str(SEEDS), "--since", "2025-09-01", "--until", "2025-12-31", "--out", str(tmp_path), "--skip-empty", "--quiet"
+    )
     assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")
     assert sorted(p.stem for p in tmp_path.glob("*.json")) == [str(d) for d in sorted(SEED_DAYS)]
     assert len(load(tmp_path, dt.date(2025, 10, 10)).stance_shifts) == 1  # days ran in order, each saw the ones before
@@ -270,16 +316,25 @@ def test_quiet_still_reports_problems_on_stderr_with_exit_2(seeds_copy: Path, tm
 
     (seeds_copy / "empty.txt").write_text("", encoding="utf-8")
     that_day = dt.datetime(2025, 10, 17, 9).timestamp()
-    os.utime(seeds_copy / "empty.txt", (that_day, that_day))  # rejected on the day digested (a file rejected on another day is that day's)
+    os.utime(
+        seeds_copy / "empty.txt", (that_day, that_day)
+    )  # rejected on the day digested (a file rejected on another day is that day's)
     result = cli(str(seeds_copy), "--date", "2025-10-17", "--out", str(tmp_path), "-q")
     assert (result.exit_code, result.stdout) == (2, "")
-    assert result.stderr == "rejected: empty.txt: empty file: nothing to summarize; add the article text or remove the file\n"
+    assert (
+        result.stderr
+        == "rejected: empty.txt: empty file: nothing to summarize; add the article text or remove the file\n"
+    )
     assert "`empty.txt`: empty file" in (tmp_path / "2025-10-17.md").read_text(encoding="utf-8")
 
 
 def test_undated_articles_are_in_no_digest_and_named_in_its_notes(seeds_copy: Path, tmp_path: Path, fake_openai):
-    (seeds_copy / "undated.txt").write_text("Leaders met in Baku on Monday and agreed to talk again in spring.\n", encoding="utf-8")
-    result = cli(str(seeds_copy), "--date", "2025-10-10", "--out", str(tmp_path), "--base-url", fake_openai.base_url, "-q")
+    (seeds_copy / "undated.txt").write_text(
+        "Leaders met in Baku on Monday and agreed to talk again in spring.\n", encoding="utf-8"
+    )
+    result = cli(
+        str(seeds_copy), "--date", "2025-10-10", "--out", str(tmp_path), "--base-url", fake_openai.base_url, "-q"
+    )
     assert result.exit_code == 0, result.stderr
     assert fake_openai.count == 1  # the 2025-10-10 article only
     digest = load(tmp_path, dt.date(2025, 10, 10))
@@ -306,30 +361,50 @@ def test_an_unreadable_earlier_digest_is_ignored_with_a_warning(tmp_path: Path):
     assert load(tmp_path, dt.date(2025, 10, 10)).meta.earlier_digests == 0
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--date", "2025-13-01"], "Error: --date '2025-13-01' is not a date; write it as YYYY-MM-DD (or today, yesterday), e.g. --date 2025-10-10\n"),
-    (["--date", "2025-10-10", "--since", "2025-10-01"], "Error: --date and --since do not go together: --date writes one day, --since backfills a range (end it with --until)\n"),
-    (["--since", "2025-10-10", "--until", "2025-10-01"], "Error: --since 2025-10-10 is after --until 2025-10-01; give an earlier --since or a later --until\n"),
-    (["--until", "2025-10-01"], "Error: --until needs --since (the first day of the backfill)\n"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (
+            ["--date", "2025-13-01"],
+            "Error: --date '2025-13-01' is not a date; write it as YYYY-MM-DD (or today, yesterday), e.g. --date 2025-10-10\n",
+        ),
+        (
+            ["--date", "2025-10-10", "--since", "2025-10-01"],
+            "Error: --date and --since do not go together: --date writes one day, --since backfills a range (end it with --until)\n",
+        ),
+        (
+            ["--since", "2025-10-10", "--until", "2025-10-01"],
+            "Error: --since 2025-10-10 is after --until 2025-10-01; give an earlier --since or a later --until\n",
+        ),
+        (["--until", "2025-10-01"], "Error: --until needs --since (the first day of the backfill)\n"),
+    ],
+)
 def test_bad_dates_are_usage_errors_naming_the_flag(tmp_path: Path, args: list[str], message: str):
     result = cli(str(SEEDS), "--out", str(tmp_path / "out"), *args)
     assert (result.exit_code, result.stdout, result.stderr) == (1, "", message)
     assert not (tmp_path / "out").exists()
 
 
-@pytest.mark.parametrize("value, expected", [
-    ("2025-10-10", dt.date(2025, 10, 10)),
-    ("today", dt.date(2026, 1, 1)),
-    ("yesterday", dt.date(2025, 12, 31)),
-    (" Yesterday ", dt.date(2025, 12, 31)),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("2025-10-10", dt.date(2025, 10, 10)),
+        ("today", dt.date(2026, 1, 1)),
+        ("yesterday", dt.date(2025, 12, 31)),
+        (" Yesterday ", dt.date(2025, 12, 31)),
+    ],
+)
 def test_days_are_iso_dates_or_today_or_yesterday(value: str, expected: dt.date):
     assert parse_day(value, "--date", today=dt.date(2026, 1, 1)) == expected
 
 
 def test_days_between_is_inclusive_and_ascending():
-    assert days_between(dt.date(2025, 12, 30), dt.date(2026, 1, 2)) == [dt.date(2025, 12, 30), dt.date(2025, 12, 31), dt.date(2026, 1, 1), dt.date(2026, 1, 2)]
+    assert days_between(dt.date(2025, 12, 30), dt.date(2026, 1, 2)) == [
+        dt.date(2025, 12, 30),
+        dt.date(2025, 12, 31),
+        dt.date(2026, 1, 1),
+        dt.date(2026, 1, 2),
+    ]
 
 
 def test_digest_json_escapes_angle_brackets_and_round_trips(backfill: Path):
@@ -346,8 +421,12 @@ def test_a_missing_folder_is_a_usage_error_and_touches_no_out_folder(tmp_path: P
 
 
 def test_an_article_that_fails_is_noted_and_exits_2(seeds_copy: Path, tmp_path: Path):
-    (seeds_copy / "new.txt").write_text(" date 2025-10-10 A report with no recorded response. Leaders met and talked.\n", encoding="utf-8")
-    result = cli(str(seeds_copy), "--date", "2025-10-10", "--out", str(tmp_path), "-q")  # replay: no recording for new.txt
+    (seeds_copy / "new.txt").write_text(
+        " date 2025-10-10 A report with no recorded response. Leaders met and talked.\n", encoding="utf-8"
+    )
+    result = cli(
+        str(seeds_copy), "--date", "2025-10-10", "--out", str(tmp_path), "-q"
+    )  # replay: no recording for new.txt
     assert (result.exit_code, result.stdout) == (2, "")
     assert result.stderr.startswith("2025-10-10: failed: new.txt: no recorded response for brief of new.txt")
     digest = load(tmp_path, dt.date(2025, 10, 10))
@@ -357,7 +436,18 @@ def test_an_article_that_fails_is_noted_and_exits_2(seeds_copy: Path, tmp_path: 
 
 def test_a_refused_key_stops_the_run_with_exit_1(tmp_path: Path, fake_openai):
     fake_openai.script("401")
-    result = cli(str(SEEDS), "--date", "2025-10-10", "--out", str(tmp_path), "--base-url", fake_openai.base_url, "--api-key", "sk-wrong", "-q")
+    result = cli(
+        str(SEEDS),
+        "--date",
+        "2025-10-10",
+        "--out",
+        str(tmp_path),
+        "--base-url",
+        fake_openai.base_url,
+        "--api-key",
+        "sk-wrong",
+        "-q",
+    )
     assert (result.exit_code, result.stdout) == (1, "")
     assert result.stderr.startswith(f"Error: {fake_openai.base_url} refused the API key")
     assert "sk-wrong" not in result.stderr
@@ -367,8 +457,16 @@ def test_a_refused_key_stops_the_run_with_exit_1(tmp_path: Path, fake_openai):
 def _row(position: str, date: str | None = None, basis: str = "publication"):
     from summarizer.models import Quote, StanceRow
 
-    return StanceRow(holder="Vladimir Putin", target=PLANE_STANCE[1], position=position, gist=f"Putin is {position}.", source=1,
-                     quote=Quote(source=1, text="a quote long enough", verified=True), date=date, date_basis=basis)
+    return StanceRow(
+        holder="Vladimir Putin",
+        target=PLANE_STANCE[1],
+        position=position,
+        gist=f"Putin is {position}.",
+        source=1,
+        quote=Quote(source=1, text="a quote long enough", verified=True),
+        date=date,
+        date_basis=basis,
+    )
 
 
 def _earlier(day: dt.date, *stances):  # type: ignore[no-untyped-def]
@@ -380,12 +478,15 @@ def _earlier(day: dt.date, *stances):  # type: ignore[no-untyped-def]
     return SimpleNamespace(date=day, stances=list(stances), sources=[source], timeline=[])
 
 
-@pytest.mark.parametrize(("date", "basis", "shift"), [
-    (None, "publication", True),  # today's stance, dated by today's article: a shift from October's
-    ("2025-12-20", "stated", True),  # dated after October's
-    ("2024-12", "inferred", False),  # a position from December 2024, recalled today: held before October's
-    ("2025-10", "stated", True),  # the same month as October's: not wholly before it
-])
+@pytest.mark.parametrize(
+    ("date", "basis", "shift"),
+    [
+        (None, "publication", True),  # today's stance, dated by today's article: a shift from October's
+        ("2025-12-20", "stated", True),  # dated after October's
+        ("2024-12", "inferred", False),  # a position from December 2024, recalled today: held before October's
+        ("2025-10", "stated", True),  # the same month as October's: not wholly before it
+    ],
+)
 def test_a_stance_recalled_from_before_the_earlier_one_is_no_shift(date: str | None, basis: str, shift: bool):
     from summarizer.digest.compare import compare_with_earlier
 
@@ -410,7 +511,9 @@ def test_rewriting_a_day_without_html_leaves_no_stale_page_behind_the_index(tmp_
     assert "2 sources" in page and "1 source " not in page and "1 source<" not in page
 
 
-def test_ctrl_c_in_a_backfill_keeps_the_finished_days_says_so_and_the_index_lists_exactly_them(tmp_path: Path, fake_openai):
+def test_ctrl_c_in_a_backfill_keeps_the_finished_days_says_so_and_the_index_lists_exactly_them(
+    tmp_path: Path, fake_openai
+):
     """Exit 130 (README table): a real SIGINT to a real process in the middle of a multi-day digest."""
     import os
     import signal
@@ -422,12 +525,37 @@ def test_ctrl_c_in_a_backfill_keeps_the_finished_days_says_so_and_the_index_list
     from tests.conftest import ROOT
 
     out = tmp_path / "dg"
-    fake_openai.latency = 3.0  # the days after 2025-09-03 still take 9 s of answers: the signal lands in them even on a loaded machine
-    command = [sys.executable, "-m", "summarizer", "digest", str(SEEDS), "--since", "2025-09-03", "--until", "2025-12-22", "--skip-empty",
-               "--out", str(out), *cli_args(fake_openai, tmp_path), "-c", "1", "--timeout", "30"]
-    proc = subprocess.Popen(command, cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(ROOT)},
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # as a shell starts it, whatever the test runner ignores
+    fake_openai.latency = (
+        3.0  # the days after 2025-09-03 still take 9 s of answers: the signal lands in them even on a loaded machine
+    )
+    command = [
+        sys.executable,
+        "-m",
+        "summarizer",
+        "digest",
+        str(SEEDS),
+        "--since",
+        "2025-09-03",
+        "--until",
+        "2025-12-22",
+        "--skip-empty",
+        "--out",
+        str(out),
+        *cli_args(fake_openai, tmp_path),
+        "-c",
+        "1",
+        "--timeout",
+        "30",
+    ]
+    proc = subprocess.Popen(
+        command,
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )  # as a shell starts it, whatever the test runner ignores
     deadline = time.monotonic() + 60
     while not (out / "2025-09-03.md").exists() and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -436,8 +564,11 @@ def test_ctrl_c_in_a_backfill_keeps_the_finished_days_says_so_and_the_index_list
     assert proc.returncode == 130, stderr
     written = sorted(p.stem for p in out.glob("2025-*.md"))
     assert written and "2025-12-22" not in written, stderr
-    assert re.search(rf"^kept the {len(written)} digest\(s\) finished before the interrupt \({written[0]}.*\) in {re.escape(str(out))}; its index lists them$",
-                     stderr, re.M), stderr
+    assert re.search(
+        rf"^kept the {len(written)} digest\(s\) finished before the interrupt \({written[0]}.*\) in {re.escape(str(out))}; its index lists them$",
+        stderr,
+        re.M,
+    ), stderr
     index = (out / "index.md").read_text(encoding="utf-8")
     assert sorted(re.findall(r"\b(2025-\d\d-\d\d)\.md\b", index)) == written
 
@@ -446,17 +577,29 @@ def test_ctrl_c_in_a_backfill_keeps_the_finished_days_says_so_and_the_index_list
 
 
 def test_a_backfill_index_folds_each_run_of_empty_days_into_one_line(tmp_path: Path):
-    assert cli(str(SEEDS), "--since", "2025-10-01", "--until", "2025-10-20", "--out", str(tmp_path), "-q").exit_code == 0
+    assert (
+        cli(str(SEEDS), "--since", "2025-10-01", "--until", "2025-10-20", "--out", str(tmp_path), "-q").exit_code == 0
+    )
     index = (tmp_path / "index.md").read_text(encoding="utf-8")
     entries = [line for line in index.splitlines() if line.startswith("- ")]
     assert [line.split(" · ")[0] for line in entries] == [
-        "- 2025-10-18 to 2025-10-20", "- [2025-10-17](2025-10-17.md)", "- 2025-10-11 to 2025-10-16", "- [2025-10-10](2025-10-10.md)", "- 2025-10-01 to 2025-10-09"]
-    assert entries[2] == "- 2025-10-11 to 2025-10-16 · 6 digests, no articles on any of their days ([2025-10-11](2025-10-11.md) … [2025-10-16](2025-10-16.md))"
+        "- 2025-10-18 to 2025-10-20",
+        "- [2025-10-17](2025-10-17.md)",
+        "- 2025-10-11 to 2025-10-16",
+        "- [2025-10-10](2025-10-10.md)",
+        "- 2025-10-01 to 2025-10-09",
+    ]
+    assert (
+        entries[2]
+        == "- 2025-10-11 to 2025-10-16 · 6 digests, no articles on any of their days ([2025-10-11](2025-10-11.md) … [2025-10-16](2025-10-16.md))"
+    )
 
 
 def test_new_since_the_previous_digest_means_the_last_digest_that_had_articles(tmp_path: Path):
     digest_days(tmp_path, *days_between(dt.date(2025, 10, 10), dt.date(2025, 10, 17)))
-    assert load(tmp_path, dt.date(2025, 10, 17)).meta.previous_digest == dt.date(2025, 10, 10), "not the empty 2025-10-16"
+    assert load(tmp_path, dt.date(2025, 10, 17)).meta.previous_digest == dt.date(2025, 10, 10), (
+        "not the empty 2025-10-16"
+    )
     assert load(tmp_path, dt.date(2025, 10, 17)).meta.earlier_digests == 1
 
 

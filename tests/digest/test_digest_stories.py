@@ -14,7 +14,9 @@ OCT10, OCT17, DEC22 = dt.date(2025, 10, 10), dt.date(2025, 10, 17), dt.date(2025
 
 
 def test_a_story_that_continues_keeps_its_id_and_says_what_is_new(tmp_path):
-    run = build_digests([SEEDS], tmp_path, Settings(replay_dir=bundled_fixtures_dir(), use_cache=False), days=[OCT10, OCT17, DEC22])
+    run = build_digests(
+        [SEEDS], tmp_path, Settings(replay_dir=bundled_fixtures_dir(), use_cache=False), days=[OCT10, OCT17, DEC22]
+    )
     digests = {d.date: d.digest for d in run.days}
     first = digests[OCT10].stories
     assert len(first) == 1 and first[0].new and first[0].first_reported is None

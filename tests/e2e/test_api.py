@@ -16,14 +16,37 @@ from tests.conftest import ROOT, SEED_FILES
 
 EXAMPLE = ROOT / "examples" / "api_example.py"
 PROMISED = [  # the names the README documents
-    "summarize_articles", "merge_briefs", "build_briefing", "load_articles", "Briefing", "ArticleBrief", "Article",
-    "Settings", "resolve_settings", "render_markdown", "render_json", "render_html", "BriefError", "ConfigError", "LLMError", "SCHEMA_VERSION",
+    "summarize_articles",
+    "merge_briefs",
+    "build_briefing",
+    "load_articles",
+    "Briefing",
+    "ArticleBrief",
+    "Article",
+    "Settings",
+    "resolve_settings",
+    "render_markdown",
+    "render_json",
+    "render_html",
+    "BriefError",
+    "ConfigError",
+    "LLMError",
+    "SCHEMA_VERSION",
 ]
 
 
 def _python(code: str, **kwargs) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.endswith("_API_KEY")}
-    return subprocess.run([sys.executable, "-c", code], check=False, capture_output=True, text=True, cwd=ROOT, env=env, timeout=120, **kwargs)
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        check=False,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=120,
+        **kwargs,
+    )
 
 
 def test_public_names_are_exported_explicitly():
@@ -35,7 +58,11 @@ def test_public_names_are_exported_explicitly():
     from summarizer.models import Briefing
     from summarizer.stages.summarize import summarize_articles
 
-    assert (summarizer.summarize_articles, summarizer.merge_briefs, summarizer.Briefing) == (summarize_articles, merge_briefs, Briefing)
+    assert (summarizer.summarize_articles, summarizer.merge_briefs, summarizer.Briefing) == (
+        summarize_articles,
+        merge_briefs,
+        Briefing,
+    )
 
 
 def test_unknown_names_raise_attribute_error():
@@ -58,8 +85,15 @@ def test_importing_the_api_does_not_import_the_llm_stack_or_the_cli():
 
 
 def test_the_example_runs_offline_and_prints_the_briefs_and_the_timeline():
-    result = subprocess.run([sys.executable, str(EXAMPLE)], check=False, capture_output=True, text=True, cwd=ROOT, timeout=120,
-                            env={k: v for k, v in os.environ.items() if not k.endswith("_API_KEY")})
+    result = subprocess.run(
+        [sys.executable, str(EXAMPLE)],
+        check=False,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        env={k: v for k, v in os.environ.items() if not k.endswith("_API_KEY")},
+    )
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     # one line per seed with its headline (not an error), in input order
@@ -94,7 +128,9 @@ def test_exported_schemas_carry_the_version(name):
     # what `brief schemas export` writes; tests of `brief schemas check` keep schemas/ equal to it
     exported = json.loads(render_schemas()[name])
     model = name.removesuffix(".schema.json")
-    version = summarizer.models.DIGEST_VERSION if model == "digest" else summarizer.SCHEMA_VERSION  # a digest has its own format version
+    version = (
+        summarizer.models.DIGEST_VERSION if model == "digest" else summarizer.SCHEMA_VERSION
+    )  # a digest has its own format version
     assert exported["$id"] == f"brief/{model}/{version}"
 
 

@@ -113,7 +113,10 @@ def test_a_full_disk_is_one_clear_error_and_the_old_file_survives(tmp_path, monk
     monkeypatch.setattr(files.os, "fsync", full)
     result = CliRunner().invoke(app, [str(ROOT / "seeds"), "-q", "-o", str(out)])
     assert result.exit_code == 1
-    assert result.stderr == f"Error: cannot write {out} (No space left on device); check that its folder is writable and has free space\n"
+    assert (
+        result.stderr
+        == f"Error: cannot write {out} (No space left on device); check that its folder is writable and has free space\n"
+    )
     assert out.read_text(encoding="utf-8") == "previous briefing\n"
 
 
@@ -135,8 +138,21 @@ def test_every_output_goes_through_write_atomic(fake_openai, tmp_path, monkeypat
     monkeypatch.setattr(files, "write_all_atomic", spy_all)
     monkeypatch.setattr(replay, "write_atomic", spy)
     out, js, rec = tmp_path / "b.md", tmp_path / "b.json", tmp_path / "rec"
-    result = CliRunner().invoke(app, [str(ROOT / "seeds" / SEED_FILES[0]), "-q", "-o", str(out), "--json", str(js),
-                                      "--record", str(rec), "--no-cache", *cli_args(fake_openai, tmp_path)])
+    result = CliRunner().invoke(
+        app,
+        [
+            str(ROOT / "seeds" / SEED_FILES[0]),
+            "-q",
+            "-o",
+            str(out),
+            "--json",
+            str(js),
+            "--record",
+            str(rec),
+            "--no-cache",
+            *cli_args(fake_openai, tmp_path),
+        ],
+    )
     assert result.exit_code == 0, result.output
     recordings = sorted(rec.glob("*.json"))
     assert len(recordings) == fake_openai.count >= 1

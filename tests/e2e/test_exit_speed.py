@@ -26,7 +26,9 @@ def test_run_sync_returns_the_coroutine_result_without_building_its_repr() -> No
     _Result.reprs = 0
     result = run_sync(work())
     assert isinstance(result, _Result)
-    assert _Result.reprs == 0  # asyncio.run (3.11) builds the finished main task's repr, result included, on the way out
+    assert (
+        _Result.reprs == 0
+    )  # asyncio.run (3.11) builds the finished main task's repr, result included, on the way out
 
 
 def test_run_sync_raises_what_the_coroutine_raises() -> None:
@@ -79,7 +81,9 @@ def test_the_heap_is_frozen_while_the_briefing_is_assembled_and_left_as_found(mo
         gc.unfreeze()
 
 
-def test_the_collector_is_paused_while_the_briefing_is_assembled_and_resumed_after(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_collector_is_paused_while_the_briefing_is_assembled_and_resumed_after(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """Merged stories and their renumbered sections live to the end of the run: the collector's passes over them are
     skipped while they are made (17 s of a warm 10,000-article run); it runs again once the run is done."""
     import summarizer.stages.merge as merge

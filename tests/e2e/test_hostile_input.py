@@ -51,14 +51,23 @@ def hostile_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (folder / "empty.txt").write_bytes(b"")
     (folder / "header_only.txt").write_text(" date 2025-10-10\n", encoding="utf-8")
     (folder / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00")
-    (folder / "cp1251.txt").write_bytes(f" date 2025-10-11 Алиев встретился с Путиным в Душанбе.\n{RU}\n".encode("cp1251"))
+    (folder / "cp1251.txt").write_bytes(
+        f" date 2025-10-11 Алиев встретился с Путиным в Душанбе.\n{RU}\n".encode("cp1251")
+    )
     (folder / "bom_crlf.txt").write_bytes(
-        "\ufeff date 2025-10-12 Ільхам Алієв провів переговори у Душанбе.\r\nЗустріч тривала дві години, повідомив речник Кремля.\r\n".encode("utf-8"))
-    (folder / "bad_date.txt").write_text(" date 2025-02-30 Something happened on an impossible day.\nMore.\n", encoding="utf-8")
+        "\ufeff date 2025-10-12 Ільхам Алієв провів переговори у Душанбе.\r\nЗустріч тривала дві години, повідомив речник Кремля.\r\n".encode(
+            "utf-8"
+        )
+    )
+    (folder / "bad_date.txt").write_text(
+        " date 2025-02-30 Something happened on an impossible day.\nMore.\n", encoding="utf-8"
+    )
     huge = f" date 2025-10-13 Очень длинная статья.\n{PARAGRAPH * (2_000_000 // len(PARAGRAPH.encode()))}{TAIL}\n"
     (folder / "huge.txt").write_text(huge, encoding="utf-8")
     assert (folder / "huge.txt").stat().st_size >= 1_990_000
-    (folder / "Новости дня 1.txt").write_text(" date 2025-10-14 Алиев провёл встречу в Брюсселе.\nСтороны обсудили мирный договор.\n", encoding="utf-8")
+    (folder / "Новости дня 1.txt").write_text(
+        " date 2025-10-14 Алиев провёл встречу в Брюсселе.\nСтороны обсудили мирный договор.\n", encoding="utf-8"
+    )
     (folder / "broken_link.txt").symlink_to("/nonexistent/article.txt")
     (folder / "loop.txt").symlink_to("loop.txt")
     # Tests run as root, who can read a chmod 000 file: simulate the unreadable file instead.
@@ -77,12 +86,21 @@ def hostile_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def test_good_articles_are_briefed_and_each_bad_file_gets_its_reason(fake_openai, tmp_path, hostile_folder):
     out, js = tmp_path / "b.md", tmp_path / "b.json"
-    result = CliRunner().invoke(app, [str(hostile_folder), "-o", str(out), "--json", str(js), *cli_args(fake_openai, tmp_path)])
+    result = CliRunner().invoke(
+        app, [str(hostile_folder), "-o", str(out), "--json", str(js), *cli_args(fake_openai, tmp_path)]
+    )
     assert result.exit_code == 2, result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
     briefing = Briefing.model_validate_json(js.read_text(encoding="utf-8"))
     assert {n.file: n.message for n in briefing.notes if n.kind == "rejected"} == HOSTILE
-    assert sorted(s.file for s in briefing.sources) == ["bom_crlf.txt", "cp1251.txt", "good1.txt", "good2.txt", "huge.txt", "Новости дня 1.txt"]
+    assert sorted(s.file for s in briefing.sources) == [
+        "bom_crlf.txt",
+        "cp1251.txt",
+        "good1.txt",
+        "good2.txt",
+        "huge.txt",
+        "Новости дня 1.txt",
+    ]
     assert next(s for s in briefing.sources if s.file == "good1.txt").aliases == ["zz_duplicate.txt"]
     notes = {(n.kind, n.file): n.message for n in briefing.notes}
     assert notes[("duplicate", "zz_duplicate.txt")].startswith("identical to good1.txt; cited as [")
@@ -92,7 +110,11 @@ def test_good_articles_are_briefed_and_each_bad_file_gets_its_reason(fake_openai
     markdown = out.read_text(encoding="utf-8")
     assert all(f"`{name}` rejected: " in markdown for name in HOSTILE)
 
-    sent = {r["headers"]["X-Brief-Label"]: _fenced(r) for r in fake_openai.requests if r["headers"]["X-Brief-Key"].startswith("brief/")}
+    sent = {
+        r["headers"]["X-Brief-Label"]: _fenced(r)
+        for r in fake_openai.requests
+        if r["headers"]["X-Brief-Key"].startswith("brief/")
+    }
     assert len(sent) == 6, "the duplicate is sent once, the rejected files never"
     assert all(len(text) <= Settings().max_article_chars for text in sent.values()), "nothing is sent over the limit"
     assert "Ильхам Алиев" in sent["cp1251.txt"]
@@ -117,7 +139,9 @@ def test_a_long_article_is_trimmed_and_its_quotes_checked_against_what_was_sent(
     (folder / "long.txt").write_text(f" date 2025-10-13 Длинная статья.\n{PARAGRAPH * 10}{TAIL}\n", encoding="utf-8")
     js = tmp_path / "b.json"
     with _QuotesTheEnd() as server:
-        result = CliRunner().invoke(app, [str(folder), "-q", "--json", str(js), "--max-article-chars", "5000", *cli_args(server, tmp_path)])
+        result = CliRunner().invoke(
+            app, [str(folder), "-q", "--json", str(js), "--max-article-chars", "5000", *cli_args(server, tmp_path)]
+        )
         assert result.exit_code == 0, result.output
         requests = [r for r in server.requests if r["headers"]["X-Brief-Key"].startswith("brief/")]
     assert len(requests) == 1, "one of its two items fails grounding: the answer stands, no re-ask"
@@ -160,4 +184,6 @@ def test_the_cache_key_of_a_trimmed_article_depends_on_what_is_sent(tmp_path):
     assert brief_key(short, settings)[0] == brief_key(short, settings.with_(max_article_chars=5_000))[0]
     keys = {brief_key(long, settings.with_(max_article_chars=n))[0] for n in (5_000, 8_000, 100_000)}
     assert len(keys) == 3
-    assert brief_key(long, settings.with_(max_article_chars=100_000))[1].subject == long.id, "under the limit, the content id"
+    assert brief_key(long, settings.with_(max_article_chars=100_000))[1].subject == long.id, (
+        "under the limit, the content id"
+    )

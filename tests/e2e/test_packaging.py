@@ -20,14 +20,28 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _build(out: Path) -> subprocess.CompletedProcess:
     """`pip wheel` offline, with the build backend installed here (never fetched from an index)."""
-    command = [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-index", "--no-build-isolation", "-q", "-w", str(out), str(ROOT)]
+    command = [
+        sys.executable,
+        "-m",
+        "pip",
+        "wheel",
+        "--no-deps",
+        "--no-index",
+        "--no-build-isolation",
+        "-q",
+        "-w",
+        str(out),
+        str(ROOT),
+    ]
     return subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
 
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if importlib.util.find_spec("hatchling") is None:
-        pytest.skip("the build backend hatchling is not installed here (pip install hatchling); the wheel is built offline")
+        pytest.skip(
+            "the build backend hatchling is not installed here (pip install hatchling); the wheel is built offline"
+        )
     out = tmp_path_factory.mktemp("wheel")
     result = _build(out)
     assert result.returncode == 0, f"the wheel does not build:\n{result.stderr.strip()[-2000:]}"
@@ -63,7 +77,9 @@ def test_the_wheel_holds_the_exported_schemas(names: set[str]):
 
 def test_the_wheel_holds_the_html_templates(names: set[str]):
     templates = sorted(p.name for p in (ROOT / "summarizer" / "render" / "templates").iterdir())
-    assert {"base.html", "macros.html", "briefing.html", "digest.html", "index.html", "brief.css", "brief.js"} <= set(templates)
+    assert {"base.html", "macros.html", "briefing.html", "digest.html", "index.html", "brief.css", "brief.js"} <= set(
+        templates
+    )
     for name in templates:
         assert f"summarizer/render/templates/{name}" in names
 
@@ -88,9 +104,18 @@ def test_the_wheel_runs_the_seeds_from_its_own_prompts_and_recordings(wheel: Pat
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "BRIEF_"))}
     env["BRIEF_CACHE_DIR"] = str(tmp_path / "cache")
-    result = subprocess.run([sys.executable, "-c", script, str(site), str(ROOT / "seeds")], capture_output=True, text=True,
-                            cwd=tmp_path, env=env, timeout=120, check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(site), str(ROOT / "seeds")],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        timeout=120,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("# Briefing: 5 sources, 2025-09-03 to 2025-12-22")
     assert f"using the recorded responses in {site / 'summarizer' / 'fixtures'}" in result.stderr
-    assert 'data-q="q' in (tmp_path / "page.html").read_text(encoding="utf-8"), "the installed templates render the page"
+    assert 'data-q="q' in (tmp_path / "page.html").read_text(encoding="utf-8"), (
+        "the installed templates render the page"
+    )

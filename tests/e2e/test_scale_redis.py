@@ -28,8 +28,14 @@ N = 40
 
 def brief(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen:
     """`brief ARGS` in its own process (stdout and stderr captured)."""
-    return subprocess.Popen([sys.executable, "-m", "summarizer", *args], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, env={**os.environ, **(env or {})})
+    return subprocess.Popen(
+        [sys.executable, "-m", "summarizer", *args],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, **(env or {})},
+    )
 
 
 def finish(*processes: subprocess.Popen) -> list[str]:
@@ -42,12 +48,26 @@ def finish(*processes: subprocess.Popen) -> list[str]:
 
 
 def common(server: FakeOpenAI, redis_url: str) -> list[str]:
-    return ["--base-url", server.base_url, "--api-key", "sk-test-not-a-real-key", "--cache-url", redis_url, "--concurrency", "4"]
+    return [
+        "--base-url",
+        server.base_url,
+        "--api-key",
+        "sk-test-not-a-real-key",
+        "--cache-url",
+        redis_url,
+        "--concurrency",
+        "4",
+    ]
 
 
 def in_process(server: FakeOpenAI, redis_url: str) -> Settings:
     """The same settings for a run inside the test process (no start-up cost)."""
-    return Settings(base_url=server.base_url, api_key=SecretStr("sk-test-not-a-real-key"), cache_url=SecretStr(redis_url), concurrency=4)
+    return Settings(
+        base_url=server.base_url,
+        api_key=SecretStr("sk-test-not-a-real-key"),
+        cache_url=SecretStr(redis_url),
+        concurrency=4,
+    )
 
 
 def cached_briefs(redis_url: str) -> set[str]:
@@ -56,24 +76,32 @@ def cached_briefs(redis_url: str) -> set[str]:
     return {k.decode().rsplit("|", 1)[1] for k in client.scan_iter(ENTRY + "brief|*", count=1000)}
 
 
-def test_four_shard_processes_pay_once_per_article_a_rerun_nothing_and_the_final_run_only_merges(tmp_path: Path, redis_url: str):
+def test_four_shard_processes_pay_once_per_article_a_rerun_nothing_and_the_final_run_only_merges(
+    tmp_path: Path, redis_url: str
+):
     folder = write_articles(tmp_path / "news", N)
     with FakeOpenAI(latency=0.05) as server:
         args = common(server, redis_url)
         finish(*(brief("run", str(folder), "--shard", f"{k}/4", *args) for k in range(1, 5)))
         paid = brief_subjects(server)
-        assert sum(paid.values()) == N and set(paid.values()) == {1}, "exactly one request per article across four workers"
+        assert sum(paid.values()) == N and set(paid.values()) == {1}, (
+            "exactly one request per article across four workers"
+        )
         assert server.count == N and len(cached_briefs(redis_url)) == N
         settings = in_process(server, redis_url)
         reruns = [brief_shard([folder], settings, Shard(k, 4)) for k in range(1, 5)]
-        assert server.count == N and sum(r.stats.requests for r in reruns) == 0, "a rerun of the shards makes no request"
+        assert server.count == N and sum(r.stats.requests for r in reruns) == 0, (
+            "a rerun of the shards makes no request"
+        )
         assert sum(len(r.results) for r in reruns) == N and all(r.exit_code == 0 for r in reruns)
         final = build_briefing([folder], settings)
         assert sum(brief_subjects(server).values()) == N, "the final run pays for no article"
         assert final.briefing.meta.cache_hits >= N and len(final.briefing.sources) == N and final.exit_code == 0
 
 
-def test_a_worker_killed_mid_run_loses_nothing_and_its_rerun_pays_only_for_what_it_had_not_finished(tmp_path: Path, redis_url: str):
+def test_a_worker_killed_mid_run_loses_nothing_and_its_rerun_pays_only_for_what_it_had_not_finished(
+    tmp_path: Path, redis_url: str
+):
     folder = write_articles(tmp_path / "news", N)
     with FakeOpenAI(latency=0.2) as server:
         args = [*common(server, redis_url), "--concurrency", "2", "--shard", "1/2"]
@@ -108,5 +136,9 @@ def test_two_unsharded_runs_started_at_once_pay_once_per_article(tmp_path: Path,
         assert sum(paid.values()) == N and set(paid.values()) == {1}
         calls = Counter("/".join((r["headers"].get("X-Brief-Key") or "").split("/")[:2]) for r in server.requests)
         others = {k: n for k, n in calls.items() if not k.startswith("brief/")}
-        assert others and set(others.values()) == {1}, "the second run waits for the first one's summary and analysis calls too"
-        assert (tmp_path / "a.md").read_text(encoding="utf-8").count("council") == (tmp_path / "b.md").read_text(encoding="utf-8").count("council")
+        assert others and set(others.values()) == {1}, (
+            "the second run waits for the first one's summary and analysis calls too"
+        )
+        assert (tmp_path / "a.md").read_text(encoding="utf-8").count("council") == (tmp_path / "b.md").read_text(
+            encoding="utf-8"
+        ).count("council")

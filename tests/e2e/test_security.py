@@ -28,14 +28,16 @@ INJECTION = (
 
 def _fenced(request: dict) -> str:
     user = request["body"]["messages"][1]["content"]
-    return user[user.index("<article>\n") + len("<article>\n"): user.rindex("\n</article>")]
+    return user[user.index("<article>\n") + len("<article>\n") : user.rindex("\n</article>")]
 
 
 def test_an_injected_instruction_stays_inside_the_fence_and_the_answer_stays_schema_bound(fake_openai, tmp_path):
     (tmp_path / "news").mkdir()
     (tmp_path / "news" / "injected.txt").write_text(INJECTION, encoding="utf-8")
     js = tmp_path / "b.json"
-    result = CliRunner().invoke(app, [str(tmp_path / "news"), "-q", "--json", str(js), *cli_args(fake_openai, tmp_path)])
+    result = CliRunner().invoke(
+        app, [str(tmp_path / "news"), "-q", "--json", str(js), *cli_args(fake_openai, tmp_path)]
+    )
     assert result.exit_code == 0, result.output
     request = next(r for r in fake_openai.requests if r["headers"]["X-Brief-Key"].startswith("brief/"))
     system, user = (m["content"] for m in request["body"]["messages"])
@@ -54,7 +56,9 @@ def test_an_injected_instruction_stays_inside_the_fence_and_the_answer_stays_sch
 def test_invented_quotes_are_kept_out_of_the_briefing(fake_openai, tmp_path):
     fake_openai.default = "bad_quote"  # every answer quotes a sentence that is in no article
     out, js = tmp_path / "b.md", tmp_path / "b.json"
-    result = CliRunner().invoke(app, [str(SEEDS), "-q", "-o", str(out), "--json", str(js), *cli_args(fake_openai, tmp_path)])
+    result = CliRunner().invoke(
+        app, [str(SEEDS), "-q", "-o", str(out), "--json", str(js), *cli_args(fake_openai, tmp_path)]
+    )
     assert result.exit_code == 2, "nothing verified: every article is degraded and the model looks too weak"
     assert result.stderr.count(": no stance or event with a quote found in the article") == 5
     invented = "This sentence appears nowhere in the article at all."
@@ -67,13 +71,16 @@ def test_invented_quotes_are_kept_out_of_the_briefing(fake_openai, tmp_path):
     markdown = out.read_text(encoding="utf-8")
     body, _notes = markdown.split("## Notes", 1)
     assert invented not in body, "an invented quote appears only in Notes, as unverified"
-    assert f"**Incomplete: {briefing['meta']['items_unverified']} items left out (a quote not found in its source, no quote, or not in English; see Notes); " in body
+    assert (
+        f"**Incomplete: {briefing['meta']['items_unverified']} items left out (a quote not found in its source, no quote, or not in English; see Notes); "
+        in body
+    )
 
 
 # --------------------------------------------------------------------------- escaping
 
-EVIL = '<script>alert(1)</script> <img src=x onerror=alert(1)> [click](javascript:alert(1)) ![px](https://evil.example/p.png)'
-EVIL_ARTICLE = f" date 2025-10-10 {EVIL}\nThe outlet wrote: {EVIL} and <a href=\"javascript:alert(2)\">this link</a>.\n# not a heading\n"
+EVIL = "<script>alert(1)</script> <img src=x onerror=alert(1)> [click](javascript:alert(1)) ![px](https://evil.example/p.png)"
+EVIL_ARTICLE = f' date 2025-10-10 {EVIL}\nThe outlet wrote: {EVIL} and <a href="javascript:alert(2)">this link</a>.\n# not a heading\n'
 
 
 class _EchoesHostileText(FakeOpenAI):
@@ -87,9 +94,24 @@ class _EchoesHostileText(FakeOpenAI):
         answer = synthetic_brief(EVIL_ARTICLE)
         answer.update(headline=EVIL, summary=EVIL)
         answer["actors"] = [{"name": f"Actor {EVIL}", "name_in_source": EVIL, "kind": "person", "role": EVIL}]
-        answer["events"] = [{"date": "2025-10-10", "precision": "day", "description": EVIL, "actors": [f"Actor {EVIL}"], "evidence": EVIL}]
-        answer["stances"] = [{"holder": f"Actor {EVIL}", "target": EVIL, "position": "hostile", "gist": EVIL,
-                              "evidence": 'and <a href="javascript:alert(2)">this link</a>'}]
+        answer["events"] = [
+            {
+                "date": "2025-10-10",
+                "precision": "day",
+                "description": EVIL,
+                "actors": [f"Actor {EVIL}"],
+                "evidence": EVIL,
+            }
+        ]
+        answer["stances"] = [
+            {
+                "holder": f"Actor {EVIL}",
+                "target": EVIL,
+                "position": "hostile",
+                "gist": EVIL,
+                "evidence": 'and <a href="javascript:alert(2)">this link</a>',
+            }
+        ]
         return answer
 
 
@@ -99,7 +121,9 @@ def test_markup_from_articles_and_the_model_is_escaped_in_markdown_and_json(tmp_
     (folder / "<img src=x onerror=alert(1)> [a](javascript:x).txt").write_text(EVIL_ARTICLE, encoding="utf-8")
     out, js = tmp_path / "b.md", tmp_path / "b.json"
     with _EchoesHostileText() as server:
-        result = CliRunner().invoke(app, [str(folder), "-q", "-o", str(out), "--json", str(js), *cli_args(server, tmp_path)])
+        result = CliRunner().invoke(
+            app, [str(folder), "-q", "-o", str(out), "--json", str(js), *cli_args(server, tmp_path)]
+        )
     assert result.exit_code == 0, result.output
     markdown = out.read_text(encoding="utf-8")
     assert markdown.count("alert(1)") >= 8, "the hostile text is shown (escaped), not dropped"
@@ -107,7 +131,9 @@ def test_markup_from_articles_and_the_model_is_escaped_in_markdown_and_json(tmp_
     assert "javascript:" not in markdown.lower()
     assert not re.search(r"(?<!\\)\]\(", markdown) and "![" not in markdown, "no links or images: brackets are escaped"
     outside_code = re.sub(r"`[^`]*`", "", markdown)
-    assert "https://" not in outside_code and "http://" not in outside_code, "no clickable URLs: a URL is shown in a code span"
+    assert "https://" not in outside_code and "http://" not in outside_code, (
+        "no clickable URLs: a URL is shown in a code span"
+    )
     assert "`https://evil.example/p.png`" in markdown
     assert not any(line.startswith(("## injected", "# not")) for line in markdown.splitlines())
     raw_json = js.read_text(encoding="utf-8")
@@ -123,7 +149,12 @@ def test_markup_from_articles_and_the_model_is_escaped_in_markdown_and_json(tmp_
 def _grep_key(*places: Path) -> list[str]:
     """Every file under `places` whose bytes contain the key."""
     needle = KEY.encode()
-    return [str(p) for place in places for p in ([place] if place.is_file() else place.rglob("*")) if p.is_file() and needle in p.read_bytes()]
+    return [
+        str(p)
+        for place in places
+        for p in ([place] if place.is_file() else place.rglob("*"))
+        if p.is_file() and needle in p.read_bytes()
+    ]
 
 
 def test_the_api_key_never_reaches_logs_errors_cache_recordings_or_output(tmp_path):
@@ -131,14 +162,28 @@ def test_the_api_key_never_reaches_logs_errors_cache_recordings_or_output(tmp_pa
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     with FakeOpenAI() as server:
         server.script("500", "broken_json", "bad_quote", "429:0")
-        command = [sys.executable, "-m", "summarizer", str(SEEDS), "-vv", "-o", str(out), "--json", str(js),
-                   "--record", str(rec), *cli_args(server, tmp_path)]
+        command = [
+            sys.executable,
+            "-m",
+            "summarizer",
+            str(SEEDS),
+            "-vv",
+            "-o",
+            str(out),
+            "--json",
+            str(js),
+            "--record",
+            str(rec),
+            *cli_args(server, tmp_path),
+        ]
         run = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
         assert run.returncode == 0, run.stderr
         assert all(r["headers"]["Authorization"] == f"Bearer {KEY}" for r in server.requests), "the key was really used"
 
         server.default = "401-echo"  # a server that echoes the key back in its error message
-        denied = subprocess.run([*command, "--no-cache"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+        denied = subprocess.run(
+            [*command, "--no-cache"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120
+        )
         assert denied.returncode == 1
 
     assert "retrying in" in run.stderr and "DEBUG" in run.stderr, "verbose logging was on"
@@ -167,15 +212,21 @@ def test_the_key_is_redacted_from_errors_raised_to_library_callers(tmp_path):
             raise AssertionError("a 401 must raise AuthError")
 
 
-@pytest.mark.parametrize(("text", "markdown"), [
-    ("set OPENAI_BASE_URL or run `brief check`", "set OPENAI_BASE_URL or run `brief check`"),
-    ("cannot connect to http://127.0.0.1:18799/v1 (refused).", "cannot connect to `http://127.0.0.1:18799/v1` (refused)."),
-    ("001_dbcce7b43ab26e22.txt", "001_dbcce7b43ab26e22.txt"),
-    ("_stressed_ and *bold* a|b [x](y) <b>", r"\_stressed\_ and \*bold\* a\|b \[x\](y) &lt;b&gt;"),
-    ("# not a heading, #1 of 2", r"\# not a heading, #1 of 2"),
-    ("![px](https://evil.example/p.png)", r"!\[px\](`https://evil.example/p.png`)"),
-    ("`javascript:alert(1)` and javascript:alert(2)", r"\`javascript&#58;alert(1)\` and javascript&#58;alert(2)"),
-])
+@pytest.mark.parametrize(
+    ("text", "markdown"),
+    [
+        ("set OPENAI_BASE_URL or run `brief check`", "set OPENAI_BASE_URL or run `brief check`"),
+        (
+            "cannot connect to http://127.0.0.1:18799/v1 (refused).",
+            "cannot connect to `http://127.0.0.1:18799/v1` (refused).",
+        ),
+        ("001_dbcce7b43ab26e22.txt", "001_dbcce7b43ab26e22.txt"),
+        ("_stressed_ and *bold* a|b [x](y) <b>", r"\_stressed\_ and \*bold\* a\|b \[x\](y) &lt;b&gt;"),
+        ("# not a heading, #1 of 2", r"\# not a heading, #1 of 2"),
+        ("![px](https://evil.example/p.png)", r"!\[px\](`https://evil.example/p.png`)"),
+        ("`javascript:alert(1)` and javascript:alert(2)", r"\`javascript&#58;alert(1)\` and javascript&#58;alert(2)"),
+    ],
+)
 def test_markdown_escapes_only_what_would_change_its_meaning(text, markdown):
     from summarizer.render.escaping import escape_md
 

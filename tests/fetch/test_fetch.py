@@ -55,19 +55,67 @@ def four_outlets(site: NewsServer) -> list[str]:
     """An RSS, an Atom, a JSON Feed and a full-text RSS feed, one article each, in en/ru/uk/lv."""
     en = at(site, "en.test", "/news/bridge")
     site.add("/news/bridge", page("en-bridge", canonical=en))
-    site.add("/en.rss", rss("Marlow Vale News", [{"title": "New footbridge opens over the Lune river", "link": en, "guid": "en-1",
-                                                   "pubDate": "Mon, 06 Oct 2025 09:15:00 +0100"}]), content_type="application/rss+xml")
+    site.add(
+        "/en.rss",
+        rss(
+            "Marlow Vale News",
+            [
+                {
+                    "title": "New footbridge opens over the Lune river",
+                    "link": en,
+                    "guid": "en-1",
+                    "pubDate": "Mon, 06 Oct 2025 09:15:00 +0100",
+                }
+            ],
+        ),
+        content_type="application/rss+xml",
+    )
     ru = at(site, "ru.test", "/port?id=7&utm_source=rss")
     site.add("/port?id=7&utm_source=rss", page("ru-port", canonical=at(site, "ru.test", "/port?id=7")))
-    site.add("/ru.atom", atom("Северогорск", [{"title": "В порту Северогорска открыли новый причал", "link": ru, "updated": "2025-10-06T11:00:00+03:00"}]),
-             content_type="application/atom+xml")
+    site.add(
+        "/ru.atom",
+        atom(
+            "Северогорск",
+            [
+                {
+                    "title": "В порту Северогорска открыли новый причал",
+                    "link": ru,
+                    "updated": "2025-10-06T11:00:00+03:00",
+                }
+            ],
+        ),
+        content_type="application/atom+xml",
+    )
     uk = at(site, "uk.test", "/tram")
     site.add("/tram", page("uk-metro", published="2025-10-08"))
-    site.add("/uk.json", json_feed("Вербівка", [{"title": "У Вербівці запустили нову лінію трамвая", "link": uk}]), content_type="application/feed+json")
+    site.add(
+        "/uk.json",
+        json_feed("Вербівка", [{"title": "У Вербівці запустили нову лінію трамвая", "link": uk}]),
+        content_type="application/feed+json",
+    )
     lv = at(site, "lv.test", "/skola")
-    site.add("/lv.rss", rss("Kalnciems", [{"title": "Kalnciemā atklāta jauna skola", "link": lv, "pubDate": "Tue, 07 Oct 2025 08:00:00 +0300",
-                                            "content": full_text_html("lv-school")}], language="lv"), content_type="application/rss+xml")
-    return [at(site, "en.test", "/en.rss"), at(site, "ru.test", "/ru.atom"), at(site, "uk.test", "/uk.json"), at(site, "lv.test", "/lv.rss")]
+    site.add(
+        "/lv.rss",
+        rss(
+            "Kalnciems",
+            [
+                {
+                    "title": "Kalnciemā atklāta jauna skola",
+                    "link": lv,
+                    "pubDate": "Tue, 07 Oct 2025 08:00:00 +0300",
+                    "content": full_text_html("lv-school"),
+                }
+            ],
+            language="lv",
+        ),
+        content_type="application/rss+xml",
+    )
+    return [
+        at(site, "en.test", "/en.rss"),
+        at(site, "ru.test", "/ru.atom"),
+        at(site, "uk.test", "/uk.json"),
+        at(site, "lv.test", "/lv.rss"),
+    ]
 
 
 def test_feeds_become_dated_articles_with_their_urls_that_brief_reads(site: NewsServer, tmp_path: Path) -> None:
@@ -82,16 +130,26 @@ def test_feeds_become_dated_articles_with_their_urls_that_brief_reads(site: News
         "uk.test/2025-10-08/у-вербівці-запустили-нову-лінію-трамвая.txt",
     ]
     en = files["en.test/2025-10-06/new-footbridge-opens-over-the-lune-river.txt"]
-    assert en.splitlines()[0] == f" date 2025-10-06 {at(site, 'en.test', '/news/bridge')} New footbridge opens over the Lune river"
+    assert (
+        en.splitlines()[0]
+        == f" date 2025-10-06 {at(site, 'en.test', '/news/bridge')} New footbridge opens over the Lune river"
+    )
     assert ARTICLES["en-bridge"][2][1] in en  # the main text, quotes intact
     assert "Subscribe to our newsletter" not in en and "Sport" not in en  # navigation and footer left out
     ru = files["ru.test/2025-10-06/в-порту-северогорска-открыли-новый-причал.txt"]
-    assert ru.splitlines()[0].split()[2] == at(site, "ru.test", "/port?id=7")  # the page's canonical URL, not the tracking link
+    assert ru.splitlines()[0].split()[2] == at(
+        site, "ru.test", "/port?id=7"
+    )  # the page's canonical URL, not the tracking link
     assert ARTICLES["lv-school"][2][2] in files["lv.test/2025-10-07/kalnciemā-atklāta-jauna-skola.txt"]
     assert site.requested("/skola") == 0  # a full-text entry needs no page fetch
     read = load_articles([tmp_path / "news"])
     assert read.rejected == []
-    assert sorted((str(a.date), a.language) for a in read.articles) == [("2025-10-06", "en"), ("2025-10-06", "ru"), ("2025-10-07", "lv"), ("2025-10-08", "uk")]
+    assert sorted((str(a.date), a.language) for a in read.articles) == [
+        ("2025-10-06", "en"),
+        ("2025-10-06", "ru"),
+        ("2025-10-07", "lv"),
+        ("2025-10-08", "uk"),
+    ]
     assert sorted(result.stdout.split()) == sorted((tmp_path / "news" / f).as_posix() for f in files)
     assert "4 article(s) written; 3 page(s) downloaded" in result.stderr
 
@@ -104,14 +162,24 @@ def test_a_list_of_feed_urls_and_an_opml_export_name_the_same_feeds(site: NewsSe
     export.write_text(opml(feeds[2:]), encoding="utf-8")
     result = fetch(str(listing), str(export), "--out", str(tmp_path / "news"))
     assert result.exit_code == 0, result.stderr
-    assert sorted(p.split("/")[0] for p in articles_in(tmp_path / "news")) == ["en.test", "lv.test", "ru.test", "uk.test"]
+    assert sorted(p.split("/")[0] for p in articles_in(tmp_path / "news")) == [
+        "en.test",
+        "lv.test",
+        "ru.test",
+        "uk.test",
+    ]
 
 
-@pytest.mark.parametrize("arg, message", [
-    ("ftp://example.test/feed", "only http:// and https:// feeds can be fetched, not ftp://"),
-    ("no-such-file.txt", "neither a feed URL nor a file"),
-])
-def test_a_bad_feed_argument_is_a_usage_error_before_anything_is_fetched(tmp_path: Path, arg: str, message: str) -> None:
+@pytest.mark.parametrize(
+    "arg, message",
+    [
+        ("ftp://example.test/feed", "only http:// and https:// feeds can be fetched, not ftp://"),
+        ("no-such-file.txt", "neither a feed URL nor a file"),
+    ],
+)
+def test_a_bad_feed_argument_is_a_usage_error_before_anything_is_fetched(
+    tmp_path: Path, arg: str, message: str
+) -> None:
     result = fetch(arg, "--out", str(tmp_path / "news"))
     assert result.exit_code == 1
     assert message in result.stderr and arg in result.stderr
@@ -126,14 +194,28 @@ def test_a_rerun_fetches_only_what_is_new_and_rewrites_nothing(site: NewsServer,
     pages = len([p for p, _ in site.log if p in ("/news/bridge", "/port?id=7&utm_source=rss", "/tram")])
     new = at(site, "en.test", "/news/ferry")
     site.add("/news/ferry", page("en-ferry"))
-    site.add("/en.rss", rss("Marlow Vale News", [
-        {"title": "New footbridge opens over the Lune river", "link": at(site, "en.test", "/news/bridge"), "guid": "en-1", "pubDate": "Mon, 06 Oct 2025 09:15:00 +0100"},
-        {"title": "Ferry", "link": new, "guid": "en-2", "pubDate": "Thu, 09 Oct 2025 10:00:00 +0100"},
-    ]), content_type="application/rss+xml")
+    site.add(
+        "/en.rss",
+        rss(
+            "Marlow Vale News",
+            [
+                {
+                    "title": "New footbridge opens over the Lune river",
+                    "link": at(site, "en.test", "/news/bridge"),
+                    "guid": "en-1",
+                    "pubDate": "Mon, 06 Oct 2025 09:15:00 +0100",
+                },
+                {"title": "Ferry", "link": new, "guid": "en-2", "pubDate": "Thu, 09 Oct 2025 10:00:00 +0100"},
+            ],
+        ),
+        content_type="application/rss+xml",
+    )
     second = fetch(*feeds, "--out", str(out))
     assert second.exit_code == 0, second.stderr
     assert second.stdout.split() == [(out / "en.test/2025-10-09/ferry.txt").as_posix()]
-    assert len([p for p, _ in site.log if p in ("/news/bridge", "/port?id=7&utm_source=rss", "/tram")]) == pages  # no old page again
+    assert (
+        len([p for p, _ in site.log if p in ("/news/bridge", "/port?id=7&utm_source=rss", "/tram")]) == pages
+    )  # no old page again
     assert {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in before} == before
     assert "1 article(s) written; 1 page(s) downloaded; 4 entries seen before" in second.stderr
 
@@ -142,8 +224,16 @@ def test_the_same_story_under_two_urls_is_stored_once_and_listed_under_both(site
     a, b = at(site, "en.test", "/a/bridge"), at(site, "wire.test", "/syndicated/bridge-story")
     site.add("/a/bridge", page("en-bridge"))
     site.add("/syndicated/bridge-story", page("en-bridge"))
-    site.add("/en.rss", rss("en", [{"title": "Bridge", "link": a, "pubDate": "Mon, 06 Oct 2025 09:15:00 +0100"}]), content_type="application/rss+xml")
-    site.add("/wire.rss", rss("wire", [{"title": "Bridge (wire)", "link": b, "pubDate": "Mon, 06 Oct 2025 12:00:00 +0100"}]), content_type="application/rss+xml")
+    site.add(
+        "/en.rss",
+        rss("en", [{"title": "Bridge", "link": a, "pubDate": "Mon, 06 Oct 2025 09:15:00 +0100"}]),
+        content_type="application/rss+xml",
+    )
+    site.add(
+        "/wire.rss",
+        rss("wire", [{"title": "Bridge (wire)", "link": b, "pubDate": "Mon, 06 Oct 2025 12:00:00 +0100"}]),
+        content_type="application/rss+xml",
+    )
     out = tmp_path / "news"
     first = fetch(at(site, "en.test", "/en.rss"), "--out", str(out))
     second = fetch(at(site, "wire.test", "/wire.rss"), "--out", str(out))
@@ -153,14 +243,19 @@ def test_the_same_story_under_two_urls_is_stored_once_and_listed_under_both(site
     import json
 
     seen = [json.loads(line) for line in (out / ".brief-fetch" / "seen.jsonl").read_text(encoding="utf-8").splitlines()]
-    assert {r["url"]: r["path"] for r in seen} == {a: "en.test/2025-10-06/bridge.txt", b: "en.test/2025-10-06/bridge.txt"}
+    assert {r["url"]: r["path"] for r in seen} == {
+        a: "en.test/2025-10-06/bridge.txt",
+        b: "en.test/2025-10-06/bridge.txt",
+    }
 
 
 def test_an_article_written_before_a_crash_is_adopted_not_written_twice(site: NewsServer, tmp_path: Path) -> None:
     feeds = four_outlets(site)
     out = tmp_path / "news"
     assert fetch(*feeds, "--out", str(out)).exit_code == 0
-    (out / ".brief-fetch" / "seen.jsonl").write_text("", encoding="utf-8")  # as if killed before any seen line was written
+    (out / ".brief-fetch" / "seen.jsonl").write_text(
+        "", encoding="utf-8"
+    )  # as if killed before any seen line was written
     again = fetch(*feeds, "--out", str(out))
     assert again.exit_code == 0, again.stderr
     assert len(articles_in(out)) == 4
@@ -171,9 +266,13 @@ def test_an_article_written_before_a_crash_is_adopted_not_written_twice(site: Ne
 def test_a_page_cannot_pass_for_another_outlet_with_its_canonical_link(site: NewsServer, tmp_path: Path) -> None:
     link = at(site, "copycat.test", "/bridge")
     site.add("/bridge", page("en-bridge", canonical="https://www.en.test/news/bridge"))
-    site.add("/c.rss", rss("c", [{"title": "Bridge", "link": link, "pubDate": "Mon, 06 Oct 2025 09:15:00 +0100"}]), content_type="application/rss+xml")
+    site.add(
+        "/c.rss",
+        rss("c", [{"title": "Bridge", "link": link, "pubDate": "Mon, 06 Oct 2025 09:15:00 +0100"}]),
+        content_type="application/rss+xml",
+    )
     assert fetch(at(site, "copycat.test", "/c.rss"), "--out", str(tmp_path / "news")).exit_code == 0
-    (name, text), = articles_in(tmp_path / "news").items()
+    ((name, text),) = articles_in(tmp_path / "news").items()
     assert name == "copycat.test/2025-10-06/bridge.txt" and text.startswith(f" date 2025-10-06 {link} Bridge\n")
 
 
@@ -181,8 +280,21 @@ def test_a_late_evening_article_keeps_the_outlets_calendar_day(site: NewsServer,
     """23:30 in New York on 6 October is already 7 October in UTC: the article is the outlet's 6 October, and a note says so."""
     site.add("/evening", page("en-ferry"))
     site.add("/undated", page("en-bridge"))
-    feed = site.add("/ny.rss", rss("ny", [{"title": "Ferry", "link": at(site, "en.test", "/evening"), "pubDate": "Mon, 06 Oct 2025 23:30:00 -0500"},
-                                          {"title": "Bridge", "link": at(site, "en.test", "/undated")}]), content_type="application/rss+xml")
+    feed = site.add(
+        "/ny.rss",
+        rss(
+            "ny",
+            [
+                {
+                    "title": "Ferry",
+                    "link": at(site, "en.test", "/evening"),
+                    "pubDate": "Mon, 06 Oct 2025 23:30:00 -0500",
+                },
+                {"title": "Bridge", "link": at(site, "en.test", "/undated")},
+            ],
+        ),
+        content_type="application/rss+xml",
+    )
     assert feed
     result = fetch(at(site, "en.test", "/ny.rss"), "--out", str(tmp_path / "news"))
     assert result.exit_code == 0, result.stderr
@@ -190,18 +302,34 @@ def test_a_late_evening_article_keeps_the_outlets_calendar_day(site: NewsServer,
 
     today = dt.date.today().isoformat()
     assert sorted(articles_in(tmp_path / "news")) == ["en.test/2025-10-06/ferry.txt", f"en.test/{today}/bridge.txt"]
-    assert (f"note: {at(site, 'en.test', '/evening')}: published 2025-10-06T23:30-05:00 on the outlet's clock: dated 2025-10-06, "
-            "although it was already 2025-10-07 in UTC") in result.stderr
-    assert f"note: {at(site, 'en.test', '/undated')}: no publication date in the feed or on the page: dated by the fetch" in result.stderr
+    assert (
+        f"note: {at(site, 'en.test', '/evening')}: published 2025-10-06T23:30-05:00 on the outlet's clock: dated 2025-10-06, "
+        "although it was already 2025-10-07 in UTC"
+    ) in result.stderr
+    assert (
+        f"note: {at(site, 'en.test', '/undated')}: no publication date in the feed or on the page: dated by the fetch"
+        in result.stderr
+    )
     undated = tmp_path / "news" / "en.test" / today / "bridge.txt"
-    assert undated.read_text(encoding="utf-8").startswith(f" date {today} {at(site, 'en.test', '/undated')} [date: fetched] Bridge\n")
+    assert undated.read_text(encoding="utf-8").startswith(
+        f" date {today} {at(site, 'en.test', '/undated')} [date: fetched] Bridge\n"
+    )
     article = load_articles([undated]).articles[0]
     assert article.text.startswith("Bridge\n") and article.url == at(site, "en.test", "/undated")
     assert "dated by the day it was fetched: neither its feed nor its page gives a publication date" in article.notes
-    CliRunner().invoke(app, ["fetch", *ALLOW, at(site, "en.test", "/ny.rss"), "--tz", "Europe/Riga", "--out", str(tmp_path / "riga")], catch_exceptions=False)
+    CliRunner().invoke(
+        app,
+        ["fetch", *ALLOW, at(site, "en.test", "/ny.rss"), "--tz", "Europe/Riga", "--out", str(tmp_path / "riga")],
+        catch_exceptions=False,
+    )
     assert "en.test/2025-10-07/ferry.txt" in articles_in(tmp_path / "riga")  # 06:30 on 7 October in Riga
-    bad = CliRunner().invoke(app, ["fetch", at(site, "en.test", "/ny.rss"), "--tz", "Mars/Olympus", "--out", str(tmp_path / "x")])
-    assert bad.exit_code == 1 and "--tz 'Mars/Olympus' is not a time zone; give an IANA name such as Europe/Riga" in bad.stderr
+    bad = CliRunner().invoke(
+        app, ["fetch", at(site, "en.test", "/ny.rss"), "--tz", "Mars/Olympus", "--out", str(tmp_path / "x")]
+    )
+    assert (
+        bad.exit_code == 1
+        and "--tz 'Mars/Olympus' is not a time zone; give an IANA name such as Europe/Riga" in bad.stderr
+    )
 
 
 def test_ctrl_c_leaves_whole_files_only_and_a_rerun_finishes_the_job(site: NewsServer, tmp_path: Path) -> None:
@@ -215,11 +343,36 @@ def test_ctrl_c_leaves_whole_files_only_and_a_rerun_finishes_the_job(site: NewsS
     keys = ["en-bridge", "en-ferry", "ru-port", "uk-metro", "lv-school"]
     for i, key in enumerate(keys):
         site.add(f"/p{i}", page(key), delay=0.0 if i == 0 else 1.5)
-    feed = site.add("/slow.rss", rss("slow", [{"title": f"Story {i}", "link": site.url(f"/p{i}"), "pubDate": "Mon, 06 Oct 2025 09:15:00 +0100"}
-                                              for i in range(len(keys))]), content_type="application/rss+xml")
+    feed = site.add(
+        "/slow.rss",
+        rss(
+            "slow",
+            [
+                {"title": f"Story {i}", "link": site.url(f"/p{i}"), "pubDate": "Mon, 06 Oct 2025 09:15:00 +0100"}
+                for i in range(len(keys))
+            ],
+        ),
+        content_type="application/rss+xml",
+    )
     out = tmp_path / "news"
-    args = [sys.executable, "-m", "summarizer", "fetch", feed, "--out", str(out), "--allow-network", "127.0.0.1", "--delay", "0", "--per-host", "1"]
-    process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    args = [
+        sys.executable,
+        "-m",
+        "summarizer",
+        "fetch",
+        feed,
+        "--out",
+        str(out),
+        "--allow-network",
+        "127.0.0.1",
+        "--delay",
+        "0",
+        "--per-host",
+        "1",
+    ]
+    process = subprocess.Popen(
+        args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"}
+    )
     deadline = time.monotonic() + 60
     while not list(out.rglob("*.txt")) and time.monotonic() < deadline:
         time.sleep(0.05)

@@ -29,7 +29,7 @@ def test_the_daily_unit_fetches_then_digests_the_folder_it_fetched_into():
 def test_the_documented_cron_line_fetches_then_digests_even_after_a_partial_fetch():
     text = (ROOT / "docs/scheduling.md").read_text(encoding="utf-8")
     (line,) = [x for x in text.splitlines() if re.match(r"^\d+ \d+ \* \* \* .*brief\" fetch ", x)]
-    fetch_part, digest_part = line.split("; \"$HOME/.local/bin/brief\" digest ")
+    fetch_part, digest_part = line.split('; "$HOME/.local/bin/brief" digest ')
     assert " && " not in line.split("fetch", 1)[1], "a partial fetch (exit 2) must not skip the digest"
     fetch = _parses(shlex.split(fetch_part.split("set +a; ", 1)[1].replace('"$HOME', '"/home/u'))[1:])
     digest = _parses(["digest", *shlex.split(digest_part.replace('"$HOME', '"/home/u'))])

@@ -56,7 +56,13 @@ SEED_TABLE = [
     ("001_dbcce7b43ab26e22.txt", dt.date(2025, 9, 3), "uk", "Раніше президент Азербайджану", "884c0bbff3c72c0f"),
     ("002_1c8b09136a5d4e87.txt", dt.date(2025, 9, 3), "ru", "Президенты Азербайджана и России", "03aa1c35c20527b7"),
     ("003_1a35d96a14c93922.txt", dt.date(2025, 10, 10), "ru", "Как сообщалось, в Душанбе", "5d32ef709bbe4f77"),
-    ("004_d1e212e9ebd721e5.txt", dt.date(2025, 10, 17), "ru", "Встреча Ильхама Алиева и Владимира Путина", "85a3c53b7b1b0730"),
+    (
+        "004_d1e212e9ebd721e5.txt",
+        dt.date(2025, 10, 17),
+        "ru",
+        "Встреча Ильхама Алиева и Владимира Путина",
+        "85a3c53b7b1b0730",
+    ),
 ]
 
 
@@ -90,6 +96,7 @@ def test_seed_text_is_header_rest_then_body() -> None:
 
 
 # --------------------------------------------------------------------------- header parsing
+
 
 @pytest.mark.parametrize(
     ("line", "date", "rest"),
@@ -127,6 +134,7 @@ def test_parse_header_rejects_bad_dates(line: str, message: str) -> None:
 
 
 # --------------------------------------------------------------------------- decoding
+
 
 def test_bom_and_crlf_are_removed(tmp_path: Path) -> None:
     write(tmp_path, "a.txt", b"\xef\xbb\xbf date 2025-05-06 Headline\r\nFirst line.\r\nSecond line.\rThird.\r\n")
@@ -177,13 +185,27 @@ def test_text_is_refused_for_control_characters_exactly_as_by_their_unicode_cate
 
     from summarizer.ingest.articles import _ALLOWED_CONTROLS, _plausible
 
-    counted = [chr(c) for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) == "Cc" and chr(c) not in _ALLOWED_CONTROLS]
+    counted = [
+        chr(c)
+        for c in range(sys.maxunicode + 1)
+        if unicodedata.category(chr(c)) == "Cc" and chr(c) not in _ALLOWED_CONTROLS
+    ]
     assert len(counted) == 60
     for ch in counted:  # 1 in 100 characters passes, 2 in 100 does not
         assert _plausible("x" * 99 + ch) == "x" * 99 + ch
         with pytest.raises(ValueError, match="full of control characters"):
             _plausible("x" * 98 + ch * 2)
-    for ch in ["\t", "\n", "\f", "\v", "\u00a0", "\u200b", "\u2028", "\ufeff", "\U000e0001"]:  # allowed, or not in category Cc
+    for ch in [
+        "\t",
+        "\n",
+        "\f",
+        "\v",
+        "\u00a0",
+        "\u200b",
+        "\u2028",
+        "\ufeff",
+        "\U000e0001",
+    ]:  # allowed, or not in category Cc
         _plausible("x" * 90 + ch * 10)
 
 
@@ -213,12 +235,36 @@ def test_no_header_means_unknown_date_and_a_note(tmp_path: Path) -> None:
 REJECTED = [
     ("empty.txt", b"", "empty file: nothing to summarize; add the article text or remove the file"),
     ("blank.txt", b"  \r\n\t\n  ", "only whitespace: nothing to summarize; add the article text or remove the file"),
-    ("bom_only.txt", b"\xef\xbb\xbf\n", "only whitespace: nothing to summarize; add the article text or remove the file"),
-    ("header_only.txt", b" date 2025-01-02 \n\n  \n", "header only: no article text after the date; add the text or remove the file"),
-    ("feb30.txt", b" date 2025-02-30 Headline\nBody", "impossible date '2025-02-30' in the header; write it as YYYY-MM-DD"),
-    ("month13.txt", b" date 2025-13-01 Headline\nBody", "impossible date '2025-13-01' in the header; write it as YYYY-MM-DD"),
-    ("words.txt", b" date yesterday Headline\nBody", "malformed date 'yesterday' in the header; write it as YYYY-MM-DD"),
-    ("nul.txt", b" date 2025-01-02 Headline\nBo\x00dy", "binary file, not text: it contains NUL bytes; give a plain-text article saved as UTF-8"),
+    (
+        "bom_only.txt",
+        b"\xef\xbb\xbf\n",
+        "only whitespace: nothing to summarize; add the article text or remove the file",
+    ),
+    (
+        "header_only.txt",
+        b" date 2025-01-02 \n\n  \n",
+        "header only: no article text after the date; add the text or remove the file",
+    ),
+    (
+        "feb30.txt",
+        b" date 2025-02-30 Headline\nBody",
+        "impossible date '2025-02-30' in the header; write it as YYYY-MM-DD",
+    ),
+    (
+        "month13.txt",
+        b" date 2025-13-01 Headline\nBody",
+        "impossible date '2025-13-01' in the header; write it as YYYY-MM-DD",
+    ),
+    (
+        "words.txt",
+        b" date yesterday Headline\nBody",
+        "malformed date 'yesterday' in the header; write it as YYYY-MM-DD",
+    ),
+    (
+        "nul.txt",
+        b" date 2025-01-02 Headline\nBo\x00dy",
+        "binary file, not text: it contains NUL bytes; give a plain-text article saved as UTF-8",
+    ),
 ]
 
 
@@ -270,6 +316,7 @@ def test_permission_error_becomes_a_rejection(tmp_path: Path, monkeypatch: pytes
 
 
 # --------------------------------------------------------------------------- duplicates and ids
+
 
 def test_identical_files_merge_into_one_article_with_aliases(tmp_path: Path) -> None:
     write(tmp_path, "a.txt", " date 2025-01-01 Same\nBody.\n")
@@ -335,6 +382,7 @@ def test_detect_language(text: str, language: str) -> None:
 
 # --------------------------------------------------------------------------- folders and arguments
 
+
 def test_folders_are_read_recursively_in_relative_path_order(tmp_path: Path) -> None:
     for name in ["b.txt", "sub/z.txt", "a.txt", "sub/deeper/c.txt", "A_upper.TXT", "notes.md", "sub/image.png"]:
         write(tmp_path, name, f" date 2025-01-01 {name}\nBody of {name}.")
@@ -346,7 +394,10 @@ def test_explicit_files_are_read_whatever_their_extension(tmp_path: Path) -> Non
     md = write(tmp_path, "notes.md", " date 2025-01-01 Markdown\nBody.")
     write(tmp_path, "folder/x.txt", " date 2025-01-02 Text\nBody.")
     result = load(md, tmp_path / "folder")
-    assert [(a.path, a.date) for a in result.articles] == [(str(md), dt.date(2025, 1, 1)), ("x.txt", dt.date(2025, 1, 2))]
+    assert [(a.path, a.date) for a in result.articles] == [
+        (str(md), dt.date(2025, 1, 1)),
+        ("x.txt", dt.date(2025, 1, 2)),
+    ]
 
 
 def test_explicit_file_keeps_the_path_as_given(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -377,7 +428,14 @@ def test_module_import_does_not_load_the_language_model() -> None:
     import subprocess
     import sys
 
-    code = "import sys, summarizer.ingest.articles; print('py3langid' in sys.modules, 'charset_normalizer' in sys.modules)"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         cwd=Path(__file__).resolve().parents[2])
+    code = (
+        "import sys, summarizer.ingest.articles; print('py3langid' in sys.modules, 'charset_normalizer' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parents[2],
+    )
     assert out.stdout.split() == ["False", "False"]

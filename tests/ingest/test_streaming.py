@@ -35,13 +35,17 @@ RUSSIAN = (
 
 
 def settings(server: FakeOpenAI, tmp_path: Path, **changes) -> Settings:  # type: ignore[no-untyped-def]
-    return Settings(base_url=server.base_url, api_key=SecretStr("sk-test-not-a-real-key"), cache_dir=tmp_path / "cache", **changes)
+    return Settings(
+        base_url=server.base_url, api_key=SecretStr("sk-test-not-a-real-key"), cache_dir=tmp_path / "cache", **changes
+    )
 
 
 def council(i: int, day: int = 10) -> str:
-    return (f" date 2025-10-{day} Council {i} approves the budget\n"
-            f"The council of district number {i} approved its budget for next year on Monday evening. "
-            f"The vote in district {i} was close, and the opposition promised to appeal the decision in court.\n")
+    return (
+        f" date 2025-10-{day} Council {i} approves the budget\n"
+        f"The council of district number {i} approved its budget for next year on Monday evening. "
+        f"The vote in district {i} was close, and the opposition promised to appeal the decision in court.\n"
+    )
 
 
 def write_councils(folder: Path, n: int) -> Path:
@@ -55,7 +59,9 @@ def messy_folder(folder: Path) -> Path:
     """Good files mixed with every kind of rejection, duplicates (one with another date) and odd encodings."""
     write_councils(folder, 12)
     (folder / "a003_copy.txt").write_text(council(3), encoding="utf-8")  # the same text: an alias
-    (folder / "a005_crlf.txt").write_bytes(council(5, day=11).replace("\n", "\r\n").encode("utf-8"))  # same text, other date: alias + note
+    (folder / "a005_crlf.txt").write_bytes(
+        council(5, day=11).replace("\n", "\r\n").encode("utf-8")
+    )  # same text, other date: alias + note
     (folder / "b_bom.txt").write_bytes(b"\xef\xbb\xbf" + council(40).encode("utf-8"))
     (folder / "b_ru.txt").write_bytes(f" date 2025-09-03 Песков о встрече\n{RUSSIAN}\n".encode("cp1251"))
     (folder / "c_empty.txt").write_bytes(b"")
@@ -64,7 +70,9 @@ def messy_folder(folder: Path) -> Path:
     (folder / "c_header_only.txt").write_text(" date 2025-10-10\n", encoding="utf-8")
     long_text = " ".join(f"Sentence {i} of a very long report on the council budget." for i in range(400))
     (folder / "d_long.txt").write_text(f" date 2025-10-10 Long\n{long_text}\n", encoding="utf-8")
-    (folder / "e_long_copy.txt").write_text(f" date 2025-10-12 Long\n{long_text}\n", encoding="utf-8")  # read after d_long is sent
+    (folder / "e_long_copy.txt").write_text(
+        f" date 2025-10-12 Long\n{long_text}\n", encoding="utf-8"
+    )  # read after d_long is sent
     return folder
 
 
@@ -104,17 +112,25 @@ def test_streamed_results_keep_input_order_rejections_and_duplicates_as_a_full_r
     expected = load_articles([folder])
     loaded = []
     with FakeOpenAI(recordings=None) as server:
-        run = build_briefing([folder], settings(server, tmp_path, concurrency=3, max_article_chars=5000), on_loaded=loaded.append)
+        run = build_briefing(
+            [folder], settings(server, tmp_path, concurrency=3, max_article_chars=5000), on_loaded=loaded.append
+        )
 
     assert [r.article.path for r in run.results] == [a.path for a in expected.articles]
     assert run.rejected == expected.rejected and len(run.rejected) == 4
     by_path = {a.path: a for a in expected.articles}
     for result in run.results:
         want = by_path[result.article.path]
-        assert (result.article.id, result.article.language, result.article.aliases) == (want.id, want.language, want.aliases)
+        assert (result.article.id, result.article.language, result.article.aliases) == (
+            want.id,
+            want.language,
+            want.aliases,
+        )
         assert result.article.notes[: len(want.notes)] == want.notes, "notes found after the article was sent are kept"
     assert by_path["a003.txt"].aliases == ["a003_copy.txt"]
-    assert by_path["a005.txt"].aliases == ["a005_crlf.txt"] and any(n.startswith("duplicate a005_crlf.txt has date 2025-10-11") for n in by_path["a005.txt"].notes)
+    assert by_path["a005.txt"].aliases == ["a005_crlf.txt"] and any(
+        n.startswith("duplicate a005_crlf.txt has date 2025-10-11") for n in by_path["a005.txt"].notes
+    )
     long = next(r for r in run.results if r.article.path == "d_long.txt")
     assert long.article.aliases == ["e_long_copy.txt"]
     assert any(n.startswith("duplicate e_long_copy.txt has date 2025-10-12") for n in long.article.notes)
@@ -122,7 +138,9 @@ def test_streamed_results_keep_input_order_rejections_and_duplicates_as_a_full_r
     assert next(r for r in run.results if r.article.path == "b_ru.txt").article.language == "ru"
     assert len(loaded) == 1 and [a.path for a in loaded[0].articles] == [a.path for a in expected.articles]
     assert loaded[0].rejected == expected.rejected
-    assert sum(map(_is_brief, server.requests)) == len(expected.articles), "one request per article, none for duplicates or rejections"
+    assert sum(map(_is_brief, server.requests)) == len(expected.articles), (
+        "one request per article, none for duplicates or rejections"
+    )
 
 
 def _is_brief(request) -> bool:  # type: ignore[no-untyped-def]
@@ -133,7 +151,9 @@ def test_duplicates_and_aliases_in_the_briefing_are_the_same_streamed_or_not(tmp
     folder = messy_folder(tmp_path / "news")
     with FakeOpenAI(recordings=None) as server:
         streamed = build_briefing([folder], settings(server, tmp_path, max_article_chars=5000))
-        batched = build_briefing([], settings(server, tmp_path, max_article_chars=5000), articles=load_articles([folder]))
+        batched = build_briefing(
+            [], settings(server, tmp_path, max_article_chars=5000), articles=load_articles([folder])
+        )
     assert streamed.briefing.sources == batched.briefing.sources
     assert streamed.briefing.notes == batched.briefing.notes
 
@@ -146,7 +166,9 @@ def test_a_shard_run_streams_and_briefs_only_its_shard(tmp_path):
     loaded = []
     with FakeOpenAI(recordings=None) as server:
         run = brief_shard([folder], settings(server, tmp_path), shard, on_loaded=loaded.append)
-    sent = sorted((r["headers"].get("X-Brief-Key") or r["headers"].get("x-brief-key")).split("/")[1] for r in server.requests)
+    sent = sorted(
+        (r["headers"].get("X-Brief-Key") or r["headers"].get("x-brief-key")).split("/")[1] for r in server.requests
+    )
     assert sent == sorted(a.id for a in mine) and mine
     assert [r.article.path for r in run.results] == [a.path for a in mine]
     assert run.total == len(everything)
@@ -205,9 +227,19 @@ def test_a_detector_that_dies_leaves_the_rest_to_this_process(tmp_path):
 
 def test_the_pipeline_module_leaves_the_later_stages_unloaded():
     """What runs after the articles is imported while their answers come in, not before the first request."""
-    later = ["summarizer.stages.analysis", "summarizer.stages.merge", "summarizer.stages.synthesis", "summarizer.stories.briefings",
-             "summarizer.stories.clustering", "summarizer.models.briefing", "summarizer.models.digest", "summarizer.render.markdown",
-             "openai", "instructor", "py3langid"]
+    later = [
+        "summarizer.stages.analysis",
+        "summarizer.stages.merge",
+        "summarizer.stages.synthesis",
+        "summarizer.stories.briefings",
+        "summarizer.stories.clustering",
+        "summarizer.models.briefing",
+        "summarizer.models.digest",
+        "summarizer.render.markdown",
+        "openai",
+        "instructor",
+        "py3langid",
+    ]
     code = f"import sys, summarizer.cli, summarizer.pipeline; print([m for m in {later!r} if m in sys.modules])"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     assert out.stdout.strip() == "[]"
@@ -222,8 +254,27 @@ def test_a_whole_process_run_sends_the_languages_an_in_process_run_sends(tmp_pat
     (folder / "ru.txt").write_bytes(f" date 2025-09-03 Песков о встрече\n{RUSSIAN}\n".encode("cp1251"))
     env = {**os.environ, "BRIEF_CACHE_DIR": str(tmp_path / "cache-process")}
     with FakeOpenAI(recordings=None) as server:
-        done = subprocess.run([sys.executable, "-m", "summarizer", "run", str(folder), "--base-url", server.base_url, "--api-key", "sk-test-not-a-real-key",
-                               "-o", str(tmp_path / "out.md"), "--quiet"], capture_output=True, text=True, cwd=ROOT, env=env, timeout=120)
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "summarizer",
+                "run",
+                str(folder),
+                "--base-url",
+                server.base_url,
+                "--api-key",
+                "sk-test-not-a-real-key",
+                "-o",
+                str(tmp_path / "out.md"),
+                "--quiet",
+            ],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            env=env,
+            timeout=120,
+        )
         assert done.returncode == 0, done.stderr
         there = _brief_prompts(server.requests)
         server.requests.clear()
@@ -231,7 +282,10 @@ def test_a_whole_process_run_sends_the_languages_an_in_process_run_sends(tmp_pat
         here = _brief_prompts(server.requests)
     assert there == here and len(here) == 6
     assert {line for prompt in here for line in prompt.splitlines() if line.startswith("Language detected:")} >= {
-        "Language detected: lv", "Language detected: uk", "Language detected: ru"}
+        "Language detected: lv",
+        "Language detected: uk",
+        "Language detected: ru",
+    }
 
 
 def _brief_prompts(requests) -> list[str]:  # type: ignore[no-untyped-def]
@@ -257,8 +311,19 @@ def test_brief_run_pauses_the_collector_only_until_its_files_are_read(tmp_path, 
 
         with pytest.MonkeyPatch.context() as mp:
             mp.setattr(articles_module, "read_article", read_article)
-            result = CliRunner().invoke(app, ["run", *[a.replace("{folder}", str(folder)) for a in arguments], "--base-url", server.base_url,
-                                              "--api-key", "sk-test-not-a-real-key", "--cache-dir", str(tmp_path / "cache")])
+            result = CliRunner().invoke(
+                app,
+                [
+                    "run",
+                    *[a.replace("{folder}", str(folder)) for a in arguments],
+                    "--base-url",
+                    server.base_url,
+                    "--api-key",
+                    "sk-test-not-a-real-key",
+                    "--cache-dir",
+                    str(tmp_path / "cache"),
+                ],
+            )
     assert result.exit_code in (0, 1), result.output
     assert gc.isenabled()
     if result.exit_code == 0:
@@ -270,11 +335,15 @@ def test_a_run_whose_briefs_are_cached_loads_no_sdk_even_when_it_must_detect_lan
     folder = write_councils(tmp_path / "news", 5)
     with FakeOpenAI(recordings=None) as server:
         s = settings(server, tmp_path)
-        build_briefing([], s, articles=load_articles([folder]))  # fills the cache with every answer, but no language entries
+        build_briefing(
+            [], s, articles=load_articles([folder])
+        )  # fills the cache with every answer, but no language entries
         sent = len(server.requests)
-        code = ("import sys; from pydantic import SecretStr; from summarizer.config.settings import Settings; from summarizer.pipeline import build_briefing; "
-                f"run = build_briefing([{str(folder)!r}], Settings(base_url={server.base_url!r}, api_key=SecretStr('sk-test-not-a-real-key'), "
-                f"cache_dir={str(tmp_path / 'cache')!r})); print(run.stats.requests, run.stats.cache_hits, 'openai' in sys.modules)")
+        code = (
+            "import sys; from pydantic import SecretStr; from summarizer.config.settings import Settings; from summarizer.pipeline import build_briefing; "
+            f"run = build_briefing([{str(folder)!r}], Settings(base_url={server.base_url!r}, api_key=SecretStr('sk-test-not-a-real-key'), "
+            f"cache_dir={str(tmp_path / 'cache')!r})); print(run.stats.requests, run.stats.cache_hits, 'openai' in sys.modules)"
+        )
         out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
         assert out.returncode == 0, out.stderr
         assert len(server.requests) == sent

@@ -35,9 +35,15 @@ ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT / "seeds"
 BATCH = ROOT / "fixtures" / "batch"
 API = "https://api.openai.com/v1"
-RECORDED = {name: json.loads((BATCH / name).read_text(encoding="utf-8")) for name in (
-    "files.create.json", "batches.create.json", "batches.retrieve.in_progress.json", "batches.retrieve.completed.json",
-)}
+RECORDED = {
+    name: json.loads((BATCH / name).read_text(encoding="utf-8"))
+    for name in (
+        "files.create.json",
+        "batches.create.json",
+        "batches.retrieve.in_progress.json",
+        "batches.retrieve.completed.json",
+    )
+}
 BATCH_ID = RECORDED["batches.create.json"]["id"]
 OUTPUT_ID = RECORDED["batches.retrieve.completed.json"]["output_file_id"]
 OUTPUT = (BATCH / "output.jsonl").read_text(encoding="utf-8")
@@ -45,7 +51,13 @@ CHAT = {key: rec.response for key, rec in load_recordings(ROOT / "fixtures").ite
 
 
 def settings(tmp_path: Path, **changes) -> Settings:
-    values = {"model": "gpt-4o-mini", "api_key": SecretStr("sk-test-batch"), "cache_dir": tmp_path / "cache", "batch": True, "batch_poll": 0.0}
+    values = {
+        "model": "gpt-4o-mini",
+        "api_key": SecretStr("sk-test-batch"),
+        "cache_dir": tmp_path / "cache",
+        "batch": True,
+        "batch_poll": 0.0,
+    }
     return Settings(**{**values, **changes})
 
 
@@ -60,10 +72,12 @@ def batch_api():
     with respx.mock(base_url=API, assert_all_called=False, assert_all_mocked=True) as mock:
         mock.post("/files", name="upload").respond(200, json=RECORDED["files.create.json"])
         mock.post("/batches", name="create").respond(200, json=RECORDED["batches.create.json"])
-        mock.get(f"/batches/{BATCH_ID}", name="retrieve").mock(side_effect=[
-            httpx.Response(200, json=RECORDED["batches.retrieve.in_progress.json"]),
-            httpx.Response(200, json=RECORDED["batches.retrieve.completed.json"]),
-        ])
+        mock.get(f"/batches/{BATCH_ID}", name="retrieve").mock(
+            side_effect=[
+                httpx.Response(200, json=RECORDED["batches.retrieve.in_progress.json"]),
+                httpx.Response(200, json=RECORDED["batches.retrieve.completed.json"]),
+            ]
+        )
         mock.get(f"/files/{OUTPUT_ID}/content", name="download").respond(200, text=OUTPUT)
         mock.post("/chat/completions", name="chat").mock(side_effect=answer_chat)
         yield mock
@@ -79,7 +93,9 @@ def uploaded_lines(mock: respx.MockRouter) -> list[dict]:
 
 
 def brief_requests(mock: respx.MockRouter) -> list[str]:
-    return [c.request.headers[KEY_HEADER] for c in mock["chat"].calls if c.request.headers[KEY_HEADER].startswith("brief/")]
+    return [
+        c.request.headers[KEY_HEADER] for c in mock["chat"].calls if c.request.headers[KEY_HEADER].startswith("brief/")
+    ]
 
 
 # --------------------------------------------------------------------------- end to end
@@ -89,11 +105,21 @@ def test_the_seeds_go_through_the_batch_api_end_to_end(batch_api, tmp_path):
     run = build_briefing([SEEDS], settings(tmp_path))
     assert run.exit_code == 0
     assert [r.ok for r in run.results] == [True] * 5
-    assert [c.request.method + " " + c.request.url.path for c in batch_api.calls if "chat" not in c.request.url.path] == [
-        "POST /v1/files", "POST /v1/batches", f"GET /v1/batches/{BATCH_ID}", f"GET /v1/batches/{BATCH_ID}", f"GET /v1/files/{OUTPUT_ID}/content",
+    assert [
+        c.request.method + " " + c.request.url.path for c in batch_api.calls if "chat" not in c.request.url.path
+    ] == [
+        "POST /v1/files",
+        "POST /v1/batches",
+        f"GET /v1/batches/{BATCH_ID}",
+        f"GET /v1/batches/{BATCH_ID}",
+        f"GET /v1/files/{OUTPUT_ID}/content",
     ]
     created = json.loads(batch_api["create"].calls.last.request.content)
-    assert (created["input_file_id"], created["endpoint"], created["completion_window"]) == (RECORDED["files.create.json"]["id"], "/v1/chat/completions", "24h")
+    assert (created["input_file_id"], created["endpoint"], created["completion_window"]) == (
+        RECORDED["files.create.json"]["id"],
+        "/v1/chat/completions",
+        "24h",
+    )
     assert brief_requests(batch_api) == [], "no article was asked live: the batch answered them all"
     meta = run.briefing.meta
     assert meta.batch_requests == 5 and meta.llm_requests == batch_api["chat"].call_count
@@ -125,9 +151,19 @@ def test_each_uploaded_line_is_the_request_a_live_run_would_send(batch_api, tmp_
 
 @pytest.mark.parametrize("mode", ["tools", "json_schema"])
 def test_the_batch_body_equals_the_body_instructor_sends_live(fake_openai, tmp_path, mode):
-    s = Settings(base_url=fake_openai.base_url, api_key=SecretStr("sk-test"), cache_dir=tmp_path / "cache", use_cache=False, mode=mode)
+    s = Settings(
+        base_url=fake_openai.base_url,
+        api_key=SecretStr("sk-test"),
+        cache_dir=tmp_path / "cache",
+        use_cache=False,
+        mode=mode,
+    )
     build_briefing([SEEDS], s)
-    live = {r["headers"][KEY_HEADER].split("/")[1]: r["body"] for r in fake_openai.requests if r["headers"].get(KEY_HEADER, "").startswith("brief/")}
+    live = {
+        r["headers"][KEY_HEADER].split("/")[1]: r["body"]
+        for r in fake_openai.requests
+        if r["headers"].get(KEY_HEADER, "").startswith("brief/")
+    }
     for article in load_articles([SEEDS]).articles:
         line = batch_line(article, s)
         assert line["body"] == live[line["custom_id"]]
@@ -138,7 +174,6 @@ def test_the_answers_are_cached_so_the_next_run_pays_nothing(batch_api, tmp_path
     again = build_briefing([SEEDS], settings(tmp_path, batch=False))
     assert again.briefing.meta.llm_requests == 0 and again.briefing.meta.cache_hits >= 5
     assert batch_api["upload"].call_count == 1
-
 
 
 def test_a_trimmed_article_is_uploaded_under_the_id_its_answer_is_looked_up_by(tmp_path):
@@ -158,7 +193,10 @@ def test_a_trimmed_article_is_uploaded_under_the_id_its_answer_is_looked_up_by(t
             """The recorded answers, each under the id its article's line was uploaded with."""
             sent_as = {line["custom_id"].split("-")[0]: line["custom_id"] for line in uploaded_lines(mock)}
             lines = [json.loads(line) for line in OUTPUT.splitlines()]
-            return httpx.Response(200, text="".join(json.dumps({**line, "custom_id": sent_as[line["custom_id"]]}) + "\n" for line in lines))
+            return httpx.Response(
+                200,
+                text="".join(json.dumps({**line, "custom_id": sent_as[line["custom_id"]]}) + "\n" for line in lines),
+            )
 
         mock.get(f"/files/{OUTPUT_ID}/content").mock(side_effect=download)
         cache = BriefCache(s.cache_dir)
@@ -199,7 +237,11 @@ def test_a_pending_batch_is_resumed_not_paid_twice(tmp_path):
 def test_an_article_the_batch_could_not_answer_is_asked_live(batch_api, tmp_path):
     lines = OUTPUT.splitlines()
     failed = json.loads(lines[2])
-    failed["response"] = {"status_code": 500, "request_id": "req_x", "body": {"error": {"message": "The server had an error", "type": "server_error"}}}
+    failed["response"] = {
+        "status_code": 500,
+        "request_id": "req_x",
+        "body": {"error": {"message": "The server had an error", "type": "server_error"}},
+    }
     batch_api["download"].respond(200, text="\n".join([*lines[:2], json.dumps(failed), *lines[3:]]) + "\n")
     run = build_briefing([SEEDS], settings(tmp_path))
     assert run.exit_code == 0 and all(r.ok for r in run.results)
@@ -256,8 +298,15 @@ def test_batch_without_the_cache_is_refused(tmp_path):
 
 def test_a_wrong_key_stops_the_batch_with_the_fix(tmp_path):
     with respx.mock(base_url=API, assert_all_mocked=True) as mock:
-        mock.post("/files").respond(401, json={"error": {"message": "Incorrect API key provided: sk-test-batch", "type": "invalid_request_error"}})
-        result = CliRunner().invoke(app, [str(SEEDS), "--batch", "--cache-dir", str(tmp_path / "cache")], env={"OPENAI_API_KEY": "sk-test-batch"})
+        mock.post("/files").respond(
+            401,
+            json={"error": {"message": "Incorrect API key provided: sk-test-batch", "type": "invalid_request_error"}},
+        )
+        result = CliRunner().invoke(
+            app,
+            [str(SEEDS), "--batch", "--cache-dir", str(tmp_path / "cache")],
+            env={"OPENAI_API_KEY": "sk-test-batch"},
+        )
     assert result.exit_code == 1
     assert "refused the API key" in result.stderr and "OPENAI_API_KEY" in result.stderr
     assert "sk-test-batch" not in result.output
@@ -269,7 +318,9 @@ def test_batch_calls_go_through_the_one_retry_layer_and_honour_retry_after(tmp_p
     from summarizer.llm.batch import BatchApi
     from summarizer.llm.client import LLMClient
 
-    s = settings(tmp_path, backoff_initial=30.0, backoff_max=30.0, max_attempts=3)  # without Retry-After a retry would wait 30 s
+    s = settings(
+        tmp_path, backoff_initial=30.0, backoff_max=30.0, max_attempts=3
+    )  # without Retry-After a retry would wait 30 s
 
     async def upload() -> dict:
         api = BatchApi(LLMClient(s))
@@ -279,11 +330,21 @@ def test_batch_calls_go_through_the_one_retry_layer_and_honour_retry_after(tmp_p
             await api.close()
 
     with respx.mock(base_url=API, assert_all_mocked=True) as mock:
-        route = mock.post("/files").mock(side_effect=[
-            httpx.Response(429, headers={"retry-after": "0"}, json={"error": {"message": "Rate limit reached", "type": "requests"}}),
-            httpx.Response(503, headers={"retry-after-ms": "10"}, json={"error": {"message": "overloaded", "type": "server_error"}}),
-            httpx.Response(200, json=RECORDED["files.create.json"]),
-        ])
+        route = mock.post("/files").mock(
+            side_effect=[
+                httpx.Response(
+                    429,
+                    headers={"retry-after": "0"},
+                    json={"error": {"message": "Rate limit reached", "type": "requests"}},
+                ),
+                httpx.Response(
+                    503,
+                    headers={"retry-after-ms": "10"},
+                    json={"error": {"message": "overloaded", "type": "server_error"}},
+                ),
+                httpx.Response(200, json=RECORDED["files.create.json"]),
+            ]
+        )
         started = time.monotonic()
         uploaded = asyncio.run(upload())
     assert uploaded["id"] == RECORDED["files.create.json"]["id"] and route.call_count == 3
@@ -294,7 +355,9 @@ def test_batch_calls_give_up_after_max_attempts_naming_the_endpoint(tmp_path):
     s = settings(tmp_path, backoff_initial=0.0, backoff_max=0.0, max_attempts=2)
     with respx.mock(base_url=API, assert_all_mocked=True) as mock:
         route = mock.post("/files").respond(500, json={"error": {"message": "boom", "type": "server_error"}})
-        with pytest.raises(LLMError, match=r"https://api.openai.com/v1 \(POST /files\) failed after 2 attempt\(s\): HTTP 500: boom"):
+        with pytest.raises(
+            LLMError, match=r"https://api.openai.com/v1 \(POST /files\) failed after 2 attempt\(s\): HTTP 500: boom"
+        ):
             asyncio.run(run_batch(load_articles([SEEDS]).articles, s, BriefCache(s.cache_dir)))
     assert route.call_count == 2
 
@@ -321,12 +384,26 @@ def test_batch_against_a_server_without_a_batch_api_says_so_and_names_the_fix(tm
     threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
     try:
         url = f"http://127.0.0.1:{server.server_address[1]}/v1"
-        result = CliRunner().invoke(app, [str(SEEDS), "--batch", "--base-url", url, "--api-key", "sk-test-not-real", "--cache-dir", str(tmp_path / "c"),
-                                          "-o", str(tmp_path / "b.md")])
+        result = CliRunner().invoke(
+            app,
+            [
+                str(SEEDS),
+                "--batch",
+                "--base-url",
+                url,
+                "--api-key",
+                "sk-test-not-real",
+                "--cache-dir",
+                str(tmp_path / "c"),
+                "-o",
+                str(tmp_path / "b.md"),
+            ],
+        )
     finally:
         server.shutdown()
     assert result.exit_code == 1, result.output
     assert result.stderr.splitlines()[-1] == (
         f"Error: {url} has no OpenAI Batch API: POST /files was answered HTTP 400: bad json (local servers such as llama.cpp, Ollama and vLLM, "
-        "and most OpenAI-compatible services, have none); drop --batch, or use an endpoint with a Batch API (OpenAI, Azure OpenAI)")
+        "and most OpenAI-compatible services, have none); drop --batch, or use an endpoint with a Batch API (OpenAI, Azure OpenAI)"
+    )
     assert not (tmp_path / "b.md").exists()

@@ -27,7 +27,9 @@ def _steps(output: str) -> dict[str, str]:
     """step name -> ok | FAIL | skip, from the report lines."""
     found = {}
     for line in output.splitlines():
-        match = re.match(r"^\[(ok|FAIL|skip)\]\s+(endpoint|reachable|auth|model|structured output|context window)\s", line)
+        match = re.match(
+            r"^\[(ok|FAIL|skip)\]\s+(endpoint|reachable|auth|model|structured output|context window)\s", line
+        )
         if match:
             found[match.group(2)] = match.group(1)
     return found
@@ -38,7 +40,9 @@ def _fixes(output: str) -> list[str]:
 
 
 def test_a_working_endpoint_passes_every_step_with_one_request(fake_openai, isolated_env):
-    result = CliRunner().invoke(app, ["check", "--base-url", fake_openai.base_url, "--model", "fake-model", "--api-key", KEY, "--no-quality"])
+    result = CliRunner().invoke(
+        app, ["check", "--base-url", fake_openai.base_url, "--model", "fake-model", "--api-key", KEY, "--no-quality"]
+    )
     assert result.exit_code == 0, result.output
     assert _steps(result.output) == dict.fromkeys(STEPS, "ok")
     assert result.output.rstrip().endswith("All good: `brief PATH` will use this endpoint.")
@@ -52,7 +56,9 @@ def test_a_working_endpoint_passes_every_step_with_one_request(fake_openai, isol
 
 
 def test_the_library_call_reports_the_same_steps(fake_openai):
-    settings = resolve_settings({"base_url": fake_openai.base_url, "model": "fake-model", "mode": "json_schema"}, env={})
+    settings = resolve_settings(
+        {"base_url": fake_openai.base_url, "model": "fake-model", "mode": "json_schema"}, env={}
+    )
     report = check_endpoint(settings)
     assert report.ok and [s.name for s in report.steps] == list(STEPS)
     assert report.models == ["fake-model"]
@@ -61,8 +67,18 @@ def test_the_library_call_reports_the_same_steps(fake_openai):
 
 # fault scripted on the fake, extra CLI args, step that fails, a fix that must be printed
 FAULTS = [
-    ("401", [], "auth", "set BRIEF_API_KEY to a valid key (or pass --api-key)"),  # OPENAI_API_KEY would not be sent to this host
-    ("404", ["--model", "no-such-model"], "model", "pass --model (env BRIEF_MODEL) with a model the endpoint serves: fake-model"),
+    (
+        "401",
+        [],
+        "auth",
+        "set BRIEF_API_KEY to a valid key (or pass --api-key)",
+    ),  # OPENAI_API_KEY would not be sent to this host
+    (
+        "404",
+        ["--model", "no-such-model"],
+        "model",
+        "pass --model (env BRIEF_MODEL) with a model the endpoint serves: fake-model",
+    ),
     ("broken_json", ["--mode", "json"], "structured output", "try --mode tools, then --mode md_json"),
     ("length", ["--mode", "tools"], "structured output", "try --mode json, then --mode md_json"),
     ("500", ["--mode", "json_schema"], "structured output", "try --mode json, then --mode tools"),
@@ -86,9 +102,13 @@ def test_each_failure_names_its_step_and_its_fix(fake_openai, fault, args, faile
 
 def test_unknown_model_lists_what_the_server_serves():
     with FakeOpenAI(models=("qwen2.5:7b", "llama3.1:8b")) as server:
-        result = CliRunner().invoke(app, ["check", "--provider", "ollama", "--base-url", server.base_url, "--model", "qwen2.5"])
+        result = CliRunner().invoke(
+            app, ["check", "--provider", "ollama", "--base-url", server.base_url, "--model", "qwen2.5"]
+        )
     assert _steps(result.output)["model"] == "FAIL"
-    assert "pass --model (env BRIEF_MODEL) with a model the endpoint serves: qwen2.5:7b, llama3.1:8b" in _fixes(result.output)
+    assert "pass --model (env BRIEF_MODEL) with a model the endpoint serves: qwen2.5:7b, llama3.1:8b" in _fixes(
+        result.output
+    )
 
 
 def test_a_refused_key_is_caught_on_the_model_listing_before_any_paid_call(monkeypatch):
@@ -118,7 +138,9 @@ def test_an_unreachable_server_says_how_to_reach_it(args, fix):
 
 def test_no_answer_within_the_timeout(fake_openai):
     fake_openai.script("hang:3")
-    result = CliRunner().invoke(app, ["check", "--base-url", fake_openai.base_url, "--model", "fake-model", "--timeout", "0.5"])
+    result = CliRunner().invoke(
+        app, ["check", "--base-url", fake_openai.base_url, "--model", "fake-model", "--timeout", "0.5"]
+    )
     assert result.exit_code == 1
     assert _steps(result.output)["structured output"] == "FAIL"
     assert "no answer within 0.5s" in result.output
@@ -128,15 +150,29 @@ def test_no_answer_within_the_timeout(fake_openai):
 @pytest.mark.parametrize(
     ("args", "env", "fixes"),
     [
-        ([], {}, ["set OPENAI_API_KEY, or pass --provider (ollama, vllm, llamacpp, lmstudio, openrouter, azure) or --base-url"]),
+        (
+            [],
+            {},
+            [
+                "set OPENAI_API_KEY, or pass --provider (ollama, vllm, llamacpp, lmstudio, openrouter, azure) or --base-url"
+            ],
+        ),
         (["--provider", "openrouter"], {}, ["set OPENROUTER_API_KEY (or pass --api-key)"]),
-        (["--provider", "azure"], {"AZURE_OPENAI_API_KEY": KEY}, [
-            "set AZURE_OPENAI_ENDPOINT=https://<resource>.openai.azure.com (or pass --base-url https://<resource>.openai.azure.com/openai/v1)",
-        ]),
-        (["--provider", "azure"], {}, [
-            "set AZURE_OPENAI_ENDPOINT=https://<resource>.openai.azure.com (or pass --base-url https://<resource>.openai.azure.com/openai/v1)",
-            "set AZURE_OPENAI_API_KEY (or pass --api-key)",
-        ]),
+        (
+            ["--provider", "azure"],
+            {"AZURE_OPENAI_API_KEY": KEY},
+            [
+                "set AZURE_OPENAI_ENDPOINT=https://<resource>.openai.azure.com (or pass --base-url https://<resource>.openai.azure.com/openai/v1)",
+            ],
+        ),
+        (
+            ["--provider", "azure"],
+            {},
+            [
+                "set AZURE_OPENAI_ENDPOINT=https://<resource>.openai.azure.com (or pass --base-url https://<resource>.openai.azure.com/openai/v1)",
+                "set AZURE_OPENAI_API_KEY (or pass --api-key)",
+            ],
+        ),
     ],
 )
 def test_missing_configuration_is_reported_before_any_request(monkeypatch, args, env, fixes):
@@ -165,7 +201,12 @@ def test_a_wrong_base_url_is_suspected_when_models_is_not_found_either():
     settings = resolve_settings({"base_url": "http://127.0.0.1:9/api", "model": "m"}, env={})
     report = check_endpoint(settings, transport=httpx.MockTransport(not_found))
     assert [(s.name, s.status) for s in report.steps] == [
-        ("endpoint", "ok"), ("reachable", "ok"), ("auth", "ok"), ("model", "fail"), ("structured output", "skip"), ("context window", "skip"),
+        ("endpoint", "ok"),
+        ("reachable", "ok"),
+        ("auth", "ok"),
+        ("model", "fail"),
+        ("structured output", "skip"),
+        ("context window", "skip"),
     ]
     assert report.step("model").fix.splitlines() == [
         "pass --model (env BRIEF_MODEL) with a model the endpoint serves (Azure: the deployment name)",
@@ -181,8 +222,13 @@ def test_a_server_that_loads_less_than_brief_assumes_fails_the_window_step_with_
         result = CliRunner().invoke(app, args, env={})
         assert result.exit_code == 1, result.output
         assert _steps(result.output) == {**dict.fromkeys(STEPS[:-1], "ok"), "context window": "FAIL"}
-        assert "calls sized to 32,768 tokens (brief's default for a model it does not know), but the server loads 8,192 tokens for qwen2.5-7b" in result.output
-        assert _fixes(result.output) == ["pass --context-window 8192 (or context_window = 8192 in brief.toml, or BRIEF_CONTEXT_WINDOW)"]
+        assert (
+            "calls sized to 32,768 tokens (brief's default for a model it does not know), but the server loads 8,192 tokens for qwen2.5-7b"
+            in result.output
+        )
+        assert _fixes(result.output) == [
+            "pass --context-window 8192 (or context_window = 8192 in brief.toml, or BRIEF_CONTEXT_WINDOW)"
+        ]
         fixed = CliRunner().invoke(app, args, env={"BRIEF_CONTEXT_WINDOW": "8192"})
         flag = CliRunner().invoke(app, [*args, "--context-window", "8000"], env={})
     assert fixed.exit_code == 0, fixed.output
@@ -193,4 +239,7 @@ def test_a_server_that_loads_less_than_brief_assumes_fails_the_window_step_with_
 def test_a_server_that_does_not_report_its_window_passes_with_advice(fake_openai):
     report = check_endpoint(resolve_settings({"base_url": fake_openai.base_url, "model": "fake-model"}, env={}))
     step = report.step("context window")
-    assert step.status == "ok" and "the server does not report how much it loads: if less, set --context-window to it" in step.detail
+    assert (
+        step.status == "ok"
+        and "the server does not report how much it loads: if less, set --context-window to it" in step.detail
+    )

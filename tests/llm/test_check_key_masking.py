@@ -18,7 +18,7 @@ KEY = "sk-check-abcdefghijklmnop1234"
 
 def _fragments(text: str) -> list[str]:
     """Runs of 6+ characters of the key that appear in `text` (config show's mask shows 3 and 4)."""
-    return sorted({KEY[i:i + 6] for i in range(len(KEY) - 5) if KEY[i:i + 6] in text})
+    return sorted({KEY[i : i + 6] for i in range(len(KEY) - 5) if KEY[i : i + 6] in text})
 
 
 def _config_show_mask(base_url: str) -> str:
@@ -40,7 +40,10 @@ def test_check_masks_a_key_the_server_echoes_as_config_show_does(echo: str):
 
 def test_a_run_hides_a_half_masked_echo_of_the_key_too(tmp_path):
     with FakeOpenAI(default="401-echo:masked") as server:
-        result = CliRunner().invoke(app, [str(SEEDS), "--base-url", server.base_url, "--api-key", KEY, "--no-cache", "-o", str(tmp_path / "b.md")])
+        result = CliRunner().invoke(
+            app,
+            [str(SEEDS), "--base-url", server.base_url, "--api-key", KEY, "--no-cache", "-o", str(tmp_path / "b.md")],
+        )
     assert result.exit_code == 1
     assert "Incorrect API key provided: [redacted]" in result.output
     assert _fragments(result.output) == [] and "***" not in result.output

@@ -18,7 +18,9 @@ from tests.fake_openai import FakeOpenAI
 
 def _check(default: str, *args: str):
     with FakeOpenAI(default=default) as server:
-        result = CliRunner().invoke(app, ["check", "--provider", "llamacpp", "--base-url", server.base_url, "--model", "fake-model", *args])
+        result = CliRunner().invoke(
+            app, ["check", "--provider", "llamacpp", "--base-url", server.base_url, "--model", "fake-model", *args]
+        )
         return result, server
 
 
@@ -30,18 +32,28 @@ def test_the_trial_article_is_invented_short_and_not_english():
 def test_a_capable_model_is_usable_and_the_check_costs_two_requests():
     result, server = _check("ok")
     assert result.exit_code == 0, result.output
-    assert "[ok]   quality            usable: 2 of 2 main fields and 3 of 3 items in English; 3 of 3 quotes verified; actors 2, stances 2, events 1; " in result.output
-    assert " s per answer" in result.output and result.output.rstrip().endswith("All good: `brief PATH` will use this endpoint.")
-    assert server.count == 2 and server.requests[1]["headers"]["X-Brief-Key"].startswith("brief/check-trial/json_object_schema/")
+    assert (
+        "[ok]   quality            usable: 2 of 2 main fields and 3 of 3 items in English; 3 of 3 quotes verified; actors 2, stances 2, events 1; "
+        in result.output
+    )
+    assert " s per answer" in result.output and result.output.rstrip().endswith(
+        "All good: `brief PATH` will use this endpoint."
+    )
+    assert server.count == 2 and server.requests[1]["headers"]["X-Brief-Key"].startswith(
+        "brief/check-trial/json_object_schema/"
+    )
     assert server.requests[1]["body"]["response_format"]["type"] == "json_object", "asked exactly as a run would ask"
 
 
-@pytest.mark.parametrize(("failure", "finding"), [
-    ("foreign", "headline is in Russian, not English: write it in English"),
-    ("invented", "only 1 of 3 quotes found in the article"),
-    ("no_evidence", "2 quote(s) say there is no evidence instead of quoting"),
-    ("all", "summary is in Russian, not English: write it in English"),
-])
+@pytest.mark.parametrize(
+    ("failure", "finding"),
+    [
+        ("foreign", "headline is in Russian, not English: write it in English"),
+        ("invented", "only 1 of 3 quotes found in the article"),
+        ("no_evidence", "2 quote(s) say there is no evidence instead of quoting"),
+        ("all", "summary is in Russian, not English: write it in English"),
+    ],
+)
 def test_a_weak_model_is_called_weak_with_what_it_got_wrong_and_the_fix(failure, finding):
     result, _ = _check(f"weak:{failure}")
     assert result.exit_code == 2, result.output
@@ -59,8 +71,12 @@ def test_slips_brief_repairs_do_not_make_a_model_weak(failure):
 def test_a_model_that_cannot_answer_is_unusable():
     with FakeOpenAI() as server:
         server.script("ok", "broken_json")  # the ping parses; the trial's answer does not
-        result = CliRunner().invoke(app, ["check", "--provider", "llamacpp", "--base-url", server.base_url, "--model", "fake-model"])
-    assert result.exit_code == 1 and "[FAIL] quality            unusable: no usable answer after " in result.output, result.output
+        result = CliRunner().invoke(
+            app, ["check", "--provider", "llamacpp", "--base-url", server.base_url, "--model", "fake-model"]
+        )
+    assert result.exit_code == 1 and "[FAIL] quality            unusable: no usable answer after " in result.output, (
+        result.output
+    )
 
 
 def test_no_quality_skips_the_trial():
@@ -70,4 +86,6 @@ def test_no_quality_skips_the_trial():
 
 def test_a_schema_free_mode_is_told_to_send_the_schema():
     result, _ = _check("weak:invented", "--mode", "json")
-    assert "or a mode that sends the schema so the server decodes only valid answers (--mode json_schema" in result.output
+    assert (
+        "or a mode that sends the schema so the server decodes only valid answers (--mode json_schema" in result.output
+    )

@@ -35,14 +35,28 @@ def replayed_briefing(tmp_path_factory: pytest.TempPathFactory) -> dict:
 
 def _brief(fake, tmp_path: Path, *extra: str):
     out = tmp_path / "briefing.json"
-    args = [str(SEEDS), "--base-url", fake.base_url, "--api-key", "sk-test", "--no-cache", "-o", str(tmp_path / "b.md"), "--json", str(out), *extra]
+    args = [
+        str(SEEDS),
+        "--base-url",
+        fake.base_url,
+        "--api-key",
+        "sk-test",
+        "--no-cache",
+        "-o",
+        str(tmp_path / "b.md"),
+        "--json",
+        str(out),
+        *extra,
+    ]
     result = CliRunner().invoke(app, args)
     data = json.loads(out.read_text(encoding="utf-8")) if out.exists() else None
     return result, data
 
 
 @pytest.mark.parametrize("mode", ["tools", "json", "md_json", "json_schema"])
-def test_every_mode_works_against_a_local_server_and_gives_the_replayed_timeline(mode: str, fake_openai, tmp_path: Path, replayed_briefing: dict):
+def test_every_mode_works_against_a_local_server_and_gives_the_replayed_timeline(
+    mode: str, fake_openai, tmp_path: Path, replayed_briefing: dict
+):
     result, data = _brief(fake_openai, tmp_path, "--mode", mode)
     assert result.exit_code == 0, result.output
     assert "recorded responses" not in result.stderr
@@ -58,9 +72,16 @@ def test_every_mode_works_against_a_local_server_and_gives_the_replayed_timeline
 
 @pytest.mark.parametrize(
     ("mode", "has_tools", "response_format"),
-    [("tools", True, None), ("json", False, "json_object"), ("md_json", False, None), ("json_schema", False, "json_schema")],
+    [
+        ("tools", True, None),
+        ("json", False, "json_object"),
+        ("md_json", False, None),
+        ("json_schema", False, "json_schema"),
+    ],
 )
-def test_what_each_mode_puts_on_the_wire(mode: str, has_tools: bool, response_format: str | None, fake_openai, tmp_path: Path):
+def test_what_each_mode_puts_on_the_wire(
+    mode: str, has_tools: bool, response_format: str | None, fake_openai, tmp_path: Path
+):
     result, _ = _brief(fake_openai, tmp_path, "--mode", mode)
     assert result.exit_code == 0, result.output
     assert fake_openai.requests
@@ -76,12 +97,18 @@ def test_what_each_mode_puts_on_the_wire(mode: str, has_tools: bool, response_fo
         assert (body.get("response_format") or {}).get("type") == response_format
         if not has_tools:
             # the schema travels in the prompt or in response_format
-            assert "evidence" in json.dumps(body, ensure_ascii=False) or "paragraphs" in json.dumps(body, ensure_ascii=False)
+            assert "evidence" in json.dumps(body, ensure_ascii=False) or "paragraphs" in json.dumps(
+                body, ensure_ascii=False
+            )
 
 
-def test_the_key_can_come_from_the_environment_and_never_reaches_output(fake_openai, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+def test_the_key_can_come_from_the_environment_and_never_reaches_output(
+    fake_openai, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
     secret = "sk-test-env-0123456789abcdef"
-    monkeypatch.setenv("BRIEF_API_KEY", secret)  # the key for the configured endpoint (OPENAI_API_KEY only goes to OpenAI)
+    monkeypatch.setenv(
+        "BRIEF_API_KEY", secret
+    )  # the key for the configured endpoint (OPENAI_API_KEY only goes to OpenAI)
     monkeypatch.setenv("OPENAI_BASE_URL", fake_openai.base_url)
     out, js = tmp_path / "b.md", tmp_path / "b.json"
     result = CliRunner().invoke(app, [str(SEEDS), "-vv", "-o", str(out), "--json", str(js)])
@@ -95,7 +122,16 @@ def test_the_key_can_come_from_the_environment_and_never_reaches_output(fake_ope
 
 
 def test_a_second_live_run_makes_no_request(fake_openai, tmp_path: Path):
-    args = [str(SEEDS), "--base-url", fake_openai.base_url, "--api-key", "sk-test", "--cache-dir", str(tmp_path / "cache"), "-q"]
+    args = [
+        str(SEEDS),
+        "--base-url",
+        fake_openai.base_url,
+        "--api-key",
+        "sk-test",
+        "--cache-dir",
+        str(tmp_path / "cache"),
+        "-q",
+    ]
     assert CliRunner().invoke(app, args).exit_code == 0
     sent = fake_openai.count
     assert sent >= 6
@@ -116,10 +152,15 @@ def test_text_from_articles_cannot_inject_html_links_or_images(fake_openai, tmp_
         encoding="utf-8",
     )
     out = tmp_path / "b.md"
-    result = CliRunner().invoke(app, [str(folder), "--base-url", fake_openai.base_url, "--api-key", "sk-test", "--no-cache", "-o", str(out)])
+    result = CliRunner().invoke(
+        app, [str(folder), "--base-url", fake_openai.base_url, "--api-key", "sk-test", "--no-cache", "-o", str(out)]
+    )
     assert result.exit_code == 0, result.output
     brief = out.read_text(encoding="utf-8")
-    result = CliRunner().invoke(app, [str(folder), "--base-url", fake_openai.base_url, "--api-key", "sk-test", "--detail", "full", "-o", str(out)])
+    result = CliRunner().invoke(
+        app,
+        [str(folder), "--base-url", fake_openai.base_url, "--api-key", "sk-test", "--detail", "full", "-o", str(out)],
+    )
     assert result.exit_code == 0, result.output
     markdown = out.read_text(encoding="utf-8")
     assert "alert" in markdown, "the quote is shown (escaped), not dropped"

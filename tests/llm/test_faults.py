@@ -31,12 +31,25 @@ from tests.conftest import SEED_FILES, SEEDS
 from tests.fake_openai import FakeOpenAI
 
 KEY = "sk-test-SECRET-1234567890"
-FAST = {"timeout": 1.0, "max_attempts": 3, "max_reasks": 2, "backoff_initial": 0.01, "backoff_max": 0.05, "retry_after_max": 3.0}
+FAST = {
+    "timeout": 1.0,
+    "max_attempts": 3,
+    "max_reasks": 2,
+    "backoff_initial": 0.01,
+    "backoff_max": 0.05,
+    "retry_after_max": 3.0,
+}
 
 
 def fast_settings(server: FakeOpenAI, tmp_path: Path, **changes) -> Settings:
     """Settings pointing at the fake server, with retries shrunk so a fault costs milliseconds."""
-    values = {"base_url": server.base_url, "api_key": SecretStr(KEY), "cache_dir": tmp_path / "cache", "concurrency": 2, **FAST}
+    values = {
+        "base_url": server.base_url,
+        "api_key": SecretStr(KEY),
+        "cache_dir": tmp_path / "cache",
+        "concurrency": 2,
+        **FAST,
+    }
     return Settings(**{**values, **changes})
 
 
@@ -48,8 +61,18 @@ def fast_config(tmp_path: Path) -> Path:
 
 
 def cli_args(server: FakeOpenAI, tmp_path: Path) -> list[str]:
-    return ["--base-url", server.base_url, "--api-key", KEY, "--config", str(fast_config(tmp_path)),
-            "--cache-dir", str(tmp_path / "cache"), "-c", "2"]
+    return [
+        "--base-url",
+        server.base_url,
+        "--api-key",
+        KEY,
+        "--config",
+        str(fast_config(tmp_path)),
+        "--cache-dir",
+        str(tmp_path / "cache"),
+        "-c",
+        "2",
+    ]
 
 
 def brief_subjects(server: FakeOpenAI) -> list[str]:
@@ -69,15 +92,18 @@ def summed(usages: list[dict[str, int]]) -> dict[str, int]:
 # --------------------------------------------------------------------------- transport faults
 
 
-@pytest.mark.parametrize(("fault", "reason"), [
-    ("429:1", "HTTP 429: Rate limit reached"),
-    ("429-date:2", "HTTP 429: Rate limit reached"),
-    ("500", "HTTP 500: The server had an error"),
-    ("502", "HTTP 502: The server had an error"),
-    ("503", "HTTP 503: The server had an error"),
-    ("reset", "connection failed (ReadError)"),
-    ("hang:3", "request timed out"),
-])
+@pytest.mark.parametrize(
+    ("fault", "reason"),
+    [
+        ("429:1", "HTTP 429: Rate limit reached"),
+        ("429-date:2", "HTTP 429: Rate limit reached"),
+        ("500", "HTTP 500: The server had an error"),
+        ("502", "HTTP 502: The server had an error"),
+        ("503", "HTTP 503: The server had an error"),
+        ("reset", "connection failed (ReadError)"),
+        ("hang:3", "request timed out"),
+    ],
+)
 def test_a_transient_fault_is_retried_and_the_article_is_briefed(fake_openai, tmp_path, caplog, fault, reason):
     fake_openai.script(fault)
     with caplog.at_level(logging.WARNING, logger="summarizer.llm"):
@@ -122,7 +148,9 @@ def test_a_request_stops_at_max_attempts(fake_openai, tmp_path):
 
 def test_a_request_stops_when_the_next_wait_would_pass_max_elapsed(fake_openai, tmp_path):
     fake_openai.default = "500"
-    settings = fast_settings(fake_openai, tmp_path, max_attempts=100, backoff_initial=0.25, backoff_max=0.25, max_elapsed=3.0)
+    settings = fast_settings(
+        fake_openai, tmp_path, max_attempts=100, backoff_initial=0.25, backoff_max=0.25, max_elapsed=3.0
+    )
     [result] = summarize_articles(seed(), settings)
     assert not result.ok
     # every wait is 0.25 s (the cap), so within 3 s at most 13 attempts, far below 100; at least two unless
@@ -155,7 +183,10 @@ def test_a_fault_during_a_reask_resends_that_request_and_keeps_the_chain(fake_op
     assert [_turns(r) for r in fake_openai.requests] == [0, 1, 1, 2, 2]  # never back to the first request
     assert reask1_again["body"] == reask1["body"] and reask2_again["body"] == reask2["body"]  # the same request, resent
     assert result.attempts == 5 and result.usage == summed(fake_openai.usage_sent)
-    assert [r.brief_reason for r in caplog.records if hasattr(r, "brief_reason")] == ["HTTP 429: Rate limit reached", "HTTP 500: The server had an error"]
+    assert [r.brief_reason for r in caplog.records if hasattr(r, "brief_reason")] == [
+        "HTTP 429: Rate limit reached",
+        "HTTP 500: The server had an error",
+    ]
 
 
 def test_the_answers_a_call_needs_survive_faults_on_every_request_but_its_first(tmp_path):
@@ -194,27 +225,42 @@ def test_a_bad_answer_is_reasked_with_the_error_and_its_tokens_are_counted(fake_
     assert result.usage["completion_tokens"] > fake_openai.usage_sent[1]["completion_tokens"]
 
 
-@pytest.mark.parametrize(("fault", "message"), [
-    ("missing_field", "the model's answer failed validation after 2 re-ask(s): "),
-    ("broken_json", "the model's answer failed validation after 2 re-ask(s): "),
-    ("length", "the model's answer was cut off by its output token limit (finish_reason=length) 3 time(s)"),
-])
+@pytest.mark.parametrize(
+    ("fault", "message"),
+    [
+        ("missing_field", "the model's answer failed validation after 2 re-ask(s): "),
+        ("broken_json", "the model's answer failed validation after 2 re-ask(s): "),
+        ("length", "the model's answer was cut off by its output token limit (finish_reason=length) 3 time(s)"),
+    ],
+)
 def test_reasks_are_bounded_and_every_failed_answer_is_counted(fake_openai, tmp_path, fault, message):
     fake_openai.default = fault
-    [result] = summarize_articles(seed(), fast_settings(fake_openai, tmp_path, max_reasks=2, max_length_reasks=2, max_attempts=5))
+    [result] = summarize_articles(
+        seed(), fast_settings(fake_openai, tmp_path, max_reasks=2, max_length_reasks=2, max_attempts=5)
+    )
     assert not result.ok and result.error.startswith(message)
     assert fake_openai.count == 3  # 1 + 2 re-asks; a bad answer is not a transport fault, so no transport retry
     assert result.usage == summed(fake_openai.usage_sent) and len(fake_openai.usage_sent) == 3
 
 
-@pytest.mark.parametrize(("max_reasks", "max_length_reasks", "script", "ok"), [
-    (2, 2, ["length", "broken_json", "length", "missing_field", "ok"], True),  # two of each: neither budget runs out
-    (0, 1, ["length", "ok"], True),  # a cut-off does not need a validation re-ask
-    (1, 0, ["broken_json", "ok"], True),  # nor a bad answer a cut-off re-ask
-    (2, 0, ["broken_json", "length"], False),  # the validation re-asks left do not pay for a cut-off
-    (0, 2, ["length", "broken_json"], False),  # nor the cut-off re-asks left for a bad answer
-])
-def test_cut_off_and_invalid_answers_spend_separate_budgets(fake_openai, tmp_path, max_reasks, max_length_reasks, script, ok):
+@pytest.mark.parametrize(
+    ("max_reasks", "max_length_reasks", "script", "ok"),
+    [
+        (
+            2,
+            2,
+            ["length", "broken_json", "length", "missing_field", "ok"],
+            True,
+        ),  # two of each: neither budget runs out
+        (0, 1, ["length", "ok"], True),  # a cut-off does not need a validation re-ask
+        (1, 0, ["broken_json", "ok"], True),  # nor a bad answer a cut-off re-ask
+        (2, 0, ["broken_json", "length"], False),  # the validation re-asks left do not pay for a cut-off
+        (0, 2, ["length", "broken_json"], False),  # nor the cut-off re-asks left for a bad answer
+    ],
+)
+def test_cut_off_and_invalid_answers_spend_separate_budgets(
+    fake_openai, tmp_path, max_reasks, max_length_reasks, script, ok
+):
     fake_openai.script(*script)
     settings = fast_settings(fake_openai, tmp_path, max_reasks=max_reasks, max_length_reasks=max_length_reasks)
     [result] = summarize_articles(seed(), settings)
@@ -227,9 +273,14 @@ def test_a_cut_off_reask_asks_for_a_shorter_answer_and_keeps_the_validation_reas
     [result] = summarize_articles(seed(), fast_settings(fake_openai, tmp_path, max_reasks=1, max_length_reasks=2))
     assert result.ok, result.error
     first, reask, shorter, again = (r["body"]["messages"] for r in fake_openai.requests)
-    assert reask[: len(first)] == first and "Invalid JSON" in json.dumps(reask[len(first):])
-    answer, error = shorter[len(first):]  # the validation re-ask kept (as text turns), the cut-off answer not sent back
-    assert answer["role"] == "assistant" and answer["content"] == reask[len(first)]["tool_calls"][0]["function"]["arguments"]
+    assert reask[: len(first)] == first and "Invalid JSON" in json.dumps(reask[len(first) :])
+    answer, error = shorter[
+        len(first) :
+    ]  # the validation re-ask kept (as text turns), the cut-off answer not sent back
+    assert (
+        answer["role"] == "assistant"
+        and answer["content"] == reask[len(first)]["tool_calls"][0]["function"]["arguments"]
+    )
     assert error["role"] == "user" and "Invalid JSON" in error["content"] and error["content"].endswith(LENGTH_REASK)
     assert all(m["content"] for m in shorter), "no empty turn: OpenAI refuses an empty content list"
     assert again == shorter  # cut off twice in a row: asked for a shorter answer once, not twice
@@ -243,7 +294,10 @@ def test_a_run_counts_the_tokens_of_failed_attempts(fake_openai, tmp_path, seeds
     assert run.exit_code == 0
     assert run.briefing.meta.usage == summed(fake_openai.usage_sent)
     assert run.briefing.meta.llm_requests == fake_openai.count
-    assert (run.briefing.meta.resent, run.briefing.meta.reasks) == (0, 3)  # each bad answer re-asked once, nothing resent
+    assert (run.briefing.meta.resent, run.briefing.meta.reasks) == (
+        0,
+        3,
+    )  # each bad answer re-asked once, nothing resent
 
 
 # --------------------------------------------------------------------------- an endpoint that is down
@@ -290,15 +344,21 @@ def test_once_the_endpoint_failed_several_articles_in_a_row_the_rest_are_not_sen
     assert fake_openai.count == 3 * 2, "three articles x two attempts, then nothing more is sent"
     errors = [r.error for r in run.results]
     assert all(e.startswith("HTTP 500: The server had an error after 2 request(s)") for e in errors[:3])
-    assert all(e.startswith("not sent: the endpoint failed the last 3 articles in a row (last error: HTTP 500: ") for e in errors[3:])
+    assert all(
+        e.startswith("not sent: the endpoint failed the last 3 articles in a row (last error: HTTP 500: ")
+        for e in errors[3:]
+    )
     assert all(e.endswith("rerun later, articles already briefed are cached") for e in errors[3:])
 
 
-@pytest.mark.parametrize(("fault", "fix"), [
-    ("401", "set a valid key in BRIEF_API_KEY or pass --api-key"),  # the key for a --base-url that is not OpenAI
-    ("401-echo", "set a valid key in BRIEF_API_KEY or pass --api-key"),
-    ("404", "pass --model with a model the endpoint serves, or check --base-url"),
-])
+@pytest.mark.parametrize(
+    ("fault", "fix"),
+    [
+        ("401", "set a valid key in BRIEF_API_KEY or pass --api-key"),  # the key for a --base-url that is not OpenAI
+        ("401-echo", "set a valid key in BRIEF_API_KEY or pass --api-key"),
+        ("404", "pass --model with a model the endpoint serves, or check --base-url"),
+    ],
+)
 def test_a_wrong_key_or_unknown_model_stops_at_once_with_one_message(fake_openai, tmp_path, seeds_copy, fault, fix):
     fake_openai.default = fault
     out = tmp_path / "briefing.md"
@@ -337,14 +397,36 @@ def test_the_seeds_are_briefed_in_full_under_a_fault_mix_run_after_run(tmp_path,
     for run in range(RUNS):
         with FakeOpenAI(every=every, per_call=True, needs_reasks=2) as server:
             out = tmp_path / f"run{run}.md"
-            result = CliRunner().invoke(app, [str(SEEDS), "--concurrency", "2", "--base-url", server.base_url, "--api-key", KEY,
-                                              "--config", str(config), "--cache-dir", str(tmp_path / f"cache{run}"), "-o", str(out), "--detail", "full"])
+            result = CliRunner().invoke(
+                app,
+                [
+                    str(SEEDS),
+                    "--concurrency",
+                    "2",
+                    "--base-url",
+                    server.base_url,
+                    "--api-key",
+                    KEY,
+                    "--config",
+                    str(config),
+                    "--cache-dir",
+                    str(tmp_path / f"cache{run}"),
+                    "-o",
+                    str(out),
+                    "--detail",
+                    "full",
+                ],
+            )
             assert result.exit_code == 0, f"run {run + 1}: {result.output}"
             faults = [r["fault"] for r in server.requests]
         briefing = out.read_text(encoding="utf-8")
         summary = briefing.split("## Summary", 1)[1].split("## Sources", 1)[0]
-        assert "No executive summary" not in summary and re.search(r"\w.*\[\d+\]", summary), f"run {run + 1}: no executive summary"
-        assert all(f"\n## {section}\n" in briefing for section in ("Divergences", "Framing", "Corroborated")), f"run {run + 1}"
+        assert "No executive summary" not in summary and re.search(r"\w.*\[\d+\]", summary), (
+            f"run {run + 1}: no executive summary"
+        )
+        assert all(f"\n## {section}\n" in briefing for section in ("Divergences", "Framing", "Corroborated")), (
+            f"run {run + 1}"
+        )
         assert "## Not included" not in briefing
         resent = sum(f not in ("ok", "broken_json", "length") for f in faults)
         reasks = len(faults) - resent - 7  # five briefs, the executive summary and the comparison each asked once
@@ -357,7 +439,15 @@ def test_the_seeds_are_briefed_in_full_under_a_fault_mix_run_after_run(tmp_path,
 
 def test_a_digest_says_what_it_resent_and_re_asked(tmp_path, fake_openai):
     fake_openai.script("429:0", "broken_json")  # the day's first request throttled, its resent answer broken: re-asked
-    args = ["digest", str(SEEDS), "--date", "2025-09-03", "--out", str(tmp_path / "digests"), *cli_args(fake_openai, tmp_path)]
+    args = [
+        "digest",
+        str(SEEDS),
+        "--date",
+        "2025-09-03",
+        "--out",
+        str(tmp_path / "digests"),
+        *cli_args(fake_openai, tmp_path),
+    ]
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
     assert fake_openai.count == 5  # two briefs and the story's comparison, one resend, one re-ask

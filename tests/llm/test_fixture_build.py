@@ -14,7 +14,11 @@ from tests.conftest import ROOT
 
 
 def _snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
-    return {str(p.relative_to(folder)): (p.read_bytes(), p.stat().st_mtime_ns) for p in sorted(folder.rglob("*")) if p.is_file() and "__pycache__" not in p.parts}
+    return {
+        str(p.relative_to(folder)): (p.read_bytes(), p.stat().st_mtime_ns)
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and "__pycache__" not in p.parts
+    }
 
 
 def _copy_of_the_repo(tmp_path: Path) -> Path:
@@ -25,8 +29,14 @@ def _copy_of_the_repo(tmp_path: Path) -> Path:
 
 
 def _build(repo: Path) -> subprocess.CompletedProcess[str]:
-    run = subprocess.run([sys.executable, str(repo / "fixtures" / "authored" / "build.py")], cwd=repo, env=dict(os.environ),
-                         capture_output=True, text=True, timeout=180)
+    run = subprocess.run(
+        [sys.executable, str(repo / "fixtures" / "authored" / "build.py")],
+        cwd=repo,
+        env=dict(os.environ),
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
     assert run.returncode == 0, run.stderr
     return run
 
@@ -36,7 +46,9 @@ def test_a_rebuild_over_current_fixtures_touches_no_file(tmp_path: Path):
     before = _snapshot(repo / "fixtures")
     run = _build(repo)
     after = _snapshot(repo / "fixtures")
-    assert sorted(name for name in before if before[name] != after.get(name)) == [], "unchanged answers keep their files, timestamps included"
+    assert sorted(name for name in before if before[name] != after.get(name)) == [], (
+        "unchanged answers keep their files, timestamps included"
+    )
     assert sorted(after) == sorted(before)
     assert "wrote " not in run.stdout and "7 recording(s) unchanged" in run.stdout
 
@@ -52,4 +64,6 @@ def test_an_edited_answer_rewrites_its_recording_alone(tmp_path: Path):
     after = _snapshot(repo / "fixtures")
     changed = sorted(name for name in before if before[name] != after.get(name))
     assert changed == [next(n for n in before if n.startswith("summary."))], run.stdout
-    assert "An added sentence." in json.dumps(json.loads((repo / "fixtures" / changed[0]).read_text(encoding="utf-8")), ensure_ascii=False)
+    assert "An added sentence." in json.dumps(
+        json.loads((repo / "fixtures" / changed[0]).read_text(encoding="utf-8")), ensure_ascii=False
+    )

@@ -34,12 +34,18 @@ class OneBadPart(FakeOpenAI):
 def test_a_bad_part_fails_only_its_story_which_then_asks_on_its_own(tmp_path):
     briefs = _small_stories(tmp_path)
     with FakeOpenAI(briefs=briefs) as wide:
-        alone = build_briefing([tmp_path], Settings(base_url=wide.base_url, api_key=SecretStr("sk-test"), use_cache=False, concurrency=64))
+        alone = build_briefing(
+            [tmp_path], Settings(base_url=wide.base_url, api_key=SecretStr("sk-test"), use_cache=False, concurrency=64)
+        )
     with OneBadPart(briefs=briefs) as server:
-        run = build_briefing([tmp_path], Settings(base_url=server.base_url, api_key=SecretStr("sk-test"), use_cache=False, concurrency=4))
+        run = build_briefing(
+            [tmp_path], Settings(base_url=server.base_url, api_key=SecretStr("sk-test"), use_cache=False, concurrency=4)
+        )
     late = _late(server)
     packs = late.count("pack-summary")
-    assert packs >= 2 and late.count("summary") == packs  # each pack's first story asked again on its own, no other story did
+    assert (
+        packs >= 2 and late.count("summary") == packs
+    )  # each pack's first story asked again on its own, no other story did
     expected = {s.id: s.summary for s in alone.briefing.stories}
     assert {s.id: s.summary for s in run.briefing.stories} == expected  # every story's summary as if asked alone
     assert [n for n in run.briefing.notes if n.kind == "failed"] == []
@@ -48,7 +54,9 @@ def test_a_bad_part_fails_only_its_story_which_then_asks_on_its_own(tmp_path):
 def test_a_cached_pack_is_not_asked_again(tmp_path):
     briefs = _small_stories(tmp_path / "in")
     with FakeOpenAI(briefs=briefs) as server:
-        settings = Settings(base_url=server.base_url, api_key=SecretStr("sk-test"), cache_dir=tmp_path / "cache", concurrency=4)
+        settings = Settings(
+            base_url=server.base_url, api_key=SecretStr("sk-test"), cache_dir=tmp_path / "cache", concurrency=4
+        )
         first = build_briefing([tmp_path / "in"], settings)
         sent = len(server.requests)
         second = build_briefing([tmp_path / "in"], settings)
@@ -61,7 +69,9 @@ def test_a_rerun_that_packs_differently_pays_for_nothing_twice(tmp_path):
     story's own key too, so a warm rerun asking every story alone (-c 64) sends no request."""
     briefs = _small_stories(tmp_path / "in")
     with FakeOpenAI(briefs=briefs) as server:
-        packed = Settings(base_url=server.base_url, api_key=SecretStr("sk-test"), cache_dir=tmp_path / "cache", concurrency=4)
+        packed = Settings(
+            base_url=server.base_url, api_key=SecretStr("sk-test"), cache_dir=tmp_path / "cache", concurrency=4
+        )
         first = build_briefing([tmp_path / "in"], packed)
         assert "pack-summary" in _late(server)  # the cold run packed
         sent = len(server.requests)
@@ -78,7 +88,9 @@ def test_the_packed_schema_asks_for_one_inner_answer_per_story_with_its_own_sche
         assert set(part["properties"]) == {"story", "answer"}
         answer = part["properties"]["answer"]
         assert set(answer["properties"]) == set(inner.model_json_schema()["properties"])  # the inner answer's fields
-        assert all(ref.startswith("#/$defs/Packed") for ref in re.findall(r'"\$ref": "([^"]+)"', text))  # no dangling inner $defs
+        assert all(
+            ref.startswith("#/$defs/Packed") for ref in re.findall(r'"\$ref": "([^"]+)"', text)
+        )  # no dangling inner $defs
 
 
 def test_a_pack_leaves_each_story_about_a_thousand_tokens_of_the_output_limit():
@@ -89,9 +101,20 @@ def test_replayed_from_single_story_recordings_a_packed_run_asks_each_story_alon
     """--replay with recordings of each story asked alone (-c 64): the packs miss, every story's own recording answers."""
     briefs = _small_stories(tmp_path / "in")
     with FakeOpenAI(briefs=briefs) as server:
-        recorded = build_briefing([tmp_path / "in"], Settings(base_url=server.base_url, api_key=SecretStr("sk-test"), use_cache=False,
-                                                             concurrency=64, record_dir=tmp_path / "rec"))
-    replayed = build_briefing([tmp_path / "in"], Settings(api_key=SecretStr("sk-test"), use_cache=False, concurrency=4, replay_dir=tmp_path / "rec"))
+        recorded = build_briefing(
+            [tmp_path / "in"],
+            Settings(
+                base_url=server.base_url,
+                api_key=SecretStr("sk-test"),
+                use_cache=False,
+                concurrency=64,
+                record_dir=tmp_path / "rec",
+            ),
+        )
+    replayed = build_briefing(
+        [tmp_path / "in"],
+        Settings(api_key=SecretStr("sk-test"), use_cache=False, concurrency=4, replay_dir=tmp_path / "rec"),
+    )
     assert [s.summary for s in replayed.briefing.stories] == [s.summary for s in recorded.briefing.stories]
     assert [s.framing for s in replayed.briefing.stories] == [s.framing for s in recorded.briefing.stories]
     assert [n.message for n in replayed.briefing.notes if n.kind in ("failed", "info") and "skipped" in n.message] == []

@@ -32,7 +32,9 @@ def _articles():
 # --------------------------------------------------------------------------- instructor's model check
 
 
-def test_instructor_walks_each_response_model_for_async_validators_once_not_on_every_request(monkeypatch: pytest.MonkeyPatch):
+def test_instructor_walks_each_response_model_for_async_validators_once_not_on_every_request(
+    monkeypatch: pytest.MonkeyPatch,
+):
     from instructor.v2.validation import async_validators
 
     from summarizer.llm import modes as client_module
@@ -91,7 +93,9 @@ def test_a_run_loads_the_brief_prompt_once_and_asks_with_the_same_keys(monkeypat
     monkeypatch.setattr(summarize_stage, "load_prompt", counting)
     results = summarize_articles(articles, settings)
     assert loads == ["brief"], f"{len(articles)} articles, the prompt loaded {len(loads)} time(s)"
-    assert all(r.ok for r in results), "answers replayed: the requests carry the same prompt and schema hashes as recorded"
+    assert all(r.ok for r in results), (
+        "answers replayed: the requests carry the same prompt and schema hashes as recorded"
+    )
     assert [brief_key(a, settings) for a in articles] == expected
 
 
@@ -121,9 +125,15 @@ KEY = cache_key("brief", namespace="live", model="m", prompt_hash="p", schema_ha
 @pytest.mark.skipif(sys.platform == "win32", reason="flock leases are POSIX")
 def test_a_disk_lease_held_by_another_process_is_refused_until_that_process_dies(tmp_path: Path):
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys, time\nfrom pathlib import Path\nfrom summarizer.cache import BriefCache\n"
-         f"lease = BriefCache(Path({str(tmp_path)!r})).lease({KEY!r})\nprint('held' if lease else 'busy', flush=True)\ntime.sleep(60)\n"],
-        stdout=subprocess.PIPE, text=True, cwd=Path(__file__).resolve().parents[2],
+        [
+            sys.executable,
+            "-c",
+            "import sys, time\nfrom pathlib import Path\nfrom summarizer.cache import BriefCache\n"
+            f"lease = BriefCache(Path({str(tmp_path)!r})).lease({KEY!r})\nprint('held' if lease else 'busy', flush=True)\ntime.sleep(60)\n",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=Path(__file__).resolve().parents[2],
     )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
@@ -139,7 +149,9 @@ def test_a_disk_lease_held_by_another_process_is_refused_until_that_process_dies
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="flock leases are POSIX")
-def test_a_lock_file_removed_by_its_releasing_holder_while_we_locked_it_is_not_taken_for_the_lease(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+def test_a_lock_file_removed_by_its_releasing_holder_while_we_locked_it_is_not_taken_for_the_lease(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
     """The holder unlinks the lock file on release; a worker that opened the old file just before
     must not hold a lock nobody else can see: it locks the file that is there now, so two
     workers can never both hold the key."""
@@ -149,7 +161,9 @@ def test_a_lock_file_removed_by_its_releasing_holder_while_we_locked_it_is_not_t
     real_flock, raced = disk.fcntl.flock, []
 
     def flock_after_a_release(fd: int, operation: int) -> None:
-        if not raced:  # between our open and our lock: the holder releases (unlinks) and a third worker locks a new file
+        if (
+            not raced
+        ):  # between our open and our lock: the holder releases (unlinks) and a third worker locks a new file
             raced.append(True)
             for path in (tmp_path / "leases").glob("*.lock"):
                 path.unlink()
@@ -222,7 +236,9 @@ def test_writing_an_entry_never_ends_a_lease_another_worker_took_after_ours_expi
         a._r.delete("brief:v1:l:k")  # our lease expired meanwhile ...
         theirs = try_claim(b, "k", ClaimSide)
         assert theirs.lease is not None  # ... and another worker took the key
-        a.set("k", ClaimSide.model_validate({"source": 1, "claim": "Talks resumed.", "quote": "talks resumed in Geneva"}))
+        a.set(
+            "k", ClaimSide.model_validate({"source": 1, "claim": "Talks resumed.", "quote": "talks resumed in Geneva"})
+        )
         assert a._r.get("brief:v1:l:k") is not None, "their lease stands"
         theirs.lease.release()
         assert a._r.get("brief:v1:l:k") is None

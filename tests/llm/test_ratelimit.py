@@ -50,11 +50,14 @@ def limited(rpm: int | None = None, tpm: int | None = None) -> tuple[RateLimiter
     return RateLimiter(rpm, tpm, clock=clock, sleep=clock.sleep), clock
 
 
-@pytest.mark.parametrize(("rpm", "expected"), [
-    (60, [0, 1, 2, 3, 4]),  # one a second, evenly
-    (30, [0, 2, 4, 6, 8]),
-    (600, [0] * 10 + [0.1, 0.2]),  # one second's worth (10) at once, then 10 a second
-])
+@pytest.mark.parametrize(
+    ("rpm", "expected"),
+    [
+        (60, [0, 1, 2, 3, 4]),  # one a second, evenly
+        (30, [0, 2, 4, 6, 8]),
+        (600, [0] * 10 + [0.1, 0.2]),  # one second's worth (10) at once, then 10 a second
+    ],
+)
 def test_rpm_spreads_requests_evenly_over_the_minute(rpm, expected):
     limiter, clock = limited(rpm=rpm)
     assert start_times(limiter, clock, [0] * len(expected)) == pytest.approx(expected)
@@ -87,11 +90,17 @@ def test_limits_below_one_are_refused(bad):
         RateLimiter(rpm=bad)
 
 
-@pytest.mark.parametrize(("body", "expected"), [
-    (b"x" * 4000, 1000 + COMPLETION_ALLOWANCE),
-    (json.dumps({"messages": [], "max_tokens": 300}).encode(), len(json.dumps({"messages": [], "max_tokens": 300})) // 4 + 300),
-    (json.dumps({"max_completion_tokens": 50}).encode(), len(json.dumps({"max_completion_tokens": 50})) // 4 + 50),
-])
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (b"x" * 4000, 1000 + COMPLETION_ALLOWANCE),
+        (
+            json.dumps({"messages": [], "max_tokens": 300}).encode(),
+            len(json.dumps({"messages": [], "max_tokens": 300})) // 4 + 300,
+        ),
+        (json.dumps({"max_completion_tokens": 50}).encode(), len(json.dumps({"max_completion_tokens": 50})) // 4 + 50),
+    ],
+)
 def test_a_request_counts_its_characters_over_four_plus_its_answer_allowance(body, expected):
     assert request_tokens(body) == expected
 
@@ -159,7 +168,9 @@ def test_rpm_and_tpm_come_from_flags_or_the_config_file(tmp_path):
 
 
 def test_a_paced_run_still_briefs_everything(fake_openai, seeds_copy, tmp_path):
-    s = Settings(base_url=fake_openai.base_url, api_key=SecretStr("sk-test"), cache_dir=tmp_path / "cache", rpm=6000, tpm=10**7)
+    s = Settings(
+        base_url=fake_openai.base_url, api_key=SecretStr("sk-test"), cache_dir=tmp_path / "cache", rpm=6000, tpm=10**7
+    )
     run = build_briefing([seeds_copy], s)
     assert run.exit_code == 0 and run.briefing.meta.llm_requests == fake_openai.count
 
@@ -180,7 +191,9 @@ def test_progress_shows_counts_cache_hits_failures_and_eta_on_a_terminal():
         progress.advance(BriefResult(article=None, brief=object(), from_cache=True))  # type: ignore[arg-type]
         progress.bar.refresh()
         text = console.export_text()
-    assert re.search(r"Briefing ━+╺?━* 2/5 1 cached, 1 failed (\d+:\d\d:\d\d|-:--:--)", text), text  # bar, count, info, time left
+    assert re.search(r"Briefing ━+╺?━* 2/5 1 cached, 1 failed (\d+:\d\d:\d\d|-:--:--)", text), (
+        text
+    )  # bar, count, info, time left
 
 
 def test_no_progress_when_stderr_is_not_a_terminal_or_with_quiet(seeds_copy):

@@ -42,7 +42,9 @@ def test_the_committed_recordings_are_what_the_authored_answers_build(tmp_path):
     for name in built:
         assert built[name] == committed[name], f"{name} differs from what fixtures/authored/ builds; {FIX}"
     for name in ("summary_input.txt", "analysis_input.txt"):
-        assert (tmp_path / name).read_text(encoding="utf-8") == (FIXTURES / "authored" / name).read_text(encoding="utf-8"), f"{name}: {FIX}"
+        assert (tmp_path / name).read_text(encoding="utf-8") == (FIXTURES / "authored" / name).read_text(
+            encoding="utf-8"
+        ), f"{name}: {FIX}"
 
 
 def test_a_stale_recording_is_caught_with_the_command_that_fixes_it(tmp_path):

@@ -52,7 +52,9 @@ def recorded_api():
     """
     with respx.mock(base_url=BASE_URL, assert_all_called=False, assert_all_mocked=True) as mock:
         for key, rec in RECORDINGS.items():
-            mock.post("/chat/completions", headers={KEY_HEADER: key}, name=rec.path.name).respond(200, json=rec.response)
+            mock.post("/chat/completions", headers={KEY_HEADER: key}, name=rec.path.name).respond(
+                200, json=rec.response
+            )
         yield mock
 
 
@@ -64,7 +66,9 @@ def test_there_is_a_current_recording_for_every_seed_brief_and_the_summary(tmp_p
     articles = load_articles([SEEDS]).articles
     for article in articles:
         _, key = brief_key(article, settings)
-        assert str(key) in RECORDINGS, f"no current recording for {article.path}; run: .venv/bin/python -m pytest --update-recordings"
+        assert str(key) in RECORDINGS, (
+            f"no current recording for {article.path}; run: .venv/bin/python -m pytest --update-recordings"
+        )
     kinds = sorted(r.key.kind for r in RECORDINGS.values())
     assert kinds.count("brief") == len(articles) == 5
     assert kinds.count("summary") == 1
@@ -109,11 +113,17 @@ def test_the_fixtures_replay_through_the_real_openai_client(recorded_api, tmp_pa
     run = build_briefing([SEEDS], _settings(tmp_path))
     b = run.briefing
     assert [s.file for s in b.sources] == [
-        "001_dbcce7b43ab26e22.txt", "002_1c8b09136a5d4e87.txt", "003_1a35d96a14c93922.txt", "004_d1e212e9ebd721e5.txt", "000_1a84d6854ee061ff.txt",
+        "001_dbcce7b43ab26e22.txt",
+        "002_1c8b09136a5d4e87.txt",
+        "003_1a35d96a14c93922.txt",
+        "004_d1e212e9ebd721e5.txt",
+        "000_1a84d6854ee061ff.txt",
     ]
     assert all(r.ok for r in run.results)
     assert len(b.summary) >= 2
-    dushanbe = [e for e in b.timeline if e.date == "2025-10-09" and "Dushanbe" in e.description and "met" in e.description]
+    dushanbe = [
+        e for e in b.timeline if e.date == "2025-10-09" and "Dushanbe" in e.description and "met" in e.description
+    ]
     assert len(dushanbe) == 1 and {3, 4, 5} <= set(dushanbe[0].sources)
     # Every recording was asked for exactly once, by its key, with the key on the wire.
     for route in recorded_api.routes:
@@ -136,7 +146,9 @@ def test_the_respx_replay_and_the_bundled_replay_give_the_same_briefing(recorded
 
 
 def test_an_unmatched_request_fails_and_is_reported_for_its_article(recorded_api, tmp_path: Path, seeds_copy: Path):
-    (seeds_copy / "new.txt").write_text(" date 2025-11-01 Алиев и Путин провели телефонный разговор о транзите.\n", encoding="utf-8")
+    (seeds_copy / "new.txt").write_text(
+        " date 2025-11-01 Алиев и Путин провели телефонный разговор о транзите.\n", encoding="utf-8"
+    )
     run = build_briefing([seeds_copy], _settings(tmp_path, max_attempts=1))
     failed = {r.article.path: r.error for r in run.results if not r.ok}
     assert list(failed) == ["new.txt"]
@@ -149,7 +161,13 @@ def test_an_unmatched_request_fails_and_is_reported_for_its_article(recorded_api
 
 def _seed_key(**changes) -> RequestKey:
     rec = next(r for r in RECORDINGS.values() if r.key.kind == "brief" and r.path.name.startswith("brief.000_"))
-    fields = {"kind": rec.key.kind, "subject": rec.key.subject, "mode": rec.key.mode, "prompt_hash": rec.key.prompt_hash, "schema_hash": rec.key.schema_hash}
+    fields = {
+        "kind": rec.key.kind,
+        "subject": rec.key.subject,
+        "mode": rec.key.mode,
+        "prompt_hash": rec.key.prompt_hash,
+        "schema_hash": rec.key.schema_hash,
+    }
     return RequestKey(**{**fields, **changes})
 
 
@@ -233,10 +251,15 @@ def test_a_stale_prompt_makes_the_run_fail_with_stale_in_the_notes(tmp_path: Pat
 
     copy = tmp_path / "prompts"
     shutil.copytree(ROOT / "prompts", copy)
-    (copy / "brief.system.md").write_text((copy / "brief.system.md").read_text(encoding="utf-8") + "\nBe concise.\n", encoding="utf-8")
+    (copy / "brief.system.md").write_text(
+        (copy / "brief.system.md").read_text(encoding="utf-8") + "\nBe concise.\n", encoding="utf-8"
+    )
     monkeypatch.setattr(prompts, "prompts_dir", lambda: copy)
     new_hash = prompts.load_prompt("brief").hash
-    run = build_briefing([SEEDS], resolve_settings({"cache_dir": tmp_path / "cache", "replay_dir": FIXTURES}, env={}).with_(max_attempts=1))
+    run = build_briefing(
+        [SEEDS],
+        resolve_settings({"cache_dir": tmp_path / "cache", "replay_dir": FIXTURES}, env={}).with_(max_attempts=1),
+    )
     assert not any(r.ok for r in run.results)
     for r in run.results:
         assert "stale" in r.error and f"(now {new_hash})" in r.error, r.error
@@ -249,7 +272,14 @@ def test_recording_a_live_run_then_replaying_it_offline(tmp_path: Path, fake_ope
     secret = "sk-test-do-not-record-0123456789"
     record = tmp_path / "recorded"
     live = resolve_settings(
-        {"cache_dir": tmp_path / "c1", "base_url": fake_openai.base_url, "api_key": secret, "record_dir": record, "use_cache": False}, env={},
+        {
+            "cache_dir": tmp_path / "c1",
+            "base_url": fake_openai.base_url,
+            "api_key": secret,
+            "record_dir": record,
+            "use_cache": False,
+        },
+        env={},
     )
     first = build_briefing([SEEDS], live)
     written = sorted(p.name for p in record.glob("*.json"))
@@ -270,7 +300,9 @@ def test_the_header_names_the_recordings_model_never_the_users_model_over_record
     from summarizer.cli import app
     from tests.conftest import SEEDS
 
-    result = CliRunner().invoke(app, [str(SEEDS), "--model", "my-local-llama", "--cache-dir", str(tmp_path / "c"), "-q"])
+    result = CliRunner().invoke(
+        app, [str(SEEDS), "--model", "my-local-llama", "--cache-dir", str(tmp_path / "c"), "-q"]
+    )
     assert result.exit_code == 0, result.output
     header = result.stdout.splitlines()[2]
     assert "model `gpt-4o-mini-2024-07-18 (recorded)`" in header and "my-local-llama" not in header
@@ -280,20 +312,30 @@ def test_the_header_names_the_recordings_model_never_the_users_model_over_record
 # `--record` saves live responses as recordings, whatever the endpoint's transfer encoding.
 
 
-BODY = {"id": "chatcmpl-1", "object": "chat.completion", "choices": [{"index": 0, "message": {"role": "assistant", "content": "{}"}, "finish_reason": "stop"}]}
+BODY = {
+    "id": "chatcmpl-1",
+    "object": "chat.completion",
+    "choices": [{"index": 0, "message": {"role": "assistant", "content": "{}"}, "finish_reason": "stop"}],
+}
 
 
 def test_gzipped_response_is_recorded_and_still_readable_by_the_client(tmp_path: Path):
     def endpoint(request: httpx.Request) -> httpx.Response:
         data = gzip.compress(json.dumps(BODY).encode())
-        return httpx.Response(200, content=data, headers={"content-encoding": "gzip", "content-type": "application/json"})
+        return httpx.Response(
+            200, content=data, headers={"content-encoding": "gzip", "content-type": "application/json"}
+        )
 
     key = RequestKey("brief", "abc123", "tools", "0a1b2c", "s1")
     transport = RecordingTransport(httpx.MockTransport(endpoint), tmp_path, source="test")
 
     async def call() -> dict:
         async with httpx.AsyncClient(transport=transport) as client:
-            response = await client.post("http://127.0.0.1:9/v1/chat/completions", json={}, headers={KEY_HEADER: str(key), "X-Brief-Label": "a.txt"})
+            response = await client.post(
+                "http://127.0.0.1:9/v1/chat/completions",
+                json={},
+                headers={KEY_HEADER: str(key), "X-Brief-Label": "a.txt"},
+            )
             return response.json()
 
     assert asyncio.run(call()) == BODY

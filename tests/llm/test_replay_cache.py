@@ -25,7 +25,9 @@ def test_editing_a_recording_invalidates_what_was_cached_from_it(tmp_path: Path)
 
     first = build_briefing([article], settings)
     assert first.results[0].ok and not first.results[0].from_cache
-    again = build_briefing([article], resolve_settings({"replay_dir": str(recordings), "cache_dir": str(tmp_path / "cache")}, env={}))
+    again = build_briefing(
+        [article], resolve_settings({"replay_dir": str(recordings), "cache_dir": str(tmp_path / "cache")}, env={})
+    )
     assert again.results[0].from_cache
 
     # A corrected recording (as after re-recording or fixing an authored answer) must be used, not the cached old answer.
@@ -37,6 +39,8 @@ def test_editing_a_recording_invalidates_what_was_cached_from_it(tmp_path: Path)
     call["arguments"] = json.dumps(args, ensure_ascii=False)
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
 
-    updated = build_briefing([article], resolve_settings({"replay_dir": str(recordings), "cache_dir": str(tmp_path / "cache")}, env={}))
+    updated = build_briefing(
+        [article], resolve_settings({"replay_dir": str(recordings), "cache_dir": str(tmp_path / "cache")}, env={})
+    )
     assert not updated.results[0].from_cache
     assert updated.briefing.sources[0].headline == "Corrected headline"

@@ -53,15 +53,24 @@ def stance(b: Briefing, fragment: str):
 
 def test_the_outlets_own_commentary_is_its_own_not_the_outlet_it_cites(run):
     markdown, b = run
-    for fragment in ("šis skaidrojums izklausās maz ticams", "Tas nav vienkārši pasākuma ignorēšana", "Šis gadījums būtiski iedragāja"):
+    for fragment in (
+        "šis skaidrojums izklausās maz ticams",
+        "Tas nav vienkārši pasākuma ignorēšana",
+        "Šis gadījums būtiski iedragāja",
+    ):
         row = stance(b, fragment)
         assert (row.holder, row.voice, row.said_by) == (LATVIAN, "source", None)
     assert not [s for s in b.stances if s.holder == "Dialog.ua"]
-    own = [r for r in rows(markdown) if r.startswith("| Latvian-language source *(the outlet itself)* |")]  # the JSON holder is the file; a reader sees a name
+    own = [
+        r for r in rows(markdown) if r.startswith("| Latvian-language source *(the outlet itself)* |")
+    ]  # the JSON holder is the file; a reader sees a name
     assert len(own) == 4 and all(f"[{ref(b, '000')}] 2025-12-22 |" in r for r in own)
     assert "Dialog.ua" not in " ".join(r.split(" | ")[0] for r in rows(markdown))
     # what the outlet does report from Dialog.ua is said to be Dialog.ua's
-    assert any("*(per Dialog.ua (cited outlet))*" in line and "Sanktpēterburgā" in line for line in sections(markdown)["Timeline"])
+    assert any(
+        "*(per Dialog.ua (cited outlet))*" in line and "Sanktpēterburgā" in line
+        for line in sections(markdown)["Timeline"]
+    )
 
 
 def test_remarks_on_state_television_are_not_azerbaijans_position(run):
@@ -72,7 +81,9 @@ def test_remarks_on_state_television_are_not_azerbaijans_position(run):
     table = "\n".join(rows(markdown, "Framing"))
     assert "Azerbaijan: hostile" not in table
     assert "Azerbaijani state television *(unnamed source: speakers the article does not name)*: hostile" in table
-    assert any(r.startswith("| Azerbaijani state television *(unnamed source: ") and "| hostile |" in r for r in rows(markdown))
+    assert any(
+        r.startswith("| Azerbaijani state television *(unnamed source: ") and "| hostile |" in r for r in rows(markdown)
+    )
 
 
 def test_a_countrys_position_told_by_an_outlet_says_so(run):
@@ -89,7 +100,9 @@ def test_what_leading_world_media_recorded_is_attributed_to_them(run):
     (line,) = [r for r in rows(markdown, "Framing") if "вынужденное признание" in r]
     assert "*(unnamed source: leading world media)*" in line
     summary = " ".join(sections(markdown)["Summary"])
-    assert "calls it \"Putin's backtrack\"" in summary and "leading world media" not in summary, "the piece's own words are its own"
+    assert 'calls it "Putin\'s backtrack"' in summary and "leading world media" not in summary, (
+        "the piece's own words are its own"
+    )
 
 
 def test_whose_words_a_relayed_statement_is_is_shown(run):
@@ -97,7 +110,9 @@ def test_whose_words_a_relayed_statement_is_is_shown(run):
     row = stance(b, "будут выплачены компенсации")
     assert (row.holder, row.voice, row.said_by) == ("Vladimir Putin", "named", "Azer Garayev")
     assert any(r.startswith("| Vladimir Putin *(per Azer Garayev)* | Russia's guilt") for r in rows(markdown))
-    assert any(r.startswith("| Dmitry Peskov | Aliyev's decision") for r in rows(markdown)), "a speaker speaking for himself needs no label"
+    assert any(r.startswith("| Dmitry Peskov | Aliyev's decision") for r in rows(markdown)), (
+        "a speaker speaking for himself needs no label"
+    )
 
 
 # --------------------------------------------------------------------------- when it happened vs when it was reported
@@ -111,7 +126,10 @@ def test_an_undated_look_back_is_never_shown_as_the_latest_development(run):
     assert (side.date, side.date_basis, side.published.isoformat()) == (None, "publication", "2025-12-22")
     text = "\n".join(sections(markdown)["Divergences"])
     assert f"change over time; latest: [{ref(b, '004')}] 2025-10-09" in text
-    assert f"- reported on 2025-12-22 [{ref(b, '000')}] (no date given: not a later development) Looking back, without a date" in text
+    assert (
+        f"- reported on 2025-12-22 [{ref(b, '000')}] (no date given: not a later development) Looking back, without a date"
+        in text
+    )
     (apology,) = [(d, t) for d, t, _ in timeline(markdown) if "apologise" in t]
     assert apology[0] == "by 2025-12-22" and apology[1].startswith("Looking back, without a date")
 
@@ -154,8 +172,16 @@ def test_a_date_no_source_gives_is_not_shown(run, fragment: str, reported: str):
 def test_no_account_is_labelled_with_a_date_its_source_does_not_state(run):
     markdown, b = run
     lines = sections(markdown)["Timeline"]
-    assert not [line for line in lines if "(2025-09 in this source)" in line or ("(2025-10 in this source)" in line and "[3]" in line)]
-    (sco,) = [i for i, line in enumerate(lines) if line.startswith("- **2025-09-01** *(inferred)* Aliyev and Putin held no bilateral meeting")]
+    assert not [
+        line
+        for line in lines
+        if "(2025-09 in this source)" in line or ("(2025-10 in this source)" in line and "[3]" in line)
+    ]
+    (sco,) = [
+        i
+        for i, line in enumerate(lines)
+        if line.startswith("- **2025-09-01** *(inferred)* Aliyev and Putin held no bilateral meeting")
+    ]
     assert lines[sco + 1].startswith(f"  - [{ref(b, '001')}] (undated in this source) ")
 
 
@@ -181,13 +207,14 @@ def test_inferred_dates_are_marked_inferred_in_markdown_and_json(run):
 
 
 def test_the_json_carries_voices_and_date_bases():
-    schema = json.loads((Path(__file__).resolve().parents[2] / "schemas" / "briefing.schema.json").read_text(encoding="utf-8"))
+    schema = json.loads(
+        (Path(__file__).resolve().parents[2] / "schemas" / "briefing.schema.json").read_text(encoding="utf-8")
+    )
     defs = schema["$defs"]
     assert set(defs["Account"]["properties"]) >= {"date", "date_basis", "voice", "said_by"}
     assert set(defs["StanceRow"]["properties"]) >= {"voice", "said_by", "date", "date_basis"}
     assert set(defs["DivergenceSide"]["properties"]) >= {"date", "date_basis", "voice", "said_by"}
     assert defs["Account"]["properties"]["date_basis"]["enum"] == ["stated", "inferred", "publication"]
-
 
 
 # --------------------------------------------------------------------------- a year the model worked out
@@ -202,22 +229,63 @@ def _dated(text: str, published: str, date: str, basis: str) -> Briefing:
 
     sentence = text.split(". ")[0] + "."
     answer = {
-        "source_language": "en", "headline": "Crash inquiry", "summary": "The inquiry looks back at the crash.",
+        "source_language": "en",
+        "headline": "Crash inquiry",
+        "summary": "The inquiry looks back at the crash.",
         "actors": [{"name": "Ilham Aliyev", "name_in_source": "Aliyev", "kind": "person", "role": "president"}],
-        "stances": [], "events": [{"date": date, "date_basis": basis, "description": "Aliyev spoke of the crash.", "actors": ["Ilham Aliyev"], "evidence": sentence}],
+        "stances": [],
+        "events": [
+            {
+                "date": date,
+                "date_basis": basis,
+                "description": "Aliyev spoke of the crash.",
+                "actors": ["Ilham Aliyev"],
+                "evidence": sentence,
+            }
+        ],
     }
     brief = ArticleBrief.model_validate(answer)
-    article = Article(id="0123456789abcdef", path="a.txt", date=dt.date.fromisoformat(published), language="en", text=text)
-    meta = BriefingMeta(generated_at="2026-01-01 00:00 UTC", model="m", mode="tools", endpoint="test", prompt_hashes={}, schema_hash="s",
-                        articles=1, briefs=1, items_verified=1, items_unverified=0)
+    article = Article(
+        id="0123456789abcdef", path="a.txt", date=dt.date.fromisoformat(published), language="en", text=text
+    )
+    meta = BriefingMeta(
+        generated_at="2026-01-01 00:00 UTC",
+        model="m",
+        mode="tools",
+        endpoint="test",
+        prompt_hashes={},
+        schema_hash="s",
+        articles=1,
+        briefs=1,
+        items_verified=1,
+        items_unverified=0,
+    )
     return merge_briefs([BriefResult(article, brief, verify_brief(brief, text))], meta=meta)
 
 
-@pytest.mark.parametrize(("text", "published", "date", "basis"), [
-    ("Aliyev spoke in December of the crash. The inquiry goes on.", "2025-01-10", "2024-12", "inferred"),  # the year is worked out
-    ("Aliyev spoke in December 2024 of the crash. The inquiry goes on.", "2025-01-10", "2024-12", "stated"),  # the text writes it
-    ("Aliyev spoke on 3 January of the crash. The inquiry goes on.", "2025-01-10", "2025-01-03", "stated"),  # the dateline's year
-])
+@pytest.mark.parametrize(
+    ("text", "published", "date", "basis"),
+    [
+        (
+            "Aliyev spoke in December of the crash. The inquiry goes on.",
+            "2025-01-10",
+            "2024-12",
+            "inferred",
+        ),  # the year is worked out
+        (
+            "Aliyev spoke in December 2024 of the crash. The inquiry goes on.",
+            "2025-01-10",
+            "2024-12",
+            "stated",
+        ),  # the text writes it
+        (
+            "Aliyev spoke on 3 January of the crash. The inquiry goes on.",
+            "2025-01-10",
+            "2025-01-03",
+            "stated",
+        ),  # the dateline's year
+    ],
+)
 def test_a_stated_date_in_a_year_the_article_never_writes_is_inferred(text: str, published: str, date: str, basis: str):
     (entry,) = _dated(text, published, date, "stated").timeline
     assert (entry.date, entry.date_basis, entry.accounts[0].date_basis) == (date, basis, basis)

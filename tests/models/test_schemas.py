@@ -14,7 +14,16 @@ from typer.testing import CliRunner
 
 from summarizer.cli import app
 from summarizer.models.jsonschema import SCHEMA_MODELS, render_schemas, stale_schemas
-from summarizer.models import DIGEST_VERSION, SCHEMA_VERSION, ArticleBrief, Briefing, Event, ExecutiveSummary, Note, SummaryParagraph
+from summarizer.models import (
+    DIGEST_VERSION,
+    SCHEMA_VERSION,
+    ArticleBrief,
+    Briefing,
+    Event,
+    ExecutiveSummary,
+    Note,
+    SummaryParagraph,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMAS = ROOT / "schemas"
@@ -30,11 +39,15 @@ def _check(directory: Path):
 
 def test_the_committed_schemas_match_the_models():
     result = _check(SCHEMAS)
-    assert result.exit_code == 0, f"schemas/ drifted from the models; run: brief schemas export --out schemas\n{result.output}"
+    assert result.exit_code == 0, (
+        f"schemas/ drifted from the models; run: brief schemas export --out schemas\n{result.output}"
+    )
     assert "schemas up to date" in result.stdout
 
 
-def test_schemas_check_defaults_to_the_schemas_folder_of_the_current_directory(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
+def test_schemas_check_defaults_to_the_schemas_folder_of_the_current_directory(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+):
     monkeypatch.chdir(tmp_path)
     assert CliRunner().invoke(app, ["schemas", "export"]).exit_code == 0
     assert sorted(p.name for p in (tmp_path / "schemas").iterdir()) == sorted(f"{n}.schema.json" for n in SCHEMA_MODELS)
@@ -56,7 +69,12 @@ def test_export_writes_one_file_per_public_model(tmp_path: Path):
 @pytest.mark.parametrize(
     "damage",
     [
-        pytest.param(lambda p: p.write_text(p.read_text(encoding="utf-8").replace('"title": "Headline"', '"title": "Head"'), encoding="utf-8"), id="edited"),
+        pytest.param(
+            lambda p: p.write_text(
+                p.read_text(encoding="utf-8").replace('"title": "Headline"', '"title": "Head"'), encoding="utf-8"
+            ),
+            id="edited",
+        ),
         pytest.param(lambda p: p.unlink(), id="deleted"),
         pytest.param(lambda p: p.write_text(p.read_text(encoding="utf-8") + " ", encoding="utf-8"), id="reformatted"),
     ],
@@ -154,17 +172,24 @@ def test_an_events_precision_is_derived_from_its_dates_shape_never_asked(date, r
     event = Event.model_validate(data)
     assert (event.date, event.precision) == (read, precision)
     assert "precision" not in Event.model_json_schema()["properties"]
-    assert Event.model_validate({**data, "precision": "year"}).precision == precision, "a precision the model still sends is ignored"
+    assert Event.model_validate({**data, "precision": "year"}).precision == precision, (
+        "a precision the model still sends is ignored"
+    )
 
 
 @pytest.mark.parametrize("date", ["2025-02-30", "2025-13", "09.10.2025", "October 2025"])
 def test_an_event_date_with_no_clear_reading_fails_the_event_alone(date):
     with pytest.raises(ValidationError, match="is not a real YYYY-MM-DD, YYYY-MM or YYYY date"):
         Event.model_validate({"date": date, "description": "d", "actors": [], "evidence": "a quote long enough"})
-    brief = ArticleBrief.model_validate({
-        "source_language": "en", "headline": "h", "summary": "s", "actors": [],
-        "events": [{"date": date, "description": "d", "actors": [], "evidence": "a quote long enough"}],
-    })
+    brief = ArticleBrief.model_validate(
+        {
+            "source_language": "en",
+            "headline": "h",
+            "summary": "s",
+            "actors": [],
+            "events": [{"date": date, "description": "d", "actors": [], "evidence": "a quote long enough"}],
+        }
+    )
     assert brief.events[0].date is None, "inside an answer the event is kept, undated, with a note"
     assert brief.repairs.fixed == [f"event 1 (d): date {date!r} not understood, shown undated"]
 
@@ -182,28 +207,61 @@ def test_summary_citations_must_exist_and_are_deduplicated():
 
 def test_a_holder_missing_from_actors_is_matched_to_the_listed_actor_or_added():
     data = {
-        "source_language": "ru", "headline": "h", "summary": "s",
-        "actors": [{"name": "Maria Lindqvist", "name_in_source": "Линдквист", "kind": "person", "role": "finance minister"}],
-        "stances": [{"holder": "Lindqvist", "target": "budget", "position": "supportive", "gist": "g", "evidence": "бюджет будет принят в срок"}],
-        "events": [{"date": None, "description": "d", "actors": ["maria lindqvist", "Harbour Authority"], "evidence": "бюджет будет принят в срок"}],
+        "source_language": "ru",
+        "headline": "h",
+        "summary": "s",
+        "actors": [
+            {"name": "Maria Lindqvist", "name_in_source": "Линдквист", "kind": "person", "role": "finance minister"}
+        ],
+        "stances": [
+            {
+                "holder": "Lindqvist",
+                "target": "budget",
+                "position": "supportive",
+                "gist": "g",
+                "evidence": "бюджет будет принят в срок",
+            }
+        ],
+        "events": [
+            {
+                "date": None,
+                "description": "d",
+                "actors": ["maria lindqvist", "Harbour Authority"],
+                "evidence": "бюджет будет принят в срок",
+            }
+        ],
     }
     brief = ArticleBrief.model_validate(data)
     assert brief.stances[0].holder == "Maria Lindqvist", "a surname stands for the one listed person"
     assert brief.events[0].actors == ["Maria Lindqvist", "Harbour Authority"]
-    assert [a.name for a in brief.actors] == ["Maria Lindqvist", "Harbour Authority"], "an unknown name is added as an actor"
+    assert [a.name for a in brief.actors] == ["Maria Lindqvist", "Harbour Authority"], (
+        "an unknown name is added as an actor"
+    )
     assert brief.repairs.fixed == ["event 1 (d): 'Harbour Authority' was not in the actor list; added as an actor"]
 
 
 def test_response_models_ignore_unknown_keys_but_output_models_forbid_them():
     assert SummaryParagraph.model_validate({"text": "t", "sources": [1], "confidence": 0.9}).sources == [1]
-    assert SummaryParagraph.model_json_schema()["additionalProperties"] is False, "the schema still asks for no extra keys"
+    assert SummaryParagraph.model_json_schema()["additionalProperties"] is False, (
+        "the schema still asks for no extra keys"
+    )
     with pytest.raises(ValidationError, match="extra"):
         Note.model_validate({"kind": "info", "message": "m", "unexpected": 1})
 
 
 def test_an_actor_added_for_an_unlisted_name_never_pushes_the_answer_over_its_cap():
     actors = [{"name": f"Person Number{i}", "name_in_source": "x", "kind": "person", "role": "r"} for i in range(12)]
-    stance = {"holder": "Unlisted Speaker", "target": "t", "position": "neutral", "gist": "g", "evidence": "a quote long enough"}
-    brief = ArticleBrief.model_validate({"source_language": "en", "headline": "h", "summary": "s", "actors": actors, "stances": [stance]})
+    stance = {
+        "holder": "Unlisted Speaker",
+        "target": "t",
+        "position": "neutral",
+        "gist": "g",
+        "evidence": "a quote long enough",
+    }
+    brief = ArticleBrief.model_validate(
+        {"source_language": "en", "headline": "h", "summary": "s", "actors": actors, "stances": [stance]}
+    )
     names = [a.name for a in brief.actors]
-    assert len(names) == 12 and names[-1] == "Unlisted Speaker" and "Person Number11" not in names, "an unreferenced actor makes room"
+    assert len(names) == 12 and names[-1] == "Unlisted Speaker" and "Person Number11" not in names, (
+        "an unreferenced actor makes room"
+    )

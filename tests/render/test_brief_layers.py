@@ -30,7 +30,10 @@ def test_a_timeline_whose_every_event_a_key_development_tells_says_so_instead_of
 
 def test_a_key_development_no_timeline_entry_tells_keeps_its_own_date_and_the_timeline_keeps_every_event():
     b = _seeds()
-    other = [k.model_copy(update={"text": "Something no brief reports at all, on a day of its own.", "date": "2025-11"}) for k in b.key_developments[:1]]
+    other = [
+        k.model_copy(update={"text": "Something no brief reports at all, on a day of its own.", "date": "2025-11"})
+        for k in b.key_developments[:1]
+    ]
     changed = b.model_copy(update={"key_developments": other, "stories": []})
     md = render_markdown(changed)
     assert "- **2025-11** Something no brief reports at all" in md

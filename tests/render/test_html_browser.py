@@ -24,8 +24,14 @@ from summarizer.models.evidence import normalize
 from tests.html_pages import hostile_briefing, seeds_run, write_page
 
 CHROME_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 
@@ -148,7 +154,9 @@ def test_a_citation_opens_its_source_beside_the_text_with_the_quote_highlighted_
         _click(driver, link)
         marks = _highlighted(driver)
         assert marks, f"nothing highlighted for [{account.source}]"
-        assert normalize("".join(m.get_attribute("textContent") for m in marks)).strip(" \"'.,;:!?-()[]") == normalize(account.quote.text).strip(" \"'.,;:!?-()[]")
+        assert normalize("".join(m.get_attribute("textContent") for m in marks)).strip(" \"'.,;:!?-()[]") == normalize(
+            account.quote.text
+        ).strip(" \"'.,;:!?-()[]")
         assert _in_view(driver, marks[0]), "the quote is not scrolled into view"
         source = b.source(account.source)
         meta = driver.find_element(By.CSS_SELECTOR, "#panel .panel-meta").text
@@ -170,7 +178,9 @@ def test_the_last_quote_of_a_long_source_is_scrolled_into_view(driver, pages):
     _open(driver, pages["seeds"])
     _unfold(driver)
     links = driver.find_elements(By.CSS_SELECTOR, "a.cite[data-q]")
-    last = max(links, key=lambda a: int(a.get_attribute("data-q").rsplit("-", 1)[1]))  # the quote furthest into its text
+    last = max(
+        links, key=lambda a: int(a.get_attribute("data-q").rsplit("-", 1)[1])
+    )  # the quote furthest into its text
     _click(driver, last)
     marks = _highlighted(driver)
     assert marks and _in_view(driver, marks[0])
@@ -184,7 +194,12 @@ def test_a_bottom_line_citation_opens_the_source_without_a_highlight_and_escape_
     _open(driver, pages["seeds"])
     _click(driver, driver.find_element(By.CSS_SELECTOR, "#bottom-line-text a.cite"))
     assert _highlighted(driver) == []
-    assert pages["texts"][int(driver.find_element(By.CSS_SELECTOR, "#bottom-line-text a.cite").get_attribute("data-src"))][:40] in driver.find_element(By.CSS_SELECTOR, "#panel .panel-body").text
+    assert (
+        pages["texts"][int(driver.find_element(By.CSS_SELECTOR, "#bottom-line-text a.cite").get_attribute("data-src"))][
+            :40
+        ]
+        in driver.find_element(By.CSS_SELECTOR, "#panel .panel-body").text
+    )
     driver.find_element(By.TAG_NAME, "body").send_keys(Keys.ESCAPE)
     assert not driver.find_element(By.ID, "panel").is_displayed()
     assert _errors(driver) == []
@@ -195,7 +210,9 @@ def test_on_a_phone_the_source_covers_the_screen_with_the_quote_in_view(driver, 
 
     _open(driver, pages["seeds"], size=(390, 844))
     _unfold(driver)
-    assert driver.execute_script("return document.documentElement.scrollWidth <= window.innerWidth + 1"), "the page scrolls sideways on a phone"
+    assert driver.execute_script("return document.documentElement.scrollWidth <= window.innerWidth + 1"), (
+        "the page scrolls sideways on a phone"
+    )
     _click(driver, driver.find_element(By.CSS_SELECTOR, "li[id^='stance-'] a.cite[data-q]"))
     marks = _highlighted(driver)
     assert marks and _in_view(driver, marks[0])
@@ -226,7 +243,9 @@ def test_script_injected_through_an_article_never_runs_and_shows_as_text(driver,
     _open(driver, pages["hostile"])
     _unfold(driver)
     assert driver.execute_script("return typeof window.__pwned") == "undefined"
-    assert "<script>window.__pwned = 'headline'</script></textarea>{{ 7*7 }}" in driver.find_element(By.ID, "src-1").text
+    assert (
+        "<script>window.__pwned = 'headline'</script></textarea>{{ 7*7 }}" in driver.find_element(By.ID, "src-1").text
+    )
     _click(driver, driver.find_element(By.CSS_SELECTOR, "#stance-1 a.cite[data-q]"))
     marks = _highlighted(driver)
     assert "<script>window.__pwned = 'article text'</script>" in "".join(m.get_attribute("textContent") for m in marks)
@@ -261,7 +280,9 @@ def test_a_link_into_the_folded_evidence_opens_its_fold(driver, pages):
     assert driver.execute_script("return document.getElementById('stances-fold').open") is False
     driver.execute_script("location.hash = '#stance-2'")
     deadline = time.monotonic() + 5
-    while not driver.execute_script("return document.getElementById('stances-fold').open") and time.monotonic() < deadline:
+    while (
+        not driver.execute_script("return document.getElementById('stances-fold').open") and time.monotonic() < deadline
+    ):
         time.sleep(0.05)
     assert driver.execute_script("return document.getElementById('stances-fold').open") is True
     assert driver.execute_script("return document.getElementById('actors-fold').open") is False

@@ -26,7 +26,9 @@ def test_a_run_that_briefed_nothing_writes_beside_the_existing_briefing(fake_ope
     assert _replay(ONE_SEED, "-o", str(out), "--json", str(js), "-q").exit_code == 0
     good_md, good_json = out.read_text(encoding="utf-8"), js.read_text(encoding="utf-8")
     fake_openai.default = "500"  # the endpoint is down
-    result = CliRunner().invoke(app, [ONE_SEED, "-o", str(out), "--json", str(js), *cli_args(fake_openai, tmp_path), "--no-cache"])
+    result = CliRunner().invoke(
+        app, [ONE_SEED, "-o", str(out), "--json", str(js), *cli_args(fake_openai, tmp_path), "--no-cache"]
+    )
     assert result.exit_code == 2
     assert out.read_text(encoding="utf-8") == good_md and js.read_text(encoding="utf-8") == good_json
     beside_md, beside_json = tmp_path / "briefing.nothing-briefed.md", tmp_path / "briefing.nothing-briefed.json"
@@ -54,7 +56,9 @@ def test_a_missing_output_folder_is_refused_before_any_request(fake_openai, tmp_
 
 def test_an_unwritable_json_path_writes_not_even_the_markdown(fake_openai, tmp_path):
     ok = tmp_path / "ok.md"
-    result = CliRunner().invoke(app, [ONE_SEED, "--json", "/proc/x.json", "-o", str(ok), *cli_args(fake_openai, tmp_path)])
+    result = CliRunner().invoke(
+        app, [ONE_SEED, "--json", "/proc/x.json", "-o", str(ok), *cli_args(fake_openai, tmp_path)]
+    )
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: --json /proc/x.json: ")
     assert not ok.exists() and fake_openai.count == 0
@@ -74,12 +78,16 @@ def test_a_refused_key_writes_no_briefing(fake_openai, tmp_path):
 def test_a_refused_digest_leaves_no_folder_and_no_index(fake_openai, tmp_path):
     fake_openai.default = "401"
     new = tmp_path / "digests"
-    result = CliRunner().invoke(app, ["digest", ONE_SEED, "--date", "2025-10-10", "--out", str(new), *cli_args(fake_openai, tmp_path)])
+    result = CliRunner().invoke(
+        app, ["digest", ONE_SEED, "--date", "2025-10-10", "--out", str(new), *cli_args(fake_openai, tmp_path)]
+    )
     assert result.exit_code == 1
     assert not new.exists()
     existing = tmp_path / "mine"
     existing.mkdir()
-    result = CliRunner().invoke(app, ["digest", ONE_SEED, "--date", "2025-10-10", "--out", str(existing), *cli_args(fake_openai, tmp_path)])
+    result = CliRunner().invoke(
+        app, ["digest", ONE_SEED, "--date", "2025-10-10", "--out", str(existing), *cli_args(fake_openai, tmp_path)]
+    )
     assert result.exit_code == 1
     assert sorted(p.name for p in existing.iterdir() if p.name != ".brief-digest.lock") == []
 
@@ -89,10 +97,16 @@ def test_a_digest_whose_articles_all_failed_keeps_the_earlier_digest_of_that_day
     assert _replay("digest", ONE_SEED, "--date", "2025-10-10", "--out", str(out), "-q").exit_code == 0
     good = (out / "2025-10-10.md").read_text(encoding="utf-8")
     fake_openai.default = "500"
-    result = CliRunner().invoke(app, ["digest", ONE_SEED, "--date", "2025-10-10", "--out", str(out), "--no-cache", *cli_args(fake_openai, tmp_path)])
+    result = CliRunner().invoke(
+        app,
+        ["digest", ONE_SEED, "--date", "2025-10-10", "--out", str(out), "--no-cache", *cli_args(fake_openai, tmp_path)],
+    )
     assert result.exit_code == 2
     assert (out / "2025-10-10.md").read_text(encoding="utf-8") == good
-    assert f"{out / '2025-10-10.md'} kept as it was: none of the day's 1 article(s) could be briefed this time" in result.stderr
+    assert (
+        f"{out / '2025-10-10.md'} kept as it was: none of the day's 1 article(s) could be briefed this time"
+        in result.stderr
+    )
 
 
 def test_digest_does_not_create_missing_parent_folders(tmp_path):

@@ -32,9 +32,30 @@ def test_the_quote_count_finds_every_quote_of_the_briefing_and_its_stories_once(
     assert [id(q) for q in iter_quotes(b)] == [id(q) for q in expected]
     distinct = {(q.source, normalize(q.text)) for q in expected}
     verified = {(q.source, normalize(q.text)) for q in expected if q.verified}
-    assert quote_counts(b) == (len(verified), len(distinct)) == (74, 74)  # with the comparison's agreement quotes (issue 21)
+    assert (
+        quote_counts(b) == (len(verified), len(distinct)) == (74, 74)
+    )  # with the comparison's agreement quotes (issue 21)
 
-    one = b.timeline[0].model_copy(update={"accounts": [*b.timeline[0].accounts, b.timeline[0].accounts[0].model_copy(update={
-        "quote": Quote(source=b.timeline[0].accounts[0].source, text=" " + b.timeline[0].accounts[0].quote.text.upper(), verified=False)})]})
+    one = b.timeline[0].model_copy(
+        update={
+            "accounts": [
+                *b.timeline[0].accounts,
+                b.timeline[0]
+                .accounts[0]
+                .model_copy(
+                    update={
+                        "quote": Quote(
+                            source=b.timeline[0].accounts[0].source,
+                            text=" " + b.timeline[0].accounts[0].quote.text.upper(),
+                            verified=False,
+                        )
+                    }
+                ),
+            ]
+        }
+    )
     again = b.model_copy(update={"timeline": [one, *b.timeline[1:]]})
-    assert quote_counts(again) == (74, 74)  # the same quote told again, spaced and cased differently: counted once, verified
+    assert quote_counts(again) == (
+        74,
+        74,
+    )  # the same quote told again, spaced and cased differently: counted once, verified

@@ -75,7 +75,12 @@ def test_putins_guilt_is_a_change_over_time_ordered_by_the_dates_of_what_each_so
     d = divergence(b, {"002", "004", "000"}, "guilt")
     assert (d.kind, d.basis) == ("change_over_time", "analysis")
     first = d.sides[0]
-    assert (first.source, first.published, first.date, first.date_basis) == (ref(b, "002"), dt.date(2025, 9, 3), None, "publication")
+    assert (first.source, first.published, first.date, first.date_basis) == (
+        ref(b, "002"),
+        dt.date(2025, 9, 3),
+        None,
+        "publication",
+    )
     assert "не признал вину" in first.quote.text
     order = [s.source for s in d.sides]
     assert order.index(ref(b, "002")) < order.index(ref(b, "004")) < order.index(ref(b, "000"))
@@ -136,7 +141,10 @@ def test_the_source_by_actor_table_takes_its_positions_from_the_stance_rows(seed
     rows = {(s.source, s.holder, s.position) for s in b.stances}
     assert b.stance_table
     assert all((c.source, c.holder, c.position) in rows for c in b.stance_table)
-    assert any((c.source, c.actor, c.holder, c.position) == (ref(b, "004"), "Kremlin", "Sergei Danilov", "critical") for c in b.stance_table)
+    assert any(
+        (c.source, c.actor, c.holder, c.position) == (ref(b, "004"), "Kremlin", "Sergei Danilov", "critical")
+        for c in b.stance_table
+    )
     text = section(render_markdown(b, detail="full"), "Framing")
     assert "| Source | Russia | Vladimir Putin | Kremlin |" in text
     assert "Sergei Danilov: critical" in text
@@ -147,13 +155,17 @@ def test_the_source_by_actor_table_takes_its_positions_from_the_stance_rows(seed
 
 def test_the_dushanbe_meeting_is_corroborated_by_the_sources_that_report_it(seed_run: BriefingRun):
     b, articles = seed_run.briefing, texts(seed_run)
-    [c] = [c for c in b.corroborated if c.basis == "timeline" and "Dushanbe" in c.description and "met" in c.description]
+    [c] = [
+        c for c in b.corroborated if c.basis == "timeline" and "Dushanbe" in c.description and "met" in c.description
+    ]
     assert c.count == len(c.sources) >= 2
     assert {ref(b, "003"), ref(b, "004")} <= set(c.sources)
     assert c.date == "2025-10-09"
     for account in c.accounts:
         assert quote_in_source(account.quote.text, articles[account.source])
-    assert f"Ilham Aliyev and Vladimir Putin met in Dushanbe. — *corroborated by {c.count} sources*" in section(render_markdown(b, detail="full"), "Corroborated")
+    assert f"Ilham Aliyev and Vladimir Putin met in Dushanbe. — *corroborated by {c.count} sources*" in section(
+        render_markdown(b, detail="full"), "Corroborated"
+    )
 
 
 def test_only_events_reported_by_two_or_more_sources_are_corroborated(seed_run: BriefingRun):
@@ -163,7 +175,9 @@ def test_only_events_reported_by_two_or_more_sources_are_corroborated(seed_run: 
     assert not {c.description for c in b.corroborated} & set(single)
 
 
-def test_a_fact_told_as_a_stance_in_one_source_and_an_event_or_lead_in_another_is_corroborated_by_the_comparison(seed_run: BriefingRun):
+def test_a_fact_told_as_a_stance_in_one_source_and_an_event_or_lead_in_another_is_corroborated_by_the_comparison(
+    seed_run: BriefingRun,
+):
     """001 has Peskov's earlier 'possible, even expected' as a stance, 002 his 31 August hope as an event; 001 has the
     handshake video as an event, 002 only in its lead. Merge cannot pair them; the comparison does, each quote checked."""
     b, articles = seed_run.briefing, texts(seed_run)
@@ -176,7 +190,9 @@ def test_a_fact_told_as_a_stance_in_one_source_and_an_event_or_lead_in_another_i
         assert all(quote_in_source(a.quote.text, articles[a.source]) for a in c.accounts)
     # each side is dated and voiced by the stance or event it quotes: 002's hope was voiced on 31 August
     assert [(a.date, a.date_basis, a.voice, a.said_by) for a in peskov.accounts] == [
-        (None, "publication", "named", "Dmitry Peskov"), ("2025-08-31", "stated", "named", "Dmitry Peskov")]
+        (None, "publication", "named", "Dmitry Peskov"),
+        ("2025-08-31", "stated", "named", "Dmitry Peskov"),
+    ]
     full = section(render_markdown(b, detail="full"), "Corroborated")
     assert "- **comparison** A video posted online shows Putin entering the room" in full
 
@@ -185,24 +201,63 @@ def test_a_fact_told_as_a_stance_in_one_source_and_an_event_or_lead_in_another_i
     ("sides", "kept", "note"),
     [
         # a quote not in its source: that side goes, and one source is no agreement
-        ([{"source": 1, "account": "Peskov had said a meeting was possible.", "quote": "Пєсков сказав, що зустріч неминуча"},
-          {"source": 2, "account": "Peskov said he hoped they would meet.", "quote": "Мы надеемся, что все-таки они будут иметь возможность"}],
-         0, "its quote is not in that source"),
+        (
+            [
+                {
+                    "source": 1,
+                    "account": "Peskov had said a meeting was possible.",
+                    "quote": "Пєсков сказав, що зустріч неминуча",
+                },
+                {
+                    "source": 2,
+                    "account": "Peskov said he hoped they would meet.",
+                    "quote": "Мы надеемся, что все-таки они будут иметь возможность",
+                },
+            ],
+            0,
+            "its quote is not in that source",
+        ),
         # an account not in English
-        ([{"source": 1, "account": "Раніше Пєсков запевняв, що така зустріч можлива.", "quote": "Раніше Пєсков запевняв"},
-          {"source": 2, "account": "Peskov said he hoped they would meet.", "quote": "Мы надеемся, что все-таки они будут иметь возможность"}],
-         0, "not English"),
+        (
+            [
+                {
+                    "source": 1,
+                    "account": "Раніше Пєсков запевняв, що така зустріч можлива.",
+                    "quote": "Раніше Пєсков запевняв",
+                },
+                {
+                    "source": 2,
+                    "account": "Peskov said he hoped they would meet.",
+                    "quote": "Мы надеемся, что все-таки они будут иметь возможность",
+                },
+            ],
+            0,
+            "not English",
+        ),
         # what merge already pairs (the Dushanbe meeting) is not told twice
-        ([{"source": 4, "account": "They met in Dushanbe.", "quote": "Встреча Ильхама Алиева и Владимира Путина 9 октября в Душанбе"},
-          {"source": 5, "account": "They met in Dushanbe.", "quote": "kur viņš tikās ar Putinu"}],
-         0, None),
+        (
+            [
+                {
+                    "source": 4,
+                    "account": "They met in Dushanbe.",
+                    "quote": "Встреча Ильхама Алиева и Владимира Путина 9 октября в Душанбе",
+                },
+                {"source": 5, "account": "They met in Dushanbe.", "quote": "kur viņš tikās ar Putinu"},
+            ],
+            0,
+            None,
+        ),
     ],
     ids=["fabricated-quote", "not-english", "already-paired"],
 )
-def test_an_agreement_that_does_not_check_out_or_is_already_paired_is_not_shown(seed_run: BriefingRun, sides: list, kept: int, note: str | None):
+def test_an_agreement_that_does_not_check_out_or_is_already_paired_is_not_shown(
+    seed_run: BriefingRun, sides: list, kept: int, note: str | None
+):
     b = seed_run.briefing
     sides = [{**side, "source": ref(b, {1: "001", 2: "002", 4: "004", 5: "000"}[side["source"]])} for side in sides]
-    result = CrossSourceAnalysis.model_validate({"divergences": [], "agreements": [{"fact": "A fact", "sides": sides}], "framing": []})
+    result = CrossSourceAnalysis.model_validate(
+        {"divergences": [], "agreements": [{"fact": "A fact", "sides": sides}], "framing": []}
+    )
     deterministic = analyze_deterministic(b).corroborated
     found, notes = check_agreements(result, b, texts(seed_run), deterministic)
     assert len(found) == kept
@@ -213,7 +268,11 @@ def test_an_agreement_that_does_not_check_out_or_is_already_paired_is_not_shown(
 
 
 GOOD_SIDE_2 = {"source": 2, "claim": "Putin did not admit guilt.", "quote": "Путин не признал вину страны за инцидент"}
-GOOD_SIDE_5 = {"source": 5, "claim": "Putin admitted guilt.", "quote": "Putins bija spiests publiski atzīt Krievijas vainu"}
+GOOD_SIDE_5 = {
+    "source": 5,
+    "claim": "Putin admitted guilt.",
+    "quote": "Putins bija spiests publiski atzīt Krievijas vainu",
+}
 
 
 @pytest.mark.parametrize(
@@ -221,17 +280,77 @@ GOOD_SIDE_5 = {"source": 5, "claim": "Putin admitted guilt.", "quote": "Putins b
     [
         ({"divergences": [{"fact": "Guilt", "sides": [GOOD_SIDE_2, GOOD_SIDE_5]}], "framing": []}, 1, 0, 0),
         # a citation to a source that does not exist: that side goes, the rest stands
-        ({"divergences": [{"fact": "Guilt", "sides": [GOOD_SIDE_2, GOOD_SIDE_5, {**GOOD_SIDE_2, "source": 9}]}], "framing": []}, 1, 0, 1),
+        (
+            {
+                "divergences": [{"fact": "Guilt", "sides": [GOOD_SIDE_2, GOOD_SIDE_5, {**GOOD_SIDE_2, "source": 9}]}],
+                "framing": [],
+            },
+            1,
+            0,
+            1,
+        ),
         # a fabricated quote leaves one side: the whole divergence goes
-        ({"divergences": [{"fact": "Apology", "sides": [{**GOOD_SIDE_2, "quote": "Путин лично извинился перед Алиевым по телефону"}, GOOD_SIDE_5]}], "framing": []}, 0, 0, 2),
+        (
+            {
+                "divergences": [
+                    {
+                        "fact": "Apology",
+                        "sides": [
+                            {**GOOD_SIDE_2, "quote": "Путин лично извинился перед Алиевым по телефону"},
+                            GOOD_SIDE_5,
+                        ],
+                    }
+                ],
+                "framing": [],
+            },
+            0,
+            0,
+            2,
+        ),
         # a real quote filed under the wrong outlet (it is from [4], not [3])
-        ({"divergences": [], "framing": [{"source": 3, "actor": "Vladimir Putin", "tone": "critical", "frame": "backtrack", "quote": "задний ход Путина"}]}, 0, 0, 1),
-        ({"divergences": [], "framing": [{"source": 4, "actor": "Vladimir Putin", "tone": "critical", "frame": "backtrack", "quote": "задний ход Путина"}]}, 0, 1, 0),
+        (
+            {
+                "divergences": [],
+                "framing": [
+                    {
+                        "source": 3,
+                        "actor": "Vladimir Putin",
+                        "tone": "critical",
+                        "frame": "backtrack",
+                        "quote": "задний ход Путина",
+                    }
+                ],
+            },
+            0,
+            0,
+            1,
+        ),
+        (
+            {
+                "divergences": [],
+                "framing": [
+                    {
+                        "source": 4,
+                        "actor": "Vladimir Putin",
+                        "tone": "critical",
+                        "frame": "backtrack",
+                        "quote": "задний ход Путина",
+                    }
+                ],
+            },
+            0,
+            1,
+            0,
+        ),
     ],
     ids=["all-resolve", "unknown-source", "fabricated-quote", "misattributed-quote", "framing-ok"],
 )
 def test_claims_whose_citation_or_quote_does_not_resolve_are_dropped_and_noted(
-    seed_run: BriefingRun, answer: dict, kept_divergences: int, kept_framing: int, dropped: int,
+    seed_run: BriefingRun,
+    answer: dict,
+    kept_divergences: int,
+    kept_framing: int,
+    dropped: int,
 ):
     result = CrossSourceAnalysis.model_validate(answer)  # no context: as after the last re-ask
     divergences, framing, notes = check_analysis(result, seed_run.briefing, texts(seed_run))
@@ -248,9 +367,13 @@ def test_claims_whose_citation_or_quote_does_not_resolve_are_dropped_and_noted(
     ],
     ids=["unknown-source", "fabricated-quote"],
 )
-def test_the_response_model_drops_an_unresolved_side_and_a_divergence_left_with_one_side(seed_run: BriefingRun, side: dict):
+def test_the_response_model_drops_an_unresolved_side_and_a_divergence_left_with_one_side(
+    seed_run: BriefingRun, side: dict
+):
     context = {"valid_sources": [s.ref for s in seed_run.briefing.sources], "source_texts": texts(seed_run)}
-    read = CrossSourceAnalysis.model_validate({"divergences": [{"fact": "f", "sides": [GOOD_SIDE_5, side]}], "framing": []}, context=context)
+    read = CrossSourceAnalysis.model_validate(
+        {"divergences": [{"fact": "f", "sides": [GOOD_SIDE_5, side]}], "framing": []}, context=context
+    )
     assert read.divergences == []
     side_note, divergence_note = read.repairs.dropped
     assert side_note.startswith(f"divergence side 2 of (f) from source {side['source']} left out: ")
@@ -262,14 +385,25 @@ def test_the_response_model_drops_an_unresolved_side_and_a_divergence_left_with_
     ("row", "error"),
     [
         ({"source": 9, "quote": "задний ход Путина"}, "framing: source 9 does not exist"),
-        ({"source": 3, "quote": "задний ход Путина"}, "framing: this quote does not occur in source 3"),  # it is from [4]
+        (
+            {"source": 3, "quote": "задний ход Путина"},
+            "framing: this quote does not occur in source 3",
+        ),  # it is from [4]
     ],
     ids=["unknown-source", "misattributed-quote"],
 )
-def test_the_response_model_drops_an_unresolved_framing_row_and_keeps_the_good_one(seed_run: BriefingRun, row: dict, error: str):
+def test_the_response_model_drops_an_unresolved_framing_row_and_keeps_the_good_one(
+    seed_run: BriefingRun, row: dict, error: str
+):
     b = seed_run.briefing
     context = {"valid_sources": [s.ref for s in b.sources], "source_texts": texts(seed_run)}
-    good = {"source": ref(b, "004"), "actor": "Vladimir Putin", "tone": "critical", "frame": "backtrack", "quote": "задний ход Путина"}
+    good = {
+        "source": ref(b, "004"),
+        "actor": "Vladimir Putin",
+        "tone": "critical",
+        "frame": "backtrack",
+        "quote": "задний ход Путина",
+    }
     read = CrossSourceAnalysis.model_validate({"divergences": [], "framing": [good, {**good, **row}]}, context=context)
     assert [f.source for f in read.framing] == [ref(b, "004")]
     [note] = read.repairs.dropped
@@ -282,8 +416,18 @@ def test_a_fabricated_answer_from_the_endpoint_is_never_shown(tmp_path: Path):
     data = json.loads(recording.read_text(encoding="utf-8"))
     call = data["response"]["choices"][0]["message"]["tool_calls"][0]["function"]
     answer = json.loads(call["arguments"])
-    answer["framing"].append({"source": 3, "actor": "Vladimir Putin", "tone": "hostile", "frame": "invented", "quote": "Путин публично унизил Алиева на саммите"})
-    answer["divergences"][0]["sides"].append({"source": 9, "claim": "A source that does not exist.", "quote": "Путин не признал вину страны за инцидент"})
+    answer["framing"].append(
+        {
+            "source": 3,
+            "actor": "Vladimir Putin",
+            "tone": "hostile",
+            "frame": "invented",
+            "quote": "Путин публично унизил Алиева на саммите",
+        }
+    )
+    answer["divergences"][0]["sides"].append(
+        {"source": 9, "claim": "A source that does not exist.", "quote": "Путин не признал вину страны за инцидент"}
+    )
     call["arguments"] = json.dumps(answer, ensure_ascii=False)
     recording.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
 
@@ -305,12 +449,32 @@ def test_a_fabricated_answer_from_the_endpoint_is_never_shown(tmp_path: Path):
 def test_without_a_recording_for_the_comparison_the_deterministic_parts_still_render(tmp_path: Path):
     fixtures = replay_dir(tmp_path, analysis=False)
     out = tmp_path / "briefing.md"
-    result = CliRunner().invoke(app, ["run", str(SEEDS), "--replay", str(fixtures), "--no-cache", "--detail", "full", "-q", "-o", str(out), "--json", str(tmp_path / "b.json")])
+    result = CliRunner().invoke(
+        app,
+        [
+            "run",
+            str(SEEDS),
+            "--replay",
+            str(fixtures),
+            "--no-cache",
+            "--detail",
+            "full",
+            "-q",
+            "-o",
+            str(out),
+            "--json",
+            str(tmp_path / "b.json"),
+        ],
+    )
     assert result.exit_code == 0, result.output
     b = Briefing.model_validate_json((tmp_path / "b.json").read_text(encoding="utf-8"))
     assert b.framing == [] and b.corroborated
     [d] = b.divergences
-    assert (d.basis, d.kind, d.topic) == ("stances", "change_over_time", "Vladimir Putin's position on Russia's guilt for the Azerbaijani plane crash")
+    assert (d.basis, d.kind, d.topic) == (
+        "stances",
+        "change_over_time",
+        "Vladimir Putin's position on Russia's guilt for the Azerbaijani plane crash",
+    )
     assert d.sides[0].source == ref(b, "002") and d.sides[0].claim.startswith("Critical:")
     assert d.latest == [ref(b, "004")]
     markdown = out.read_text(encoding="utf-8")
@@ -322,8 +486,13 @@ def test_without_a_recording_for_the_comparison_the_deterministic_parts_still_re
 
 def test_a_single_source_gets_no_comparison_and_no_extra_request(tmp_path: Path, fake_openai):
     article = tmp_path / "one.txt"
-    article.write_text(" date 2025-10-10 Aliyev met Putin in Dushanbe.\nThe two presidents met in Dushanbe on Thursday and talked for an hour.\n", encoding="utf-8")
-    settings = resolve_settings({"base_url": fake_openai.base_url, "api_key": "sk-test-0123456789", "use_cache": False}, env={})
+    article.write_text(
+        " date 2025-10-10 Aliyev met Putin in Dushanbe.\nThe two presidents met in Dushanbe on Thursday and talked for an hour.\n",
+        encoding="utf-8",
+    )
+    settings = resolve_settings(
+        {"base_url": fake_openai.base_url, "api_key": "sk-test-0123456789", "use_cache": False}, env={}
+    )
     run = build_briefing([article], settings)
     kinds = [r["headers"].get("X-Brief-Key", "").split("/")[0] for r in fake_openai.requests]
     assert kinds == ["brief"]  # one source: its own brief is the summary, and there is nothing to compare
@@ -336,7 +505,9 @@ def test_the_comparison_is_cached_like_the_summary(tmp_path: Path):
     first = build_briefing([SEEDS], settings)
     second = build_briefing([SEEDS], settings)
     assert (second.briefing.meta.replayed, second.briefing.meta.llm_requests) == (0, 0)
-    assert second.briefing.framing == first.briefing.framing and second.briefing.divergences == first.briefing.divergences
+    assert (
+        second.briefing.framing == first.briefing.framing and second.briefing.divergences == first.briefing.divergences
+    )
     assert "analysis" in first.briefing.meta.prompt_hashes
 
 
@@ -344,7 +515,12 @@ def test_the_comparison_is_cached_like_the_summary(tmp_path: Path):
 
 
 def _side(source: int, published: dt.date | None) -> DivergenceSide:
-    return DivergenceSide(source=source, published=published, claim=f"claim {source}", quote=Quote(source=source, text="q" * 12, verified=True))
+    return DivergenceSide(
+        source=source,
+        published=published,
+        claim=f"claim {source}",
+        quote=Quote(source=source, text="q" * 12, verified=True),
+    )
 
 
 SEP3, OCT17, DEC22 = dt.date(2025, 9, 3), dt.date(2025, 10, 17), dt.date(2025, 12, 22)
@@ -367,8 +543,14 @@ def test_publication_dates_decide_change_over_time_and_which_source_is_latest(da
 
 
 def _dated_side(source: int, published: dt.date, date: str | None = None, basis: str = "publication") -> DivergenceSide:
-    return DivergenceSide(source=source, published=published, claim=f"claim {source}", quote=Quote(source=source, text="q" * 12, verified=True),
-                          date=date, date_basis=basis)
+    return DivergenceSide(
+        source=source,
+        published=published,
+        claim=f"claim {source}",
+        quote=Quote(source=source, text="q" * 12, verified=True),
+        date=date,
+        date_basis=basis,
+    )
 
 
 @pytest.mark.parametrize(
@@ -377,7 +559,12 @@ def _dated_side(source: int, published: dt.date, date: str | None = None, basis:
         # the date of the reported thing orders the sides, not when they were published
         ([(1, DEC22, "2025-01", "stated"), (2, SEP3, "2025-06", "stated")], "change_over_time", [1, 2], [2]),
         # an undated look back published last is never the latest: the dated statement is
-        ([(1, SEP3, None, "publication"), (2, OCT17, "2025-10-09", "stated"), (3, DEC22, None, "publication")], "change_over_time", [1, 2, 3], [2]),
+        (
+            [(1, SEP3, None, "publication"), (2, OCT17, "2025-10-09", "stated"), (3, DEC22, None, "publication")],
+            "change_over_time",
+            [1, 2, 3],
+            [2],
+        ),
         # an undated account of a dated event published later does not make a change over time
         ([(1, SEP3, None, "publication"), (2, SEP3, "2025-06", "stated")], "contradiction", [2, 1], []),
         ([(1, OCT17, "2025-10", "inferred"), (2, OCT17, "2025-10-09", "stated")], "contradiction", [1, 2], []),
@@ -386,7 +573,14 @@ def _dated_side(source: int, published: dt.date, date: str | None = None, basis:
         # no side with a date of its own: the publication dates decide ("reported on")
         ([(1, OCT17, None, "publication"), (2, SEP3, None, "publication")], "change_over_time", [2, 1], [1]),
     ],
-    ids=["own-dates-decide", "undated-look-back-not-latest", "undated-report-of-dated-event", "month-and-day-in-it", "inferred", "publication-fallback"],
+    ids=[
+        "own-dates-decide",
+        "undated-look-back-not-latest",
+        "undated-report-of-dated-event",
+        "month-and-day-in-it",
+        "inferred",
+        "publication-fallback",
+    ],
 )
 def test_change_over_time_uses_the_date_of_what_is_reported(sides, kind, order, latest):
     d = make_divergence("topic", [_dated_side(*side) for side in sides], "analysis")
@@ -402,36 +596,86 @@ SAFAROV_OFFICIAL_RU = "солгали про «сердечный приступ
 @pytest.mark.parametrize(
     ("other_1", "other_2", "kept"),
     [
-        (SAFAROV_REBUTTAL_UK, SAFAROV_OFFICIAL_RU, 0),  # each source reports both positions: a dispute they report alike
+        (
+            SAFAROV_REBUTTAL_UK,
+            SAFAROV_OFFICIAL_RU,
+            0,
+        ),  # each source reports both positions: a dispute they report alike
         (None, SAFAROV_OFFICIAL_RU, 1),  # only one does: the sources may still disagree
-        ("Міністерство закордонних справ Азербайджану вибачилося перед Москвою", SAFAROV_OFFICIAL_RU, 1),  # an unverifiable quote proves nothing
+        (
+            "Міністерство закордонних справ Азербайджану вибачилося перед Москвою",
+            SAFAROV_OFFICIAL_RU,
+            1,
+        ),  # an unverifiable quote proves nothing
     ],
     ids=["both-report-both", "one-reports-both", "invented-quote"],
 )
-def test_a_dispute_between_parties_that_every_source_reports_is_not_a_divergence(seed_run: BriefingRun, other_1, other_2, kept):
+def test_a_dispute_between_parties_that_every_source_reports_is_not_a_divergence(
+    seed_run: BriefingRun, other_1, other_2, kept
+):
     b = seed_run.briefing
-    answer = {"divergences": [{"fact": "What caused the Safarov brothers' deaths", "sides": [
-        {"source": ref(b, "001"), "claim": "Officially, deteriorating health.", "quote": SAFAROV_OFFICIAL, "also_reports_other_side": other_1},
-        {"source": ref(b, "002"), "claim": "An autopsy showed a severe beating.", "quote": SAFAROV_BEATEN, "also_reports_other_side": other_2},
-    ]}], "framing": []}
+    answer = {
+        "divergences": [
+            {
+                "fact": "What caused the Safarov brothers' deaths",
+                "sides": [
+                    {
+                        "source": ref(b, "001"),
+                        "claim": "Officially, deteriorating health.",
+                        "quote": SAFAROV_OFFICIAL,
+                        "also_reports_other_side": other_1,
+                    },
+                    {
+                        "source": ref(b, "002"),
+                        "claim": "An autopsy showed a severe beating.",
+                        "quote": SAFAROV_BEATEN,
+                        "also_reports_other_side": other_2,
+                    },
+                ],
+            }
+        ],
+        "framing": [],
+    }
     divergences, _, notes = check_analysis(CrossSourceAnalysis.model_validate(answer), b, texts(seed_run))
     assert len(divergences) == kept
     if not kept:
         (note,) = notes
-        assert note.kind == "info" and note.message.startswith("not a divergence, dropped: every source reports both positions")
+        assert note.kind == "info" and note.message.startswith(
+            "not a divergence, dropped: every source reports both positions"
+        )
         assert "Safarov" in note.message and "[1][2]" in note.message
 
 
 def test_a_side_without_a_date_or_voice_takes_them_from_the_stance_it_quotes(seed_run: BriefingRun):
     b = seed_run.briefing
-    quote = "В июле Алиев призвал Украину «не соглашаться на оккупацию»"  # 002's stance, dated July, in Aliyev's own voice
-    answer = {"divergences": [{"fact": "f", "sides": [
-        {"source": ref(b, "002"), "claim": "x", "quote": quote},
-        {"source": ref(b, "004"), "claim": "y", "quote": "Правитель России Путин признал", "date": None, "voice": "source"},
-    ]}], "framing": []}
+    quote = (
+        "В июле Алиев призвал Украину «не соглашаться на оккупацию»"  # 002's stance, dated July, in Aliyev's own voice
+    )
+    answer = {
+        "divergences": [
+            {
+                "fact": "f",
+                "sides": [
+                    {"source": ref(b, "002"), "claim": "x", "quote": quote},
+                    {
+                        "source": ref(b, "004"),
+                        "claim": "y",
+                        "quote": "Правитель России Путин признал",
+                        "date": None,
+                        "voice": "source",
+                    },
+                ],
+            }
+        ],
+        "framing": [],
+    }
     (d,), _, _ = check_analysis(CrossSourceAnalysis.model_validate(answer), b, texts(seed_run))
     sides = {s.source: s for s in d.sides}
-    assert (sides[ref(b, "002")].date, sides[ref(b, "002")].date_basis, sides[ref(b, "002")].voice) == ("2025-07", "stated", "named")
+    assert (sides[ref(b, "002")].date, sides[ref(b, "002")].date_basis, sides[ref(b, "002")].voice) == (
+        "2025-07",
+        "stated",
+        "named",
+    )
     # what the answer states, even a null date, is not overridden by the event it quotes
     assert (sides[ref(b, "004")].date, sides[ref(b, "004")].date_basis) == (None, "publication")
 
@@ -445,9 +689,13 @@ def test_a_briefing_written_before_the_analysis_existed_still_validates(seed_run
 
 
 def test_the_deterministic_analysis_needs_no_model(seed_run: BriefingRun):
-    bare = seed_run.briefing.model_copy(update={"divergences": [], "framing": [], "stance_table": [], "corroborated": []})
+    bare = seed_run.briefing.model_copy(
+        update={"divergences": [], "framing": [], "stance_table": [], "corroborated": []}
+    )
     result = analyze_deterministic(bare)
-    assert result.corroborated == [c for c in seed_run.briefing.corroborated if c.basis != "analysis"], "the comparison's agreements come on top"
+    assert result.corroborated == [c for c in seed_run.briefing.corroborated if c.basis != "analysis"], (
+        "the comparison's agreements come on top"
+    )
     assert result.stance_table == seed_run.briefing.stance_table
     assert [d.basis for d in result.divergences] == ["stances"]
 
@@ -473,9 +721,18 @@ def test_the_evaluation_finds_every_labelled_divergence_in_the_right_order(seed_
     div, cor = report["divergences"], report["corroborations"]
     assert (div["recall"], div["precision"]) == (1.0, 1.0)
     assert all(row["kind_ok"] and row["latest_ok"] for row in div["rows"])
-    assert _eval_module().score_all(seed_run.briefing, json.loads(LABELS.read_text(encoding="utf-8")))["divergences"]["disputes_shown"] == []
+    assert (
+        _eval_module().score_all(seed_run.briefing, json.loads(LABELS.read_text(encoding="utf-8")))["divergences"][
+            "disputes_shown"
+        ]
+        == []
+    )
     assert cor["precision"] == 1.0 and cor["recall"] >= 0.8
-    assert {r["id"] for r in cor["rows"] if r["found"]} >= {"dushanbe-meeting", "plane-downed", "yekaterinburg-detentions"}
+    assert {r["id"] for r in cor["rows"] if r["found"]} >= {
+        "dushanbe-meeting",
+        "plane-downed",
+        "yekaterinburg-detentions",
+    }
 
 
 def test_the_evaluation_scores_a_briefing_that_found_nothing_as_zero_recall(seed_run: BriefingRun):
@@ -486,11 +743,25 @@ def test_the_evaluation_scores_a_briefing_that_found_nothing_as_zero_recall(seed
 
 def test_the_evaluation_counts_a_country_given_reported_speech_and_a_made_up_date_as_wrong(seed_run: BriefingRun):
     b = seed_run.briefing
-    stances = [s.model_copy(update={"holder": "Azerbaijan", "voice": "named", "said_by": None}) if "державному телебаченні" in s.quote.text else s
-               for s in b.stances]
-    timeline = [e.model_copy(update={"accounts": [
-        a.model_copy(update={"date": "2025-06", "date_basis": "stated"}) if "вскрытие" in a.quote.text else a for a in e.accounts]})
-        for e in b.timeline]
+    stances = [
+        s.model_copy(update={"holder": "Azerbaijan", "voice": "named", "said_by": None})
+        if "державному телебаченні" in s.quote.text
+        else s
+        for s in b.stances
+    ]
+    timeline = [
+        e.model_copy(
+            update={
+                "accounts": [
+                    a.model_copy(update={"date": "2025-06", "date_basis": "stated"})
+                    if "вскрытие" in a.quote.text
+                    else a
+                    for a in e.accounts
+                ]
+            }
+        )
+        for e in b.timeline
+    ]
     wrong = b.model_copy(update={"stances": stances, "timeline": timeline})
     report = _eval_module().score_all(wrong, json.loads(LABELS.read_text(encoding="utf-8")))
     holders, dates = report["holders"], report["dates"]
@@ -518,7 +789,11 @@ def test_a_comparison_too_large_for_one_call_is_skipped_with_a_note(monkeypatch:
     b = run.briefing
     assert b.framing == [] and b.corroborated and [d.basis for d in b.divergences] == ["stances"]
     [note] = [n for n in b.notes if n.message.startswith("model comparison skipped")]
-    assert note.kind == "info" and "exceed what one call to gpt-4o-mini may hold (about 1,000 of its 128,000-token context window)" in note.message
+    assert (
+        note.kind == "info"
+        and "exceed what one call to gpt-4o-mini may hold (about 1,000 of its 128,000-token context window)"
+        in note.message
+    )
     assert "set --context-window if the model reads more" in note.message
     assert run.briefing.meta.replayed == 6, "five briefs and the summary; no comparison call"
 
@@ -545,10 +820,12 @@ def test_the_comparison_is_not_sent_past_the_runs_budget(seed_run: BriefingRun):
 
 def test_a_conflict_with_an_undated_source_is_not_called_same_day(seed_run: BriefingRun):
     b = seed_run.briefing
-    undated = b.model_copy(update={
-        "sources": [s.model_copy(update={"date": None}) if s.ref == 1 else s for s in b.sources],
-        "divergences": [make_divergence("Detained", [_side(1, None), _side(2, SEP3)], "analysis")],
-    })
+    undated = b.model_copy(
+        update={
+            "sources": [s.model_copy(update={"date": None}) if s.ref == 1 else s for s in b.sources],
+            "divergences": [make_divergence("Detained", [_side(1, None), _side(2, SEP3)], "analysis")],
+        }
+    )
     text = section(render_markdown(undated, detail="full"), "Divergences")
     assert "accounts differ (neither is later: publication date unknown for [1])" in text
     assert "same day" not in text

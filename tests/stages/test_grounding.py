@@ -15,7 +15,14 @@ from pathlib import Path
 import pytest
 
 from summarizer.ingest.articles import load_articles
-from summarizer.models.evidence import _QUOTES as QUOTE_FOLDS, MIN_QUOTE_CHARS, locate_quote, mark_cuts, normalize, quote_in_source
+from summarizer.models.evidence import (
+    _QUOTES as QUOTE_FOLDS,
+    MIN_QUOTE_CHARS,
+    locate_quote,
+    mark_cuts,
+    normalize,
+    quote_in_source,
+)
 from summarizer.models import GroundingReport
 from summarizer.stages.quality import verify_brief
 from summarizer.models import ArticleBrief
@@ -30,7 +37,7 @@ def test_the_seed_texts_hold_the_sentences_the_tables_quote():
     assert "ierašanās vizītei.\nPēc Baku atteikuma" in TEXTS["000"]
     assert "У мережі з’явилося і відео" in TEXTS["001"]
     assert "призвал Украину «не соглашаться на оккупацию»" in TEXTS["002"]
-    assert "ракеты \"Панцирь\", которая взорвалась" in TEXTS["004"]
+    assert 'ракеты "Панцирь", которая взорвалась' in TEXTS["004"]
 
 
 # (seed, quote the model returned) -- each differs from the source only in ways a faithful copy may.
@@ -39,7 +46,11 @@ TOLERATED = [
     pytest.param("000", "Alijevs pēdējo reizi piedalījās NVS pasākumos 2025. gada oktobrī Dušanbē", id="lv-exact"),
     pytest.param("001", "Натомість Путін провів двосторонні переговори з прем’єром Вірменії", id="uk-exact"),
     # whitespace and line breaks
-    pytest.param("000", "gatavojas viņa ierašanās vizītei. Pēc Baku atteikuma Maskava centās mazināt spriedzi", id="lv-newline-as-space"),
+    pytest.param(
+        "000",
+        "gatavojas viņa ierašanās vizītei. Pēc Baku atteikuma Maskava centās mazināt spriedzi",
+        id="lv-newline-as-space",
+    ),
     pytest.param("002", "Путин  не признал\nвину   страны\tза инцидент", id="ru-extra-whitespace"),
     pytest.param("002", "Путин\u00a0не признал вину страны за инцидент", id="ru-nbsp"),
     # quote marks: «» “” „“ and straight quotes are interchangeable, and optional inside the span
@@ -54,8 +65,12 @@ TOLERATED = [
     pytest.param("001", "У мережі з'явилося і відео, що підтверджує ці слова", id="uk-apostrophe-ascii"),
     pytest.param("001", "У мережі зʼявилося і відео, що підтверджує ці слова", id="uk-apostrophe-modifier"),
     # dashes: – (source) vs - and —
-    pytest.param("000", "samitu Sanktpēterburgā - pasākumu, kuru Maskava tradicionāli izmanto", id="lv-en-dash-as-hyphen"),
-    pytest.param("000", "samitu Sanktpēterburgā — pasākumu, kuru Maskava tradicionāli izmanto", id="lv-en-dash-as-em-dash"),
+    pytest.param(
+        "000", "samitu Sanktpēterburgā - pasākumu, kuru Maskava tradicionāli izmanto", id="lv-en-dash-as-hyphen"
+    ),
+    pytest.param(
+        "000", "samitu Sanktpēterburgā — pasākumu, kuru Maskava tradicionāli izmanto", id="lv-en-dash-as-em-dash"
+    ),
     pytest.param("002", "а двое из них - братья Зияддин и Гусейн Сафаровы - скончались", id="ru-em-dash-as-hyphen"),
     # letter case and trailing punctuation
     pytest.param("002", "ПУТИН НЕ ПРИЗНАЛ ВИНУ СТРАНЫ ЗА ИНЦИДЕНТ", id="ru-upper-case"),
@@ -77,13 +92,21 @@ REJECTED = [
     pytest.param("002", "Алиев не признал вину страны за инцидент", id="ru-changed-name"),
     pytest.param("001", "затримали близько 60 осіб азербайджанського походження", id="uk-changed-figure"),
     pytest.param("000", "Bojā gāja 39 cilvēki", id="lv-changed-figure"),
-    pytest.param("000", "Alijevs pedejo reizi piedalijas NVS pasakumos 2025. gada oktobri Dusanbe", id="lv-diacritics-stripped"),
+    pytest.param(
+        "000", "Alijevs pedejo reizi piedalijas NVS pasakumos 2025. gada oktobri Dusanbe", id="lv-diacritics-stripped"
+    ),
     pytest.param("002", "Putin did not admit the country's guilt for the incident", id="ru-translated-to-english"),
     pytest.param("002", "Путін не визнав провину країни за інцидент", id="ru-translated-to-ukrainian"),
     pytest.param("002", "Putin ne priznal vinu strany za intsident", id="ru-transliterated"),
-    pytest.param("002", "Баку начал дистанцироваться от Москвы ... подать иск в международный суд", id="ru-ellipsis-join"),
-    pytest.param("002", "Баку начал дистанцироваться от Москвы … подать иск в международный суд", id="ru-ellipsis-char-join"),
-    pytest.param("001", "Путін, зайшовши до приміщення [...] переключився на інших гостей", id="uk-bracket-ellipsis-join"),
+    pytest.param(
+        "002", "Баку начал дистанцироваться от Москвы ... подать иск в международный суд", id="ru-ellipsis-join"
+    ),
+    pytest.param(
+        "002", "Баку начал дистанцироваться от Москвы … подать иск в международный суд", id="ru-ellipsis-char-join"
+    ),
+    pytest.param(
+        "001", "Путін, зайшовши до приміщення [...] переключився на інших гостей", id="uk-bracket-ellipsis-join"
+    ),
     pytest.param("003", "Эта встреча продемонстрировала, что отношения улучшились", id="ru-paraphrase"),
     pytest.param("004", "", id="empty"),
     # a span must start and end on word boundaries: "недовольством" (discontent) is not "довольством"
@@ -148,20 +171,30 @@ def test_normalize_folds_every_kind_of_space_as_a_regex_would():
 
 def _brief(stance_quotes: list[str], event_quotes: list[str]) -> ArticleBrief:
     """A brief built without validation context, so unverifiable quotes are allowed in."""
-    return ArticleBrief.model_validate({
-        "source_language": "ru",
-        "headline": "Test headline",
-        "summary": "A test brief.",
-        "actors": [{"name": "Vladimir Putin", "name_in_source": "Путин", "kind": "person", "role": "President of Russia"}],
-        "stances": [
-            {"holder": "Vladimir Putin", "target": "Russia's guilt", "position": "critical", "gist": "g", "evidence": q}
-            for q in stance_quotes
-        ],
-        "events": [
-            {"date": None, "precision": "unknown", "description": "d", "actors": ["Vladimir Putin"], "evidence": q}
-            for q in event_quotes
-        ],
-    })
+    return ArticleBrief.model_validate(
+        {
+            "source_language": "ru",
+            "headline": "Test headline",
+            "summary": "A test brief.",
+            "actors": [
+                {"name": "Vladimir Putin", "name_in_source": "Путин", "kind": "person", "role": "President of Russia"}
+            ],
+            "stances": [
+                {
+                    "holder": "Vladimir Putin",
+                    "target": "Russia's guilt",
+                    "position": "critical",
+                    "gist": "g",
+                    "evidence": q,
+                }
+                for q in stance_quotes
+            ],
+            "events": [
+                {"date": None, "precision": "unknown", "description": "d", "actors": ["Vladimir Putin"], "evidence": q}
+                for q in event_quotes
+            ],
+        }
+    )
 
 
 def test_verify_brief_reports_each_item_and_counts_them():
@@ -221,16 +254,21 @@ def test_a_quote_running_into_the_next_paragraph_is_shown_with_the_cut_marked():
     assert quote_in_source(marked, PARAGRAPHS)
     start, end = locate_quote(marked, PARAGRAPHS)
     assert PARAGRAPHS[start:end] == "абзац закінчується тут.\n\nДругий абзац починається так"
-    assert mark_cuts("Другий абзац починається так", PARAGRAPHS) == "Другий абзац починається так", "within one paragraph: unchanged"
+    assert mark_cuts("Другий абзац починається так", PARAGRAPHS) == "Другий абзац починається так", (
+        "within one paragraph: unchanged"
+    )
 
 
-@pytest.mark.parametrize("quote", [
-    "Перший абзац […] тут",  # words skipped inside a paragraph
-    "Перший абзац закінчується […] Другий абзац",  # the first part does not end its paragraph
-    "закінчується тут. […] абзац починається так",  # the next part does not start its paragraph
-    "закінчується тут. […] Третій рядок",  # a whole paragraph skipped
-    "закінчується ту […] Другий абзац",  # a part ending inside a word
-])
+@pytest.mark.parametrize(
+    "quote",
+    [
+        "Перший абзац […] тут",  # words skipped inside a paragraph
+        "Перший абзац закінчується […] Другий абзац",  # the first part does not end its paragraph
+        "закінчується тут. […] абзац починається так",  # the next part does not start its paragraph
+        "закінчується тут. […] Третій рядок",  # a whole paragraph skipped
+        "закінчується ту […] Другий абзац",  # a part ending inside a word
+    ],
+)
 def test_a_cut_mark_never_hides_skipped_words(quote: str):
     assert not quote_in_source(quote, PARAGRAPHS)
 
@@ -244,13 +282,26 @@ def test_marking_cuts_takes_a_shortcut_only_where_it_gives_the_same_answer(monke
     import summarizer.models.evidence as evidence
 
     rng = random.Random(26)
-    cases = [(q, PARAGRAPHS) for q in ("абзац закінчується тут. Другий абзац починається так", "Другий абзац починається так", "Третій рядок.")]
-    cases += [("cafe", "un cafe\u0301 noir\nsuite"), ("cafe\u0301", "un cafe\u0301 noir\nsuite"), ("\u0301 noir", "un cafe\u0301 noir\nsuite"),
-              ("Ligature \ufb01ne", "A Ligature \ufb01ne day\nnext"), ("two  spaces", "has two  spaces\nx"), ("end", "the end")]
+    cases = [
+        (q, PARAGRAPHS)
+        for q in (
+            "абзац закінчується тут. Другий абзац починається так",
+            "Другий абзац починається так",
+            "Третій рядок.",
+        )
+    ]
+    cases += [
+        ("cafe", "un cafe\u0301 noir\nsuite"),
+        ("cafe\u0301", "un cafe\u0301 noir\nsuite"),
+        ("\u0301 noir", "un cafe\u0301 noir\nsuite"),
+        ("Ligature \ufb01ne", "A Ligature \ufb01ne day\nnext"),
+        ("two  spaces", "has two  spaces\nx"),
+        ("end", "the end"),
+    ]
     for text in TEXTS.values():
         for _ in range(300):
             start = rng.randrange(len(text))
-            cases.append((text[start:start + rng.randrange(1, 160)], text))
+            cases.append((text[start : start + rng.randrange(1, 160)], text))
     assert sum("\n" in q for q, _ in cases) > 50 and sum(evidence._verbatim_in_a_line(q, t) for q, t in cases) > 150
     fast = [mark_cuts(q, t) for q, t in cases]
     monkeypatch.setattr(evidence, "_verbatim_in_a_line", lambda quote, source: False)

@@ -16,8 +16,16 @@ from summarizer.models import Actor, Article, ArticleBrief, BriefingMeta, Event,
 from summarizer.models import BriefResult
 
 META = BriefingMeta(
-    generated_at="2025-12-31 00:00 UTC", model="m", mode="tools", endpoint="test", prompt_hashes={}, schema_hash="s",
-    articles=0, briefs=0, items_verified=0, items_unverified=0,
+    generated_at="2025-12-31 00:00 UTC",
+    model="m",
+    mode="tools",
+    endpoint="test",
+    prompt_hashes={},
+    schema_hash="s",
+    articles=0,
+    briefs=0,
+    items_verified=0,
+    items_unverified=0,
 )
 
 ALIYEV = {"ru": "Ильхам Алиев", "uk": "Ільхам Алієв", "lv": "Ilhams Alijevs"}
@@ -28,7 +36,9 @@ def actor(name: str, in_source: str, kind: str = "person", role: str = "Presiden
     return Actor(name=name, name_in_source=in_source, kind=kind, role=role)
 
 
-def event(description: str, date: str | None, actors: list[str], quote: str = "a verbatim quote from the article") -> Event:
+def event(
+    description: str, date: str | None, actors: list[str], quote: str = "a verbatim quote from the article"
+) -> Event:
     precision = {None: "unknown", 1: "year", 2: "month", 3: "day"}[None if date is None else len(date.split("-"))]
     return Event(date=date, precision=precision, description=description, actors=actors, evidence=quote)
 
@@ -38,17 +48,33 @@ def stance(holder: str, target: str, gist: str, quote: str = "a verbatim quote f
 
 
 def result(
-    path: str, date: str | None, lang: str, *, actors: list[Actor] = (), events: list[Event] = (), stances: list[Stance] = (),
-    unverified_events: set[int] = frozenset(), unverified_stances: set[int] = frozenset(), aliases: list[str] = (),
+    path: str,
+    date: str | None,
+    lang: str,
+    *,
+    actors: list[Actor] = (),
+    events: list[Event] = (),
+    stances: list[Stance] = (),
+    unverified_events: set[int] = frozenset(),
+    unverified_stances: set[int] = frozenset(),
+    aliases: list[str] = (),
 ) -> BriefResult:
     """A finished brief of an article `path`; items listed as unverified failed the grounding check."""
     art = Article(
-        id=(path.replace(".", "") + "0" * 16)[:16], path=path, aliases=list(aliases), language=lang, text="text",
+        id=(path.replace(".", "") + "0" * 16)[:16],
+        path=path,
+        aliases=list(aliases),
+        language=lang,
+        text="text",
         date=dt.date.fromisoformat(date) if date else None,
     )
     brief = ArticleBrief(
-        source_language=lang, headline=f"Headline of {path}", summary="Summary.",
-        actors=list(actors), events=list(events), stances=list(stances),
+        source_language=lang,
+        headline=f"Headline of {path}",
+        summary="Summary.",
+        actors=list(actors),
+        events=list(events),
+        stances=list(stances),
     )
     grounding = GroundingReport(
         stances=tuple(i not in unverified_stances for i in range(len(stances))),
@@ -108,7 +134,10 @@ def test_sources_are_numbered_by_publication_date_undated_last_then_by_file():
 
 
 def test_failed_rejected_and_duplicate_files_are_notes_not_sources():
-    failed = BriefResult(Article(id="f" * 16, path="broken.txt", date=dt.date(2025, 1, 1), language="ru", text="t"), error="HTTP 500 after 5 attempts")
+    failed = BriefResult(
+        Article(id="f" * 16, path="broken.txt", date=dt.date(2025, 1, 1), language="ru", text="t"),
+        error="HTTP 500 after 5 attempts",
+    )
     b = merge(
         result("ok.txt", "2025-09-03", "ru", aliases=["copy-of-ok.txt"]),
         failed,
@@ -135,13 +164,35 @@ MEETING = {
 def _three_sources_report_the_meeting():
     def people(lang):
         return [actor("Ilham Aliyev", ALIYEV[lang]), actor("Vladimir Putin", PUTIN[lang], role="President of Russia")]
+
     return merge(
-        result("ru.txt", "2025-10-10", "ru", actors=people("ru"),
-               events=[event(MEETING["ru"], "2025-10", ["Ilham Aliyev", "Vladimir Putin"], "в Душанбе состоялась встреча")]),
-        result("uk.txt", "2025-10-17", "uk", actors=people("uk"),
-               events=[event(MEETING["uk"], "2025-10-09", ["Ilham Aliyev", "Vladimir Putin"], "зустріч 9 жовтня в Душанбе")]),
-        result("lv.txt", "2025-12-22", "lv", actors=people("lv"),
-               events=[event(MEETING["lv"], None, ["Ilham Aliyev", "Vladimir Putin"], "Dušanbē, kur viņš tikās ar Putinu")]),
+        result(
+            "ru.txt",
+            "2025-10-10",
+            "ru",
+            actors=people("ru"),
+            events=[
+                event(MEETING["ru"], "2025-10", ["Ilham Aliyev", "Vladimir Putin"], "в Душанбе состоялась встреча")
+            ],
+        ),
+        result(
+            "uk.txt",
+            "2025-10-17",
+            "uk",
+            actors=people("uk"),
+            events=[
+                event(MEETING["uk"], "2025-10-09", ["Ilham Aliyev", "Vladimir Putin"], "зустріч 9 жовтня в Душанбе")
+            ],
+        ),
+        result(
+            "lv.txt",
+            "2025-12-22",
+            "lv",
+            actors=people("lv"),
+            events=[
+                event(MEETING["lv"], None, ["Ilham Aliyev", "Vladimir Putin"], "Dušanbē, kur viņš tikās ar Putinu")
+            ],
+        ),
     )
 
 
@@ -162,20 +213,46 @@ def test_the_most_precise_date_wins_and_each_source_keeps_its_own_date():
 def test_each_source_keeps_its_own_account_and_quote():
     (entry,) = _three_sources_report_the_meeting().timeline
     assert [a.description for a in entry.accounts] == [MEETING["ru"], MEETING["uk"], MEETING["lv"]]
-    assert [a.quote.text for a in entry.accounts] == ["в Душанбе состоялась встреча", "зустріч 9 жовтня в Душанбе", "Dušanbē, kur viņš tikās ar Putinu"]
+    assert [a.quote.text for a in entry.accounts] == [
+        "в Душанбе состоялась встреча",
+        "зустріч 9 жовтня в Душанбе",
+        "Dušanbē, kur viņš tikās ar Putinu",
+    ]
     assert all(a.quote.verified and a.quote.source == a.source for a in entry.accounts)
 
 
 def test_the_merged_description_does_not_carry_a_detail_only_one_source_gives():
     b = merge(
-        result("uk.txt", "2025-09-03", "uk", events=[event(
-            "Russian police detained about 50 members of the Azerbaijani community in Yekaterinburg; two died.", "2025-06", ["Russia"])]),
-        result("ru.txt", "2025-09-04", "ru", events=[event(
-            "Russian police detained members of the Azerbaijani community in Yekaterinburg; two died.", "2025-06", ["Russia"])]),
+        result(
+            "uk.txt",
+            "2025-09-03",
+            "uk",
+            events=[
+                event(
+                    "Russian police detained about 50 members of the Azerbaijani community in Yekaterinburg; two died.",
+                    "2025-06",
+                    ["Russia"],
+                )
+            ],
+        ),
+        result(
+            "ru.txt",
+            "2025-09-04",
+            "ru",
+            events=[
+                event(
+                    "Russian police detained members of the Azerbaijani community in Yekaterinburg; two died.",
+                    "2025-06",
+                    ["Russia"],
+                )
+            ],
+        ),
     )
     (entry,) = b.timeline
     assert "50" not in entry.description
-    assert entry.description == "Russian police detained members of the Azerbaijani community in Yekaterinburg; two died."
+    assert (
+        entry.description == "Russian police detained members of the Azerbaijani community in Yekaterinburg; two died."
+    )
     assert "about 50" in entry.accounts[0].description  # the figure stays with the source that gave it
 
 
@@ -190,8 +267,24 @@ def test_events_with_conflicting_dates_are_not_merged(first: str, second: str):
 
 def test_different_events_are_not_merged():
     b = merge(
-        result("a.txt", "2025-09-03", "ru", events=[event("Aliyev and Putin held no bilateral meeting at the SCO summit in China.", "2025-09-01", ["Ilham Aliyev", "Vladimir Putin"])]),
-        result("b.txt", "2025-09-03", "uk", events=[event("Azerbaijan hosted the 3rd CIS Games in Ganja.", "2025-09-01", ["Azerbaijan"])]),
+        result(
+            "a.txt",
+            "2025-09-03",
+            "ru",
+            events=[
+                event(
+                    "Aliyev and Putin held no bilateral meeting at the SCO summit in China.",
+                    "2025-09-01",
+                    ["Ilham Aliyev", "Vladimir Putin"],
+                )
+            ],
+        ),
+        result(
+            "b.txt",
+            "2025-09-03",
+            "uk",
+            events=[event("Azerbaijan hosted the 3rd CIS Games in Ganja.", "2025-09-01", ["Azerbaijan"])],
+        ),
     )
     assert len(b.timeline) == 2
 
@@ -210,10 +303,17 @@ def test_different_events_of_the_same_people_on_compatible_dates_are_not_merged(
 
 
 def test_two_events_of_one_source_are_never_merged_into_one_entry():
-    b = merge(result("a.txt", "2025-10-10", "ru", events=[
-        event(MEETING["ru"], "2025-10-09", ["Ilham Aliyev", "Vladimir Putin"]),
-        event(MEETING["lv"], "2025-10-09", ["Ilham Aliyev", "Vladimir Putin"]),
-    ]))
+    b = merge(
+        result(
+            "a.txt",
+            "2025-10-10",
+            "ru",
+            events=[
+                event(MEETING["ru"], "2025-10-09", ["Ilham Aliyev", "Vladimir Putin"]),
+                event(MEETING["lv"], "2025-10-09", ["Ilham Aliyev", "Vladimir Putin"]),
+            ],
+        )
+    )
     assert [e.sources for e in b.timeline] == [[1], [1]]
 
 
@@ -221,12 +321,16 @@ def test_a_source_joins_the_entry_with_its_closest_event_not_its_first_similar_o
     # The Latvian source first mentions an undated apology naming the same two people, then the
     # meeting itself. The meeting entry must get the Latvian meeting account, and the apology
     # must stay an entry of its own (regression: first-come matching put the apology there).
-    apology = "Vladimir Putin publicly admitted Russia's guilt for the downing of the plane and apologised to Ilham Aliyev."
+    apology = (
+        "Vladimir Putin publicly admitted Russia's guilt for the downing of the plane and apologised to Ilham Aliyev."
+    )
     pair = ["Ilham Aliyev", "Vladimir Putin"]
     b = merge(
         result("ru.txt", "2025-10-10", "ru", events=[event(MEETING["ru"], "2025-10", pair)]),
         result("uk.txt", "2025-10-17", "uk", events=[event(MEETING["ru"], "2025-10-09", pair)]),
-        result("lv.txt", "2025-12-22", "lv", events=[event(apology, None, pair), event(MEETING["lv"], "2025-10", pair)]),
+        result(
+            "lv.txt", "2025-12-22", "lv", events=[event(apology, None, pair), event(MEETING["lv"], "2025-10", pair)]
+        ),
     )
     meeting = [e for e in b.timeline if "met in Dushanbe" in e.description]
     assert len(meeting) == 1
@@ -236,13 +340,20 @@ def test_a_source_joins_the_entry_with_its_closest_event_not_its_first_similar_o
 
 
 def test_the_timeline_is_sorted_by_date_with_undated_events_last():
-    b = merge(result("a.txt", "2025-12-22", "lv", events=[
-        event("Aliyev declined to attend the CIS summit in Saint Petersburg.", "2025-12", []),
-        event("Brothers Huseyn and Ziyaddin Safarov died shortly after being detained.", None, []),
-        event("A Russian air-defence system shot down an Azerbaijani plane.", "2024-12", []),
-        event("Aliyev and Putin met in Dushanbe.", "2025-10-09", []),
-        event("Russia began striking SOCAR facilities in Odesa region.", "2025", []),
-    ]))
+    b = merge(
+        result(
+            "a.txt",
+            "2025-12-22",
+            "lv",
+            events=[
+                event("Aliyev declined to attend the CIS summit in Saint Petersburg.", "2025-12", []),
+                event("Brothers Huseyn and Ziyaddin Safarov died shortly after being detained.", None, []),
+                event("A Russian air-defence system shot down an Azerbaijani plane.", "2024-12", []),
+                event("Aliyev and Putin met in Dushanbe.", "2025-10-09", []),
+                event("Russia began striking SOCAR facilities in Odesa region.", "2025", []),
+            ],
+        )
+    )
     assert [e.date for e in b.timeline] == ["2024-12", "2025", "2025-10-09", "2025-12", None]
     assert [e.precision for e in b.timeline] == ["month", "year", "day", "month", "unknown"]
 
@@ -261,12 +372,22 @@ def test_an_actor_named_in_three_languages_is_one_actor_with_each_spelling():
 
 def test_a_transliteration_variant_of_the_canonical_name_is_the_same_actor():
     b = merge(
-        result("ru.txt", "2025-09-03", "ru", actors=[actor("Ilham Aliyev", "Ильхам Алиев")],
-               stances=[stance("Ilham Aliyev", "Russia", "Aliyev accused Russian security forces of torture.")],
-               events=[event("Ilham Aliyev urged Ukraine not to agree to occupation.", "2025-07", ["Ilham Aliyev"])]),
-        result("uk.txt", "2025-09-04", "uk", actors=[actor("Ilham Aliev", "Ільхам Алієв")],
-               stances=[stance("Ilham Aliev", "Russia", "Aliyev reacted harshly.")],
-               events=[event("Ilham Aliev urged Ukraine never to agree to occupation.", "2025-07", ["Ilham Aliev"])]),
+        result(
+            "ru.txt",
+            "2025-09-03",
+            "ru",
+            actors=[actor("Ilham Aliyev", "Ильхам Алиев")],
+            stances=[stance("Ilham Aliyev", "Russia", "Aliyev accused Russian security forces of torture.")],
+            events=[event("Ilham Aliyev urged Ukraine not to agree to occupation.", "2025-07", ["Ilham Aliyev"])],
+        ),
+        result(
+            "uk.txt",
+            "2025-09-04",
+            "uk",
+            actors=[actor("Ilham Aliev", "Ільхам Алієв")],
+            stances=[stance("Ilham Aliev", "Russia", "Aliyev reacted harshly.")],
+            events=[event("Ilham Aliev urged Ukraine never to agree to occupation.", "2025-07", ["Ilham Aliev"])],
+        ),
     )
     (aliyev,) = b.actors
     assert aliyev.name == "Ilham Aliyev"  # the spelling of the earliest source
@@ -280,7 +401,11 @@ def test_a_transliteration_variant_of_the_canonical_name_is_the_same_actor():
 
 @pytest.mark.parametrize(
     ("first", "second"),
-    [("Recep Tayyip Erdogan", "Recep Tayyip Erdoğan"), ("Sergey Lavrov", "Sergei Lavrov"), ("dmitry peskov", "Dmitry Peskov")],
+    [
+        ("Recep Tayyip Erdogan", "Recep Tayyip Erdoğan"),
+        ("Sergey Lavrov", "Sergei Lavrov"),
+        ("dmitry peskov", "Dmitry Peskov"),
+    ],
 )
 def test_spelling_variants_merge(first: str, second: str):
     b = merge(
@@ -308,7 +433,12 @@ def test_different_actors_stay_apart(first: str, second: str, kinds: tuple[str, 
 
 def test_actors_are_listed_most_cited_first():
     b = merge(
-        result("a.txt", "2025-09-03", "ru", actors=[actor("Yuri Ushakov", "Юрий Ушаков", role="aide"), actor("Ilham Aliyev", "Ильхам Алиев")]),
+        result(
+            "a.txt",
+            "2025-09-03",
+            "ru",
+            actors=[actor("Yuri Ushakov", "Юрий Ушаков", role="aide"), actor("Ilham Aliyev", "Ильхам Алиев")],
+        ),
         result("b.txt", "2025-09-04", "uk", actors=[actor("Ilham Aliyev", "Ільхам Алієв")]),
     )
     assert [a.name for a in b.actors] == ["Ilham Aliyev", "Yuri Ushakov"]
@@ -323,18 +453,34 @@ def test_normalize_name_folds_case_accents_and_hyphens():
 
 
 def test_unverified_items_are_kept_out_of_timeline_and_stances_and_listed_in_notes():
-    b = merge(result(
-        "ru.txt", "2025-09-03", "ru", actors=[actor("Ilham Aliyev", "Ильхам Алиев")],
-        stances=[
-            stance("Ilham Aliyev", "Russia", "Aliyev accused Russian security forces of torture.", "Алиев обвинил российских силовиков"),
-            stance("Ilham Aliyev", "Ukraine", "Aliyev promised weapons to Ukraine.", "Алиев пообещал оружие Киеву"),
-        ],
-        events=[
-            event("Ilham Aliyev urged Ukraine not to agree to occupation.", "2025-07", ["Ilham Aliyev"], "В июле Алиев призвал Украину"),
-            event("Aliyev visited Kyiv.", "2025-08", ["Ilham Aliyev"], "Алиев посетил Киев"),
-        ],
-        unverified_stances={1}, unverified_events={1},
-    ))
+    b = merge(
+        result(
+            "ru.txt",
+            "2025-09-03",
+            "ru",
+            actors=[actor("Ilham Aliyev", "Ильхам Алиев")],
+            stances=[
+                stance(
+                    "Ilham Aliyev",
+                    "Russia",
+                    "Aliyev accused Russian security forces of torture.",
+                    "Алиев обвинил российских силовиков",
+                ),
+                stance("Ilham Aliyev", "Ukraine", "Aliyev promised weapons to Ukraine.", "Алиев пообещал оружие Киеву"),
+            ],
+            events=[
+                event(
+                    "Ilham Aliyev urged Ukraine not to agree to occupation.",
+                    "2025-07",
+                    ["Ilham Aliyev"],
+                    "В июле Алиев призвал Украину",
+                ),
+                event("Aliyev visited Kyiv.", "2025-08", ["Ilham Aliyev"], "Алиев посетил Киев"),
+            ],
+            unverified_stances={1},
+            unverified_events={1},
+        )
+    )
     assert [s.gist for s in b.stances] == ["Aliyev accused Russian security forces of torture."]
     assert [e.description for e in b.timeline] == ["Ilham Aliyev urged Ukraine not to agree to occupation."]
     shown = [s.quote for s in b.stances] + [a.quote for e in b.timeline for a in e.accounts]
@@ -349,11 +495,26 @@ def test_unverified_items_are_kept_out_of_timeline_and_stances_and_listed_in_not
 
 def test_stances_are_ordered_by_holder_then_source():
     b = merge(
-        result("a.txt", "2025-09-03", "ru", actors=[actor("Vladimir Putin", "Путин", role="r"), actor("Dmitry Peskov", "Песков", role="r")],
-               stances=[stance("Vladimir Putin", "Azerbaijan", "g1"), stance("Dmitry Peskov", "Aliyev", "g2")]),
-        result("b.txt", "2025-09-04", "uk", actors=[actor("Dmitry Peskov", "Пєсков", role="r")], stances=[stance("Dmitry Peskov", "Aliyev", "g3")]),
+        result(
+            "a.txt",
+            "2025-09-03",
+            "ru",
+            actors=[actor("Vladimir Putin", "Путин", role="r"), actor("Dmitry Peskov", "Песков", role="r")],
+            stances=[stance("Vladimir Putin", "Azerbaijan", "g1"), stance("Dmitry Peskov", "Aliyev", "g2")],
+        ),
+        result(
+            "b.txt",
+            "2025-09-04",
+            "uk",
+            actors=[actor("Dmitry Peskov", "Пєсков", role="r")],
+            stances=[stance("Dmitry Peskov", "Aliyev", "g3")],
+        ),
     )
-    assert [(s.holder, s.source, s.gist) for s in b.stances] == [("Dmitry Peskov", 1, "g2"), ("Dmitry Peskov", 2, "g3"), ("Vladimir Putin", 1, "g1")]
+    assert [(s.holder, s.source, s.gist) for s in b.stances] == [
+        ("Dmitry Peskov", 1, "g2"),
+        ("Dmitry Peskov", 2, "g3"),
+        ("Vladimir Putin", 1, "g1"),
+    ]
 
 
 def test_events_that_only_share_the_names_of_their_actors_are_not_merged():
@@ -368,24 +529,76 @@ def test_events_that_only_share_the_names_of_their_actors_are_not_merged():
         result("b.txt", "2025-10-20", "uk", events=[event(phoned, "2025-10", pair)]),
         result("c.txt", "2025-12-22", "lv", events=[event(apologised, None, pair)]),
     )
-    assert sorted((e.description, tuple(e.sources)) for e in b.timeline) == sorted([(met, (1,)), (phoned, (2,)), (apologised, (3,))])
+    assert sorted((e.description, tuple(e.sources)) for e in b.timeline) == sorted(
+        [(met, (1,)), (phoned, (2,)), (apologised, (3,))]
+    )
 
 
 def test_reported_speech_from_an_unnamed_source_is_never_a_states_position():
-    remarks = Stance(holder="Norway", target="Maria Lindqvist", position="hostile", gist="Harsh remarks aired on state radio.",
-                     evidence="a verbatim quote from the article", voice="unnamed", said_by="commentators on Norwegian state radio")
-    minister = Stance(holder="Norway", target="Maria Lindqvist", position="critical", gist="The foreign ministry protested.",
-                      evidence="a verbatim quote from the article", voice="named", said_by="Norwegian foreign ministry")
-    b = merge(result("a.txt", "2025-09-03", "no", actors=[actor("Norway", "Norge", kind="state", role="state")], stances=[remarks, minister]))
+    remarks = Stance(
+        holder="Norway",
+        target="Maria Lindqvist",
+        position="hostile",
+        gist="Harsh remarks aired on state radio.",
+        evidence="a verbatim quote from the article",
+        voice="unnamed",
+        said_by="commentators on Norwegian state radio",
+    )
+    minister = Stance(
+        holder="Norway",
+        target="Maria Lindqvist",
+        position="critical",
+        gist="The foreign ministry protested.",
+        evidence="a verbatim quote from the article",
+        voice="named",
+        said_by="Norwegian foreign ministry",
+    )
+    b = merge(
+        result(
+            "a.txt",
+            "2025-09-03",
+            "no",
+            actors=[actor("Norway", "Norge", kind="state", role="state")],
+            stances=[remarks, minister],
+        )
+    )
     by_gist = {s.gist: (s.holder, s.voice, s.said_by) for s in b.stances}
-    assert by_gist["Harsh remarks aired on state radio."] == ("commentators on Norwegian state radio", "unnamed", "commentators on Norwegian state radio")
-    assert by_gist["The foreign ministry protested."] == ("Norway", "named", "Norwegian foreign ministry")  # a named body may speak for its state
+    assert by_gist["Harsh remarks aired on state radio."] == (
+        "commentators on Norwegian state radio",
+        "unnamed",
+        "commentators on Norwegian state radio",
+    )
+    assert by_gist["The foreign ministry protested."] == (
+        "Norway",
+        "named",
+        "Norwegian foreign ministry",
+    )  # a named body may speak for its state
 
 
 def test_the_outlets_own_view_is_held_by_the_outlet_and_an_actors_stance_it_reports_stays_the_actors():
-    own = Stance(holder="the outlet", target="Norway", position="critical", gist="The outlet calls the plan reckless.",
-                 evidence="a verbatim quote from the article", voice="source")
-    told = Stance(holder="Norway", target="the plan", position="supportive", gist="The outlet says Oslo backs the plan.",
-                  evidence="a verbatim quote from the article", voice="source")
-    b = merge(result("news/a.txt", "2025-09-03", "no", actors=[actor("Norway", "Norge", kind="state", role="state")], stances=[own, told]))
+    own = Stance(
+        holder="the outlet",
+        target="Norway",
+        position="critical",
+        gist="The outlet calls the plan reckless.",
+        evidence="a verbatim quote from the article",
+        voice="source",
+    )
+    told = Stance(
+        holder="Norway",
+        target="the plan",
+        position="supportive",
+        gist="The outlet says Oslo backs the plan.",
+        evidence="a verbatim quote from the article",
+        voice="source",
+    )
+    b = merge(
+        result(
+            "news/a.txt",
+            "2025-09-03",
+            "no",
+            actors=[actor("Norway", "Norge", kind="state", role="state")],
+            stances=[own, told],
+        )
+    )
     assert {(s.holder, s.voice) for s in b.stances} == {("a.txt", "source"), ("Norway", "source")}

@@ -31,8 +31,16 @@ from summarizer.llm.run import RunContext
 from summarizer.stages.synthesis import _fixed_tokens, write_summary
 
 META = BriefingMeta(
-    generated_at="2025-12-31 00:00 UTC", model="m", mode="tools", endpoint="test", prompt_hashes={}, schema_hash="s",
-    articles=0, briefs=0, items_verified=0, items_unverified=0,
+    generated_at="2025-12-31 00:00 UTC",
+    model="m",
+    mode="tools",
+    endpoint="test",
+    prompt_hashes={},
+    schema_hash="s",
+    articles=0,
+    briefs=0,
+    items_verified=0,
+    items_unverified=0,
 )
 
 
@@ -40,7 +48,13 @@ META = BriefingMeta(
 def corpus_results(n: int) -> tuple[BriefResult, ...]:
     out = []
     for c in make_corpus(n):
-        article = Article(id=content_id(c.body), path=c.name, date=dt.date.fromisoformat(c.file_text.split()[1]), language="en", text=c.body)
+        article = Article(
+            id=content_id(c.body),
+            path=c.name,
+            date=dt.date.fromisoformat(c.file_text.split()[1]),
+            language="en",
+            text=c.body,
+        )
         brief = ArticleBrief.model_validate(c.brief, context={"source_text": c.body})
         out.append(BriefResult(article, brief, verify_brief(brief, c.body)))
     return tuple(out)
@@ -142,13 +156,19 @@ class SummaryStub:
     async def complete(self, response_model, messages, *, key, context=None, on_response=None):  # type: ignore[no-untyped-def]
         valid = context["valid_sources"]
         user = messages[1]["content"]
-        self.calls.append({
-            "valid": list(valid), "tokens": prompt_tokens(messages, response_model),
-            "sources": [int(n) for n in re.findall(r"^\[(\d+)\] published", user, flags=re.M)],
-            "parts": len(re.findall(r"^Sources \d", user, flags=re.M)),
-        })
+        self.calls.append(
+            {
+                "valid": list(valid),
+                "tokens": prompt_tokens(messages, response_model),
+                "sources": [int(n) for n in re.findall(r"^\[(\d+)\] published", user, flags=re.M)],
+                "parts": len(re.findall(r"^Sources \d", user, flags=re.M)),
+            }
+        )
         paragraph = SummaryParagraph(text=f"Synthesis of {len(valid)} sources.", sources=[valid[0], valid[-1]])
-        return Completion(value=ExecutiveSummary(paragraphs=[paragraph]), usage={"prompt_tokens": len(user) // 4, "completion_tokens": 20, "total_tokens": len(user) // 4 + 20})
+        return Completion(
+            value=ExecutiveSummary(paragraphs=[paragraph]),
+            usage={"prompt_tokens": len(user) // 4, "completion_tokens": 20, "total_tokens": len(user) // 4 + 20},
+        )
 
 
 def summarize(n: int, settings: Settings | None = None, room: int | None = None):  # type: ignore[no-untyped-def]
@@ -165,7 +185,9 @@ def summarize(n: int, settings: Settings | None = None, room: int | None = None)
 def test_sources_that_fit_the_models_context_take_one_call():
     settings = Settings(use_cache=False, model="gpt-4o-mini")  # a 128k-token window
     briefing, calls, paragraphs, notes = summarize(200, settings)
-    assert len(calls) == 1 and calls[0]["valid"] == [s.ref for s in briefing.sources] and len(calls[0]["sources"]) == 200
+    assert (
+        len(calls) == 1 and calls[0]["valid"] == [s.ref for s in briefing.sources] and len(calls[0]["sources"]) == 200
+    )
     assert calls[0]["tokens"] <= input_room(settings)
     assert paragraphs and not notes
 
@@ -177,7 +199,9 @@ def test_a_small_context_window_gets_groups_that_fit_then_a_summary_of_the_group
     room = input_room(settings)
     assert all(c["tokens"] <= room for c in calls), "every call fits the window, less the output limit"
     groups = [c["sources"] for c in calls if c["sources"]]
-    assert [r for g in groups for r in g] == [s.ref for s in briefing.sources], "groups are consecutive and cover every source once"
+    assert [r for g in groups for r in g] == [s.ref for s in briefing.sources], (
+        "groups are consecutive and cover every source once"
+    )
     assert len(groups) > 1 and max(map(len, groups)) <= 2 * min(map(len, groups)), "groups of about equal size"
     assert [c["valid"] for c in calls[: len(groups)]] == groups
     assert calls[-1]["parts"] == len(groups) and len(calls) == len(groups) + 1
@@ -187,7 +211,10 @@ def test_a_small_context_window_gets_groups_that_fit_then_a_summary_of_the_group
 
 
 def test_a_bigger_window_takes_fewer_calls():
-    counts = [len(summarize(200, Settings(use_cache=False, model="local", context_window=w))[1]) for w in (8_192, 16_384, 65_536)]
+    counts = [
+        len(summarize(200, Settings(use_cache=False, model="local", context_window=w))[1])
+        for w in (8_192, 16_384, 65_536)
+    ]
     assert counts[0] > counts[1] > counts[2] == 1
 
 

@@ -71,7 +71,10 @@ def test_four_shards_pay_once_per_article_and_the_final_run_only_merges(tmp_path
         assert result.exit_code == 0, result.output
         assert result.stdout == "", "a shard writes no briefing"
         assert f"Shard {k}/4:" in result.output and f"of {N} in all shards" in result.output
-    assert brief_subjects(fake_openai) == Counter(dict.fromkeys(brief_subjects(fake_openai), 1)) and sum(brief_subjects(fake_openai).values()) == N
+    assert (
+        brief_subjects(fake_openai) == Counter(dict.fromkeys(brief_subjects(fake_openai), 1))
+        and sum(brief_subjects(fake_openai).values()) == N
+    )
     paid = fake_openai.count
     assert paid == N, "shards make no summary or analysis call"
     final = runner.invoke(app, ["run", str(folder), *cache, *live(fake_openai), "--json", str(tmp_path / "b.json")])
@@ -90,16 +93,40 @@ def test_digest_shards_then_the_final_digest_pays_one_comparison_per_multi_sourc
     days = ["--since", "2025-10-10", "--until", "2025-10-11"]  # two of the three days
     runner = CliRunner()
     for k in (1, 2):
-        result = runner.invoke(app, ["digest", str(folder), "--shard", f"{k}/2", *days, *cache, *live(fake_openai), "--out", str(tmp_path / "d")])
+        result = runner.invoke(
+            app,
+            [
+                "digest",
+                str(folder),
+                "--shard",
+                f"{k}/2",
+                *days,
+                *cache,
+                *live(fake_openai),
+                "--out",
+                str(tmp_path / "d"),
+            ],
+        )
         assert result.exit_code == 0, result.output
     assert not (tmp_path / "d").exists(), "a digest shard writes no digest"
-    assert sum(brief_subjects(fake_openai).values()) == 16 == fake_openai.count, "only the articles of the two days, once each"
+    assert sum(brief_subjects(fake_openai).values()) == 16 == fake_openai.count, (
+        "only the articles of the two days, once each"
+    )
     final = runner.invoke(app, ["digest", str(folder), *days, *cache, *live(fake_openai), "--out", str(tmp_path / "d")])
     assert final.exit_code == 0, final.output
-    assert sum(brief_subjects(fake_openai).values()) == 16, "the digests are merged from the cache: no article is briefed again"
-    kinds = [(r["headers"].get("X-Brief-Key") or r["headers"].get("x-brief-key") or "").split("/")[0] for r in fake_openai.requests[16:]]
-    multi = [s for day in ("2025-10-10", "2025-10-11") for s in Digest.model_validate_json((tmp_path / "d" / f"{day}.json").read_text()).stories
-             if len(s.sources) >= 2]
+    assert sum(brief_subjects(fake_openai).values()) == 16, (
+        "the digests are merged from the cache: no article is briefed again"
+    )
+    kinds = [
+        (r["headers"].get("X-Brief-Key") or r["headers"].get("x-brief-key") or "").split("/")[0]
+        for r in fake_openai.requests[16:]
+    ]
+    multi = [
+        s
+        for day in ("2025-10-10", "2025-10-11")
+        for s in Digest.model_validate_json((tmp_path / "d" / f"{day}.json").read_text()).stories
+        if len(s.sources) >= 2
+    ]
     assert kinds == ["analysis"] * len(multi) and multi, "the final run pays only each multi-source story's comparison"
     again = runner.invoke(app, ["digest", str(folder), *days, *cache, *live(fake_openai), "--out", str(tmp_path / "d")])
     assert again.exit_code == 0 and fake_openai.count == 16 + len(kinds), "rerun: zero requests"

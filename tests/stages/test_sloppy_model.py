@@ -45,13 +45,16 @@ def test_every_article_is_briefed_with_one_request_and_only_slipped_items_left_o
     lost = clean.briefing.meta.items_verified - kept
     expected_lost = {"bad_quote": 5, "all": 5}.get(slip, 0)  # one made-up stance quote per article
     assert lost == expected_lost
-    assert [r.brief.events[i].precision for r in run.results for i in range(len(r.brief.events))] == \
-           [r.brief.events[i].precision for r in clean.results for i in range(len(r.brief.events))], "precision is derived, never taken"
+    assert [r.brief.events[i].precision for r in run.results for i in range(len(r.brief.events))] == [
+        r.brief.events[i].precision for r in clean.results for i in range(len(r.brief.events))
+    ], "precision is derived, never taken"
     notes = [n.message for n in b.notes]
     if slip in ("one_sided", "all"):
         assert any("fewer than two sources left with a side that checks out" in m for m in notes)
     if slip in ("wrong_source", "all"):
-        assert any(m.startswith("model comparison: divergence side 1 of (") and "does not occur in source" in m for m in notes)
+        assert any(
+            m.startswith("model comparison: divergence side 1 of (") and "does not occur in source" in m for m in notes
+        )
     if slip in ("unknown_source", "all"):
         assert any("summary paragraph" in m and "sources [99] do not exist" in m for m in notes)
         assert any("framing row" in m and "source 99 does not exist" in m for m in notes)
@@ -59,12 +62,18 @@ def test_every_article_is_briefed_with_one_request_and_only_slipped_items_left_o
     if slip in ("over_cap", "all"):
         assert any("actors in the answer, more than the 12 allowed" in m for m in notes)
     if slip == "missing_actor":
-        assert [s.holder for s in b.stances] == [s.holder for s in clean.briefing.stances], "a bare surname is the listed person"
+        assert [s.holder for s in b.stances] == [s.holder for s in clean.briefing.stances], (
+            "a bare surname is the listed person"
+        )
     if slip in ("enum_case", "language", "dates", "extra_keys", "precision", "missing_actor"):
-        assert b.stances == clean.briefing.stances and b.timeline == clean.briefing.timeline, "slips with one right reading cost nothing"
+        assert b.stances == clean.briefing.stances and b.timeline == clean.briefing.timeline, (
+            "slips with one right reading cost nothing"
+        )
 
 
 def test_notes_are_one_readable_line_without_pydantic_boilerplate(tmp_path):
     run, _ = _run("all", tmp_path)
     for note in run.briefing.notes:
-        assert "\n" not in note.message and "input_value" not in note.message and "errors.pydantic.dev" not in note.message
+        assert (
+            "\n" not in note.message and "input_value" not in note.message and "errors.pydantic.dev" not in note.message
+        )

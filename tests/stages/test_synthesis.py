@@ -40,8 +40,11 @@ class _CitesSourceNine(FakeOpenAI):
 
 def _summary_requests(server: FakeOpenAI) -> list[str]:
     """The messages of each summary request, as one JSON string each."""
-    return [json.dumps(r["body"]["messages"], ensure_ascii=False) for r in server.requests
-            if r["headers"].get("X-Brief-Key", "").startswith("summary/")]
+    return [
+        json.dumps(r["body"]["messages"], ensure_ascii=False)
+        for r in server.requests
+        if r["headers"].get("X-Brief-Key", "").startswith("summary/")
+    ]
 
 
 def test_an_answer_whose_paragraphs_mostly_cite_missing_sources_is_re_asked_naming_them(tmp_path: Path):
@@ -51,7 +54,9 @@ def test_an_answer_whose_paragraphs_mostly_cite_missing_sources_is_re_asked_nami
     assert len(asked) == 2, "the answer whose only paragraph cites [9] is re-asked once"
     error = "sources [9] do not exist; cite only numbers from [1, 2, 3, 4, 5]"
     assert error not in asked[0] and error in asked[1]
-    assert "summary paragraph 1 (An invented claim resting on no source.)" in asked[1], "the re-ask names the failing paragraph"
+    assert "summary paragraph 1 (An invented claim resting on no source.)" in asked[1], (
+        "the re-ask names the failing paragraph"
+    )
     assert run.exit_code == 0
     assert [(p.text, p.sources) for p in run.briefing.summary] == [(REAL["text"], REAL["sources"])]
     assert INVENTED["text"] not in render_markdown(run.briefing, detail="full")
@@ -64,7 +69,9 @@ def test_a_paragraph_citing_a_missing_source_is_left_out_and_noted_without_a_re_
     assert len(asked) == 1, "one bad paragraph of two: the answer stands, one request"
     assert [(p.text, p.sources) for p in run.briefing.summary] == [(REAL["text"], REAL["sources"])]
     dropped = [n.message for n in run.briefing.notes if n.kind == "unverified" and "summary paragraph" in n.message]
-    assert dropped == [f"executive summary: summary paragraph 2 ({INVENTED['text']}) left out: sources: sources [9] do not exist; cite only numbers from [1, 2, 3, 4, 5]"]
+    assert dropped == [
+        f"executive summary: summary paragraph 2 ({INVENTED['text']}) left out: sources: sources [9] do not exist; cite only numbers from [1, 2, 3, 4, 5]"
+    ]
     summary = render_markdown(run.briefing, detail="full").split("## Summary", 1)[1].split("\n## ", 1)[0]
     assert "[9]" not in summary and INVENTED["text"] not in summary
 
@@ -93,14 +100,21 @@ def test_the_bottom_line_and_key_developments_are_checked_item_by_item(tmp_path:
         asked = _summary_requests(server)
     assert len(asked) == 1, "one bad key development of three: the answer stands"
     b = run.briefing
-    assert (b.bottom_line.text, b.bottom_line.sources) == ("Aliyev and Putin met in Dushanbe after months of strain.", [3, 4])
+    assert (b.bottom_line.text, b.bottom_line.sources) == (
+        "Aliyev and Putin met in Dushanbe after months of strain.",
+        [3, 4],
+    )
     assert [(k.text, k.date, k.sources) for k in b.key_developments] == [
         ("Aliyev and Putin met in Dushanbe.", "2025-10-09", [3, 4]),
         ("Aliyev declined the summit in Saint Petersburg.", None, [5]),  # a date in another shape is no date
     ]
     assert any("key development 2 (An invented claim resting on no source.) left out" in n.message for n in b.notes)
     brief = render_markdown(b)
-    assert brief.split("## Bottom line\n\n", 1)[1].startswith("Aliyev and Putin met in Dushanbe after months of strain. [3][4]")
+    assert brief.split("## Bottom line\n\n", 1)[1].startswith(
+        "Aliyev and Putin met in Dushanbe after months of strain. [3][4]"
+    )
     assert "- **2025-10-09** Aliyev and Putin met in Dushanbe. [3][4]" in brief
-    assert "- **by 2025-12-22** Aliyev declined the summit in Saint Petersburg. [5]" in brief, "undated: at the day it was reported"
+    assert "- **by 2025-12-22** Aliyev declined the summit in Saint Petersburg. [5]" in brief, (
+        "undated: at the day it was reported"
+    )
     assert INVENTED["text"] not in brief.split("## Notes", 1)[0], "only the note that it was left out names it"

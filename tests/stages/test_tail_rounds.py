@@ -44,7 +44,11 @@ class HoldingServer(FakeOpenAI):
             with self._arrivals:
                 self.arrived += 1
                 self._arrivals.notify_all()
-                released = self._arrivals.wait_for(lambda: self.arrived >= self.expected, timeout=self.patience) if self.gate is None else True
+                released = (
+                    self._arrivals.wait_for(lambda: self.arrived >= self.expected, timeout=self.patience)
+                    if self.gate is None
+                    else True
+                )
             if self.gate is not None:
                 released = self.gate.wait(timeout=self.patience)
             if not released:
@@ -55,12 +59,16 @@ class HoldingServer(FakeOpenAI):
 def test_every_storys_summary_and_analysis_requests_are_all_sent_before_any_is_answered(tmp_path):
     briefs = write_mixed_folder(tmp_path)
     with FakeOpenAI(briefs=briefs) as plain:
-        first = build_briefing([tmp_path], Settings(base_url=plain.base_url, api_key=SecretStr("sk-test"), use_cache=False))
+        first = build_briefing(
+            [tmp_path], Settings(base_url=plain.base_url, api_key=SecretStr("sk-test"), use_cache=False)
+        )
         late = [r for r in plain.requests if r["headers"].get("X-Brief-Key", "").split("/")[0] in LATE]
     assert len(first.briefing.stories) == 2 and len(late) == 4  # two stories, each a summary and an analysis
 
     with HoldingServer(briefs=briefs, expected=len(late)) as held:
-        second = build_briefing([tmp_path], Settings(base_url=held.base_url, api_key=SecretStr("sk-test"), use_cache=False))
+        second = build_briefing(
+            [tmp_path], Settings(base_url=held.base_url, api_key=SecretStr("sk-test"), use_cache=False)
+        )
     assert held.arrived == len(late)
     assert held.held_in_vain == []  # no answer was needed before every request had gone out
     assert [s.summary for s in second.briefing.stories] == [s.summary for s in first.briefing.stories]
@@ -92,7 +100,9 @@ def test_the_whole_runs_merge_waits_until_the_stories_requests_are_written(tmp_p
 
     monkeypatch.setattr(merge, "merge_briefs", watched)
     with HoldingServer(briefs=briefs, gate=gate) as held:
-        run = build_briefing([tmp_path], Settings(base_url=held.base_url, api_key=SecretStr("sk-test"), use_cache=False))
+        run = build_briefing(
+            [tmp_path], Settings(base_url=held.base_url, api_key=SecretStr("sk-test"), use_cache=False)
+        )
     assert len(run.briefing.stories) == 2 and held.held_in_vain == []
     assert seen == [(4, 0)]  # both stories' summary and analysis in flight, all written out, none answered
 
@@ -147,19 +157,28 @@ def test_each_brief_is_warmed_for_grouping_as_it_arrives_and_the_caller_still_he
     monkeypatch.setattr(story_briefings, "warm", counting)
     heard: list[str] = []
     with FakeOpenAI(briefs=briefs) as server:
-        run = build_briefing([tmp_path], Settings(base_url=server.base_url, api_key=SecretStr("sk-test"), use_cache=False),
-                             on_result=lambda r: heard.append(r.article.id))
+        run = build_briefing(
+            [tmp_path],
+            Settings(base_url=server.base_url, api_key=SecretStr("sk-test"), use_cache=False),
+            on_result=lambda r: heard.append(r.article.id),
+        )
     assert sorted(heard) == sorted(r.article.id for r in run.results) and len(heard) == 8
-    assert len(warmed) == len(set(warmed)) and set(warmed) <= set(heard)  # once each, at most (the first may come before the stage is loaded)
+    assert len(warmed) == len(set(warmed)) and set(warmed) <= set(
+        heard
+    )  # once each, at most (the first may come before the stage is loaded)
 
 
-def test_a_storys_sections_are_renumbered_once_its_analysis_is_in_without_waiting_for_its_summary(tmp_path, monkeypatch):
+def test_a_storys_sections_are_renumbered_once_its_analysis_is_in_without_waiting_for_its_summary(
+    tmp_path, monkeypatch
+):
     """The sections that do not depend on the summary are worked out while the summary is awaited (a long one takes two rounds)."""
     import summarizer.stories.briefings as story_briefings
 
     briefs = write_mixed_folder(tmp_path)
     with FakeOpenAI(briefs=briefs) as plain:
-        first = build_briefing([tmp_path], Settings(base_url=plain.base_url, api_key=SecretStr("sk-test"), use_cache=False))
+        first = build_briefing(
+            [tmp_path], Settings(base_url=plain.base_url, api_key=SecretStr("sk-test"), use_cache=False)
+        )
 
     gate = threading.Event()
     parts = story_briefings.story_parts
@@ -173,7 +192,9 @@ def test_a_storys_sections_are_renumbered_once_its_analysis_is_in_without_waitin
 
     monkeypatch.setattr(story_briefings, "story_parts", noted)
     with HoldingServer(briefs=briefs, gate=gate, kinds=("summary",)) as held:
-        second = build_briefing([tmp_path], Settings(base_url=held.base_url, api_key=SecretStr("sk-test"), use_cache=False))
+        second = build_briefing(
+            [tmp_path], Settings(base_url=held.base_url, api_key=SecretStr("sk-test"), use_cache=False)
+        )
     assert held.held_in_vain == [] and sorted(prepared) == [3, 5]
     assert second.briefing.model_dump(exclude={"meta"}) == first.briefing.model_dump(exclude={"meta"})
 
@@ -231,11 +252,15 @@ def test_many_small_stories_take_at_most_two_waves_of_requests_after_the_last_ar
     questions are now packed, several per request, so that they fit in two waves, and each story reads as on its own."""
     briefs = _small_stories(tmp_path)
     with FakeOpenAI(briefs=briefs) as wide:  # every question fits in one wave: each asked on its own, as before
-        alone = build_briefing([tmp_path], Settings(base_url=wide.base_url, api_key=SecretStr("sk-test"), use_cache=False, concurrency=64))
+        alone = build_briefing(
+            [tmp_path], Settings(base_url=wide.base_url, api_key=SecretStr("sk-test"), use_cache=False, concurrency=64)
+        )
     questions = _late(wide)
     assert set(questions) == {"summary", "analysis"} and len(questions) >= 16
     with FakeOpenAI(briefs=briefs) as narrow:
-        packed = build_briefing([tmp_path], Settings(base_url=narrow.base_url, api_key=SecretStr("sk-test"), use_cache=False, concurrency=4))
+        packed = build_briefing(
+            [tmp_path], Settings(base_url=narrow.base_url, api_key=SecretStr("sk-test"), use_cache=False, concurrency=4)
+        )
     late = _late(narrow)
     assert len(late) <= 2 * 4  # two waves at --concurrency 4
     assert set(late) == {"pack-summary", "pack-analysis"}
@@ -244,8 +269,12 @@ def test_many_small_stories_take_at_most_two_waves_of_requests_after_the_last_ar
     for story in packed.briefing.stories:
         same = stories[story.id]
         assert story.sources == same.sources
-        assert story.summary == same.summary and story.bottom_line == same.bottom_line  # the same answer, the same citations
+        assert (
+            story.summary == same.summary and story.bottom_line == same.bottom_line
+        )  # the same answer, the same citations
         assert story.framing == same.framing and story.divergences == same.divergences
         assert {n for p in story.summary for n in p.sources} <= set(story.sources)  # each cites only its own sources
     assert [n.message for n in packed.briefing.notes if n.kind == "failed"] == []
-    assert "pack" in packed.briefing.meta.prompt_hashes and "pack" not in alone.briefing.meta.prompt_hashes  # the footer names the prompts used
+    assert (
+        "pack" in packed.briefing.meta.prompt_hashes and "pack" not in alone.briefing.meta.prompt_hashes
+    )  # the footer names the prompts used

@@ -20,11 +20,28 @@ import pytest
 
 from summarizer.models import BriefingMeta
 from summarizer.stages import merge, timeline
-from tests.merge_reference import RECORDED, RECORDED_SIZE, SHAPES, corpus_results, fingerprint, numbered, reference_merge_events, subsets
+from tests.merge_reference import (
+    RECORDED,
+    RECORDED_SIZE,
+    SHAPES,
+    corpus_results,
+    fingerprint,
+    numbered,
+    reference_merge_events,
+    subsets,
+)
 
 META = BriefingMeta(
-    generated_at="2025-12-31 00:00 UTC", model="m", mode="tools", endpoint="test", prompt_hashes={}, schema_hash="s",
-    articles=0, briefs=0, items_verified=0, items_unverified=0,
+    generated_at="2025-12-31 00:00 UTC",
+    model="m",
+    mode="tools",
+    endpoint="test",
+    prompt_hashes={},
+    schema_hash="s",
+    articles=0,
+    briefs=0,
+    items_verified=0,
+    items_unverified=0,
 )
 LIVE = {"giant": 300, "crowded": 150, "small": 363}
 
@@ -67,14 +84,21 @@ def test_crowded_events_are_scored_in_far_fewer_pairs_than_the_old_merge_compare
     assert 0 < counted["scores"] <= 10 * events, f"{counted['scores']} scores for {events} events"
 
 
-@pytest.mark.parametrize(("a", "b"), [
-    ("Heavy rain flooded the main roads in Riga.", "Heavy rain flooded the main roads in Riga, witnesses said."),
-    ("Putin met Aliyev in Dushanbe.", "Putin and Aliyev met in Dushanbe on Friday."),
-    ("Putin met Aliyev.", "Putin met Aliyev."),
-    ("Putin and Aliyev.", "Aliyev with Putin."),  # no word to block on but names and function words
-])
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Heavy rain flooded the main roads in Riga.", "Heavy rain flooded the main roads in Riga, witnesses said."),
+        ("Putin met Aliyev in Dushanbe.", "Putin and Aliyev met in Dushanbe on Friday."),
+        ("Putin met Aliyev.", "Putin met Aliyev."),
+        ("Putin and Aliyev.", "Aliyev with Putin."),  # no word to block on but names and function words
+    ],
+)
 def test_the_fast_score_is_event_similarity(a: str, b: str):
-    for names_a, names_b in [(set(), set()), ({"Vladimir Putin"}, {"Vladimir Putin", "Ilham Aliyev"}), ({"Ilham Aliyev"}, set())]:
+    for names_a, names_b in [
+        (set(), set()),
+        ({"Vladimir Putin"}, {"Vladimir Putin", "Ilham Aliyev"}),
+        ({"Ilham Aliyev"}, set()),
+    ]:
         expected = merge.event_similarity([a], [b], names_a, names_b)
         got = timeline._score(timeline._key(a, frozenset(names_a)), timeline._key(b, frozenset(names_b)))
         if expected >= merge.EVENT_MATCH_THRESHOLD or got >= merge.EVENT_MATCH_THRESHOLD:
@@ -89,7 +113,9 @@ def test_events_described_only_by_names_and_function_words_still_merge():
     briefs = [
         result("a.txt", "2025-10-10", "ru", events=[event("Vladimir Putin was there.", "2025-10-09", putin)]),
         result("b.txt", "2025-10-11", "uk", events=[event("Vladimir Putin was there too.", "2025-10-09", putin)]),
-        result("c.txt", "2025-10-12", "lv", events=[event("It was there.", "2025-10", [])]),  # names no actor: meets every event
+        result(
+            "c.txt", "2025-10-12", "lv", events=[event("It was there.", "2025-10", [])]
+        ),  # names no actor: meets every event
         result("d.txt", "2025-10-13", "lv", events=[event("There it was.", None, [])]),
     ]
     timeline = merge._merge_events(*numbered(briefs))

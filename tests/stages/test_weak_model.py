@@ -24,26 +24,32 @@ from tests.llm.test_faults import KEY, fast_config, fast_settings
 WEAK_LINE = "the model looks too weak for brief"
 
 
-@pytest.mark.parametrize(("text", "language"), [
-    ("Aliyev apologises to Putin over the downed airliner", None),
-    ("Putin and Aliyev meet in Dushanbe", None),
-    ("Aliyev snubs Putin's CIS summit", None),  # no function words, names: the detector is not sure, so English
-    ("Finance Minister of Norway", None),
-    ("Ilham Aliyev", None),  # a name is never judged
-    ("Azerbaijan–Russia relations enter mature phase, says Day.Az", None),
-    ("Putins atvainojas Alijevam par lidmašīnas notriekšanu", "lv"),
-    ("Ilhams Alijevs demonstratīvi atteicies no Maskavai svarīga piedāvājuma", "lv"),
-    ("Президенты Азербайджана и России не проводили двустороннюю встречу", "ru"),
-    ("Президент Азербайджану підтримав Україну та закликав не погоджуватися", "uk"),
-    ("президент", "Cyrillic"),  # a few letters of another script are enough
-    ("Alijevs tiekas", None),  # a few Latin letters are not: detector noise
-])
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Aliyev apologises to Putin over the downed airliner", None),
+        ("Putin and Aliyev meet in Dushanbe", None),
+        ("Aliyev snubs Putin's CIS summit", None),  # no function words, names: the detector is not sure, so English
+        ("Finance Minister of Norway", None),
+        ("Ilham Aliyev", None),  # a name is never judged
+        ("Azerbaijan–Russia relations enter mature phase, says Day.Az", None),
+        ("Putins atvainojas Alijevam par lidmašīnas notriekšanu", "lv"),
+        ("Ilhams Alijevs demonstratīvi atteicies no Maskavai svarīga piedāvājuma", "lv"),
+        ("Президенты Азербайджана и России не проводили двустороннюю встречу", "ru"),
+        ("Президент Азербайджану підтримав Україну та закликав не погоджуватися", "uk"),
+        ("президент", "Cyrillic"),  # a few letters of another script are enough
+        ("Alijevs tiekas", None),  # a few Latin letters are not: detector noise
+    ],
+)
 def test_english_fields_are_judged_by_script_then_by_a_confident_detector(text, language):
     assert foreign_language(text) == language
 
 
 def test_repeated_sentences_and_looping_words_are_cut():
-    assert cut_repeats("Aliyev met Putin. Aliyev met Putin. They talked. Aliyev met Putin.") == ("Aliyev met Putin. They talked.", 2)
+    assert cut_repeats("Aliyev met Putin. Aliyev met Putin. They talked. Aliyev met Putin.") == (
+        "Aliyev met Putin. They talked.",
+        2,
+    )
     assert cut_repeats("The talks and the and the and the end were long.") == ("The talks and the end were long.", 1)
     assert cut_repeats("Very, very good. It is fine.") == ("Very, very good. It is fine.", 0)
 
@@ -75,7 +81,9 @@ def clean(tmp_path_factory):
 
 def _shown_as_english(briefing) -> list[str]:
     """Every headline, summary, gist and description the briefing presents as English that is not."""
-    texts = [s.headline for s in briefing.sources] + [p.text for p in briefing.summary] + [s.gist for s in briefing.stances]
+    texts = (
+        [s.headline for s in briefing.sources] + [p.text for p in briefing.summary] + [s.gist for s in briefing.stances]
+    )
     texts += [e.description for e in briefing.timeline] + [a.description for e in briefing.timeline for a in e.accounts]
     texts += [s.title for s in briefing.stories] + [s.lead for s in briefing.stories]
     return [t for t in texts if not t.startswith("[untranslated, ") and foreign_language(t)]
@@ -86,34 +94,55 @@ def test_each_weak_answer_is_caught_and_nothing_foreign_is_shown_as_english(kind
     run, server = _run(kind, tmp_path)
     b = run.briefing
     assert _shown_as_english(b) == []
-    assert all(q.verified for s in b.stances for q in [s.quote]) and all(a.quote.verified for e in b.timeline for a in e.accounts)
+    assert all(q.verified for s in b.stances for q in [s.quote]) and all(
+        a.quote.verified for e in b.timeline for a in e.accounts
+    )
     notes = [n.message for n in b.notes]
     degraded = {s.file: s.degraded for s in b.sources if s.degraded}
     share = b.meta.items_verified / (b.meta.items_verified + b.meta.items_unverified)
     assert (b.meta.quality_warning is not None) == (share < 0.5 or len(degraded) * 2 > len(b.sources))
     assert run.exit_code == (2 if degraded or b.meta.quality_warning else 0)
     if kind in ("foreign", "all"):
-        assert len(degraded) == 5 and all("the model did not write it in English (headline in " in r for r in degraded.values())
+        assert len(degraded) == 5 and all(
+            "the model did not write it in English (headline in " in r for r in degraded.values()
+        )
         assert all(s.headline.startswith("[untranslated, ") for s in b.sources)
         assert server.count >= 10, "a headline or summary not in English is re-asked once"
-        assert b.summary == [] and any(n.startswith("no executive summary or comparison of sources") for n in notes), "no established fact to summarise"
+        assert b.summary == [] and any(n.startswith("no executive summary or comparison of sources") for n in notes), (
+            "no established fact to summarise"
+        )
         assert WEAK_LINE in b.meta.quality_warning
     if kind == "repeat":
-        assert not degraded and run.exit_code == 0 and server.count == 7, "a loop is cut, not re-asked, and costs nothing else"
+        assert not degraded and run.exit_code == 0 and server.count == 7, (
+            "a loop is cut, not re-asked, and costs nothing else"
+        )
         assert sum("summary: the model repeated itself (2 repeat(s)" in m for m in notes) == 5
     if kind == "no_evidence":
-        assert b.stances == [] and sum("its quote says there is no evidence" in m for m in notes) == len(clean.briefing.stances)
+        assert b.stances == [] and sum("its quote says there is no evidence" in m for m in notes) == len(
+            clean.briefing.stances
+        )
         assert b.timeline == clean.briefing.timeline, "the events it quoted stand"
     if kind == "fenced":
-        assert not degraded and b.meta.items_verified == clean.briefing.meta.items_verified, "unwrapped, every quote checks out as before"
+        assert not degraded and b.meta.items_verified == clean.briefing.meta.items_verified, (
+            "unwrapped, every quote checks out as before"
+        )
         assert b.stances == clean.briefing.stances
     if kind == "invented":
         assert not degraded, "one verified event each: briefed"
         assert b.meta.items_verified == 5 and WEAK_LINE in b.meta.quality_warning
     if kind == "foreign_summary":
-        assert not degraded and run.exit_code == 0, "the briefs are fine: only the comparison's and summary's foreign text is left out"
-        assert len(b.summary) == len(clean.briefing.summary) - 1 and b.framing == [] and b.divergences == [d for d in b.divergences if d.basis == "stances"]
-        assert sum("not English" in m and m.startswith(("framing of", "divergence side", "summary paragraph dropped")) for m in notes) >= len(clean.briefing.framing)
+        assert not degraded and run.exit_code == 0, (
+            "the briefs are fine: only the comparison's and summary's foreign text is left out"
+        )
+        assert (
+            len(b.summary) == len(clean.briefing.summary) - 1
+            and b.framing == []
+            and b.divergences == [d for d in b.divergences if d.basis == "stances"]
+        )
+        assert sum(
+            "not English" in m and m.startswith(("framing of", "divergence side", "summary paragraph dropped"))
+            for m in notes
+        ) >= len(clean.briefing.framing)
     if kind == "all":
         assert b.meta.items_verified == 5
 
@@ -121,7 +150,18 @@ def test_each_weak_answer_is_caught_and_nothing_foreign_is_shown_as_english(kind
 def test_the_cli_names_every_degraded_article_exits_2_and_says_the_model_looks_too_weak(tmp_path, monkeypatch):
     with FakeOpenAI(default="weak:all", loose_keys=True) as server:
         monkeypatch.setenv("BRIEF_API_KEY", KEY)
-        result = CliRunner().invoke(app, [str(SEEDS), "--base-url", server.base_url, "--config", str(fast_config(tmp_path)), "-o", str(tmp_path / "b.md")])
+        result = CliRunner().invoke(
+            app,
+            [
+                str(SEEDS),
+                "--base-url",
+                server.base_url,
+                "--config",
+                str(fast_config(tmp_path)),
+                "-o",
+                str(tmp_path / "b.md"),
+            ],
+        )
     assert result.exit_code == 2, result.output
     err = result.stderr
     assert "0 of 5 articles briefed; 5 degraded;" in err and "5/67 article quotes verified" in err
@@ -149,10 +189,26 @@ def test_a_replayed_seed_run_is_complete_and_says_nothing_of_weakness():
 def test_a_digest_names_its_degraded_articles_and_exits_2(tmp_path, monkeypatch):
     with FakeOpenAI(default="weak:foreign", loose_keys=True) as server:
         monkeypatch.setenv("BRIEF_API_KEY", KEY)
-        result = CliRunner().invoke(app, ["digest", str(SEEDS), "--date", "2025-09-03", "--out", str(tmp_path / "digests"),
-                                          "--base-url", server.base_url, "--config", str(fast_config(tmp_path))])
+        result = CliRunner().invoke(
+            app,
+            [
+                "digest",
+                str(SEEDS),
+                "--date",
+                "2025-09-03",
+                "--out",
+                str(tmp_path / "digests"),
+                "--base-url",
+                server.base_url,
+                "--config",
+                str(fast_config(tmp_path)),
+            ],
+        )
     assert result.exit_code == 2, result.output
-    assert result.stderr.count("2025-09-03: degraded: ") == 2 and "the model did not write it in English (headline in " in result.stderr
+    assert (
+        result.stderr.count("2025-09-03: degraded: ") == 2
+        and "the model did not write it in English (headline in " in result.stderr
+    )
     digest = (tmp_path / "digests" / "2025-09-03.md").read_text(encoding="utf-8")
     assert "[untranslated, " in digest.replace("\\[", "[").replace("\\]", "]")
 
@@ -173,7 +229,9 @@ def test_a_rerun_over_cached_answers_remembers_what_the_language_detector_said(t
 
     first, _ = _run("foreign", tmp_path)
     headlines = [s.headline for s in first.briefing.sources]
-    assert all(h.startswith("[untranslated, ") for h in headlines) and any(h.startswith("[untranslated, Latvian] ") for h in headlines)
+    assert all(h.startswith("[untranslated, ") for h in headlines) and any(
+        h.startswith("[untranslated, Latvian] ") for h in headlines
+    )
 
     def no_detector():  # type: ignore[no-untyped-def]
         raise AssertionError("the language detector was loaded for answers it had judged before")
@@ -205,6 +263,10 @@ def test_a_run_that_left_items_out_never_reads_as_verified_in_the_header(tmp_pat
     facts = head.splitlines()[2]
     assert "verified against their sources" not in facts, "the italic facts line does not call the run verified"
     (sentence,) = [line for line in head.splitlines() if "verified against their sources" in line]
-    assert sentence.startswith(f"**Incomplete: {left_out} items left out (") and "; the " in sentence and "evidence quotes shown are verified" in sentence
+    assert (
+        sentence.startswith(f"**Incomplete: {left_out} items left out (")
+        and "; the " in sentence
+        and "evidence quotes shown are verified" in sentence
+    )
     page = render_html(b, run.source_texts())
     assert f"Incomplete: {left_out} items left out (" in page

@@ -23,26 +23,49 @@ from tests.conftest import SEEDS
 
 # Three outlets, three languages, one event (invented): a drone strike on a Kharkiv tram depot.
 DEPOT = {
-    "delfi.lv/tramvaji.txt": ("2025-06-03", "lv", "Krievijas droni trāpīja Harkivas tramvaju depo, četri bojāgājušie.",
-                              "Russian drones hit Kharkiv tram depot, four dead",
-                              "A Russian drone attack on a tram depot in Kharkiv killed four people and injured eleven, mayor Ihor Terekhov said."),
-    "meduza.io/depo.txt": ("2025-06-02", "ru", "Беспилотники атаковали трамвайное депо в Харькове, погибли четыре человека.",
-                           "Four killed as drones strike Kharkiv tram depot",
-                           "Drones attacked the tram depot in Kharkiv overnight; four people died and 11 were wounded, according to Terekhov."),
-    "ukrinform.ua/depo.txt": ("2025-06-02", "uk", "Внаслідок удару по трамвайному депо в Харкові загинули четверо людей.",
-                              "Terekhov: strike on Kharkiv depot destroyed a third of the trams",
-                              "Kharkiv lost about a third of its trams in the overnight strike on the tram depot that killed four, Terekhov said."),
+    "delfi.lv/tramvaji.txt": (
+        "2025-06-03",
+        "lv",
+        "Krievijas droni trāpīja Harkivas tramvaju depo, četri bojāgājušie.",
+        "Russian drones hit Kharkiv tram depot, four dead",
+        "A Russian drone attack on a tram depot in Kharkiv killed four people and injured eleven, mayor Ihor Terekhov said.",
+    ),
+    "meduza.io/depo.txt": (
+        "2025-06-02",
+        "ru",
+        "Беспилотники атаковали трамвайное депо в Харькове, погибли четыре человека.",
+        "Four killed as drones strike Kharkiv tram depot",
+        "Drones attacked the tram depot in Kharkiv overnight; four people died and 11 were wounded, according to Terekhov.",
+    ),
+    "ukrinform.ua/depo.txt": (
+        "2025-06-02",
+        "uk",
+        "Внаслідок удару по трамвайному депо в Харкові загинули четверо людей.",
+        "Terekhov: strike on Kharkiv depot destroyed a third of the trams",
+        "Kharkiv lost about a third of its trams in the overnight strike on the tram depot that killed four, Terekhov said.",
+    ),
 }
 
 
 def depot_brief(language: str, quote: str, headline: str, summary: str) -> dict:
     return {
-        "source_language": language, "headline": headline, "summary": summary,
-        "actors": [{"name": "Ihor Terekhov", "name_in_source": "Terekhov", "kind": "person", "role": "Mayor of Kharkiv"},
-                   {"name": "Russia", "name_in_source": "Russia", "kind": "state", "role": "state"}],
+        "source_language": language,
+        "headline": headline,
+        "summary": summary,
+        "actors": [
+            {"name": "Ihor Terekhov", "name_in_source": "Terekhov", "kind": "person", "role": "Mayor of Kharkiv"},
+            {"name": "Russia", "name_in_source": "Russia", "kind": "state", "role": "state"},
+        ],
         "stances": [],
-        "events": [{"date": "2025-06-02", "precision": "day", "description": "A drone strike on the Kharkiv tram depot killed four people.",
-                    "actors": ["Ihor Terekhov"], "evidence": quote}],
+        "events": [
+            {
+                "date": "2025-06-02",
+                "precision": "day",
+                "description": "A drone strike on the Kharkiv tram depot killed four people.",
+                "actors": ["Ihor Terekhov"],
+                "evidence": quote,
+            }
+        ],
     }
 
 
@@ -88,7 +111,11 @@ def test_every_citation_in_a_story_is_one_of_its_own_sources_in_global_numbers(m
         for part in (story.summary, story.timeline, story.actors, story.corroborated, story.divergences):
             for item in part:
                 cited |= set(item.sources)
-        cited |= {f.source for f in story.framing} | {s.source for s in story.stances} | {c.source for c in story.stance_table}
+        cited |= (
+            {f.source for f in story.framing}
+            | {s.source for s in story.stances}
+            | {c.source for c in story.stance_table}
+        )
         assert cited and cited <= set(story.sources)
 
 
@@ -101,7 +128,9 @@ def test_the_seed_story_gets_its_cross_source_analysis_from_the_recordings_renum
         for side in d.sides:
             text = (SEEDS / Path(b.source(side.source).file).name).read_text(encoding="utf-8")
             assert side.quote.text.split()[0] in text
-    assert seeds.id == story_id(min((b.source(r) for r in seeds.sources), key=lambda s: (s.date, s.article_id)).article_id)
+    assert seeds.id == story_id(
+        min((b.source(r) for r in seeds.sources), key=lambda s: (s.date, s.article_id)).article_id
+    )
     assert seeds.languages == ["lv", "ru", "uk"]
 
 
@@ -131,7 +160,11 @@ def test_the_front_page_ranks_stories_and_links_to_their_sections(mixed):
 
 def test_the_json_carries_the_stories(mixed):
     data = json.loads(render_json(mixed[0].briefing))
-    assert [set(s) >= {"id", "title", "sources", "lead", "first_date", "last_date", "languages", "independent_sources", "timeline"} for s in data["stories"]] == [True, True]
+    assert [
+        set(s)
+        >= {"id", "title", "sources", "lead", "first_date", "last_date", "languages", "independent_sources", "timeline"}
+        for s in data["stories"]
+    ] == [True, True]
     assert tuple(map(int, data["meta"]["schema_version"].split("."))) >= (1, 3), "stories came with schema 1.3"
 
 
@@ -171,9 +204,16 @@ def test_one_story_and_several_take_the_same_assembly_path_and_one_storys_parts_
     story = b.stories[0]
     assert b.bottom_line is not None and b.key_developments and b.divergences and b.corroborated
     assert {name: getattr(b, name) for name in LIFTED} == {name: getattr(story, name) for name in LIFTED}
-    assert (b.meta.replayed, run.not_written) == (7, [])  # five briefs, the summary and the comparison: the story's prompts are the recorded run's
+    assert (b.meta.replayed, run.not_written) == (
+        7,
+        [],
+    )  # five briefs, the summary and the comparison: the story's prompts are the recorded run's
     several, _ = mixed
-    assert len(several.briefing.stories) == 2 and several.briefing.bottom_line is None and not several.briefing.key_developments
+    assert (
+        len(several.briefing.stories) == 2
+        and several.briefing.bottom_line is None
+        and not several.briefing.key_developments
+    )
     assert several.briefing.summary == [p for s in several.briefing.stories for p in s.summary]
 
 
@@ -191,24 +231,46 @@ def test_the_outlet_is_the_folder_first_in_the_json_and_in_story_counting_alike(
     assert [s.independent_sources for s in b.stories] == [1]
     plain = build_briefing([SEEDS], Settings(replay_dir=bundled_fixtures_dir(), use_cache=False))
     named = {r.article.id: (r.brief.outlet or "").strip() or None for r in plain.results}
-    assert [s.outlet for s in plain.briefing.sources] == [named[s.article_id] for s in plain.briefing.sources], "no folder or URL: as the text names it"
+    assert [s.outlet for s in plain.briefing.sources] == [named[s.article_id] for s in plain.briefing.sources], (
+        "no folder or URL: as the text names it"
+    )
     assert any(s.outlet == "moscowtimes.ru" for s in plain.briefing.sources)
 
 
 def test_front_page_order_is_independent_sources_then_languages_then_recency():
     def story(id: str, outlets: int, languages: list[str], last: str) -> StoryBriefing:
-        return StoryBriefing(id=id, title=id, lead="", sources=[1], first_date=None, last_date=dt.date.fromisoformat(last),
-                             languages=languages, independent_sources=outlets)
+        return StoryBriefing(
+            id=id,
+            title=id,
+            lead="",
+            sources=[1],
+            first_date=None,
+            last_date=dt.date.fromisoformat(last),
+            languages=languages,
+            independent_sources=outlets,
+        )
 
-    ranked = rank_stories([story("a", 2, ["lv"], "2025-01-05"), story("b", 3, ["lv"], "2025-01-01"),
-                           story("c", 2, ["lv", "ru"], "2025-01-01"), story("d", 2, ["lv"], "2025-01-06")])
+    ranked = rank_stories(
+        [
+            story("a", 2, ["lv"], "2025-01-05"),
+            story("b", 3, ["lv"], "2025-01-01"),
+            story("c", 2, ["lv", "ru"], "2025-01-01"),
+            story("d", 2, ["lv"], "2025-01-06"),
+        ]
+    )
     assert [s.id for s in ranked] == ["b", "c", "d", "a"]
 
 
 def test_remapping_renumbers_every_citation_in_nested_items():
     quote = Quote(source=2, text="a verbatim quote", verified=True)
-    entry = TimelineEntry(date="2025-01-01", precision="day", description="x", actors=[], sources=[1, 2],
-                          accounts=[Account(source=2, date=None, description="x", quote=quote)])
+    entry = TimelineEntry(
+        date="2025-01-01",
+        precision="day",
+        description="x",
+        actors=[],
+        sources=[1, 2],
+        accounts=[Account(source=2, date=None, description="x", quote=quote)],
+    )
     (moved,) = remap_refs([entry], {1: 7, 2: 4})
     assert moved.sources == [4, 7] and moved.accounts[0].source == 4 and moved.accounts[0].quote.source == 4
     (paragraph,) = remap_refs([SummaryParagraph(text="t", sources=[1])], {1: 3})
@@ -234,8 +296,20 @@ def _renumbered(value, mapping):
 
 def test_renumbering_a_story_changes_its_source_numbers_and_nothing_else():
     b = build_briefing([SEEDS], Settings(replay_dir=bundled_fixtures_dir(), use_cache=False)).briefing
-    mapping = {s.ref: 100 + 7 * (len(b.sources) - s.ref) for s in b.sources}  # reverses the order: lists must be re-sorted
-    sections = ("timeline", "actors", "stances", "divergences", "framing", "stance_table", "corroborated", "summary", "key_developments")
+    mapping = {
+        s.ref: 100 + 7 * (len(b.sources) - s.ref) for s in b.sources
+    }  # reverses the order: lists must be re-sorted
+    sections = (
+        "timeline",
+        "actors",
+        "stances",
+        "divergences",
+        "framing",
+        "stance_table",
+        "corroborated",
+        "summary",
+        "key_developments",
+    )
     for name in sections:
         items = getattr(b, name)
         assert items, f"the seeds' briefing has no {name}: the check below would be empty"
@@ -243,10 +317,14 @@ def test_renumbering_a_story_changes_its_source_numbers_and_nothing_else():
         assert [m.model_dump() for m in moved] == [_renumbered(i.model_dump(), mapping) for i in items], name
         for old, new in zip(items, moved):
             assert type(new) is type(old) and new.model_fields_set == old.model_fields_set
-            assert getattr(new, "__pydantic_private__", None) == getattr(old, "__pydantic_private__", None)  # e.g. what reading the answer repaired
+            assert getattr(new, "__pydantic_private__", None) == getattr(
+                old, "__pydantic_private__", None
+            )  # e.g. what reading the answer repaired
     actor = b.actors[0]
     (moved_actor,) = remap_refs([actor], mapping)
-    assert moved_actor.roles is actor.roles and moved_actor.names_in_sources is actor.names_in_sources  # shared, not copied
+    assert (
+        moved_actor.roles is actor.roles and moved_actor.names_in_sources is actor.names_in_sources
+    )  # shared, not copied
     untouched = Note(kind="info", message="no source number here")
     assert remap_refs([untouched], mapping)[0] is untouched
 
@@ -261,17 +339,26 @@ def test_a_storys_accounts_and_stances_are_the_whole_runs_objects_not_equal_copi
 
     def run():  # type: ignore[no-untyped-def]
         with FakeOpenAI(briefs=briefs) as server:
-            return build_briefing([tmp_path / "news"], Settings(base_url=server.base_url, api_key=SecretStr("sk-test"), use_cache=False)).briefing
+            return build_briefing(
+                [tmp_path / "news"], Settings(base_url=server.base_url, api_key=SecretStr("sk-test"), use_cache=False)
+            ).briefing
 
     b = run()
     whole = {id(a) for e in b.timeline for a in e.accounts} | {id(a.quote) for e in b.timeline for a in e.accounts}
     whole |= {id(s) for s in b.stances} | {id(s.quote) for s in b.stances}
-    mine = [a for story in b.stories for e in story.timeline for a in e.accounts] + [s for story in b.stories for s in story.stances]
+    mine = [a for story in b.stories for e in story.timeline for a in e.accounts] + [
+        s for story in b.stories for s in story.stances
+    ]
     assert len(b.stories) == 2 and len(mine) > 20
     assert all(id(x) in whole and id(x.quote) in whole for x in mine)
 
     monkeypatch.setattr(briefings, "shared_values", lambda briefing: {})
     copied = run()
-    assert not any(id(a) in {id(x) for x in copied.timeline[0].accounts} for story in copied.stories for e in story.timeline for a in e.accounts)
+    assert not any(
+        id(a) in {id(x) for x in copied.timeline[0].accounts}
+        for story in copied.stories
+        for e in story.timeline
+        for a in e.accounts
+    )
     dump: dict = {"exclude": {"meta"}}  # the time and the fake server's port differ
     assert b.model_dump_json(**dump) == copied.model_dump_json(**dump)
