@@ -22,33 +22,28 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from ..llm.replay import model_label
-from ..ingest.articles import ArticleSet, Rejection
+from ..ingest.articles import Rejection
 from ..cache import open_cache
 from ..config.settings import Settings
 from ..errors import BriefError, ConfigError
 from ..util.aio import run_sync
 from ..util.files import write_atomic
 from .compare import compare_with_earlier, digest_content, load_digests
-from .stories import carry_stories
-from ..pipeline import build_briefing_async, read_articles
-from ..llm.cost import Budget, budget_for
-from ..llm.prompts import load_prompt, schema_hash
+from .day import DigestDay, build_day
+from ..pipeline import read_articles
+from ..llm.cost import budget_for
 from ..render.digest_markdown import render_digest_json, render_digest_markdown, render_index
 from ..models import (
     DIGEST_VERSION,
-    ArticleBrief,
     Digest,
     DigestMeta,
     EarlierEvent,
     NewEvent,
-    Note,
     StanceShift,
-    SummaryParagraph,
 )
-from ..models import BriefResult, Outcome
+from ..models import Outcome
 
 if TYPE_CHECKING:  # pragma: no cover
     import httpx
@@ -83,33 +78,6 @@ class DigestLockedError(BriefError):
     """Another `brief digest` holds the lock on the out folder."""
 
     exit_code = EXIT_LOCKED
-
-
-@dataclass
-class DigestDay:
-    """What happened to one day: the digest written (or skipped) and what it cost."""
-
-    date: dt.date
-    digest: Digest | None
-    markdown_path: Path | None = None
-    json_path: Path | None = None
-    html_path: Path | None = None
-    texts: dict[int, str] = field(default_factory=dict, repr=False)  # source number -> article text, for the HTML page
-    failed: list[BriefResult] = field(default_factory=list)
-    degraded: list[BriefResult] = field(
-        default_factory=list
-    )  # in the digest, not counted as briefed (not English, nothing verified)
-    requests: int = 0
-    resent: int = 0  # of the requests, resent after a transient fault
-    reasks: int = 0  # of the requests, re-asks of an answer
-    replayed: int = 0
-    cache_hits: int = 0
-    usage: dict[str, int] = field(default_factory=dict)
-    kept: bool = False  # nothing was briefed, so the earlier digest of this day was kept
-
-    @property
-    def skipped(self) -> bool:
-        return self.digest is None
 
 
 @dataclass
@@ -174,117 +142,6 @@ def days_between(since: dt.date, until: dt.date) -> list[dt.date]:
 
 
 # --------------------------------------------------------------------------- one day
-
-
-async def _build_day(
-    day: dt.date,
-    loaded: ArticleSet,
-    undated: list[str],
-    earlier: Sequence[Digest],
-    settings: Settings,
-    transport: httpx.AsyncBaseTransport | None,
-    on_result=None,
-    budget: Budget | None = None,
-) -> DigestDay:
-    articles = [a for a in loaded.articles if a.date == day]
-    earlier = [d for d in earlier if d.sources]  # "new since" compares with digests that had articles, not empty days
-    rejections = [
-        r for r in loaded.rejected if r.changed is None or r.changed == day
-    ]  # a day's notes name the files rejected that day
-    notes = [
-        Note(
-            kind="undated",
-            file=path,
-            message="no date header, so it is in no daily digest; add ' date YYYY-MM-DD' to its first line",
-        )
-        for path in undated
-    ]
-    generated = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    meta: dict[str, Any] = {
-        "date": day,
-        "generated_at": generated,
-        "model": model_label(settings),
-        "mode": settings.mode,
-        "endpoint": settings.endpoint,
-        "prompt_hash": load_prompt("brief").hash,
-        "schema_hash": schema_hash(ArticleBrief),
-        "previous_digest": earlier[-1].date if earlier else None,
-        "earlier_digests": len(earlier),
-    }
-    if not articles:
-        rejected = [Note(kind="rejected", file=r.path, message=r.reason) for r in rejections]
-        digest = Digest(
-            meta=DigestMeta(**meta, articles=0, briefs=0, items_verified=0, items_unverified=0),
-            sources=[],
-            summary=[],
-            timeline=[],
-            stances=[],
-            actors=[],
-            notes=rejected + notes,
-            new_events=[],
-            earlier_events=[],
-            stance_shifts=[],
-        )
-        return DigestDay(day, digest)
-
-    run = await build_briefing_async(
-        [],
-        settings,
-        transport=transport,
-        executive_summary=False,
-        cross_source=True,
-        on_result=on_result,
-        budget=budget,
-        articles=ArticleSet(articles=articles, rejected=rejections),
-    )
-    b = run.briefing
-    by_id = {r.article.id: r for r in run.results if r.ok}
-    summary = [
-        SummaryParagraph(text=by_id[s.article_id].brief.summary, sources=[s.ref])  # type: ignore[union-attr]  # briefed: has a brief
-        for s in b.sources
-        if not s.degraded  # a degraded brief is no established fact
-    ]
-    own = {p.sources[0]: p for p in summary}
-    stories = [
-        story if story.summary else story.model_copy(update={"summary": [own[r] for r in story.sources if r in own]})
-        for story in b.stories
-    ]
-    new, seen, shifts = compare_with_earlier(b.timeline, b.stances, earlier, day)
-    digest = Digest(
-        meta=DigestMeta(
-            **meta,
-            articles=b.meta.articles,
-            briefs=b.meta.briefs,
-            items_verified=b.meta.items_verified,
-            items_unverified=b.meta.items_unverified,
-        ),
-        sources=b.sources,
-        summary=summary,
-        timeline=b.timeline,
-        stances=b.stances,
-        actors=b.actors,
-        notes=b.notes + notes,
-        new_events=new,
-        earlier_events=seen,
-        stance_shifts=shifts,
-        stories=carry_stories(day, stories, earlier, compare_with_earlier),
-    )
-    return DigestDay(
-        day,
-        digest,
-        texts=run.source_texts(),
-        failed=run.failed,
-        degraded=run.degraded,
-        requests=run.stats.requests,
-        resent=run.stats.resent,
-        reasks=run.stats.reasks,
-        replayed=run.stats.replayed,
-        cache_hits=run.stats.cache_hits,
-        usage=run.stats.usage,
-    )
-
-
-# --------------------------------------------------------------------------- the run
 
 
 async def build_digests_async(
@@ -363,7 +220,7 @@ async def build_digests_async(
         try:
             for day in todo:
                 earlier = [history[d] for d in sorted(history) if d < day]
-                result = await _build_day(day, loaded, undated, earlier, settings, transport, on_result, budget)
+                result = await build_day(day, loaded, undated, earlier, settings, transport, on_result, budget)
                 previous = history.get(day)
                 if (
                     result.digest is not None

@@ -6,7 +6,7 @@ are generated from these classes (`brief schemas export`), never edited by hand.
 
 - `article`: an article as read from disk (the input)
 - `evidence`: what counts as a verbatim quote of a source
-- `brief`, `responses`: what the model answers (per article; across articles)
+- `brief`, `responses`, `comparison`: what the model answers (per article; the summary across articles; the comparison)
 - `briefing`, `digest`: what brief writes
 - `results`: what a run records per article (outcome, cache entry, tallies)
 """
@@ -39,15 +39,8 @@ if TYPE_CHECKING:  # pragma: no cover
         TimelineEntry,
     )
     from .digest import DIGEST_VERSION, Digest, DigestMeta, DigestStory, EarlierEvent, NewEvent, StanceShift
-    from .responses import (
-        ClaimSide,
-        CrossSourceAnalysis,
-        DivergenceClaim,
-        ExecutiveSummary,
-        FramingClaim,
-        KeyDevelopment,
-        SummaryParagraph,
-    )
+    from .comparison import ClaimSide, CrossSourceAnalysis, DivergenceClaim, FramingClaim
+    from .responses import ExecutiveSummary, KeyDevelopment, SummaryParagraph
     from .results import BriefResult, CachedAnswer, CachedBrief, GroundingReport, Outcome, RunStats
 
 __all__ = [
@@ -125,18 +118,8 @@ _HOME = {
     **dict.fromkeys(
         ["DIGEST_VERSION", "Digest", "DigestMeta", "DigestStory", "EarlierEvent", "NewEvent", "StanceShift"], "digest"
     ),
-    **dict.fromkeys(
-        [
-            "ClaimSide",
-            "CrossSourceAnalysis",
-            "DivergenceClaim",
-            "ExecutiveSummary",
-            "FramingClaim",
-            "KeyDevelopment",
-            "SummaryParagraph",
-        ],
-        "responses",
-    ),
+    **dict.fromkeys(["ClaimSide", "CrossSourceAnalysis", "DivergenceClaim", "FramingClaim"], "comparison"),
+    **dict.fromkeys(["ExecutiveSummary", "KeyDevelopment", "SummaryParagraph"], "responses"),
     **dict.fromkeys(
         ["BriefResult", "CachedAnswer", "CachedBrief", "GroundingReport", "Outcome", "RunStats"], "results"
     ),

@@ -13,7 +13,8 @@ from .base import SCHEMA_VERSION
 from .brief import ArticleBrief
 from .briefing import Briefing
 from .digest import DIGEST_VERSION, Digest
-from .responses import CrossSourceAnalysis, ExecutiveSummary
+from .comparison import CrossSourceAnalysis
+from .responses import ExecutiveSummary
 
 __all__ = ["SCHEMA_MODELS", "schema_id", "render_schemas", "write_schemas", "stale_schemas"]
 
