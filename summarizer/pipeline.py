@@ -13,7 +13,7 @@ from .util.speed import freeze_heap, import_later, pause_collector, sdk_warmer, 
 from .ingest.articles import ArticleSet, Rejection
 from .ingest.reading import ArticleStream, read_articles
 from .config.settings import Settings
-from .llm.cost import Budget, budget_for, cost_usd, price_for
+from .llm.cost import Budget, budget_for, cost_usd, price_for, sum_usage
 from .llm.run import RunContext, open_run
 from .llm.prompts import load_prompt
 from .models import ArticleBrief
@@ -229,7 +229,7 @@ def _finished(
                     "reasks": stats.reasks,
                     "replayed": stats.replayed,
                     "cache_hits": stats.cache_hits,
-                    "usage": _sum_usage(stats.usage, batch_usage),
+                    "usage": sum_usage(stats.usage, batch_usage),
                     "batch_requests": batch_requests,
                     **_cost(settings, stats.usage, batch_usage),
                     "quality_warning": run_verdict(
@@ -319,14 +319,6 @@ async def brief_shard_async(
 def brief_shard(paths: Sequence[str | Path], settings: Settings, shard: Shard, **kwargs) -> ShardRun:
     """Synchronous `brief_shard_async`."""
     return run_sync(brief_shard_async(paths, settings, shard, **kwargs))
-
-
-def _sum_usage(*usages: dict[str, int]) -> dict[str, int]:
-    total: dict[str, int] = {}
-    for usage in usages:
-        for name, value in usage.items():
-            total[name] = total.get(name, 0) + value
-    return total
 
 
 def _cost(settings: Settings, live: dict[str, int], batch: dict[str, int]) -> dict[str, object]:

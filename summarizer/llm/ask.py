@@ -28,7 +28,7 @@ from .run import RunContext
 from ..models import CachedAnswer
 from ..models.base import ResponseModel
 
-__all__ = ["REASK_SHARE", "Answer", "Question", "ask", "envelope_of", "item_reask"]
+__all__ = ["REASK_SHARE", "Answer", "Question", "ask", "envelope_of", "item_reask", "needs_reask", "remember"]
 
 T = TypeVar("T", bound=ResponseModel)
 log = logging.getLogger(__name__)
@@ -93,6 +93,17 @@ def _failures(value: ResponseModel, check: Callable[[Any], list[str]] | None) ->
     return failures, max(value.repairs.received, 1)
 
 
+def _reask_due(max_reasks: int, failures: list[str], received: int, vital: list[str]) -> bool:
+    """The re-ask policy: a vital problem, or more than `REASK_SHARE` of the items failing their checks."""
+    return max_reasks > 0 and (bool(vital) or len(failures) > REASK_SHARE * received)
+
+
+def needs_reask(question: Question[Any], value: ResponseModel, max_reasks: int) -> bool:
+    """Whether `value`, read as the answer to `question`, would be asked again under the re-ask policy."""
+    failures, received = _failures(value, question.check)
+    return _reask_due(max_reasks, failures, received, question.vital(value) if question.vital else [])
+
+
 def _add(total: dict[str, int], usage: dict[str, int]) -> None:
     for name, number in usage.items():
         total[name] = total.get(name, 0) + number
@@ -125,12 +136,10 @@ async def ask(
         cached: CachedAnswer[Any] = found.value  # type: ignore[assignment]  # the claim holds what the question's envelope validated
         return Answer(cached.answer, notes=list(cached.notes), from_cache=True, grounded=cached.grounded)
     async with keep_alive(found.lease, cache.lease_seconds):  # released when done: the entry is written by then
-        return await _from_model(question, envelope, run, on_response)
+        return await _from_model(question, run, on_response)
 
 
-async def _from_model(
-    question: Question[T], envelope: type[CachedAnswer[Any]], run: RunContext, on_response: Callable[[], None] | None
-) -> Answer[T]:
+async def _from_model(question: Question[T], run: RunContext, on_response: Callable[[], None] | None) -> Answer[T]:
     settings, client, budget = run.settings, run.client, run.budget
     ticket = None
     if budget is not None and budget.limited:
@@ -158,7 +167,7 @@ async def _from_model(
     value, attempts, grounded = done.value, done.attempts, done.grounded
     failures, received = _failures(value, question.check)
     vital = question.vital(value) if question.vital else []
-    if settings.max_reasks > 0 and (vital or len(failures) > REASK_SHARE * received):
+    if _reask_due(settings.max_reasks, failures, received, vital):
         log.info(
             "%s: %d of %d items failed their checks%s; asking once more",
             question.what,
@@ -191,12 +200,21 @@ async def _from_model(
                 value, grounded = again.value, again.grounded
     settle()
     notes = [*value.repairs.fixed, *value.repairs.dropped]
+    remember(question, run, value, notes=notes, grounded=grounded, usage=usage)
+    return Answer(value, notes=notes, usage=usage, attempts=attempts, grounded=grounded)
+
+
+def remember(
+    question: Question[Any], run: RunContext, value: Any, *, notes: list[str], grounded: bool, usage: dict[str, int]
+) -> None:
+    """Cache `value` as the answer to `question`, under the question's own key."""
+    key = question.request_key
     run.cache.set(
         question.cache_key,
-        envelope(
+        envelope_of(question)(
             answer=value,
             notes=notes,
-            model=settings.model,
+            model=run.settings.model,
             prompt_hash=key.prompt_hash,
             schema_hash=key.schema_hash,
             created_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -204,4 +222,3 @@ async def _from_model(
             usage=usage,
         ),
     )
-    return Answer(value, notes=notes, usage=usage, attempts=attempts, grounded=grounded)

@@ -37,6 +37,7 @@ __all__ = [
     "cost_usd",
     "estimate_tokens",
     "price_for",
+    "sum_usage",
 ]
 
 COMPLETION_ALLOWANCE = 2000  # tokens reserved for an answer when the request sets no max_tokens
@@ -53,6 +54,15 @@ def price_for(settings: Settings) -> Price | None:
             source=f"prices in {settings.config_file or 'the config file'}",
         )
     return list_price(settings.model, settings.base_url)
+
+
+def sum_usage(*usages: dict[str, int]) -> dict[str, int]:
+    """Token counts added up, field by field (prompt_tokens, completion_tokens, ...)."""
+    total: dict[str, int] = {}
+    for usage in usages:
+        for name, value in usage.items():
+            total[name] = total.get(name, 0) + value
+    return total
 
 
 def cost_usd(usage: dict[str, int], price: Price | None, *, batch: bool = False) -> float | None:

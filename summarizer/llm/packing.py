@@ -23,7 +23,6 @@ already answered in the cache is answered from there, so a rerun that packs diff
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 from collections.abc import Awaitable, Callable
 from functools import cache
 from typing import Annotated, Any, TypeVar, cast
@@ -32,8 +31,9 @@ from pydantic import Field, ValidationError, WithJsonSchema, create_model
 
 from ..cache import cache_key
 from ..models.base import ResponseModel
-from .ask import REASK_SHARE, Answer, Question, ask, envelope_of
+from .ask import Answer, Question, ask, envelope_of, needs_reask, remember
 from .context import input_room, prompt_tokens
+from .cost import sum_usage
 from .prompts import escape_closing_tag, load_prompt, schema_hash, short_hash
 from .replay import RequestKey
 from .run import RunContext
@@ -228,31 +228,12 @@ class Packer:
             return [Answer(refused=packed.refused) for _ in questions]
         read = [self._read(q, parts.get(n), packed) for n, q in enumerate(questions, 1)]
         for q, a in zip(questions, read):
-            if a is not None:
-                self._keep(q, a)
+            if a is not None:  # also under the story's own key: a rerun may pack differently (or not at all)
+                remember(q, run, a.value, notes=a.notes, grounded=a.grounded, usage={})
         own = iter(await asyncio.gather(*(ask(q, run) for q, a in zip(questions, read) if a is None)))
         answers = [a if a is not None else next(own) for a in read]
-        answers[0].usage = _sum(answers[0].usage, packed.usage)  # the packed request's cost, counted once
+        answers[0].usage = sum_usage(answers[0].usage, packed.usage)  # the packed request's cost, counted once
         return answers
-
-    def _keep(self, question: Question[Any], answer: Answer[Any]) -> None:
-        """Cache a story's good part under the story's own key too, as if it had been asked alone: packs depend on
-        how many questions are pending and on --concurrency, so a rerun may pack differently (or not at all) and
-        must still find every answer already paid for."""
-        key = question.request_key
-        self.run.cache.set(
-            question.cache_key,
-            envelope_of(question)(
-                answer=answer.value,
-                notes=answer.notes,
-                model=self.run.settings.model,
-                prompt_hash=key.prompt_hash,
-                schema_hash=key.schema_hash,
-                created_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-                grounded=answer.grounded,
-                usage={},
-            ),
-        )
 
     def _read(self, question: Question[Any], part: dict[str, Any] | None, packed: Answer[Any]) -> Answer[Any] | None:
         """The story's part read as its own answer would be, or None when it fails (then the story asks on its own)."""
@@ -262,15 +243,9 @@ class Packer:
             value = question.model.model_validate(part, context=question.context)
         except ValidationError:
             return None
-        failures = [*value.repairs.dropped, *(question.check(value) if question.check else [])]
-        vital = question.vital(value) if question.vital else []
-        if self.run.settings.max_reasks > 0 and (vital or len(failures) > REASK_SHARE * max(value.repairs.received, 1)):
+        if needs_reask(question, value, self.run.settings.max_reasks):
             return None  # as a single answer this would be asked again: ask it on its own
         notes = [*value.repairs.fixed, *value.repairs.dropped]
         return Answer(
             value, notes=notes, attempts=packed.attempts, from_cache=packed.from_cache, grounded=packed.grounded
         )
-
-
-def _sum(a: dict[str, int], b: dict[str, int]) -> dict[str, int]:
-    return {k: a.get(k, 0) + b.get(k, 0) for k in a.keys() | b.keys()}
