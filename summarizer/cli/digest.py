@@ -35,20 +35,13 @@ from ._common import (
     ShardOpt,
     VerboseOpt,
 )
-from .options import ALL, SettingFlags, settings_options
+from .options import ALL, ArticlePaths, SettingFlags, settings_options
 
 
 @app.command("digest")
 @settings_options(*(name for name in ALL if name != "batch"))  # a day's digest is written now, not within 24 h
 def digest(
-    paths: Annotated[
-        list[Path],
-        typer.Argument(
-            metavar="PATH",
-            help="Article files and folders (folders are read recursively for *.txt).",
-            show_default=False,
-        ),
-    ],
+    paths: ArticlePaths,
     out: Annotated[
         Path,
         typer.Option(

@@ -26,7 +26,17 @@ from pydantic import SecretStr
 
 from ..config.model import Settings, knobs, option_help
 
-__all__ = ["ALL", "CACHE", "ENDPOINT", "SettingFlags", "setting_option", "settings_options"]
+__all__ = ["ALL", "CACHE", "ENDPOINT", "ArticlePaths", "SettingFlags", "setting_option", "settings_options"]
+
+# The article files and folders `brief run` and `brief digest` read.
+ArticlePaths = Annotated[
+    list[Path],
+    typer.Argument(
+        metavar="PATH",
+        help="Article files and folders (folders are read recursively for *.txt).",
+        show_default=False,
+    ),
+]
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -27,7 +27,7 @@ from ._common import (
     ShardOpt,
     VerboseOpt,
 )
-from .options import ALL, SettingFlags, settings_options
+from .options import ALL, ArticlePaths, SettingFlags, settings_options
 
 
 class Detail(str, Enum):
@@ -38,14 +38,7 @@ class Detail(str, Enum):
 @app.command("run")
 @settings_options(*ALL)
 def run(
-    paths: Annotated[
-        list[Path],
-        typer.Argument(
-            metavar="PATH",
-            help="Article files and folders (folders are read recursively for *.txt).",
-            show_default=False,
-        ),
-    ],
+    paths: ArticlePaths,
     output: Annotated[
         Path | None,
         typer.Option(
