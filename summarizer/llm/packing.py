@@ -30,6 +30,7 @@ from typing import Annotated, Any, TypeVar, cast
 from pydantic import Field, ValidationError, WithJsonSchema, create_model
 
 from ..cache import cache_key
+from ..cache.base import Claim
 from ..models.base import ResponseModel
 from .ask import Answer, Question, ask, envelope_of, needs_reask, remember
 from .context import input_room, prompt_tokens
@@ -140,13 +141,16 @@ class Packer:
 
     def _flush(self) -> None:
         queue, self._queue = self._queue, []
-        cache = self.run.cache
-        alone = [
-            (q, f) for q, f in queue if cache.get(q.cache_key, envelope_of(q)) is not None
-        ]  # answered already: from the cache
-        rest = [(q, f) for q, f in queue if all(f is not g for _, g in alone)]
+        cached: list[tuple[Question[Any], asyncio.Future[Answer[Any]], Claim]] = []  # answered already: read once, here
+        rest: list[tuple[Question[Any], asyncio.Future[Answer[Any]]]] = []
+        for q, f in queue:
+            entry = self.run.cache.get(q.cache_key, envelope_of(q))
+            if entry is None:
+                rest.append((q, f))
+            else:
+                cached.append((q, f, Claim(value=entry)))
         slots = self.run.settings.concurrency
-        batches: list[list[tuple[Question[Any], asyncio.Future[Answer[Any]]]]] = [[item] for item in alone]
+        batches: list[list[tuple[Question[Any], asyncio.Future[Answer[Any]]]]] = []
         if len(rest) <= slots:
             batches += [[item] for item in rest]
         else:
@@ -172,13 +176,17 @@ class Packer:
                     used += tokens + (prompt_tokens(q.messages[:1], q.model) if len(batch) == 1 else 0)
                 if batch:
                     batches.append(batch)
-        self._tasks = [asyncio.ensure_future(self._answer(batch)) for batch in batches]
+        self._tasks = [asyncio.ensure_future(self._answer([(q, f)], found)) for q, f, found in cached]
+        self._tasks += [asyncio.ensure_future(self._answer(batch)) for batch in batches]
 
-    async def _answer(self, batch: list[tuple[Question[Any], asyncio.Future[Answer[Any]]]]) -> None:
+    async def _answer(
+        self, batch: list[tuple[Question[Any], asyncio.Future[Answer[Any]]]], found: Claim | None = None
+    ) -> None:
+        """Answer `batch`: one question alone (from `found`, its cache entry, when the flush read it), or packed."""
         futures = [f for _, f in batch]
         try:
             if len(batch) == 1:
-                answers = [await ask(batch[0][0], self.run)]
+                answers = [await ask(batch[0][0], self.run, found=found)]
             else:
                 answers = await self._packed([q for q, _ in batch])
         except BaseException as exc:
