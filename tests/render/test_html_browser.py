@@ -205,6 +205,23 @@ def test_a_bottom_line_citation_opens_the_source_without_a_highlight_and_escape_
     assert _errors(driver) == []
 
 
+def test_every_timeline_date_stands_apart_from_its_text(driver, pages):
+    """'by 2025-12-22' and 'after 2025-07' fit their column, a longer label wraps: none runs into the event's text."""
+    _open(driver, pages["seeds"])
+    gaps = driver.execute_script(
+        """return [...document.querySelectorAll('.event-head')].map(head => {
+            const range = document.createRange();
+            range.selectNodeContents(head.querySelector('time.date'));
+            const text = range.getBoundingClientRect(), body = head.querySelector('.event-body').getBoundingClientRect();
+            return [head.querySelector('time.date').textContent, body.left - text.right, text.height];
+        });"""
+    )
+    assert any(date.startswith("by ") for date, _, _ in gaps)  # the longest labels are on the page
+    assert all(gap >= 6 for _, gap, _ in gaps), [g for g in gaps if g[1] < 6]
+    line = min(height for _, _, height in gaps)
+    assert all(height < 1.5 * line for date, _, height in gaps if len(date) <= len("by 2025-12-22")), gaps  # one line
+
+
 def test_on_a_phone_the_source_covers_the_screen_with_the_quote_in_view(driver, pages):
     from selenium.webdriver.common.by import By
 
